@@ -1,0 +1,42 @@
+# gdanim: `make lecture` renders the default lecture, `make test` runs the checks.
+# Both start with `make setup`, which is idempotent and prepares a fresh Debian machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup system lecture test lint typecheck gallery bench clean
+
+setup: system $(STAMP)
+
+system:
+	@bash scripts/setup-system.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+lecture: setup
+	$(BIN)/gdanim lecture --quality high -o media/lecture
+
+lint: setup
+	$(BIN)/ruff check gdanim scenes scripts tests
+	$(BIN)/ruff format --check gdanim scenes scripts tests
+
+typecheck: setup
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/python -m pytest -q
+
+gallery: setup
+	$(BIN)/python scripts/gallery.py
+
+bench: setup
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -1,0 +1,410 @@
+"""The loss landscape over (w, b): optimum, curvature, critical learning rates, view and grid.
+
+Critical learning rates
+-----------------------
+On a quadratic bowl with Hessian ``H`` (largest eigenvalue ``lambda_max``), a fixed-rate
+method is stable below:
+
+========== ====================================== =============================================
+optimizer  critical rate                          why
+========== ====================================== =============================================
+gd         ``2 / lambda_max``                     each eigen-direction scales by ``1 - lr*lam``
+momentum   ``2 (1 + beta) / lambda_max``          heavy-ball characteristic roots inside the disc
+nesterov   ``2 (1 + beta) / ((1 + 2 beta) lam)``  the same for the look-ahead gradient
+sgd        ``2 / (c * max_i (x_i^2 + 1))``        the stiffest single point must not blow up
+minibatch  ``2 / (c * mean of the B largest)``    a bound for the stiffest batch of B points
+adam       none                                   steps are about ``lr`` per coordinate
+========== ====================================== =============================================
+
+``c`` is the loss's curvature (2 for mse, 1 for half-mse). Huber has the same curvature as
+half-mse near the fit but bounded gradients far from it, and mae has no curvature: for them
+the rate above which steps overshoot is reported, but a run cannot blow up, only oscillate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .datasets import Dataset
+from .losses import Loss
+from .optimizers import OPTIMIZERS
+
+FloatArray = NDArray[np.float64]
+
+# Regimes as multiples of the critical rate: crawling, brisk without overshoot, diverging.
+SMALL_FRACTION = 0.05
+RIGHT_FRACTION = 0.5
+LARGE_FACTOR = 1.15
+# Points used to evaluate a non-quadratic loss on a grid; beyond this a representative subset.
+GRID_POINTS_MAX = 20_000
+
+
+def design(x: FloatArray) -> FloatArray:
+    """``[[E x^2, E x], [E x, 1]]``: the Hessian of half-mse."""
+    m1 = float(np.mean(x))
+    m2 = float(np.mean(x * x))
+    return np.array([[m2, m1], [m1, 1.0]])
+
+
+def hessian(x: FloatArray, loss: Loss) -> FloatArray:
+    """The Hessian of ``loss`` (or its curvature bound, for huber and mae), L2 included."""
+    h = loss.curvature * design(x)
+    h[0, 0] += loss.l2
+    return h
+
+
+def optimum(x: FloatArray, y: FloatArray, loss: Loss) -> tuple[float, float]:
+    """The minimiser ``(w, b)``: closed form for the squared losses, IRLS for the others."""
+    n = x.size
+    xm, ym = float(np.mean(x)), float(np.mean(y))
+    xc = x - xm
+    sxx = float(np.dot(xc, xc)) / n
+    sxy = float(np.dot(xc, y - ym)) / n
+    if loss.quadratic:
+        # Ridge on w only: (c sxx + l2) w = c sxy, intercept from the means.
+        w = loss.curvature * sxy / (loss.curvature * sxx + loss.l2)
+        return w, ym - w * xm
+    # Iteratively reweighted least squares from the least-squares fit; for mae it converges
+    # to a least-absolute-deviations line, for huber to its exact minimiser.
+    w = sxy / sxx
+    b = ym - w * xm
+    for _ in range(200):
+        r = w * x + b - y
+        a = np.abs(r)
+        if loss.name == "huber":
+            wt = np.where(a <= loss.delta, 1.0, loss.delta / np.maximum(a, 1e-300))
+        else:
+            wt = 1.0 / np.maximum(a, 1e-9 * (1.0 + float(np.std(y))))
+        sw = float(wt.sum())
+        mx = float(np.dot(wt, x)) / sw
+        my = float(np.dot(wt, y)) / sw
+        dx = x - mx
+        a11 = float(np.dot(wt, dx * dx)) / sw
+        # Stationarity: (1/n) sum wt_i r_i x_i + l2 w = 0, so the ridge term scales by n/sw.
+        reg = loss.l2 * n / sw
+        w_new = float(np.dot(wt, dx * (y - my))) / sw / (a11 + reg)
+        b_new = my - w_new * mx
+        if abs(w_new - w) <= 1e-13 * (1 + abs(w)) and abs(b_new - b) <= 1e-13 * (1 + abs(b)):
+            w, b = w_new, b_new
+            break
+        w, b = w_new, b_new
+    return w, b
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the data and loss say about learning rates.
+
+    ``hessian`` and ``eigenvalues`` are in the optimizer's coordinates (standardised x when
+    ``normalize``); ``optimum`` is in data units.
+    """
+
+    optimum: tuple[float, float]
+    optimum_loss: float
+    hessian: FloatArray
+    eigenvalues: tuple[float, float]
+    condition_number: float
+    lr_critical: float | None
+    lr_fastest: float | None
+    lr_regimes: dict[str, float]
+    rule: str
+    can_diverge: bool
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "optimum": {"w": self.optimum[0], "b": self.optimum[1], "loss": self.optimum_loss},
+            "hessian": self.hessian.tolist(),
+            "eigenvalues": list(self.eigenvalues),
+            "condition_number": self.condition_number,
+            "lr_critical": self.lr_critical,
+            "lr_fastest": self.lr_fastest,
+            "lr_regimes": self.lr_regimes,
+            "rule": self.rule,
+            "can_diverge": self.can_diverge,
+            "notes": self.notes,
+        }
+
+
+def standardize(x: FloatArray) -> tuple[FloatArray, float, float]:
+    """``((x - mean) / std, mean, std)``."""
+    mu = float(np.mean(x))
+    sd = float(np.std(x))
+    return (x - mu) / sd, mu, sd
+
+
+def analyze(
+    dataset: Dataset,
+    loss: Loss,
+    optimizer: str = "gd",
+    *,
+    momentum: float = 0.9,
+    batch_size: int = 16,
+    normalize: bool = False,
+    init: tuple[float, float] | None = None,
+) -> Analysis:
+    """Optimum, curvature and learning-rate regimes of ``loss`` on ``dataset``."""
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}")
+    x = standardize(dataset.x)[0] if normalize else dataset.x
+    h = hessian(x, loss)
+    lam = np.linalg.eigvalsh(h)
+    lam_min, lam_max = float(lam[0]), float(lam[1])
+    cond = lam_max / lam_min if lam_min > 0 else float("inf")
+    w_star, b_star = optimum(dataset.x, dataset.y, loss)
+    best = float(loss.value(dataset.x, dataset.y, w_star, b_star))
+    c = loss.curvature
+    notes: list[str] = []
+    beta = momentum
+
+    crit: float | None
+    if optimizer == "adam" or c == 0:
+        crit = None
+    elif optimizer == "gd":
+        crit = 2.0 / lam_max
+    elif optimizer == "momentum":
+        crit = 2.0 * (1.0 + beta) / lam_max
+    elif optimizer == "nesterov":
+        crit = 2.0 * (1.0 + beta) / ((1.0 + 2.0 * beta) * lam_max)
+    else:
+        per_point = c * (x * x + 1.0) + loss.l2
+        k = 1 if optimizer == "sgd" else max(1, min(batch_size, x.size))
+        stiff = float(np.mean(np.sort(per_point)[-k:]))
+        crit = 2.0 / stiff
+    rules = {
+        "gd": "2 / lambda_max",
+        "momentum": "2 (1 + beta) / lambda_max",
+        "nesterov": "2 (1 + beta) / ((1 + 2 beta) lambda_max)",
+        "sgd": "2 / (c max_i (x_i^2 + 1)), the stiffest single point",
+        "minibatch": "2 / (c mean of the batch_size largest x_i^2 + 1), the stiffest batch",
+        "adam": "none: Adam's steps are about lr per coordinate",
+    }
+    rule = rules[optimizer]
+    can_diverge = crit is not None and loss.quadratic
+    if c == 0:
+        rule = "none: mae has no curvature, so a fixed rate oscillates but never blows up"
+    elif not loss.quadratic and crit is not None:
+        notes.append(
+            "huber's gradient is bounded far from the fit: above lr_critical it overshoots "
+            "and oscillates, it cannot blow up"
+        )
+
+    fastest = 2.0 / (lam_max + lam_min) if optimizer == "gd" and crit is not None else None
+    if crit is not None:
+        regimes = {
+            "small": SMALL_FRACTION * crit,
+            "right": RIGHT_FRACTION * crit,
+            "large": LARGE_FACTOR * crit,
+        }
+    else:
+        regimes = _scale_regimes(dataset, loss, optimizer, normalize, init, (w_star, b_star))
+        notes.append("no critical rate: regimes are scaled to reach the optimum in ~60 steps")
+    if optimizer in ("sgd", "minibatch"):
+        notes.append("stochastic: the critical rate is a worst-case bound over points/batches")
+    return Analysis(
+        optimum=(w_star, b_star),
+        optimum_loss=best,
+        hessian=h,
+        eigenvalues=(lam_min, lam_max),
+        condition_number=cond,
+        lr_critical=crit,
+        lr_fastest=fastest,
+        lr_regimes=regimes,
+        rule=rule,
+        can_diverge=can_diverge,
+        notes=notes,
+    )
+
+
+def _scale_regimes(
+    dataset: Dataset,
+    loss: Loss,
+    optimizer: str,
+    normalize: bool,
+    init: tuple[float, float] | None,
+    best: tuple[float, float],
+) -> dict[str, float]:
+    """Rates from the distance to cover when there is no critical rate to scale by."""
+    w0, b0 = init if init is not None else (0.0, float(np.mean(dataset.y)))
+    x = dataset.x
+    if normalize:
+        x, mu, sd = standardize(x)
+        w0, b0 = w0 * sd, b0 + w0 * mu
+        best = (best[0] * sd, best[1] + best[0] * mu)
+    delta = np.abs(np.array(best) - np.array([w0, b0]))
+    if optimizer == "adam":
+        right = float(max(delta.max(), 1e-3)) / 60.0
+    else:
+        g = np.hypot(*loss.grad(x, dataset.y, w0, b0))
+        right = float(np.hypot(*delta)) / (60.0 * max(float(g), 1e-12))
+        right = right if right > 0 else 1e-3
+    return {"small": right / 10.0, "right": right, "large": right * 8.0}
+
+
+# ------------------------------------------------------------------------------ view
+
+
+@dataclass(frozen=True)
+class View:
+    """A parameter-space rectangle ``[w_min, w_max] x [b_min, b_max]``."""
+
+    w_min: float
+    w_max: float
+    b_min: float
+    b_max: float
+
+    def contains(self, w: float, b: float) -> bool:
+        return self.w_min <= w <= self.w_max and self.b_min <= b <= self.b_max
+
+    def padded(self, frac: float) -> View:
+        dw = (self.w_max - self.w_min) * frac
+        db = (self.b_max - self.b_min) * frac
+        return View(self.w_min - dw, self.w_max + dw, self.b_min - db, self.b_max + db)
+
+
+def sublevel_box(h: FloatArray, center: tuple[float, float], excess: float) -> View:
+    """Bounding box of the ellipse ``0.5 d^T H d <= excess`` around ``center``."""
+    hinv = np.linalg.inv(h)
+    ew = float(np.sqrt(max(2.0 * excess * hinv[0, 0], 0.0)))
+    eb = float(np.sqrt(max(2.0 * excess * hinv[1, 1], 0.0)))
+    return View(center[0] - ew, center[0] + ew, center[1] - eb, center[1] + eb)
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """The loss surface over a framed view, ready to draw.
+
+    Attributes
+    ----------
+    view
+        The framed rectangle.
+    w_grid, b_grid
+        Grid coordinates, shapes ``(nb,)`` and ``(nw,)`` ... see ``z``.
+    z
+        Loss on the grid, shape ``(len(b_grid), len(w_grid))`` (rows are b).
+    levels
+        Increasing contour levels.
+    optimum, optimum_loss
+        Minimiser and its loss.
+    start_loss
+        Loss at the trajectories' common start.
+    """
+
+    view: View
+    w_grid: FloatArray
+    b_grid: FloatArray
+    z: FloatArray
+    levels: FloatArray
+    optimum: tuple[float, float]
+    optimum_loss: float
+    start_loss: float
+
+    def contour_paths(self) -> list[tuple[float, list[FloatArray]]]:
+        """For each level, its polylines as ``(k, 2)`` arrays of ``(w, b)``."""
+        import contourpy
+
+        gen = contourpy.contour_generator(
+            self.w_grid, self.b_grid, self.z, line_type=contourpy.LineType.Separate
+        )
+        out: list[tuple[float, list[FloatArray]]] = []
+        for lev in self.levels:
+            lines = [np.asarray(seg, dtype=np.float64) for seg in gen.lines(float(lev))]
+            out.append((float(lev), [s for s in lines if len(s) >= 2]))
+        return out
+
+    def loss_range(self) -> tuple[float, float]:
+        return float(np.min(self.z)), float(np.max(self.z))
+
+
+def frame_view(
+    dataset: Dataset,
+    loss: Loss,
+    paths: list[tuple[FloatArray, FloatArray, FloatArray | None, bool]],
+    pad: float = 0.08,
+) -> View:
+    """A view around the start(s), the optimum and the converging parts of the paths.
+
+    ``paths`` holds ``(w, b, loss, diverged)`` per run. For the squared losses the frame is the
+    bounding box of the start's sublevel set, which contains every monotone descent; paths
+    that climb (momentum, SGD noise) widen it; diverging runs contribute only what they did
+    before climbing past 4x their start, so they leave the view honestly.
+    """
+    w_star, b_star = optimum(dataset.x, dataset.y, loss)
+    l_star = float(loss.value(dataset.x, dataset.y, w_star, b_star))
+    ws: list[float] = [w_star]
+    bs: list[float] = [b_star]
+    h = hessian(dataset.x, loss)
+    for w, b, lv, diverged in paths:
+        lv = lv if lv is not None else loss.value(dataset.x, dataset.y, w, b)
+        l0 = float(lv[0])
+        keep = np.ones(w.size, dtype=bool)
+        if diverged:
+            climbed = np.nonzero(lv > l0 * 4.0)[0]
+            if climbed.size:
+                keep[climbed[0] :] = False
+        ws.extend(w[keep].tolist())
+        bs.extend(b[keep].tolist())
+        # Mirror the start through the optimum so the bowl sits near the middle.
+        ws.append(2 * w_star - float(w[0]))
+        bs.append(2 * b_star - float(b[0]))
+        if loss.curvature > 0 and l0 > l_star and np.linalg.det(h) > 0:
+            box = sublevel_box(h, (w_star, b_star), l0 - l_star)
+            if loss.quadratic:
+                ws += [box.w_min, box.w_max]
+                bs += [box.b_min, box.b_max]
+    view = View(min(ws), max(ws), min(bs), max(bs))
+    # Never a degenerate axis: give it a span from the curvature or the other values.
+    if view.w_max - view.w_min <= 1e-12 * (1 + abs(view.w_max)):
+        span = max(abs(w_star), 1.0) * 0.5
+        view = View(view.w_min - span, view.w_max + span, view.b_min, view.b_max)
+    if view.b_max - view.b_min <= 1e-12 * (1 + abs(view.b_max)):
+        span = max(abs(b_star), 1.0) * 0.5
+        view = View(view.w_min, view.w_max, view.b_min - span, view.b_max + span)
+    return view.padded(pad)
+
+
+def build_landscape(
+    dataset: Dataset,
+    loss: Loss,
+    paths: list[tuple[FloatArray, FloatArray, FloatArray | None, bool]],
+    resolution: int = 161,
+    n_levels: int = 12,
+    view: View | None = None,
+) -> Landscape:
+    """Evaluate ``loss`` over the framed view and choose contour levels.
+
+    Levels are spaced geometrically in excess loss ``L - L*`` from the start's level down to
+    1/1000 of it, so the bowl reads the same whatever the loss's units, plus two levels above
+    the start to fill the corners.
+    """
+    view = view or frame_view(dataset, loss, paths)
+    wg = np.linspace(view.w_min, view.w_max, resolution)
+    bg = np.linspace(view.b_min, view.b_max, resolution)
+    x, y = dataset.subset(GRID_POINTS_MAX) if not loss.quadratic else (dataset.x, dataset.y)
+    big_w, big_b = np.meshgrid(wg, bg)
+    z = loss.value(x, y, big_w, big_b)
+    w_star, b_star = optimum(dataset.x, dataset.y, loss)
+    l_star = float(loss.value(dataset.x, dataset.y, w_star, b_star))
+    starts = [float(loss.value(dataset.x, dataset.y, p[0][0], p[1][0])) for p in paths]
+    l0 = max(starts) if starts else float(np.max(z))
+    gap = max(l0 - l_star, 1e-12 * max(abs(l_star), 1.0))
+    ratio = 1e-3 ** (1.0 / (n_levels - 1))
+    below = l_star + gap * ratio ** np.arange(n_levels)
+    above = l_star + gap * ratio ** -np.arange(1, 4)
+    levels = np.unique(np.concatenate([below, above]))
+    zmin, zmax = float(np.min(z)), float(np.max(z))
+    levels = levels[(levels > zmin) & (levels < zmax)]
+    return Landscape(
+        view=view,
+        w_grid=wg,
+        b_grid=bg,
+        z=z,
+        levels=levels,
+        optimum=(w_star, b_star),
+        optimum_loss=l_star,
+        start_loss=l0,
+    )

@@ -1,0 +1,194 @@
+"""The training loop: one optimizer, one loss, one dataset, every state recorded."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .datasets import Dataset
+from .landscape import analyze, standardize
+from .losses import LOSSES, Loss, make_loss
+from .optimizers import OPTIMIZERS
+from .trajectory import Trajectory
+
+FloatArray = NDArray[np.float64]
+REGIMES = ("small", "right", "large")
+# A run has diverged once its loss exceeds this multiple of the start (or is not finite).
+DIVERGENCE_FACTOR = 1e6
+MAX_EPOCHS = 1_000_000
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything a run depends on; ``None`` fields take the dataset's defaults.
+
+    Attributes
+    ----------
+    loss
+        A name in :data:`gdanim.losses.LOSSES`.
+    optimizer
+        A name in :data:`gdanim.optimizers.OPTIMIZERS`.
+    lr
+        A rate > 0, or ``"small"``, ``"right"``, ``"large"`` (from :func:`analyze`).
+    epochs
+        Number of updates (for sgd and minibatch each update sees one batch).
+    init
+        Start ``(w, b)`` in data units.
+    l2
+        Ridge penalty ``(l2 / 2) w**2`` on the slope.
+    delta
+        Huber's threshold.
+    momentum
+        Momentum's and Nesterov's beta, Adam's beta1.
+    batch_size
+        Minibatch size.
+    seed
+        Seeds the stochastic optimizers' sampling.
+    normalize
+        Standardise x before training; the trajectory also carries the line in data units.
+    """
+
+    loss: str | None = None
+    optimizer: str = "gd"
+    lr: float | str | None = None
+    epochs: int | None = None
+    init: tuple[float, float] | None = None
+    l2: float = 0.0
+    delta: float = 1.0
+    momentum: float = 0.9
+    batch_size: int = 16
+    seed: int = 0
+    normalize: bool = False
+
+    def __post_init__(self) -> None:
+        if self.loss is not None and self.loss not in LOSSES:
+            raise ValueError(f"unknown loss {self.loss!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}")
+        if isinstance(self.lr, str):
+            if self.lr not in REGIMES:
+                raise ValueError(f"learning rate {self.lr!r}: a number or small/right/large")
+        elif self.lr is not None and not (np.isfinite(self.lr) and self.lr > 0):
+            raise ValueError("the learning rate must be a finite number > 0")
+        if self.epochs is not None and not 0 <= self.epochs <= MAX_EPOCHS:
+            raise ValueError(f"epochs must be between 0 and {MAX_EPOCHS}")
+        if self.init is not None and not all(np.isfinite(v) for v in self.init):
+            raise ValueError("the initial point must be finite")
+        if not (np.isfinite(self.l2) and self.l2 >= 0):
+            raise ValueError("l2 must be a finite number >= 0")
+        if not (np.isfinite(self.delta) and self.delta > 0):
+            raise ValueError("delta must be a finite number > 0")
+        if not 0 <= self.momentum < 1:
+            raise ValueError("momentum must be in [0, 1)")
+        if self.batch_size < 1:
+            raise ValueError("batch size must be >= 1")
+
+    def make_loss(self, dataset: Dataset) -> Loss:
+        return make_loss(self.loss or dataset.loss, l2=self.l2, delta=self.delta)
+
+    def resolve(self, dataset: Dataset) -> TrainConfig:
+        """A copy with every default filled in and ``lr`` a number."""
+        loss = self.loss or dataset.loss
+        init = self.init if self.init is not None else dataset.init
+        epochs = self.epochs if self.epochs is not None else dataset.epochs
+        lr = self.lr if self.lr is not None else dataset.lr
+        cfg = replace(self, loss=loss, init=(float(init[0]), float(init[1])), epochs=epochs)
+        if isinstance(lr, str):
+            lr = analyze(
+                dataset,
+                cfg.make_loss(dataset),
+                cfg.optimizer,
+                momentum=cfg.momentum,
+                batch_size=cfg.batch_size,
+                normalize=cfg.normalize,
+                init=cfg.init,
+            ).lr_regimes[lr]
+        return replace(cfg, lr=float(lr))
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["init"] = list(self.init) if self.init is not None else None
+        return d
+
+
+def train(dataset: Dataset, config: TrainConfig | None = None) -> Trajectory:
+    """Run ``config`` on ``dataset`` and record every state.
+
+    Divergence is a result: training stops at the first update whose loss is not finite or
+    exceeds :data:`DIVERGENCE_FACTOR` times the start, keeps every finite state up to it, and
+    sets ``diverged_at``.
+    """
+    cfg = (config or TrainConfig()).resolve(dataset)
+    assert cfg.init is not None and cfg.epochs is not None and isinstance(cfg.lr, float)
+    loss = cfg.make_loss(dataset)
+    x, y = dataset.x, dataset.y
+    mu, sd = 0.0, 1.0
+    if cfg.normalize:
+        x, mu, sd = standardize(x)
+    opt = OPTIMIZERS[cfg.optimizer](lr=cfg.lr, momentum=cfg.momentum)
+    rng = np.random.default_rng(cfg.seed)
+    n = x.size
+    batch = {"full": n, "one": 1, "mini": min(cfg.batch_size, n)}[opt.batch]
+
+    w0, b0 = cfg.init
+    theta = np.array([w0 * sd, b0 + w0 * mu])  # the same line in the optimizer's coordinates
+    epochs = cfg.epochs
+    thetas = np.empty((epochs + 1, 2))
+    losses = np.empty(epochs + 1)
+    grads = np.empty((epochs + 1, 2))
+
+    def full(th: FloatArray) -> tuple[float, FloatArray]:
+        gw, gb = loss.grad(x, y, th[0], th[1])
+        return float(loss.value(x, y, th[0], th[1])), np.array([float(gw), float(gb)])
+
+    diverged_at: int | None = None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        thetas[0] = theta
+        losses[0], grads[0] = full(theta)
+        limit = DIVERGENCE_FACTOR * max(losses[0], 1e-12 * (1.0 + float(np.var(y))))
+        count = epochs + 1
+        for k in range(1, epochs + 1):
+            probe = opt.probe(theta)
+            if batch == n:
+                g = grads[k - 1] if probe is theta else full(probe)[1]
+            else:
+                if batch == 1:
+                    idx = rng.integers(n, size=1)
+                else:
+                    idx = rng.choice(n, size=batch, replace=False)
+                gw, gb = loss.grad(x[idx], y[idx], probe[0], probe[1])
+                g = np.array([float(gw), float(gb)])
+            theta = opt.step(theta, g)
+            lk, gk = full(theta) if np.isfinite(theta).all() else (np.inf, g)
+            if not np.isfinite(lk) or lk > limit or not np.isfinite(gk).all():
+                diverged_at = k
+                if np.isfinite(lk) and np.isfinite(gk).all() and np.isfinite(theta).all():
+                    thetas[k], losses[k], grads[k] = theta, lk, gk
+                    count = k + 1
+                else:
+                    count = k
+                break
+            thetas[k], losses[k], grads[k] = theta, lk, gk
+
+    thetas, losses, grads = thetas[:count], losses[:count], grads[:count]
+    w_data = thetas[:, 0] / sd
+    b_data = thetas[:, 1] - thetas[:, 0] * mu / sd
+    info = cfg.to_dict()
+    info.update(opt.hyperparameters())
+    if cfg.normalize:
+        info["x_mean"], info["x_std"] = mu, sd
+    return Trajectory(
+        w=w_data,
+        b=b_data,
+        loss=losses,
+        dw=grads[:, 0],
+        db=grads[:, 1],
+        w_opt=thetas[:, 0] if cfg.normalize else None,
+        b_opt=thetas[:, 1] if cfg.normalize else None,
+        diverged_at=diverged_at,
+        config=info,
+        dataset=dataset.describe(),
+    )

@@ -1,0 +1,225 @@
+"""Trajectory: the recorded states of one training run, and its JSON file format.
+
+JSON format (``gdanim-trajectory``, version 1)
+------------------------------------------------
+Top-level keys:
+
+``w``, ``b``
+    Lists of floats: the line ``y = w x + b`` in data units, first the initial state, then one
+    entry per update (``--epochs 1000`` gives 1001 entries unless the run diverged).
+``loss``
+    The full-data loss (with its L2 term) at each state.
+``dw``, ``db``
+    The full-data gradient at each state, with respect to the parameters the optimizer steps:
+    ``w``, ``b`` themselves, or ``w_opt``, ``b_opt`` when ``x`` was standardised.
+``w_opt``, ``b_opt``
+    Only with ``--normalize``: the optimizer's parameters, for ``(x - mean) / std``.
+``diverged_at``
+    ``null``, or the first update whose loss was non-finite or above 1e6 times the start.
+``config``, ``dataset``
+    The resolved training configuration; the data's ``name``, ``n`` and ``sha256``.
+
+Only ``w`` and ``b`` are required: a run recorded by another tool loads, and the missing
+columns are filled in from the data it is drawn with (:meth:`Trajectory.complete`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import InputError
+from .fileio import atomic_write_text
+
+FloatArray = NDArray[np.float64]
+FORMAT = "gdanim-trajectory"
+VERSION = 1
+
+
+def _as_vector(a: Any, name: str, n: int | None = None) -> FloatArray:
+    arr = np.array(a, dtype=np.float64)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+    if n is not None and arr.size != n:
+        raise ValueError(f"{name} has {arr.size} entries, expected {n}")
+    arr.setflags(write=False)
+    return arr
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """States of a run, each array of shape ``(n_states,)``.
+
+    Attributes
+    ----------
+    w, b
+        The line in data units at each state; finite.
+    loss, dw, db
+        Loss and full-data gradient at each state; ``None`` for a bare imported path until
+        :meth:`complete` fills them in.
+    w_opt, b_opt
+        The optimizer's own parameters when x was standardised, else ``None``.
+    diverged_at
+        Index of the first update whose loss blew up (training stopped there), or ``None``.
+    config, dataset
+        What produced it (free-form, JSON-serialisable).
+    """
+
+    w: FloatArray
+    b: FloatArray
+    loss: FloatArray | None = None
+    dw: FloatArray | None = None
+    db: FloatArray | None = None
+    w_opt: FloatArray | None = None
+    b_opt: FloatArray | None = None
+    diverged_at: int | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    dataset: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        w = _as_vector(self.w, "w")
+        object.__setattr__(self, "w", w)
+        object.__setattr__(self, "b", _as_vector(self.b, "b", w.size))
+        if w.size < 1:
+            raise ValueError("a trajectory needs at least one state")
+        if not (np.isfinite(self.w).all() and np.isfinite(self.b).all()):
+            raise ValueError("w and b must be finite")
+        for name in ("loss", "dw", "db", "w_opt", "b_opt"):
+            v = getattr(self, name)
+            if v is not None:
+                object.__setattr__(self, name, _as_vector(v, name, w.size))
+        if self.diverged_at is not None and self.diverged_at < 1:
+            raise ValueError("diverged_at counts updates from 1")
+
+    @property
+    def n_states(self) -> int:
+        return int(self.w.size)
+
+    @property
+    def n_updates(self) -> int:
+        return self.n_states - 1
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    @property
+    def lr(self) -> float | None:
+        v = self.config.get("lr")
+        return float(v) if v is not None else None
+
+    def complete(self, loss_at: Any, grad_at: Any) -> Trajectory:
+        """Fill in missing ``loss``/``dw``/``db`` from callables of ``(w, b)`` arrays."""
+        if self.loss is not None and self.dw is not None and self.db is not None:
+            return self
+        loss = self.loss if self.loss is not None else loss_at(self.w, self.b)
+        if self.dw is None or self.db is None:
+            dw, db = grad_at(self.w, self.b)
+        else:
+            dw, db = self.dw, self.db
+        return replace(self, loss=loss, dw=dw, db=db)
+
+    # ---------------------------------------------------------------- frames
+    def frame_positions(self, n_frames: int, skew: float = 0.75) -> FloatArray:
+        """Fractional state indices for ``n_frames`` evenly timed frames.
+
+        Early updates, which make the large steps, get more screen time than later ones: the
+        index grows like ``expm1(t * log1p(n))`` blended with linear time by ``1 - skew``. So
+        a 20,000-update run costs the same frames as a 100-update one.
+        """
+        n = self.n_updates
+        if n_frames < 1:
+            raise ValueError("n_frames must be >= 1")
+        t = np.linspace(0.0, 1.0, n_frames)
+        if n == 0:
+            return np.zeros(n_frames)
+        log_time = np.expm1(t * np.log1p(n))
+        return np.clip(skew * log_time + (1.0 - skew) * t * n, 0.0, n)
+
+    def at(self, s: float | FloatArray) -> tuple[FloatArray, FloatArray]:
+        """``(w, b)`` at fractional state index ``s``, linear between recorded states."""
+        idx = np.arange(self.n_states, dtype=np.float64)
+        return (
+            np.asarray(np.interp(s, idx, self.w), dtype=np.float64),
+            np.asarray(np.interp(s, idx, self.b), dtype=np.float64),
+        )
+
+    # ---------------------------------------------------------------- JSON
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+        for name in ("w", "b", "loss", "dw", "db", "w_opt", "b_opt"):
+            v = getattr(self, name)
+            if v is not None:
+                out[name] = [float(u) for u in v]
+        out["diverged_at"] = self.diverged_at
+        out["config"] = self.config
+        out["dataset"] = self.dataset
+        return out
+
+    def to_json(self) -> str:
+        """One top-level key per line, lists inline: compact and still diffable."""
+        items = [
+            f" {json.dumps(k)}: {json.dumps(v, allow_nan=False, separators=(',', ':'))}"
+            for k, v in self.to_dict().items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n}\n"
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the JSON file atomically (a temporary file renamed into place)."""
+        atomic_write_text(os.fspath(path), self.to_json())
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Trajectory:
+        if not isinstance(data, dict):
+            raise ValueError("a trajectory is a JSON object with lists 'w' and 'b'")
+        if "w" not in data or "b" not in data:
+            raise ValueError("a trajectory needs lists 'w' and 'b'")
+        for key in ("w", "b", "loss", "dw", "db", "w_opt", "b_opt"):
+            v = data.get(key)
+            if v is not None and (
+                not isinstance(v, list)
+                or not all(isinstance(u, (int, float)) and not isinstance(u, bool) for u in v)
+            ):
+                raise ValueError(f"'{key}' must be a list of numbers")
+        div = data.get("diverged_at")
+        if div is not None and (not isinstance(div, int) or isinstance(div, bool)):
+            raise ValueError("'diverged_at' must be null or an integer")
+        config = data.get("config") or {}
+        dataset = data.get("dataset") or {}
+        if not isinstance(config, dict) or not isinstance(dataset, dict):
+            raise ValueError("'config' and 'dataset' must be objects")
+        return cls(
+            w=data["w"],
+            b=data["b"],
+            loss=data.get("loss"),
+            dw=data.get("dw"),
+            db=data.get("db"),
+            w_opt=data.get("w_opt"),
+            b_opt=data.get("b_opt"),
+            diverged_at=div,
+            config=config,
+            dataset=dataset,
+        )
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Trajectory:
+        """Read a trajectory file; :class:`InputError` with one line when it is not one."""
+        p = os.fspath(path)
+        try:
+            with open(p, encoding="utf-8-sig") as fh:
+                data = json.load(fh)
+        except FileNotFoundError:
+            raise InputError(f"{p}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{p}: cannot read ({exc})") from None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{p}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        try:
+            return cls.from_dict(data)
+        except ValueError as exc:
+            raise InputError(f"{p}: {exc}") from None
