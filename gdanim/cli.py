@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .trainer import TrainConfig
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
+from .spec import SCENES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -359,6 +360,161 @@ def train_cmd(output: str, **kw: Any) -> None:
         _check_writable(output)
         traj.save(output)
     _report_run(traj)
+
+
+def output_options(f: F) -> F:
+    """Size, look and format of a render."""
+    from .spec import ASPECTS, FORMATS, QUALITIES, THEMES
+
+    for opt in reversed(
+        [
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(FORMATS),
+                default="mp4",
+                show_default=True,
+                help="png: the final frame.",
+            ),
+            click.option(
+                "--quality",
+                type=click.Choice(list(QUALITIES)),
+                help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60 "
+                "[default: medium; gif: low; png: high]",
+            ),
+            click.option("--resolution", help="WIDTHxHEIGHT (even), overrides --quality."),
+            click.option("--fps", type=click.IntRange(1, 120), help="Frames per second."),
+            click.option(
+                "--aspect",
+                type=click.Choice(list(ASPECTS)),
+                default="16:9",
+                show_default=True,
+                help="Frame shape; panels re-flow.",
+            ),
+            click.option(
+                "--theme",
+                type=click.Choice(THEMES),
+                default="dark",
+                show_default=True,
+                help="light: white background for slides.",
+            ),
+            click.option(
+                "--duration",
+                type=click.FloatRange(0.5, 600),
+                default=8.0,
+                show_default=True,
+                help="Seconds the descent takes on screen.",
+            ),
+        ]
+    ):
+        f = opt(f)
+    return f
+
+
+def parse_lrs(text: str | None) -> tuple[float | str, ...] | None:
+    """``a,b,c``: 2 to 4 positive numbers or regime names."""
+    if text is None:
+        return None
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not 2 <= len(parts) <= 4:
+        fail(f"--lrs {text!r}: give 2 to 4 learning rates separated by commas")
+    out: list[float | str] = []
+    for p in parts:
+        if p.lower() in ("small", "right", "large"):
+            out.append(p.lower())
+            continue
+        try:
+            v = float(p)
+        except ValueError:
+            fail(f"--lrs {text!r}: {p!r} is not a number")
+        if not (v > 0 and v < float("inf")):
+            fail(f"--lrs {text!r}: {p!r} must be a finite number > 0")
+        out.append(v)
+    return tuple(out)
+
+
+@cli.command("scenes")
+def scenes_cmd() -> None:
+    """List the scenes."""
+    for name, info in SCENES.items():
+        click.echo(f"{name:<16}{info.summary}")
+
+
+@cli.command("render")
+@click.argument("scene", type=click.Choice(list(SCENES)))
+@data_options
+@train_options
+@output_options
+@click.option(
+    "--trajectory",
+    "trajectory_path",
+    type=click.Path(dir_okay=False),
+    help="Draw a recorded trajectory (gdanim's or any JSON with lists w and b).",
+)
+@click.option("--lrs", help="learning-rates: 2 to 4 rates, e.g. 0.001,0.01,0.04.")
+@click.option("-o", "--output", type=click.Path(), help="Output file [default: under media/].")
+@click.option("--force", is_flag=True, help="Render even if the same spec is already there.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, only errors.")
+def render_cmd(
+    scene: str,
+    fmt: str,
+    quality: str | None,
+    resolution: str | None,
+    fps: int | None,
+    aspect: str,
+    theme: str,
+    duration: float,
+    trajectory_path: str | None,
+    lrs: str | None,
+    output: str | None,
+    force: bool,
+    quiet: bool,
+    **kw: Any,
+) -> None:
+    """Render SCENE to MP4, GIF, WebM or PNG (the final frame)."""
+    from .spec import RenderSpec, parse_resolution
+
+    dataset, data_path = kw.pop("dataset"), kw.pop("data_path")
+    x_col, y_col = kw.pop("x_col"), kw.pop("y_col")
+    if (x_col or y_col) and not data_path:
+        fail("--x and --y choose columns of a --data file")
+    width = height = None
+    if resolution:
+        width, height = parse_resolution(resolution)
+    spec = RenderSpec(
+        scene=scene,
+        dataset=dataset,
+        data_path=data_path,
+        x_col=x_col,
+        y_col=y_col,
+        train=make_config(**kw),
+        trajectory_path=trajectory_path,
+        lrs=parse_lrs(lrs),
+        quality=quality,
+        width=width,
+        height=height,
+        fps=fps,
+        aspect=aspect,
+        theme=theme,
+        duration=duration,
+        format=fmt,
+    )
+    from .render import render
+
+    result = render(spec, output, force=force, quiet=quiet)
+    if result.reused:
+        click.echo(f"{result.path} (unchanged spec: reused; --force renders again)", err=True)
+    elif not quiet:
+        click.echo(f"{result.path} ({result.seconds:.1f} s)", err=True)
+    if not quiet:
+        for run in result.manifest.get("runs", []):
+            if run.get("diverged_at"):
+                click.echo(
+                    f"note: the run with lr {run['lr']:.4g} diverged at update "
+                    f"{run['diverged_at']}",
+                    err=True,
+                )
+    click.echo(result.path)
 
 
 def _report_run(traj: Any) -> None:

@@ -324,20 +324,21 @@ def frame_view(
     dataset: Dataset,
     loss: Loss,
     paths: list[tuple[FloatArray, FloatArray, FloatArray | None, bool]],
-    pad: float = 0.08,
+    pad: float = 0.12,
 ) -> View:
     """A view around the start(s), the optimum and the converging parts of the paths.
 
-    ``paths`` holds ``(w, b, loss, diverged)`` per run. For the squared losses the frame is the
-    bounding box of the start's sublevel set, which contains every monotone descent; paths
-    that climb (momentum, SGD noise) widen it; diverging runs contribute only what they did
-    before climbing past 4x their start, so they leave the view honestly.
+    ``paths`` holds ``(w, b, loss, diverged)`` per run. A diverging run contributes only what
+    it did before its loss climbed past 4x its start, so it leaves the view honestly. An axis
+    along which the path barely moves still gets a quarter of the start's level set, so the
+    bowl around it shows.
     """
     w_star, b_star = optimum(dataset.x, dataset.y, loss)
     l_star = float(loss.value(dataset.x, dataset.y, w_star, b_star))
     ws: list[float] = [w_star]
     bs: list[float] = [b_star]
     h = hessian(dataset.x, loss)
+    reach_w = reach_b = 0.0
     for w, b, lv, diverged in paths:
         lv = lv if lv is not None else loss.value(dataset.x, dataset.y, w, b)
         l0 = float(lv[0])
@@ -348,22 +349,19 @@ def frame_view(
                 keep[climbed[0] :] = False
         ws.extend(w[keep].tolist())
         bs.extend(b[keep].tolist())
-        # Mirror the start through the optimum so the bowl sits near the middle.
-        ws.append(2 * w_star - float(w[0]))
-        bs.append(2 * b_star - float(b[0]))
         if loss.curvature > 0 and l0 > l_star and np.linalg.det(h) > 0:
             box = sublevel_box(h, (w_star, b_star), l0 - l_star)
-            if loss.quadratic:
-                ws += [box.w_min, box.w_max]
-                bs += [box.b_min, box.b_max]
+            reach_w = max(reach_w, (box.w_max - box.w_min) * 0.25)
+            reach_b = max(reach_b, (box.b_max - box.b_min) * 0.25)
     view = View(min(ws), max(ws), min(bs), max(bs))
-    # Never a degenerate axis: give it a span from the curvature or the other values.
-    if view.w_max - view.w_min <= 1e-12 * (1 + abs(view.w_max)):
-        span = max(abs(w_star), 1.0) * 0.5
-        view = View(view.w_min - span, view.w_max + span, view.b_min, view.b_max)
-    if view.b_max - view.b_min <= 1e-12 * (1 + abs(view.b_max)):
-        span = max(abs(b_star), 1.0) * 0.5
-        view = View(view.w_min, view.w_max, view.b_min - span, view.b_max + span)
+    span_w = max(view.w_max - view.w_min, reach_w, 1e-9 * (1 + abs(w_star)))
+    span_b = max(view.b_max - view.b_min, reach_b, 1e-9 * (1 + abs(b_star)))
+    if span_w <= 1e-9 * (1 + abs(w_star)):
+        span_w = max(abs(w_star), 1.0)
+    if span_b <= 1e-9 * (1 + abs(b_star)):
+        span_b = max(abs(b_star), 1.0)
+    cw, cb = (view.w_min + view.w_max) / 2, (view.b_min + view.b_max) / 2
+    view = View(cw - span_w / 2, cw + span_w / 2, cb - span_b / 2, cb + span_b / 2)
     return view.padded(pad)
 
 

@@ -1,0 +1,283 @@
+"""RenderSpec -> file: manim in a private media folder, our own encoders, an atomic move.
+
+Every render runs in a temporary folder beside its target and is renamed into place at the
+end, so a failed or interrupted render leaves the old file or none, never half of one. Beside
+the output, ``PATH.json`` (the manifest) records the spec, its key, the data's hash, the
+versions and the render time; the same key again reuses the file unless forced.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from . import __version__
+from .errors import InputError
+from .fileio import atomic_move, atomic_write_text, private_dir
+from .spec import SCENES, RenderSpec, SceneInputs, content_hashes, prepare
+
+#: GIF colours: 3-3-2 quantisation bands, a palette from the frames does not.
+GIF_COLORS = 256
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """Where the output went and whether it was reused."""
+
+    path: str
+    manifest_path: str
+    reused: bool
+    seconds: float
+    manifest: dict[str, Any]
+
+
+def check_toolchain(needs_latex: bool = True) -> None:
+    """One clear line when a system dependency is missing."""
+    missing = []
+    if needs_latex:
+        for tool, package in (("latex", "texlive-latex-base"), ("dvisvgm", "dvisvgm")):
+            if shutil.which(tool) is None:
+                missing.append(package)
+        if shutil.which("kpsewhich") is not None:
+            found = subprocess.run(
+                ["kpsewhich", "standalone.cls"], capture_output=True, text=True, check=False
+            )
+            if not found.stdout.strip():
+                missing.append("texlive-latex-extra")
+    if missing:
+        raise InputError(
+            "LaTeX is missing; install: apt-get install " + " ".join(missing) + " (or `make setup`)"
+        )
+    try:
+        import cairo  # noqa: F401
+        import manimpango  # noqa: F401
+    except ImportError as exc:
+        raise InputError(
+            f"manim's graphics libraries are missing ({exc.name}); install libcairo2 and "
+            "libpango-1.0-0 (apt-get), then `pip install manim` (or `make setup`)"
+        ) from None
+
+
+def ffmpeg_exe() -> str:
+    """The ffmpeg binary shipped by imageio-ffmpeg."""
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def tex_cache_dir() -> str:
+    """LaTeX and text caches shared between renders (content-addressed, so safe to share)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "gdanim")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def manim_config(spec: RenderSpec, media_dir: str, quiet: bool) -> dict[str, Any]:
+    """Every manim setting a render relies on (``tempconfig`` ignores unknown keys)."""
+    from scenes.style import THEMES
+
+    w, h = spec.pixel_size
+    manim_format = {"mp4": "mp4", "webm": "webm", "gif": "png-sequence", "png": "png"}
+    cache = tex_cache_dir()
+    return {
+        "renderer": "cairo",
+        "media_dir": media_dir,
+        "video_dir": os.path.join(media_dir, "videos"),
+        "images_dir": os.path.join(media_dir, "images"),
+        "partial_movie_dir": os.path.join(media_dir, "partial"),
+        "tex_dir": os.path.join(cache, "Tex"),
+        "text_dir": os.path.join(cache, "texts"),
+        "log_dir": os.path.join(media_dir, "logs"),
+        "output_file": "scene",
+        "format": manim_format[spec.format],
+        "save_last_frame": spec.format == "png",
+        "write_to_movie": spec.format != "png",
+        "pixel_width": w,
+        "pixel_height": h,
+        "frame_rate": spec.frame_rate,
+        # The short side is 8 units whatever the aspect, so text keeps its size.
+        "frame_height": 8.0 * max(1.0, h / w),
+        "frame_width": 8.0 * max(1.0, w / h),
+        "background_color": THEMES[spec.theme].background,
+        "background_opacity": 1.0,
+        "transparent": False,
+        "disable_caching": True,
+        "flush_cache": False,
+        "progress_bar": "none" if quiet else "leave",
+        "verbosity": "ERROR",
+        "preview": False,
+        "show_in_file_browser": False,
+        "write_all": False,
+        "save_sections": False,
+        "dry_run": False,
+        "log_to_file": False,
+        "from_animation_number": 0,
+        "upto_animation_number": -1,
+        "zero_pad": 5,
+        "media_embed": False,
+    }
+
+
+def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str:
+    """Render ``inputs`` with manim into ``media_dir``; return the produced file or folder."""
+    from manim import tempconfig
+
+    spec = inputs.spec
+    info = SCENES[spec.scene]
+    cls = getattr(importlib.import_module(info.module), info.cls)
+    with tempconfig(manim_config(spec, media_dir, quiet)):
+        scene = cls(inputs)
+        scene.render()
+        writer = scene.renderer.file_writer
+        if spec.format == "png":
+            return str(writer.image_file_path)
+        if spec.format == "gif":
+            return os.path.join(media_dir, "images")
+        return str(writer.movie_file_path)
+
+
+def encode_gif(frames_dir: str, fps: int, out: str) -> None:
+    """Frames -> looping GIF with a palette made from the frames themselves."""
+    frames = sorted(f for f in os.listdir(frames_dir) if f.endswith(".png"))
+    if not frames:
+        raise RuntimeError("the scene produced no frames")
+    listing = os.path.join(frames_dir, "frames.txt")
+    with open(listing, "w", encoding="utf-8") as fh:
+        for f in frames:
+            fh.write(f"file '{os.path.join(frames_dir, f)}'\nduration {1 / fps:.6f}\n")
+    graph = (
+        f"split[a][b];[a]palettegen=max_colors={GIF_COLORS}:stats_mode=full[p];"
+        "[b][p]paletteuse=dither=sierra2_4a"
+    )
+    cmd = [
+        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+        "-f", "concat", "-safe", "0", "-i", listing,
+        "-vf", graph, "-r", str(fps), "-loop", "0", "-pix_fmt", "pal8", "-f", "gif", out,
+    ]  # fmt: skip
+    subprocess.run(cmd, check=True, stdin=subprocess.DEVNULL)
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"gdanim": __version__, "python": platform.python_version()}
+    for pkg in ("manim", "numpy", "imageio-ffmpeg"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "missing"
+    return out
+
+
+def read_manifest(path: str) -> dict[str, Any] | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def check_output_path(path: str) -> None:
+    """One line when ``path`` cannot be written."""
+    if os.path.isdir(path):
+        raise InputError(f"{path}: is a folder; give a file name with -o")
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot create the folder {folder} ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"{path}: the folder {folder} is not writable")
+
+
+def render(
+    spec: RenderSpec,
+    output: str | None = None,
+    *,
+    force: bool = False,
+    quiet: bool = False,
+) -> RenderResult:
+    """Render ``spec`` to ``output`` (default: a readable name under ``media/``)."""
+    path = output or spec.default_name()
+    ext = os.path.splitext(path)[1].lower().lstrip(".")
+    if ext and ext != spec.format and ext in ("mp4", "gif", "webm", "png"):
+        raise InputError(f"{path}: the extension says {ext} but --format is {spec.format}")
+    check_output_path(path)
+    manifest_path = path + ".json"
+    key = spec.key(content_hashes(spec))
+    if not force and os.path.isfile(path):
+        old = read_manifest(manifest_path)
+        if old is not None and old.get("key") == key:
+            return RenderResult(path, manifest_path, True, 0.0, old)
+
+    inputs = prepare(spec)
+    check_toolchain()
+    start = time.perf_counter()
+    with private_dir(path) as tmp:
+        produced = render_scene(inputs, tmp, quiet)
+        if spec.format == "gif":
+            gif = os.path.join(tmp, "out.gif")
+            encode_gif(produced, spec.frame_rate, gif)
+            produced = gif
+        if not os.path.isfile(produced) or os.path.getsize(produced) == 0:
+            raise RuntimeError(f"manim produced no output for {spec.scene}")
+        size = os.path.getsize(produced)
+        atomic_move(produced, path)
+    seconds = time.perf_counter() - start
+    manifest = build_manifest(spec, inputs, key, path, size, seconds)
+    atomic_write_text(manifest_path, json.dumps(manifest, indent=1) + "\n")
+    return RenderResult(path, manifest_path, False, seconds, manifest)
+
+
+def build_manifest(
+    spec: RenderSpec, inputs: SceneInputs, key: str, path: str, size: int, seconds: float
+) -> dict[str, Any]:
+    w, h = spec.pixel_size
+    runs = []
+    for r in inputs.runs:
+        t = r.trajectory
+        runs.append(
+            {
+                "label": r.label,
+                "lr": r.lr,
+                "updates": t.n_updates,
+                "diverged_at": t.diverged_at,
+                "final": {
+                    "w": float(t.w[-1]),
+                    "b": float(t.b[-1]),
+                    "loss": float(t.loss[-1]) if t.loss is not None else None,
+                },
+            }
+        )
+    return {
+        "format": "gdanim-render",
+        "version": 1,
+        "key": key,
+        "output": {
+            "path": os.path.basename(path),
+            "format": spec.format,
+            "width": w,
+            "height": h,
+            "fps": spec.frame_rate,
+            "bytes": size,
+        },
+        "spec": spec.to_dict(),
+        "dataset": inputs.dataset.describe(),
+        "config": inputs.config.to_dict(),
+        "runs": runs,
+        "analysis": {
+            "lr_critical": inputs.analysis.lr_critical,
+            "optimum": list(inputs.analysis.optimum),
+        },
+        "versions": versions(),
+        "render_seconds": round(seconds, 3),
+    }

@@ -1,0 +1,111 @@
+"""The base of every gdanim scene: inputs, theme, frame geometry and the title."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from manim import DOWN, LEFT, UP, Scene, VGroup, config
+
+from gdanim.spec import RenderSpec, SceneInputs, prepare
+
+from . import style
+from .widgets import label
+
+
+@dataclass(frozen=True)
+class Box:
+    """A layout rectangle in scene units: centre ``(x, y)``, size ``w`` by ``h``."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def left(self) -> float:
+        return self.x - self.w / 2
+
+    @property
+    def top(self) -> float:
+        return self.y + self.h / 2
+
+    def split_h(self, *fractions: float, gap: float = style.GAP) -> list[Box]:
+        """Side by side, widths in proportion to ``fractions``."""
+        usable = self.w - gap * (len(fractions) - 1)
+        total = sum(fractions)
+        out, x = [], self.left
+        for f in fractions:
+            w = usable * f / total
+            out.append(Box(x + w / 2, self.y, w, self.h))
+            x += w + gap
+        return out
+
+    def split_v(self, *fractions: float, gap: float = style.GAP) -> list[Box]:
+        """Stacked top to bottom, heights in proportion to ``fractions``."""
+        usable = self.h - gap * (len(fractions) - 1)
+        total = sum(fractions)
+        out, y = [], self.top
+        for f in fractions:
+            h = usable * f / total
+            out.append(Box(self.x, y - h / 2, self.w, h))
+            y -= h + gap
+        return out
+
+    def plot_area(self) -> Box:
+        """The part left for the plot once tick labels and axis labels have their room."""
+        left, bottom, top = style.PLOT_PAD_LEFT, style.PLOT_PAD_BOTTOM, style.PLOT_PAD_TOP
+        return Box(
+            self.x + left / 2, self.y + (bottom - top) / 2, self.w - left, self.h - bottom - top
+        )
+
+
+class GdScene(Scene):
+    """A scene drawn from :class:`~gdanim.spec.SceneInputs`.
+
+    Built with no arguments (as ``manim render`` does) it renders its default spec.
+    """
+
+    scene_name = "descent-path"
+
+    def __init__(self, inputs: SceneInputs | None = None, **kwargs: object) -> None:
+        self.inputs = inputs or prepare(RenderSpec(scene=self.scene_name))
+        self.theme = style.THEMES[self.inputs.spec.theme]
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def setup(self) -> None:
+        self.camera.background_color = self.theme.background
+
+    @property
+    def frame(self) -> Box:
+        """The whole frame less its margins."""
+        m = style.MARGIN
+        return Box(0.0, 0.0, config.frame_width - 2 * m, config.frame_height - 2 * m)
+
+    @property
+    def portrait(self) -> bool:
+        return config.frame_width < config.frame_height * 1.2
+
+    def title_block(self, title: str, subtitle: str) -> tuple[VGroup, Box]:
+        """Title and subtitle at the top; returns them and the box left below."""
+        f = self.frame
+        size = style.TITLE_SIZE if not self.portrait else style.TITLE_SIZE * 0.85
+        t = label(title, self.theme, size)
+        s = label(subtitle, self.theme, style.LABEL_SIZE, self.theme.muted)
+        group = VGroup(t, s).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+        if group.width > f.w:
+            group.scale_to_fit_width(f.w)
+        group.to_edge(UP, buff=style.MARGIN).align_to([f.left, 0, 0], LEFT)
+        below = group.get_bottom()[1] - style.TITLE_GAP
+        bottom = -config.frame_height / 2 + style.MARGIN
+        return group, Box(f.x, (below + bottom) / 2, f.w, below - bottom)
+
+    def run_summary(self) -> str:
+        """``loss, optimizer, lr`` of the first run, for subtitles."""
+        cfg = self.inputs.config
+        run = self.inputs.runs[0]
+        parts = [cfg.loss or "", cfg.optimizer, f"lr = {run.lr:.3g}"]
+        if cfg.l2:
+            parts.append(f"L2 = {cfg.l2:g}")
+        if cfg.normalize:
+            parts.append("x standardised")
+        return "  ·  ".join(p for p in parts if p)

@@ -1,0 +1,150 @@
+"""descent-path: the (w, b) path on the loss contours, the line fitting the data, the loss curve.
+
+Render with ``gdanim render descent-path`` or, with its default data,
+``manim render -ql scenes/descent_path.py DescentPath``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    Flash,
+    SurroundingRectangle,
+    ValueTracker,
+    VGroup,
+    Wait,
+)
+
+from scenes import style
+from scenes.base import Box, GdScene
+from scenes.widgets import DataPanel, DescentTrail, LossContours, LossCurve, Readout, note
+
+
+class DescentPath(GdScene):
+    """Contours with the path, the data with the current line, the loss curve, a readout."""
+
+    scene_name = "descent-path"
+
+    def construct(self) -> None:
+        inputs = self.inputs
+        traj = inputs.trajectory
+        title, body = self.title_block(
+            f"Gradient descent on {inputs.dataset.name}", self.run_summary()
+        )
+        readout_box, panels_box = self.split_readout(body)
+        contour_box, data_box, curve_box = self.layout(panels_box)
+
+        tracker = ValueTracker(0.0)
+        contours = LossContours(inputs.landscape, *self.size(contour_box), self.theme)
+        contours.move_to(self.center(contour_box, contours))
+        data = self.data_panel(data_box)
+        curve = LossCurve([traj], *self.size(curve_box), self.theme, inputs.analysis.optimum_loss)
+        curve.move_to(self.center(curve_box, curve))
+        readout = Readout(traj, tracker, self.theme)
+        readout.move_to([readout_box.x, readout_box.y, 0])
+        if readout.width > readout_box.w:
+            readout.scale_to_fit_width(readout_box.w)
+
+        # Static first: painted once per play() instead of every frame.
+        self.add(title, contours, data, curve)
+        self.play(FadeIn(VGroup(title, contours, data, curve)), run_time=style.INTRO_TIME)
+
+        fit = data.line_through(float(traj.w[0]), float(traj.b[0]), self.theme.fit)
+        fit.add_updater(lambda m: data.set_line(m, *map(float, traj.at(tracker.get_value()))))
+        trail = DescentTrail(contours, traj, tracker, self.theme)
+        loss_line = curve.curve(traj, tracker, self.theme.path)
+        self.play(
+            FadeIn(trail.start), Create(fit), FadeIn(readout), FadeIn(loss_line),
+            run_time=style.INTRO_TIME,
+        )  # fmt: skip
+        self.add(trail)
+
+        n = traj.n_updates
+        if n > 0:
+            positions = traj.frame_positions(1025)
+            times = np.linspace(0.0, 1.0, positions.size)
+
+            def timing(t: float) -> float:
+                return float(np.interp(t, times, positions)) / n
+
+            self.play(
+                tracker.animate.set_value(float(n)),
+                rate_func=timing,
+                run_time=inputs.spec.duration,
+            )
+        self.finale(contours, trail, readout_box)
+
+    # -- beats
+    def finale(self, contours: LossContours, trail: DescentTrail, box: Box) -> None:
+        traj = self.inputs.trajectory
+        for m in (trail.line, trail.marker, trail.exit_arrow):
+            m.suspend_updating()
+        if traj.diverged:
+            text = f"diverged at update {traj.diverged_at}: lr too large"
+            message = note(text, self.theme, self.theme.warn)
+            inner = contours.frame.width - 2 * style.NOTE_INSET
+            if message.width > inner:
+                message.scale_to_fit_width(inner)
+            message.move_to(contours.frame.get_corner(UP + LEFT), aligned_edge=UP + LEFT)
+            message.shift(RIGHT * style.NOTE_INSET + DOWN * style.NOTE_INSET)
+            backdrop = SurroundingRectangle(message, buff=0.08, stroke_width=0)
+            backdrop.set_fill(self.theme.panel, 0.9)
+            message = VGroup(backdrop, message)
+            self.play(FadeIn(message), run_time=0.6)
+        else:
+            w, b = float(traj.w[-1]), float(traj.b[-1])
+            w_star, b_star = self.inputs.landscape.optimum
+            close = np.hypot(
+                (w - w_star) / (contours.x_range[1] - contours.x_range[0]),
+                (b - b_star) / (contours.y_range[1] - contours.y_range[0]),
+            )
+            if close < 0.01 and contours.optimum:
+                self.play(Flash(contours.optimum[0], color=self.theme.optimum), run_time=0.8)
+        self.play(Wait(style.HOLD_TIME))
+
+    # -- layout
+    def split_readout(self, body: Box) -> tuple[Box, Box]:
+        h = style.READOUT_HEIGHT
+        readout = Box(body.x, body.y - body.h / 2 + h / 2, body.w, h)
+        rest = Box(body.x, body.y + h / 2, body.w, body.h - h)
+        return readout, rest
+
+    def layout(self, box: Box) -> tuple[Box, Box, Box]:
+        if not self.portrait:
+            left, right = box.split_h(1.1, 1.0)
+            data, curve = right.split_v(1.15, 1.0)
+            return left, data, curve
+        if box.h > box.w * 1.5:  # tall: stack all three
+            top, mid, low = box.split_v(1.4, 1.0, 0.9)
+            return top, mid, low
+        top, bottom = box.split_v(1.4, 1.0)
+        data, curve = bottom.split_h(1.0, 1.0)
+        return top, data, curve
+
+    @staticmethod
+    def size(box: Box) -> tuple[float, float]:
+        area = box.plot_area()
+        return area.w, area.h
+
+    @staticmethod
+    def center(box: Box, panel: object) -> np.ndarray:
+        area = box.plot_area()
+        frame = panel.frame  # type: ignore[attr-defined]
+        offset = panel.get_center() - frame.get_center()  # type: ignore[attr-defined]
+        return np.array([area.x, area.y, 0.0]) + offset
+
+    def data_panel(self, box: Box) -> DataPanel:
+        ds = self.inputs.dataset
+        traj = self.inputs.trajectory
+        xs, ys = ds.subset(style.MAX_DATA_POINTS)
+        x0, x1 = float(np.min(ds.x)), float(np.max(ds.x))
+        extra = [traj.w[0] * x0 + traj.b[0], traj.w[0] * x1 + traj.b[0]]
+        panel = DataPanel(xs, ys, *self.size(box), self.theme, ds.x_label, ds.y_label, extra)
+        panel.move_to(self.center(box, panel))
+        return panel

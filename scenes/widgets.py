@@ -1,0 +1,731 @@
+"""Reusable mobjects of the gdanim scenes.
+
+Every widget takes a :class:`~scenes.style.Theme` and plain numbers; those that move take a
+``ValueTracker`` holding a fractional state index and follow it with one updater, so a whole
+descent is one ``play()``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    Arrow,
+    Axes,
+    Dot,
+    Line,
+    Rectangle,
+    Star,
+    Text,
+    ValueTracker,
+    VGroup,
+    VMobject,
+)
+from numpy.typing import NDArray
+
+from gdanim.landscape import Landscape
+from gdanim.trajectory import Trajectory
+
+from . import style
+from .style import Theme
+
+FloatArray = NDArray[np.float64]
+FONT = "DejaVu Sans"
+MONO_FONT = "DejaVu Sans Mono"
+
+
+# ------------------------------------------------------------------------------ numbers
+
+
+def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
+    """Round tick values inside ``[lo, hi]``: steps of 1, 2 or 5 times a power of ten."""
+    span = hi - lo
+    if not span > 0 or not math.isfinite(span):
+        return [lo]
+    raw = span / max(target, 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    first = math.ceil(lo / step - 1e-9) * step
+    ticks = []
+    v = first
+    while v <= hi + 1e-9 * step:
+        ticks.append(0.0 if abs(v) < step * 1e-9 else v)
+        v += step
+    return ticks
+
+
+def fmt(v: float, sig: int = 4) -> str:
+    """A number for a label: ``sig`` significant digits, no trailing zeros, no ``-0``."""
+    if v == 0 or not math.isfinite(v):
+        return "0" if v == 0 else str(v)
+    a = abs(v)
+    if a >= 1e5 or a < 1e-3:
+        m, e = f"{v:.{sig - 1}e}".split("e")
+        m = m.rstrip("0").rstrip(".")
+        return f"{m}e{int(e)}"
+    decimals = max(0, sig - 1 - math.floor(math.log10(a)))
+    s = f"{v:.{decimals}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(k: int) -> str:
+    """``10⁻³``-style label."""
+    return "10" + str(k).translate(_SUPERSCRIPT)
+
+
+def decimals_for(values: Sequence[float], sig: int = 4) -> int:
+    """Fixed decimal places that show ``sig`` significant digits of the typical value."""
+    finite = [abs(v) for v in values if math.isfinite(v) and v != 0]
+    if not finite:
+        return 2
+    typical = float(np.median(finite))
+    return int(min(6, max(0, sig - 1 - math.floor(math.log10(typical)))))
+
+
+def label(
+    text: str, theme: Theme, size: float = style.LABEL_SIZE, color: str | None = None
+) -> Text:
+    """Plain text in the theme's ink."""
+    return Text(text, font=FONT, font_size=size, color=color or theme.ink)
+
+
+# ------------------------------------------------------------------------------ panels
+
+
+class Panel(VGroup):
+    """A framed plot area: invisible manim ``Axes`` for ``c2p``, a frame, ticks and labels.
+
+    Parameters
+    ----------
+    x_range, y_range
+        ``(lo, hi)`` of the plotted coordinates.
+    width, height
+        Size of the plot area in scene units.
+    x_ticks, y_ticks
+        Tick positions and their label texts, in plotted coordinates.
+    """
+
+    def __init__(
+        self,
+        x_range: tuple[float, float],
+        y_range: tuple[float, float],
+        width: float,
+        height: float,
+        theme: Theme,
+        x_label: str = "",
+        y_label: str = "",
+        x_ticks: Sequence[tuple[float, str]] | None = None,
+        y_ticks: Sequence[tuple[float, str]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.theme = theme
+        self.x_range, self.y_range = x_range, y_range
+        self.axes = Axes(
+            x_range=[x_range[0], x_range[1], (x_range[1] - x_range[0])],
+            y_range=[y_range[0], y_range[1], (y_range[1] - y_range[0])],
+            x_length=width,
+            y_length=height,
+            tips=False,
+            axis_config={"stroke_opacity": 0, "include_ticks": False},
+        )
+        lo = self.axes.c2p(x_range[0], y_range[0])
+        hi = self.axes.c2p(x_range[1], y_range[1])
+        self.frame = Rectangle(width=hi[0] - lo[0], height=hi[1] - lo[1])
+        self.frame.move_to((lo + hi) / 2)
+        self.frame.set_stroke(theme.muted, style.THIN).set_fill(theme.panel, 1)
+        ticks = VGroup()
+        tick_len = style.AXIS_LABEL_BUFF * 0.5
+        n_x = max(2, min(5, int(width / 1.1)))
+        n_y = max(2, min(5, int(height / style.TICK_SPACING)))
+        for v, text in x_ticks if x_ticks is not None else self._ticks(x_range, n_x):
+            p = self.axes.c2p(v, y_range[0])
+            ticks.add(Line(p, p + UP * tick_len, stroke_width=style.THIN, color=theme.muted))
+            t = label(text, theme, style.TICK_SIZE, theme.muted)
+            ticks.add(t.next_to(p, DOWN, buff=style.AXIS_LABEL_BUFF * 0.6))
+        for v, text in y_ticks if y_ticks is not None else self._ticks(y_range, n_y):
+            p = self.axes.c2p(x_range[0], v)
+            ticks.add(Line(p, p + RIGHT * tick_len, stroke_width=style.THIN, color=theme.muted))
+            t = label(text, theme, style.TICK_SIZE, theme.muted)
+            ticks.add(t.next_to(p, LEFT, buff=style.AXIS_LABEL_BUFF * 0.6))
+        self.ticks = ticks
+        self.labels = VGroup()
+        if x_label:
+            xl = label(x_label, theme, style.LABEL_SIZE)
+            if xl.width > self.frame.width:
+                xl.scale_to_fit_width(self.frame.width)
+            xl.next_to(self.frame, DOWN, buff=style.AXIS_LABEL_BUFF * 0.6 + 0.3)
+            self.labels.add(xl)
+        if y_label:
+            yl = label(y_label, theme, style.LABEL_SIZE)
+            if yl.width > self.frame.height:
+                yl.scale_to_fit_width(self.frame.height)
+            yl.rotate(math.pi / 2)
+            left_edge = min([m.get_left()[0] for m in ticks if isinstance(m, Text)] or [lo[0]])
+            yl.move_to([left_edge - style.AXIS_LABEL_BUFF - yl.width / 2, self.frame.get_y(), 0])
+            self.labels.add(yl)
+        self.add(self.frame, self.axes, ticks, self.labels)
+
+    @staticmethod
+    def _ticks(r: tuple[float, float], n: int) -> list[tuple[float, str]]:
+        return [(v, fmt(v)) for v in nice_ticks(r[0], r[1], n)]
+
+    def to_scene(self, xs: FloatArray, ys: FloatArray) -> FloatArray:
+        """Points ``(n, 3)`` for plotted coordinates, vectorised through ``axes.c2p``."""
+        o = self.axes.c2p(0.0, 0.0)
+        ex = self.axes.c2p(1.0, 0.0) - o
+        ey = self.axes.c2p(0.0, 1.0) - o
+        xs = np.asarray(xs, dtype=np.float64).reshape(-1, 1)
+        ys = np.asarray(ys, dtype=np.float64).reshape(-1, 1)
+        return o + xs * ex + ys * ey
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x_range[0] <= x <= self.x_range[1] and self.y_range[0] <= y <= self.y_range[1]
+
+
+def clip_segments(
+    p: FloatArray, q: FloatArray, box: tuple[float, float, float, float]
+) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
+    """Liang-Barsky clipping of segments ``p[i] -> q[i]`` (``(n, 2)``) to ``box``.
+
+    Returns the parameters ``t0, t1`` of the visible part of each segment and whether any
+    part is visible.
+    """
+    x0, x1, y0, y1 = box
+    d = q - p
+    t0 = np.zeros(len(p))
+    t1 = np.ones(len(p))
+    ok = np.ones(len(p), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for num_lo, num_hi, den in (
+            (x0 - p[:, 0], x1 - p[:, 0], d[:, 0]),
+            (y0 - p[:, 1], y1 - p[:, 1], d[:, 1]),
+        ):
+            par = den == 0
+            ok &= ~(par & ((num_lo > 0) | (num_hi < 0)))
+            ta = np.where(par, -np.inf, num_lo / den)
+            tb = np.where(par, np.inf, num_hi / den)
+            lo = np.minimum(ta, tb)
+            hi = np.maximum(ta, tb)
+            t0 = np.maximum(t0, lo)
+            t1 = np.minimum(t1, hi)
+    ok &= t0 <= t1
+    return t0, t1, ok
+
+
+class Polyline:
+    """A recorded path in plotted coordinates, drawn up to a fractional state index.
+
+    Consecutive states closer than ``min_step`` (in plotted units scaled to the panel) are
+    merged, so 20,000 tiny late steps cost what a few do; the big early steps are all kept.
+    """
+
+    def __init__(
+        self,
+        panel: Panel,
+        xs: FloatArray,
+        ys: FloatArray,
+        min_step: float,
+        stop_at_exit: bool = False,
+    ) -> None:
+        self.panel = panel
+        xr, yr = panel.x_range, panel.y_range
+        sx = panel.frame.width / (xr[1] - xr[0])
+        sy = panel.frame.height / (yr[1] - yr[0])
+        keep = [0]
+        lx, ly = xs[0], ys[0]
+        for i in range(1, len(xs)):
+            if math.hypot((xs[i] - lx) * sx, (ys[i] - ly) * sy) >= min_step or i == len(xs) - 1:
+                keep.append(i)
+                lx, ly = xs[i], ys[i]
+        self.index = np.array(keep, dtype=np.float64)
+        self.xy = np.column_stack([xs[keep], ys[keep]])
+        box = (xr[0], xr[1], yr[0], yr[1])
+        if len(keep) > 1:
+            self.t0, self.t1, self.ok = clip_segments(self.xy[:-1], self.xy[1:], box)
+            if stop_at_exit:
+                # Once the path has left the view, later segments only cross it back and
+                # forth (a diverging zigzag): the edge arrow tells that story instead.
+                inside = (
+                    (self.xy[:, 0] >= xr[0]) & (self.xy[:, 0] <= xr[1])
+                    & (self.xy[:, 1] >= yr[0]) & (self.xy[:, 1] <= yr[1])
+                )  # fmt: skip
+                out = np.nonzero(~inside)[0]
+                if out.size:
+                    self.ok[out[0] :] = False
+        else:
+            self.t0 = self.t1 = np.zeros(0)
+            self.ok = np.zeros(0, dtype=bool)
+
+    def position(self, s: float) -> tuple[int, float]:
+        """Segment number and fraction along it at state index ``s``."""
+        k = int(np.searchsorted(self.index, s, side="right")) - 1
+        k = min(max(k, 0), len(self.index) - 1)
+        if k >= len(self.index) - 1:
+            return k, 0.0
+        a, b = self.index[k], self.index[k + 1]
+        return k, float((s - a) / (b - a))
+
+    def point(self, s: float) -> FloatArray:
+        k, f = self.position(s)
+        if k >= len(self.xy) - 1:
+            return self.xy[-1]
+        return self.xy[k] + f * (self.xy[k + 1] - self.xy[k])
+
+    def draw(self, mob: VMobject, s: float) -> None:
+        """Set ``mob``'s points to the visible path up to ``s``."""
+        k, f = self.position(s)
+        ends = list(range(k)) + ([k] if f > 0 and k < len(self.xy) - 1 else [])
+        runs: list[list[FloatArray]] = []
+        last_end: FloatArray | None = None
+        for i in ends:
+            if not self.ok[i]:
+                last_end = None
+                continue
+            t_hi = self.t1[i] if i < k else min(self.t1[i], f)
+            if t_hi <= self.t0[i]:
+                last_end = None
+                continue
+            a = self.xy[i] + self.t0[i] * (self.xy[i + 1] - self.xy[i])
+            b = self.xy[i] + t_hi * (self.xy[i + 1] - self.xy[i])
+            if last_end is not None and self.t0[i] == 0:
+                runs[-1].append(b)
+            else:
+                runs.append([a, b])
+            last_end = b if t_hi == 1.0 else None
+        mob.clear_points()
+        for run in runs:
+            pts = np.array(run)
+            scene_pts = self.panel.to_scene(pts[:, 0], pts[:, 1])
+            if len(scene_pts) >= 2:
+                mob.start_new_path(scene_pts[0])
+                mob.add_points_as_corners(scene_pts[1:])
+
+
+def state_follower(
+    tracker: ValueTracker, draw: Callable[[float], None]
+) -> Callable[[VMobject], None]:
+    """An updater calling ``draw(s)`` with the tracker's state index."""
+
+    def update(_: VMobject) -> None:
+        draw(tracker.get_value())
+
+    return update
+
+
+# ------------------------------------------------------------------------------ contours
+
+
+class LossContours(Panel):
+    """The loss contours over the framed (w, b) view, with the minimum marked."""
+
+    def __init__(
+        self,
+        landscape: Landscape,
+        width: float,
+        height: float,
+        theme: Theme,
+        w_label: str = "w (slope)",
+        b_label: str = "b (intercept)",
+    ) -> None:
+        v = landscape.view
+        super().__init__(
+            (v.w_min, v.w_max), (v.b_min, v.b_max), width, height, theme, w_label, b_label
+        )
+        self.landscape = landscape
+        lines = VGroup()
+        paths = landscape.contour_paths()
+        n = max(len(paths) - 1, 1)
+        for i, (_level, segments) in enumerate(paths):
+            color = theme.contour_color(i / n)
+            for seg in segments:
+                m = VMobject(stroke_width=style.STROKE * 0.7, stroke_color=color)
+                m.set_points_as_corners(self.to_scene(seg[:, 0], seg[:, 1]))
+                lines.add(m)
+        self.lines = lines
+        w_star, b_star = landscape.optimum
+        self.optimum = VGroup()
+        if self.contains(w_star, b_star):
+            star = Star(n=5, outer_radius=style.DOT_RADIUS * 2.2, color=theme.optimum)
+            star.set_fill(theme.optimum, 1).set_stroke(theme.background, 1)
+            star.move_to(self.axes.c2p(w_star, b_star))
+            self.optimum.add(star)
+        self.add(lines, self.optimum)
+
+
+class DescentTrail(VGroup):
+    """The (w, b) path drawn as it goes, its marker, and an edge arrow when it leaves.
+
+    Follows ``tracker`` (a fractional state index of ``trajectory``).
+    """
+
+    def __init__(
+        self,
+        panel: Panel,
+        trajectory: Trajectory,
+        tracker: ValueTracker,
+        theme: Theme,
+        color: str | None = None,
+    ) -> None:
+        super().__init__()
+        color = color or theme.path
+        self.panel = panel
+        self.trajectory = trajectory
+        self.poly = Polyline(
+            panel, trajectory.w, trajectory.b, min_step=0.004, stop_at_exit=trajectory.diverged
+        )
+        self.line = VMobject(stroke_color=color, stroke_width=style.PATH_STROKE)
+        self.start = Dot(
+            panel.axes.c2p(trajectory.w[0], trajectory.b[0]),
+            radius=style.DOT_RADIUS * 0.8,
+            color=color,
+        ).set_stroke(theme.background, 1.5)
+        self.marker = Dot(radius=style.DOT_RADIUS * 1.2, color=color)
+        self.marker.set_stroke(theme.background, 2)
+        self.exit_arrow = Arrow(
+            ORIGIN, RIGHT * 0.5, buff=0, color=theme.warn, stroke_width=5,
+            max_tip_length_to_length_ratio=0.45,
+        )  # fmt: skip
+        self.template_arrow = self.exit_arrow.copy()
+        self.tracker = tracker
+        self.add(self.start, self.line, self.marker, self.exit_arrow)
+        self.line.add_updater(state_follower(tracker, lambda s: self.poly.draw(self.line, s)))
+        self.marker.add_updater(state_follower(tracker, self._place_marker))
+        self._place_marker(tracker.get_value())
+        self.poly.draw(self.line, tracker.get_value())
+
+    def _place_marker(self, s: float) -> None:
+        w, b = self.poly.point(s)
+        if self.panel.contains(w, b):
+            self.marker.move_to(self.panel.axes.c2p(w, b)).set_opacity(1)
+            self.exit_arrow.set_opacity(0)
+            return
+        self.marker.set_opacity(0)
+        xr, yr = self.panel.x_range, self.panel.y_range
+        cx, cy = (xr[0] + xr[1]) / 2, (yr[0] + yr[1]) / 2
+        # Direction in panel units, then the point where the ray from the centre exits.
+        dx = (w - cx) / (xr[1] - xr[0])
+        dy = (b - cy) / (yr[1] - yr[0])
+        scale = 0.5 / max(abs(dx), abs(dy), 1e-12)
+        ex, ey = cx + dx * scale * (xr[1] - xr[0]), cy + dy * scale * (yr[1] - yr[0])
+        tip = self.panel.axes.c2p(ex, ey)
+        direction = np.array([dx, dy, 0.0])
+        direction /= np.linalg.norm(direction) or 1.0
+        arrow = self.template_arrow.copy()
+        arrow.put_start_and_end_on(tip - direction * 0.55, tip)
+        self.exit_arrow.become(arrow).set_opacity(1)
+
+    def clear_updaters_all(self) -> None:
+        self.line.clear_updaters()
+        self.marker.clear_updaters()
+
+
+# ------------------------------------------------------------------------------ data
+
+
+class DataPanel(Panel):
+    """The data as dots and the current line ``y = w x + b``, clipped to the panel."""
+
+    def __init__(
+        self,
+        x: FloatArray,
+        y: FloatArray,
+        width: float,
+        height: float,
+        theme: Theme,
+        x_label: str,
+        y_label: str,
+        y_extra: Sequence[float] = (),
+    ) -> None:
+        x_lo, x_hi = float(np.min(x)), float(np.max(x))
+        pad_x = 0.06 * (x_hi - x_lo)
+        ys = [float(np.min(y)), float(np.max(y))]
+        span = ys[1] - ys[0] or 1.0
+        for v in y_extra:
+            # Include the starting line if it is not absurdly far from the data.
+            if math.isfinite(v) and ys[0] - 2 * span <= v <= ys[1] + 2 * span:
+                ys.append(v)
+        y_lo, y_hi = min(ys), max(ys)
+        pad_y = 0.08 * (y_hi - y_lo or 1.0)
+        super().__init__(
+            (x_lo - pad_x, x_hi + pad_x), (y_lo - pad_y, y_hi + pad_y), width, height, theme,
+            x_label, y_label,
+        )  # fmt: skip
+        sx, sy = x, y
+        dots = VGroup(
+            *[
+                Dot(p, radius=style.DATA_DOT_RADIUS, color=theme.data, fill_opacity=0.85)
+                for p in self.to_scene(sx, sy)
+            ]
+        )
+        self.dots = dots
+        self.add(dots)
+
+    def line_through(self, w: float, b: float, color: str) -> VMobject:
+        """The segment of ``y = w x + b`` inside the panel (empty when it misses)."""
+        m = VMobject(stroke_color=color, stroke_width=style.STROKE * 1.4)
+        self.set_line(m, w, b)
+        return m
+
+    def set_line(self, m: VMobject, w: float, b: float) -> None:
+        x0, x1 = self.x_range
+        p = np.array([[x0, w * x0 + b]])
+        q = np.array([[x1, w * x1 + b]])
+        box = (x0, x1, self.y_range[0], self.y_range[1])
+        if not (np.isfinite(p).all() and np.isfinite(q).all()):
+            m.clear_points()
+            return
+        t0, t1, ok = clip_segments(p, q, box)
+        m.clear_points()
+        if ok[0] and t1[0] > t0[0]:
+            a = p[0] + t0[0] * (q[0] - p[0])
+            c = p[0] + t1[0] * (q[0] - p[0])
+            m.set_points_as_corners(self.to_scene(np.array([a[0], c[0]]), np.array([a[1], c[1]])))
+
+
+# ------------------------------------------------------------------------------ loss curve
+
+
+class LossCurve(Panel):
+    """Loss against update, log-scaled where it spans decades, drawn up to the tracker.
+
+    The update axis is ``log10(1 + epoch)`` for long runs, so the early, fast fall gets room.
+    """
+
+    def __init__(
+        self,
+        trajectories: Sequence[Trajectory],
+        width: float,
+        height: float,
+        theme: Theme,
+        loss_floor: float | None = None,
+        epochs: int | None = None,
+    ) -> None:
+        losses = np.concatenate([t.loss for t in trajectories if t.loss is not None])
+        finite = losses[np.isfinite(losses)]
+        lo, hi = float(np.min(finite)), float(np.max(finite))
+        if loss_floor is not None and np.isfinite(loss_floor):
+            lo = min(lo, loss_floor)
+        self.log_y = lo > 0 and hi / lo > 100
+        n = epochs if epochs is not None else max(t.n_updates for t in trajectories)
+        n = max(n, 1)
+        self.log_x = n > 300
+        if self.log_y:
+            y_range = (math.floor(math.log10(lo) * 4) / 4, math.ceil(math.log10(hi) * 4) / 4)
+            if y_range[1] - y_range[0] < 0.5:
+                y_range = (y_range[0] - 0.25, y_range[1] + 0.25)
+            y_ticks = [
+                (float(k), power_of_ten(k))
+                for k in range(math.ceil(y_range[0]), math.floor(y_range[1]) + 1)
+            ]
+            most = max(2, int(height / style.TICK_SPACING))
+            if len(y_ticks) > most:
+                step = math.ceil(len(y_ticks) / most)
+                y_ticks = y_ticks[::step]
+        else:
+            pad = 0.06 * (hi - lo or abs(hi) or 1.0)
+            y_range = (max(0.0, lo - pad) if lo >= 0 else lo - pad, hi + pad)
+            most = max(2, min(4, int(height / style.TICK_SPACING)))
+            y_ticks = [(v, fmt(v, 3)) for v in nice_ticks(*y_range, most)]
+        if self.log_x:
+            x_range = (0.0, math.log10(1 + n))
+            x_ticks = [(0.0, "0")] + [
+                (math.log10(1 + 10**k), f"{10**k:,}") for k in range(0, int(math.log10(n)) + 1)
+            ]
+            x_label = "update (log scale)"
+        else:
+            x_range = (0.0, float(n))
+            x_ticks = [(v, fmt(v)) for v in nice_ticks(0, n, 4)]
+            x_label = "update"
+        y_label = "loss (log)" if self.log_y else "loss"
+        super().__init__(x_range, y_range, width, height, theme, x_label, y_label, x_ticks, y_ticks)
+        self.epochs = n
+
+    def coords(self, traj: Trajectory) -> tuple[FloatArray, FloatArray]:
+        assert traj.loss is not None
+        e = np.arange(traj.n_states, dtype=np.float64)
+        xs = np.log10(1 + e) if self.log_x else e
+        with np.errstate(divide="ignore"):
+            ys = np.log10(np.maximum(traj.loss, 1e-300)) if self.log_y else traj.loss
+        return xs, ys
+
+    def curve(self, traj: Trajectory, tracker: ValueTracker, color: str) -> VGroup:
+        """The curve of ``traj`` and a marker, following ``tracker``."""
+        xs, ys = self.coords(traj)
+        poly = Polyline(self, xs, ys, min_step=0.006)
+        line = VMobject(stroke_color=color, stroke_width=style.STROKE)
+        dot = Dot(radius=style.DOT_RADIUS, color=color).set_stroke(self.theme.background, 1.5)
+
+        def place(s: float) -> None:
+            px, py = poly.point(s)
+            inside = self.contains(px, py)
+            dot.move_to(self.axes.c2p(px, min(max(py, self.y_range[0]), self.y_range[1])))
+            dot.set_opacity(1 if inside else 0)
+
+        line.add_updater(state_follower(tracker, lambda s: poly.draw(line, s)))
+        dot.add_updater(state_follower(tracker, place))
+        poly.draw(line, tracker.get_value())
+        place(tracker.get_value())
+        return VGroup(line, dot)
+
+
+# ------------------------------------------------------------------------------ readout
+
+
+class GlyphNumber(VGroup):
+    """A number set from cached glyphs of one monospace ``Text``.
+
+    Changing the value copies a few glyph outlines instead of typesetting anew (a ``Text`` or
+    ``MathTex`` per frame would cost a font or LaTeX run), and monospace digits keep the
+    readout from jittering. The left end of the baseline stays put.
+    """
+
+    CHARS = "0123456789.-e,"
+    _glyphs: ClassVar[
+        dict[tuple[float, str], tuple[dict[str, tuple[VMobject, FloatArray]], float]]
+    ] = {}
+
+    def __init__(
+        self,
+        value: float,
+        formatter: Callable[[float], str],
+        size: float,
+        color: str,
+        slots: int = 14,
+    ) -> None:
+        super().__init__()
+        self.formatter = formatter
+        key = (size, str(color))
+        if key not in self._glyphs:
+            text = Text(self.CHARS, font=MONO_FONT, font_size=size, color=color)
+            origin = text.get_corner(DOWN + LEFT)
+            first, last = text.submobjects[0], text.submobjects[-1]
+            advance = (last.get_center()[0] - first.get_center()[0]) / (len(self.CHARS) - 1)
+            table = {}
+            for i, (ch, glyph) in enumerate(zip(self.CHARS, text.submobjects, strict=True)):
+                offset = glyph.get_center() - origin - RIGHT * advance * i
+                table[ch] = (glyph, offset)
+            self._glyphs[key] = (table, advance)
+        self.table, self.advance = self._glyphs[key]
+        # An invisible ruler one cell long: it moves and scales with the group, so the
+        # glyphs can be laid out again after any transform.
+        self.ruler = Line(ORIGIN, RIGHT * self.advance, stroke_opacity=0, stroke_width=0)
+        # A fixed pool of glyph slots whose outlines are swapped in place: manim draws the
+        # family it saw when play() began, so submobjects must never be replaced mid-play.
+        sample = next(iter(self.table.values()))[0]
+        self.slots = [sample.copy().clear_points() for _ in range(slots)]
+        self.value = value
+        self.add(self.ruler, *self.slots)
+        self._compose()
+
+    def _compose(self) -> None:
+        start, end = self.ruler.get_start(), self.ruler.get_end()
+        cell = float(np.linalg.norm(end - start)) or self.advance
+        scale = cell / self.advance
+        text = [c for c in self.formatter(self.value) if c in self.table][: len(self.slots)]
+        for i, slot in enumerate(self.slots):
+            if i >= len(text):
+                slot.clear_points()
+                continue
+            glyph, offset = self.table[text[i]]
+            centre = glyph.get_center()
+            target = start + (offset + RIGHT * self.advance * i) * scale
+            slot.points = (glyph.points - centre) * scale + target
+
+    def set_value(self, value: float) -> GlyphNumber:
+        self.value = value
+        self._compose()
+        return self
+
+    def place(self, point: FloatArray) -> GlyphNumber:
+        """Put the left end of the baseline at ``point``."""
+        self.shift(np.asarray(point, dtype=np.float64) - self.ruler.get_start())
+        return self
+
+
+def fixed(decimals: int) -> Callable[[float], str]:
+    """A formatter with fixed decimals that falls back to scientific notation when huge."""
+
+    def f(v: float) -> str:
+        if not math.isfinite(v):
+            return "-" if v < 0 else ""
+        if abs(v) >= 1e7:
+            m, e = f"{v:.2e}".split("e")
+            return f"{m}e{int(e)}"
+        return f"{v:.{decimals}f}"
+
+    return f
+
+
+class Readout(VGroup):
+    """``update k   w = ...   b = ...   loss = ...`` following the tracker."""
+
+    def __init__(
+        self,
+        trajectory: Trajectory,
+        tracker: ValueTracker,
+        theme: Theme,
+        size: float = style.READOUT_SIZE,
+    ) -> None:
+        super().__init__()
+        t = trajectory
+        assert t.loss is not None
+        fields = [
+            ("update", fixed(0), [float(t.n_updates)], lambda s: round(s)),
+            ("w =", fixed(decimals_for([t.w[-1], t.w[0]])), t.w, None),
+            ("b =", fixed(decimals_for([t.b[-1], t.b[0]])), t.b, None),
+            ("loss =", fixed(decimals_for([t.loss[-1]], 3)), t.loss, None),
+        ]
+        idx = np.arange(t.n_states, dtype=np.float64)
+        self.numbers: list[GlyphNumber] = []
+        x = 0.0
+        widest = {"update": len(str(t.n_updates))}
+        for name, formatter, series, _ in fields:
+            tag = label(name, theme, size, theme.muted)
+            tag.move_to([x, 0, 0], aligned_edge=LEFT + DOWN)
+            x = tag.get_right()[0] + 0.15
+            num = GlyphNumber(
+                float(series[0]) if name != "update" else 0, formatter, size, theme.ink
+            )
+            num.place(np.array([x, tag.get_bottom()[1], 0.0]))
+            chars = widest.get(name) or max(
+                len(formatter(float(v))) for v in series[:: max(1, len(series) // 50)]
+            )
+            x += num.advance * max(chars, 4) + 0.45
+            self.add(tag, num)
+            self.numbers.append(num)
+        epoch, w_num, b_num, loss_num = self.numbers
+        loss = t.loss
+
+        def follow(_: VMobject) -> None:
+            s = tracker.get_value()
+            k = min(round(s), t.n_states - 1)
+            epoch.set_value(k)
+            w_num.set_value(float(np.interp(s, idx, t.w)))
+            b_num.set_value(float(np.interp(s, idx, t.b)))
+            loss_num.set_value(float(loss[k]))
+
+        self.add_updater(follow)
+        self.follow = follow
+
+
+def note(text: str, theme: Theme, color: str | None = None) -> Text:
+    """A one-line caption in the theme."""
+    return label(text, theme, style.NOTE_SIZE, color)
+
+
+def edge_box(width: float, height: float) -> Rectangle:
+    """An invisible rectangle, for layout."""
+    return Rectangle(width=width, height=height, stroke_opacity=0, fill_opacity=0)
