@@ -66,8 +66,8 @@ class Dataset:
     description: str = ""
 
     def __post_init__(self) -> None:
-        x = np.ascontiguousarray(self.x, dtype=np.float64)
-        y = np.ascontiguousarray(self.y, dtype=np.float64)
+        x = np.array(self.x, dtype=np.float64, copy=True)
+        y = np.array(self.y, dtype=np.float64, copy=True)
         if x.ndim != 1 or y.ndim != 1 or x.shape != y.shape:
             raise ValueError(f"x and y must be 1-D of one length, got {x.shape} and {y.shape}")
         if x.size < 2:
@@ -311,7 +311,7 @@ def load_csv(path: str | os.PathLike[str], x: str | None = None, y: str | None =
         first = sample.splitlines()[0]
         delimiter = max(",;\t", key=first.count)
 
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     rows = (r for r in reader if r and any(c.strip() for c in r))
     try:
         first_row = [c.strip() for c in next(rows)]
@@ -340,6 +340,8 @@ def load_csv(path: str | os.PathLike[str], x: str | None = None, y: str | None =
         if not cell:
             raise InputError(f"{p}: line {line}, column {name(j)!r}: missing value")
         try:
+            if "_" in cell:  # float() accepts 1_000; a CSV cell should not
+                raise ValueError
             v = float(cell)
         except ValueError:
             raise InputError(

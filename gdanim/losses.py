@@ -148,18 +148,21 @@ class _Squared(Loss):
         return self.curvature * r
 
     @cached_property
-    def _cache(self) -> dict[int, tuple[FloatArray, Moments]]:
-        return {}
+    def _cache(self) -> list[tuple[FloatArray, FloatArray, Moments]]:
+        return []
 
     def moments(self, x: FloatArray, y: FloatArray) -> Moments:
-        # Keyed by identity of the (read-only) array: the trainer asks thousands of times.
-        key = id(x)
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] is x and x.size == hit[1].n:
-            return hit[1]
+        """Moments of ``(x, y)``, remembered for the last read-only pair seen.
+
+        The trainer asks thousands of times for the same data; only arrays that cannot
+        change under us are remembered, by identity.
+        """
+        for cx, cy, m in self._cache:
+            if cx is x and cy is y:
+                return m
         m = Moments.of(x, y)
-        self._cache.clear()
-        self._cache[key] = (x, m)
+        if not x.flags.writeable and not y.flags.writeable:
+            self._cache[:] = [(x, y, m)]
         return m
 
     def _data_value(self, x: FloatArray, y: FloatArray, w: FloatArray, b: FloatArray) -> FloatArray:

@@ -128,6 +128,7 @@ def train(dataset: Dataset, config: TrainConfig | None = None) -> Trajectory:
     mu, sd = 0.0, 1.0
     if cfg.normalize:
         x, mu, sd = standardize(x)
+        x.setflags(write=False)
     opt = OPTIMIZERS[cfg.optimizer](lr=cfg.lr, momentum=cfg.momentum)
     rng = np.random.default_rng(cfg.seed)
     n = x.size

@@ -42,7 +42,10 @@ VERSION = 1
 
 
 def _as_vector(a: Any, name: str, n: int | None = None) -> FloatArray:
-    arr = np.array(a, dtype=np.float64)
+    try:
+        arr = np.array(a, dtype=np.float64)
+    except (OverflowError, TypeError):
+        raise ValueError(f"{name} must be a list of numbers of float64 size") from None
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
     if n is not None and arr.size != n:
@@ -93,8 +96,12 @@ class Trajectory:
             v = getattr(self, name)
             if v is not None:
                 object.__setattr__(self, name, _as_vector(v, name, w.size))
-        if self.diverged_at is not None and self.diverged_at < 1:
-            raise ValueError("diverged_at counts updates from 1")
+        if self.diverged_at is not None and not 1 <= self.diverged_at <= w.size:
+            raise ValueError("diverged_at counts updates from 1 up to the number of states")
+        for name in ("loss", "dw", "db", "w_opt", "b_opt"):
+            v = getattr(self, name)
+            if v is not None and not np.isfinite(v).all():
+                raise ValueError(f"{name} must be finite")
 
     @property
     def n_states(self) -> int:
@@ -139,7 +146,10 @@ class Trajectory:
         if n == 0:
             return np.zeros(n_frames)
         log_time = np.expm1(t * np.log1p(n))
-        return np.clip(skew * log_time + (1.0 - skew) * t * n, 0.0, n)
+        pos = np.clip(skew * log_time + (1.0 - skew) * t * n, 0.0, n)
+        if n_frames > 1:
+            pos[-1] = n  # exactly the last update, not one rounding short
+        return pos
 
     def at(self, s: float | FloatArray) -> tuple[FloatArray, FloatArray]:
         """``(w, b)`` at fractional state index ``s``, linear between recorded states."""
@@ -219,6 +229,8 @@ class Trajectory:
             raise InputError(f"{p}: cannot read ({exc})") from None
         except json.JSONDecodeError as exc:
             raise InputError(f"{p}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        except ValueError as exc:
+            raise InputError(f"{p}: not valid JSON ({exc})") from None
         try:
             return cls.from_dict(data)
         except ValueError as exc:
