@@ -220,7 +220,7 @@ def render(
             return RenderResult(path, manifest_path, True, 0.0, old)
 
     inputs = prepare(spec)
-    check_toolchain()
+    check_toolchain(needs_latex=SCENES[spec.scene].needs_latex)
     start = time.perf_counter()
     with private_dir(path) as tmp:
         produced = render_scene(inputs, tmp, quiet)
@@ -231,11 +231,25 @@ def render(
         if not os.path.isfile(produced) or os.path.getsize(produced) == 0:
             raise RuntimeError(f"manim produced no output for {spec.scene}")
         size = os.path.getsize(produced)
+        captions = _captions_of(produced, tmp)
         atomic_move(produced, path)
+        if captions:
+            atomic_move(captions, os.path.splitext(path)[0] + ".srt")
     seconds = time.perf_counter() - start
     manifest = build_manifest(spec, inputs, key, path, size, seconds)
     atomic_write_text(manifest_path, json.dumps(manifest, indent=1) + "\n")
     return RenderResult(path, manifest_path, False, seconds, manifest)
+
+
+def _captions_of(produced: str, media_dir: str) -> str | None:
+    """The .srt manim wrote for the scene's subcaptions, if any."""
+    for candidate in (
+        os.path.splitext(produced)[0] + ".srt",
+        os.path.join(media_dir, "videos", "scene.srt"),
+    ):
+        if os.path.isfile(candidate) and os.path.getsize(candidate) > 0:
+            return candidate
+    return None
 
 
 def build_manifest(

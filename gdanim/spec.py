@@ -29,6 +29,7 @@ class SceneInfo:
     module: str
     cls: str
     summary: str
+    needs_latex: bool = False
 
 
 SCENES: dict[str, SceneInfo] = {
@@ -39,6 +40,7 @@ SCENES: dict[str, SceneInfo] = {
         "scenes.derivation",
         "Derivation",
         "the gradient derived step by step, then one update with this run's numbers",
+        needs_latex=True,
     ),
     "descent-path": SceneInfo(
         "scenes.descent_path",
