@@ -8,6 +8,7 @@ versions and the render time; the same key again reuses the file unless forced.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -72,12 +73,55 @@ def ffmpeg_exe() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
-def tex_cache_dir() -> str:
-    """LaTeX and text caches shared between renders (content-addressed, so safe to share)."""
+CACHED_DIRS = ("Tex", "texts")
+
+
+def cache_dir() -> str:
+    """Where typeset LaTeX and text outlines are kept between renders."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = os.path.join(base, "gdanim")
-    os.makedirs(path, exist_ok=True)
-    return path
+    return os.path.join(base, "gdanim")
+
+
+def seed_private_cache(media_dir: str) -> None:
+    """Copy the shared typesetting cache into a job's private folder.
+
+    Manim writes its TeX and text files in place; a job that read another job's half-written
+    file would fail, so every job works on its own copy and publishes what it adds.
+    """
+    for sub in CACHED_DIRS:
+        src, dst = os.path.join(cache_dir(), sub), os.path.join(media_dir, sub)
+        os.makedirs(dst, exist_ok=True)
+        if not os.path.isdir(src):
+            continue
+        for name in os.listdir(src):
+            if name.startswith("."):
+                continue
+            try:
+                os.link(os.path.join(src, name), os.path.join(dst, name))
+            except OSError:
+                with contextlib.suppress(OSError):
+                    shutil.copyfile(os.path.join(src, name), os.path.join(dst, name))
+
+
+def publish_private_cache(media_dir: str) -> None:
+    """Add a finished job's new typesetting files to the shared cache, each atomically."""
+    for sub in CACHED_DIRS:
+        src, dst = os.path.join(media_dir, sub), os.path.join(cache_dir(), sub)
+        if not os.path.isdir(src):
+            continue
+        try:
+            os.makedirs(dst, exist_ok=True)
+        except OSError:
+            return
+        for name in os.listdir(src):
+            target = os.path.join(dst, name)
+            path = os.path.join(src, name)
+            if name.startswith(".") or os.path.exists(target) or not os.path.isfile(path):
+                continue
+            with contextlib.suppress(OSError):
+                tmp = os.path.join(dst, f".{name}.{os.getpid()}.part")
+                shutil.copyfile(path, tmp)
+                os.replace(tmp, target)
 
 
 def manim_config(spec: RenderSpec, media_dir: str, quiet: bool) -> dict[str, Any]:
@@ -86,15 +130,14 @@ def manim_config(spec: RenderSpec, media_dir: str, quiet: bool) -> dict[str, Any
 
     w, h = spec.pixel_size
     manim_format = {"mp4": "mp4", "webm": "webm", "gif": "png-sequence", "png": "png"}
-    cache = tex_cache_dir()
     return {
         "renderer": "cairo",
         "media_dir": media_dir,
         "video_dir": os.path.join(media_dir, "videos"),
         "images_dir": os.path.join(media_dir, "images"),
         "partial_movie_dir": os.path.join(media_dir, "partial"),
-        "tex_dir": os.path.join(cache, "Tex"),
-        "text_dir": os.path.join(cache, "texts"),
+        "tex_dir": os.path.join(media_dir, "Tex"),
+        "text_dir": os.path.join(media_dir, "texts"),
         "log_dir": os.path.join(media_dir, "logs"),
         "output_file": "scene",
         "format": manim_format[spec.format],
@@ -140,7 +183,7 @@ def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str
         if spec.format == "png":
             return str(writer.image_file_path)
         if spec.format == "gif":
-            return os.path.join(media_dir, "images")
+            return str(writer.image_sequence_directory)
         return str(writer.movie_file_path)
 
 
@@ -223,7 +266,9 @@ def render(
     check_toolchain(needs_latex=SCENES[spec.scene].needs_latex)
     start = time.perf_counter()
     with private_dir(path) as tmp:
+        seed_private_cache(tmp)
         produced = render_scene(inputs, tmp, quiet)
+        publish_private_cache(tmp)
         if spec.format == "gif":
             gif = os.path.join(tmp, "out.gif")
             encode_gif(produced, spec.frame_rate, gif)
@@ -231,7 +276,7 @@ def render(
         if not os.path.isfile(produced) or os.path.getsize(produced) == 0:
             raise RuntimeError(f"manim produced no output for {spec.scene}")
         size = os.path.getsize(produced)
-        captions = _captions_of(produced, tmp)
+        captions = _captions_of(produced, tmp) if spec.format in ("mp4", "webm") else None
         atomic_move(produced, path)
         if captions:
             atomic_move(captions, os.path.splitext(path)[0] + ".srt")

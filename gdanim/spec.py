@@ -72,6 +72,8 @@ THEMES = ("dark", "light")
 #: Quality each format renders at unless told: GIFs are for slides, videos for lectures.
 DEFAULT_QUALITY = {"mp4": "medium", "webm": "medium", "gif": "low", "png": "high"}
 MAX_PIXELS = 7680 * 4320
+#: GIF frame delays are whole centiseconds: only these rates play at their true speed.
+GIF_RATES = (10, 20, 25, 50)
 
 
 def _even(v: float) -> int:
@@ -178,7 +180,11 @@ class RenderSpec:
 
     @property
     def frame_rate(self) -> int:
-        return self.fps or QUALITIES[self.resolved_quality][1]
+        """Frames per second; a GIF's is snapped to a rate its centisecond delays keep."""
+        fps = self.fps or QUALITIES[self.resolved_quality][1]
+        if self.format == "gif":
+            return min(GIF_RATES, key=lambda r: (abs(r - fps), -r))
+        return fps
 
     @property
     def frame_aspect(self) -> float:

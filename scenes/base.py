@@ -12,6 +12,16 @@ from . import style
 from .widgets import label
 
 
+METHOD_NAMES = {
+    "gd": "Gradient descent",
+    "sgd": "Stochastic gradient descent",
+    "minibatch": "Minibatch gradient descent",
+    "momentum": "Gradient descent with momentum",
+    "nesterov": "Nesterov momentum",
+    "adam": "Adam",
+}
+
+
 @dataclass(frozen=True)
 class Box:
     """A layout rectangle in scene units: centre ``(x, y)``, size ``w`` by ``h``."""
@@ -98,6 +108,10 @@ class GdScene(Scene):
         below = group.get_bottom()[1] - style.TITLE_GAP
         bottom = -config.frame_height / 2 + style.MARGIN
         return group, Box(f.x, (below + bottom) / 2, f.w, below - bottom)
+
+    def method_name(self) -> str:
+        """The optimizer's name as a title."""
+        return METHOD_NAMES.get(self.inputs.config.optimizer, "Gradient descent")
 
     def run_summary(self) -> str:
         """``loss, optimizer, lr`` of the first run, for subtitles."""

@@ -35,7 +35,7 @@ class DescentPath(GdScene):
         inputs = self.inputs
         traj = inputs.trajectory
         title, body = self.title_block(
-            f"Gradient descent on {inputs.dataset.name}", self.run_summary()
+            f"{self.method_name()} on {inputs.dataset.name}", self.run_summary()
         )
         readout_box, panels_box = self.split_readout(body)
         contour_box, data_box, curve_box = self.layout(panels_box)

@@ -1,0 +1,74 @@
+"""Building scenes without writing video, and reading back rendered files."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import numpy as np
+
+from gdanim.render import manim_config
+from gdanim.spec import SCENES, RenderSpec, prepare
+
+
+def build_scene(spec: RenderSpec, tmp_path: Any) -> Any:
+    """Run the scene's construct with animations skipped to their end; returns the scene.
+
+    The config is the one a real render uses (frame size from the aspect), so layout checks
+    see what a viewer would.
+    """
+    from manim import tempconfig
+
+    inputs = prepare(spec)
+    info = SCENES[spec.scene]
+    cls = getattr(importlib.import_module(info.module), info.cls)
+    cfg = manim_config(spec, str(tmp_path), quiet=True)
+    # A still output makes manim skip every animation to its end state.
+    cfg.update({"format": "png", "write_to_movie": False, "save_last_frame": True})
+    with tempconfig(cfg):
+        scene = cls(inputs)
+        scene.render()
+        scene.frame_size = (cfg["frame_width"], cfg["frame_height"])
+    return scene
+
+
+def find_all(scene: Any, typename: str) -> list[Any]:
+    """Every mobject of the scene (at any depth) whose class is called ``typename``."""
+    seen: dict[int, Any] = {}
+    for top in scene.mobjects:
+        for m in top.get_family():
+            if type(m).__name__ == typename:
+                seen[id(m)] = m
+    return list(seen.values())
+
+
+def find(scene: Any, typename: str) -> Any:
+    found = find_all(scene, typename)
+    assert found, f"no {typename} in the scene"
+    return found[0]
+
+
+def family_bounds(mobjects: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Lowest and highest corner of every drawn point of every mobject and its family.
+
+    ValueTrackers keep their value in their points and are never drawn: they are skipped.
+    """
+    pts = [
+        m.points
+        for mob in mobjects
+        for m in mob.get_family()
+        if len(m.points) and type(m).__name__ != "ValueTracker"
+    ]
+    allp = np.concatenate(pts)
+    return allp.min(axis=0), allp.max(axis=0)
+
+
+def video_meta(path: str) -> dict[str, Any]:
+    """Size, fps, duration and frame count of a video file, read back with ffmpeg."""
+    import imageio_ffmpeg
+
+    reader = imageio_ffmpeg.read_frames(path)
+    meta = next(reader)
+    frames = sum(1 for _ in reader)
+    meta["frames"] = frames
+    return meta
