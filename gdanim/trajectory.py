@@ -153,6 +153,16 @@ class Trajectory:
 
     def at(self, s: float | FloatArray) -> tuple[FloatArray, FloatArray]:
         """``(w, b)`` at fractional state index ``s``, linear between recorded states."""
+        if np.ndim(s) == 0:
+            # Scalar fast path: scenes call this once per frame.
+            n = self.n_states - 1
+            x = min(max(float(s), 0.0), float(n))
+            i = min(int(x), max(n - 1, 0))
+            f = x - i
+            j = min(i + 1, n)
+            w = self.w[i] + f * (self.w[j] - self.w[i])
+            b = self.b[i] + f * (self.b[j] - self.b[i])
+            return np.asarray(w, dtype=np.float64), np.asarray(b, dtype=np.float64)
         idx = np.arange(self.n_states, dtype=np.float64)
         return (
             np.asarray(np.interp(s, idx, self.w), dtype=np.float64),

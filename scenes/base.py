@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from manim import DOWN, LEFT, UP, Scene, VGroup, config
+from manim import DOWN, LEFT, UP, Rectangle, Scene, VGroup, config
 
 from gdanim.spec import RenderSpec, SceneInputs, prepare
 
 from . import style
 from .widgets import label
-
 
 METHOD_NAMES = {
     "gd": "Gradient descent",
@@ -108,6 +107,17 @@ class GdScene(Scene):
         below = group.get_bottom()[1] - style.TITLE_GAP
         bottom = -config.frame_height / 2 + style.MARGIN
         return group, Box(f.x, (below + bottom) / 2, f.w, below - bottom)
+
+    def curtain(self) -> Rectangle:
+        """A frame-filling rectangle in the background colour, for a cheap fade-in.
+
+        Fading one rectangle out over static mobjects costs one mobject per frame; fading the
+        mobjects in would copy and redraw every contour line on every frame.
+        """
+        rect = Rectangle(width=config.frame_width + 1, height=config.frame_height + 1)
+        rect.set_stroke(width=0).set_fill(self.theme.background, 1)
+        self.add(rect)
+        return rect
 
     def method_name(self) -> str:
         """The optimizer's name as a title."""

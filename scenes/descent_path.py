@@ -12,8 +12,8 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Create,
     FadeIn,
+    FadeOut,
     Flash,
     SurroundingRectangle,
     ValueTracker,
@@ -51,19 +51,19 @@ class DescentPath(GdScene):
         if readout.width > readout_box.w:
             readout.scale_to_fit_width(readout_box.w)
 
-        # Static first: painted once per play() instead of every frame.
-        self.add(title, contours, data, curve)
-        self.play(FadeIn(VGroup(title, contours, data, curve)), run_time=style.INTRO_TIME)
-
         fit = data.line_through(float(traj.w[0]), float(traj.b[0]), self.theme.fit)
         fit.add_updater(lambda m: data.set_line(m, *map(float, traj.at(tracker.get_value()))))
         trail = DescentTrail(contours, traj, tracker, self.theme)
         loss_line = curve.curve(traj, tracker, self.theme.path)
-        self.play(
-            FadeIn(trail.start), Create(fit), FadeIn(readout), FadeIn(loss_line),
-            run_time=style.INTRO_TIME,
-        )  # fmt: skip
-        self.add(trail)
+
+        # Everything that never moves goes in first and stops updating: manim paints it
+        # once per play() and redraws only what follows the first moving mobject.
+        static = VGroup(title, contours, data, curve, readout.tags, trail.start)
+        static.suspend_updating()
+        moving = VGroup(fit, loss_line, trail.moving, readout.values)
+        self.add(static)
+        self.play(FadeOut(self.curtain()), run_time=style.INTRO_TIME)
+        self.play(FadeIn(moving), run_time=style.INTRO_TIME * 0.6)
 
         n = traj.n_updates
         if n > 0:
@@ -78,13 +78,12 @@ class DescentPath(GdScene):
                 rate_func=timing,
                 run_time=inputs.spec.duration,
             )
+        moving.suspend_updating()  # the closing beats hold still: frozen frames are cheap
         self.finale(contours, trail, readout_box)
 
     # -- beats
     def finale(self, contours: LossContours, trail: DescentTrail, box: Box) -> None:
         traj = self.inputs.trajectory
-        for m in (trail.line, trail.marker, trail.exit_arrow):
-            m.suspend_updating()
         if traj.diverged:
             text = f"diverged at update {traj.diverged_at}: lr too large"
             message = note(text, self.theme, self.theme.warn)

@@ -114,3 +114,4 @@ PLOT_PAD_TOP = 0.1
 READOUT_HEIGHT = 0.5
 TICK_SPACING = 0.55  # least room between tick labels on a vertical axis
 NOTE_INSET = 0.15  # a note's distance from the panel corner it sits in
+READOUT_GAP = 0.45  # between one readout value and the next tag

@@ -284,34 +284,43 @@ class Polyline:
             return self.xy[-1]
         return self.xy[k] + f * (self.xy[k + 1] - self.xy[k])
 
+    def _segment_curves(self) -> FloatArray:
+        """Each visible (clipped) segment as one straight cubic Bezier, ``(n, 4, 3)``.
+
+        Invisible segments collapse to a point; manim starts a new subpath wherever one
+        curve does not end where the next begins, so clipped runs come apart by themselves.
+        """
+        if self.ok.size == 0:
+            return np.zeros((0, 4, 3))
+        d = self.xy[1:] - self.xy[:-1]
+        a = self.xy[:-1] + self.t0[:, None] * d
+        b = self.xy[:-1] + self.t1[:, None] * d
+        pa = self.panel.to_scene(a[:, 0], a[:, 1])
+        pb = self.panel.to_scene(b[:, 0], b[:, 1])
+        thirds = np.array([0.0, 1 / 3, 2 / 3, 1.0])[None, :, None]
+        curves = pa[:, None, :] + thirds * (pb - pa)[:, None, :]
+        curves[~self.ok] = np.nan
+        return curves
+
     def draw(self, mob: VMobject, s: float) -> None:
-        """Set ``mob``'s points to the visible path up to ``s``."""
+        """Set ``mob``'s points to the visible path up to ``s`` (one slice, no loop)."""
+        if not hasattr(self, "_curves"):
+            self._curves = self._segment_curves()
         k, f = self.position(s)
-        ends = list(range(k)) + ([k] if f > 0 and k < len(self.xy) - 1 else [])
-        runs: list[list[FloatArray]] = []
-        last_end: FloatArray | None = None
-        for i in ends:
-            if not self.ok[i]:
-                last_end = None
-                continue
-            t_hi = self.t1[i] if i < k else min(self.t1[i], f)
-            if t_hi <= self.t0[i]:
-                last_end = None
-                continue
-            a = self.xy[i] + self.t0[i] * (self.xy[i + 1] - self.xy[i])
-            b = self.xy[i] + t_hi * (self.xy[i + 1] - self.xy[i])
-            if last_end is not None and self.t0[i] == 0:
-                runs[-1].append(b)
-            else:
-                runs.append([a, b])
-            last_end = b if t_hi == 1.0 else None
-        mob.clear_points()
-        for run in runs:
-            pts = np.array(run)
-            scene_pts = self.panel.to_scene(pts[:, 0], pts[:, 1])
-            if len(scene_pts) >= 2:
-                mob.start_new_path(scene_pts[0])
-                mob.add_points_as_corners(scene_pts[1:])
+        whole = self._curves[:k]
+        parts = [whole[self.ok[:k]].reshape(-1, 3)]
+        if f > 0 and k < len(self.ok) and self.ok[k]:
+            t_hi = min(self.t1[k], f)
+            if t_hi > self.t0[k]:
+                d = self.xy[k + 1] - self.xy[k]
+                ends = np.array([self.xy[k] + self.t0[k] * d, self.xy[k] + t_hi * d])
+                pa, pb = self.panel.to_scene(ends[:, 0], ends[:, 1])
+                parts.append(pa + np.array([0.0, 1 / 3, 2 / 3, 1.0])[:, None] * (pb - pa))
+        points = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        if len(points):
+            mob.points = points
+        else:
+            mob.clear_points()
 
 
 def state_follower(
@@ -400,7 +409,8 @@ class DescentTrail(VGroup):
         )  # fmt: skip
         self.template_arrow = self.exit_arrow.copy()
         self.tracker = tracker
-        self.add(self.start, self.line, self.marker, self.exit_arrow)
+        self.moving = VGroup(self.line, self.marker, self.exit_arrow)
+        self.add(self.start, self.moving)
         self.line.add_updater(state_follower(tracker, lambda s: self.poly.draw(self.line, s)))
         self.marker.add_updater(state_follower(tracker, self._place_marker))
         self._place_marker(tracker.get_value())
@@ -603,7 +613,6 @@ class GlyphNumber(VGroup):
         formatter: Callable[[float], str],
         size: float,
         color: str,
-        slots: int = 14,
     ) -> None:
         super().__init__()
         self.formatter = formatter
@@ -622,27 +631,34 @@ class GlyphNumber(VGroup):
         # An invisible ruler one cell long: it moves and scales with the group, so the
         # glyphs can be laid out again after any transform.
         self.ruler = Line(ORIGIN, RIGHT * self.advance, stroke_opacity=0, stroke_width=0)
-        # A fixed pool of glyph slots whose outlines are swapped in place: manim draws the
-        # family it saw when play() began, so submobjects must never be replaced mid-play.
+        # All glyphs live in one VMobject whose points are swapped in place: one path to draw
+        # per frame, and manim (which draws the family it saw when play() began) never meets
+        # a replaced submobject.
         sample = next(iter(self.table.values()))[0]
-        self.slots = [sample.copy().clear_points() for _ in range(slots)]
+        self.ink = sample.copy()
         self.value = value
-        self.add(self.ruler, *self.slots)
+        self.shown: tuple[str, float, FloatArray] | None = None
+        self.add(self.ruler, self.ink)
         self._compose()
 
     def _compose(self) -> None:
         start, end = self.ruler.get_start(), self.ruler.get_end()
         cell = float(np.linalg.norm(end - start)) or self.advance
+        text = "".join(c for c in self.formatter(self.value) if c in self.table)
+        shown = self.shown
+        if shown and shown[0] == text and shown[1] == cell and np.array_equal(shown[2], start):
+            return
+        self.shown = (text, cell, start.copy())
         scale = cell / self.advance
-        text = [c for c in self.formatter(self.value) if c in self.table][: len(self.slots)]
-        for i, slot in enumerate(self.slots):
-            if i >= len(text):
-                slot.clear_points()
-                continue
-            glyph, offset = self.table[text[i]]
-            centre = glyph.get_center()
+        pieces = []
+        for i, ch in enumerate(text):
+            glyph, offset = self.table[ch]
             target = start + (offset + RIGHT * self.advance * i) * scale
-            slot.points = (glyph.points - centre) * scale + target
+            pieces.append((glyph.points - glyph.get_center()) * scale + target)
+        if pieces:
+            self.ink.points = np.concatenate(pieces)
+        else:
+            self.ink.clear_points()
 
     def set_value(self, value: float) -> GlyphNumber:
         self.value = value
@@ -670,7 +686,10 @@ def fixed(decimals: int) -> Callable[[float], str]:
 
 
 class Readout(VGroup):
-    """``update k   w = ...   b = ...   loss = ...`` following the tracker."""
+    """``update k   w = ...   b = ...   loss = ...`` following the tracker.
+
+    ``tags`` never change (add them with the static mobjects); ``values`` follow the tracker.
+    """
 
     def __init__(
         self,
@@ -682,31 +701,31 @@ class Readout(VGroup):
         super().__init__()
         t = trajectory
         assert t.loss is not None
-        fields = [
-            ("update", fixed(0), [float(t.n_updates)], lambda s: round(s)),
-            ("w =", fixed(decimals_for([t.w[-1], t.w[0]])), t.w, None),
-            ("b =", fixed(decimals_for([t.b[-1], t.b[0]])), t.b, None),
-            ("loss =", fixed(decimals_for([t.loss[-1]], 3)), t.loss, None),
+        fields: list[tuple[str, Callable[[float], str], Sequence[float]]] = [
+            ("update", fixed(0), [float(t.n_updates)]),
+            ("w =", fixed(decimals_for([t.w[-1], t.w[0]])), t.w),
+            ("b =", fixed(decimals_for([t.b[-1], t.b[0]])), t.b),
+            ("loss =", fixed(decimals_for([t.loss[-1]], 3)), t.loss),
         ]
-        idx = np.arange(t.n_states, dtype=np.float64)
-        self.numbers: list[GlyphNumber] = []
+        self.tags = VGroup()
+        self.values = VGroup()
         x = 0.0
-        widest = {"update": len(str(t.n_updates))}
-        for name, formatter, series, _ in fields:
+        for name, formatter, series in fields:
             tag = label(name, theme, size, theme.muted)
             tag.move_to([x, 0, 0], aligned_edge=LEFT + DOWN)
             x = tag.get_right()[0] + 0.15
-            num = GlyphNumber(
-                float(series[0]) if name != "update" else 0, formatter, size, theme.ink
-            )
+            first = 0.0 if name == "update" else float(series[0])
+            num = GlyphNumber(first, formatter, size, theme.ink)
             num.place(np.array([x, tag.get_bottom()[1], 0.0]))
-            chars = widest.get(name) or max(
-                len(formatter(float(v))) for v in series[:: max(1, len(series) // 50)]
-            )
-            x += num.advance * max(chars, 4) + 0.45
-            self.add(tag, num)
-            self.numbers.append(num)
-        epoch, w_num, b_num, loss_num = self.numbers
+            # Room for the widest value the run will show, so nothing collides.
+            sample = series[:: max(1, len(series) // 200)]
+            chars = max(len(formatter(float(v))) for v in [*sample, series[-1]])
+            x += num.advance * max(chars, 4) + style.READOUT_GAP
+            self.tags.add(tag)
+            self.values.add(num)
+        self.add(self.tags, self.values)
+        epoch, w_num, b_num, loss_num = self.values
+        idx = np.arange(t.n_states, dtype=np.float64)
         loss = t.loss
 
         def follow(_: VMobject) -> None:
@@ -717,8 +736,7 @@ class Readout(VGroup):
             b_num.set_value(float(np.interp(s, idx, t.b)))
             loss_num.set_value(float(loss[k]))
 
-        self.add_updater(follow)
-        self.follow = follow
+        self.values.add_updater(follow)
 
 
 def note(text: str, theme: Theme, color: str | None = None) -> Text:
