@@ -23,7 +23,7 @@ from manim import (
 
 from scenes import style
 from scenes.base import Box, GdScene
-from scenes.widgets import DataPanel, DescentTrail, LossContours, LossCurve, Readout, note
+from scenes.widgets import DataPanel, DescentTrail, LossContours, LossCurve, Readout, fmt, note
 
 
 class DescentPath(GdScene):
@@ -62,6 +62,8 @@ class DescentPath(GdScene):
         static.suspend_updating()
         moving = VGroup(fit, loss_line, trail.moving, readout.values)
         self.add(static)
+        intro = style.INTRO_TIME * 1.6
+        self.add_subcaption(self.caption_start(), duration=intro)
         self.play(FadeOut(self.curtain()), run_time=style.INTRO_TIME)
         self.play(FadeIn(moving), run_time=style.INTRO_TIME * 0.6)
 
@@ -77,13 +79,51 @@ class DescentPath(GdScene):
                 tracker.animate.set_value(float(n)),
                 rate_func=timing,
                 run_time=inputs.spec.duration,
+                subcaption=self.caption_descent(),
+                subcaption_duration=inputs.spec.duration,
             )
         moving.suspend_updating()  # the closing beats hold still: frozen frames are cheap
         self.finale(contours, trail, readout_box)
 
+    # -- captions: every number comes from the run
+    def caption_start(self) -> str:
+        t = self.inputs.trajectory
+        assert t.loss is not None
+        return (
+            f"Start at w = {fmt(t.w[0])}, b = {fmt(t.b[0])}, where the loss is "
+            f"{fmt(t.loss[0], prose=True)}. Each update steps against the gradient, scaled by the "
+            f"learning rate {fmt(self.inputs.runs[0].lr)}."
+        )
+
+    def caption_descent(self) -> str:
+        t = self.inputs.trajectory
+        assert t.loss is not None
+        if t.diverged:
+            return (
+                f"The steps overshoot and grow: after {t.n_updates} updates the loss has "
+                f"climbed from {fmt(t.loss[0], prose=True)} to {fmt(t.loss[-1], prose=True)}."
+            )
+        return (
+            f"Big steps first, where the slope is steep, then smaller ones: after "
+            f"{t.n_updates:,} updates the loss is {fmt(t.loss[-1], prose=True)}."
+        )
+
+    def caption_end(self) -> str:
+        t = self.inputs.trajectory
+        a = self.inputs.analysis
+        if t.diverged:
+            crit = f" above the critical rate {fmt(a.lr_critical)}" if a.lr_critical else ""
+            return f"Diverged at update {t.diverged_at}: the learning rate is{crit}."
+        w_star, b_star = a.optimum
+        return (
+            f"The line ends at w = {fmt(t.w[-1])}, b = {fmt(t.b[-1])}; the best fit is "
+            f"w = {fmt(w_star)}, b = {fmt(b_star)}."
+        )
+
     # -- beats
     def finale(self, contours: LossContours, trail: DescentTrail, box: Box) -> None:
         traj = self.inputs.trajectory
+        self.add_subcaption(self.caption_end(), duration=style.HOLD_TIME + 0.8)
         if traj.diverged:
             text = f"diverged at update {traj.diverged_at}: lr too large"
             message = note(text, self.theme, self.theme.warn)

@@ -62,11 +62,16 @@ def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
     return ticks
 
 
-def fmt(v: float, sig: int = 4) -> str:
-    """A number for a label: ``sig`` significant digits, no trailing zeros, no ``-0``."""
+def fmt(v: float, sig: int = 4, prose: bool = False) -> str:
+    """A number for a label: ``sig`` significant digits, no trailing zeros, no ``-0``.
+
+    ``prose`` writes large numbers with thousands separators (``123,929``) up to a billion.
+    """
     if v == 0 or not math.isfinite(v):
         return "0" if v == 0 else str(v)
     a = abs(v)
+    if prose and 1e4 <= a < 1e9:
+        return f"{v:,.0f}"
     if a >= 1e5 or a < 1e-3:
         m, e = f"{v:.{sig - 1}e}".split("e")
         m = m.rstrip("0").rstrip(".")
