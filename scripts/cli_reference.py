@@ -40,7 +40,8 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="only check, write nothing")
     args = parser.parse_args()
     path = os.path.join(ROOT, "README.md")
-    text = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
     new = head + reference() + tail
