@@ -6,8 +6,10 @@ work. Nothing here imports manim, so ``--help`` and ``--version`` start fast.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -541,8 +543,14 @@ def _check_writable(path: str) -> None:
         fail(f"{path}: the folder {folder} is not writable")
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so temporary folders are removed on the way out."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
+    signal.signal(signal.SIGTERM, _terminate)
     if os.environ.get("GDANIM_DEBUG"):
         cli.main(args=argv, prog_name="gdanim")
         return
@@ -554,8 +562,12 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("gdanim: error: out of memory", err=True)
         sys.exit(1)
     except OSError as exc:
-        if exc.errno == 28:  # ENOSPC
-            click.echo("gdanim: error: no space left on the device", err=True)
+        where = f"{exc.filename}: " if exc.filename else ""
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            click.echo(f"gdanim: error: {where}no space left on the device", err=True)
             sys.exit(2)
-        click.echo(f"gdanim: error: {exc}", err=True)
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            click.echo(f"gdanim: error: {where}permission denied", err=True)
+            sys.exit(2)
+        click.echo(f"gdanim: error: {where}{exc.strerror or exc}", err=True)
         sys.exit(1)
