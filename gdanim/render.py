@@ -240,16 +240,17 @@ def read_manifest(path: str) -> dict[str, Any] | None:
 
 
 def check_output_path(path: str) -> None:
-    """One line when ``path`` cannot be written."""
+    """One line when ``path`` cannot be written; creates nothing."""
     if os.path.isdir(path):
         raise InputError(f"{path}: is a folder; give a file name with -o")
     folder = os.path.dirname(os.path.abspath(path))
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot create the folder {folder} ({exc.strerror})") from None
-    if not os.access(folder, os.W_OK):
-        raise InputError(f"{path}: the folder {folder} is not writable")
+    existing = folder
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise InputError(f"{path}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK):
+        raise InputError(f"{path}: the folder {existing} is not writable")
 
 
 def render(
@@ -274,6 +275,7 @@ def render(
 
     inputs = prepare(spec)
     check_toolchain(needs_latex=SCENES[spec.scene].needs_latex)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     start = time.perf_counter()
     with private_dir(path) as tmp:
         seed_private_cache(tmp)
