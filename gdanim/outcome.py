@@ -10,9 +10,10 @@ units, so they read the same on any dataset:
     is ``diverged_at``, or the first one past that growth.
 ``converged``
     The excess loss fell within :data:`CONVERGED_OF_BEST` of the best loss ``L*`` (within 1 %
-    of the best fit) and stayed there to the end. When ``L*`` is about zero (data a line fits
-    exactly) the bar is :data:`CONVERGED_OF_START` of the start's excess instead. The update is
-    the first from which the run stayed within the bar.
+    of the best fit) and stayed there to the end. The bar is never below
+    :data:`CONVERGED_OF_START` of the start's excess, which decides only when ``L*`` is about
+    zero (data a line fits exactly). The update is the first from which the run stayed within
+    the bar.
 ``oscillating``
     Neither, and over the last :data:`TAIL_FRACTION` of the run the updates keep undoing each
     other: at least :data:`REVERSAL_SHARE` of consecutive steps point against each other, or

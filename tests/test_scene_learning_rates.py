@@ -1,0 +1,257 @@
+"""The learning-rates scene: its panels and texts at every aspect, bad --lrs, one short render.
+
+Layout checks build the scene's mobjects without rendering (``LearningRates.build``) and
+compare bounding boxes: the runs' groups must not overlap each other, the title or the
+learning-rate line, and everything must lie inside the frame.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+from manim import config, tempconfig
+
+from gdanim.cli import cli
+from gdanim.outcome import classify
+from gdanim.render import manim_config
+from gdanim.spec import RenderSpec, prepare
+from gdanim.trainer import TrainConfig
+from scenes.learning_rates import LearningRates, RateLine, spread
+
+EPS = 1e-6
+
+
+_BUILT: dict[tuple, tuple[LearningRates, float, float]] = {}
+
+
+def build(tmp_path, **kw) -> tuple[LearningRates, float, float]:
+    """The scene with every mobject placed, and the frame's width and height.
+
+    Built once per set of options (text is slow to typeset); tests only read it, except
+    for the final-state check, which moves the clock to the end and is idempotent.
+    """
+    key = tuple(sorted(kw.items(), key=lambda kv: kv[0]))
+    if key not in _BUILT:
+        spec = RenderSpec(scene="learning-rates", format="png", quality="low", **kw)
+        inputs = prepare(spec)
+        with tempconfig(manim_config(spec, str(tmp_path), True)):
+            scene = LearningRates(inputs)
+            scene.build()
+            _BUILT[key] = (scene, config.frame_width, config.frame_height)
+    return _BUILT[key]
+
+
+def box(mob) -> tuple[float, float, float, float]:
+    return (mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1])
+
+
+def overlap(a, b) -> bool:
+    ax0, ax1, ay0, ay1 = box(a)
+    bx0, bx1, by0, by1 = box(b)
+    return ax0 < bx1 - EPS and bx0 < ax1 - EPS and ay0 < by1 - EPS and by0 < ay1 - EPS
+
+
+def inside(mob, frame) -> bool:
+    fx0, fx1, fy0, fy1 = frame
+    x0, x1, y0, y1 = box(mob)
+    return x0 >= fx0 - EPS and x1 <= fx1 + EPS and y0 >= fy0 - EPS and y1 <= fy1 + EPS
+
+
+def finish(scene: LearningRates) -> None:
+    """Move the shared clock to the end and let every follower catch up."""
+    scene.tracker.set_value(float(scene.longest_updates()))
+    for v in scene.views:
+        for m in (v.trail.line, v.trail.marker, *v.curve):
+            m.update()
+    scene.counter.update()
+
+
+FOUR = (0.001, 0.01, 0.02, 0.04)
+CASES = [
+    ("16:9", None, "dark"),
+    ("9:16", None, "dark"),
+    ("4:3", None, "dark"),
+    ("1:1", None, "dark"),
+    ("16:9", FOUR, "light"),
+    ("1:1", FOUR, "dark"),
+    ("9:16", (0.01, 0.04), "dark"),
+]
+
+
+@pytest.mark.parametrize(("aspect", "lrs", "theme"), CASES)
+def test_panels_do_not_overlap_and_stay_in_frame(tmp_path, aspect, lrs, theme):
+    scene, fw, fh = build(tmp_path, aspect=aspect, lrs=lrs, theme=theme)
+    n = len(lrs) if lrs else 3
+    assert len(scene.views) == n
+    groups = [v.group for v in scene.views]
+    for i in range(n):
+        for j in range(i + 1, n):
+            assert not overlap(groups[i], groups[j]), (aspect, i, j, box(groups[i]), box(groups[j]))
+        for other in (scene.heading, scene.counter, scene.rates):
+            assert not overlap(groups[i], other), (aspect, i, box(groups[i]), box(other))
+    assert not overlap(scene.heading, scene.rates)
+    title, subtitle = scene.heading
+    for line in (title, *subtitle):  # beside the title or a subtitle line, never over one
+        assert not overlap(scene.counter, line)
+    assert not overlap(scene.counter, scene.rates)
+    for v in scene.views:
+        assert not overlap(v.header, v.contours)
+        assert not overlap(v.contours, v.loss)
+        assert not overlap(v.header, v.loss)
+
+    finish(scene)
+    frame = (-fw / 2, fw / 2, -fh / 2, fh / 2)
+    for mob in (scene.heading, scene.counter, scene.rates, *groups):
+        assert inside(mob, frame), (aspect, box(mob))
+    for v in scene.views:
+        # The drawn path, its exit arrow and the loss curve stay inside their own plots.
+        plot = box(v.contours.frame)
+        for m in (v.trail.line, v.trail.exit_arrow):
+            if m.has_points():
+                assert inside(m, plot), (aspect, v.run.label)
+        if v.curve[0].has_points():
+            assert inside(v.curve[0], box(v.loss.frame))
+        assert inside(v.settle_mark, box(v.loss.frame)) or not v.settle_mark.submobjects
+
+
+def test_landscape_is_a_row_and_portrait_a_column(tmp_path):
+    wide, _, _ = build(tmp_path, aspect="16:9", lrs=None, theme="dark")
+    xs = [v.contours.frame.get_x() for v in wide.views]
+    ys = [v.contours.frame.get_y() for v in wide.views]
+    assert xs == sorted(xs) and len(set(np.round(ys, 6))) == 1
+    # The loss axis is shared: the same range in every panel, labelled once at the left.
+    assert len({v.loss.y_range for v in wide.views}) == 1
+    assert [len(v.loss.labels) for v in wide.views] == [2, 1, 1]
+
+    tall, _, _ = build(tmp_path, aspect="9:16", lrs=None, theme="dark")
+    ys = [v.contours.frame.get_y() for v in tall.views]
+    assert ys == sorted(ys, reverse=True)
+    assert len({round(v.contours.frame.get_x(), 6) for v in tall.views}) == 1
+    # Stacked rows share the bottom axes: only the last row labels them.
+    assert [len(v.loss.labels) for v in tall.views] == [1, 1, 2]
+
+
+def test_campaign_default_texts(tmp_path):
+    """1,500 updates by default: small is still far, right converges, large diverges."""
+    scene, _, _ = build(tmp_path, aspect="16:9", lrs=None, theme="dark")
+    inputs = scene.inputs
+    assert inputs.config.epochs == 1500
+    texts = [" ".join(t.original_text for t in v.verdict) for v in scene.views]
+    large = inputs.runs[2].trajectory
+    assert texts[0] == "still far after 1,500 updates"
+    assert texts[1].startswith("converged in ") and texts[1].endswith(" updates")
+    k = int(texts[1].split()[2].replace(",", ""))
+    best = inputs.analysis.optimum_loss
+    loss = inputs.runs[1].trajectory.loss
+    assert loss[k - 1] - best > 0.01 * best and np.all(loss[k:] - best <= 0.01 * best)
+    assert texts[2] == f"diverged at update {large.diverged_at}"
+    names = [v.name[0].original_text for v in scene.views]
+    assert names == [f"{r.label} · lr = {float(f'{r.lr:.3g}'):g}" for r in inputs.runs]
+    assert scene.heading[0].original_text == "Learning rate: too small, just right, too large"
+    # The diverging run wears the warning colour; the settled ones do not.
+    assert scene.views[2].color == scene.theme.warn
+    assert scene.theme.warn not in (scene.views[0].color, scene.views[1].color)
+
+
+def test_custom_rates_title_and_texts_follow_the_runs(tmp_path):
+    scene, _, _ = build(tmp_path, aspect="16:9", lrs=FOUR, theme="light")
+    assert scene.heading[0].original_text == "Four learning rates, one start"
+    best = scene.inputs.analysis.optimum_loss
+    for v in scene.views:
+        expected = classify(v.run.trajectory, best, scene.inputs.dataset.x).text
+        assert " ".join(t.original_text for t in v.verdict) == expected
+    kinds = [v.outcome.kind for v in scene.views]
+    assert kinds == ["slow", "converged", "converged", "diverged"]  # 0.02 converges
+    assert [v.color == scene.theme.warn for v in scene.views] == [False, False, False, True]
+
+
+def test_rate_line_marks_critical_and_fastest(tmp_path):
+    scene, _, _ = build(tmp_path, aspect="16:9", lrs=None, theme="dark")
+    rates, a = scene.rates, scene.inputs.analysis
+    assert a.lr_critical is not None and a.lr_fastest is not None
+    legend = " ".join(
+        t.original_text for t in rates.legend.get_family() if hasattr(t, "original_text")
+    )
+    assert "2/λmax = 0.0362" in legend and "diverge" in legend
+    assert "0.0359" in legend
+    # The band of unstable rates starts at the critical rate; the dots sit at the rates.
+    assert rates.band[1].get_x() == pytest.approx(rates.x(a.lr_critical))
+    for i, run in enumerate(scene.inputs.runs):
+        assert rates.dots[i].get_x() == pytest.approx(rates.x(run.lr))
+    xs = [rates.dots[i].get_x() for i in range(3)]
+    assert xs == sorted(xs)
+    # Labels never overlap, even where the rates crowd together.
+    labels = [rates.rate_labels[i][0] for i in range(3)]
+    for i in range(3):
+        for j in range(i + 1, 3):
+            assert not overlap(labels[i], labels[j])
+
+
+def test_no_critical_rate_is_said_not_drawn(tmp_path):
+    scene, fw, _ = build(tmp_path, train=TrainConfig(loss="mae"), aspect="9:16")
+    assert scene.inputs.analysis.lr_critical is None
+    assert len(scene.rates.band) == 0
+    lines = scene.rates.legend[0]
+    text = " ".join(t.original_text for t in lines)
+    assert text.startswith("no critical rate: ")
+    assert "mae" in text
+    # Too long for a portrait frame's width: two lines rather than one shrunk line.
+    assert len(lines) == 2
+    assert scene.rates.width <= fw
+
+
+def test_spread_keeps_order_and_room():
+    centres = spread([1.0, 1.1, 1.15, 5.0], [0.5, 0.5, 0.5, 0.5], 0.0, 6.0)
+    gaps = np.diff(centres)
+    assert np.all(gaps >= 0.5 + 0.15 - 1e-9)
+    assert centres[-1] == 5.0  # a label with room does not move
+    edge = spread([0.1, 5.9], [0.6, 0.6], 0.0, 6.0)
+    assert edge[0] >= 0.3 and edge[1] <= 5.7
+
+
+def test_rate_line_spans_at_least_a_decade(tmp_path):
+    inputs = prepare(RenderSpec(scene="learning-rates", lrs=(0.01, 0.011)))
+    colors = ["#56B4E9", "#009E73"]
+    with tempconfig(manim_config(inputs.spec, str(tmp_path), True)):
+        from scenes.style import THEMES
+
+        line = RateLine(inputs.runs, colors, inputs.analysis, "gd", 12.0, THEMES["dark"])
+    lo, hi = line.decades
+    assert hi - lo >= 1.2 - 1e-9
+
+
+@pytest.mark.parametrize(
+    "lrs",
+    ["abc,0.1", "0,0.1", "-0.01,0.1", "0.1", "0.1,0.2,0.3,0.4,0.5", "inf,0.1", "nan,0.1", ""],
+)
+def test_bad_lrs_exit_2_with_one_line(runner, lrs):
+    result = runner.invoke(cli, ["render", "learning-rates", "--lrs", lrs, "-o", "out.mp4"])
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    err = result.stderr
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert "--lrs" in err
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+    assert not os.path.exists("out.mp4")
+
+
+@pytest.mark.render
+def test_short_low_quality_render(runner):
+    result = runner.invoke(
+        cli,
+        [
+            "render", "learning-rates", "--quality", "low", "--duration", "0.5",
+            "--aspect", "9:16", "--theme", "light", "-o", "lr.mp4", "-q",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert os.path.getsize("lr.mp4") > 10_000
+    with open("lr.mp4.json", encoding="utf-8") as fh:
+        manifest = json.load(fh)
+    assert manifest["output"]["width"] == 480 and manifest["output"]["height"] == 854
+    runs = manifest["runs"]
+    assert [r["label"] for r in runs] == ["small", "right", "large"]
+    assert runs[2]["diverged_at"] is not None and runs[0]["diverged_at"] is None
