@@ -510,12 +510,9 @@ def render_cmd(
         click.echo(f"{result.path} ({result.seconds:.1f} s)", err=True)
     if not quiet:
         for run in result.manifest.get("runs", []):
-            if run.get("diverged_at"):
-                click.echo(
-                    f"note: the run with lr {run['lr']:.4g} diverged at update "
-                    f"{run['diverged_at']}",
-                    err=True,
-                )
+            outcome = run.get("outcome") or {}
+            if outcome.get("kind") in ("diverged", "oscillating"):
+                click.echo(f"note: lr {run['lr']:.4g}: {outcome.get('text')}", err=True)
     click.echo(result.path)
 
 
@@ -546,6 +543,76 @@ def _check_writable(path: str) -> None:
 def _terminate(signum: int, frame: object) -> None:
     """SIGTERM unwinds like Ctrl-C, so temporary folders are removed on the way out."""
     raise KeyboardInterrupt
+
+
+def lecture_options(f: F) -> F:
+    """Options of ``lecture``: output overrides for every scene, parallelism, extras."""
+    from .spec import ASPECTS, QUALITIES, THEMES
+
+    for opt in reversed(
+        [
+            click.option(
+                "-o",
+                "--output",
+                "out_dir",
+                type=click.Path(file_okay=False),
+                default=os.path.join("media", "lecture"),
+                show_default=True,
+                help="Folder for the videos, captions, manifest.json and index.html.",
+            ),
+            click.option("--quality", type=click.Choice(list(QUALITIES)), help="Every scene's."),
+            click.option("--theme", type=click.Choice(THEMES), help="Every scene's."),
+            click.option("--aspect", type=click.Choice(list(ASPECTS)), help="Every scene's."),
+            click.option("--resolution", help="WIDTHxHEIGHT (even), overrides --quality."),
+            click.option("--fps", type=click.IntRange(1, 120), help="Frames per second."),
+            click.option(
+                "--duration",
+                type=click.FloatRange(0.5, 600),
+                help="Seconds each scene's descent takes on screen.",
+            ),
+            click.option(
+                "-j",
+                "--jobs",
+                type=click.IntRange(1, None),
+                help="Renders at once [default: the machine's cores].",
+            ),
+            click.option(
+                "--scheduler",
+                metavar="ADDRESS",
+                help="Send the renders to a Dask scheduler (pip install 'gdanim[dask]'); "
+                "the output folder must be shared with its workers.",
+            ),
+            click.option("--gif", is_flag=True, help="Also a GIF of each scene (for slides)."),
+            click.option(
+                "--slides",
+                is_flag=True,
+                help="Also a reveal.js deck, a slide per beat (pip install 'gdanim[slides]').",
+            ),
+            click.option("--force", is_flag=True, help="Render even unchanged scenes."),
+            click.option("--dry-run", is_flag=True, help="List the renders and stop."),
+            click.option("-q", "--quiet", is_flag=True, help="Only failures and the page's path."),
+        ]
+    ):
+        f = opt(f)
+    return f
+
+
+@cli.command("lecture")
+@click.argument("lecture_file", required=False, type=click.Path(dir_okay=True))
+@lecture_options
+def lecture_cmd(lecture_file: str | None, out_dir: str, **kw: Any) -> None:
+    """Render a lecture: its scenes, one joined video, captions, manifest and index.html.
+
+    \b
+    With no LECTURE_FILE: the four scenes on the campaign data. A LECTURE_FILE (TOML) sets
+    the data, the training, the look, the scenes and their order; see examples/lecture.toml.
+    Unchanged scenes are reused; exit code 1 when any scene failed.
+    """
+    from .lecture import run_command
+
+    code = run_command(lecture_file, out_dir, echo=click.echo, **kw)
+    if code:
+        sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> None:

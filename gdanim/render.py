@@ -22,6 +22,7 @@ from typing import Any
 from . import __version__
 from .errors import InputError
 from .fileio import atomic_move, atomic_write_text, private_dir
+from .outcome import classify
 from .spec import SCENES, RenderSpec, SceneInputs, content_hashes, prepare
 
 #: GIF colours: 3-3-2 quantisation bands, a palette from the frames does not.
@@ -316,12 +317,14 @@ def build_manifest(
     runs = []
     for r in inputs.runs:
         t = r.trajectory
+        verdict = classify(t, inputs.analysis.optimum_loss, inputs.dataset.x)
         runs.append(
             {
                 "label": r.label,
                 "lr": r.lr,
                 "updates": t.n_updates,
                 "diverged_at": t.diverged_at,
+                "outcome": {"kind": verdict.kind, "update": verdict.update, "text": verdict.text},
                 "final": {
                     "w": float(t.w[-1]),
                     "b": float(t.b[-1]),

@@ -53,7 +53,7 @@ class DescentPath(GdScene):
 
         fit = data.line_through(float(traj.w[0]), float(traj.b[0]), self.theme.fit)
         fit.add_updater(lambda m: data.set_line(m, *map(float, traj.at(tracker.get_value()))))
-        trail = DescentTrail(contours, traj, tracker, self.theme)
+        trail = self.trail = DescentTrail(contours, traj, tracker, self.theme)
         loss_line = curve.curve(traj, tracker, self.theme.path)
 
         # Everything that never moves goes in first and stops updating: manim paints it

@@ -100,11 +100,21 @@ def decimals_for(values: Sequence[float], sig: int = 4) -> int:
     return int(min(6, max(0, sig - 1 - math.floor(math.log10(typical)))))
 
 
+_TYPESET: dict[tuple[str, float, str], Text] = {}
+
+
 def label(
     text: str, theme: Theme, size: float = style.LABEL_SIZE, color: str | None = None
 ) -> Text:
-    """Plain text in the theme's ink."""
-    return Text(text, font=FONT, font_size=size, color=color or theme.ink)
+    """Plain text in the theme's ink.
+
+    Typesetting costs tens of milliseconds and panels repeat their labels, so each distinct
+    text is set once and copied.
+    """
+    key = (text, size, str(color or theme.ink))
+    if key not in _TYPESET:
+        _TYPESET[key] = Text(text, font=FONT, font_size=size, color=color or theme.ink)
+    return _TYPESET[key].copy()
 
 
 # ------------------------------------------------------------------------------ panels
@@ -412,6 +422,7 @@ class DescentTrail(VGroup):
             ORIGIN, RIGHT * 0.5, buff=0, color=theme.warn, stroke_width=5,
             max_tip_length_to_length_ratio=0.45,
         )  # fmt: skip
+        self.exit_arrow.move_to(panel.frame).set_opacity(0)  # hidden until the path leaves
         self.template_arrow = self.exit_arrow.copy()
         self.tracker = tracker
         self.moving = VGroup(self.line, self.marker, self.exit_arrow)

@@ -191,7 +191,7 @@ def test_final_marker_sits_on_the_optimum(tmp_path):
     )
     scene = build_scene(spec, tmp_path / "build")
     contours = find(scene, "LossContours")
-    trail = find(scene, "DescentTrail")
+    trail = scene.trail
     w_star, b_star = scene.inputs.landscape.optimum
     expected = contours.axes.c2p(w_star, b_star)
     assert np.allclose(trail.marker.get_center()[:2], expected[:2], atol=0.02)
