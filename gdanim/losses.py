@@ -104,6 +104,15 @@ class Loss(ABC):
             dw = dw + self.l2 * wa
         return np.asarray(dw, dtype=np.float64), np.asarray(db, dtype=np.float64)
 
+    def value_and_grad(
+        self, x: FloatArray, y: FloatArray, w: float, b: float
+    ) -> tuple[float, float, float]:
+        """Loss and gradient at one point ``(w, b)``: the trainer's inner loop."""
+        r = w * x + b - y
+        g = self.dphi(r)
+        value = float(np.mean(self.phi(r))) + 0.5 * self.l2 * w * w
+        return value, float(np.mean(g * x)) + self.l2 * w, float(np.mean(g))
+
     def _data_value(self, x: FloatArray, y: FloatArray, w: FloatArray, b: FloatArray) -> FloatArray:
         flat_w, flat_b = w.reshape(-1, 1), b.reshape(-1, 1)
         acc = np.zeros(flat_w.shape[0])
@@ -164,6 +173,20 @@ class _Squared(Loss):
         if not x.flags.writeable and not y.flags.writeable:
             self._cache[:] = [(x, y, m)]
         return m
+
+    def value_and_grad(
+        self, x: FloatArray, y: FloatArray, w: float, b: float
+    ) -> tuple[float, float, float]:
+        if x.size <= 4:
+            return super().value_and_grad(x, y, w, b)
+        # Plain floats from the moments: O(1) per update whatever the number of points.
+        m = self.moments(x, y)
+        k = self.curvature
+        c = w * m.x_mean + b - m.y_mean
+        sq = max(w * w * m.x_var - 2.0 * w * m.xy_cov + m.y_var + c * c, 0.0)
+        value = 0.5 * k * sq + 0.5 * self.l2 * w * w
+        dw = k * (w * m.x_var - m.xy_cov + m.x_mean * c) + self.l2 * w
+        return value, dw, k * c
 
     def _data_value(self, x: FloatArray, y: FloatArray, w: FloatArray, b: FloatArray) -> FloatArray:
         if x.size <= 4:

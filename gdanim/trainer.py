@@ -142,8 +142,8 @@ def train(dataset: Dataset, config: TrainConfig | None = None) -> Trajectory:
     grads = np.empty((epochs + 1, 2))
 
     def full(th: FloatArray) -> tuple[float, FloatArray]:
-        gw, gb = loss.grad(x, y, th[0], th[1])
-        return float(loss.value(x, y, th[0], th[1])), np.array([float(gw), float(gb)])
+        value, gw, gb = loss.value_and_grad(x, y, float(th[0]), float(th[1]))
+        return value, np.array([gw, gb])
 
     diverged_at: int | None = None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):

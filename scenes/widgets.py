@@ -741,15 +741,15 @@ class Readout(VGroup):
             self.values.add(num)
         self.add(self.tags, self.values)
         epoch, w_num, b_num, loss_num = self.values
-        idx = np.arange(t.n_states, dtype=np.float64)
         loss = t.loss
 
         def follow(_: VMobject) -> None:
             s = tracker.get_value()
             k = min(round(s), t.n_states - 1)
+            w, b = t.at(s)
             epoch.set_value(k)
-            w_num.set_value(float(np.interp(s, idx, t.w)))
-            b_num.set_value(float(np.interp(s, idx, t.b)))
+            w_num.set_value(float(w))
+            b_num.set_value(float(b))
             loss_num.set_value(float(loss[k]))
 
         self.values.add_updater(follow)

@@ -237,3 +237,21 @@ def test_same_x_array_with_a_new_y_is_not_served_stale_moments():
 def test_bad_hyperparameters_are_refused(l2, delta):
     with pytest.raises(ValueError):
         make_loss("huber", l2=l2, delta=delta)
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+@pytest.mark.parametrize("n", [3, 40])
+def test_value_and_grad_matches_value_and_grad(name, l2, n):
+    rng = np.random.default_rng(n)
+    x = rng.uniform(0, 10, n)
+    y = 2 * x + 1 + rng.normal(0, 1, n)
+    x.setflags(write=False)
+    y.setflags(write=False)
+    loss = make_loss(name, l2=l2, delta=0.7)
+    for w, b in [(0.3, -1.0), (2.5, 4.0), (-7.0, 30.0)]:
+        value, gw, gb = loss.value_and_grad(x, y, w, b)
+        dw, db = loss.grad(x, y, w, b)
+        assert value == pytest.approx(float(loss.value(x, y, w, b)), rel=1e-12)
+        assert gw == pytest.approx(float(dw), rel=1e-12, abs=1e-12)
+        assert gb == pytest.approx(float(db), rel=1e-12, abs=1e-12)
