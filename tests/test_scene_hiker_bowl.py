@@ -1,0 +1,259 @@
+"""hiker-bowl: built for every loss, the hiker ends where the run ends and stays in frame.
+
+Scenes are built with manim skipping every animation (each play() jumps to its end), so a
+build costs a few frames, not a video.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from manim import Text, tempconfig
+
+from gdanim.landscape import View
+from gdanim.render import manim_config, render
+from gdanim.spec import RenderSpec, prepare
+from gdanim.trainer import TrainConfig
+from gdanim.trajectory import Trajectory
+from scenes import hiker_bowl
+from scenes.hiker_bowl import HikerBowl, Walk
+
+DURATION = 4.0
+BUILDS: dict[str, dict[str, Any]] = {
+    "mse": {"train": TrainConfig(loss="mse")},
+    "half-mse": {"train": TrainConfig(loss="half-mse", epochs=100)},
+    "mae": {"train": TrainConfig(loss="mae", epochs=20000)},
+    "huber": {"train": TrainConfig(loss="huber")},
+    "diverging": {"train": TrainConfig(lr="large")},
+    "portrait": {"dataset": "housing", "aspect": "9:16", "theme": "light"},
+    "standardised": {"train": TrainConfig(normalize=True, epochs=200)},
+}
+
+
+class Built:
+    """A scene built under its own manim config, which checks can enter again."""
+
+    def __init__(self, scene: HikerBowl, cfg: dict[str, Any]) -> None:
+        self.scene = scene
+        self.cfg = cfg
+
+    def config(self) -> Any:
+        return tempconfig(self.cfg)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Built]:
+    """Builds a named configuration once per module."""
+    cache: dict[str, Built] = {}
+
+    def get(name: str) -> Built:
+        if name not in cache:
+            spec = RenderSpec(scene="hiker-bowl", quality="low", duration=DURATION, **BUILDS[name])
+            media = tmp_path_factory.mktemp(name)
+            cfg = manim_config(spec, str(media), quiet=True)
+            # No output, and every play() skipped to its end.
+            cfg.update(dry_run=True, from_animation_number=10**6)
+            with tempconfig(cfg):
+                scene = HikerBowl(prepare(spec))
+                scene.render()
+            cache[name] = Built(scene, cfg)
+        return cache[name]
+
+    return get
+
+
+def says(scene: HikerBowl, phrase: str) -> bool:
+    """Whether some text on screen holds ``phrase`` (manim's Text keeps no spaces)."""
+    words = phrase.replace(" ", "")
+    return any(
+        words in m.text.replace("\n", "")
+        for m in scene.get_mobject_family_members()
+        if isinstance(m, Text)
+    )
+
+
+@pytest.mark.parametrize("loss", ["mse", "half-mse", "mae", "huber"])
+def test_every_loss_builds_and_the_hiker_ends_at_the_last_state(built: Any, loss: str) -> None:
+    scene = built(loss).scene
+    traj = scene.inputs.trajectory
+    assert scene.inputs.loss_name == loss
+    assert traj.loss is not None and not traj.diverged
+    # The level curves on the bowl: one mobject per level of the landscape.
+    assert len(scene.level_paths()) == len(scene.inputs.landscape.levels) > 3
+    expected = scene.bowl.points(traj.w[-1], traj.b[-1], traj.loss[-1])[0]
+    np.testing.assert_allclose(scene.hiker.foot, expected, atol=1e-9)
+    # And back: the foot's position reads as the run's final (w, b) and loss.
+    w, b = scene.bowl.wb(scene.hiker.foot[0], scene.hiker.foot[1])
+    assert math.isclose(float(w), traj.w[-1], rel_tol=1e-9, abs_tol=1e-9)
+    assert math.isclose(float(b), traj.b[-1], rel_tol=1e-9, abs_tol=1e-9)
+    # Every footprint and the trail lie on the surface, up to the run's last state.
+    assert scene.print_index[-1] == traj.n_updates
+    end = scene.trail_path.upto(float(traj.n_updates))[-1]
+    np.testing.assert_allclose(end[:2], expected[:2], atol=1e-9)
+
+
+def test_the_bowl_is_lowest_at_the_optimum(built: Any) -> None:
+    scene = built("mse").scene
+    land = scene.inputs.landscape
+    bw = scene.bowl
+    z = bw.z(land.z)
+    assert z.min() >= bw.bottom - 1e-9 and z.max() <= bw.top + 1e-9
+    assert math.isclose(float(z.max()), bw.top)
+    # The transform is monotone: higher loss, higher ground.
+    order = np.argsort(land.z.ravel())
+    assert np.all(np.diff(z.ravel()[order]) >= -1e-12)
+    # w runs along x and b along y, each view side filling the same square.
+    x0, y0 = bw.xy(land.view.w_min, land.view.b_min)
+    x1, y1 = bw.xy(land.view.w_max, land.view.b_max)
+    assert (float(x0), float(y0), float(x1), float(y1)) == pytest.approx((-3, -3, 3, 3))
+
+
+def test_diverging_run_walks_off_the_rim_and_says_so(built: Any) -> None:
+    scene = built("diverging").scene
+    traj = scene.inputs.trajectory
+    walk = scene.walk
+    assert traj.diverged and walk.exit is not None
+    # The rim: where the step that leaves the view crosses its edge.
+    rim = scene.position_at(walk.exit)
+    assert max(abs(rim[0]), abs(rim[1])) == pytest.approx(scene.bowl.half)
+    j = math.floor(walk.exit)
+    view = scene.inputs.landscape.view
+    assert view.contains(traj.w[j], traj.b[j]) and not view.contains(traj.w[j + 1], traj.b[j + 1])
+    # The hiker ended past the rim, faded out; the scene says what happened.
+    assert max(abs(scene.hiker.foot[0]), abs(scene.hiker.foot[1])) > scene.bowl.half
+    assert scene.hiker.head.get_fill_opacity() == pytest.approx(0.0)
+    assert says(scene, "diverged: lr too large")
+
+
+def test_a_converged_run_says_it_reached_the_bottom(built: Any) -> None:
+    assert says(built("mse").scene, "the bottom: flat ground")
+    # Far from its fit huber takes mae's fixed-size steps: the default run stops short.
+    assert says(built("huber").scene, "not at the bottom yet")
+
+
+def project(scene: HikerBowl, pts: np.ndarray) -> np.ndarray:
+    return np.asarray(scene.cam.project_points(pts))[:, :2]
+
+
+def assert_inside(scene: HikerBowl, pts: np.ndarray, what: str, box: Any = None) -> None:
+    """Projected points inside the frame, or inside ``box`` (a layout Box) when given."""
+    if box is None:
+        x0, x1 = -scene.cam.frame_width / 2, scene.cam.frame_width / 2
+        y0, y1 = -scene.cam.frame_height / 2, scene.cam.frame_height / 2
+    else:
+        x0, x1 = box.x - box.w / 2, box.x + box.w / 2
+        y0, y1 = box.y - box.h / 2, box.y + box.h / 2
+    p = project(scene, pts)
+    assert p[:, 0].min() >= x0 and p[:, 0].max() <= x1, f"{what}: x {p[:, 0].min():.2f}.."
+    assert p[:, 1].min() >= y0 and p[:, 1].max() <= y1, f"{what}: y {p[:, 1].min():.2f}.."
+
+
+@pytest.mark.parametrize("name", ["mse", "diverging", "portrait"])
+def test_the_hiker_stays_in_frame_at_every_camera_angle(built: Any, name: str) -> None:
+    """Through every camera move, the hiker and its arrow stay inside the bowl's layout box
+    (so inside the frame and clear of the text); past the rim, inside the frame."""
+    b = built(name)
+    scene = b.scene
+    with b.config():
+        for move in ("rise", "enter", "walk", "settle"):
+            for u in np.linspace(0.0, 1.0, 13):
+                scene.cam.set_pose(scene.pose_during(move, float(u)))
+                scene.show_moment(float(u) if move == "walk" else (move == "settle") * 1.0)
+                where = f"{name} {move} {u:.2f}"
+                assert_inside(scene, scene.hiker.points_3d(), where, scene.bowl_box)
+                arrow = np.concatenate([m.points for m in scene.arrow.submobjects])
+                assert_inside(scene, arrow, f"arrow {where}", scene.bowl_box)
+        if scene.walk.exit is not None:
+            scene.cam.set_pose(scene.poses["late"])
+            for u in np.linspace(0.0, 0.9, 7):
+                scene.place_off_rim(float(u))
+                assert_inside(scene, scene.hiker.points_3d(), f"{name} off the rim {u:.2f}")
+            warn = np.concatenate([m.points for m in scene.warn_arrow.submobjects])
+            scene.cam.set_pose(scene.poses["top"])
+            assert_inside(scene, warn, f"{name} rim arrow from above")
+
+
+@pytest.mark.parametrize("name", ["mse", "standardised"])
+def test_the_arrow_points_where_gradient_descent_steps(built: Any, name: str) -> None:
+    """Plain gradient descent steps along minus the gradient: the arrow and the step agree,
+    also when the optimizer's gradient is for standardised x."""
+    scene = built(name).scene
+    traj = scene.inputs.trajectory
+    down, _ = scene.downhill(traj)
+    for i in (0, 1, 5, 50):
+        step = np.array([traj.w[i + 1] - traj.w[i], traj.b[i + 1] - traj.b[i]])
+        cos = step @ down[i] / (np.linalg.norm(step) * np.linalg.norm(down[i]))
+        assert cos == pytest.approx(1.0, abs=1e-9)
+
+
+def test_the_top_view_is_the_contour_map(built: Any) -> None:
+    """From straight above, w runs right and b up, and each level curve lies over its shadow."""
+    b = built("mse")
+    scene = b.scene
+    with b.config():
+        scene.cam.set_pose(scene.poses["top"])
+        h, f = scene.bowl.half, scene.bowl.floor
+        corners = project(scene, np.array([[-h, -h, f], [h, -h, f], [-h, h, f]]))
+        assert corners[1, 0] > corners[0, 0] and corners[1, 1] == pytest.approx(corners[0, 1])
+        assert corners[2, 1] > corners[0, 1] and corners[2, 0] == pytest.approx(corners[0, 0])
+        for _, paths in scene.level_paths():
+            for p in paths:
+                shadow = p.copy()
+                shadow[:, 2] = f
+                np.testing.assert_allclose(project(scene, p), project(scene, shadow), atol=2e-3)
+
+
+def test_cost_follows_the_duration_not_the_epochs(built: Any) -> None:
+    runs = {name: built(name).scene for name in ("half-mse", "mse", "mae")}
+    assert {s.inputs.trajectory.n_updates for s in runs.values()} == {100, 1500, 20000}
+    seconds = {round(s.renderer.time, 6) for s in runs.values()}
+    assert len(seconds) == 1, seconds
+    expected = (
+        hiker_bowl.RISE_TIME + hiker_bowl.HIKER_IN_TIME + DURATION + hiker_bowl.FINALE_TIME
+        + hiker_bowl.SETTLE_TIME + hiker_bowl.style.HOLD_TIME
+    )  # fmt: skip
+    assert seconds.pop() == pytest.approx(expected)
+
+
+def test_the_walk_shows_the_first_steps_one_by_one_then_the_rest() -> None:
+    n = 20000
+    k = np.arange(n + 1, dtype=np.float64)
+    traj = Trajectory(w=1.0 - 0.999**k, b=0.5 * (1.0 - 0.999**k))
+
+    bowl = types.SimpleNamespace(view=View(-0.1, 1.1, -0.1, 0.6))
+    walk = Walk(traj, bowl, 8.0)  # type: ignore[arg-type]
+    assert walk.beats == hiker_bowl.MAX_BEATS and walk.exit is None
+    t = np.linspace(0.0, 1.0, 2001)
+    s = np.array([walk.at(float(u)).s for u in t])
+    assert s[0] == 0.0 and s[-1] == pytest.approx(n)
+    assert np.all(np.diff(s) >= -1e-9)
+    # Each beat feels the slope standing still, then steps exactly one update.
+    beat = walk.beat_dt / walk.duration
+    for i in range(walk.beats):
+        feel = walk.at((i + 0.2) * beat)
+        assert feel.phase == hiker_bowl.FEEL and feel.s == i
+        assert walk.at((i + 0.999) * beat).s == pytest.approx(i + 1, abs=1e-3)
+    assert walk.at(0.99).phase == hiker_bowl.REPEAT
+
+
+@pytest.mark.render
+def test_short_render(tmp_path: Any) -> None:
+    import imageio_ffmpeg
+
+    out = tmp_path / "hiker.mp4"
+    spec = RenderSpec(scene="hiker-bowl", quality="low", duration=1.0, format="mp4")
+    result = render(spec, str(out), quiet=True)
+    assert out.is_file() and out.stat().st_size > 10_000
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
+    total = (
+        hiker_bowl.RISE_TIME + hiker_bowl.HIKER_IN_TIME + 1.0 + hiker_bowl.FINALE_TIME
+        + hiker_bowl.SETTLE_TIME + hiker_bowl.style.HOLD_TIME
+    )  # fmt: skip
+    assert seconds == pytest.approx(total, abs=0.2)
+    assert frames == pytest.approx(total * spec.frame_rate, abs=3)
+    assert result.manifest["runs"][0]["updates"] == 1500
