@@ -9,14 +9,13 @@ from __future__ import annotations
 import errno
 import json
 import os
-import signal
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, interrupts
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -540,11 +539,6 @@ def _check_writable(path: str) -> None:
         fail(f"{path}: the folder {folder} is not writable")
 
 
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM unwinds like Ctrl-C, so temporary folders are removed on the way out."""
-    raise KeyboardInterrupt
-
-
 def lecture_options(f: F) -> F:
     """Options of ``lecture``: output overrides for every scene, parallelism, extras."""
     from .spec import ASPECTS, QUALITIES, THEMES
@@ -617,7 +611,8 @@ def lecture_cmd(lecture_file: str | None, out_dir: str, **kw: Any) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
-    signal.signal(signal.SIGTERM, _terminate)
+    # SIGTERM unwinds like Ctrl-C, so temporary folders are removed on the way out.
+    interrupts.install()
     if os.environ.get("GDANIM_DEBUG"):
         cli.main(args=argv, prog_name="gdanim")
         return

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from manim import DOWN, LEFT, UP, Rectangle, Scene, VGroup, config
 
+from gdanim import interrupts
 from gdanim.spec import RenderSpec, SceneInputs, prepare
 
 from . import style
@@ -83,6 +84,11 @@ class GdScene(Scene):
 
     def setup(self) -> None:
         self.camera.background_color = self.theme.background
+
+    def update_mobjects(self, dt: float) -> None:
+        # Once per frame: a safe point to act on a Ctrl-C or SIGTERM Python swallowed.
+        interrupts.check()
+        super().update_mobjects(dt)
 
     @property
     def frame(self) -> Box:
