@@ -31,9 +31,10 @@ GALLERY: dict[str, RenderSpec] = {
         scene="learning-rates", dataset="campaign", format="gif", width=640, height=360,
         fps=20, duration=6.0,
     ),
+    # The orbiting camera changes every pixel of every frame: fewer frames keep it small.
     "hiker-bowl": RenderSpec(
         scene="hiker-bowl", dataset="campaign", format="gif", width=640, height=360,
-        fps=20, duration=6.0,
+        fps=10, duration=6.0,
     ),
     "derivation": RenderSpec(
         scene="derivation", dataset="campaign", format="gif", width=640, height=360,
