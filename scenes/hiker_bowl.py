@@ -507,9 +507,8 @@ class HikerBowl(GdScene, ThreeDScene):
         wide = max((t.width for t in b_texts), default=0.0)
         w_name = label("w (slope)", th, style.LABEL_SIZE)
         self.pin(w_name, np.array([0.0, -h - off - (tall + LABEL_GAP) / self.zoom_top, f]), UP)
-        b_name = label("b (intercept)", th, style.LABEL_SIZE)
-        if self.portrait:
-            b_name.rotate(math.pi / 2)
+        # Upright along the b axis, as on descent-path's contour panel the scene hands over to.
+        b_name = label("b (intercept)", th, style.LABEL_SIZE).rotate(math.pi / 2)
         self.pin(b_name, np.array([-h - off - (wide + LABEL_GAP) / self.zoom_top, 0.0, f]), RIGHT)
         top = bw.top
         axis = VMobject(stroke_color=th.muted, stroke_width=style.THIN * 1.5)
