@@ -56,6 +56,8 @@ TIDY_RTOL = 1e-12
 # Symbols that recur across lines: the same string is the same term on screen.
 DLDW = r"\frac{\partial L}{\partial w}"
 DLDB = r"\frac{\partial L}{\partial b}"
+DLDW_BATCH = r"\frac{\partial L_B}{\partial w}"  # the loss over a random batch B
+DLDB_BATCH = r"\frac{\partial L_B}{\partial b}"
 SUM = r"\sum_{i=1}^{N}"
 YHAT = r"\hat{y}_i"
 LOSS_LHS = "L(w,b)"
@@ -302,13 +304,15 @@ def loss_forms(name: str, l2: float = 0.0, delta: float = 1.0) -> LossForms:
         raise ValueError(f"no derivation for loss {name!r}")
     sh = _SHAPES[name]
     pen = [part("+", "l2"), part(L2_VALUE, "l2")] if l2 else []
+    # the loss lines say what lambda is; the gradient lines keep the symbol
+    lam: list[str | Part] = [r",\quad", part(rf"\lambda = {tex_num(l2)}", "l2")] if l2 else []
     pen_grad = [part("+", "l2"), part(L2_GRAD, "l2")] if l2 else []
 
-    loss = eq(LOSS_LHS, "=", sh.scale, SUM, *_residual(sh.open, sh.close, False), *pen)
-    loss_sub = eq(LOSS_LHS, "=", sh.scale, SUM, *_residual(sh.open, sh.close, True), *pen)
+    loss = eq(LOSS_LHS, "=", sh.scale, SUM, *_residual(sh.open, sh.close, False), *pen, *lam)
+    loss_sub = eq(LOSS_LHS, "=", sh.scale, SUM, *_residual(sh.open, sh.close, True), *pen, *lam)
     if l2:  # the penalty on a row of its own when the frame is narrow
-        loss = Eq(loss.parts, len(loss.parts) - 2)
-        loss_sub = Eq(loss_sub.parts, len(loss_sub.parts) - 2)
+        loss = Eq(loss.parts, len(loss.parts) - 4)
+        loss_sub = Eq(loss_sub.parts, len(loss_sub.parts) - 4)
     chain_res = _residual((*sh.head, r"\bigl("), (r"\bigr)",), True)
     inner_res = [r"\bigl(", "y_i", "-", *SUBSTITUTED, r"\bigr)"]
     g_parts = (*sh.g_head, r"\bigl(", "y_i", "-", YHAT, r"\bigr)")
@@ -384,20 +388,21 @@ GRAD_VEC = (r"\nabla L", "=", r"\Bigl(", DLDW, ",", DLDB, r"\Bigr)")
 def update_lines(optimizer: str, hyper: Mapping[str, float], batch_size: int = 1) -> list[Eq]:
     """The update rule of ``optimizer`` as lines (``hyper``: its recorded constants)."""
     beta = part(rf"\beta = {tex_num(hyper.get('momentum', 0.9))}", "num")
-    if optimizer in ("gd", "sgd", "minibatch"):
-        lines = [
+    if optimizer == "gd":
+        return [
             eq("w", r"\leftarrow", "w", "-", r"\eta", DLDW),
             eq("b", r"\leftarrow", "b", "-", r"\eta", DLDB),
         ]
-        if optimizer != "gd":
-            lines.append(
-                eq(
-                    r"\text{with } L \text{ taken over a random batch of}",
-                    part(rf"|B| = {batch_size}", "num"),
-                    r"\text{ points}",
-                )
-            )
-        return lines
+    if optimizer in ("sgd", "minibatch"):
+        return [
+            eq("w", r"\leftarrow", "w", "-", r"\eta", DLDW_BATCH),
+            eq("b", r"\leftarrow", "b", "-", r"\eta", DLDB_BATCH),
+            eq(
+                r"L_B:\ \text{the loss over a random batch } B,",
+                part(rf"|B| = {batch_size}", "num"),
+                r"\text{, drawn anew each update}",
+            ).wrap_at(r"\text{, drawn anew each update}"),
+        ]
     if optimizer in ("momentum", "nesterov"):
         at = r"\nabla L" if optimizer == "momentum" else r"\nabla L\bigl((w,b) + \beta v\bigr)"
         return [
@@ -479,6 +484,9 @@ class FirstStep:
     diverged_at: int | None
     w_last: float
     b_last: float
+    n_above: int = 0
+    n_below: int = 0
+    n_clipped: int = 0
 
     @property
     def has_update(self) -> bool:
@@ -609,13 +617,14 @@ def first_step(
         diverged_at=traj.diverged_at,
         w_last=float(traj.w[-1]),
         b_last=float(traj.b[-1]),
+        n_above=int(np.count_nonzero(e > 0)),
+        n_below=int(np.count_nonzero(e < 0)),
+        n_clipped=int(np.count_nonzero(np.abs(e) > delta)),
     )
 
 
 # ------------------------------------------------------------------------------ with this data
 
-DLDW_BATCH = r"\frac{\partial L_B}{\partial w}"
-DLDB_BATCH = r"\frac{\partial L_B}{\partial b}"
 ADAM_RATIO = r"\frac{\hat{m}}{\sqrt{\hat{s}} + \epsilon}"
 
 
@@ -625,8 +634,9 @@ class DataLines:
 
     ``sum_g`` and ``sum_xg`` are ``None`` when the sums do not give back the recorded
     gradient (a trajectory recorded elsewhere); the gradient lines then show the recorded
-    values alone. ``step`` is empty when the run has no update; ``notes`` are plain sentences
-    (no update, divergence) shown beside the lines.
+    values alone. ``step`` is empty when the run has no update; ``lead`` says why the first
+    step has its form (momentum's ``v_0 = 0``, Adam's ``t = 1``) and goes before it, ``extra``
+    after it; ``notes`` are plain sentences (no update, divergence) shown below the lines.
     """
 
     setup: Eq
@@ -641,6 +651,7 @@ class DataLines:
     step: tuple[Eq, ...]
     extra: tuple[Eq, ...]
     notes: tuple[str, ...]
+    lead: tuple[Eq, ...] = ()
     end: Eq | None = None
     end_notes: tuple[str, ...] = ()
 
@@ -692,6 +703,7 @@ def data_lines(forms: LossForms, step: FirstStep) -> DataLines:
     eta = eq(r"\eta", "=", part(num(step.lr), "num"))
     lines: list[Eq] = []
     extra: list[Eq] = []
+    lead: list[Eq] = []
     notes: list[str] = []
     if step.has_update:
         assert step.w1 is not None and step.b1 is not None
@@ -714,9 +726,9 @@ def data_lines(forms: LossForms, step: FirstStep) -> DataLines:
                         *tex_factor(g)]  # fmt: skip
             lines.append(eq(*head, *body, *tail).wrap_at("=", 1))
         if opt in ("momentum", "nesterov"):
-            extra.append(eq(r"v_0 = 0", r"\;\Rightarrow\;", r"v_1 = -\eta\, \nabla L"))
+            lead.append(eq(r"v_0 = 0", r"\;\Rightarrow\;", r"v_1 = -\eta\, \nabla L"))
         elif opt == "adam":
-            extra.append(eq(r"t = 1:\quad \hat{m} = g,\quad \hat{s} = g^{2}"))
+            lead.append(eq(r"t = 1:\quad \hat{m} = g,\quad \hat{s} = g^{2}"))
         elif step.batch != "full":
             extra.append(
                 eq(
@@ -787,6 +799,7 @@ def data_lines(forms: LossForms, step: FirstStep) -> DataLines:
         eta=eta,
         step=tuple(lines),
         extra=tuple(extra),
+        lead=tuple(lead),
         notes=tuple(notes),
     )
 
@@ -957,6 +970,10 @@ def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
             f" x was standardised (mean {f(step.x_mean)}, std {f(step.x_std)}): w and b here "
             "are the slope and intercept on standardised x, where the optimizer steps."
         )
+    if name == "mae":
+        start += f" {step.n_above} points lie above the line and {step.n_below} below it."
+    elif name == "huber":
+        start += f" {step.n_clipped} of the {step.n} residuals are beyond δ, so they count as ±δ."
     if step.consistent:
         start += f" The sums: Σ {g} = {f(step.sum_g)} and Σ x_i {g} = {f(step.sum_xg)}."
     out["start"] = start

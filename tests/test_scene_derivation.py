@@ -1,0 +1,250 @@
+"""The derivation scene: every loss and L2 term typesets, the numbers on screen are the run's,
+every beat fits the frame at 16:9 and 9:16, no TeX is typeset while it plays, a missing LaTeX
+is one clear line, and a short render leaves timed captions with the run's numbers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+
+import numpy as np
+import pytest
+from manim import config, tempconfig
+from manim.mobject.text.tex_mobject import SingleStringMathTex
+
+from gdanim import formulas as F
+from gdanim.cli import cli
+from gdanim.render import manim_config, seed_private_cache
+from gdanim.spec import RenderSpec, prepare
+from gdanim.trainer import TrainConfig
+from scenes.derivation import Derivation
+from scenes.style import THEMES
+from tests.scene_tools import video_meta
+
+EPS = 1e-6
+
+
+def spec_for(**kw) -> RenderSpec:
+    train = {k: kw.pop(k) for k in list(kw) if k in TrainConfig.__dataclass_fields__}
+    return RenderSpec(
+        scene="derivation", format="png", quality="low", train=TrainConfig(**train), **kw
+    )
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory):
+    """One media folder for the module, seeded from the shared typesetting cache, so each
+    line is typeset at most once per test run."""
+    folder = tmp_path_factory.mktemp("derivation-media")
+    seed_private_cache(str(folder))
+    return folder
+
+
+def built(media, **kw):
+    """The scene with every line typeset (nothing played)."""
+    spec = spec_for(**kw)
+    inputs = prepare(spec)
+    with tempconfig(manim_config(spec, str(media), True)):
+        scene = Derivation(inputs)
+        return scene, scene.build()
+
+
+def color_of(part) -> str:
+    """The fill colour of a typeset part's glyphs."""
+    glyphs = part.family_members_with_points()
+    colors = {g.get_fill_color().to_hex().lower() for g in glyphs}
+    assert len(colors) == 1
+    return colors.pop()
+
+
+def box(m) -> tuple[float, float, float, float]:
+    return (m.get_left()[0], m.get_right()[0], m.get_bottom()[1], m.get_top()[1])
+
+
+def played(media, **kw):
+    """Play every beat without drawing; checks the layout after each beat."""
+    spec = spec_for(**kw)
+    inputs = prepare(spec)
+    cfg = manim_config(spec, str(media), True)
+    cfg.update({"format": None, "write_to_movie": False, "save_last_frame": False, "dry_run": True})
+    problems: list[str] = []
+    beats: list[str] = []
+    with tempconfig(cfg):
+        scene = Derivation(inputs, skip_animations=True)
+        fw, fh = config.frame_width, config.frame_height
+        original = scene.beat
+
+        def checked(key, *args, **kwargs):
+            original(key, *args, **kwargs)
+            beats.append(key)
+            shown = list(scene.on_screen)
+            for m in [*shown, scene.heading]:
+                x0, x1, y0, y1 = box(m)
+                if (
+                    x0 < -fw / 2 - EPS
+                    or x1 > fw / 2 + EPS
+                    or y0 < -fh / 2 - EPS
+                    or y1 > fh / 2 + EPS
+                ):
+                    problems.append(f"{key}: {m} leaves the frame")
+            for i, a in enumerate(shown):
+                for b in shown[i + 1 :]:
+                    (ax0, ax1, ay0, ay1), (bx0, bx1, by0, by1) = box(a), box(b)
+                    if ax0 < bx1 and bx0 < ax1 and ay0 < by1 - EPS and by0 < ay1 - EPS:
+                        problems.append(f"{key}: lines overlap")
+            top = scene.heading.get_bottom()[1]
+            if any(m.get_top()[1] > top + EPS for m in shown):
+                problems.append(f"{key}: a line reaches the heading")
+
+        scene.beat = checked
+        scene.render()
+    return scene, beats, problems
+
+
+# ------------------------------------------------------------------ typesetting
+
+
+# Every loss with and without L2; the optimizers take turns, so each update rule typesets too.
+COMBOS = [
+    ("mse", 0.0, "gd"),
+    ("mse", 0.1, "nesterov"),
+    ("half-mse", 0.0, "sgd"),
+    ("half-mse", 0.1, "minibatch"),
+    ("mae", 0.0, "adam"),
+    ("mae", 0.1, "momentum"),
+    ("huber", 0.0, "momentum"),
+    ("huber", 0.1, "gd"),
+]
+
+
+@pytest.mark.parametrize(("loss", "l2", "optimizer"), COMBOS)
+def test_every_loss_and_l2_typesets_part_by_part(media, loss, l2, optimizer):
+    _scene, sheet = built(media, loss=loss, l2=l2, optimizer=optimizer, batch_size=3)
+    lines = sheet.tex()
+    assert len(lines) >= 18
+    assert sheet.updates and len(sheet.step) == 2
+    for m in lines:
+        # one submobject per part, each a term the transforms can match
+        assert all(hasattr(p, "tex_string") for p in m.submobjects)
+    ink = THEMES["dark"].ink.lower()
+    assert color_of(sheet.model.submobjects[0]) == ink
+    inner = next(p for p in sheet.chain_w.submobjects if p.tex_string == F.INNER_W_PAREN)
+    assert color_of(inner) == THEMES["dark"].fit.lower()
+    has_l2 = any(p.tex_string == F.L2_GRAD for p in sheet.grad_w.submobjects)
+    assert has_l2 == bool(l2)
+
+
+def test_displayed_numbers_are_the_trajectorys(media):
+    scene, sheet = built(media, loss="huber", l2=0.1, delta=2.0)
+    traj = scene.inputs.trajectory
+    s = sheet.plan.step
+    assert sheet.num_w.tex_string.endswith(F.tex_num(s.dw))
+    assert F.displayed(s.dw) == pytest.approx(traj.dw[0], rel=5e-6)
+    assert F.displayed(s.db) == pytest.approx(traj.db[0], rel=5e-6)
+    assert sheet.step[0].tex_string.endswith(F.tex_num(traj.w[1]))
+    assert sheet.step[1].tex_string.endswith(F.tex_num(traj.b[1]))
+    assert F.tex_num(traj.config["lr"]) in sheet.eta.tex_string
+    assert r"\delta = 2" in sheet.outer[0].tex_string
+
+
+def test_light_theme_inks_the_lines_dark(media):
+    _, sheet = built(media, theme="light")
+    light = THEMES["light"]
+    assert color_of(sheet.loss.submobjects[0]) == light.ink.lower()
+    num = sheet.num_w.submobjects[-1]
+    assert color_of(num) == light.data.lower()
+
+
+# ------------------------------------------------------------------ playing every beat
+
+PLAYS = [
+    {"loss": "mse"},  # the campaign default: gd
+    {"dataset": "rolling-downhill", "aspect": "9:16", "theme": "light"},
+    {"loss": "huber", "l2": 0.1, "optimizer": "momentum", "normalize": True},
+    {"loss": "mae", "optimizer": "adam", "aspect": "9:16"},
+    {"loss": "half-mse", "l2": 0.1, "optimizer": "sgd", "aspect": "9:16"},
+]
+
+
+@pytest.mark.parametrize("kw", PLAYS, ids=lambda kw: "-".join(str(v) for v in kw.values()))
+def test_every_beat_fits_the_frame_and_typesets_nothing_while_playing(media, kw, monkeypatch):
+    typeset: list[str] = []
+    real_init = SingleStringMathTex.__init__
+
+    def counting(self, tex_string, *a, **k):
+        typeset.append(tex_string)
+        real_init(self, tex_string, *a, **k)
+
+    monkeypatch.setattr(SingleStringMathTex, "__init__", counting)
+    built_before: list[int] = []
+    real_build = Derivation.build
+
+    def build_then_mark(self):
+        sheet = real_build(self)
+        built_before.append(len(typeset))
+        return sheet
+
+    monkeypatch.setattr(Derivation, "build", build_then_mark)
+    _scene, beats, problems = played(media, **kw)
+    assert problems == []
+    assert beats[:3] == ["model", "loss", "loss_sub"]
+    assert {"inner_w", "chain_w", "grad_w", "update", "gradient", "step"} <= set(beats)
+    # every line typeset in build(), each once; none while playing
+    assert built_before and len(typeset) == built_before[0]
+    assert len(typeset) == len(set(typeset))
+
+
+def test_no_update_and_immediate_divergence_still_play(media):
+    for kw in ({"epochs": 0}, {"lr": 1e200, "epochs": 5}):
+        _, beats, problems = played(media, **kw)
+        assert problems == [] and "step" in beats and "end" not in beats
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_missing_latex_is_one_line_naming_texlive(runner, tmp_path, monkeypatch):
+    import shutil
+
+    real_which = shutil.which
+    monkeypatch.setattr(
+        shutil,
+        "which",
+        lambda name, *a, **k: (
+            None if name in ("latex", "dvisvgm", "kpsewhich") else real_which(name)
+        ),
+    )
+    out = tmp_path / "d.mp4"
+    result = runner.invoke(cli, ["render", "derivation", "-o", str(out), "-q"])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "texlive" in lines[0]
+    assert not out.exists() and not os.path.exists(str(out) + ".json")
+
+
+@pytest.mark.render
+def test_short_render_leaves_captions_with_the_runs_numbers(runner, tmp_path):
+    out = tmp_path / "x.mp4"
+    args = ["render", "derivation", "-o", str(out), "--resolution", "320x180", "--fps", "10"]
+    result = runner.invoke(cli, [*args, "--duration", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    srt = (tmp_path / "x.srt").read_text(encoding="utf-8")
+    stamps = re.findall(r"(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),(\d\d\d)", srt)
+    times = [
+        (
+            int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000,
+            int(h2) * 3600 + int(m2) * 60 + int(s2) + int(ms2) / 1000,
+        )
+        for h, m, s, ms, h2, m2, s2, ms2 in stamps
+    ]
+    assert len(times) == 14
+    assert all(a < b for a, b in times)
+    assert all(b1 <= a2 + 1e-9 for (_, b1), (a2, _) in itertools.pairwise(times))
+    for number in ("12651", "2309", "−3614.57", "−659.714", "36.1457", "6.59714", "0.01"):
+        assert number in srt
+    meta = video_meta(str(out))
+    assert tuple(meta["size"]) == (320, 180)
+    assert times[-1][1] <= meta["duration"] + 0.2
+    assert np.isclose(meta["fps"], 10)
