@@ -80,7 +80,9 @@ def ffmpeg_exe() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
-CACHED_DIRS = ("Tex", "texts")
+# Only typeset LaTeX is worth sharing (a LaTeX run per string); manim rewrites text SVGs in
+# place on every use, so those stay private to each job.
+CACHED_DIRS = ("Tex",)
 
 
 def cache_dir() -> str:
@@ -92,8 +94,8 @@ def cache_dir() -> str:
 def seed_private_cache(media_dir: str) -> None:
     """Copy the shared typesetting cache into a job's private folder.
 
-    Manim writes its TeX and text files in place; a job that read another job's half-written
-    file would fail, so every job works on its own copy and publishes what it adds.
+    Manim may rewrite cache files in place; a job that read another job's half-written file
+    would fail, so every job works on its own copies (never links) and publishes what it adds.
     """
     for sub in CACHED_DIRS:
         src, dst = os.path.join(cache_dir(), sub), os.path.join(media_dir, sub)
@@ -103,11 +105,8 @@ def seed_private_cache(media_dir: str) -> None:
         for name in os.listdir(src):
             if name.startswith("."):
                 continue
-            try:
-                os.link(os.path.join(src, name), os.path.join(dst, name))
-            except OSError:
-                with contextlib.suppress(OSError):
-                    shutil.copyfile(os.path.join(src, name), os.path.join(dst, name))
+            with contextlib.suppress(OSError):
+                shutil.copyfile(os.path.join(src, name), os.path.join(dst, name))
 
 
 def publish_private_cache(media_dir: str) -> None:
@@ -124,6 +123,8 @@ def publish_private_cache(media_dir: str) -> None:
             target = os.path.join(dst, name)
             path = os.path.join(src, name)
             if name.startswith(".") or os.path.exists(target) or not os.path.isfile(path):
+                continue
+            if os.path.getsize(path) == 0:
                 continue
             with contextlib.suppress(OSError):
                 tmp = os.path.join(dst, f".{name}.{os.getpid()}.part")

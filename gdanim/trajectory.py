@@ -26,6 +26,7 @@ columns are filled in from the data it is drawn with (:meth:`Trajectory.complete
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -132,23 +133,29 @@ class Trajectory:
         return replace(self, loss=loss, dw=dw, db=db)
 
     # ---------------------------------------------------------------- frames
-    def frame_positions(self, n_frames: int, skew: float = 0.75) -> FloatArray:
-        """Fractional state indices for ``n_frames`` evenly timed frames.
+    def position(self, t: float, skew: float = 0.75) -> float:
+        """Fractional state index at time fraction ``t`` in [0, 1] of the descent.
 
         Early updates, which make the large steps, get more screen time than later ones: the
         index grows like ``expm1(t * log1p(n))`` blended with linear time by ``1 - skew``. So
         a 20,000-update run costs the same frames as a 100-update one.
         """
         n = self.n_updates
+        if n == 0 or t <= 0.0:
+            return 0.0
+        if t >= 1.0:
+            return float(n)
+        s = skew * math.expm1(t * math.log1p(n)) + (1.0 - skew) * t * n
+        return min(max(s, 0.0), float(n))
+
+    def frame_positions(self, n_frames: int, skew: float = 0.75) -> FloatArray:
+        """:meth:`position` at ``n_frames`` evenly timed frames, first 0 and last exactly n."""
         if n_frames < 1:
             raise ValueError("n_frames must be >= 1")
         t = np.linspace(0.0, 1.0, n_frames)
-        if n == 0:
-            return np.zeros(n_frames)
-        log_time = np.expm1(t * np.log1p(n))
-        pos = np.clip(skew * log_time + (1.0 - skew) * t * n, 0.0, n)
+        pos = np.array([self.position(float(u), skew) for u in t])
         if n_frames > 1:
-            pos[-1] = n  # exactly the last update, not one rounding short
+            pos[-1] = self.n_updates
         return pos
 
     def at(self, s: float | FloatArray) -> tuple[FloatArray, FloatArray]:

@@ -21,6 +21,7 @@ from manim import (
     Wait,
 )
 
+from gdanim.outcome import classify
 from scenes import style
 from scenes.base import Box, GdScene
 from scenes.widgets import DataPanel, DescentTrail, LossContours, LossCurve, Readout, fmt, note
@@ -69,11 +70,9 @@ class DescentPath(GdScene):
 
         n = traj.n_updates
         if n > 0:
-            positions = traj.frame_positions(1025)
-            times = np.linspace(0.0, 1.0, positions.size)
 
             def timing(t: float) -> float:
-                return float(np.interp(t, times, positions)) / n
+                return traj.position(t) / n
 
             self.play(
                 tracker.animate.set_value(float(n)),
@@ -123,28 +122,32 @@ class DescentPath(GdScene):
     # -- beats
     def finale(self, contours: LossContours, trail: DescentTrail, box: Box) -> None:
         traj = self.inputs.trajectory
-        self.add_subcaption(self.caption_end(), duration=style.HOLD_TIME + 0.8)
-        if traj.diverged:
-            text = f"diverged at update {traj.diverged_at}: lr too large"
-            message = note(text, self.theme, self.theme.warn)
-            inner = contours.frame.width - 2 * style.NOTE_INSET
-            if message.width > inner:
-                message.scale_to_fit_width(inner)
-            message.move_to(contours.frame.get_corner(UP + LEFT), aligned_edge=UP + LEFT)
-            message.shift(RIGHT * style.NOTE_INSET + DOWN * style.NOTE_INSET)
-            backdrop = SurroundingRectangle(message, buff=0.08, stroke_width=0)
-            backdrop.set_fill(self.theme.panel, 0.9)
-            message = VGroup(backdrop, message)
-            self.play(FadeIn(message), run_time=0.6)
-        else:
-            w, b = float(traj.w[-1]), float(traj.b[-1])
-            w_star, b_star = self.inputs.landscape.optimum
-            close = np.hypot(
-                (w - w_star) / (contours.x_range[1] - contours.x_range[0]),
-                (b - b_star) / (contours.y_range[1] - contours.y_range[0]),
+        self.add_subcaption(self.caption_end(), duration=style.HOLD_TIME + style.VERDICT_TIME)
+        verdict = classify(traj, self.inputs.analysis.optimum_loss, self.inputs.dataset.x)
+        w, b = float(traj.w[-1]), float(traj.b[-1])
+        w_star, b_star = self.inputs.landscape.optimum
+        off = np.hypot(
+            (w - w_star) / (contours.x_range[1] - contours.x_range[0]),
+            (b - b_star) / (contours.y_range[1] - contours.y_range[0]),
+        )
+        if verdict.kind == "converged" and off < 0.01 and contours.optimum:
+            self.play(
+                Flash(contours.optimum[0], color=self.theme.optimum), run_time=style.VERDICT_TIME
             )
-            if close < 0.01 and contours.optimum:
-                self.play(Flash(contours.optimum[0], color=self.theme.optimum), run_time=0.8)
+            self.play(Wait(style.HOLD_TIME))
+            return
+        # Every other ending says what happened, in a note on the contour panel.
+        color = self.theme.warn if verdict.kind == "diverged" else self.theme.ink
+        text = verdict.text + (": lr too large" if verdict.kind == "diverged" else "")
+        message = note(text, self.theme, color)
+        inner = contours.frame.width - 2 * style.NOTE_INSET
+        if message.width > inner:
+            message.scale_to_fit_width(inner)
+        message.move_to(contours.frame.get_corner(UP + LEFT), aligned_edge=UP + LEFT)
+        message.shift(RIGHT * style.NOTE_INSET + DOWN * style.NOTE_INSET)
+        backdrop = SurroundingRectangle(message, buff=0.08, stroke_width=0)
+        backdrop.set_fill(self.theme.panel, 0.9)
+        self.play(FadeIn(VGroup(backdrop, message)), run_time=style.VERDICT_TIME)
         self.play(Wait(style.HOLD_TIME))
 
     # -- layout

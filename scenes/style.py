@@ -106,6 +106,7 @@ MAX_DATA_POINTS = 400  # drawn; larger data are drawn as a representative subset
 INTRO_TIME = 1.2
 SETTLE_TIME = 1.6
 HOLD_TIME = 1.5
+VERDICT_TIME = 0.8  # the closing beat: a flash at the optimum, or a note saying why not
 
 # Room around a plot area for tick labels and axis labels.
 PLOT_PAD_LEFT = 1.1

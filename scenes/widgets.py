@@ -113,7 +113,12 @@ def label(
     """
     key = (text, size, str(color or theme.ink))
     if key not in _TYPESET:
-        _TYPESET[key] = Text(text, font=FONT, font_size=size, color=color or theme.ink)
+        typeset = Text(text, font=FONT, font_size=size, color=color or theme.ink)
+        # The parsed SVG path each glyph keeps makes every later copy several times slower.
+        for glyph in typeset.family_members_with_points():
+            if hasattr(glyph, "path_obj"):
+                glyph.path_obj = None
+        _TYPESET[key] = typeset
     return _TYPESET[key].copy()
 
 
@@ -259,13 +264,15 @@ class Polyline:
         xr, yr = panel.x_range, panel.y_range
         sx = panel.frame.width / (xr[1] - xr[0])
         sy = panel.frame.height / (yr[1] - yr[0])
-        keep = [0]
-        lx, ly = xs[0], ys[0]
-        for i in range(1, len(xs)):
-            if math.hypot((xs[i] - lx) * sx, (ys[i] - ly) * sy) >= min_step or i == len(xs) - 1:
-                keep.append(i)
-                lx, ly = xs[i], ys[i]
-        self.index = np.array(keep, dtype=np.float64)
+        # Keep a state each time the path has travelled another min_step on screen.
+        step = np.hypot(np.diff(xs) * sx, np.diff(ys) * sy)
+        with np.errstate(invalid="ignore", over="ignore"):
+            travelled = np.concatenate([[0.0], np.cumsum(step)])
+            bucket = np.floor(np.nan_to_num(travelled / min_step, posinf=np.finfo(float).max))
+        first_in_bucket = np.concatenate([[True], bucket[1:] != bucket[:-1]])
+        first_in_bucket[-1] = True
+        keep = np.nonzero(first_in_bucket)[0]
+        self.index = keep.astype(np.float64)
         self.xy = np.column_stack([xs[keep], ys[keep]])
         box = (xr[0], xr[1], yr[0], yr[1])
         if len(keep) > 1:
@@ -408,7 +415,7 @@ class DescentTrail(VGroup):
         self.panel = panel
         self.trajectory = trajectory
         self.poly = Polyline(
-            panel, trajectory.w, trajectory.b, min_step=0.004, stop_at_exit=trajectory.diverged
+            panel, trajectory.w, trajectory.b, min_step=0.01, stop_at_exit=trajectory.diverged
         )
         self.line = VMobject(stroke_color=color, stroke_width=style.PATH_STROKE)
         self.start = Dot(

@@ -44,7 +44,6 @@ sys.path.insert(0, ROOT)
 
 from gdanim.render import ffmpeg_exe, manim_config, render, render_scene  # noqa: E402
 from gdanim.spec import SCENES, RenderSpec, prepare  # noqa: E402
-from gdanim.trainer import TrainConfig  # noqa: E402
 
 HD = {"width": 1280, "height": 720, "fps": 30}
 
@@ -283,22 +282,33 @@ def case_descent(repeats: int) -> dict[str, Any]:
 
 
 def case_epochs(repeats: int) -> dict[str, Any]:
+    """Whole ``gdanim render`` commands, as an instructor runs them: load, train, draw."""
     work = tempfile.mkdtemp(prefix="gdanim-bench-")
     rng = np.random.default_rng(7)
     x = rng.uniform(0, 10, 200_000)
     y = 3 * x + 2 + rng.normal(0, 1, x.size)
     big_csv = os.path.join(work, "big.csv")
-    np.savetxt(
-        big_csv, np.column_stack([x, y]), delimiter=",", header="x,y", comments="", fmt="%.6f"
-    )
-    base = {"scene": "descent-path", "duration": 5.0, "quality": "low"}
-    big = RenderSpec(data_path=big_csv, train=TrainConfig(epochs=20_000, lr="right"), **base)
-    small = RenderSpec(dataset="campaign", train=TrainConfig(epochs=100), **base)
+    table = np.column_stack([x, y])
+    np.savetxt(big_csv, table, delimiter=",", header="x,y", comments="", fmt="%.6f")
+    common = ["render", "descent-path", "--duration", "5", "--quality", "low", "-q", "--force"]
+    gdanim = [sys.executable, "-m", "gdanim"]
+    big = [*gdanim, *common, "--data", big_csv, "--epochs", "20000", "--lr", "right"]
+    small = [*gdanim, *common, "--dataset", "campaign", "--epochs", "100"]
+
+    def run(args: list[str], out: str) -> None:
+        subprocess.run(
+            [*args, "-o", os.path.join(work, out)], check=True, cwd=work, stdout=subprocess.DEVNULL
+        )
+
     cases = {
-        "20000x200000": lambda: render(big, os.path.join(work, "big.mp4"), force=True, quiet=True),
-        "100x7": lambda: render(small, os.path.join(work, "small.mp4"), force=True, quiet=True),
+        "20000x200000": lambda: run(big, "big.mp4"),
+        "100x7": lambda: run(small, "small.mp4"),
     }
     out = summary(alternate(cases, repeats), "20000x200000")
+    out["frames"] = {
+        "20000x200000": video_frames(os.path.join(work, "big.mp4")),
+        "100x7": video_frames(os.path.join(work, "small.mp4")),
+    }
     out["goals"] = {"100x7": 1.25}
     return out
 
