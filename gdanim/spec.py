@@ -8,6 +8,7 @@ trajectory file's contents and the versions, naming the cache entry and the mani
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -212,6 +213,7 @@ class RenderSpec:
             "spec": self.to_dict(),
             "content": content or {},
             "gdanim": __version__,
+            "code": code_digest(),
             "manim": manim_version,
         }
         text = json.dumps(blob, sort_keys=True, separators=(",", ":"))
@@ -228,6 +230,20 @@ class RenderSpec:
             parts.append(self.theme)
         parts.append(f"{h}p{self.frame_rate}" if self.format != "png" else f"{w}x{h}")
         return os.path.join("media", "renders", "-".join(parts) + "." + self.format)
+
+
+@functools.cache
+def code_digest() -> str:
+    """Hash of gdanim's and the scenes' source, so an edited scene is a new render."""
+    import scenes
+
+    h = hashlib.sha256()
+    for package in (os.path.dirname(__file__), os.path.dirname(scenes.__file__)):
+        for name in sorted(os.listdir(package)):
+            if name.endswith(".py"):
+                with open(os.path.join(package, name), "rb") as fh:
+                    h.update(name.encode() + b"\0" + fh.read())
+    return h.hexdigest()
 
 
 def file_sha256(path: str) -> str:
