@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from manim import DOWN, LEFT, UP, Rectangle, Scene, VGroup, config
@@ -113,6 +115,15 @@ class GdScene(Scene):
         below = group.get_bottom()[1] - style.TITLE_GAP
         bottom = -config.frame_height / 2 + style.MARGIN
         return group, Box(f.x, (below + bottom) / 2, f.w, below - bottom)
+
+    @contextlib.contextmanager
+    def captioned(self, text: str) -> Iterator[None]:
+        """Caption the beats played inside the block, for exactly as long as they last."""
+        start = self.time
+        yield
+        elapsed = self.time - start
+        if elapsed > 0:
+            self.add_subcaption(text, duration=elapsed, offset=-elapsed)
 
     def curtain(self) -> Rectangle:
         """A frame-filling rectangle in the background colour, for a cheap fade-in.

@@ -294,42 +294,69 @@ class HikerBowl(GdScene, ThreeDScene):
         self.remove(floor["loss_label"])
         loss_axis = VGroup(floor["axis"], floor["loss_label"])
         self.add(mesh, rim, curves, star)
-        self.intro(VGroup(mesh, rim, curves, star), loss_axis)
+        with self.captioned(self.caption_start()):
+            self.intro(VGroup(mesh, rim, curves, star), loss_axis)
 
-        clock = ValueTracker(0.0)
-        state = ValueTracker(0.0)
-        trail, prints, arrow, hiker = self.walkers(traj, walk, clock, state)
-        readout = Readout(traj, state, self.theme)
-        readout.move_to(np.array([readout_box.x, readout_box.y, 0]))
-        if readout.width > readout_box.w:
-            readout.scale_to_fit_width(readout_box.w)
-        self.add(state, trail, prints, arrow)
-        self.add(hiker)
-        self.add_fixed_in_frame_mobjects(readout, highlight)
-        boxes = self.loop_boxes
+            clock = ValueTracker(0.0)
+            state = ValueTracker(0.0)
+            trail, prints, arrow, hiker = self.walkers(traj, walk, clock, state)
+            readout = Readout(traj, state, self.theme)
+            readout.move_to(np.array([readout_box.x, readout_box.y, 0]))
+            if readout.width > readout_box.w:
+                readout.scale_to_fit_width(readout_box.w)
+            self.add(state, trail, prints, arrow)
+            self.add(hiker)
+            self.add_fixed_in_frame_mobjects(readout, highlight)
+            boxes = self.loop_boxes
 
-        def follow_phase(mob: Mobject) -> None:
-            mob.points = boxes[self.now.phase].points.copy()
+            def follow_phase(mob: Mobject) -> None:
+                mob.points = boxes[self.now.phase].points.copy()
 
-        highlight.add_updater(follow_phase)
-        hiker.suspend_updating()
-        self.play(
-            FadeIn(hiker), FadeIn(readout), FadeIn(highlight), *self.camera_move("enter"),
-            run_time=HIKER_IN_TIME,
-        )  # fmt: skip
-        hiker.resume_updating()
-        self.play(
-            tween(clock, 1.0, linear),
-            *self.camera_move("walk"),
-            run_time=inputs.spec.duration,
-        )
+            highlight.add_updater(follow_phase)
+            hiker.suspend_updating()
+            self.play(
+                FadeIn(hiker), FadeIn(readout), FadeIn(highlight), *self.camera_move("enter"),
+                run_time=HIKER_IN_TIME,
+            )  # fmt: skip
+            hiker.resume_updating()
+        with self.captioned(self.caption_walk()):
+            self.play(
+                tween(clock, 1.0, linear),
+                *self.camera_move("walk"),
+                run_time=inputs.spec.duration,
+            )
         if message.width > text_box.w:
             message.scale_to_fit_width(text_box.w)
-        self.finale(hiker, arrow, message)
-        self.settle(mesh, floor, loss_axis, highlight)
-        for m in (state, trail, prints, arrow, hiker, readout, highlight):
-            m.clear_updaters()
-        self.play(Wait(style.HOLD_TIME))
+        with self.captioned(self.caption_end(message)):
+            self.finale(hiker, arrow, message)
+            self.settle(mesh, floor, loss_axis, highlight)
+            for m in (state, trail, prints, arrow, hiker, readout, highlight):
+                m.clear_updaters()
+            self.play(Wait(style.HOLD_TIME))
+
+    # ------------------------------------------------------------------ captions
+    def caption_start(self) -> str:
+        t = self.inputs.trajectory
+        assert t.loss is not None
+        return (
+            f"Blindfolded on the loss bowl of {self.inputs.dataset.name}, the hiker starts at "
+            f"w = {fmt(float(t.w[0]))}, b = {fmt(float(t.b[0]))}, where the loss is "
+            f"{fmt(float(t.loss[0]), prose=True)}. It can only feel which way is downhill."
+        )
+
+    def caption_walk(self) -> str:
+        lr = fmt(self.inputs.runs[0].lr, 3)
+        how = (
+            "too long: each lands higher on the far side, and the next is longer still."
+            if self.inputs.trajectory.diverged
+            else "long where the ground is steep, shorter as it flattens."
+        )
+        return f"Each step goes against the slope it feels, scaled by the learning rate {lr}: {how}"
+
+    def caption_end(self, message: Text) -> str:
+        said = " ".join(message.original_text.split())
+        top = "From straight above, the level curves are the contour map."
+        return f"{said[0].upper()}{said[1:]}. {top}"
 
     # ------------------------------------------------------------------ geometry
     def setup_geometry(self, bowl_box: Box) -> None:

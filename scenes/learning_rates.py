@@ -660,11 +660,39 @@ class LearningRates(GdScene):
 
     def construct(self) -> None:
         self.build()
-        self.unveil(self.heading)
-        self.introduce_rates()
-        self.introduce_panels()
-        self.descend()
-        self.finale()
+        with self.captioned(self.caption_rates()):
+            self.unveil(self.heading)
+            self.introduce_rates()
+            self.introduce_panels()
+        with self.captioned(self.caption_descent()):
+            self.descend()
+        with self.captioned(self.caption_verdicts()):
+            self.finale()
+
+    # -- captions: every number comes from the runs and the analysis
+    def caption_rates(self) -> str:
+        runs = self.inputs.runs
+        w0, b0 = self.inputs.trajectory.w[0], self.inputs.trajectory.b[0]
+        rates = [fmt(r.lr, 3) for r in runs]
+        listed = ", ".join(rates[:-1]) + " and " + rates[-1]
+        count = {2: "Two", 3: "Three", 4: "Four"}.get(len(runs), str(len(runs)))
+        text = f"{count} learning rates from the same start (w, b) = ({fmt(w0)}, {fmt(b0)}): "
+        text += f"{listed}."
+        crit = self.inputs.analysis.lr_critical
+        if crit is not None and self.inputs.analysis.can_diverge:
+            text += f" Above the critical rate {fmt(crit, 3)} a run diverges."
+        return text
+
+    def caption_descent(self) -> str:
+        n = self.longest_updates()
+        return f"All runs share one clock, up to {n:,} updates; each stops at its own end."
+
+    def caption_verdicts(self) -> str:
+        parts = [
+            f"lr {fmt(r.lr, 3)}: {o.text}"
+            for r, o in zip(self.inputs.runs, self.outcomes, strict=True)
+        ]
+        return ". ".join(parts) + "."
 
     # -- building (no animation): everything is placed before the first frame
     def build(self) -> None:
