@@ -396,13 +396,15 @@ def case_csv(repeats: int) -> dict[str, Any]:
             y = 1.5 * x + 40 + rng.normal(0, 6, x.size)
             np.savetxt(fh, np.column_stack([x, y]), delimiter=",", fmt="%.4f")
     code = (
-        "import time, resource, sys\n"
+        "import time, sys\n"
         "from gdanim.datasets import load_csv\n"
         "from gdanim.trainer import train, TrainConfig\n"
         "t = time.perf_counter(); ds = load_csv(sys.argv[1]); t_load = time.perf_counter() - t\n"
         "t = time.perf_counter(); train(ds, TrainConfig(epochs=1000))\n"
         "t_train = time.perf_counter() - t\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        # VmHWM: ru_maxrss would carry the (large) parent's peak over across exec.
+        "peak = next(int(l.split()[1]) for l in open('/proc/self/status')\n"
+        "            if l.startswith('VmHWM')) / 1024\n"
         "print(ds.n, t_load, t_train, peak)\n"
     )
     out = subprocess.run(
