@@ -190,6 +190,8 @@ def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str
     cls = getattr(importlib.import_module(info.module), info.cls)
     with tempconfig(manim_config(spec, media_dir, quiet)):
         scene = cls(inputs)
+        if spec.format == "gif":
+            _count_repeats(scene.renderer.file_writer, media_dir)
         scene.render()
         writer = scene.renderer.file_writer
         if spec.format == "png":
@@ -199,25 +201,68 @@ def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str
         return str(writer.movie_file_path)
 
 
-def encode_gif(frames_dir: str, fps: int, out: str) -> None:
-    """Frames -> looping GIF with a palette made from the frames themselves."""
+REPEATS_FILE = "repeats.txt"
+
+
+def _count_repeats(writer: Any, media_dir: str) -> None:
+    """Record how often each frame of an image sequence shows.
+
+    A still stretch (a hold, a wait) reaches manim's writer as one frame with a repeat
+    count; video output repeats it, an image sequence writes it once. The GIF encoder reads
+    the counts back so holds last as long as in the video.
+    """
+    original = writer.write_frame
+    path = os.path.join(media_dir, REPEATS_FILE)
+
+    def write_frame(pixels: Any, *, repeat: int = 1) -> None:
+        original(pixels, repeat=repeat)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"{repeat}\n")
+
+    writer.write_frame = write_frame
+
+
+def encode_gif(frames_dir: str, fps: int, out: str, repeats: list[int] | None = None) -> None:
+    """Frames -> looping GIF with a palette made from the frames themselves.
+
+    ``repeats`` says how many frame times each image lasts (a hold is one image). Holds are
+    laid out as repeated links at the exact frame rate; the encoder stores an unchanged
+    frame as a one-pixel update, so they cost next to nothing.
+    """
     frames = sorted(f for f in os.listdir(frames_dir) if f.endswith(".png"))
     if not frames:
         raise RuntimeError("the scene produced no frames")
-    listing = os.path.join(frames_dir, "frames.txt")
-    with open(listing, "w", encoding="utf-8") as fh:
-        for f in frames:
-            fh.write(f"file '{os.path.join(frames_dir, f)}'\nduration {1 / fps:.6f}\n")
+    if repeats is None or len(repeats) != len(frames):
+        repeats = [1] * len(frames)
+    timeline = os.path.join(frames_dir, "timeline")
+    os.makedirs(timeline, exist_ok=True)
+    k = 0
+    for name, count in zip(frames, repeats, strict=True):
+        for _ in range(max(count, 1)):
+            target = os.path.join(timeline, f"{k:07d}.png")
+            try:
+                os.link(os.path.join(frames_dir, name), target)
+            except OSError:
+                shutil.copyfile(os.path.join(frames_dir, name), target)
+            k += 1
     graph = (
         f"split[a][b];[a]palettegen=max_colors={GIF_COLORS}:stats_mode=full[p];"
         "[b][p]paletteuse=dither=sierra2_4a"
     )
     cmd = [
         ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-        "-f", "concat", "-safe", "0", "-i", listing,
-        "-vf", graph, "-r", str(fps), "-loop", "0", "-pix_fmt", "pal8", "-f", "gif", out,
+        "-framerate", str(fps), "-i", os.path.join(timeline, "%07d.png"),
+        "-vf", graph, "-loop", "0", "-pix_fmt", "pal8", "-f", "gif", out,
     ]  # fmt: skip
     subprocess.run(cmd, check=True, stdin=subprocess.DEVNULL)
+
+
+def _read_repeats(media_dir: str) -> list[int] | None:
+    try:
+        with open(os.path.join(media_dir, REPEATS_FILE), encoding="utf-8") as fh:
+            return [int(line) for line in fh if line.strip()]
+    except (OSError, ValueError):
+        return None
 
 
 def versions() -> dict[str, str]:
@@ -285,7 +330,7 @@ def render(
         publish_private_cache(tmp)
         if spec.format == "gif":
             gif = os.path.join(tmp, "out.gif")
-            encode_gif(produced, spec.frame_rate, gif)
+            encode_gif(produced, spec.frame_rate, gif, _read_repeats(tmp))
             produced = gif
         if not os.path.isfile(produced) or os.path.getsize(produced) == 0:
             raise RuntimeError(f"manim produced no output for {spec.scene}")

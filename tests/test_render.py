@@ -37,10 +37,17 @@ def test_video_formats_have_the_asked_size_rate_and_duration(runner, tmp_path, f
     assert result.exit_code == 0, result.output
     meta = video_meta(str(out))
     assert tuple(meta["size"]) == (320, 180)
-    assert meta["fps"] == pytest.approx(10, abs=0.01)
-    # intro beats + a 1 s descent + the closing hold
+    # intro beats + a 1 s descent + the closing beats
     assert 3.0 < meta["duration"] < 8.0
-    assert meta["frames"] == pytest.approx(meta["duration"] * 10, abs=2)
+    if fmt == "gif":
+        # A hold is one GIF frame with a long delay; every delay is whole frames at 10 fps.
+        with Image.open(out) as im:
+            delays = [im.seek(i) or im.info["duration"] for i in range(im.n_frames)]
+        assert all(d % 100 == 0 for d in delays), delays
+        assert sum(delays) / 1000 == pytest.approx(meta["duration"], abs=0.15)
+    else:
+        assert meta["fps"] == pytest.approx(10, abs=0.01)
+        assert meta["frames"] == pytest.approx(meta["duration"] * 10, abs=2)
     manifest = json.loads((tmp_path / f"dp.{fmt}.json").read_text())
     assert manifest["output"]["format"] == fmt
     assert manifest["output"]["width"] == 320 and manifest["output"]["fps"] == 10
@@ -49,6 +56,16 @@ def test_video_formats_have_the_asked_size_rate_and_duration(runner, tmp_path, f
     assert manifest["versions"]["manim"]
     assert manifest["runs"][0]["updates"] == 1500
     assert leftovers(tmp_path) == []
+
+
+def test_gif_lasts_as_long_as_the_video(runner, tmp_path):
+    lengths = {}
+    for fmt in ("gif", "mp4"):
+        out = tmp_path / f"same.{fmt}"
+        args = ["render", "descent-path", "--format", fmt, "--fps", "20", "-o", str(out), *SMALL]
+        assert runner.invoke(cli, args).exit_code == 0
+        lengths[fmt] = video_meta(str(out))["duration"]
+    assert lengths["gif"] == pytest.approx(lengths["mp4"], abs=0.1)
 
 
 def test_gif_is_a_looping_palette_gif(runner, tmp_path):
