@@ -79,6 +79,7 @@ from typing import IO, Any
 from . import captions, interrupts
 from .errors import InputError
 from .fileio import atomic_write_text, private_dir
+from .render import read_json
 from .spec import ASPECTS, QUALITIES, SCENES, THEMES, RenderSpec, parse_resolution
 from .trainer import MAX_EPOCHS, REGIMES, TrainConfig
 
@@ -1028,15 +1029,6 @@ def _json_key(obj: Any) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()
 
 
-def _read_json(path: str) -> dict[str, Any] | None:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 @dataclass
 class LectureReport:
     """The outcome of :func:`make_lecture`."""
@@ -1147,7 +1139,7 @@ def make_lecture(
             keys = [r.slides.get("key") for r in ordered if r.slides and not r.slides.get("error")]
             key = _json_key({"parts": keys, "names": [n for n, _ in parts], "title": lecture.title,
                              "theme": theme})  # fmt: skip
-            old = (_read_json(os.path.join(out, "manifest.json")) or {}).get("slides") or {}
+            old = (read_json(os.path.join(out, "manifest.json")) or {}).get("slides") or {}
             try:
                 if (
                     not force
@@ -1207,7 +1199,7 @@ def _join(
     infos = [r.info for r in parts if r.info is not None]
     durations = [i.duration for i in infos]
     key = _json_key({"parts": keys, "durations": durations})
-    old = (_read_json(os.path.join(out, "manifest.json")) or {}).get("lecture") or {}
+    old = (read_json(os.path.join(out, "manifest.json")) or {}).get("lecture") or {}
     reused = not force and os.path.isfile(dest) and old.get("key") == key
     method = old.get("method", "copy")
     try:

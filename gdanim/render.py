@@ -277,7 +277,8 @@ def versions() -> dict[str, str]:
     return out
 
 
-def read_manifest(path: str) -> dict[str, Any] | None:
+def read_json(path: str) -> dict[str, Any] | None:
+    """A JSON object from ``path``, or ``None`` when it is missing, unreadable or not one."""
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
@@ -316,7 +317,7 @@ def render(
     manifest_path = path + ".json"
     key = spec.key(content_hashes(spec))
     if not force and os.path.isfile(path):
-        old = read_manifest(manifest_path)
+        old = read_json(manifest_path)
         if old is not None and old.get("key") == key:
             return RenderResult(path, manifest_path, True, 0.0, old)
 
