@@ -143,12 +143,28 @@ class DescentPath(GdScene):
         inner = contours.frame.width - 2 * style.NOTE_INSET
         if message.width > inner:
             message.scale_to_fit_width(inner)
-        message.move_to(contours.frame.get_corner(UP + LEFT), aligned_edge=UP + LEFT)
-        message.shift(RIGHT * style.NOTE_INSET + DOWN * style.NOTE_INSET)
+        corner = self.emptiest_corner(contours, trail)
+        message.move_to(contours.frame.get_corner(corner), aligned_edge=corner)
+        message.shift(-corner * style.NOTE_INSET)
         backdrop = SurroundingRectangle(message, buff=0.08, stroke_width=0)
         backdrop.set_fill(self.theme.panel, 0.9)
         self.play(FadeIn(VGroup(backdrop, message)), run_time=style.VERDICT_TIME)
         self.play(Wait(style.HOLD_TIME))
+
+    @staticmethod
+    def emptiest_corner(contours: LossContours, trail: DescentTrail) -> np.ndarray:
+        """The corner of the contour panel farthest from the path, for a note."""
+        xr, yr = contours.x_range, contours.y_range
+        pts = trail.poly.xy
+        u = (pts[:, 0] - xr[0]) / (xr[1] - xr[0])
+        v = (pts[:, 1] - yr[0]) / (yr[1] - yr[0])
+        best, room = UP + LEFT, -1.0
+        for corner in (UP + LEFT, UP + RIGHT, DOWN + LEFT, DOWN + RIGHT):
+            cu, cv = (corner[0] + 1) / 2, (corner[1] + 1) / 2
+            gap = float(np.min(np.hypot(u - cu, v - cv))) if len(pts) else 1.0
+            if gap > room + 1e-9:
+                best, room = corner, gap
+        return best
 
     # -- layout
     def split_readout(self, body: Box) -> tuple[Box, Box]:

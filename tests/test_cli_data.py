@@ -314,3 +314,22 @@ def test_output_into_a_missing_folder(runner):
     result = runner.invoke(cli, ["train", "--epochs", "3", "-o", "nowhere/t.json"])
     _input_error(result, "nowhere", "does not exist")
     assert not os.path.exists("nowhere")
+
+
+def test_csv_default_epochs_follow_the_conditioning(tmp_path):
+    from gdanim.datasets import auto_epochs, load_csv
+    from gdanim.landscape import analyze
+    from gdanim.losses import make_loss
+    from gdanim.trainer import train
+
+    path = tmp_path / "grades.csv"
+    xs = [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 7]
+    ys = [52, 55, 61, 60, 66, 70, 71, 77, 78, 84, 85, 91]
+    path.write_text("hours,score\n" + "".join(f"{a},{b}\n" for a, b in zip(xs, ys, strict=True)))
+    ds = load_csv(path)
+    assert ds.epochs == auto_epochs(ds.x)
+    a = analyze(ds, make_loss("mse"))
+    assert ds.epochs >= 8 * a.condition_number - 1
+    traj = train(ds)
+    gap0 = traj.loss[0] - a.optimum_loss
+    assert traj.loss[-1] - a.optimum_loss < 1e-3 * gap0  # the default run converges
