@@ -119,14 +119,41 @@ def data_options(f: F) -> F:
                 "--data",
                 "data_path",
                 type=click.Path(dir_okay=True),
-                help="Your own CSV file (comma, semicolon or tab; header optional).",
+                help="Your own table: CSV/TSV/text export (any delimiter, decimal comma, "
+                "UTF-8/UTF-16/Latin-1) or a spreadsheet (.xlsx, .xls, .ods).",
             ),
-            click.option("--x", "x_col", help="x column: header name or 0-based index."),
-            click.option("--y", "y_col", help="y column: header name or 0-based index."),
+            click.option(
+                "--x",
+                "x_col",
+                help="x column: header name or 0-based index [default: first numeric].",
+            ),
+            click.option(
+                "--y",
+                "y_col",
+                help="y column: header name or 0-based index [default: next numeric].",
+            ),
+            click.option(
+                "--sheet", help="Spreadsheet sheet: name or 0-based position [default: the first]."
+            ),
+            click.option(
+                "--missing",
+                type=click.Choice(["skip", "error"]),
+                default="skip",
+                show_default=True,
+                help="Rows with a missing x or y: leave them out (and say so) or refuse the file.",
+            ),
         ]
     ):
         f = opt(f)
     return f
+
+
+NORMALIZE_OPTION = click.option(
+    "--normalize/--no-normalize",
+    default=None,
+    help="Standardise x before training [default: on your own data where raw x is too "
+    "ill-conditioned for gradient descent; off on the built-in lessons].",
+)
 
 
 def train_options(f: F) -> F:
@@ -177,26 +204,39 @@ def train_options(f: F) -> F:
             click.option(
                 "--seed", type=int, default=0, show_default=True, help="Seed for sgd/minibatch."
             ),
-            click.option("--normalize", is_flag=True, help="Standardise x before training."),
+            NORMALIZE_OPTION,
         ]
     ):
         f = opt(f)
     return f
 
 
-def load_data(
-    dataset: str | None, data_path: str | None, x_col: str | None, y_col: str | None
-) -> Dataset:
-    """The dataset the options name (default: ``campaign``)."""
-    from .datasets import get_dataset, load_csv
+def load_data(kw: dict[str, Any]) -> Dataset:
+    """The dataset the options name (default: ``campaign``); pops the data options."""
+    from .datasets import get_dataset, load_table
 
+    dataset, data_path = kw.pop("dataset"), kw.pop("data_path")
+    x_col, y_col = kw.pop("x_col"), kw.pop("y_col")
+    sheet, missing = kw.pop("sheet"), kw.pop("missing")
     if dataset and data_path:
         fail("give --dataset or --data, not both")
-    if (x_col or y_col) and not data_path:
-        fail("--x and --y choose columns of a --data file")
+    if (x_col or y_col or sheet) and not data_path:
+        fail("--x, --y and --sheet choose columns of a --data file")
     if data_path:
-        return load_csv(data_path, x_col, y_col)
+        ds = load_table(data_path, x_col, y_col, sheet=sheet, missing=missing)
+        for note in ds.notes:
+            click.echo(f"note: {note}", err=True)
+        return ds
     return get_dataset(dataset or "campaign")
+
+
+def report_standardization(ds: Dataset, cfg: TrainConfig) -> None:
+    """One line on stderr when x is standardised by default."""
+    from .trainer import standardization
+
+    st = standardization(ds, cfg)
+    if st is not None and st.auto:
+        click.echo(f"note: {st.text()}; --no-normalize keeps raw x", err=True)
 
 
 def make_config(**kw: Any) -> TrainConfig:
@@ -280,44 +320,46 @@ def datasets_cmd(as_json: bool) -> None:
 @click.option("--delta", type=click.FloatRange(0, None, min_open=True), default=1.0)
 @click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.9)
 @click.option("--batch-size", type=click.IntRange(1, None), default=16)
-@click.option("--normalize", is_flag=True, help="Analyse standardised x.")
+@NORMALIZE_OPTION
 @click.option("--init", type=Point(), help="Start 'W,B' (scales rates where no critical one).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def analyze_cmd(
-    dataset: str | None,
-    data_path: str | None,
-    x_col: str | None,
-    y_col: str | None,
     loss: str | None,
     optimizer: str,
     l2: float,
     delta: float,
     momentum: float,
     batch_size: int,
-    normalize: bool,
+    normalize: bool | None,
     init: tuple[float, float] | None,
     as_json: bool,
+    **kw: Any,
 ) -> None:
     """The optimum, the curvature and the learning rate at which the data diverges."""
     from .landscape import analyze
     from .losses import make_loss
+    from .trainer import TrainConfig, standardization
 
-    ds = load_data(dataset, data_path, x_col, y_col)
+    ds = load_data(kw)
     lo = make_loss(loss or ds.loss, l2=l2, delta=delta)
+    cfg = TrainConfig(normalize=normalize)
+    st = standardization(ds, cfg)
     a = analyze(
         ds,
         lo,
         optimizer,
         momentum=momentum,
         batch_size=batch_size,
-        normalize=normalize,
+        normalize=st is not None,
         init=init or ds.init,
     )
     if as_json:
         out = {"dataset": ds.describe(), "loss": lo.describe(), "optimizer": optimizer}
+        out["standardized"] = st.to_dict() if st is not None else None
         out.update(a.to_dict())
         click.echo(json.dumps(out, indent=1))
         return
+    report_standardization(ds, cfg)
     lam_min, lam_max = a.eigenvalues
     w, b = a.optimum
     click.echo(f"{ds.name}: {ds.n} points, {lo.title}, {OPTIMIZERS[optimizer].title}")
@@ -352,8 +394,9 @@ def train_cmd(output: str, **kw: Any) -> None:
     """Train and write the trajectory as JSON (format in gdanim.trajectory)."""
     from .trainer import train
 
-    ds = load_data(kw.pop("dataset"), kw.pop("data_path"), kw.pop("x_col"), kw.pop("y_col"))
+    ds = load_data(kw)
     cfg = make_config(**kw)
+    report_standardization(ds, cfg)
     traj = train(ds, cfg)
     if output == "-":
         click.echo(traj.to_json(), nl=False)
@@ -478,8 +521,9 @@ def render_cmd(
 
     dataset, data_path = kw.pop("dataset"), kw.pop("data_path")
     x_col, y_col = kw.pop("x_col"), kw.pop("y_col")
-    if (x_col or y_col) and not data_path:
-        fail("--x and --y choose columns of a --data file")
+    sheet, missing = kw.pop("sheet"), kw.pop("missing")
+    if (x_col or y_col or sheet) and not data_path:
+        fail("--x, --y and --sheet choose columns of a --data file")
     width = height = None
     if resolution:
         width, height = parse_resolution(resolution)
@@ -489,6 +533,8 @@ def render_cmd(
         data_path=data_path,
         x_col=x_col,
         y_col=y_col,
+        sheet=sheet,
+        missing=missing,
         train=make_config(**kw),
         trajectory_path=trajectory_path,
         lrs=parse_lrs(lrs),
@@ -503,7 +549,10 @@ def render_cmd(
     )
     from .render import render
 
-    result = render(spec, output, force=force, quiet=quiet)
+    def note(text: str) -> None:
+        click.echo(f"note: {text}", err=True)
+
+    result = render(spec, output, force=force, quiet=quiet, notes=note)
     if result.reused:
         click.echo(f"{result.path} (unchanged spec: reused; --force renders again)", err=True)
     elif not quiet:

@@ -7,15 +7,16 @@ are the same numbers on every machine.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
+import itertools
 import math
 import os
+import re
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -51,6 +52,13 @@ class Dataset:
         How many updates a default run takes.
     description
         One line on what the data shows.
+    rows_in_file
+        For a loaded file: its data rows, including those left out for a missing value.
+    notes
+        What loading decided that the user should hear (columns chosen, rows left out).
+    auto_standardize
+        Standardise x by default when the raw problem is too ill-conditioned for gradient
+        descent (own data; the built-in lessons keep their settings).
     """
 
     x: FloatArray
@@ -64,6 +72,9 @@ class Dataset:
     loss: str = "mse"
     epochs: int = 200
     description: str = ""
+    rows_in_file: int | None = None
+    notes: tuple[str, ...] = ()
+    auto_standardize: bool = False
 
     def __post_init__(self) -> None:
         x = np.array(self.x, dtype=np.float64, copy=True)
@@ -96,7 +107,26 @@ class Dataset:
 
     def describe(self) -> dict[str, object]:
         """The identity recorded in trajectories and manifests."""
-        return {"name": self.name, "n": self.n, "sha256": self.sha256, "source": self.source}
+        out: dict[str, object] = {
+            "name": self.name,
+            "n": self.n,
+            "sha256": self.sha256,
+            "source": self.source,
+        }
+        if self.rows_in_file is not None:
+            out["rows_in_file"] = self.rows_in_file
+            out["columns"] = {"x": self.x_label, "y": self.y_label}
+        return out
+
+    @property
+    def caption(self) -> str:
+        """How scenes name the data: ``penguins.csv, 342 of 344 rows`` or a built-in's name."""
+        if self.source == "built-in":
+            return self.name
+        base = os.path.basename(self.source)
+        if self.rows_in_file is not None and self.rows_in_file != self.n:
+            return f"{base}, {self.n:,} of {self.rows_in_file:,} rows"
+        return f"{base}, {self.n:,} rows"
 
     def subset(self, max_points: int) -> tuple[FloatArray, FloatArray]:
         """A deterministic, representative subset of at most ``max_points`` points.
@@ -271,130 +301,178 @@ def get_dataset(name: str) -> Dataset:
 
 
 # --------------------------------------------------------------------------------------------
-# CSV
+# Your own data
 
-_MAX_CSV_BYTES = 2 * 1024**3
 # Beyond this, squares of the data overflow float64 in the loss.
 _MAX_ABS = 1e150
+#: ``--missing``: leave out rows with a missing value in a chosen column, or refuse the file.
+MISSING_POLICIES = ("skip", "error")
+#: Column names that mark a row index when the column counts rows (an empty or pandas'
+#: ``Unnamed: 0`` header marks one whatever it holds).
+_INDEX_NAMES = frozenset(
+    {"rownames", "row.names", "rowname", "row_names", "index", "id", "rowid", "row_id", "row"}
+)
+_UNNAMED = re.compile(r"unnamed: ?\d+", re.IGNORECASE)
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def load_csv(path: str | os.PathLike[str], x: str | None = None, y: str | None = None) -> Dataset:
-    """Load one feature and one target from a CSV file.
+def load_table(
+    path: str | os.PathLike[str],
+    x: str | None = None,
+    y: str | None = None,
+    *,
+    sheet: str | None = None,
+    missing: str = "skip",
+) -> Dataset:
+    """Load one feature and one target from a text table or a spreadsheet.
 
     Parameters
     ----------
     path
-        The file: comma, semicolon or tab separated (sniffed), UTF-8 with or without BOM, an
-        optional header row.
+        A text export (comma, semicolon, tab, pipe or space separated; UTF-8, UTF-16 or a
+        legacy single-byte encoding; see :mod:`gdanim.tables`) or a spreadsheet (``.xlsx``,
+        ``.xls``, ``.ods``).
     x, y
-        Column header names or 0-based indices. By default the first two numeric columns.
+        Column names (exact, then ignoring case) or 0-based indices. By default the first two
+        numeric columns that are not a row index.
+    sheet
+        A spreadsheet's sheet by name or 0-based position; default the first.
+    missing
+        ``"skip"`` leaves out rows with a missing value in ``x`` or ``y`` (the dataset's notes
+        say how many); ``"error"`` refuses the file at the first one.
 
     Raises
     ------
     InputError
-        With one line naming the file, and the line and column where it applies.
+        With one line naming the file, and the line (or sheet row) and column where it applies.
     """
+    from . import tables
+
+    if missing not in MISSING_POLICIES:
+        raise InputError(f"--missing {missing!r}: skip or error")
     p = os.fspath(path)
-    text = _read_text(p)
-    sample = text[:65536]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        first = sample.splitlines()[0]
-        delimiter = max(",;\t", key=first.count)
-
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
-    rows = (r for r in reader if r and any(c.strip() for c in r))
-    try:
-        first_row = [c.strip() for c in next(rows)]
-        header: list[str] | None = None
-        if not all(_is_number(c) for c in first_row if c):
-            header = first_row
-            first_data = [c.strip() for c in next(rows)]
-        else:
-            first_data = first_row
-    except StopIteration:
-        raise InputError(f"{p}: no data rows (header only)") from None
-    except csv.Error as exc:
-        raise InputError(f"{p}: line {reader.line_num}: {exc}") from None
-    ncols = len(header) if header is not None else len(first_data)
-    if len(first_data) != ncols:
-        raise InputError(
-            f"{p}: line {reader.line_num}: expected {ncols} fields, found {len(first_data)}"
-        )
-
-    xi, yi = _pick_columns(p, x, y, header, first_data)
-    fast = _fast_columns(p, text, delimiter, header is not None, first_data, xi, yi)
-
-    def name(j: int) -> str:
-        return header[j] if header is not None and header[j] else f"column {j}"
-
-    def number(cell: str, line: int, j: int) -> float:
-        if not cell:
-            raise InputError(f"{p}: line {line}, column {name(j)!r}: missing value")
+    passed_over: set[int] = set()
+    while True:
+        table = tables.open_table(p, sheet)
+        xi, yi, chosen_note = _pick_columns(table, x, y, passed_over)
         try:
-            if "_" in cell:  # float() accepts 1_000; a CSV cell should not
-                raise ValueError
-            v = float(cell)
-        except ValueError:
-            raise InputError(
-                f"{p}: line {line}, column {name(j)!r}: not a number: {cell[:40]!r}"
-            ) from None
-        if not math.isfinite(v) or abs(v) > _MAX_ABS:
-            raise InputError(
-                f"{p}: line {line}, column {name(j)!r}: {cell[:40]!r} is not a finite number "
-                "of usable size"
-            )
-        return v
+            return _load_columns(table, xi, yi, chosen_note, missing)
+        except _NotNumeric as exc:
+            # A column chosen by default held numbers only in its first rows ("136A" below
+            # "136"): it is not numeric after all, so choose again without it.
+            if (exc.column == xi and x is None) or (exc.column == yi and y is None):
+                passed_over.add(exc.column)
+                continue
+            raise InputError(exc.message) from None
 
+
+class _NotNumeric(Exception):
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(message)
+        self.message, self.column = message, column
+
+
+def _load_columns(table: Any, xi: int, yi: int, chosen_note: str | None, missing: str) -> Dataset:
+    p = table.path
+    notes: list[str] = []
+    if chosen_note:
+        notes.append(chosen_note)
+
+    fast = _fast_columns(table, xi, yi)
+    dropped, first_dropped = 0, None
     if fast is not None:
         xa, ya = fast
+        total = xa.size
     else:
         xs, ys = array("d"), array("d")
-        cells, line = first_data, reader.line_num
-        try:
-            while True:
-                if len(cells) != ncols:
+        total = 0
+        decimal = table.decimal
+        for where, cells in table.rows():
+            if len(cells) != table.ncols and not (
+                table.kind == "spreadsheet" and len(cells) > table.ncols
+            ):
+                raise InputError(
+                    f"{p}: {table.place(where)}: expected {table.ncols} fields, found {len(cells)}"
+                )
+            total += 1
+            vx = _number(table, cells[xi], where, xi, decimal)
+            vy = _number(table, cells[yi], where, yi, decimal)
+            if vx is None or vy is None:
+                if missing == "error":
+                    j = xi if vx is None else yi
                     raise InputError(
-                        f"{p}: line {line}: expected {ncols} fields, found {len(cells)}"
+                        f"{p}: {table.place(where)}, column {table.name(j)!r}: missing value "
+                        "(--missing skip leaves such rows out)"
                     )
-                xs.append(number(cells[xi].strip(), line, xi))
-                ys.append(number(cells[yi].strip(), line, yi))
-                cells = next(rows)
-                line = reader.line_num
-        except StopIteration:
-            pass
-        except csv.Error as exc:
-            raise InputError(f"{p}: line {reader.line_num}: {exc}") from None
+                dropped += 1
+                if first_dropped is None:
+                    first_dropped = where
+                continue
+            xs.append(vx)
+            ys.append(vy)
         xa = np.frombuffer(xs, dtype=np.float64).copy()
         ya = np.frombuffer(ys, dtype=np.float64).copy()
 
+    cols = f"{table.name(xi)!r} or {table.name(yi)!r}"
+    if xa.size == 0 and dropped:
+        raise InputError(f"{p}: no row has values in both {cols}")
     if xa.size < 2:
         raise InputError(f"{p}: needs at least 2 data rows, found {xa.size}")
     if np.ptp(xa) == 0:
-        raise InputError(f"{p}: needs at least 2 distinct values in x column {name(xi)!r}")
+        raise InputError(f"{p}: needs at least 2 distinct values in x column {table.name(xi)!r}")
+    if dropped:
+        assert first_dropped is not None
+        notes.append(
+            f"left out {dropped:,} of {total:,} rows with a missing value in {cols} "
+            f"(the first at {table.place(first_dropped)}); --missing error refuses such files"
+        )
     base = os.path.basename(p)
+    rows_text = f"{xa.size:,} of {total:,} rows" if dropped else f"{xa.size:,} rows"
     return Dataset(
         xa,
         ya,
         os.path.splitext(base)[0] or "data",
-        x_label=name(xi),
-        y_label=name(yi),
+        x_label=table.name(xi),
+        y_label=table.name(yi),
         source=p,
         init=(0.0, float(np.mean(ya))),
         lr="right",
         loss="mse",
         epochs=auto_epochs(xa),
-        description=f"{xa.size} rows from {base}",
+        description=f"{rows_text} from {base}",
+        rows_in_file=total,
+        notes=tuple(notes),
+        auto_standardize=True,
     )
+
+
+def load_csv(path: str | os.PathLike[str], x: str | None = None, y: str | None = None) -> Dataset:
+    """:func:`load_table` with its defaults (the name the first version gave it)."""
+    return load_table(path, x, y)
+
+
+def _number(table: Any, cell: Any, where: int, j: int, decimal: str) -> float | None:
+    from .tables import to_number
+
+    try:
+        v = to_number(cell, decimal)
+    except ValueError:
+        text = str(cell).strip()
+        hint = ""
+        if decimal == "." and table.delimiter not in (",", None) and "," in text:
+            hint = " (mixed decimal marks?)"
+        raise _NotNumeric(
+            f"{table.path}: {table.place(where)}, column {table.name(j)!r}: "
+            f"not a number: {text[:40]!r}{hint}",
+            j,
+        ) from None
+    if v is None:
+        return None
+    if not math.isfinite(v) or abs(v) > _MAX_ABS:
+        raise InputError(
+            f"{table.path}: {table.place(where)}, column {table.name(j)!r}: "
+            f"{str(cell).strip()[:40]!r} is not a finite number of usable size"
+        )
+    return v
 
 
 def auto_epochs(x: FloatArray) -> int:
@@ -404,97 +482,179 @@ def auto_epochs(x: FloatArray) -> int:
     (``kappa`` the condition number of ``[[E x^2, E x], [E x, 1]]``), so ``8 kappa`` updates
     leave ``e^-8`` of the starting gap. Frames, not updates, set a render's cost.
     """
+    kappa = moment_condition(x)
+    if not math.isfinite(kappa):
+        return MAX_AUTO_EPOCHS
+    return int(min(max(math.ceil(8.0 * kappa), 200), MAX_AUTO_EPOCHS))
+
+
+#: The update budget of a default run on one's own data.
+MAX_AUTO_EPOCHS = 20_000
+
+
+def moment_condition(x: FloatArray) -> float:
+    """Condition number of ``[[E x^2, E x], [E x, 1]]``: the squared losses' Hessian's."""
     m1, m2 = float(np.mean(x)), float(np.mean(x * x))
     lam = np.linalg.eigvalsh(np.array([[m2, m1], [m1, 1.0]]))
-    kappa = float(lam[1] / lam[0]) if lam[0] > 0 else float("inf")
-    if not math.isfinite(kappa):
-        return 20_000
-    return int(min(max(math.ceil(8.0 * kappa), 200), 20_000))
+    return float(lam[1] / lam[0]) if lam[0] > 0 else float("inf")
 
 
-def _fast_columns(
-    p: str, text: str, delimiter: str, has_header: bool, first: list[str], xi: int, yi: int
-) -> tuple[FloatArray, FloatArray] | None:
-    """numpy's C parser for a clean, all-numeric table; ``None`` sends it the careful way.
+def needs_standardizing(x: FloatArray) -> bool:
+    """Whether gradient descent on raw ``x`` cannot converge within the update budget.
 
-    Anything unusual (text cells, quotes, ragged rows, non-finite or huge numbers) returns
-    ``None``, and the row-by-row reader finds the line and column to report.
+    ``auto_epochs`` asks for ``8 kappa`` updates; past :data:`MAX_AUTO_EPOCHS` the default run
+    would end "still far" in a needle-thin valley.
     """
-    if not all(_is_number(c) for c in first) or '"' in text[:65536]:
+    return 8.0 * moment_condition(x) > MAX_AUTO_EPOCHS
+
+
+def _fast_columns(table: Any, xi: int, yi: int) -> tuple[FloatArray, FloatArray] | None:
+    """numpy's C parser for a clean, all-numeric UTF-8 table; ``None`` sends it the careful way.
+
+    Anything unusual (text or missing cells, quotes, comments, ragged rows, non-finite or huge
+    numbers) returns ``None``, and the row-by-row reader finds the line and column to report.
+    """
+    if not table.plain_text:
         return None
+    with open(table.path, "rb") as fh:
+        if b'"' in fh.read(65536):
+            return None
+    # The lines before the first data row: blank lines and the header.
+    skip = 0
+    with open(table.path, encoding=table.encoding, newline=None) as fh:
+        for line in fh:
+            skip += 1
+            if line.strip():
+                if table.header is None:
+                    skip -= 1
+                break
     try:
-        # From the file itself: numpy reads it in chunks, no second copy of the text.
-        table = np.loadtxt(
-            p,
-            encoding="utf-8-sig",
-            delimiter=delimiter,
-            skiprows=1 if has_header else 0,
+        data = np.loadtxt(
+            table.path,
+            encoding=table.encoding,
+            delimiter=table.delimiter,
+            skiprows=skip,
             dtype=np.float64,
             comments=None,
             ndmin=2,
         )
     except (ValueError, IndexError, OSError, UnicodeDecodeError):
         return None
-    if table.shape[1] != len(first) or table.shape[0] < 2:
+    if data.shape[1] != table.ncols or data.shape[0] < 2:
         return None
-    cols = table[:, [xi, yi]]
+    cols = data[:, [xi, yi]]
     if not np.isfinite(cols).all() or np.abs(cols).max() > _MAX_ABS:
         return None
     return np.ascontiguousarray(cols[:, 0]), np.ascontiguousarray(cols[:, 1])
 
 
-def _read_text(p: str) -> str:
+def _is_index_column(table: Any, j: int) -> bool:
+    """A row index: an empty or ``Unnamed: 0`` header, or a row-index name counting rows."""
+    if table.header is None:
+        return False
+    name = table.header[j].strip()
+    if not name or _UNNAMED.fullmatch(name):
+        return True
+    if name.lower() not in _INDEX_NAMES:
+        return False
+    from .tables import to_number
+
     try:
-        with open(p, "rb") as fh:
-            raw = fh.read(_MAX_CSV_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{p}: is a directory, not a CSV file") from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror})") from None
-    if len(raw) > _MAX_CSV_BYTES:
-        raise InputError(f"{p}: larger than 2 GiB")
-    if b"\x00" in raw[:65536]:
-        raise InputError(f"{p}: binary content, not a text CSV file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"{p}: line {line}: not UTF-8 text") from None
-    if not text.strip():
-        raise InputError(f"{p}: the file is empty")
-    return text
+        values = [to_number(row[j], table.decimal) for row in table.sample if j < len(row)]
+    except ValueError:
+        return True  # text labels under an index name
+    nums = [v for v in values if v is not None]
+    if len(nums) < 2:
+        return False
+    steps = {round(b - a, 9) for a, b in itertools.pairwise(nums)}
+    return steps == {1.0} and nums[0] in (0.0, 1.0)
+
+
+def _explain_text_cells(table: Any, columns: list[int]) -> None:
+    """Raise the not-a-number error of a column of numbers that holds some text."""
+    from .tables import is_missing, is_number
+
+    places = table._sample_places
+    for j in columns:
+        cells = [(places[i], row[j]) for i, row in enumerate(table.sample) if j < len(row)]
+        values = [(w, c) for w, c in cells if not is_missing(c)]
+        numbers = sum(is_number(c, table.decimal) for _, c in values)
+        if values and numbers >= max(1, len(values) // 2):
+            where, cell = next((w, c) for w, c in values if not is_number(c, table.decimal))
+            raise InputError(
+                f"{table.path}: {table.place(where)}, column {table.name(j)!r}: "
+                f"not a number: {str(cell).strip()[:40]!r}"
+            )
+
+
+def _other_sheets(table: Any) -> str:
+    if table.kind != "spreadsheet":
+        return ""
+    return f" on sheet {table.sheet!r} (choose another with --sheet)"
 
 
 def _pick_columns(
-    p: str, x: str | None, y: str | None, header: list[str] | None, first: list[str]
-) -> tuple[int, int]:
-    ncols = len(first)
+    table: Any, x: str | None, y: str | None, passed_over: set[int] | None = None
+) -> tuple[int, int, str | None]:
+    """The x and y columns, and a note saying which were taken when the user did not say."""
+    from .tables import is_missing, is_number
+
+    p, ncols, header = table.path, table.ncols, table.header
 
     def resolve(spec: str, what: str) -> int:
-        if header is not None and spec in header:
-            return header.index(spec)
-        if spec.lstrip("-").isdigit():
-            idx = int(spec)
+        spec_s = spec.strip()
+        if header is not None:
+            names = [h.strip() for h in header]
+            if spec_s in names:
+                return names.index(spec_s)
+            folded = [h.casefold() for h in names]
+            if folded.count(spec_s.casefold()) == 1:
+                return folded.index(spec_s.casefold())
+        if spec_s.lstrip("-").isdigit():
+            idx = int(spec_s)
             if 0 <= idx < ncols:
                 return idx
             raise InputError(f"{p}: --{what} column index {idx} is out of range (0..{ncols - 1})")
-        names = ", ".join(repr(h) for h in header) if header else f"0..{ncols - 1}"
-        raise InputError(f"{p}: unknown --{what} column {spec!r} (columns: {names})")
+        listed = ", ".join(repr(h) for h in header) if header else f"0..{ncols - 1}"
+        raise InputError(f"{p}: unknown --{what} column {spec!r} (columns: {listed})")
 
     xi = resolve(x, "x") if x is not None else None
     yi = resolve(y, "y") if y is not None else None
+    note = None
+    skip = passed_over or set()
     if xi is None or yi is None:
-        numeric = [j for j in range(ncols) if _is_number(first[j]) and j not in (xi, yi)]
+        decimal = table.decimal
+
+        def numeric(j: int) -> bool:
+            cells = [row[j] for row in table.sample if j < len(row)]
+            values = [c for c in cells if not is_missing(c)]
+            return bool(values) and all(is_number(c, decimal) for c in values)
+
+        index = [j for j in range(ncols) if _is_index_column(table, j)]
+        candidates = [
+            j for j in range(ncols) if j not in (xi, yi) and j not in index and j not in skip
+        ]
+        usable = [j for j in candidates if numeric(j)]
+        needed = (xi is None) + (yi is None)
+        if len(usable) < needed:
+            _explain_text_cells(table, [j for j in candidates if j not in usable])
+            if xi is None and not usable:
+                raise InputError(f"{p}: no numeric column left for x{_other_sheets(table)}")
+            raise InputError(f"{p}: needs two numeric columns, found fewer{_other_sheets(table)}")
         if xi is None:
-            if not numeric:
-                raise InputError(f"{p}: no numeric column left for x")
-            xi = numeric.pop(0)
+            xi = usable.pop(0)
         if yi is None:
-            if not numeric:
-                raise InputError(f"{p}: needs two numeric columns, found fewer")
-            yi = numeric.pop(0)
+            yi = usable.pop(0)
+        skipped = [j for j in index if j not in (xi, yi)]
+        if ncols == 2:
+            return xi, yi, None  # no choice was made: the only two columns, in order
+        which = "the first two numeric columns" if x is None and y is None else "the next numeric"
+        note = f"using x = {table.name(xi)}, y = {table.name(yi)} ({which}"
+        if skipped:
+            note += ", after the row index " + ", ".join(
+                repr(table.header[j].strip()) for j in skipped
+            )
+        note += "); choose with --x/--y"
     if xi == yi:
         raise InputError(f"{p}: x and y are the same column")
-    return xi, yi
+    return xi, yi, note

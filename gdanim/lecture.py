@@ -12,9 +12,12 @@ Lecture file schema (TOML; every key optional but the scenes' names)::
     title = "Gradient descent"           # the page's and the deck's title
     # Defaults for every scene:
     dataset = "campaign"                 # a built-in dataset, or:
-    # data = "grades.csv"                # a CSV file (relative to this file), with
+    # data = "grades.csv"                # a table (relative to this file): CSV/TSV or
+    #                                    #   .xlsx/.ods, with
     # x = "hours"                        #   its columns: header names or 0-based indices
     # y = "score"
+    # sheet = "data"                     #   a spreadsheet's sheet (default: the first)
+    # missing = "skip"                   #   rows missing x or y: "skip" or "error"
     loss = "mse"                         # mse, half-mse, mae, huber
     optimizer = "gd"                     # gd, sgd, minibatch, momentum, nesterov, adam
     lr = 0.01                            # a number or "small", "right", "large"
@@ -25,7 +28,7 @@ Lecture file schema (TOML; every key optional but the scenes' names)::
     momentum = 0.9                       # momentum / Nesterov beta, Adam beta1
     batch_size = 16                      # minibatch size
     seed = 0                             # sgd / minibatch sampling
-    normalize = false                    # standardise x before training
+    # normalize = true                   # standardise x (default: own data that needs it)
     # trajectory = "run.json"            # draw a recorded run instead of training
     lrs = [0.001, "right", 0.04]         # the learning-rates scene's rates (2 to 4)
     theme = "dark"                       # dark, light
@@ -246,6 +249,8 @@ def _checkers() -> dict[str, Callable[[Any], Any]]:
         "data": _text,
         "x": _column,
         "y": _column,
+        "sheet": _column,
+        "missing": _choice(["skip", "error"]),
         "trajectory": _text,
         "loss": _choice(sorted(LOSSES)),
         "optimizer": _choice(sorted(OPTIMIZERS)),
@@ -272,7 +277,7 @@ def _checkers() -> dict[str, Callable[[Any], Any]]:
 TOP_KEYS = ("title", "scenes", "gif", "slides")
 SCENE_KEYS = ("scene", "name")
 #: A scene that sets one of these takes none of the file's.
-DATA_KEYS = ("dataset", "data", "x", "y")
+DATA_KEYS = ("dataset", "data", "x", "y", "sheet", "missing")
 PATH_KEYS = ("data", "trajectory")
 #: Scenes that draw several runs side by side, from ``lrs``.
 LRS_SCENES = ("learning-rates",)
@@ -469,7 +474,7 @@ def _spec_of(
             momentum=v.get("momentum", 0.9),
             batch_size=v.get("batch_size", 16),
             seed=v.get("seed", 0),
-            normalize=v.get("normalize", False),
+            normalize=v.get("normalize"),
         )
         width, height = v.get("resolution", (None, None))
         spec = RenderSpec(
@@ -478,6 +483,8 @@ def _spec_of(
             data_path=v.get("data"),
             x_col=v.get("x"),
             y_col=v.get("y"),
+            sheet=v.get("sheet"),
+            missing=v.get("missing", "skip"),
             train=train,
             trajectory_path=v.get("trajectory"),
             lrs=v.get("lrs"),

@@ -16,6 +16,7 @@ import platform
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -287,11 +288,19 @@ def read_json(path: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def check_output_path(path: str) -> None:
-    """One line when ``path`` cannot be written; creates nothing."""
+def check_output_path(path: str, create_folders: bool = False) -> None:
+    """One line when ``path`` cannot be written; creates nothing.
+
+    An output named with ``-o`` goes into a folder that exists; the default path under
+    ``media/`` may create its folders.
+    """
     if os.path.isdir(path):
         raise InputError(f"{path}: is a folder; give a file name with -o")
     folder = os.path.dirname(os.path.abspath(path))
+    if not create_folders and not os.path.isdir(folder):
+        if os.path.exists(folder):
+            raise InputError(f"{path}: {folder} is a file, not a folder")
+        raise InputError(f"{path}: the folder {folder} does not exist")
     existing = folder
     while not os.path.exists(existing):
         existing = os.path.dirname(existing)
@@ -307,13 +316,18 @@ def render(
     *,
     force: bool = False,
     quiet: bool = False,
+    notes: Callable[[str], None] | None = None,
 ) -> RenderResult:
-    """Render ``spec`` to ``output`` (default: a readable name under ``media/``)."""
+    """Render ``spec`` to ``output`` (default: a readable name under ``media/``).
+
+    ``notes`` hears what the user should know about the data before the render starts
+    (columns chosen by default, rows left out, x standardised by default).
+    """
     path = output or spec.default_name()
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     if ext and ext != spec.format and ext in ("mp4", "gif", "webm", "png"):
         raise InputError(f"{path}: the extension says {ext} but --format is {spec.format}")
-    check_output_path(path)
+    check_output_path(path, create_folders=output is None)
     manifest_path = path + ".json"
     key = spec.key(content_hashes(spec))
     if not force and os.path.isfile(path):
@@ -322,6 +336,9 @@ def render(
             return RenderResult(path, manifest_path, True, 0.0, old)
 
     inputs = prepare(spec)
+    if notes is not None:
+        for text in inputs.notes:
+            notes(text)
     check_toolchain(needs_latex=SCENES[spec.scene].needs_latex)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     start = time.perf_counter()
@@ -394,6 +411,8 @@ def build_manifest(
         "spec": spec.to_dict(),
         "dataset": inputs.dataset.describe(),
         "config": inputs.config.to_dict(),
+        "standardized": inputs.standardized.to_dict() if inputs.standardized else None,
+        "notes": list(inputs.notes),
         "runs": runs,
         "analysis": {
             "lr_critical": inputs.analysis.lr_critical,

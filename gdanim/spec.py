@@ -16,10 +16,10 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from . import __version__
-from .datasets import Dataset, get_dataset, load_csv
+from .datasets import MISSING_POLICIES, Dataset, get_dataset, load_table
 from .errors import InputError
 from .landscape import Analysis, Landscape, analyze, build_landscape
-from .trainer import TrainConfig, train
+from .trainer import Standardization, TrainConfig, standardization, train
 from .trajectory import Trajectory
 
 
@@ -114,8 +114,9 @@ class RenderSpec:
     ----------
     scene
         A key of :data:`SCENES`.
-    dataset, data_path, x_col, y_col
-        A built-in dataset, or a CSV file and its columns.
+    dataset, data_path, x_col, y_col, sheet, missing
+        A built-in dataset, or a table file, its columns, its sheet (spreadsheets) and what
+        to do with rows missing a value (``"skip"`` or ``"error"``).
     train
         The training configuration.
     trajectory_path
@@ -131,6 +132,8 @@ class RenderSpec:
     data_path: str | None = None
     x_col: str | None = None
     y_col: str | None = None
+    sheet: str | None = None
+    missing: str = "skip"
     train: TrainConfig = field(default_factory=TrainConfig)
     trajectory_path: str | None = None
     lrs: tuple[float | str, ...] | None = None
@@ -165,6 +168,8 @@ class RenderSpec:
             raise InputError("width and height must be positive and even")
         if self.dataset and self.data_path:
             raise InputError("give --dataset or --data, not both")
+        if self.missing not in MISSING_POLICIES:
+            raise InputError(f"missing {self.missing!r}: skip or error")
         if self.lrs is not None and not 2 <= len(self.lrs) <= 4:
             raise InputError("--lrs takes 2 to 4 learning rates")
 
@@ -274,17 +279,28 @@ class SceneInputs:
     landscape: Landscape
     loss_name: str
     config: TrainConfig
+    standardized: Standardization | None = None
 
     @property
     def trajectory(self) -> Trajectory:
         return self.runs[0].trajectory
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the user should hear about the data: columns chosen, rows left out, x scaled."""
+        out = list(self.dataset.notes)
+        if self.standardized is not None and self.standardized.auto:
+            out.append(f"{self.standardized.text()}; --no-normalize keeps raw x")
+        return tuple(out)
+
 
 def load_spec_data(spec: RenderSpec) -> Dataset:
     if spec.data_path:
-        return load_csv(spec.data_path, spec.x_col, spec.y_col)
-    if spec.x_col or spec.y_col:
-        raise InputError("--x and --y choose columns of a --data file")
+        return load_table(
+            spec.data_path, spec.x_col, spec.y_col, sheet=spec.sheet, missing=spec.missing
+        )
+    if spec.x_col or spec.y_col or spec.sheet:
+        raise InputError("--x, --y and --sheet choose columns of a --data file")
     return get_dataset(spec.dataset or "campaign")
 
 
@@ -327,6 +343,7 @@ def prepare(spec: RenderSpec) -> SceneInputs:
             momentum=float(recorded.get("momentum", spec.train.momentum)),
             normalize=bool(recorded.get("normalize", False)),
         ).resolve(ds)
+        std = standardization(ds, cfg)
         loss = cfg.make_loss(ds)
         traj = traj.complete(
             lambda w, b: loss.value(ds.x, ds.y, w, b),
@@ -335,6 +352,7 @@ def prepare(spec: RenderSpec) -> SceneInputs:
         runs: tuple[Run, ...] = (Run(traj, float(cfg.lr or 0.0), "recorded"),)
     else:
         ds = load_spec_data(spec)
+        std = standardization(ds, spec.train)
         cfg = spec.train.resolve(ds)
         rates: tuple[float | str, ...] = spec.lrs or (
             ("small", "right", "large") if spec.scene == "learning-rates" else (cfg.lr or 0.0,)
@@ -353,14 +371,14 @@ def prepare(spec: RenderSpec) -> SceneInputs:
         cfg.optimizer,
         momentum=cfg.momentum,
         batch_size=cfg.batch_size,
-        normalize=cfg.normalize,
+        normalize=bool(cfg.normalize),
         init=cfg.init,
     )
     paths = [
         (r.trajectory.w, r.trajectory.b, r.trajectory.loss, r.trajectory.diverged) for r in runs
     ]
     landscape = build_landscape(ds, loss, paths)
-    return SceneInputs(spec, ds, runs, analysis, landscape, loss.name, cfg)
+    return SceneInputs(spec, ds, runs, analysis, landscape, loss.name, cfg, std)
 
 
 def content_hashes(spec: RenderSpec) -> dict[str, str]:

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .datasets import Dataset
-from .landscape import analyze, standardize
+from .datasets import Dataset, auto_epochs, moment_condition, needs_standardizing
+from .landscape import Analysis, analyze, standardize
 from .losses import LOSSES, Loss, make_loss
 from .optimizers import OPTIMIZERS
 from .trajectory import Trajectory
@@ -19,6 +19,8 @@ REGIMES = ("small", "right", "large")
 # A run has diverged once its loss exceeds this multiple of the start (or is not finite).
 DIVERGENCE_FACTOR = 1e6
 MAX_EPOCHS = 1_000_000
+#: The default rate on one's own standardised data, as a fraction of the critical rate.
+STANDARDIZED_FRACTION = 0.1
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ class TrainConfig:
         Seeds the stochastic optimizers' sampling.
     normalize
         Standardise x before training; the trajectory also carries the line in data units.
+        ``None`` (the default) standardises one's own data when gradient descent on raw x
+        could not converge within the update budget (:func:`~gdanim.datasets.needs_standardizing`);
+        the built-in lessons keep raw x.
     """
 
     loss: str | None = None
@@ -61,7 +66,7 @@ class TrainConfig:
     momentum: float = 0.9
     batch_size: int = 16
     seed: int = 0
-    normalize: bool = False
+    normalize: bool | None = None
 
     def __post_init__(self) -> None:
         if self.loss is not None and self.loss not in LOSSES:
@@ -93,25 +98,100 @@ class TrainConfig:
         """A copy with every default filled in and ``lr`` a number."""
         loss = self.loss or dataset.loss
         init = self.init if self.init is not None else dataset.init
-        epochs = self.epochs if self.epochs is not None else dataset.epochs
+        normalize = self.standardizes(dataset)
+        epochs = self.epochs
+        if epochs is None:
+            epochs = dataset.epochs
+            if normalize and dataset.auto_standardize:
+                epochs = auto_epochs(standardize(dataset.x)[0])
         lr = self.lr if self.lr is not None else dataset.lr
-        cfg = replace(self, loss=loss, init=(float(init[0]), float(init[1])), epochs=epochs)
+        cfg = replace(
+            self,
+            loss=loss,
+            init=(float(init[0]), float(init[1])),
+            epochs=epochs,
+            normalize=normalize,
+        )
+        if self.lr is None and normalize and dataset.auto_standardize:
+            # On standardised x the bowl is round: half the critical rate lands on the optimum
+            # in one update, which shows no descent. A tenth of it takes visible steps, each
+            # shrinking the gap by a fifth, and converges in a few dozen updates.
+            a = cfg.analysis(dataset)
+            lr = STANDARDIZED_FRACTION * a.lr_critical if a.lr_critical else a.lr_regimes["right"]
         if isinstance(lr, str):
-            lr = analyze(
-                dataset,
-                cfg.make_loss(dataset),
-                cfg.optimizer,
-                momentum=cfg.momentum,
-                batch_size=cfg.batch_size,
-                normalize=cfg.normalize,
-                init=cfg.init,
-            ).lr_regimes[lr]
+            lr = cfg.analysis(dataset).lr_regimes[lr]
         return replace(cfg, lr=float(lr))
+
+    def analysis(self, dataset: Dataset) -> Analysis:
+        """The landscape's analysis for this (resolved) configuration."""
+        return analyze(
+            dataset,
+            self.make_loss(dataset),
+            self.optimizer,
+            momentum=self.momentum,
+            batch_size=self.batch_size,
+            normalize=bool(self.normalize),
+            init=self.init,
+        )
+
+    def standardizes(self, dataset: Dataset) -> bool:
+        """Whether x is standardised: as asked, else where the raw problem needs it."""
+        if self.normalize is not None:
+            return self.normalize
+        return dataset.auto_standardize and needs_standardizing(dataset.x)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["init"] = list(self.init) if self.init is not None else None
         return d
+
+
+def short_number(v: float) -> str:
+    """Three significant digits for prose: ``165``, ``1.79``, ``2,570``, ``6.83e6``."""
+    if v == 0 or not np.isfinite(v):
+        return "0" if v == 0 else str(v)
+    if 1e-3 <= abs(v) < 1e5:
+        r = float(f"{v:.3g}")
+        return f"{r:,.0f}" if abs(r) >= 1000 else f"{r:.3g}"
+    m, e = f"{v:.2e}".split("e")
+    return f"{m.rstrip('0').rstrip('.')}e{int(e)}"
+
+
+@dataclass(frozen=True)
+class Standardization:
+    """How and why x was standardised for a run, for notes, captions and the manifest."""
+
+    auto: bool
+    x_mean: float
+    x_std: float
+    condition_raw: float
+    condition: float
+
+    def text(self, fmt: Any = None) -> str:
+        """``x standardised: mean 68.3, sd 1.79; condition number 6.8e6 raw, now 1``."""
+        f = fmt or short_number
+        why = " (by default: raw x is too ill-conditioned)" if self.auto else ""
+        return (
+            f"x standardised{why}: mean {f(self.x_mean)}, sd {f(self.x_std)}; condition "
+            f"number {f(self.condition_raw)} raw, now {f(self.condition)}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def standardization(dataset: Dataset, config: TrainConfig) -> Standardization | None:
+    """What standardising x does for ``config`` on ``dataset``; ``None`` when it is raw."""
+    if not config.standardizes(dataset):
+        return None
+    z, mu, sd = standardize(dataset.x)
+    return Standardization(
+        auto=config.normalize is None,
+        x_mean=mu,
+        x_std=sd,
+        condition_raw=moment_condition(dataset.x),
+        condition=moment_condition(z),
+    )
 
 
 def train(dataset: Dataset, config: TrainConfig | None = None) -> Trajectory:

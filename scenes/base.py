@@ -12,7 +12,7 @@ from gdanim import interrupts
 from gdanim.spec import RenderSpec, SceneInputs, prepare
 
 from . import style
-from .widgets import label
+from .widgets import fmt, label
 
 METHOD_NAMES = {
     "gd": "Gradient descent",
@@ -107,10 +107,15 @@ class GdScene(Scene):
         f = self.frame
         size = style.TITLE_SIZE if not self.portrait else style.TITLE_SIZE * 0.85
         t = label(title, self.theme, size)
-        s = label(subtitle, self.theme, style.LABEL_SIZE, self.theme.muted)
-        group = VGroup(t, s).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
-        if group.width > f.w:
-            group.scale_to_fit_width(f.w)
+        if t.width > f.w:
+            t.scale_to_fit_width(f.w)
+        lines = []
+        for line in subtitle.split("\n"):
+            s = label(line, self.theme, style.LABEL_SIZE, self.theme.muted)
+            if s.width > f.w:
+                s.scale_to_fit_width(f.w)
+            lines.append(s)
+        group = VGroup(t, *lines).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
         group.to_edge(UP, buff=style.MARGIN).align_to([f.left, 0, 0], LEFT)
         below = group.get_bottom()[1] - style.TITLE_GAP
         bottom = -config.frame_height / 2 + style.MARGIN
@@ -118,12 +123,27 @@ class GdScene(Scene):
 
     @contextlib.contextmanager
     def captioned(self, text: str) -> Iterator[None]:
-        """Caption the beats played inside the block, for exactly as long as they last."""
+        """Caption the beats played inside the block, for exactly as long as they last.
+
+        The first caption also says when x was standardised by default.
+        """
+        text = self.with_data_note(text)
         start = self.time
         yield
         elapsed = self.time - start
         if elapsed > 0:
             self.add_subcaption(text, duration=elapsed, offset=-elapsed)
+
+    def with_data_note(self, text: str) -> str:
+        """``text``, and on the scene's first caption why x was standardised by default."""
+        std = self.inputs.standardized
+        if std is None or not std.auto or getattr(self, "_said_standardized", False):
+            return text
+        self._said_standardized = True
+        return (
+            f"{text} Raw x is too ill-conditioned for gradient descent, so x is "
+            f"standardised first (mean {fmt(std.x_mean, 3)}, sd {fmt(std.x_std, 3)})."
+        )
 
     def curtain(self) -> Rectangle:
         """A frame-filling rectangle in the background colour, for a cheap fade-in.
@@ -147,6 +167,19 @@ class GdScene(Scene):
         parts = [cfg.loss or "", cfg.optimizer, f"lr = {run.lr:.3g}"]
         if cfg.l2:
             parts.append(f"L2 = {cfg.l2:g}")
-        if cfg.normalize:
-            parts.append("x standardised")
-        return "  ·  ".join(p for p in parts if p)
+        line = "  ·  ".join(p for p in parts if p)
+        ds = self.inputs.dataset
+        if ds.source != "built-in":
+            line = f"{ds.caption}  ·  {line}"
+        note = self.standardized_note()
+        return f"{line}\n{note}" if note else line
+
+    def standardized_note(self) -> str | None:
+        """``x standardised: mean 68.3, sd 1.79 (condition number 6.83e6 → 1)``."""
+        std = self.inputs.standardized
+        if std is None:
+            return "x standardised" if self.inputs.config.normalize else None
+        return (
+            f"x standardised: mean {fmt(std.x_mean, 3)}, sd {fmt(std.x_std, 3)}  "
+            f"(condition number {fmt(std.condition_raw, 3)} → {fmt(std.condition, 3)})"
+        )

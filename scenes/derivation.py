@@ -218,7 +218,10 @@ class Derivation(GdScene):
         self.heading: Mobject | None = None
         dataset = self.inputs.dataset.name
         title, body = self.title_block(
-            "The gradient, derived", f"{dataset}  ·  {self.run_summary()}"
+            "The gradient, derived",
+            self.run_summary()
+            if self.inputs.dataset.source != "built-in"
+            else f"{dataset}  ·  {self.run_summary()}",
         )
         self.add(title)
         self.play(FadeIn(title), run_time=style.INTRO_TIME * self.pace)
@@ -360,7 +363,7 @@ class Derivation(GdScene):
         their shared terms travelling into place. Sources on screen that the new layout drops
         are used up by the transform; the others stay where they are.
         """
-        caption = self.captions[key]
+        caption = self.with_data_note(self.captions[key])
         layout = self.layout(pinned, work)
         targets = {id(t) for t, _, _ in enter}
         consumed = [

@@ -64,7 +64,7 @@ class DescentPath(GdScene):
         moving = VGroup(fit, loss_line, trail.moving, readout.values)
         self.add(static)
         intro = style.INTRO_TIME * 1.6
-        self.add_subcaption(self.caption_start(), duration=intro)
+        self.add_subcaption(self.with_data_note(self.caption_start()), duration=intro)
         self.play(FadeOut(self.curtain()), run_time=style.INTRO_TIME)
         self.play(FadeIn(moving), run_time=style.INTRO_TIME * 0.6)
 

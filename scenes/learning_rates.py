@@ -768,9 +768,11 @@ class LearningRates(GdScene):
 
         cfg = inputs.config
         w0, b0 = cfg.init or (0.0, 0.0)
-        parts = [inputs.dataset.name, cfg.loss or "", cfg.optimizer]
-        if cfg.normalize:
-            parts.append("x standardised")
+        ds = inputs.dataset
+        parts = [ds.caption, cfg.loss or "", cfg.optimizer]
+        std_note = self.standardized_note()
+        if std_note:
+            parts.append(std_note)
         parts += [f"start (w, b) = ({fmt(w0)}, {fmt(b0)})", f"{n:,} updates"]
         on_title = title.width + COUNTER_GAP + counter_w <= f.w
         first_room = f.w if on_title else f.w - counter_w - COUNTER_GAP

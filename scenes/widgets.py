@@ -45,8 +45,20 @@ MONO_FONT = "DejaVu Sans Mono"
 # ------------------------------------------------------------------------------ numbers
 
 
-def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
-    """Round tick values inside ``[lo, hi]``: steps of 1, 2 or 5 times a power of ten."""
+def nice_ticks(lo: float, hi: float, target: int = 5, least: int = 3) -> list[float]:
+    """Round tick values inside ``[lo, hi]``: steps of 1, 2 or 5 times a power of ten.
+
+    At least ``least`` ticks, so that every axis can be read off (one or two labels do not
+    tell where zero or the scale is).
+    """
+    ticks = _nice_ticks(lo, hi, target)
+    while len(ticks) < least and target < 4 * least:
+        target += 1
+        ticks = _nice_ticks(lo, hi, target)
+    return ticks
+
+
+def _nice_ticks(lo: float, hi: float, target: int) -> list[float]:
     span = hi - lo
     if not span > 0 or not math.isfinite(span):
         return [lo]

@@ -228,8 +228,16 @@ BAD_CSV = {
     "non-numeric": (b"x,y\n1,2\n2,abc\n3,4\n", [], ["non-numeric.csv", "line 3", "'y'", "abc"]),
     "non-numeric-x": (b"x,y\n1,2\n2,3\nfoo,4\n", [], ["non-numeric-x.csv", "line 4", "'x'"]),
     "no-header-bad": (b"1,2\n3,oops\n", [], ["no-header-bad.csv", "line 2", "column 1"]),
-    "missing-cell": (b"x,y\n1,2\n2,\n3,4\n", [], ["missing-cell.csv", "line 3", "'y'", "missing"]),
-    "nan": (b"x,y\n1,2\n2,nan\n3,4\n", [], ["nan.csv", "line 3", "'y'", "nan"]),
+    "missing-cell": (
+        b"x,y\n1,2\n2,\n3,4\n",
+        ["--missing", "error"],
+        ["missing-cell.csv", "line 3", "'y'", "missing"],
+    ),
+    "nan": (
+        b"x,y\n1,2\n2,nan\n3,4\n",
+        ["--missing", "error"],
+        ["nan.csv", "line 3", "'y'", "missing"],
+    ),
     "inf": (b"x,y\n1,2\n-inf,3\n3,4\n", [], ["inf.csv", "line 3", "'x'", "-inf"]),
     "overflow": (b"x,y\n1,2\n2,1e400\n3,4\n", [], ["overflow.csv", "line 3", "'y'", "1e400"]),
     "ragged-long": (b"x,y\n1,2\n2,3,9\n3,4\n", [], ["ragged-long.csv", "line 3", "found 3"]),
@@ -248,7 +256,8 @@ BAD_CSV = {
     "one-numeric-column": (b"id,v\nA,1\nB,2\n", [], ["one-numeric-column.csv", "numeric"]),
     "binary": (b"x,y\n1,2\x00\x01\n3,4\n", [], ["binary.csv", "binary"]),
     "nul-late": (b"x,y\n" + b"1,2\n" * 20000 + b"3,4\x00\n", [], ["nul-late.csv", "line"]),
-    "latin-1": (b"x,y\n1,2\n3,4\n5,6\xe9\n", [], ["latin-1.csv", "line 4", "UTF-8"]),
+    # Not UTF-8: read as Windows-1252, so the stray byte is a letter in a number.
+    "latin-1": (b"x,y\n1,2\n3,4\n5,6\xe9\n", [], ["latin-1.csv", "line 4", "'y'", "'6é'"]),
 }
 
 
