@@ -188,6 +188,7 @@ class Table:
     delimiter: str | None = None
     sheet: str | None = None
     comment_lines: int = 0
+    text: str | None = field(default=None, repr=False)
     _rows: Iterator[tuple[int, list[Cell]]] | None = field(default=None, repr=False)
     _sample_places: list[int] = field(default_factory=list, repr=False)
 
@@ -209,6 +210,10 @@ class Table:
         if self._rows is not None:
             rest, self._rows = self._rows, None
             yield from rest
+
+    def first_data_line(self) -> int:
+        """The line (or sheet row) of the first data row."""
+        return self._sample_places[0]
 
     @property
     def plain_text(self) -> bool:
@@ -397,7 +402,7 @@ def _open_text(p: str) -> Table:
 
     rows = numbered()
     table = _framed(p, rows, kind="text")
-    table.encoding, table.delimiter = encoding, delimiter
+    table.encoding, table.delimiter, table.text = encoding, delimiter, text
     table.comment_lines = max(comments_in_probe, state["comments"])
     table.decimal = detect_decimal(table.sample, delimiter)
     return table

@@ -302,3 +302,30 @@ def test_render_into_a_missing_folder_is_exit_2(runner):
     )
     assert "does not exist" in _err(result)
     assert not os.path.exists("no")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a;b\n1,5;2\n;3\n4,25;\n5;6,5\nNA;7\n8;9\n",
+        "a,b,c\n1,,2\n3,4,5\n6,7,NA\n8,9,10\n",
+        "a\tb\r\n1\t2\r\n\t3\r\n4\t5\r\n6\t7\r\n",
+        "x;y\n1;2\n3;inf\n",  # not for the fast reader: the careful one names the cell
+    ],
+)
+def test_the_vector_reader_agrees_with_the_row_reader(tmp_path, monkeypatch, text):
+    import gdanim.datasets as datasets
+
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+
+    def load() -> object:
+        try:
+            ds = load_table(path, "0", "1")
+        except InputError as exc:
+            return str(exc)
+        return ds.x.tolist(), ds.y.tolist(), ds.notes, ds.rows_in_file
+
+    fast = load()
+    monkeypatch.setattr(datasets, "_vector_columns", lambda *a: None)
+    assert load() == fast
