@@ -17,6 +17,10 @@ from dataclasses import dataclass, replace
 from .errors import InputError
 from .fileio import atomic_write_text
 
+#: Characters per second a viewer can read a caption at; every cue stays up at least its
+#: length at this rate (the scenes hold a beat longer where it would be shorter).
+READING_CPS = 17.0
+
 _TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})[,.](\d{1,3})$")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
@@ -35,6 +39,11 @@ class Cue:
 
     def shifted(self, seconds: float) -> Cue:
         return replace(self, start=self.start + seconds, end=self.end + seconds)
+
+
+def reading_seconds(text: str) -> float:
+    """The least time a cue of ``text`` must stay up to be read."""
+    return len(text) / READING_CPS
 
 
 def parse_time(text: str) -> float:

@@ -644,6 +644,10 @@ def _is_index_column(table: Any, j: int) -> bool:
     return steps == {1.0} and nums[0] in (0.0, 1.0)
 
 
+def _distinct(table: Any, j: int) -> int:
+    return len({str(row[j]).strip() for row in table.sample if j < len(row)})
+
+
 def _explain_text_cells(table: Any, columns: list[int]) -> None:
     """Raise the not-a-number error of a column of numbers that holds some text."""
     from .tables import is_missing, is_number
@@ -709,6 +713,10 @@ def _pick_columns(
             j for j in range(ncols) if j not in (xi, yi) and j not in index and j not in skip
         ]
         usable = [j for j in candidates if numeric(j)]
+        # A column of two values (a 0/1 or 1/2 code) is a group, not a measurement: taken by
+        # default only when nothing else is left.
+        if ncols > 2:
+            usable.sort(key=lambda j: _distinct(table, j) < 3)
         needed = (xi is None) + (yi is None)
         if len(usable) < needed:
             _explain_text_cells(table, [j for j in candidates if j not in usable])

@@ -79,7 +79,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import IO, Any
 
-from . import captions, interrupts
+from . import captions, interrupts, numbers
 from .errors import InputError
 from .fileio import atomic_write_text, private_dir
 from .render import read_json
@@ -957,7 +957,7 @@ def poster(video: str, at: float) -> str | None:
 
 
 def _num(v: float) -> str:
-    return f"{v:,.4g}" if abs(v) < 1e5 else f"{v:.4g}"
+    return numbers.fmt(v)
 
 
 def run_sentences(manifest: dict[str, Any]) -> list[str]:
@@ -966,14 +966,15 @@ def run_sentences(manifest: dict[str, Any]) -> list[str]:
     for run in manifest.get("runs", []):
         lr = float(run.get("lr") or 0.0)
         label = str(run.get("label", ""))
-        name = f"Learning rate {lr:.3g}" + (f" ({label})" if label in REGIMES else "")
+        name = f"Learning rate {numbers.fmt(lr, 3)}" + (f" ({label})" if label in REGIMES else "")
         if run.get("diverged_at"):
-            out.append(f"{name}: the run diverges; it is stopped at update {run['diverged_at']:,}.")
+            stop = numbers.count(int(run["diverged_at"]))
+            out.append(f"{name}: the run diverges; it is stopped at update {stop}.")
             continue
         final = run.get("final", {})
         text = (
             f"{name}: w = {_num(final.get('w', 0.0))}, b = {_num(final.get('b', 0.0))} after "
-            f"{int(run.get('updates', 0)):,} updates"
+            f"{numbers.count(int(run.get('updates', 0)))} updates"
         )
         if final.get("loss") is not None:
             text += f", loss {_num(final['loss'])}"

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .numbers import count
 from .trajectory import Trajectory
 
 FloatArray = NDArray[np.float64]
@@ -92,7 +93,7 @@ class Outcome:
 
 
 def _plural(n: int, word: str = "update") -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
+    return f"{count(n)} {word}" + ("" if n == 1 else "s")
 
 
 def describe(kind: str, update: int, near: bool = False) -> str:
@@ -100,7 +101,7 @@ def describe(kind: str, update: int, near: bool = False) -> str:
     if kind == "converged":
         return "started at the minimum" if update == 0 else f"converged in {_plural(update)}"
     if kind == "diverged":
-        return f"diverged at update {update:,}"
+        return f"diverged at update {count(update)}"
     if kind == "oscillating":
         return f"still oscillating after {_plural(update)}"
     if near:

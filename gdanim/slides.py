@@ -8,7 +8,8 @@ scene class and decides where its beats end from what the scene already does:
   ``add_subcaption(..., offset >= 0)`` opens one with the next animation, and a subcaption with a
   negative offset (a caption for what was just shown) closes the current one;
 * until a scene's first subcaption, every animation is a beat of its own (a scene that does
-  not narrate has nothing else to mark its beats with).
+  not narrate has nothing else to mark its beats with), unless the scene class says it is
+  ``narrated``: its captions close its beats once they are played.
 
 The next animation after a closed beat starts a new slide; each slide's speaker notes are the
 subcaptions shown during it, so they carry the run's own numbers.
@@ -68,7 +69,9 @@ def slide_class(scene_cls: type) -> type:
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         self._gd_beat_over = False
-        self._gd_narrated = False
+        # A scene that captions each beat once it has played (``narrated``) needs no
+        # slide per animation before its first caption.
+        self._gd_narrated = bool(getattr(scene_cls, "narrated", False))
         self._gd_in_play = False
         self._gd_notes = []
         self._gd_pending_notes = []

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import numbers
 from .datasets import Dataset, auto_epochs, moment_condition, needs_standardizing
 from .landscape import Analysis, analyze, standardize
 from .losses import LOSSES, Loss, make_loss
@@ -147,14 +148,8 @@ class TrainConfig:
 
 
 def short_number(v: float) -> str:
-    """Three significant digits for prose: ``165``, ``1.79``, ``2,570``, ``6.83e6``."""
-    if v == 0 or not np.isfinite(v):
-        return "0" if v == 0 else str(v)
-    if 1e-3 <= abs(v) < 1e5:
-        r = float(f"{v:.3g}")
-        return f"{r:,.0f}" if abs(r) >= 1000 else f"{r:.3g}"
-    m, e = f"{v:.2e}".split("e")
-    return f"{m.rstrip('0').rstrip('.')}e{int(e)}"
+    """Three significant digits, in the style the scenes use (:mod:`gdanim.numbers`)."""
+    return numbers.fmt(v, 3)
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
+import numpy as np
 from manim import DOWN, LEFT, UP, Rectangle, Scene, VGroup, config
 
 from gdanim import interrupts
+from gdanim.captions import reading_seconds
 from gdanim.spec import RenderSpec, SceneInputs, prepare
 
 from . import style
 from .widgets import fmt, label
+
+P = TypeVar("P", bound=Any)
 
 METHOD_NAMES = {
     "gd": "Gradient descent",
@@ -78,6 +83,8 @@ class GdScene(Scene):
     """
 
     scene_name = "descent-path"
+    #: Every beat is captioned once it has played (slides break at the captions).
+    narrated = True
 
     def __init__(self, inputs: SceneInputs | None = None, **kwargs: object) -> None:
         self.inputs = inputs or prepare(RenderSpec(scene=self.scene_name))
@@ -130,9 +137,31 @@ class GdScene(Scene):
         text = self.with_data_note(text)
         start = self.time
         yield
+        # Hold the beat until the caption can be read at READING_CPS.
+        short = reading_seconds(text) - (self.time - start)
+        if short > 1e-9:
+            self.wait(short)
         elapsed = self.time - start
         if elapsed > 0:
             self.add_subcaption(text, duration=elapsed, offset=-elapsed)
+
+    def place_panel(self, box: Box, make: Callable[[float, float], P]) -> P:
+        """A panel made to fit ``box`` with its tick labels and axis names inside it.
+
+        The plot area leaves a fixed margin on the left for them; wide tick labels
+        (``110,000``) need more, so the plot is made narrower by what they take beyond it.
+        """
+        area = box.plot_area()
+        panel = make(area.w, area.h)
+        room = area.left - box.left
+        taken = panel.frame.get_left()[0] - panel.get_left()[0]
+        if taken > room + 1e-6 and area.w - (taken - room) > area.w * 0.5:
+            extra = taken - room
+            area = Box(area.x + extra / 2, area.y, area.w - extra, area.h)
+            panel = make(area.w, area.h)
+        offset = panel.get_center() - panel.frame.get_center()
+        panel.move_to(np.array([area.x, area.y, 0.0]) + offset)
+        return panel
 
     def with_data_note(self, text: str) -> str:
         """``text``, and on the scene's first caption why x was standardised by default."""
@@ -140,10 +169,7 @@ class GdScene(Scene):
         if std is None or not std.auto or getattr(self, "_said_standardized", False):
             return text
         self._said_standardized = True
-        return (
-            f"{text} Raw x is too ill-conditioned for gradient descent, so x is "
-            f"standardised first (mean {fmt(std.x_mean, 3)}, sd {fmt(std.x_std, 3)})."
-        )
+        return f"{text} x is standardised first: raw x is too ill-conditioned for gradient descent."
 
     def curtain(self) -> Rectangle:
         """A frame-filling rectangle in the background colour, for a cheap fade-in.

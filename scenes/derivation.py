@@ -38,6 +38,7 @@ from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.mobject.text.tex_mobject import MathTexPart
 
 from gdanim import formulas
+from gdanim.captions import reading_seconds
 from gdanim.formulas import Eq, Plan
 from scenes import style
 from scenes.base import Box, GdScene
@@ -406,6 +407,10 @@ class Derivation(GdScene):
         self.add(*new)
         self.on_screen.extend(new)
         self.wait(formulas.reading_time(caption, len(new)) * self.pace)
+        # However fast the pace, a caption stays up long enough to be read.
+        short = reading_seconds(caption) - (self.time - start)
+        if short > 1e-9:
+            self.wait(short)
         # Timed after the fact, so one caption ends exactly where the next begins.
         shown = self.time - start
         self.add_subcaption(caption, duration=shown, offset=-shown)

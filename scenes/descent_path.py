@@ -21,6 +21,7 @@ from manim import (
     Wait,
 )
 
+from gdanim.numbers import count
 from gdanim.outcome import classify
 from scenes import style
 from scenes.base import Box, GdScene
@@ -42,11 +43,14 @@ class DescentPath(GdScene):
         contour_box, data_box, curve_box = self.layout(panels_box)
 
         tracker = ValueTracker(0.0)
-        contours = LossContours(inputs.landscape, *self.size(contour_box), self.theme)
-        contours.move_to(self.center(contour_box, contours))
+        contours = self.place_panel(
+            contour_box, lambda w, h: LossContours(inputs.landscape, w, h, self.theme)
+        )
         data = self.data_panel(data_box)
-        curve = LossCurve([traj], *self.size(curve_box), self.theme, inputs.analysis.optimum_loss)
-        curve.move_to(self.center(curve_box, curve))
+        curve = self.place_panel(
+            curve_box,
+            lambda w, h: LossCurve([traj], w, h, self.theme, inputs.analysis.optimum_loss),
+        )
         readout = Readout(traj, tracker, self.theme)
         readout.move_to([readout_box.x, readout_box.y, 0])
         if readout.width > readout_box.w:
@@ -63,10 +67,9 @@ class DescentPath(GdScene):
         static.suspend_updating()
         moving = VGroup(fit, loss_line, trail.moving, readout.values)
         self.add(static)
-        intro = style.INTRO_TIME * 1.6
-        self.add_subcaption(self.with_data_note(self.caption_start()), duration=intro)
-        self.play(FadeOut(self.curtain()), run_time=style.INTRO_TIME)
-        self.play(FadeIn(moving), run_time=style.INTRO_TIME * 0.6)
+        with self.captioned(self.caption_start()):
+            self.play(FadeOut(self.curtain()), run_time=style.INTRO_TIME)
+            self.play(FadeIn(moving), run_time=style.INTRO_TIME * 0.6)
 
         n = traj.n_updates
         if n > 0:
@@ -74,15 +77,15 @@ class DescentPath(GdScene):
             def timing(t: float) -> float:
                 return traj.position(t) / n
 
-            self.play(
-                tracker.animate.set_value(float(n)),
-                rate_func=timing,
-                run_time=inputs.spec.duration,
-                subcaption=self.caption_descent(),
-                subcaption_duration=inputs.spec.duration,
-            )
+            with self.captioned(self.caption_descent()):
+                self.play(
+                    tracker.animate.set_value(float(n)),
+                    rate_func=timing,
+                    run_time=inputs.spec.duration,
+                )
         moving.suspend_updating()  # the closing beats hold still: frozen frames are cheap
-        self.finale(contours, trail, readout_box)
+        with self.captioned(self.caption_end()):
+            self.finale(contours, trail, readout_box)
 
     # -- captions: every number comes from the run
     def caption_start(self) -> str:
@@ -104,7 +107,7 @@ class DescentPath(GdScene):
             )
         return (
             f"Big steps first, where the slope is steep, then smaller ones: after "
-            f"{t.n_updates:,} updates the loss is {fmt(t.loss[-1], prose=True)}."
+            f"{count(t.n_updates)} updates the loss is {fmt(t.loss[-1], prose=True)}."
         )
 
     def caption_end(self) -> str:
@@ -122,7 +125,6 @@ class DescentPath(GdScene):
     # -- beats
     def finale(self, contours: LossContours, trail: DescentTrail, box: Box) -> None:
         traj = self.inputs.trajectory
-        self.add_subcaption(self.caption_end(), duration=style.HOLD_TIME + style.VERDICT_TIME)
         verdict = classify(traj, self.inputs.analysis.optimum_loss, self.inputs.dataset.x)
         w, b = float(traj.w[-1]), float(traj.b[-1])
         w_star, b_star = self.inputs.landscape.optimum
@@ -203,6 +205,6 @@ class DescentPath(GdScene):
         xs, ys = ds.subset(style.MAX_DATA_POINTS)
         x0, x1 = float(np.min(ds.x)), float(np.max(ds.x))
         extra = [traj.w[0] * x0 + traj.b[0], traj.w[0] * x1 + traj.b[0]]
-        panel = DataPanel(xs, ys, *self.size(box), self.theme, ds.x_label, ds.y_label, extra)
-        panel.move_to(self.center(box, panel))
-        return panel
+        return self.place_panel(
+            box, lambda w, h: DataPanel(xs, ys, w, h, self.theme, ds.x_label, ds.y_label, extra)
+        )

@@ -53,6 +53,7 @@ from manim import (
     smooth,
 )
 
+from gdanim import numbers
 from gdanim.landscape import GRID_POINTS_MAX, standardize
 from gdanim.spec import SceneInputs
 from gdanim.trajectory import Trajectory
@@ -511,15 +512,15 @@ class HikerBowl(GdScene, ThreeDScene):
         # are divided by the zoom of the view they are read in.
         off = TICK_OFFSET / self.zoom_top
         w_texts, b_texts = [], []
-        for value in w_ticks:
+        for value, text in zip(w_ticks, numbers.tick_labels(w_ticks), strict=True):
             x = float(bw.xy(value, 0.0)[0])
             tick_marks.append(np.array([[x, -h, f], [x, -h - TICK_LENGTH / self.zoom_top, f]]))
-            t = label(fmt(value), th, style.TICK_SIZE, th.muted)
+            t = label(text, th, style.TICK_SIZE, th.muted)
             w_texts.append(self.pin(t, np.array([x, -h - off, f]), UP))
-        for value in b_ticks:
+        for value, text in zip(b_ticks, numbers.tick_labels(b_ticks), strict=True):
             y = float(bw.xy(0.0, value)[1])
             tick_marks.append(np.array([[-h, y, f], [-h - TICK_LENGTH / self.zoom_top, y, f]]))
-            t = label(fmt(value), th, style.TICK_SIZE, th.muted)
+            t = label(text, th, style.TICK_SIZE, th.muted)
             b_texts.append(self.pin(t, np.array([-h - off, y, f]), RIGHT))
         ticks = [*w_texts, *b_texts]
         marks = VMobject(stroke_color=th.muted, stroke_width=style.THIN)

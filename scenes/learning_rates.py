@@ -42,6 +42,7 @@ from manim import (
 from numpy.typing import NDArray
 
 from gdanim.landscape import Analysis
+from gdanim.numbers import count, tick_labels
 from gdanim.outcome import Outcome, classify
 from gdanim.spec import Run
 from gdanim.trajectory import Trajectory
@@ -206,10 +207,10 @@ def retick_bottom(panel: Panel, theme: Theme) -> None:
         if m in labels or vertical:
             panel.ticks.remove(m)
     tick_len = style.AXIS_LABEL_BUFF * 0.5
-    for v in values:
+    for v, text in zip(values, tick_labels(values), strict=True):
         p = panel.axes.c2p(v, panel.y_range[0])
         panel.ticks.add(Line(p, p + UP * tick_len, stroke_width=style.THIN, color=theme.muted))
-        t = typeset(fmt(v), theme, style.TICK_SIZE, theme.muted)
+        t = typeset(text, theme, style.TICK_SIZE, theme.muted)
         panel.ticks.add(t.next_to(p, DOWN, buff=style.AXIS_LABEL_BUFF * 0.6))
 
 
@@ -450,7 +451,7 @@ class RateLine(VGroup):
     @staticmethod
     def _tick_values(lo: float, hi: float) -> list[float]:
         powers = [10.0**k for k in range(math.ceil(lo), math.floor(hi) + 1)]
-        if len(powers) >= 2:
+        if len(powers) >= 3:
             return powers
         out = []
         for k in range(math.floor(lo), math.ceil(hi) + 1):
@@ -685,7 +686,7 @@ class LearningRates(GdScene):
 
     def caption_descent(self) -> str:
         n = self.longest_updates()
-        return f"All runs share one clock, up to {n:,} updates; each stops at its own end."
+        return f"All runs share one clock, up to {count(n)} updates; each stops at its own end."
 
     def caption_verdicts(self) -> str:
         parts = [
@@ -761,19 +762,19 @@ class LearningRates(GdScene):
 
         n = self.longest_updates()
         tag = typeset("update", t, style.READOUT_SIZE, t.muted)
-        number = GlyphNumber(0, lambda v: f"{round(v):,}", style.READOUT_SIZE, t.ink)
+        number = GlyphNumber(0, lambda v: count(round(v)), style.READOUT_SIZE, t.ink)
         number.place(np.array([tag.get_right()[0] + 0.15, tag.get_bottom()[1], 0.0]))
         counter = VGroup(tag, number)
-        counter_w = tag.width + 0.15 + typeset(f"{n:,}", t, style.READOUT_SIZE).width
+        counter_w = tag.width + 0.15 + typeset(count(n), t, style.READOUT_SIZE).width
 
         cfg = inputs.config
         w0, b0 = cfg.init or (0.0, 0.0)
         ds = inputs.dataset
         parts = [ds.caption, cfg.loss or "", cfg.optimizer]
+        parts += [f"start (w, b) = ({fmt(w0)}, {fmt(b0)})", f"{count(n)} updates"]
         std_note = self.standardized_note()
         if std_note:
             parts.append(std_note)
-        parts += [f"start (w, b) = ({fmt(w0)}, {fmt(b0)})", f"{n:,} updates"]
         on_title = title.width + COUNTER_GAP + counter_w <= f.w
         first_room = f.w if on_title else f.w - counter_w - COUNTER_GAP
         lines = self.wrap([p for p in parts if p], [first_room, f.w])

@@ -31,6 +31,7 @@ from manim import (
 )
 from numpy.typing import NDArray
 
+from gdanim import numbers
 from gdanim.landscape import Landscape
 from gdanim.trajectory import Trajectory
 
@@ -75,24 +76,12 @@ def _nice_ticks(lo: float, hi: float, target: int) -> list[float]:
 
 
 def fmt(v: float, sig: int = 4, prose: bool = False) -> str:
-    """A number for a label: ``sig`` significant digits, no trailing zeros, no ``-0``.
+    """A number for a label or a caption, in the house style of :mod:`gdanim.numbers`.
 
-    ``prose`` writes large numbers with thousands separators (``123,929``) up to a billion.
+    ``prose`` is accepted for older callers; the style already groups thousands.
     """
-    if v == 0 or not math.isfinite(v):
-        return "0" if v == 0 else str(v)
-    a = abs(v)
-    if prose and 1e4 <= a < 1e9:
-        return f"{v:,.0f}"
-    if a >= 1e5 or a < 1e-3:
-        m, e = f"{v:.{sig - 1}e}".split("e")
-        m = m.rstrip("0").rstrip(".")
-        return f"{m}e{int(e)}"
-    decimals = max(0, sig - 1 - math.floor(math.log10(a)))
-    s = f"{v:.{decimals}f}"
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
+    del prose
+    return numbers.fmt(v, sig)
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -132,6 +121,24 @@ def label(
                 glyph.path_obj = None
         _TYPESET[key] = typeset
     return _TYPESET[key].copy()
+
+
+def fitted_label(text: str, theme: Theme, room: float, least: float = 0.8) -> Text:
+    """An axis name that fits ``room``: shrunk to ``least`` of its size at most, then
+    shortened with an ellipsis, so a long column name stays readable at 480p."""
+    t = label(text, theme, style.LABEL_SIZE)
+    if t.width <= room:
+        return t
+    if t.width * least <= room:
+        return t.scale(room / t.width)
+    keep = len(text)
+    while keep > 4:
+        keep -= 1
+        short = text[:keep].rstrip(" _-.(") + "…"
+        t = label(short, theme, style.LABEL_SIZE)
+        if t.width * least <= room:
+            return t.scale(min(1.0, room / t.width))
+    return t.scale_to_fit_width(room)
 
 
 # ------------------------------------------------------------------------------ panels
@@ -195,15 +202,11 @@ class Panel(VGroup):
         self.ticks = ticks
         self.labels = VGroup()
         if x_label:
-            xl = label(x_label, theme, style.LABEL_SIZE)
-            if xl.width > self.frame.width:
-                xl.scale_to_fit_width(self.frame.width)
+            xl = fitted_label(x_label, theme, self.frame.width)
             xl.next_to(self.frame, DOWN, buff=style.AXIS_LABEL_BUFF * 0.6 + 0.3)
             self.labels.add(xl)
         if y_label:
-            yl = label(y_label, theme, style.LABEL_SIZE)
-            if yl.width > self.frame.height:
-                yl.scale_to_fit_width(self.frame.height)
+            yl = fitted_label(y_label, theme, self.frame.height)
             yl.rotate(math.pi / 2)
             left_edge = min([m.get_left()[0] for m in ticks if isinstance(m, Text)] or [lo[0]])
             yl.move_to([left_edge - style.AXIS_LABEL_BUFF - yl.width / 2, self.frame.get_y(), 0])
@@ -212,7 +215,8 @@ class Panel(VGroup):
 
     @staticmethod
     def _ticks(r: tuple[float, float], n: int) -> list[tuple[float, str]]:
-        return [(v, fmt(v)) for v in nice_ticks(r[0], r[1], n)]
+        values = nice_ticks(r[0], r[1], n)
+        return list(zip(values, numbers.tick_labels(values), strict=True))
 
     def to_scene(self, xs: FloatArray, ys: FloatArray) -> FloatArray:
         """Points ``(n, 3)`` for plotted coordinates, vectorised through ``axes.c2p``."""
@@ -575,24 +579,40 @@ class LossCurve(Panel):
                 (float(k), power_of_ten(k))
                 for k in range(math.ceil(y_range[0]), math.floor(y_range[1]) + 1)
             ]
-            most = max(2, int(height / style.TICK_SPACING))
+            most = max(3, int(height / style.TICK_SPACING))
             if len(y_ticks) > most:
                 step = math.ceil(len(y_ticks) / most)
                 y_ticks = y_ticks[::step]
+            if len(y_ticks) < 3:
+                # Under two decades: 1, 2 and 5 times the powers of ten, written out.
+                values = [
+                    m * 10.0**k
+                    for k in range(math.floor(y_range[0]), math.ceil(y_range[1]) + 1)
+                    for m in (1.0, 2.0, 5.0)
+                    if y_range[0] <= math.log10(m * 10.0**k) <= y_range[1]
+                ]
+                if len(values) >= 3:
+                    y_ticks = [
+                        (math.log10(v), t)
+                        for v, t in zip(values, numbers.tick_labels(values), strict=True)
+                    ]
         else:
             pad = 0.06 * (hi - lo or abs(hi) or 1.0)
             y_range = (max(0.0, lo - pad) if lo >= 0 else lo - pad, hi + pad)
             most = max(2, min(4, int(height / style.TICK_SPACING)))
-            y_ticks = [(v, fmt(v, 3)) for v in nice_ticks(*y_range, most)]
+            values = nice_ticks(*y_range, most)
+            y_ticks = list(zip(values, numbers.tick_labels(values), strict=True))
         if self.log_x:
             x_range = (0.0, math.log10(1 + n))
             x_ticks = [(0.0, "0")] + [
-                (math.log10(1 + 10**k), f"{10**k:,}") for k in range(0, int(math.log10(n)) + 1)
+                (math.log10(1 + 10**k), numbers.count(10**k))
+                for k in range(0, int(math.log10(n)) + 1)
             ]
             x_label = "update (log scale)"
         else:
             x_range = (0.0, float(n))
-            x_ticks = [(v, fmt(v)) for v in nice_ticks(0, n, 4)]
+            values = nice_ticks(0, n, 4)
+            x_ticks = list(zip(values, numbers.tick_labels(values), strict=True))
             x_label = "update"
         y_label = "loss (log)" if self.log_y else "loss"
         super().__init__(x_range, y_range, width, height, theme, x_label, y_label, x_ticks, y_ticks)
@@ -737,10 +757,10 @@ class Readout(VGroup):
         t = trajectory
         assert t.loss is not None
         fields: list[tuple[str, Callable[[float], str], Sequence[float]]] = [
-            ("update", fixed(0), [float(t.n_updates)]),
-            ("w =", fixed(decimals_for([t.w[-1], t.w[0]])), t.w),
-            ("b =", fixed(decimals_for([t.b[-1], t.b[0]])), t.b),
-            ("loss =", fixed(decimals_for([t.loss[-1]], 3)), t.loss),
+            ("update", lambda v: numbers.count(round(v)), [float(t.n_updates)]),
+            ("w =", numbers.series_format(t.w), t.w),
+            ("b =", numbers.series_format(t.b), t.b),
+            ("loss =", numbers.series_format(t.loss), t.loss),
         ]
         self.tags = VGroup()
         self.values = VGroup()
@@ -763,12 +783,12 @@ class Readout(VGroup):
         loss = t.loss
 
         def follow(_: VMobject) -> None:
-            s = tracker.get_value()
-            k = min(round(s), t.n_states - 1)
-            w, b = t.at(s)
+            # One update's numbers together: w_k, b_k and loss_k, never a point part way
+            # through a move (the marker glides; the readout names the state it passes).
+            k = min(round(tracker.get_value()), t.n_states - 1)
             epoch.set_value(k)
-            w_num.set_value(float(w))
-            b_num.set_value(float(b))
+            w_num.set_value(float(t.w[k]))
+            b_num.set_value(float(t.b[k]))
             loss_num.set_value(float(loss[k]))
 
         self.values.add_updater(follow)

@@ -473,7 +473,7 @@ def test_scenes_without_subcaptions_get_captions_from_their_numbers():
     cues = lecture.generated_captions(manifest, 8.0)
     assert [(c.start, c.end) for c in cues] == [(0.0, 4.0), (4.0, 8.0)]
     assert cues[0].text == (
-        "Learning rate 0.00181 (small): w = 54.97, b = 72.6 after 1,500 updates, loss 194.4."
+        "Learning rate 0.00181 (small): w = 54.97, b = 72.6 after 1500 updates, loss 194.4."
     )
     assert (
         cues[1].text

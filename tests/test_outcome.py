@@ -54,7 +54,7 @@ def test_campaign_default_regimes_read_from_their_runs(campaign_default):
 
     o_small = classify(small.trajectory, best, inputs.dataset.x)
     assert o_small.kind == "slow"
-    assert o_small.text == "still far after 1,500 updates"
+    assert o_small.text == "still far after 1500 updates"
     assert small.trajectory.loss[-1] > 5 * best  # really far: the loss is still 7x the best
 
     o_right = classify(right.trajectory, best, inputs.dataset.x)
@@ -221,7 +221,7 @@ def test_needs_a_loss_and_a_known_kind():
 
 
 def test_describe_words():
-    assert describe("converged", 1500) == "converged in 1,500 updates"
+    assert describe("converged", 1500) == "converged in 1500 updates"
     assert describe("diverged", 27) == "diverged at update 27"
     assert describe("oscillating", 10) == "still oscillating after 10 updates"
     assert describe("slow", 20000) == "still far after 20,000 updates"

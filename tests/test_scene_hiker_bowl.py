@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 from manim import Text, tempconfig
 
+from gdanim import captions
+from gdanim.captions import reading_seconds
 from gdanim.landscape import View
 from gdanim.render import manim_config, render
 from gdanim.spec import RenderSpec, prepare
@@ -208,16 +210,29 @@ def test_the_top_view_is_the_contour_map(built: Any) -> None:
                 np.testing.assert_allclose(project(scene, p), project(scene, shadow), atol=2e-3)
 
 
+def _beats(duration: float) -> list[float]:
+    """Seconds of the three captioned beats' animations: intro, walk, finale."""
+    return [
+        hiker_bowl.RISE_TIME + hiker_bowl.HIKER_IN_TIME,
+        duration,
+        hiker_bowl.FINALE_TIME + hiker_bowl.SETTLE_TIME + hiker_bowl.style.HOLD_TIME,
+    ]
+
+
+def _paced(beats: list[float], texts: list[str]) -> list[float]:
+    """Each beat lasts its animations, or longer where its caption needs the time to be read."""
+    return [max(b, reading_seconds(t)) for b, t in zip(beats, texts, strict=True)]
+
+
 def test_cost_follows_the_duration_not_the_epochs(built: Any) -> None:
     runs = {name: built(name).scene for name in ("half-mse", "mse", "mae")}
     assert {s.inputs.trajectory.n_updates for s in runs.values()} == {100, 1500, 20000}
-    seconds = {round(s.renderer.time, 6) for s in runs.values()}
-    assert len(seconds) == 1, seconds
-    expected = (
-        hiker_bowl.RISE_TIME + hiker_bowl.HIKER_IN_TIME + DURATION + hiker_bowl.FINALE_TIME
-        + hiker_bowl.SETTLE_TIME + hiker_bowl.style.HOLD_TIME
-    )  # fmt: skip
-    assert seconds.pop() == pytest.approx(expected)
+    for scene in runs.values():
+        cues = scene.renderer.file_writer.subcaptions
+        shown = [(c.end - c.start).total_seconds() for c in cues]
+        expected = _paced(_beats(DURATION), [c.content for c in cues])
+        assert shown == pytest.approx(expected, abs=1e-5)
+        assert scene.renderer.time == pytest.approx(sum(expected), abs=1e-5)
 
 
 def test_the_walk_shows_the_first_steps_one_by_one_then_the_rest() -> None:
@@ -250,10 +265,8 @@ def test_short_render(tmp_path: Any) -> None:
     result = render(spec, str(out), quiet=True)
     assert out.is_file() and out.stat().st_size > 10_000
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
-    total = (
-        hiker_bowl.RISE_TIME + hiker_bowl.HIKER_IN_TIME + 1.0 + hiker_bowl.FINALE_TIME
-        + hiker_bowl.SETTLE_TIME + hiker_bowl.style.HOLD_TIME
-    )  # fmt: skip
+    cues = captions.read(str(tmp_path / "hiker.srt"))
+    total = sum(_paced(_beats(1.0), [c.text for c in cues]))
     assert seconds == pytest.approx(total, abs=0.2)
     assert frames == pytest.approx(total * spec.frame_rate, abs=3)
     assert result.manifest["runs"][0]["updates"] == 1500

@@ -141,7 +141,7 @@ def test_campaign_default_texts(tmp_path):
     assert inputs.config.epochs == 1500
     texts = [" ".join(t.original_text for t in v.verdict) for v in scene.views]
     large = inputs.runs[2].trajectory
-    assert texts[0] == "still far after 1,500 updates"
+    assert texts[0] == "still far after 1500 updates"
     assert texts[1].startswith("converged in ") and texts[1].endswith(" updates")
     k = int(texts[1].split()[2].replace(",", ""))
     best = inputs.analysis.optimum_loss

@@ -1,0 +1,119 @@
+"""How numbers are written on screen, in captions and in notes: one style everywhere.
+
+- 3 to 4 significant digits (a plain number keeps all digits of its whole part), no trailing
+  zeros, no ``-0``;
+- plain notation from 0.001 to under a million, scientific (``3.475e-5``, ``1.29e5``) outside;
+- a thousands separator from 10,000 up (``154,546``; four-digit numbers such as years and
+  ``1500`` stay as they are);
+- tick labels of one axis share their decimals (``0.25, 0.5, 0.75`` becomes ``0.25, 0.50,
+  0.75``), and as many as the step needs, so no two ticks read the same;
+- a readout keeps one number of decimals for the whole run, so its digits do not jump.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+
+PLAIN_MIN, PLAIN_MAX = 1e-3, 1e6
+GROUP_FROM = 1e4
+SIG = 4
+
+
+def _plain(v: float, decimals: int) -> str:
+    s = f"{v:,.{decimals}f}" if abs(v) >= GROUP_FROM else f"{v:.{decimals}f}"
+    return "0" if s.strip("-0.,") == "" else s
+
+
+def _sci(v: float, sig: int) -> str:
+    m, e = f"{v:.{sig - 1}e}".split("e")
+    if "." in m:
+        m = m.rstrip("0").rstrip(".")
+    return f"{m}e{int(e)}"
+
+
+def count(n: int) -> str:
+    """A whole count: ``3959`` updates, ``20,000`` updates."""
+    return f"{n:,}" if abs(n) >= GROUP_FROM else str(n)
+
+
+def is_plain(v: float) -> bool:
+    """Whether ``v`` is written in plain notation."""
+    return v == 0 or PLAIN_MIN <= abs(v) < PLAIN_MAX
+
+
+def fmt(v: float, sig: int = SIG) -> str:
+    """``v`` at ``sig`` significant digits in the house style."""
+    if not math.isfinite(v):
+        return "∞" if v > 0 else ("-∞" if v < 0 else "nan")
+    if v == 0:
+        return "0"
+    a = abs(v)
+    if not is_plain(v):
+        return _sci(v, sig)
+    # Plain numbers keep every digit of their whole part (154,546, not 154,500): a number
+    # on screen then reads the same in a caption, a note and a readout.
+    rounded = round(v) if a >= 10 ** (sig - 1) else float(f"{v:.{sig - 1}e}")
+    if not is_plain(rounded):
+        return _sci(v, sig)
+    decimals = max(0, sig - 1 - math.floor(math.log10(a)))
+    s = _plain(rounded, decimals)
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def tick_labels(values: Sequence[float]) -> list[str]:
+    """Labels for evenly spaced ticks: one notation and one number of decimals for the axis,
+    as many as it takes to write every tick exactly (``0.25, 0.50, 0.75``)."""
+    vals = [float(v) for v in values]
+    if not vals:
+        return []
+    nonzero = [abs(v) for v in vals if v != 0]
+    if not nonzero:
+        return ["0" for _ in vals]
+    steps = [abs(b - a) for a, b in itertools.pairwise(vals) if b != a]
+    tol = 1e-6 * (min(steps) if steps else max(nonzero))
+    if max(nonzero) >= PLAIN_MAX or min(nonzero) < PLAIN_MIN:
+        for sig in range(1, 8):
+            labels = ["0" if v == 0 else _sci(v, sig) for v in vals]
+            if all(abs(float(t) - v) <= tol for t, v in zip(labels, vals, strict=True)):
+                return labels
+        return labels
+    for d in range(0, 10):
+        if all(abs(round(v, d) - v) <= tol for v in vals):
+            break
+    return [_plain(v, d) for v in vals]
+
+
+def series_format(values: Sequence[float], sig: int = SIG) -> Callable[[float], str]:
+    """One format for a readout that runs through ``values`` and ends at the last one.
+
+    The decimals are those that show ``sig`` digits of the final value; a run that ends in
+    scientific territory is written in scientific notation throughout; values far beyond the
+    plain range on the way (a divergence) switch to scientific notation.
+    """
+    vals = [float(v) for v in values]
+    finite = [abs(v) for v in vals if math.isfinite(v)]
+    end = abs(vals[-1]) if vals and math.isfinite(vals[-1]) else 0.0
+    ref = end or (max(finite) if finite else 0.0)
+    if ref and not is_plain(ref):
+
+        def sci(v: float) -> str:
+            if not math.isfinite(v):
+                return "-" if v < 0 else ""
+            return "0" if v == 0 else _sci(v, sig)
+
+        return sci
+    decimals = 0 if ref == 0 else max(0, sig - 1 - math.floor(math.log10(ref)))
+    decimals = min(decimals, 6)
+
+    def plain(v: float) -> str:
+        if not math.isfinite(v):
+            return "-" if v < 0 else ""
+        if abs(v) >= PLAIN_MAX:
+            return _sci(v, 3)
+        return _plain(v, decimals)
+
+    return plain
