@@ -715,7 +715,7 @@ def _pick_columns(
         usable = [j for j in candidates if numeric(j)]
         # A column of two values (a 0/1 or 1/2 code) is a group, not a measurement: taken by
         # default only when nothing else is left.
-        if ncols > 2:
+        if ncols > 2 and len(table.sample) >= 20:
             usable.sort(key=lambda j: _distinct(table, j) < 3)
         needed = (xi is None) + (yi is None)
         if len(usable) < needed:

@@ -357,6 +357,9 @@ def prepare(spec: RenderSpec) -> SceneInputs:
         rates: tuple[float | str, ...] = spec.lrs or (
             ("small", "right", "large") if spec.scene == "learning-rates" else (cfg.lr or 0.0,)
         )
+        if spec.scene == "learning-rates" and not spec.lrs and isinstance(spec.train.lr, float):
+            # --lr without --lrs: the asked rate takes the middle lane, between small and large.
+            rates = ("small", spec.train.lr, "large")
         runs_list = []
         for r in rates:
             c = replace(cfg, lr=r).resolve(ds)

@@ -105,8 +105,9 @@ LEGEND_ITEM_GAP = 0.5  # between the line and a legend beside it
 RATE_MIN_AXIS_SHARE = 0.4  # the legend goes beside the line only if the line keeps this much
 LEGEND_SWATCH = 0.2
 
-# The shared loss axis stops this many times above the start: a diverging curve leaves it.
-LOSS_HEADROOM = 10.0
+REGIME_LABELS = ("small", "right", "large")
+# A run whose loss ends this many times above its start grows: the shared axis leaves it out.
+LOSS_HEADROOM = 2.0
 # Outcome captions fade in over this much log(1 + update) once their update is passed.
 REVEAL_SPAN = 0.06
 # Frames of the timing table that maps video time to the state index.
@@ -288,16 +289,18 @@ def critical_text(analysis: Analysis, optimizer: str) -> str:
     return f"above {symbol} = {fmt(crit, 3)} {effect}"
 
 
-def run_name(run: Run, short: bool = False) -> str:
+def run_name(run: Run, short: bool = False, word: str | None = "") -> str:
     """``small · lr = 0.00181`` for a regime, ``lr = 0.02`` for a number.
 
-    ``short`` leaves out ``lr =`` after a regime name: ``small · 0.00181``.
+    ``short`` leaves out ``lr =`` after a regime name: ``small · 0.00181``. ``word`` names
+    the lane instead of its label (``fastest``), ``None`` by its rate alone.
     """
     rate = f"lr = {fmt(run.lr, 3)}"
-    if short and run.label in ("small", "right", "large"):
-        return f"{run.label} · {fmt(run.lr, 3)}"
-    if run.label in ("small", "right", "large"):
-        return f"{run.label} · {rate}"
+    label = run.label if word == "" else word
+    if short and label:
+        return f"{label} · {fmt(run.lr, 3)}"
+    if label in ("small", "right", "large") or (word and label):
+        return f"{label} · {rate}"
     return rate
 
 
@@ -308,18 +311,19 @@ def outcome_color(outcome: Outcome, theme: Theme) -> str:
 def loss_frame(runs: Sequence[Run], floor: float) -> Trajectory:
     """A two-state stand-in spanning the shared loss axis.
 
-    From the best loss up to the highest loss any run reaches while it stays within
-    :data:`LOSS_HEADROOM` times its start: a diverging curve then leaves through the top
-    instead of squashing the others into a sliver.
+    From the best loss up to the start, or to the highest loss a run that does not diverge
+    reaches: a diverging curve leaves through the top (where a mark says so) instead of
+    squashing the others flat against the floor.
     """
     highs = []
     lows = [floor]
     for r in runs:
         loss = r.trajectory.loss
         assert loss is not None
-        kept = loss[loss <= LOSS_HEADROOM * loss[0]]
-        highs.append(float(np.max(kept)) if kept.size else float(loss[0]))
-        lows.append(float(np.min(loss)))
+        finite = loss[np.isfinite(loss)]
+        grows = r.trajectory.diverged or float(finite[-1]) > LOSS_HEADROOM * float(loss[0])
+        highs.append(float(loss[0]) if grows else float(np.max(finite)))
+        lows.append(float(np.min(finite)))
     lo, hi = min(lows), max(highs)
     zero = np.zeros(2)
     return Trajectory(w=zero, b=zero, loss=np.array([lo, max(hi, lo)]))
@@ -396,7 +400,8 @@ class RateLine(VGroup):
         self._thin(tick_labels)
         fast_mark = VGroup()
         if fastest is not None:
-            tri = Triangle().set_fill(theme.optimum, 1).set_stroke(theme.background, 1)
+            # In ink, not in the converged green: it marks a property of the bowl, not a run.
+            tri = Triangle().set_fill(theme.ink, 1).set_stroke(theme.background, 1)
             tri.scale_to_fit_height(RATE_MARK_SIZE)
             tri.move_to(pt(self.x(fastest), -RATE_TICK - 0.02), aligned_edge=UP)
             fast_mark.add(tri)
@@ -493,9 +498,12 @@ class RateLine(VGroup):
         else:
             items.add(fitted_lines(text, theme, theme.ink, width, style.TICK_SIZE))
         if analysis.lr_fastest is not None:
-            tri = Triangle().set_fill(theme.optimum, 1).set_stroke(width=0)
+            tri = Triangle().set_fill(theme.ink, 1).set_stroke(width=0)
             tri.scale_to_fit_height(RATE_MARK_SIZE)
-            says = f"fastest fixed rate 2/(λmax+λmin) = {fmt(analysis.lr_fastest, 3)}"
+            says = (
+                f"fastest fixed rate 2/(λmax+λmin) = {fmt(analysis.lr_fastest, 3)}"
+                " (fewest updates on this bowl)"
+            )
             items.add(VGroup(tri, typeset(says, theme, style.TICK_SIZE)).arrange(RIGHT, buff=0.12))
         items.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
         if items.width > width:
@@ -647,6 +655,8 @@ class RunView:
     loss: LossCurve
     curve: VGroup
     settle_mark: VGroup
+    off_scale: VGroup
+    off_scale_at: int
 
     @property
     def group(self) -> VGroup:
@@ -720,7 +730,8 @@ class LearningRates(GdScene):
         portrait = config.frame_height > config.frame_width
         width = column_width(body, len(runs), portrait)
         headers = [
-            self.header(r, o, c, width) for r, o, c in zip(runs, self.outcomes, colors, strict=True)
+            self.header(r, o, c, width, word)
+            for r, o, c, word in zip(runs, self.outcomes, colors, self.lane_words(), strict=True)
         ]
         hh = max(h.height for h in headers)
         cells = (column_cells if portrait else row_cells)(body, len(runs), hh)
@@ -732,12 +743,14 @@ class LearningRates(GdScene):
             )
         ]
 
-    def header(self, run: Run, outcome: Outcome, color: str, width: float) -> VGroup:
+    def header(
+        self, run: Run, outcome: Outcome, color: str, width: float, word: str | None = ""
+    ) -> VGroup:
         """The run's name over what it did (the verdict, one or two lines)."""
         size = header_size(width)
-        name = VGroup(typeset(run_name(run), self.theme, size, color))
+        name = VGroup(typeset(run_name(run, word=word), self.theme, size, color))
         if name.width > width:
-            name = VGroup(typeset(run_name(run, short=True), self.theme, size, color))
+            name = VGroup(typeset(run_name(run, short=True, word=word), self.theme, size, color))
         if name.width > width:
             name.scale_to_fit_width(width)
         verdict = fitted_lines(outcome.text, self.theme, outcome_color(outcome, self.theme), width)
@@ -771,6 +784,8 @@ class LearningRates(GdScene):
         w0, b0 = cfg.init or (0.0, 0.0)
         ds = inputs.dataset
         parts = [ds.caption, cfg.loss or "", cfg.optimizer]
+        if cfg.l2:
+            parts.append(f"L2 = {fmt(cfg.l2)}")
         parts += [f"start (w, b) = ({fmt(w0)}, {fmt(b0)})", f"{count(n)} updates"]
         std_note = self.standardized_note()
         if std_note:
@@ -827,12 +842,37 @@ class LearningRates(GdScene):
                 m.scale_to_fit_width(room)
         return out
 
+    def regimes_hold(self) -> bool:
+        """Whether the runs did what small, right and large promise."""
+        runs, out = self.inputs.runs, self.outcomes
+        if [r.label for r in runs] != ["small", "right", "large"]:
+            return False
+        small, right, large = out
+        slower = small.kind != "converged" or small.update > right.update
+        return slower and right.kind == "converged" and large.kind in ("diverged", "oscillating")
+
+    def lane_words(self) -> list[str | None]:
+        """Each lane's name: its regime where the regimes hold, else what it did."""
+        runs, out = self.inputs.runs, self.outcomes
+        if self.regimes_hold() or all(r.label not in REGIME_LABELS for r in runs):
+            return [r.label if r.label in REGIME_LABELS else None for r in runs]
+        converged = [i for i, o in enumerate(out) if o.kind == "converged"]
+        fastest = min(converged, key=lambda i: out[i].update) if len(converged) >= 2 else None
+        words: list[str | None] = []
+        for i, o in enumerate(out):
+            if i == fastest:
+                words.append("fastest")
+            elif o.kind == "diverged":
+                words.append("too large")
+            elif o.kind == "slow" and any(out[j].kind == "converged" for j in range(len(out))):
+                words.append("too small")
+            else:
+                words.append(None)
+        return words
+
     def title_text(self) -> str:
         runs = self.inputs.runs
-        kinds = [o.kind for o in self.outcomes]
-        if [r.label for r in runs] == ["small", "right", "large"] and (
-            kinds[0] != "converged" and kinds[1] == "converged" and kinds[2] == "diverged"
-        ):
+        if self.regimes_hold():
             return "Learning rate: too small, just right, too large"
         if len(runs) == 1:
             return "One learning rate"
@@ -891,9 +931,31 @@ class LearningRates(GdScene):
                     dash_length=0.08,
                 )
             )
+        off_scale, off_at = self.off_scale_mark(loss, traj, color)
         return RunView(
-            run, outcome, color, header, name, verdict, contours, trail, loss, curve, settle_mark
-        )
+            run, outcome, color, header, name, verdict, contours, trail, loss, curve,
+            settle_mark, off_scale, off_at,
+        )  # fmt: skip
+
+    def off_scale_mark(self, loss: LossCurve, traj: Trajectory, color: str) -> tuple[VGroup, int]:
+        """An arrowhead where the run's loss curve leaves the top of the shared axis."""
+        xs, ys = loss.coords(traj)
+        top = loss.y_range[1]
+        above = np.flatnonzero(~(ys <= top))
+        if above.size == 0:
+            return VGroup(), -1
+        k = int(above[0])
+        x = float(xs[k])
+        tip = loss.axes.c2p(x, top)
+        # Inside the panel, pointing up through its top edge where the curve leaves.
+        mark = Triangle().set_fill(color, 1).set_stroke(self.theme.background, 1)
+        mark.scale_to_fit_height(RATE_MARK_SIZE * 1.2)
+        mark.move_to(tip + DOWN * (mark.height / 2 + 0.03))
+        text = typeset("off the scale", self.theme, style.TICK_SIZE, color)
+        text.next_to(mark, RIGHT, buff=0.06).align_to(mark, UP)
+        if text.get_right()[0] > loss.frame.get_right()[0]:
+            text.next_to(mark, LEFT, buff=0.06).align_to(mark, UP)
+        return VGroup(mark, text), k
 
     # -- beats
     def introduce_rates(self) -> None:
@@ -930,12 +992,14 @@ class LearningRates(GdScene):
         """All runs together on one clock; each stops at its own end."""
         tracker = self.tracker
         for v in self.views:
-            for m in (v.verdict, v.settle_mark):
+            for m in (v.verdict, v.settle_mark, v.off_scale):
                 m.set_opacity(0)
             if v.outcome.kind in ("converged", "diverged") and v.outcome.update > 0:
                 self.reveal_at(v.verdict, v.outcome.update)
                 self.reveal_at(v.settle_mark, v.outcome.update)
-            self.add(v.verdict, v.settle_mark, v.curve, v.trail)
+            if v.off_scale_at >= 0:
+                self.reveal_at(v.off_scale, v.off_scale_at)
+            self.add(v.verdict, v.settle_mark, v.off_scale, v.curve, v.trail)
         self.add(self.counter)
         n = self.longest_updates()
         if n == 0:
@@ -971,8 +1035,9 @@ class LearningRates(GdScene):
         for v in self.views:
             v.trail.clear_updaters_all()
             v.trail.exit_arrow.clear_updaters()
-            for m in (*v.curve, v.verdict, v.settle_mark):
+            for m in (*v.curve, v.verdict, v.settle_mark, v.off_scale):
                 m.clear_updaters()
+            v.off_scale.set_opacity(1 if v.off_scale_at >= 0 else 0)
         self.counter[1].clear_updaters()
         late = []
         reached = math.log1p(self.longest_updates())

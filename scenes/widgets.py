@@ -123,7 +123,7 @@ def label(
     return _TYPESET[key].copy()
 
 
-def fitted_label(text: str, theme: Theme, room: float, least: float = 0.8) -> Text:
+def fitted_label(text: str, theme: Theme, room: float, least: float = 0.7) -> Text:
     """An axis name that fits ``room``: shrunk to ``least`` of its size at most, then
     shortened with an ellipsis, so a long column name stays readable at 480p."""
     t = label(text, theme, style.LABEL_SIZE)

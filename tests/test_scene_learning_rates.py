@@ -255,3 +255,42 @@ def test_short_low_quality_render(runner):
     runs = manifest["runs"]
     assert [r["label"] for r in runs] == ["small", "right", "large"]
     assert runs[2]["diverged_at"] is not None and runs[0]["diverged_at"] is None
+
+
+def test_lanes_are_named_by_what_they_did_when_the_regimes_do_not_hold(tmp_path):
+    # Adam has no critical rate: its "large" rate converges fastest.
+    scene, _, _ = build(tmp_path, aspect="16:9", lrs=None, theme="dark", train=ADAM)
+    assert not scene.regimes_hold()
+    names = [v.name[0].original_text for v in scene.views]
+    kinds = [v.outcome.kind for v in scene.views]
+    assert kinds == ["slow", "converged", "converged"]
+    assert names[0].startswith("too small ·") and names[2].startswith("fastest ·")
+    assert not any(n.startswith(("small", "right", "large")) for n in names)
+    assert scene.heading[0].original_text == "Three learning rates, one start"
+
+
+ADAM = TrainConfig(optimizer="adam")
+
+
+def test_lr_takes_the_middle_lane_and_l2_is_in_the_subtitle(tmp_path):
+    scene, _, _ = build(tmp_path, aspect="16:9", lrs=None, theme="dark",
+                        train=TrainConfig(lr=0.02, l2=0.5))  # fmt: skip
+    rates = [r.lr for r in scene.inputs.runs]
+    assert rates[1] == 0.02 and rates[0] < 0.02 < rates[2]
+    subtitle = " ".join(t.original_text for t in scene.heading[1])
+    assert "L2 = 0.5" in subtitle
+
+
+def test_a_diverging_loss_curve_is_marked_where_it_leaves_the_axis(tmp_path):
+    scene, _, _ = build(tmp_path, aspect="16:9", lrs=None, theme="dark")
+    large = scene.views[2]
+    assert large.outcome.kind == "diverged"
+    assert 0 <= large.off_scale_at < large.outcome.update
+    _, text = large.off_scale
+    assert text.original_text == "off the scale"
+    assert inside(large.off_scale, box(large.loss.frame))
+    # The runs that settle fill their panels: the shared axis tops out at the start.
+    top = large.loss.y_range[1]
+    start = float(scene.inputs.runs[0].trajectory.loss[0])
+    assert top <= np.log10(start) + 0.5 if large.loss.log_y else top <= 1.2 * start
+    assert all(v.off_scale_at == -1 for v in scene.views[:2])
