@@ -320,6 +320,10 @@ class Landscape:
         return float(np.min(self.z)), float(np.max(self.z))
 
 
+#: Of the view's span, the least room between the minimum and any edge (before padding).
+OPTIMUM_ROOM = 0.2
+
+
 def frame_view(
     dataset: Dataset,
     loss: Loss,
@@ -362,6 +366,14 @@ def frame_view(
         span_b = max(abs(b_star), 1.0)
     cw, cb = (view.w_min + view.w_max) / 2, (view.b_min + view.b_max) / 2
     view = View(cw - span_w / 2, cw + span_w / 2, cb - span_b / 2, cb + span_b / 2)
+    # The minimum keeps room around it, so its inner contours are never cut by an edge.
+    room = OPTIMUM_ROOM
+    view = View(
+        min(view.w_min, w_star - room * span_w),
+        max(view.w_max, w_star + room * span_w),
+        min(view.b_min, b_star - room * span_b),
+        max(view.b_max, b_star + room * span_b),
+    )
     return view.padded(pad)
 
 

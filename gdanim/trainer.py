@@ -106,6 +106,11 @@ class TrainConfig:
             if normalize and dataset.auto_standardize:
                 epochs = auto_epochs(standardize(dataset.x)[0])
         lr = self.lr if self.lr is not None else dataset.lr
+        if self.lr is None and self.optimizer == "adam" and not isinstance(lr, str):
+            # A lesson's rate is gradient descent's: Adam steps about lr per coordinate, so
+            # 0.01 would crawl towards an optimum a hundred units away. Its "right" regime is
+            # scaled to the distance instead.
+            lr = "right"
         cfg = replace(
             self,
             loss=loss,

@@ -49,6 +49,7 @@ from manim import (
     VGroup,
     VMobject,
     Wait,
+    config,
     linear,
     smooth,
 )
@@ -123,6 +124,8 @@ FIT_MARGIN = 0.25  # kept free inside the bowl's box in 3D views
 
 # Right-hand column (landscape) and the text below the bowl (portrait).
 SIDE_WIDTH = 4.3
+SIDE_SHARE = 0.42  # of a narrow frame's width, for the text beside the bowl
+SIDE_TEXT_ASPECT = 0.95  # frames at least this wide (width / height) put the text beside
 SIDE_ROW_GAP = 0.16
 LEGEND_SIZE = 20
 PORTRAIT_TEXT_SHARE = 0.5  # most of the body the text may take below the bowl
@@ -478,8 +481,10 @@ class HikerBowl(GdScene, ThreeDScene):
 
     def layout(self, box: Box, text_height: float) -> tuple[Box, Box]:
         """The bowl's box and the box for the loop, the legend and the closing note."""
-        if not self.portrait:
-            left, right = box.split_h(box.w - SIDE_WIDTH - style.GAP, SIDE_WIDTH)
+        if config.frame_width >= config.frame_height * SIDE_TEXT_ASPECT:
+            # Square frames too: text below the bowl would leave it a few hundred pixels.
+            side = min(SIDE_WIDTH, box.w * SIDE_SHARE)
+            left, right = box.split_h(box.w - side - style.GAP, side)
             return left, right
         text_h = min(text_height, box.h * PORTRAIT_TEXT_SHARE)
         top, bottom = box.split_v(box.h - text_h - style.GAP, text_h)

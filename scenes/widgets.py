@@ -547,6 +547,34 @@ class DataPanel(Panel):
 # ------------------------------------------------------------------------------ loss curve
 
 
+def log_ticks(y_range: tuple[float, float], most: int) -> list[tuple[float, str]]:
+    """Ticks of a log10 axis: at least three, at most ``most`` (when three fit).
+
+    Powers of ten, every k-th where they are many; under three decades, 1, 2 and 5 times
+    the powers of ten, written out (``20, 50, 100``), thinned the same way.
+    """
+    lo, hi = y_range
+    decades = [float(k) for k in range(math.ceil(lo), math.floor(hi) + 1)]
+    if len(decades) >= 3:
+        step = max(1, math.ceil(len(decades) / most))
+        while step > 1 and len(decades[::step]) < 3:
+            step -= 1
+        return [(k, power_of_ten(int(k))) for k in decades[::step]]
+    values = [
+        m * 10.0**k
+        for k in range(math.floor(lo), math.ceil(hi) + 1)
+        for m in (1.0, 2.0, 5.0)
+        if lo <= math.log10(m * 10.0**k) <= hi
+    ]
+    if len(values) < 3:
+        return [(k, power_of_ten(int(k))) for k in decades]
+    step = max(1, math.ceil(len(values) / most))
+    while step > 1 and len(values[::step]) < 3:
+        step -= 1
+    kept = values[::step]
+    return [(math.log10(v), t) for v, t in zip(kept, numbers.tick_labels(kept), strict=True)]
+
+
 class LossCurve(Panel):
     """Loss against update, log-scaled where it spans decades, drawn up to the tracker.
 
@@ -575,27 +603,7 @@ class LossCurve(Panel):
             y_range = (math.floor(math.log10(lo) * 4) / 4, math.ceil(math.log10(hi) * 4) / 4)
             if y_range[1] - y_range[0] < 0.5:
                 y_range = (y_range[0] - 0.25, y_range[1] + 0.25)
-            y_ticks = [
-                (float(k), power_of_ten(k))
-                for k in range(math.ceil(y_range[0]), math.floor(y_range[1]) + 1)
-            ]
-            most = max(3, int(height / style.TICK_SPACING))
-            if len(y_ticks) > most:
-                step = math.ceil(len(y_ticks) / most)
-                y_ticks = y_ticks[::step]
-            if len(y_ticks) < 3:
-                # Under two decades: 1, 2 and 5 times the powers of ten, written out.
-                values = [
-                    m * 10.0**k
-                    for k in range(math.floor(y_range[0]), math.ceil(y_range[1]) + 1)
-                    for m in (1.0, 2.0, 5.0)
-                    if y_range[0] <= math.log10(m * 10.0**k) <= y_range[1]
-                ]
-                if len(values) >= 3:
-                    y_ticks = [
-                        (math.log10(v), t)
-                        for v, t in zip(values, numbers.tick_labels(values), strict=True)
-                    ]
+            y_ticks = log_ticks(y_range, max(3, int(height / style.TICK_SPACING)))
         else:
             pad = 0.06 * (hi - lo or abs(hi) or 1.0)
             y_range = (max(0.0, lo - pad) if lo >= 0 else lo - pad, hi + pad)
