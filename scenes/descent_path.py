@@ -6,6 +6,8 @@ Render with ``gdanim render descent-path`` or, with its default data,
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from manim import (
     DOWN,
@@ -58,6 +60,22 @@ class DescentPath(GdScene):
 
         fit = data.line_through(float(traj.w[0]), float(traj.b[0]), self.theme.fit)
         fit.add_updater(lambda m: data.set_line(m, *map(float, traj.at(tracker.get_value()))))
+        # When the line leaves the data panel (a diverging run), the panel says so.
+        off_chart = note("the line is off the chart", self.theme, self.theme.warn)
+        off_chart.scale_to_fit_height(min(off_chart.height, data.frame.height * 0.2))
+        if off_chart.width > data.frame.width * 0.9:
+            off_chart.scale_to_fit_width(data.frame.width * 0.9)
+        off_chart.move_to(self.emptiest_spot(data, off_chart))
+        backdrop = SurroundingRectangle(off_chart, buff=0.06, stroke_width=0)
+        backdrop.set_fill(self.theme.panel, 0.9)
+        off_chart = VGroup(backdrop, off_chart)
+        off_chart.add_updater(
+            lambda m: (
+                m[0].set_fill(opacity=0 if fit.has_points() else 0.9),
+                m[1].set_opacity(0 if fit.has_points() else 1),
+            )
+        )
+        off_chart.update()
         trail = self.trail = DescentTrail(contours, traj, tracker, self.theme)
         loss_line = curve.curve(traj, tracker, self.theme.path)
 
@@ -65,7 +83,7 @@ class DescentPath(GdScene):
         # once per play() and redraws only what follows the first moving mobject.
         static = VGroup(title, contours, data, curve, readout.tags, trail.start)
         static.suspend_updating()
-        moving = VGroup(fit, loss_line, trail.moving, readout.values)
+        moving = VGroup(fit, off_chart, loss_line, trail.moving, readout.values)
         self.add(static)
         with self.captioned(self.caption_start()):
             self.play(FadeOut(self.curtain()), run_time=style.INTRO_TIME)
@@ -152,6 +170,26 @@ class DescentPath(GdScene):
         backdrop.set_fill(self.theme.panel, 0.9)
         self.play(FadeIn(VGroup(backdrop, message)), run_time=style.VERDICT_TIME)
         self.play(Wait(style.HOLD_TIME))
+
+    @staticmethod
+    def emptiest_spot(data: DataPanel, mob: VGroup | object) -> np.ndarray:
+        """Where ``mob`` inside the data panel covers the fewest data points."""
+        frame = data.frame
+        w, h = mob.width, mob.height  # type: ignore[attr-defined]
+        inset = style.NOTE_INSET
+        dots = np.array([d.get_center()[:2] for d in data.dots]) if len(data.dots) else None
+        best, fewest = frame.get_top() + DOWN * (h / 2 + inset), math.inf
+        for corner in (UP, DOWN, UP + LEFT, UP + RIGHT, DOWN + LEFT, DOWN + RIGHT):
+            c = frame.get_corner(corner) if corner[0] else frame.get_edge_center(corner)
+            spot = c - np.array([corner[0] * (w / 2 + inset), corner[1] * (h / 2 + inset), 0])
+            if dots is None:
+                return spot
+            inside = (np.abs(dots[:, 0] - spot[0]) < w / 2 + 0.05) & (
+                np.abs(dots[:, 1] - spot[1]) < h / 2 + 0.05
+            )
+            if int(inside.sum()) < fewest:
+                best, fewest = spot, int(inside.sum())
+        return best
 
     @staticmethod
     def emptiest_corner(contours: LossContours, trail: DescentTrail) -> np.ndarray:

@@ -58,7 +58,8 @@ THEMES: dict[str, Theme] = {
         panel="#1B1F27",
         data=SKY,
         fit=ORANGE,
-        path=YELLOW,
+        # White, not Okabe-Ito's yellow: the innermost contour is viridis' yellow.
+        path="#FFFFFF",
         optimum=GREEN,
         warn=VERMILLION,
         run_colors=(SKY, GREEN, VERMILLION, PURPLE),
@@ -74,9 +75,10 @@ THEMES: dict[str, Theme] = {
         data=BLUE,
         fit=VERMILLION,
         path="#000000",
-        optimum=GREEN,
-        warn=VERMILLION,
-        run_colors=(BLUE, GREEN, VERMILLION, PURPLE),
+        # Okabe-Ito's hues darkened to at least 4.5:1 on white, as text needs.
+        optimum="#007A5A",
+        warn="#B84E00",
+        run_colors=(BLUE, "#007A5A", "#B84E00", "#9E4F80"),
         contour_low=0.0,
         contour_high=0.8,
     ),

@@ -40,6 +40,7 @@ from .style import Theme
 
 FloatArray = NDArray[np.float64]
 FONT = "DejaVu Sans"
+MARKER_FILL = 0.2  # the path's marker is a ring, so the optimum's star shows through
 MONO_FONT = "DejaVu Sans Mono"
 
 
@@ -439,8 +440,9 @@ class DescentTrail(VGroup):
             radius=style.DOT_RADIUS * 0.8,
             color=color,
         ).set_stroke(theme.background, 1.5)
-        self.marker = Dot(radius=style.DOT_RADIUS * 1.2, color=color)
-        self.marker.set_stroke(theme.background, 2)
+        # A ring: where the run ends on the optimum, the star shows through it.
+        self.marker = Dot(radius=style.DOT_RADIUS * 1.3, color=color, fill_opacity=MARKER_FILL)
+        self.marker.set_stroke(color, 3)
         self.exit_arrow = Arrow(
             ORIGIN, RIGHT * 0.5, buff=0, color=theme.warn, stroke_width=5,
             max_tip_length_to_length_ratio=0.45,
@@ -458,7 +460,8 @@ class DescentTrail(VGroup):
     def _place_marker(self, s: float) -> None:
         w, b = self.poly.point(s)
         if self.panel.contains(w, b):
-            self.marker.move_to(self.panel.axes.c2p(w, b)).set_opacity(1)
+            self.marker.move_to(self.panel.axes.c2p(w, b))
+            self.marker.set_fill(opacity=MARKER_FILL).set_stroke(opacity=1)
             self.exit_arrow.set_opacity(0)
             return
         self.marker.set_opacity(0)
