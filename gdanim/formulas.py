@@ -947,6 +947,11 @@ def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
     if forms.l2:
         out["chain_w"] += " The penalty (λ/2) w² gives λw."
     out["grad_w"] = GRAD_W_CAPTION[name]
+    if forms.l2:
+        # The screen's ∂L/∂w carries the penalty's + λw; so does the caption.
+        out["grad_w"] = out["grad_w"].replace(
+            ".", f", plus λw from the penalty (λ = {f(forms.l2)}).", 1
+        )
     out["inner_b"] = (
         "The same for b: with w held fixed, the residual y_i − (w x_i + b) changes with b "
         "at rate −1."

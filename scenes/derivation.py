@@ -40,6 +40,7 @@ from manim.mobject.text.tex_mobject import MathTexPart
 from gdanim import formulas
 from gdanim.captions import reading_seconds
 from gdanim.formulas import Eq, Plan
+from gdanim.outcome import classify
 from scenes import style
 from scenes.base import Box, GdScene
 from scenes.widgets import label
@@ -312,6 +313,20 @@ class Derivation(GdScene):
             enter = [(s.step[0], [s.num_w], {}), (s.step[1], [s.num_b], {})]
         self.beat("step", nums, work, enter=enter)
         if "end" in self.captions:
+            # Every run ends with its verdict: on screen as the last heading, and in words.
+            verdict = classify(
+                self.inputs.trajectory, self.inputs.analysis.optimum_loss, self.inputs.dataset.x
+            )
+            color = {"converged": self.theme.optimum, "diverged": self.theme.warn}.get(
+                verdict.kind, self.theme.ink
+            )
+            s.headings["end"] = label(f"8  Repeat: {verdict.text}", self.theme, HEADING_SIZE, color)
+            s.headings["end"].move_to(s.headings["step"], aligned_edge=LEFT)
+            self.captions = {
+                **self.captions,
+                "end": f"{self.captions['end']} Verdict: {verdict.text}.",
+            }
+            self.set_heading(s, "end")
             closing: list[Mobject] = [s.end] if s.end is not None else list(s.end_notes)
             self.beat("end", nums, [*work, *closing])
         self.wait(FINAL_HOLD * self.pace)
@@ -337,10 +352,12 @@ class Derivation(GdScene):
     # ------------------------------------------------------------------ choreography
     def set_heading(self, s: Sheet, key: str) -> None:
         new = s.headings[key]
-        anims: list[Animation] = [FadeIn(new, shift=DOWN * 0.1)]
+        # One heading leaves before the next comes: cross-faded they would overprint.
         if self.heading is not None:
-            anims.append(FadeOut(self.heading))
-        self.play(*anims, run_time=HEADING_TIME * self.pace)
+            self.play(FadeOut(self.heading), run_time=HEADING_TIME * self.pace / 2)
+            self.play(FadeIn(new, shift=DOWN * 0.1), run_time=HEADING_TIME * self.pace / 2)
+        else:
+            self.play(FadeIn(new, shift=DOWN * 0.1), run_time=HEADING_TIME * self.pace)
         self.heading = new
 
     def cover(self, symbol: Mobject, line: MathTex, index: int) -> None:

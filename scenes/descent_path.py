@@ -41,19 +41,20 @@ class DescentPath(GdScene):
         title, body = self.title_block(
             f"{self.method_name()} on {inputs.dataset.name}", self.run_summary()
         )
-        readout_box, panels_box = self.split_readout(body)
+        tracker = ValueTracker(0.0)
+        readout = Readout(traj, tracker, self.theme, max_width=body.w)
+        readout_box, panels_box = self.split_readout(body, readout.height)
         contour_box, data_box, curve_box = self.layout(panels_box)
 
-        tracker = ValueTracker(0.0)
         contours = self.place_panel(
             contour_box, lambda w, h: LossContours(inputs.landscape, w, h, self.theme)
         )
+        self.contours = contours
         data = self.data_panel(data_box)
         curve = self.place_panel(
             curve_box,
             lambda w, h: LossCurve([traj], w, h, self.theme, inputs.analysis.optimum_loss),
         )
-        readout = Readout(traj, tracker, self.theme)
         readout.move_to([readout_box.x, readout_box.y, 0])
         if readout.width > readout_box.w:
             readout.scale_to_fit_width(readout_box.w)
@@ -126,6 +127,23 @@ class DescentPath(GdScene):
         return (
             f"Big steps first, where the slope is steep, then smaller ones: after "
             f"{count(t.n_updates)} updates the loss is {fmt(t.loss[-1], prose=True)}."
+            + self.scale_note()
+        )
+
+    def scale_note(self) -> str:
+        """Why the steps may not look perpendicular to the contours."""
+        contours = getattr(self, "contours", None)
+        if self.inputs.config.normalize:
+            return (
+                " x is standardised: each step is taken in standardised units, so it need not "
+                "cross these contours at right angles."
+            )
+        if contours is None or contours.to_scale:
+            return ""
+        (w0, w1), (b0, b1) = contours.x_range, contours.y_range
+        return (
+            f" The axes are not to scale (w spans {fmt(w1 - w0, 2)}, b {fmt(b1 - b0, 2)}), so "
+            "the steps do not look perpendicular to the contours."
         )
 
     def caption_end(self) -> str:
@@ -207,8 +225,8 @@ class DescentPath(GdScene):
         return best
 
     # -- layout
-    def split_readout(self, body: Box) -> tuple[Box, Box]:
-        h = style.READOUT_HEIGHT
+    def split_readout(self, body: Box, height: float = 0.0) -> tuple[Box, Box]:
+        h = max(style.READOUT_HEIGHT, height)
         readout = Box(body.x, body.y - body.h / 2 + h / 2, body.w, h)
         rest = Box(body.x, body.y + h / 2, body.w, body.h - h)
         return readout, rest

@@ -279,7 +279,9 @@ class HikerBowl(GdScene, ThreeDScene):
         title, body = self.title_block(
             f"The blindfolded hiker on {inputs.dataset.name}", self.run_summary()
         )
-        readout_box, rest = self.split_readout(body)
+        state = ValueTracker(0.0)
+        readout = Readout(traj, state, self.theme, max_width=body.w)
+        readout_box, rest = self.split_readout(body, readout.height)
         text, rows, (loop, legend) = self.side_text()
         message = self.closing_note()
         bowl_box, text_box = self.layout(rest, text.height + style.GAP * 1.5 + message.height)
@@ -302,9 +304,7 @@ class HikerBowl(GdScene, ThreeDScene):
             self.intro(VGroup(mesh, rim, curves, star), loss_axis)
 
             clock = ValueTracker(0.0)
-            state = ValueTracker(0.0)
             trail, prints, arrow, hiker = self.walkers(traj, walk, clock, state)
-            readout = Readout(traj, state, self.theme)
             readout.move_to(np.array([readout_box.x, readout_box.y, 0]))
             if readout.width > readout_box.w:
                 readout.scale_to_fit_width(readout_box.w)
@@ -473,8 +473,8 @@ class HikerBowl(GdScene, ThreeDScene):
         return self.cam.pose_between(self.poses[a], self.poses[b], u, self.rates(move))
 
     # ------------------------------------------------------------------ layout
-    def split_readout(self, body: Box) -> tuple[Box, Box]:
-        h = style.READOUT_HEIGHT
+    def split_readout(self, body: Box, height: float = 0.0) -> tuple[Box, Box]:
+        h = max(style.READOUT_HEIGHT, height)
         readout = Box(body.x, body.y - body.h / 2 + h / 2, body.w, h)
         rest = Box(body.x, body.y + h / 2, body.w, body.h - h)
         return readout, rest

@@ -88,8 +88,9 @@ THEMES: dict[str, Theme] = {
 # Font sizes (manim font_size units; 48 is manim's default).
 TITLE_SIZE = 34
 LABEL_SIZE = 24
-TICK_SIZE = 18
+TICK_SIZE = 20  # the smallest text: capitals 12 px tall at 480p
 READOUT_SIZE = 24
+READOUT_ROW_GAP = 0.14  # between the readout's two rows in narrow frames
 NOTE_SIZE = 24
 
 # Spacing, in scene units (the frame is 8 units tall).

@@ -8,6 +8,7 @@ descent is one ``play()``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
@@ -124,7 +125,7 @@ def label(
     return _TYPESET[key].copy()
 
 
-def fitted_label(text: str, theme: Theme, room: float, least: float = 0.7) -> Text:
+def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84) -> Text:
     """An axis name that fits ``room``: shrunk to ``least`` of its size at most, then
     shortened with an ellipsis, so a long column name stays readable at 480p."""
     t = label(text, theme, style.LABEL_SIZE)
@@ -132,6 +133,11 @@ def fitted_label(text: str, theme: Theme, room: float, least: float = 0.7) -> Te
         return t
     if t.width * least <= room:
         return t.scale(room / t.width)
+    # A trailing remark in parentheses goes first: "b (intercept)" reads better as "b" than
+    # as "b (inte…", "Funds raised ($)" as "Funds raised".
+    bare = re.sub(r"\s*\([^()]*\)\s*$", "", text)
+    if bare and bare != text:
+        return fitted_label(bare, theme, room, least)
     keep = len(text)
     while keep > 4:
         keep -= 1
@@ -376,8 +382,25 @@ def state_follower(
 # ------------------------------------------------------------------------------ contours
 
 
+def scale_ratio(view: object, width: float, height: float) -> float:
+    """Units of b per scene unit over units of w per scene unit: 1 when the axes are to scale."""
+    v = view
+    per_w = (v.w_max - v.w_min) / width  # type: ignore[attr-defined]
+    per_b = (v.b_max - v.b_min) / height  # type: ignore[attr-defined]
+    return float(per_b / per_w) if per_w > 0 else 1.0
+
+
+#: Beyond this ratio of scales (either way) the axes say they are not to scale.
+NOT_TO_SCALE = 1.5
+
+
 class LossContours(Panel):
-    """The loss contours over the framed (w, b) view, with the minimum marked."""
+    """The loss contours over the framed (w, b) view, with the minimum marked.
+
+    When one unit of b does not take about the length of one unit of w, the w axis's name
+    says "not to scale": a step against the gradient crosses the contours at right angles
+    only on axes to scale, and students are taught that it does.
+    """
 
     def __init__(
         self,
@@ -389,6 +412,10 @@ class LossContours(Panel):
         b_label: str = "b (intercept)",
     ) -> None:
         v = landscape.view
+        ratio = scale_ratio(v, width, height)
+        self.to_scale = 1 / NOT_TO_SCALE <= ratio <= NOT_TO_SCALE
+        if w_label and not self.to_scale:
+            w_label = f"{w_label}   (axes not to scale)"
         super().__init__(
             (v.w_min, v.w_max), (v.b_min, v.b_max), width, height, theme, w_label, b_label
         )
@@ -763,7 +790,10 @@ class Readout(VGroup):
         tracker: ValueTracker,
         theme: Theme,
         size: float = style.READOUT_SIZE,
+        max_width: float | None = None,
     ) -> None:
+        """``max_width``: where one row would have to shrink below 84% to fit, the
+        fields go on two rows (update and w, then b and loss)."""
         super().__init__()
         t = trajectory
         assert t.loss is not None
@@ -790,6 +820,13 @@ class Readout(VGroup):
             self.tags.add(tag)
             self.values.add(num)
         self.add(self.tags, self.values)
+        if max_width is not None and self.width * 0.84 > max_width:
+            # Two rows: b and loss go under update and w.
+            dx = self.tags[2].get_left()[0] - self.tags[0].get_left()[0]
+            dy = self.height + style.READOUT_ROW_GAP
+            for i in (2, 3):
+                for m in (self.tags[i], self.values[i]):
+                    m.shift(np.array([-dx, -dy, 0.0]))
         epoch, w_num, b_num, loss_num = self.values
         loss = t.loss
 
