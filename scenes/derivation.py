@@ -320,8 +320,11 @@ class Derivation(GdScene):
             color = {"converged": self.theme.optimum, "diverged": self.theme.warn}.get(
                 verdict.kind, self.theme.ink
             )
-            s.headings["end"] = label(f"8  Repeat: {verdict.text}", self.theme, HEADING_SIZE, color)
-            s.headings["end"].move_to(s.headings["step"], aligned_edge=LEFT)
+            end = label(f"8  {verdict.text[0].upper()}{verdict.text[1:]}", self.theme,
+                        HEADING_SIZE, color)  # fmt: skip
+            if end.width > self.frame.w:
+                end.scale_to_fit_width(self.frame.w)
+            s.headings["end"] = end.move_to(s.headings["step"], aligned_edge=LEFT)
             self.captions = {
                 **self.captions,
                 "end": f"{self.captions['end']} Verdict: {verdict.text}.",

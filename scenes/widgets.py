@@ -514,6 +514,22 @@ class DescentTrail(VGroup):
 # ------------------------------------------------------------------------------ data
 
 
+def core_range(v: FloatArray) -> tuple[float, float]:
+    """The data's range, or its bulk's where a few far outliers would squash the rest.
+
+    With 20 points or more, when the full range is over three times the 2nd-98th percentile
+    range, the view is that range widened by a quarter on each side (but never past the data).
+    """
+    lo, hi = float(np.min(v)), float(np.max(v))
+    if v.size < 20:
+        return lo, hi
+    q_lo, q_hi = (float(q) for q in np.percentile(v, [2, 98]))
+    core = q_hi - q_lo
+    if core > 0 and hi - lo > 3 * core:
+        return max(lo, q_lo - 0.25 * core), min(hi, q_hi + 0.25 * core)
+    return lo, hi
+
+
 class DataPanel(Panel):
     """The data as dots and the current line ``y = w x + b``, clipped to the panel."""
 
@@ -528,9 +544,10 @@ class DataPanel(Panel):
         y_label: str,
         y_extra: Sequence[float] = (),
     ) -> None:
-        x_lo, x_hi = float(np.min(x)), float(np.max(x))
+        x_lo, x_hi = core_range(x)
         pad_x = 0.06 * (x_hi - x_lo)
-        ys = [float(np.min(y)), float(np.max(y))]
+        y_lo0, y_hi0 = core_range(y)
+        ys = [y_lo0, y_hi0]
         span = ys[1] - ys[0] or 1.0
         for v in y_extra:
             # Include the starting line if it is not absurdly far from the data.
@@ -542,13 +559,34 @@ class DataPanel(Panel):
             (x_lo - pad_x, x_hi + pad_x), (y_lo - pad_y, y_hi + pad_y), width, height, theme,
             x_label, y_label,
         )  # fmt: skip
-        sx, sy = x, y
-        dots = VGroup(
-            *[
-                Dot(p, radius=style.DATA_DOT_RADIUS, color=theme.data, fill_opacity=0.85)
-                for p in self.to_scene(sx, sy)
-            ]
-        )
+        (x0, x1), (y0, y1) = self.x_range, self.y_range
+        beyond = (x < x0) | (x > x1) | (y < y0) | (y > y1)
+        # Far outliers would squash the bulk into a corner: the view frames the bulk, and a
+        # point beyond it is drawn hollow on the edge, in its direction.
+        sx, sy = np.clip(x, x0, x1), np.clip(y, y0, y1)
+        dots = VGroup()
+        for p, out in zip(self.to_scene(sx, sy), beyond, strict=True):
+            d = Dot(p, radius=style.DATA_DOT_RADIUS, color=theme.data, fill_opacity=0.85)
+            if out:
+                d.set_fill(opacity=0).set_stroke(theme.data, 1.5)
+            dots.add(d)
+        self.beyond = int(beyond.sum())
+        if self.beyond:
+            word = "point" if self.beyond == 1 else "points"
+            remark = label(f"○ {self.beyond} {word} off the scale", theme,
+                           style.TICK_SIZE, theme.muted)  # fmt: skip
+            if remark.width > self.frame.width * 0.95:
+                remark.scale_to_fit_width(self.frame.width * 0.95)
+            centres = np.array([d.get_center() for d in dots])
+            best, fewest = UP + LEFT, math.inf
+            for corner in (UP + LEFT, UP + RIGHT, DOWN + RIGHT, DOWN + LEFT):
+                remark.next_to(self.frame.get_corner(corner), -corner, buff=0.06)
+                lo, hi = remark.get_corner(DOWN + LEFT), remark.get_corner(UP + RIGHT)
+                covered = int(np.all((centres >= lo) & (centres <= hi), axis=1).sum())
+                if covered < fewest:
+                    best, fewest = corner, covered
+            remark.next_to(self.frame.get_corner(best), -best, buff=0.06)
+            self.add(remark)
         self.dots = dots
         self.add(dots)
 

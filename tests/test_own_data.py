@@ -329,3 +329,23 @@ def test_the_vector_reader_agrees_with_the_row_reader(tmp_path, monkeypatch, tex
     fast = load()
     monkeypatch.setattr(datasets, "_vector_columns", lambda *a: None)
     assert load() == fast
+
+
+def test_far_outliers_do_not_squash_the_data_panel():
+    from scenes.style import THEMES
+    from scenes.widgets import DataPanel, core_range
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(50, 10, 200)
+    y = 2 * x + 5 + rng.normal(0, 8, 200)
+    assert core_range(x) == (float(x.min()), float(x.max()))  # no outliers: the full range
+    x[:3], y[:3] = [400, 380, 900], [60, 2000, 100]
+    lo, hi = core_range(x)
+    assert hi < 150 and lo > 0
+    panel = DataPanel(x, y, 4.0, 3.0, THEMES["dark"], "hours", "score")
+    assert panel.x_range[1] < 150 and panel.y_range[1] < 400
+    assert panel.beyond >= 3
+    hollow = [d for d in panel.dots if d.get_fill_opacity() == 0]
+    assert len(hollow) == panel.beyond
+    for d in hollow:  # on the edge, inside the frame
+        assert panel.frame.get_left()[0] - 1e-6 <= d.get_x() <= panel.frame.get_right()[0] + 1e-6
