@@ -349,3 +349,19 @@ def test_far_outliers_do_not_squash_the_data_panel():
     assert len(hollow) == panel.beyond
     for d in hollow:  # on the edge, inside the frame
         assert panel.frame.get_left()[0] - 1e-6 <= d.get_x() <= panel.frame.get_right()[0] + 1e-6
+
+
+def test_a_lecture_file_names_the_sheet_and_the_missing_policy(runner):
+    with pd.ExcelWriter("book.xlsx", engine="openpyxl") as xw:
+        pd.DataFrame({"note": ["measured in class"]}).to_excel(xw, sheet_name="notes")
+        frame().to_excel(xw, sheet_name="data", index=False)
+    with open("l.toml", "w") as fh:
+        fh.write('data = "book.xlsx"\nsheet = "data"\nmissing = "error"\n')
+        fh.write('scenes = ["descent-path"]\n')
+    ok = runner.invoke(cli, ["lecture", "l.toml", "--dry-run", "-o", "out"])
+    assert ok.exit_code == 0, ok.output
+    assert "book.xlsx" in ok.stdout
+    with open("bad.toml", "w") as fh:
+        fh.write('data = "book.xlsx"\nsheet = "Daten"\nscenes = ["descent-path"]\n')
+    err = _err(runner.invoke(cli, ["lecture", "bad.toml", "--dry-run", "-o", "out"]))
+    assert "bad.toml: data:" in err and "no sheet 'Daten'" in err
