@@ -123,8 +123,8 @@ FOCAL_TOP = 4000.0
 FIT_MARGIN = 0.25  # kept free inside the bowl's box in 3D views
 
 # Right-hand column (landscape) and the text below the bowl (portrait).
-SIDE_WIDTH = 4.3
-SIDE_SHARE = 0.42  # of a narrow frame's width, for the text beside the bowl
+SIDE_WIDTH = 4.75  # the loop and legend at full size: 12 px capitals at 480p
+SIDE_SHARE = 0.48  # of a narrow frame's width, for the text beside the bowl
 SIDE_TEXT_ASPECT = 0.95  # frames at least this wide (width / height) put the text beside
 SIDE_ROW_GAP = 0.16
 LEGEND_SIZE = 20

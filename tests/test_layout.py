@@ -43,8 +43,6 @@ KNOWN: dict[tuple[str, str], str] = {
         f"{SMALL_Y}; {RATE_LEGEND} 8.4 px; run headers 9.1-10.5 px; verdicts 10.3-10.9 px"
     ),
     ("learning-rates", "9:16"): f"{RATE_LEGEND} 8.4 px",
-    ("hiker-bowl", "16:9"): "legend scaled to the side column: 11.0 px",
-    ("hiker-bowl", "4:3"): "legend scaled to the side column: 10.7 px",
     ("hiker-bowl", "1:1"): "loop 9.4 px; legend 7.9 px; closing note 11.2 px",
     ("derivation", "16:9"): f"{TEX}: gradient lines 11.4-11.7 px; {OVERLAP}",
     ("derivation", "4:3"): f"{TEX}: gradient lines 11.7 px; {OVERLAP}",
