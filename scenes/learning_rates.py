@@ -500,10 +500,7 @@ class RateLine(VGroup):
         if analysis.lr_fastest is not None:
             tri = Triangle().set_fill(theme.ink, 1).set_stroke(width=0)
             tri.scale_to_fit_height(RATE_MARK_SIZE)
-            says = (
-                f"fastest fixed rate 2/(λmax+λmin) = {fmt(analysis.lr_fastest, 3)}"
-                " (fewest updates on this bowl)"
-            )
+            says = f"fastest rate 2/(λmax+λmin) = {fmt(analysis.lr_fastest, 3)} (fewest updates)"
             items.add(VGroup(tri, typeset(says, theme, style.TICK_SIZE)).arrange(RIGHT, buff=0.12))
         items.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
         if items.width > width:
