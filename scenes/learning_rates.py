@@ -297,11 +297,9 @@ def run_name(run: Run, short: bool = False, word: str | None = "") -> str:
     """
     rate = f"lr = {fmt(run.lr, 3)}"
     label = run.label if word == "" else word
-    if short and label:
-        return f"{label} · {fmt(run.lr, 3)}"
-    if label in ("small", "right", "large") or (word and label):
-        return f"{label} · {rate}"
-    return rate
+    if not label or (label not in REGIME_LABELS and not word):
+        return rate
+    return f"{label} · {fmt(run.lr, 3)}" if short else f"{label} · {rate}"
 
 
 def outcome_color(outcome: Outcome, theme: Theme) -> str:
