@@ -190,15 +190,22 @@ class GdScene(Scene):
         """``loss, optimizer, lr`` of the first run, for subtitles."""
         cfg = self.inputs.config
         run = self.inputs.runs[0]
-        parts = [cfg.loss or "", cfg.optimizer, f"lr = {run.lr:.3g}"]
+        parts = [cfg.loss or "", self.optimizer_label(), f"lr = {fmt(run.lr, 3)}"]
         if cfg.l2:
-            parts.append(f"L2 = {cfg.l2:g}")
+            parts.append(f"L2 = {fmt(cfg.l2)}")
         line = "  ·  ".join(p for p in parts if p)
         ds = self.inputs.dataset
         if ds.source != "built-in":
             line = f"{ds.caption}  ·  {line}"
         note = self.standardized_note()
         return f"{line}\n{note}" if note else line
+
+    def optimizer_label(self) -> str:
+        """The optimizer's name; a minibatch as large as the data says it is full-batch."""
+        cfg = self.inputs.config
+        if cfg.optimizer == "minibatch" and cfg.batch_size >= self.inputs.dataset.n:
+            return f"minibatch of {cfg.batch_size} ≥ all {self.inputs.dataset.n} points: full batch"
+        return cfg.optimizer
 
     def standardized_note(self) -> str | None:
         """``x standardised: mean 68.3, sd 1.79 (condition number 6.83e6 → 1)``."""

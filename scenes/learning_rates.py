@@ -778,7 +778,7 @@ class LearningRates(GdScene):
         cfg = inputs.config
         w0, b0 = cfg.init or (0.0, 0.0)
         ds = inputs.dataset
-        parts = [ds.caption, cfg.loss or "", cfg.optimizer]
+        parts = [ds.caption, cfg.loss or "", self.optimizer_label()]
         if cfg.l2:
             parts.append(f"L2 = {fmt(cfg.l2)}")
         parts += [f"start (w, b) = ({fmt(w0)}, {fmt(b0)})", f"{count(n)} updates"]
