@@ -21,6 +21,7 @@ from manim import (
     UP,
     Arrow,
     Axes,
+    Circle,
     Dot,
     Line,
     Rectangle,
@@ -42,6 +43,7 @@ from .style import Theme
 FloatArray = NDArray[np.float64]
 FONT = "DejaVu Sans"
 MARKER_FILL = 0.2  # the path's marker is a ring, so the optimum's star shows through
+STEP_DOTS_UP_TO = 40  # runs of at most this many updates (or diverging) show each state
 MONO_FONT = "DejaVu Sans Mono"
 
 
@@ -440,6 +442,9 @@ class LossContours(Panel):
         self.add(lines, self.optimum)
 
 
+_STEP_DOT = Circle(radius=style.DOT_RADIUS * 0.45)
+
+
 class DescentTrail(VGroup):
     """The (w, b) path drawn as it goes, its marker, and an edge arrow when it leaves.
 
@@ -477,12 +482,41 @@ class DescentTrail(VGroup):
         self.exit_arrow.move_to(panel.frame).set_opacity(0)  # hidden until the path leaves
         self.template_arrow = self.exit_arrow.copy()
         self.tracker = tracker
-        self.moving = VGroup(self.line, self.marker, self.exit_arrow)
+        # Each visited state as a small dot where a run zig-zags along one line (a diverging
+        # run) or takes few updates: the overdrawn path alone would read as one stroke.
+        self.steps = VMobject(stroke_width=0).set_fill(color, 0.9)
+        self._step_points = (
+            self._state_points(trajectory)
+            if (trajectory.diverged or trajectory.n_updates <= STEP_DOTS_UP_TO)
+            else np.zeros((0, 3))
+        )
+        self.moving = VGroup(self.line, self.steps, self.marker, self.exit_arrow)
         self.add(self.start, self.moving)
+        self.steps.add_updater(state_follower(tracker, self._show_steps))
+        self._show_steps(tracker.get_value())
         self.line.add_updater(state_follower(tracker, lambda s: self.poly.draw(self.line, s)))
         self.marker.add_updater(state_follower(tracker, self._place_marker))
         self._place_marker(tracker.get_value())
         self.poly.draw(self.line, tracker.get_value())
+
+    def _state_points(self, traj: Trajectory) -> FloatArray:
+        """Scene points of the states inside the panel, one row per state (NaN outside)."""
+        w, b = np.asarray(traj.w, dtype=np.float64), np.asarray(traj.b, dtype=np.float64)
+        (x0, x1), (y0, y1) = self.panel.x_range, self.panel.y_range
+        inside = (w >= x0) & (w <= x1) & (b >= y0) & (b <= y1)
+        pts = self.panel.to_scene(np.where(inside, w, 0.0), np.where(inside, b, 0.0))
+        pts[~inside] = np.nan
+        return pts
+
+    def _show_steps(self, s: float) -> None:
+        k = math.floor(s + 1e-9)
+        pts = self._step_points[1 : k + 1]
+        pts = pts[np.isfinite(pts[:, 0])] if len(pts) else pts
+        if not len(pts):
+            self.steps.clear_points()
+            return
+        template = _STEP_DOT.points
+        self.steps.points = (template[None, :, :] + pts[:, None, :]).reshape(-1, 3)
 
     def _place_marker(self, s: float) -> None:
         w, b = self.poly.point(s)
