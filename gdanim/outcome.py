@@ -182,10 +182,30 @@ def classify(traj: Trajectory, optimum_loss: float, x: ArrayLike | None = None) 
         return outcome("converged", 0)
     if above[-1] < n:
         return outcome("converged", int(above[-1]) + 1)
+    near = excess[-1] <= max(NEARLY_OF_BEST * abs(optimum_loss), NEARLY_OF_START * start)
+    if _stochastic(traj):
+        # Random batches jitter the loss at a fixed rate: that is noise, not oscillation.
+        return Outcome("slow", n, hovering(n) if near else describe("slow", n), n, final)
     s = tail_start(n)
     rises = np.diff(traj.loss[s:]) > 0
     rising = float(np.mean(rises)) if rises.size else 0.0
     if n >= 2 and (reversal_share(traj, s, x) >= REVERSAL_SHARE or rising >= RISE_SHARE):
         return outcome("oscillating", n)
-    near = excess[-1] <= max(NEARLY_OF_BEST * abs(optimum_loss), NEARLY_OF_START * start)
     return outcome("slow", n, bool(near))
+
+
+def _stochastic(traj: Trajectory) -> bool:
+    """Whether each update saw a random part of the data (sgd, or a smaller minibatch)."""
+    opt = traj.config.get("optimizer")
+    n = traj.dataset.get("n")
+    if opt == "sgd":
+        return not isinstance(n, int) or n > 1
+    if opt == "minibatch":
+        batch = traj.config.get("batch_size")
+        return not (isinstance(n, int) and isinstance(batch, int) and batch >= n)
+    return False
+
+
+def hovering(n: int) -> str:
+    """A stochastic run near the best fit that its random batches keep stirring."""
+    return f"hovering near the optimum after {_plural(n)}"

@@ -226,3 +226,17 @@ def test_describe_words():
     assert describe("oscillating", 10) == "still oscillating after 10 updates"
     assert describe("slow", 20000) == "still far after 20,000 updates"
     assert CONVERGED_OF_BEST == 0.01  # the "within 1 % of the best" the docs promise
+
+
+def test_random_batches_hover_rather_than_oscillate():
+    """At a fixed rate sgd's loss jitters at a noise floor: that is not an oscillation."""
+    inputs = prepare(RenderSpec(scene="learning-rates", train=TrainConfig(optimizer="sgd")))
+    best = inputs.analysis.optimum_loss
+    outs = [classify(r.trajectory, best, inputs.dataset.x) for r in inputs.runs]
+    assert all(o.kind == "slow" for o in outs)
+    assert outs[1].text == "hovering near the optimum after 1500 updates"
+    assert not any("oscillating" in o.text for o in outs)
+    # A minibatch as large as the data is full-batch gradient descent: judged as such.
+    full = prepare(RenderSpec(scene="learning-rates", train=TrainConfig(optimizer="minibatch")))
+    kinds = [classify(r.trajectory, best, full.dataset.x).kind for r in full.runs]
+    assert kinds == ["slow", "converged", "diverged"]
