@@ -47,7 +47,7 @@ from scenes.widgets import label
 
 # -- layout, in scene units (the frame's short side is 8)
 EQ_FONT = 54  # work lines, before any scaling to fit
-PIN_SCALE = 0.7  # lines kept above for reference, relative to work lines
+PIN_SCALE = 0.75  # lines kept above for reference, relative to work lines (12 px capitals)
 LINE_GAP = 0.32  # between lines
 SECTION_GAP = 0.55  # between the reference lines and the work lines
 WORK_MAX_DROP = 1.6  # most room above the work lines when the frame is tall

@@ -44,9 +44,9 @@ KNOWN: dict[tuple[str, str], str] = {
     ),
     ("learning-rates", "9:16"): f"{RATE_LEGEND} 8.4 px",
     ("hiker-bowl", "1:1"): "loop 9.4 px; legend 7.9 px; closing note 11.2 px",
-    ("derivation", "16:9"): f"{TEX}: gradient lines 11.4-11.7 px; {OVERLAP}",
-    ("derivation", "4:3"): f"{TEX}: gradient lines 11.7 px; {OVERLAP}",
-    ("derivation", "1:1"): f"{TEX}: gradient/update/end lines 8.8-11.9 px; {OVERLAP}",
+    ("derivation", "16:9"): OVERLAP,
+    ("derivation", "4:3"): OVERLAP,
+    ("derivation", "1:1"): f"{TEX}: gradient/update/end lines 9.3-11.8 px; {OVERLAP}",
 }
 
 
