@@ -236,7 +236,7 @@ def report_standardization(ds: Dataset, cfg: TrainConfig) -> None:
 
     st = standardization(ds, cfg)
     if st is not None and st.auto:
-        click.echo(f"note: {st.text()}; --no-normalize keeps raw x", err=True)
+        click.echo(f"note: {st.note()}", err=True)
 
 
 def make_config(**kw: Any) -> TrainConfig:

@@ -390,10 +390,7 @@ def _load_columns(table: Any, xi: int, yi: int, chosen_note: str | None, missing
             if missing == "error":
                 row = int(missing_at[0])
                 j = xi if np.isnan(xa[row]) else yi
-                raise InputError(
-                    f"{p}: {table.place(table.first_data_line() + row)}, column "
-                    f"{table.name(j)!r}: missing value (--missing skip leaves such rows out)"
-                )
+                raise _missing_value(table, table.first_data_line() + row, j)
             dropped = int(missing_at.size)
             first_dropped = table.first_data_line() + int(missing_at[0])
             keep = np.ones(total, dtype=bool)
@@ -415,11 +412,7 @@ def _load_columns(table: Any, xi: int, yi: int, chosen_note: str | None, missing
             vy = _number(table, cells[yi], where, yi, decimal)
             if vx is None or vy is None:
                 if missing == "error":
-                    j = xi if vx is None else yi
-                    raise InputError(
-                        f"{p}: {table.place(where)}, column {table.name(j)!r}: missing value "
-                        "(--missing skip leaves such rows out)"
-                    )
+                    raise _missing_value(table, where, xi if vx is None else yi)
                 dropped += 1
                 if first_dropped is None:
                     first_dropped = where
@@ -459,6 +452,13 @@ def _load_columns(table: Any, xi: int, yi: int, chosen_note: str | None, missing
         rows_in_file=total,
         notes=tuple(notes),
         auto_standardize=True,
+    )
+
+
+def _missing_value(table: Any, where: int, j: int) -> InputError:
+    return InputError(
+        f"{table.path}: {table.place(where)}, column {table.name(j)!r}: missing value "
+        "(--missing skip leaves such rows out)"
     )
 
 
@@ -531,20 +531,10 @@ def _fast_columns(table: Any, xi: int, yi: int) -> tuple[FloatArray, FloatArray]
     Anything unusual (text or missing cells, quotes, comments, ragged rows, non-finite or huge
     numbers) returns ``None``, and the row-by-row reader finds the line and column to report.
     """
-    if not table.plain_text:
+    if not table.plain_text or '"' in (table.text or "")[:65536]:
         return None
-    with open(table.path, "rb") as fh:
-        if b'"' in fh.read(65536):
-            return None
-    # The lines before the first data row: blank lines and the header.
-    skip = 0
-    with open(table.path, encoding=table.encoding, newline=None) as fh:
-        for line in fh:
-            skip += 1
-            if line.strip():
-                if table.header is None:
-                    skip -= 1
-                break
+    # Everything before the first data row: blank lines and the header.
+    skip = table.first_data_line() - 1
     try:
         data = np.loadtxt(
             table.path,

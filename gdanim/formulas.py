@@ -851,20 +851,20 @@ OUTER_NAME = {
 }
 GRAD_W_CAPTION = {
     "mse": (
-        "Gather the constants: ∂L/∂w = −(2/N) Σ x_i (y_i − ŷ_i), the residuals weighted by "
-        "x_i. Points far out in x pull hardest on the slope."
+        "Gather the constants: ∂L/∂w = −(2/N) Σ x_i (y_i − ŷ_i){penalty}, the residuals "
+        "weighted by x_i. Points far out in x pull hardest on the slope."
     ),
     "half-mse": (
-        "The 2 cancels the 1/2: ∂L/∂w = −(1/N) Σ x_i (y_i − ŷ_i), the residuals weighted by "
-        "x_i. Points far out in x pull hardest on the slope."
+        "The 2 cancels the 1/2: ∂L/∂w = −(1/N) Σ x_i (y_i − ŷ_i){penalty}, the residuals "
+        "weighted by x_i. Points far out in x pull hardest on the slope."
     ),
     "mae": (
-        "Gather the constants: ∂L/∂w = −(1/N) Σ x_i sign(y_i − ŷ_i). Each point votes with "
-        "its x_i, up or down, however large its miss."
+        "Gather the constants: ∂L/∂w = −(1/N) Σ x_i sign(y_i − ŷ_i){penalty}. Each point "
+        "votes with its x_i, up or down, however large its miss."
     ),
     "huber": (
-        "Gather the constants: ∂L/∂w = −(1/N) Σ x_i H_δ'(y_i − ŷ_i): squared-error pulls for "
-        "small misses, capped at δ for large ones."
+        "Gather the constants: ∂L/∂w = −(1/N) Σ x_i H_δ'(y_i − ŷ_i){penalty}: squared-error "
+        "pulls for small misses, capped at δ for large ones."
     ),
 }
 GRAD_B_CAPTION = {
@@ -946,12 +946,9 @@ def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
     )
     if forms.l2:
         out["chain_w"] += " The penalty (λ/2) w² gives λw."
-    out["grad_w"] = GRAD_W_CAPTION[name]
-    if forms.l2:
-        # The screen's ∂L/∂w carries the penalty's + λw; so does the caption.
-        out["grad_w"] = out["grad_w"].replace(
-            ".", f", plus λw from the penalty (λ = {f(forms.l2)}).", 1
-        )
+    # The screen's ∂L/∂w carries the penalty's + λw; so does the caption.
+    penalty = f" + λw (the penalty, λ = {f(forms.l2)})" if forms.l2 else ""
+    out["grad_w"] = GRAD_W_CAPTION[name].format(penalty=penalty)
     out["inner_b"] = (
         "The same for b: with w held fixed, the residual y_i − (w x_i + b) changes with b "
         "at rate −1."

@@ -290,7 +290,7 @@ class SceneInputs:
         """What the user should hear about the data: columns chosen, rows left out, x scaled."""
         out = list(self.dataset.notes)
         if self.standardized is not None and self.standardized.auto:
-            out.append(f"{self.standardized.text()}; --no-normalize keeps raw x")
+            out.append(self.standardized.note())
         return tuple(out)
 
 

@@ -426,9 +426,7 @@ def _framed(p: str, rows: Iterator[tuple[int, list[Cell]]], kind: str) -> Table:
     if not sample:
         raise InputError(f"{p}: no data rows (header only)")
     ncols = len(header) if header is not None else len(sample[0])
-    table = Table(p, header, ncols, sample, ".", kind, _rows=rows, _sample_places=places)
-    # The sample must not hold more rows than it was filled with: the rest come from rows.
-    return table
+    return Table(p, header, ncols, sample, ".", kind, _rows=rows, _sample_places=places)
 
 
 def _is_header(sample: Sequence[Sequence[Cell]]) -> bool:

@@ -152,11 +152,6 @@ class TrainConfig:
         return d
 
 
-def short_number(v: float) -> str:
-    """Three significant digits, in the style the scenes use (:mod:`gdanim.numbers`)."""
-    return numbers.fmt(v, 3)
-
-
 @dataclass(frozen=True)
 class Standardization:
     """How and why x was standardised for a run, for notes, captions and the manifest."""
@@ -167,13 +162,25 @@ class Standardization:
     condition_raw: float
     condition: float
 
-    def text(self, fmt: Any = None) -> str:
-        """``x standardised: mean 68.3, sd 1.79; condition number 6.8e6 raw, now 1``."""
-        f = fmt or short_number
+    def text(self) -> str:
+        """``x standardised: mean 68.3, sd 1.79; condition number 6.83e6 raw, now 1``."""
+        f = numbers.fmt
         why = " (by default: raw x is too ill-conditioned)" if self.auto else ""
         return (
-            f"x standardised{why}: mean {f(self.x_mean)}, sd {f(self.x_std)}; condition "
-            f"number {f(self.condition_raw)} raw, now {f(self.condition)}"
+            f"x standardised{why}: mean {f(self.x_mean, 3)}, sd {f(self.x_std, 3)}; condition "
+            f"number {f(self.condition_raw, 3)} raw, now {f(self.condition, 3)}"
+        )
+
+    def note(self) -> str:
+        """What the user is told (stderr, the manifest) when x was standardised by default."""
+        return f"{self.text()}; --no-normalize keeps raw x"
+
+    def screen_text(self) -> str:
+        """The scenes' subtitle line: ``x standardised: mean 68.3, sd 1.79 (... 6.83e6 → 1)``."""
+        f = numbers.fmt
+        return (
+            f"x standardised: mean {f(self.x_mean, 3)}, sd {f(self.x_std, 3)}  "
+            f"(condition number {f(self.condition_raw, 3)} → {f(self.condition, 3)})"
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -109,6 +110,13 @@ class GdScene(Scene):
     def portrait(self) -> bool:
         return config.frame_width < config.frame_height * 1.2
 
+    def split_readout(self, body: Box, height: float = 0.0) -> tuple[Box, Box]:
+        """A strip at the bottom of ``body`` for a readout ``height`` tall, and the rest."""
+        h = max(style.READOUT_HEIGHT, height)
+        readout = Box(body.x, body.y - body.h / 2 + h / 2, body.w, h)
+        rest = Box(body.x, body.y + h / 2, body.w, body.h - h)
+        return readout, rest
+
     def title_block(self, title: str, subtitle: str) -> tuple[VGroup, Box]:
         """Title and subtitle at the top; returns them and the box left below."""
         f = self.frame
@@ -138,9 +146,7 @@ class GdScene(Scene):
         start = self.time
         yield
         # Hold the beat until the caption can be read at READING_CPS.
-        short = reading_seconds(text) - (self.time - start)
-        if short > 1e-9:
-            self.wait(short)
+        self.hold_until_read(text, start)
         elapsed = self.time - start
         if elapsed > 0:
             self.add_subcaption(text, duration=elapsed, offset=-elapsed)
@@ -162,6 +168,16 @@ class GdScene(Scene):
         offset = panel.get_center() - panel.frame.get_center()
         panel.move_to(np.array([area.x, area.y, 0.0]) + offset)
         return panel
+
+    def hold_until_read(self, text: str, since: float) -> None:
+        """Wait until ``text``, shown since scene time ``since``, can be read at READING_CPS.
+
+        The scene clock moves in whole frames, so the hold is rounded up to one.
+        """
+        short = reading_seconds(text) - (self.time - since)
+        if short > 1e-9:
+            fps = config.frame_rate
+            self.wait(math.ceil(short * fps - 1e-6) / fps + 1e-6)
 
     def with_data_note(self, text: str) -> str:
         """``text``, and on the scene's first caption why x was standardised by default."""
@@ -212,7 +228,4 @@ class GdScene(Scene):
         std = self.inputs.standardized
         if std is None:
             return "x standardised" if self.inputs.config.normalize else None
-        return (
-            f"x standardised: mean {fmt(std.x_mean, 3)}, sd {fmt(std.x_std, 3)}  "
-            f"(condition number {fmt(std.condition_raw, 3)} → {fmt(std.condition, 3)})"
-        )
+        return std.screen_text()

@@ -38,7 +38,6 @@ from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.mobject.text.tex_mobject import MathTexPart
 
 from gdanim import formulas
-from gdanim.captions import reading_seconds
 from gdanim.formulas import Eq, Plan
 from gdanim.outcome import classify
 from scenes import style
@@ -428,9 +427,7 @@ class Derivation(GdScene):
         self.on_screen.extend(new)
         self.wait(formulas.reading_time(caption, len(new)) * self.pace)
         # However fast the pace, a caption stays up long enough to be read.
-        short = reading_seconds(caption) - (self.time - start)
-        if short > 1e-9:
-            self.wait(short)
+        self.hold_until_read(caption, start)
         # Timed after the fact, so one caption ends exactly where the next begins.
         shown = self.time - start
         self.add_subcaption(caption, duration=shown, offset=-shown)

@@ -6,8 +6,6 @@ Render with ``gdanim render descent-path`` or, with its default data,
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from manim import (
     DOWN,
@@ -66,7 +64,7 @@ class DescentPath(GdScene):
         off_chart.scale_to_fit_height(min(off_chart.height, data.frame.height * 0.2))
         if off_chart.width > data.frame.width * 0.9:
             off_chart.scale_to_fit_width(data.frame.width * 0.9)
-        off_chart.move_to(self.emptiest_spot(data, off_chart))
+        off_chart.move_to(data.emptiest_spot(off_chart.width, off_chart.height))
         backdrop = SurroundingRectangle(off_chart, buff=0.06, stroke_width=0)
         backdrop.set_fill(self.theme.panel, 0.9)
         off_chart = VGroup(backdrop, off_chart)
@@ -112,7 +110,7 @@ class DescentPath(GdScene):
         assert t.loss is not None
         return (
             f"Start at w = {fmt(t.w[0])}, b = {fmt(t.b[0])}, where the loss is "
-            f"{fmt(t.loss[0], prose=True)}. Each update steps against the gradient, scaled by the "
+            f"{fmt(t.loss[0])}. Each update steps against the gradient, scaled by the "
             f"learning rate {fmt(self.inputs.runs[0].lr)}."
         )
 
@@ -122,12 +120,11 @@ class DescentPath(GdScene):
         if t.diverged:
             return (
                 f"The steps overshoot and grow: after {t.n_updates} updates the loss has "
-                f"climbed from {fmt(t.loss[0], prose=True)} to {fmt(t.loss[-1], prose=True)}."
+                f"climbed from {fmt(t.loss[0])} to {fmt(t.loss[-1])}."
             )
         return (
             f"Big steps first, where the slope is steep, then smaller ones: after "
-            f"{count(t.n_updates)} updates the loss is {fmt(t.loss[-1], prose=True)}."
-            + self.scale_note()
+            f"{count(t.n_updates)} updates the loss is {fmt(t.loss[-1])}." + self.scale_note()
         )
 
     def scale_note(self) -> str:
@@ -190,26 +187,6 @@ class DescentPath(GdScene):
         self.play(Wait(style.HOLD_TIME))
 
     @staticmethod
-    def emptiest_spot(data: DataPanel, mob: VGroup | object) -> np.ndarray:
-        """Where ``mob`` inside the data panel covers the fewest data points."""
-        frame = data.frame
-        w, h = mob.width, mob.height  # type: ignore[attr-defined]
-        inset = style.NOTE_INSET
-        dots = np.array([d.get_center()[:2] for d in data.dots]) if len(data.dots) else None
-        best, fewest = frame.get_top() + DOWN * (h / 2 + inset), math.inf
-        for corner in (UP, DOWN, UP + LEFT, UP + RIGHT, DOWN + LEFT, DOWN + RIGHT):
-            c = frame.get_corner(corner) if corner[0] else frame.get_edge_center(corner)
-            spot = c - np.array([corner[0] * (w / 2 + inset), corner[1] * (h / 2 + inset), 0])
-            if dots is None:
-                return spot
-            inside = (np.abs(dots[:, 0] - spot[0]) < w / 2 + 0.05) & (
-                np.abs(dots[:, 1] - spot[1]) < h / 2 + 0.05
-            )
-            if int(inside.sum()) < fewest:
-                best, fewest = spot, int(inside.sum())
-        return best
-
-    @staticmethod
     def emptiest_corner(contours: LossContours, trail: DescentTrail) -> np.ndarray:
         """The corner of the contour panel farthest from the path, for a note."""
         xr, yr = contours.x_range, contours.y_range
@@ -225,12 +202,6 @@ class DescentPath(GdScene):
         return best
 
     # -- layout
-    def split_readout(self, body: Box, height: float = 0.0) -> tuple[Box, Box]:
-        h = max(style.READOUT_HEIGHT, height)
-        readout = Box(body.x, body.y - body.h / 2 + h / 2, body.w, h)
-        rest = Box(body.x, body.y + h / 2, body.w, body.h - h)
-        return readout, rest
-
     def layout(self, box: Box) -> tuple[Box, Box, Box]:
         if not self.portrait:
             left, right = box.split_h(1.1, 1.0)

@@ -345,7 +345,7 @@ class HikerBowl(GdScene, ThreeDScene):
         return (
             f"Blindfolded on the loss bowl of {self.inputs.dataset.name}, the hiker starts at "
             f"w = {fmt(float(t.w[0]))}, b = {fmt(float(t.b[0]))}, where the loss is "
-            f"{fmt(float(t.loss[0]), prose=True)}. It can only feel which way is downhill."
+            f"{fmt(float(t.loss[0]))}. It can only feel which way is downhill."
         )
 
     def caption_walk(self) -> str:
@@ -473,12 +473,6 @@ class HikerBowl(GdScene, ThreeDScene):
         return self.cam.pose_between(self.poses[a], self.poses[b], u, self.rates(move))
 
     # ------------------------------------------------------------------ layout
-    def split_readout(self, body: Box, height: float = 0.0) -> tuple[Box, Box]:
-        h = max(style.READOUT_HEIGHT, height)
-        readout = Box(body.x, body.y - body.h / 2 + h / 2, body.w, h)
-        rest = Box(body.x, body.y + h / 2, body.w, body.h - h)
-        return readout, rest
-
     def layout(self, box: Box, text_height: float) -> tuple[Box, Box]:
         """The bowl's box and the box for the loop, the legend and the closing note."""
         if config.frame_width >= config.frame_height * SIDE_TEXT_ASPECT:

@@ -79,12 +79,8 @@ def _nice_ticks(lo: float, hi: float, target: int) -> list[float]:
     return ticks
 
 
-def fmt(v: float, sig: int = 4, prose: bool = False) -> str:
-    """A number for a label or a caption, in the house style of :mod:`gdanim.numbers`.
-
-    ``prose`` is accepted for older callers; the style already groups thousands.
-    """
-    del prose
+def fmt(v: float, sig: int = 4) -> str:
+    """A number for a label or a caption, in the house style of :mod:`gdanim.numbers`."""
     return numbers.fmt(v, sig)
 
 
@@ -94,15 +90,6 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def power_of_ten(k: int) -> str:
     """``10⁻³``-style label."""
     return "10" + str(k).translate(_SUPERSCRIPT)
-
-
-def decimals_for(values: Sequence[float], sig: int = 4) -> int:
-    """Fixed decimal places that show ``sig`` significant digits of the typical value."""
-    finite = [abs(v) for v in values if math.isfinite(v) and v != 0]
-    if not finite:
-        return 2
-    typical = float(np.median(finite))
-    return int(min(6, max(0, sig - 1 - math.floor(math.log10(typical)))))
 
 
 _TYPESET: dict[tuple[str, float, str], Text] = {}
@@ -604,6 +591,7 @@ class DataPanel(Panel):
             if out:
                 d.set_fill(opacity=0).set_stroke(theme.data, 1.5)
             dots.add(d)
+        self.dots = dots
         self.beyond = int(beyond.sum())
         if self.beyond:
             word = "point" if self.beyond == 1 else "points"
@@ -611,18 +599,32 @@ class DataPanel(Panel):
                            style.TICK_SIZE, theme.muted)  # fmt: skip
             if remark.width > self.frame.width * 0.95:
                 remark.scale_to_fit_width(self.frame.width * 0.95)
-            centres = np.array([d.get_center() for d in dots])
-            best, fewest = UP + LEFT, math.inf
-            for corner in (UP + LEFT, UP + RIGHT, DOWN + RIGHT, DOWN + LEFT):
-                remark.next_to(self.frame.get_corner(corner), -corner, buff=0.06)
-                lo, hi = remark.get_corner(DOWN + LEFT), remark.get_corner(UP + RIGHT)
-                covered = int(np.all((centres >= lo) & (centres <= hi), axis=1).sum())
-                if covered < fewest:
-                    best, fewest = corner, covered
-            remark.next_to(self.frame.get_corner(best), -best, buff=0.06)
+            remark.move_to(self.emptiest_spot(remark.width, remark.height, inset=0.06))
             self.add(remark)
-        self.dots = dots
         self.add(dots)
+
+    def emptiest_spot(
+        self, width: float, height: float, inset: float = style.NOTE_INSET
+    ) -> FloatArray:
+        """The centre for a ``width`` x ``height`` note inside the panel, at an edge's middle
+        or a corner, where it covers the fewest data points."""
+        frame = self.frame
+        centres = np.array([d.get_center()[:2] for d in self.dots]).reshape(-1, 2)
+        best, fewest = frame.get_top() + DOWN * (height / 2 + inset), math.inf
+        for corner in (UP, DOWN, UP + LEFT, UP + RIGHT, DOWN + LEFT, DOWN + RIGHT):
+            edge = frame.get_corner(corner) if corner[0] else frame.get_edge_center(corner)
+            spot = edge - np.array(
+                [corner[0] * (width / 2 + inset), corner[1] * (height / 2 + inset), 0]
+            )
+            covered = int(
+                (
+                    (np.abs(centres[:, 0] - spot[0]) < width / 2 + 0.05)
+                    & (np.abs(centres[:, 1] - spot[1]) < height / 2 + 0.05)
+                ).sum()
+            )
+            if covered < fewest:
+                best, fewest = spot, covered
+        return best
 
     def line_through(self, w: float, b: float, color: str) -> VMobject:
         """The segment of ``y = w x + b`` inside the panel (empty when it misses)."""
@@ -834,20 +836,6 @@ class GlyphNumber(VGroup):
         """Put the left end of the baseline at ``point``."""
         self.shift(np.asarray(point, dtype=np.float64) - self.ruler.get_start())
         return self
-
-
-def fixed(decimals: int) -> Callable[[float], str]:
-    """A formatter with fixed decimals that falls back to scientific notation when huge."""
-
-    def f(v: float) -> str:
-        if not math.isfinite(v):
-            return "-" if v < 0 else ""
-        if abs(v) >= 1e7:
-            m, e = f"{v:.2e}".split("e")
-            return f"{m}e{int(e)}"
-        return f"{v:.{decimals}f}"
-
-    return f
 
 
 class Readout(VGroup):

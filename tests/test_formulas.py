@@ -317,3 +317,12 @@ def test_rolling_downhill_numbers_by_hand():
     assert plan.step.dw == pytest.approx(-np.mean(x * y))
     assert plan.step.w1 == pytest.approx(0.01 * np.mean(x * y))
     assert plan.step.b1 == pytest.approx(0.01 * np.mean(y))
+
+
+@pytest.mark.parametrize("loss", ["mse", "half-mse", "mae", "huber"])
+def test_the_gradient_caption_names_the_penalty_the_screen_shows(loss):
+    _, _, plain = run(loss=loss)
+    _, _, ridge = run(loss=loss, l2=0.5)
+    assert "λw" not in plain.captions["grad_w"]
+    assert "∂L/∂w = −" in ridge.captions["grad_w"]
+    assert " + λw (the penalty, λ = 0.5)" in ridge.captions["grad_w"]

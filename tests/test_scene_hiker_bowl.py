@@ -219,9 +219,15 @@ def _beats(duration: float) -> list[float]:
     ]
 
 
-def _paced(beats: list[float], texts: list[str]) -> list[float]:
-    """Each beat lasts its animations, or longer where its caption needs the time to be read."""
-    return [max(b, reading_seconds(t)) for b, t in zip(beats, texts, strict=True)]
+def _paced(beats: list[float], texts: list[str], fps: int = 15) -> list[float]:
+    """Each beat lasts its animations, or longer where its caption needs the time to be read
+    (the hold in whole frames)."""
+
+    def held(b: float, t: str) -> float:
+        short = reading_seconds(t) - b
+        return b if short <= 0 else b + math.ceil(short * fps - 1e-6) / fps
+
+    return [held(b, t) for b, t in zip(beats, texts, strict=True)]
 
 
 def test_cost_follows_the_duration_not_the_epochs(built: Any) -> None:
