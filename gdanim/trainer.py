@@ -2,154 +2,57 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from . import numbers
-from .datasets import Dataset, auto_epochs, moment_condition, needs_standardizing
-from .landscape import Analysis, analyze, standardize
-from .losses import LOSSES, Loss, make_loss
+from .config import TrainConfig
+from .datasets import Dataset, auto_epochs, moment_condition
+from .landscape import standardize
 from .optimizers import OPTIMIZERS
 from .trajectory import Trajectory
 
 FloatArray = NDArray[np.float64]
-REGIMES = ("small", "right", "large")
 # A run has diverged once its loss exceeds this multiple of the start (or is not finite).
 DIVERGENCE_FACTOR = 1e6
-MAX_EPOCHS = 1_000_000
 #: The default rate on one's own standardised data, as a fraction of the critical rate.
 STANDARDIZED_FRACTION = 0.1
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    """Everything a run depends on; ``None`` fields take the dataset's defaults.
-
-    Attributes
-    ----------
-    loss
-        A name in :data:`gdanim.losses.LOSSES`.
-    optimizer
-        A name in :data:`gdanim.optimizers.OPTIMIZERS`.
-    lr
-        A rate > 0, or ``"small"``, ``"right"``, ``"large"`` (from :func:`analyze`).
-    epochs
-        Number of updates (for sgd and minibatch each update sees one batch).
-    init
-        Start ``(w, b)`` in data units.
-    l2
-        Ridge penalty ``(l2 / 2) w**2`` on the slope.
-    delta
-        Huber's threshold.
-    momentum
-        Momentum's and Nesterov's beta, Adam's beta1.
-    batch_size
-        Minibatch size.
-    seed
-        Seeds the stochastic optimizers' sampling.
-    normalize
-        Standardise x before training; the trajectory also carries the line in data units.
-        ``None`` (the default) standardises one's own data when gradient descent on raw x
-        could not converge within the update budget (:func:`~gdanim.datasets.needs_standardizing`);
-        the built-in lessons keep raw x.
-    """
-
-    loss: str | None = None
-    optimizer: str = "gd"
-    lr: float | str | None = None
-    epochs: int | None = None
-    init: tuple[float, float] | None = None
-    l2: float = 0.0
-    delta: float = 1.0
-    momentum: float = 0.9
-    batch_size: int = 16
-    seed: int = 0
-    normalize: bool | None = None
-
-    def __post_init__(self) -> None:
-        if self.loss is not None and self.loss not in LOSSES:
-            raise ValueError(f"unknown loss {self.loss!r}")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {self.optimizer!r}")
-        if isinstance(self.lr, str):
-            if self.lr not in REGIMES:
-                raise ValueError(f"learning rate {self.lr!r}: a number or small/right/large")
-        elif self.lr is not None and not (np.isfinite(self.lr) and self.lr > 0):
-            raise ValueError("the learning rate must be a finite number > 0")
-        if self.epochs is not None and not 0 <= self.epochs <= MAX_EPOCHS:
-            raise ValueError(f"epochs must be between 0 and {MAX_EPOCHS}")
-        if self.init is not None and not all(np.isfinite(v) for v in self.init):
-            raise ValueError("the initial point must be finite")
-        if not (np.isfinite(self.l2) and self.l2 >= 0):
-            raise ValueError("l2 must be a finite number >= 0")
-        if not (np.isfinite(self.delta) and self.delta > 0):
-            raise ValueError("delta must be a finite number > 0")
-        if not 0 <= self.momentum < 1:
-            raise ValueError("momentum must be in [0, 1)")
-        if self.batch_size < 1:
-            raise ValueError("batch size must be >= 1")
-
-    def make_loss(self, dataset: Dataset) -> Loss:
-        return make_loss(self.loss or dataset.loss, l2=self.l2, delta=self.delta)
-
-    def resolve(self, dataset: Dataset) -> TrainConfig:
-        """A copy with every default filled in and ``lr`` a number."""
-        loss = self.loss or dataset.loss
-        init = self.init if self.init is not None else dataset.init
-        normalize = self.standardizes(dataset)
-        epochs = self.epochs
-        if epochs is None:
-            epochs = dataset.epochs
-            if normalize and dataset.auto_standardize:
-                epochs = auto_epochs(standardize(dataset.x)[0])
-        lr = self.lr if self.lr is not None else dataset.lr
-        if self.lr is None and self.optimizer == "adam" and not isinstance(lr, str):
-            # A lesson's rate is gradient descent's: Adam steps about lr per coordinate, so
-            # 0.01 would crawl towards an optimum a hundred units away. Its "right" regime is
-            # scaled to the distance instead.
-            lr = "right"
-        cfg = replace(
-            self,
-            loss=loss,
-            init=(float(init[0]), float(init[1])),
-            epochs=epochs,
-            normalize=normalize,
-        )
-        if self.lr is None and normalize and dataset.auto_standardize:
-            # On standardised x the bowl is round: half the critical rate lands on the optimum
-            # in one update, which shows no descent. A tenth of it takes visible steps, each
-            # shrinking the gap by a fifth, and converges in a few dozen updates.
-            a = cfg.analysis(dataset)
-            lr = STANDARDIZED_FRACTION * a.lr_critical if a.lr_critical else a.lr_regimes["right"]
-        if isinstance(lr, str):
-            lr = cfg.analysis(dataset).lr_regimes[lr]
-        return replace(cfg, lr=float(lr))
-
-    def analysis(self, dataset: Dataset) -> Analysis:
-        """The landscape's analysis for this (resolved) configuration."""
-        return analyze(
-            dataset,
-            self.make_loss(dataset),
-            self.optimizer,
-            momentum=self.momentum,
-            batch_size=self.batch_size,
-            normalize=bool(self.normalize),
-            init=self.init,
-        )
-
-    def standardizes(self, dataset: Dataset) -> bool:
-        """Whether x is standardised: as asked, else where the raw problem needs it."""
-        if self.normalize is not None:
-            return self.normalize
-        return dataset.auto_standardize and needs_standardizing(dataset.x)
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["init"] = list(self.init) if self.init is not None else None
-        return d
+def resolve(config: TrainConfig, dataset: Dataset) -> TrainConfig:
+    """``config`` with every default filled in for ``dataset``, and ``lr`` a number."""
+    loss = config.loss or dataset.loss
+    init = config.init if config.init is not None else dataset.init
+    normalize = config.standardizes(dataset)
+    epochs = config.epochs
+    if epochs is None:
+        epochs = dataset.epochs
+        if normalize and dataset.auto_standardize:
+            epochs = auto_epochs(standardize(dataset.x)[0])
+    lr = config.lr if config.lr is not None else dataset.lr
+    if config.lr is None and config.optimizer == "adam" and not isinstance(lr, str):
+        # A lesson's rate is gradient descent's: Adam steps about lr per coordinate, so
+        # 0.01 would crawl towards an optimum a hundred units away. Its "right" regime is
+        # scaled to the distance instead.
+        lr = "right"
+    cfg = config.replace(
+        loss=loss,
+        init=(float(init[0]), float(init[1])),
+        epochs=epochs,
+        normalize=normalize,
+    )
+    if config.lr is None and normalize and dataset.auto_standardize:
+        # On standardised x the bowl is round: half the critical rate lands on the optimum
+        # in one update, which shows no descent. A tenth of it takes visible steps, each
+        # shrinking the gap by a fifth, and converges in a few dozen updates.
+        a = cfg.analysis(dataset)
+        lr = STANDARDIZED_FRACTION * a.lr_critical if a.lr_critical else a.lr_regimes["right"]
+    if isinstance(lr, str):
+        lr = cfg.analysis(dataset).lr_regimes[lr]
+    return cfg.replace(lr=float(lr))
 
 
 @dataclass(frozen=True)

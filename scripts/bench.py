@@ -42,8 +42,11 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from gdanim.render import ffmpeg_exe, manim_config, render, render_scene  # noqa: E402
-from gdanim.spec import SCENES, RenderSpec, prepare  # noqa: E402
+from gdanim.config import RenderSpec  # noqa: E402
+from gdanim.media.ffmpeg import ffmpeg_exe  # noqa: E402
+from gdanim.pipeline.prepare import prepare  # noqa: E402
+from gdanim.pipeline.render import manim_config, render, render_scene  # noqa: E402
+from gdanim.scenes.registry import SCENES  # noqa: E402
 
 HD = {"width": 1280, "height": 720, "fps": 30}
 

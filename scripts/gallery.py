@@ -13,8 +13,9 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from gdanim.render import render  # noqa: E402
-from gdanim.spec import SCENES, RenderSpec  # noqa: E402
+from gdanim.config import RenderSpec  # noqa: E402
+from gdanim.pipeline.render import render  # noqa: E402
+from gdanim.scenes.registry import SCENES  # noqa: E402
 
 #: What each gallery GIF shows: small enough for a README, sharp enough to read.
 GALLERY: dict[str, RenderSpec] = {

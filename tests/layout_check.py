@@ -404,7 +404,7 @@ def _rate_axis(rates: Any, on_screen: set[int]) -> Axis:
 
 
 def few_tick_labels(view: View, scene: Any) -> list[str]:
-    from scenes.widgets import Panel
+    from gdanim.scenes.widgets import Panel
 
     on_screen = {id(m) for m in scene.get_mobject_family_members()}
     candidates = {id(m): m for top in known_mobjects(scene) for m in top.get_family()}

@@ -7,8 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from gdanim.render import manim_config
-from gdanim.spec import SCENES, RenderSpec, prepare
+from gdanim.config import RenderSpec
+from gdanim.pipeline.prepare import prepare
+from gdanim.pipeline.render import manim_config
+from gdanim.scenes.registry import SCENES
 
 
 def build_scene(spec: RenderSpec, tmp_path: Any) -> Any:

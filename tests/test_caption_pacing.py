@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from gdanim.captions import READING_CPS
-from gdanim.spec import RenderSpec
+from gdanim.config import RenderSpec
+from gdanim.media.captions import READING_CPS
 from gdanim.trainer import TrainConfig
 from tests.scene_tools import build_scene
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gdanim import captions
-from gdanim.captions import Cue
 from gdanim.errors import InputError
+from gdanim.media import captions
+from gdanim.media.captions import Cue
 
 SRT = """1
 00:00:00,000 --> 00:00:01,920

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gdanim import render as render_mod
 from gdanim.cli import cli
 from gdanim.datasets import Dataset, load_csv
 from gdanim.errors import InputError
+from gdanim.pipeline import render as render_mod
 from gdanim.trainer import TrainConfig, train
 from tests.scene_tools import video_meta
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from manim import DOWN, ORIGIN, UP, Scene, Text, tempconfig
 
-from gdanim.spec import RenderSpec
+from gdanim.config import RenderSpec
 from tests.layout_check import (
     MIN_TEXT_PX,
     Report,

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gdanim import captions, lecture
+from gdanim import lecture
 from gdanim.cli import cli
-from gdanim.spec import SCENES, RenderSpec, SceneInfo
+from gdanim.config import RenderSpec
+from gdanim.media import captions, ffmpeg, probe
+from gdanim.scenes.registry import SCENES, SceneInfo
 from tests.scene_tools import video_meta
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,7 +112,7 @@ BAD = [
     ("normalize = 1\n", "normalize: 1 is not true or false"),
     ('[[scenes]]\nscene = "learning-rates"\nlrs = [0.1]\n', "scenes[1].lrs: [0.1]: give 2 to 4"),
     ('data = "missing.csv"\n', "data: 'missing.csv': no such file"),
-    ('x = "hours"\n', "x: chooses a column of data = FILE"),
+    ('x = "hours"\n', "x: chooses a column of a data file"),
     ('dataset = "housing"\ndata = "g.csv"\n', "data: give dataset or data, not both"),
     ('data = "g.csv"\nx = "nope"\n', "data: "),
     ('[[scenes]]\nscene = "descent-path"\nname = "lecture"\n', "scenes[1].name: 'lecture' is"),
@@ -403,14 +405,16 @@ def test_a_failing_scene_is_reported_and_the_rest_finish(runner, tmp_path):
 
 
 def test_a_scene_not_written_yet_fails_alone(tmp_path, monkeypatch):
-    monkeypatch.setitem(SCENES, "future", SceneInfo("scenes.not_written_yet", "Future", "later"))
+    monkeypatch.setitem(
+        SCENES, "future", SceneInfo("gdanim.scenes.not_written_yet", "Future", "later")
+    )
     lec = lecture.Lecture(
         (lecture.LectureScene("future", RenderSpec(scene="future", width=320, height=180)),)
     )
     err = io.StringIO()
     report = lecture.make_lecture(lec, str(tmp_path / "out"), jobs=1, stream=err)
     assert not report.ok
-    assert "No module named 'scenes.not_written_yet'" in report.failures[0]["error"]
+    assert "No module named 'gdanim.scenes.not_written_yet'" in report.failures[0]["error"]
     assert "future.mp4 failed: ModuleNotFoundError" in err.getvalue()
     assert report.manifest["lecture"] is None
     assert (tmp_path / "out" / "index.html").is_file()
@@ -436,7 +440,7 @@ def test_output_folder_that_is_a_file_is_one_line(runner, tmp_path):
 
 
 def _clip(path: Path, size: str, rate: int, seconds: float) -> None:
-    ff = lecture._ffmpeg()
+    ff = ffmpeg.ffmpeg_exe()
     subprocess.run(
         [ff, "-loglevel", "error", "-y", "-f", "lavfi", "-i", f"testsrc=size={size}:rate={rate}",
          "-t", str(seconds), "-pix_fmt", "yuv420p", "-c:v", "libx264", str(path)],
@@ -449,13 +453,13 @@ def test_join_copies_matching_parts_and_reencodes_others(tmp_path):
     _clip(a, "160x90", 10, 1.0)
     _clip(b, "160x90", 10, 1.5)
     _clip(c, "320x240", 15, 1.0)
-    infos = [lecture.video_info(str(p)) for p in (a, b, c)]
+    infos = [probe.video_info(str(p)) for p in (a, b, c)]
     same = tmp_path / "same.mp4"
-    assert lecture.join_videos([str(a), str(b)], infos[:2], str(same)) == "copy"
-    assert lecture.video_info(str(same)).duration == pytest.approx(2.5, abs=0.1)
+    assert ffmpeg.join_videos([str(a), str(b)], infos[:2], str(same)) == "copy"
+    assert probe.video_info(str(same)).duration == pytest.approx(2.5, abs=0.1)
     mixed = tmp_path / "mixed.mp4"
-    assert lecture.join_videos([str(a), str(c)], [infos[0], infos[2]], str(mixed)) == "reencode"
-    info = lecture.video_info(str(mixed))
+    assert ffmpeg.join_videos([str(a), str(c)], [infos[0], infos[2]], str(mixed)) == "reencode"
+    info = probe.video_info(str(mixed))
     assert (info.width, info.height) == (160, 90)
     assert info.duration == pytest.approx(2.0, abs=0.15)
     assert sorted(os.listdir(tmp_path)) == ["a.mp4", "b.mp4", "c.mp4", "mixed.mp4", "same.mp4"]
@@ -558,7 +562,7 @@ def test_slide_breaks_follow_the_scene_beats(tmp_path):
     from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, Scene, Square, tempconfig
     from manim_slides.config import PresentationConfig
 
-    from gdanim.slides import slide_class
+    from gdanim.lecture.slides import slide_class
 
     class Toy(Scene):
         def construct(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gdanim.config import RenderSpec
 from gdanim.datasets import get_dataset
 from gdanim.landscape import analyze
 from gdanim.losses import make_loss
@@ -16,7 +17,7 @@ from gdanim.outcome import (
     describe,
     reversal_share,
 )
-from gdanim.spec import RenderSpec, prepare
+from gdanim.pipeline.prepare import prepare
 from gdanim.trainer import TrainConfig, train
 from gdanim.trajectory import Trajectory
 

@@ -284,7 +284,8 @@ def test_cli_says_when_x_is_standardised(runner):
 
 
 def test_scene_inputs_carry_the_notes(tmp_path):
-    from gdanim.spec import RenderSpec, prepare
+    from gdanim.config import RenderSpec
+    from gdanim.pipeline.prepare import prepare
 
     df = frame()
     df.loc[2, "weight"] = np.nan
@@ -332,8 +333,8 @@ def test_the_vector_reader_agrees_with_the_row_reader(tmp_path, monkeypatch, tex
 
 
 def test_far_outliers_do_not_squash_the_data_panel():
-    from scenes.style import THEMES
-    from scenes.widgets import DataPanel, core_range
+    from gdanim.scenes.style import THEMES
+    from gdanim.scenes.widgets import DataPanel, core_range
 
     rng = np.random.default_rng(3)
     x = rng.normal(50, 10, 200)

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gdanim import render as render_mod
 from gdanim.cli import cli
-from gdanim.spec import RenderSpec, frame_size
+from gdanim.config import RenderSpec, frame_size
+from gdanim.pipeline import render as render_mod
 from gdanim.trainer import TrainConfig
 from tests.scene_tools import build_scene, family_bounds, find, video_meta
 

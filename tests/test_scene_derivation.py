@@ -16,21 +16,19 @@ from manim.mobject.text.tex_mobject import SingleStringMathTex
 
 from gdanim import formulas as F
 from gdanim.cli import cli
-from gdanim.render import manim_config, seed_private_cache
-from gdanim.spec import RenderSpec, prepare
-from gdanim.trainer import TrainConfig
-from scenes.derivation import Derivation
-from scenes.style import THEMES
+from gdanim.config import RenderSpec
+from gdanim.pipeline.prepare import prepare
+from gdanim.pipeline.render import manim_config, seed_private_cache
+from gdanim.scenes.derivation import Derivation
+from gdanim.scenes.style import THEMES
 from tests.scene_tools import video_meta
 
 EPS = 1e-6
 
 
 def spec_for(**kw) -> RenderSpec:
-    train = {k: kw.pop(k) for k in list(kw) if k in TrainConfig.__dataclass_fields__}
-    return RenderSpec(
-        scene="derivation", format="png", quality="low", train=TrainConfig(**train), **kw
-    )
+    """A derivation spec: training keys may be given flat, as in a lecture file."""
+    return RenderSpec(scene="derivation", format="png", quality="low", **kw)
 
 
 @pytest.fixture(scope="module")

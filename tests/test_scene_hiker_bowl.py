@@ -15,15 +15,16 @@ import numpy as np
 import pytest
 from manim import Text, tempconfig
 
-from gdanim import captions
-from gdanim.captions import reading_seconds
+from gdanim.config import RenderSpec
 from gdanim.landscape import View
-from gdanim.render import manim_config, render
-from gdanim.spec import RenderSpec, prepare
+from gdanim.media import captions
+from gdanim.media.captions import reading_seconds
+from gdanim.pipeline.prepare import prepare
+from gdanim.pipeline.render import manim_config, render
+from gdanim.scenes import hiker_bowl
+from gdanim.scenes.hiker_bowl import HikerBowl, Walk
 from gdanim.trainer import TrainConfig
 from gdanim.trajectory import Trajectory
-from scenes import hiker_bowl
-from scenes.hiker_bowl import HikerBowl, Walk
 
 DURATION = 4.0
 BUILDS: dict[str, dict[str, Any]] = {

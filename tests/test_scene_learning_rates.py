@@ -15,11 +15,12 @@ import pytest
 from manim import config, tempconfig
 
 from gdanim.cli import cli
+from gdanim.config import RenderSpec
 from gdanim.outcome import classify
-from gdanim.render import manim_config
-from gdanim.spec import RenderSpec, prepare
+from gdanim.pipeline.prepare import prepare
+from gdanim.pipeline.render import manim_config
+from gdanim.scenes.learning_rates import LearningRates, RateLine, spread
 from gdanim.trainer import TrainConfig
-from scenes.learning_rates import LearningRates, RateLine, spread
 
 EPS = 1e-6
 
@@ -216,7 +217,7 @@ def test_rate_line_spans_at_least_a_decade(tmp_path):
     inputs = prepare(RenderSpec(scene="learning-rates", lrs=(0.01, 0.011)))
     colors = ["#56B4E9", "#009E73"]
     with tempconfig(manim_config(inputs.spec, str(tmp_path), True)):
-        from scenes.style import THEMES
+        from gdanim.scenes.style import THEMES
 
         line = RateLine(inputs.runs, colors, inputs.analysis, "gd", 12.0, THEMES["dark"])
     lo, hi = line.decades

@@ -21,11 +21,11 @@ from manim import (
     Wait,
 )
 
-from gdanim.numbers import count
-from gdanim.outcome import classify
-from scenes import style
-from scenes.base import Box, GdScene
-from scenes.widgets import DataPanel, DescentTrail, LossContours, LossCurve, Readout, fmt, note
+from ..numbers import count
+from ..outcome import classify
+from . import style
+from .base import Box, GdScene
+from .widgets import DataPanel, DescentTrail, LossContours, LossCurve, Readout, fmt, note
 
 
 class DescentPath(GdScene):

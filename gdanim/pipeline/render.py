@@ -20,11 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import __version__
-from .errors import InputError
-from .fileio import atomic_move, atomic_write_text, private_dir
-from .outcome import classify
-from .spec import SCENES, RenderSpec, SceneInputs, content_hashes, prepare
+from .. import __version__
+from ..config import RenderSpec
+from ..errors import InputError
+from ..fileio import atomic_move, atomic_write_text, private_dir
+from ..media import ffmpeg
+from ..scenes.registry import SCENES
+from .identity import content_hashes
+from .prepare import SceneInputs, prepare
 
 #: GIF colours: 3-3-2 quantisation bands, a palette from the frames does not.
 GIF_COLORS = 256
@@ -72,13 +75,6 @@ def check_toolchain(needs_latex: bool = True) -> None:
             f"manim's graphics libraries are missing ({exc.name}); install libcairo2 and "
             "libpango-1.0-0 (apt-get), then `pip install manim` (or `make setup`)"
         ) from None
-
-
-def ffmpeg_exe() -> str:
-    """The ffmpeg binary shipped by imageio-ffmpeg."""
-    import imageio_ffmpeg
-
-    return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
 # Only typeset LaTeX is worth sharing (a LaTeX run per string); manim rewrites text SVGs in
@@ -135,7 +131,7 @@ def publish_private_cache(media_dir: str) -> None:
 
 def manim_config(spec: RenderSpec, media_dir: str, quiet: bool) -> dict[str, Any]:
     """Every manim setting a render relies on (``tempconfig`` ignores unknown keys)."""
-    from scenes.style import THEMES
+    from ..scenes.style import THEMES
 
     w, h = spec.pixel_size
     manim_format = {"mp4": "mp4", "webm": "webm", "gif": "png-sequence", "png": "png"}
@@ -250,12 +246,11 @@ def encode_gif(frames_dir: str, fps: int, out: str, repeats: list[int] | None = 
         f"split[a][b];[a]palettegen=max_colors={GIF_COLORS}:stats_mode=full[p];"
         "[b][p]paletteuse=dither=sierra2_4a"
     )
-    cmd = [
-        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-        "-framerate", str(fps), "-i", os.path.join(timeline, "%07d.png"),
-        "-vf", graph, "-loop", "0", "-pix_fmt", "pal8", "-f", "gif", out,
-    ]  # fmt: skip
-    subprocess.run(cmd, check=True, stdin=subprocess.DEVNULL)
+    ffmpeg.run(
+        ["-framerate", str(fps), "-i", os.path.join(timeline, "%07d.png"),
+         "-vf", graph, "-loop", "0", "-pix_fmt", "pal8", "-f", "gif", out],
+        "the GIF", out,
+    )  # fmt: skip
 
 
 def _read_repeats(media_dir: str) -> list[int] | None:
@@ -381,7 +376,7 @@ def build_manifest(
     runs = []
     for r in inputs.runs:
         t = r.trajectory
-        verdict = classify(t, inputs.analysis.optimum_loss, inputs.dataset.x)
+        verdict = r.outcome
         runs.append(
             {
                 "label": r.label,

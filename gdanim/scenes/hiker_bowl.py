@@ -54,13 +54,13 @@ from manim import (
     smooth,
 )
 
-from gdanim import numbers
-from gdanim.landscape import GRID_POINTS_MAX, standardize
-from gdanim.spec import SceneInputs
-from gdanim.trajectory import Trajectory
-from scenes import style
-from scenes.base import Box, GdScene
-from scenes.hiker import (
+from .. import numbers
+from ..landscape import GRID_POINTS_MAX, standardize
+from ..pipeline.prepare import SceneInputs
+from ..trajectory import Trajectory
+from . import style
+from .base import Box, GdScene
+from .hiker import (
     PRINT_POINTS,
     BowlCamera,
     BowlMap,
@@ -75,7 +75,7 @@ from scenes.hiker import (
     thin,
     tween,
 )
-from scenes.widgets import Readout, clip_segments, fmt, label, nice_ticks, note
+from .widgets import Readout, clip_segments, fmt, label, nice_ticks, note
 
 # ------------------------------------------------------------------------------ layout
 # World (before the camera's zoom): the view box fills [-HALF, HALF]^2; the bowl's lowest

@@ -11,10 +11,9 @@ from typing import Any, TypeVar
 import numpy as np
 from manim import DOWN, LEFT, UP, Rectangle, Scene, VGroup, config
 
-from gdanim import interrupts
-from gdanim.captions import reading_seconds
-from gdanim.spec import RenderSpec, SceneInputs, prepare
-
+from .. import interrupts
+from ..media.captions import reading_seconds
+from ..pipeline.prepare import SceneInputs
 from . import style
 from .widgets import fmt, label
 
@@ -78,17 +77,14 @@ class Box:
 
 
 class GdScene(Scene):
-    """A scene drawn from :class:`~gdanim.spec.SceneInputs`.
-
-    Built with no arguments (as ``manim render`` does) it renders its default spec.
-    """
+    """A scene drawn from the :class:`~gdanim.pipeline.prepare.SceneInputs` it is given."""
 
     scene_name = "descent-path"
     #: Every beat is captioned once it has played (slides break at the captions).
     narrated = True
 
-    def __init__(self, inputs: SceneInputs | None = None, **kwargs: object) -> None:
-        self.inputs = inputs or prepare(RenderSpec(scene=self.scene_name))
+    def __init__(self, inputs: SceneInputs, **kwargs: object) -> None:
+        self.inputs = inputs
         self.theme = style.THEMES[self.inputs.spec.theme]
         super().__init__(**kwargs)  # type: ignore[arg-type]
 

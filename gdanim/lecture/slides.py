@@ -33,8 +33,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .spec import SCENES, RenderSpec, content_hashes
+from ..config import RenderSpec
+from ..errors import InputError
+from ..pipeline.identity import content_hashes
+from ..scenes.registry import SCENES
 
 #: reveal.js files the manim-slides template loads, by their path in the npm package.
 REVEAL_FILES = (
@@ -181,9 +183,14 @@ def render_slides(spec: RenderSpec, folder: str, name: str, force: bool = False)
 
     from manim import tempconfig
 
-    from .fileio import atomic_write_text, private_dir
-    from .render import check_toolchain, manim_config, publish_private_cache, seed_private_cache
-    from .spec import prepare
+    from ..fileio import atomic_write_text, private_dir
+    from ..pipeline.prepare import prepare
+    from ..pipeline.render import (
+        check_toolchain,
+        manim_config,
+        publish_private_cache,
+        seed_private_cache,
+    )
 
     check_available()
     from manim_slides.config import PresentationConfig
@@ -317,7 +324,7 @@ def build_deck(
     reveal_theme = REVEAL_THEMES.get(theme, "black")
     version = str(RevealJS.model_fields["reveal_version"].default)
     ensure_reveal_assets(version, reveal_theme)
-    from .fileio import private_dir
+    from ..fileio import private_dir
 
     dest = os.path.join(folder, "index.html")
     with private_dir(dest) as tmp:

@@ -37,12 +37,12 @@ from manim import (
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.mobject.text.tex_mobject import MathTexPart
 
-from gdanim import formulas
-from gdanim.formulas import Eq, Plan
-from gdanim.outcome import classify
-from scenes import style
-from scenes.base import Box, GdScene
-from scenes.widgets import label
+from .. import formulas
+from ..formulas import Eq, Plan
+from ..outcome import classify
+from . import style
+from .base import Box, GdScene
+from .widgets import label
 
 # -- layout, in scene units (the frame's short side is 8)
 EQ_FONT = 54  # work lines, before any scaling to fit

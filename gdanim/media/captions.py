@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from .errors import InputError
-from .fileio import atomic_write_text
+from ..errors import InputError
+from ..fileio import atomic_write_text
 
 #: Characters per second a viewer can read a caption at; every cue stays up at least its
 #: length at this rate (the scenes hold a beat longer where it would be shorter).

@@ -41,15 +41,15 @@ from manim import (
 )
 from numpy.typing import NDArray
 
-from gdanim.landscape import Analysis
-from gdanim.numbers import count, tick_labels
-from gdanim.outcome import Outcome, classify
-from gdanim.spec import Run
-from gdanim.trajectory import Trajectory
-from scenes import style
-from scenes.base import Box, GdScene
-from scenes.style import Theme
-from scenes.widgets import (
+from ..landscape import Analysis
+from ..numbers import count, tick_labels
+from ..outcome import Outcome, classify
+from ..pipeline.prepare import Run
+from ..trajectory import Trajectory
+from . import style
+from .base import Box, GdScene
+from .style import Theme
+from .widgets import (
     DescentTrail,
     GlyphNumber,
     LossContours,

@@ -33,10 +33,9 @@ from manim import (
 )
 from numpy.typing import NDArray
 
-from gdanim import numbers
-from gdanim.landscape import Landscape
-from gdanim.trajectory import Trajectory
-
+from .. import numbers
+from ..landscape import Landscape
+from ..trajectory import Trajectory
 from . import style
 from .style import Theme
 

@@ -21,7 +21,7 @@ import numpy as np
 from manim import ThreeDCamera, ValueTracker, VGroup, VMobject
 from numpy.typing import NDArray
 
-from gdanim.landscape import View
+from ..landscape import View
 
 FloatArray = NDArray[np.float64]
 LossFn = Callable[[Any, Any], Any]

@@ -1,0 +1,368 @@
+"""The ``gdanim`` command line: click wiring only.
+
+Options become a :class:`~gdanim.trainer.TrainConfig` or a render spec, then one call does the
+work. Nothing here imports manim, so ``--help`` and ``--version`` start fast.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import sys
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from .. import __version__, interrupts
+from ..errors import InputError
+from ..scenes.registry import SCENES
+from .options import (
+    ANALYSIS,
+    DATA,
+    LECTURE_OUTPUT,
+    OUTPUT,
+    TRAIN,
+    F,
+    option,
+    options,
+    spec_from,
+)
+
+if TYPE_CHECKING:
+    from ..config import RenderSpec, TrainConfig
+    from ..datasets import Dataset
+
+
+def fail(message: str) -> NoReturn:
+    """Report bad input as one line and exit with code 2."""
+    raise InputError(message)
+
+
+class _Group(click.Group):
+    """Turns every user-facing error into one line on stderr and exit code 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except InputError as exc:
+            click.echo(f"gdanim: error: {exc}", err=True)
+            sys.exit(2)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+            sys.exit(0)
+        except click.UsageError as exc:
+            msg = exc.format_message()
+            where = exc.ctx.command_path if exc.ctx else "gdanim"
+            click.echo(f"{where}: error: {msg}".replace("\n", " "), err=True)
+            sys.exit(2)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("gdanim: interrupted", err=True)
+            sys.exit(130)
+        except KeyboardInterrupt:
+            click.echo("gdanim: interrupted", err=True)
+            sys.exit(130)
+        except click.ClickException as exc:
+            click.echo(f"gdanim: error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            sys.exit(0)
+
+
+def load_data(spec: RenderSpec) -> Dataset:
+    """The dataset a spec names (default: ``campaign``); the reader's notes on stderr."""
+    from ..pipeline.prepare import load_spec_data
+
+    ds = load_spec_data(spec)
+    for note in ds.notes:
+        click.echo(f"note: {note}", err=True)
+    return ds
+
+
+def report_standardization(ds: Dataset, cfg: TrainConfig) -> None:
+    """One line on stderr when x is standardised by default."""
+    from ..trainer import standardization
+
+    st = standardization(ds, cfg)
+    if st is not None and st.auto:
+        click.echo(f"note: {st.note()}", err=True)
+
+
+def _fmt(v: float | None) -> str:
+    return "none" if v is None else f"{v:.4g}"
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="gdanim")
+def cli() -> None:
+    """Lecture animations of gradient descent on linear regression.
+
+    \b
+    Quick start:
+      gdanim datasets                         the built-in data
+      gdanim analyze --dataset campaign       where that data diverges
+      gdanim render descent-path              the flagship scene, to media/
+    """
+
+
+@cli.command("datasets")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def datasets_cmd(as_json: bool) -> None:
+    """List the built-in datasets: size, x range and critical learning rate (gd)."""
+    from ..datasets import DATASETS, get_dataset
+    from ..landscape import analyze
+    from ..losses import make_loss
+
+    rows: list[dict[str, Any]] = []
+    for name in sorted(DATASETS):
+        ds = get_dataset(name)
+        a = analyze(ds, make_loss(ds.loss))
+        rows.append(
+            {
+                "name": name,
+                "n": ds.n,
+                "x_min": float(ds.x.min()),
+                "x_max": float(ds.x.max()),
+                "loss": ds.loss,
+                "lr_critical": a.lr_critical,
+                "description": ds.description,
+            }
+        )
+    if as_json:
+        click.echo(json.dumps(rows, indent=1))
+        return
+    click.echo(f"{'name':<17}{'n':>4}  {'x range':<15}{'loss':<9}{'lr_crit':>9}  description")
+    for r in rows:
+        xr = f"[{r['x_min']:.3g}, {r['x_max']:.3g}]"
+        click.echo(
+            f"{r['name']:<17}{r['n']:>4}  {xr:<15}{r['loss']:<9}{_fmt(r['lr_critical']):>9}"
+            f"  {r['description']}"
+        )
+
+
+@cli.command("analyze")
+@options(DATA)
+@options(ANALYSIS)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def analyze_cmd(as_json: bool, **kw: Any) -> None:
+    """The optimum, the curvature and the learning rate at which the data diverges.
+
+    \b
+    --init scales the rates where there is no critical one (mae).
+    """
+    from ..optimizers import OPTIMIZERS
+    from ..trainer import standardization
+
+    spec = spec_from(kw)
+    ds = load_data(spec)
+    cfg = spec.train
+    lo = cfg.make_loss(ds)
+    st = standardization(ds, cfg)
+    a = cfg.replace(normalize=st is not None, init=cfg.init or ds.init).analysis(ds)
+    if as_json:
+        out = {"dataset": ds.describe(), "loss": lo.describe(), "optimizer": cfg.optimizer}
+        out["standardized"] = st.to_dict() if st is not None else None
+        out.update(a.to_dict())
+        click.echo(json.dumps(out, indent=1))
+        return
+    report_standardization(ds, cfg)
+    lam_min, lam_max = a.eigenvalues
+    w, b = a.optimum
+    click.echo(f"{ds.name}: {ds.n} points, {lo.title}, {OPTIMIZERS[cfg.optimizer].title}")
+    click.echo(f"  optimum           w = {w:.6g}, b = {b:.6g}, loss = {a.optimum_loss:.6g}")
+    click.echo(
+        f"  Hessian           eigenvalues {lam_min:.4g} and {lam_max:.4g}, "
+        f"condition number {a.condition_number:.4g}"
+    )
+    if a.lr_critical is not None:
+        verb = "diverges" if a.can_diverge else "overshoots and oscillates"
+        click.echo(f"  critical rate     {a.lr_critical:.4g}  ({a.rule}): above it the run {verb}")
+    else:
+        click.echo(f"  critical rate     {a.rule}")
+    if a.lr_fastest is not None:
+        click.echo(f"  fastest rate      {a.lr_fastest:.4g}  (2 / (lambda_max + lambda_min))")
+    r = a.lr_regimes
+    click.echo(
+        f"  regimes           small {r['small']:.4g}   right {r['right']:.4g}   "
+        f"large {r['large']:.4g}"
+    )
+    for note in a.notes:
+        click.echo(f"  note: {note}")
+
+
+@cli.command("train")
+@options(DATA)
+@options(TRAIN)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), default="-", help="JSON file, - for stdout."
+)
+def train_cmd(output: str, **kw: Any) -> None:
+    """Train and write the trajectory as JSON (format in gdanim.trajectory)."""
+    from ..trainer import train
+
+    spec = spec_from(kw)
+    ds = load_data(spec)
+    report_standardization(ds, spec.train)
+    traj = train(ds, spec.train)
+    if output == "-":
+        click.echo(traj.to_json(), nl=False)
+    else:
+        _check_writable(output)
+        traj.save(output)
+    _report_run(traj)
+
+
+@cli.command("scenes")
+def scenes_cmd() -> None:
+    """List the scenes."""
+    for name, info in SCENES.items():
+        click.echo(f"{name:<16}{info.summary}")
+
+
+@cli.command("render")
+@click.argument("scene", type=click.Choice(list(SCENES)))
+@options(DATA)
+@options(TRAIN)
+@options(OUTPUT)
+@option("trajectory_path")
+@option("lrs")
+@click.option("-o", "--output", type=click.Path(), help="Output file [default: under media/].")
+@click.option("--force", is_flag=True, help="Render even if the same spec is already there.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, only errors.")
+def render_cmd(scene: str, output: str | None, force: bool, quiet: bool, **kw: Any) -> None:
+    """Render SCENE to MP4, GIF, WebM or PNG (the final frame)."""
+    spec = spec_from(kw, scene=scene)
+    from ..pipeline.render import render
+
+    def note(text: str) -> None:
+        click.echo(f"note: {text}", err=True)
+
+    result = render(spec, output, force=force, quiet=quiet, notes=note)
+    if result.reused:
+        click.echo(f"{result.path} (unchanged spec: reused; --force renders again)", err=True)
+    elif not quiet:
+        click.echo(f"{result.path} ({result.seconds:.1f} s)", err=True)
+    if not quiet:
+        for run in result.manifest.get("runs", []):
+            outcome = run.get("outcome") or {}
+            if outcome.get("kind") in ("diverged", "oscillating"):
+                click.echo(f"note: lr {run['lr']:.4g}: {outcome.get('text')}", err=True)
+    click.echo(result.path)
+
+
+def _report_run(traj: Any) -> None:
+    lr = traj.config.get("lr")
+    if traj.diverged:
+        click.echo(
+            f"note: diverged at update {traj.diverged_at} with lr {lr:.4g}; training stopped "
+            f"there ({traj.n_states} states kept)",
+            err=True,
+        )
+    else:
+        click.echo(
+            f"{traj.n_updates} updates with lr {lr:.4g}: w = {traj.w[-1]:.6g}, "
+            f"b = {traj.b[-1]:.6g}, loss = {traj.loss[-1]:.6g}",
+            err=True,
+        )
+
+
+def _check_writable(path: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        fail(f"{path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        fail(f"{path}: the folder {folder} is not writable")
+
+
+def lecture_options(f: F) -> F:
+    """Options of ``lecture``: output overrides for every scene, parallelism, extras."""
+    for opt in reversed(
+        [
+            click.option(
+                "-o",
+                "--output",
+                "out_dir",
+                type=click.Path(file_okay=False),
+                default=os.path.join("media", "lecture"),
+                show_default=True,
+                help="Folder for the videos, captions, manifest.json and index.html.",
+            ),
+            options(LECTURE_OUTPUT, for_every_scene=True),
+            click.option(
+                "-j",
+                "--jobs",
+                type=click.IntRange(1, None),
+                help="Renders at once [default: the machine's cores].",
+            ),
+            click.option(
+                "--scheduler",
+                metavar="ADDRESS",
+                help="Send the renders to a Dask scheduler (pip install 'gdanim[dask]'); "
+                "the output folder must be shared with its workers.",
+            ),
+            click.option("--gif", is_flag=True, help="Also a GIF of each scene (for slides)."),
+            click.option(
+                "--slides",
+                is_flag=True,
+                help="Also a reveal.js deck, a slide per beat (pip install 'gdanim[slides]').",
+            ),
+            click.option("--force", is_flag=True, help="Render even unchanged scenes."),
+            click.option("--dry-run", is_flag=True, help="List the renders and stop."),
+            click.option("-q", "--quiet", is_flag=True, help="Only failures and the page's path."),
+        ]
+    ):
+        f = opt(f)
+    return f
+
+
+@cli.command("lecture")
+@click.argument("lecture_file", required=False, type=click.Path(dir_okay=True))
+@lecture_options
+def lecture_cmd(lecture_file: str | None, out_dir: str, **kw: Any) -> None:
+    """Render a lecture: its scenes, one joined video, captions, manifest and index.html.
+
+    \b
+    With no LECTURE_FILE: the four scenes on the campaign data. A LECTURE_FILE (TOML) sets
+    the data, the training, the look, the scenes and their order; see examples/lecture.toml.
+    Unchanged scenes are reused; exit code 1 when any scene failed.
+    """
+    from ..lecture.command import run_command
+
+    given = {k: kw.pop(k) for k in LECTURE_OUTPUT}
+    overrides = spec_from({k: v for k, v in given.items() if v is not None})
+    fields = {k for k in given if given[k] is not None}
+    checked = {k: getattr(overrides, k) for k in fields if k != "resolution"}
+    if "resolution" in fields:
+        checked["resolution"] = overrides.pixel_size
+    code = run_command(lecture_file, out_dir, echo=click.echo, **checked, **kw)
+    if code:
+        sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point."""
+    # SIGTERM unwinds like Ctrl-C, so temporary folders are removed on the way out.
+    interrupts.install()
+    if os.environ.get("GDANIM_DEBUG"):
+        cli.main(args=argv, prog_name="gdanim")
+        return
+    try:
+        cli.main(args=argv, prog_name="gdanim")
+    except SystemExit:
+        raise
+    except MemoryError:
+        click.echo("gdanim: error: out of memory", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            click.echo(f"gdanim: error: {where}no space left on the device", err=True)
+            sys.exit(2)
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            click.echo(f"gdanim: error: {where}permission denied", err=True)
+            sys.exit(2)
+        click.echo(f"gdanim: error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(1)

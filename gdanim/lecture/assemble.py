@@ -1,0 +1,347 @@
+"""The pack: each scene read back and captioned, the joined video, the manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import IO, Any
+
+from ..config import RenderSpec
+from ..errors import InputError
+from ..fileio import atomic_write_text
+from ..media import captions
+from ..media.ffmpeg import join_videos, poster
+from ..media.probe import VideoInfo, video_info
+from ..pipeline.render import read_json
+from .file import JOINED, POSTER_AT, Lecture
+from .jobs import Job, check_dask, cpu_seconds, one_line, plan, run_dask, run_local
+from .narration import generated_captions
+from .page import write_index
+from .progress import Progress
+
+
+@dataclass
+class SceneResult:
+    """What became of one scene of the lecture."""
+
+    name: str
+    spec: RenderSpec
+    video: dict[str, Any] | None = None
+    gif: dict[str, Any] | None = None
+    slides: dict[str, Any] | None = None
+    info: VideoInfo | None = None
+    cues: list[captions.Cue] = field(default_factory=list)
+    caption_source: str = ""
+    poster: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.video is not None and not self.video.get("error") and self.info is not None
+
+
+def _scene_captions(result: SceneResult) -> None:
+    """The scene's own subcaptions, else captions made from its run numbers; .srt and .vtt."""
+    assert result.video is not None and result.info is not None
+    path = result.video["path"]
+    srt = captions.sibling(path, "srt")
+    generated = generated_captions(result.video.get("manifest", {}), result.info.duration)
+    cues: list[captions.Cue] = []
+    if os.path.isfile(srt):
+        cues = captions.read(srt)
+    if cues and captions.to_srt(cues) != captions.to_srt(generated):
+        result.caption_source = "scene"
+    else:
+        cues = generated
+        result.caption_source = "run numbers"
+        captions.write(srt, cues)
+    captions.write(captions.sibling(path, "vtt"), cues)
+    result.cues = cues
+
+
+def _json_key(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class LectureReport:
+    """The outcome of :func:`make_lecture`."""
+
+    out_dir: str
+    manifest: dict[str, Any]
+    failures: list[dict[str, str]]
+
+    @property
+    def index(self) -> str:
+        return os.path.join(self.out_dir, "index.html")
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def check_out_dir(out_dir: str) -> str:
+    """Create the output folder; one line when it cannot be."""
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise InputError(f"{out_dir}: is a file; -o takes a folder")
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{out_dir}: cannot create the folder ({exc.strerror})") from None
+    if not os.access(out_dir, os.W_OK):
+        raise InputError(f"{out_dir}: the folder is not writable")
+    return os.path.abspath(out_dir)
+
+
+def make_lecture(
+    lecture: Lecture,
+    out_dir: str,
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    gif: bool = False,
+    slides: bool = False,
+    force: bool = False,
+    quiet: bool = False,
+    stream: IO[str] | None = None,
+) -> LectureReport:
+    """Render the lecture into ``out_dir`` and write the pack; see the module docstring."""
+    stream = stream or sys.stderr
+    gif = gif or lecture.gif
+    slides = slides or lecture.slides
+    if slides:
+        from .slides import check_available
+
+        check_available()
+    if scheduler:
+        check_dask()
+    out = check_out_dir(out_dir)
+    workers = None if scheduler else (jobs or _cores())
+    todo = plan(lecture, out, gif=gif, slides=slides, force=force)
+    results = {s.name: SceneResult(s.name, s.spec) for s in lecture.scenes}
+    failures: list[dict[str, str]] = []
+    started = time.perf_counter()
+    cpu0 = cpu_seconds()
+    with Progress(todo, stream, workers, quiet) as progress:
+
+        def on_done(job: Job, outcome: dict[str, Any]) -> None:
+            setattr(results[job.name], job.kind, outcome)
+            if outcome.get("error"):
+                failures.append({"name": job.name, "kind": job.kind, "error": outcome["error"]})
+            progress.done(job, outcome)
+
+        if scheduler:
+            run_dask(todo, scheduler, on_done)
+        else:
+            run_local(todo, workers or 1, on_done)
+    render_wall = time.perf_counter() - started
+
+    # Read each video back: its real duration sets the caption offsets of the joined video.
+    ordered = [results[s.name] for s in lecture.scenes]
+    for r in ordered:
+        if r.video is None or r.video.get("error"):
+            continue
+        try:
+            r.info = video_info(r.video["path"])
+            _scene_captions(r)
+            r.poster = poster(r.video["path"], r.info.duration * POSTER_AT)
+        except Exception as exc:
+            r.info = None
+            err = one_line(exc)
+            failures.append({"name": r.name, "kind": "captions", "error": err})
+            stream.write(f"lecture: {r.name}: {err}\n")
+
+    t_join = time.perf_counter()
+    joined = _join(out, [r for r in ordered if r.ok], failures, stream, force)
+    join_seconds = time.perf_counter() - t_join
+
+    deck = None
+    if slides:
+        parts = [
+            (r.name, r.slides["path"]) for r in ordered if r.slides and not r.slides.get("error")
+        ]
+        if parts:
+            theme = lecture.scenes[0].spec.theme
+            keys = [r.slides.get("key") for r in ordered if r.slides and not r.slides.get("error")]
+            key = _json_key({"parts": keys, "names": [n for n, _ in parts], "title": lecture.title,
+                             "theme": theme})  # fmt: skip
+            old = (read_json(os.path.join(out, "manifest.json")) or {}).get("slides") or {}
+            try:
+                if (
+                    not force
+                    and old.get("key") == key
+                    and os.path.isfile(os.path.join(out, str(old.get("path"))))
+                ):
+                    deck = {**old, "reused": True}
+                else:
+                    from .slides import build_deck
+
+                    built = build_deck(parts, os.path.join(out, "slides"), lecture.title, theme)
+                    built["path"] = os.path.relpath(built["path"], out).replace(os.sep, "/")
+                    deck = {**built, "key": key, "reused": False}
+            except Exception as exc:
+                failures.append({"name": "slides", "kind": "deck", "error": one_line(exc)})
+                stream.write(f"lecture: the slide deck failed: {one_line(exc)}\n")
+
+    manifest = _manifest(
+        lecture, out, ordered, joined, deck, failures,
+        {
+            "jobs": workers,
+            "scheduler": scheduler,
+            "gif": gif,
+            "slides": slides,
+            "force": force,
+        },
+        {
+            "render_wall_seconds": round(render_wall, 3),
+            "join_seconds": round(join_seconds, 3),
+            "total_seconds": round(time.perf_counter() - started, 3),
+            "jobscpu_seconds": round(
+                sum(
+                    float(o.get("cpu_seconds", 0.0))
+                    for r in ordered
+                    for o in (r.video, r.gif, r.slides)
+                    if o
+                ),
+                3,
+            ),
+            "cpu_seconds": round(cpu_seconds() - cpu0, 3),
+        },
+    )  # fmt: skip
+    atomic_write_text(os.path.join(out, "manifest.json"), json.dumps(manifest, indent=1) + "\n")
+    write_index(out, lecture, ordered, joined, deck, failures)
+    return LectureReport(out, manifest, failures)
+
+
+def _join(
+    out: str, parts: list[SceneResult], failures: list[dict[str, str]], stream: IO[str],
+    force: bool,
+) -> dict[str, Any] | None:  # fmt: skip
+    """``lecture.mp4`` and its captions, reused when its parts are unchanged."""
+    if not parts:
+        return None
+    dest = os.path.join(out, f"{JOINED}.mp4")
+    keys = [r.video["key"] for r in parts if r.video]
+    infos = [r.info for r in parts if r.info is not None]
+    durations = [i.duration for i in infos]
+    key = _json_key({"parts": keys, "durations": durations})
+    old = (read_json(os.path.join(out, "manifest.json")) or {}).get("lecture") or {}
+    reused = not force and os.path.isfile(dest) and old.get("key") == key
+    method = old.get("method", "copy")
+    try:
+        if not reused:
+            method = join_videos([r.video["path"] for r in parts if r.video], infos, dest)
+        info = video_info(dest)
+    except Exception as exc:
+        failures.append({"name": JOINED, "kind": "join", "error": one_line(exc)})
+        stream.write(f"lecture: joining the scenes failed: {one_line(exc)}\n")
+        return None
+    cues = captions.join([(r.cues, r.info.duration) for r in parts if r.info is not None])
+    captions.write(os.path.join(out, f"{JOINED}.srt"), cues)
+    captions.write(os.path.join(out, f"{JOINED}.vtt"), cues)
+    starts, t = [], 0.0
+    for d in durations:
+        starts.append(round(t, 3))
+        t += d
+    return {
+        "path": f"{JOINED}.mp4",
+        "key": key,
+        "method": method,
+        "reused": reused,
+        "duration": round(info.duration, 3),
+        "parts_duration": round(sum(durations), 3),
+        "parts": [{"name": r.name, "start": s} for r, s in zip(parts, starts, strict=True)],
+        "width": info.width,
+        "height": info.height,
+        "fps": info.fps,
+        "captions": {"srt": f"{JOINED}.srt", "vtt": f"{JOINED}.vtt", "cues": len(cues)},
+        "cues": cues,
+    }
+
+
+def _rel(out: str, path: str | None) -> str | None:
+    return os.path.relpath(path, out) if path else None
+
+
+def _manifest(
+    lecture: Lecture, out: str, ordered: list[SceneResult], joined: dict[str, Any] | None,
+    deck: dict[str, Any] | None, failures: list[dict[str, str]], options: dict[str, Any],
+    timings: dict[str, Any],
+) -> dict[str, Any]:  # fmt: skip
+    from ..pipeline.render import versions
+
+    scenes = []
+    for r in ordered:
+        entry: dict[str, Any] = {"name": r.name, "scene": r.spec.scene, "spec": r.spec.to_dict()}
+        v = r.video or {}
+        entry["ok"] = r.ok
+        entry["error"] = v.get("error")
+        if r.ok:
+            m = v.get("manifest", {})
+            assert r.info is not None
+            entry.update(
+                key=v.get("key"),
+                output=_rel(out, v.get("path")),
+                manifest=_rel(out, v.get("manifest_path")),
+                duration=round(r.info.duration, 3),
+                width=r.info.width,
+                height=r.info.height,
+                fps=r.info.fps,
+                codec=r.info.codec,
+                reused=bool(v.get("reused")),
+                render_seconds=round(float(v.get("seconds", 0.0)), 3),
+                cpu_seconds=v.get("cpu_seconds"),
+                worker={"host": v.get("host"), "pid": v.get("pid")},
+                captions={
+                    "srt": _rel(out, captions.sibling(v["path"], "srt")),
+                    "vtt": _rel(out, captions.sibling(v["path"], "vtt")),
+                    "source": r.caption_source,
+                    "cues": len(r.cues),
+                },
+                dataset=m.get("dataset"),
+                config=m.get("config"),
+                runs=m.get("runs"),
+            )
+        for kind in ("gif", "slides"):
+            o = getattr(r, kind)
+            if o is not None:
+                entry[kind] = {
+                    "output": _rel(out, o.get("path")),
+                    "key": o.get("key"),
+                    "reused": bool(o.get("reused")),
+                    "seconds": round(float(o.get("seconds", 0.0)), 3),
+                    "error": o.get("error"),
+                    **({"slides": o["slides"]} if "slides" in o else {}),
+                }
+        scenes.append(entry)
+    lecture_entry = None
+    if joined is not None:
+        lecture_entry = {k: v for k, v in joined.items() if k != "cues"}
+    return {
+        "format": "gdanim-lecture",
+        "version": 1,
+        "title": lecture.title,
+        "source": os.path.abspath(lecture.source) if lecture.source else None,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "options": options,
+        "scenes": scenes,
+        "lecture": lecture_entry,
+        "slides": deck,
+        "failures": failures,
+        "complete": not failures,
+        "timings": timings,
+        "versions": versions(),
+    }

@@ -1,0 +1,97 @@
+"""``gdanim lecture`` from start to end: load, plan, render, report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import IO
+
+from .assemble import make_lecture
+from .file import DEFAULT_DATASET, default_lecture, load_lecture, with_options
+from .jobs import Job, plan
+from .page import clock
+
+
+def describe_jobs(jobs: Sequence[Job], out_dir: str) -> list[str]:
+    """One line per job, for ``--dry-run``."""
+    lines = []
+    width = max((len(j.name) for j in jobs), default=0) + 2
+    for job in jobs:
+        s = job.spec
+        w, h = s.pixel_size
+        data = s.dataset or (os.path.basename(s.data_path) if s.data_path else DEFAULT_DATASET)
+        target = os.path.relpath(job.output, os.path.abspath(out_dir))
+        lines.append(
+            f"{job.kind:<7}{job.name:<{width}}{s.scene:<16}{data:<14}{w}x{h}@{s.frame_rate:<4}"
+            f"{s.theme:<6} -> {target}"
+        )
+    return lines
+
+
+def run_command(
+    lecture_file: str | None,
+    out_dir: str,
+    *,
+    quality: str | None = None,
+    theme: str | None = None,
+    aspect: str | None = None,
+    resolution: str | None = None,
+    fps: int | None = None,
+    duration: float | None = None,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    gif: bool = False,
+    slides: bool = False,
+    force: bool = False,
+    dry_run: bool = False,
+    quiet: bool = False,
+    echo: Callable[[str], None] = print,
+    stream: IO[str] | None = None,
+) -> int:
+    """``gdanim lecture``: 0 when every scene rendered, 1 when any failed."""
+    stream = stream or sys.stderr
+    lecture = load_lecture(lecture_file) if lecture_file else default_lecture()
+    lecture = with_options(
+        lecture,
+        quality=quality,
+        theme=theme,
+        aspect=aspect,
+        resolution=resolution,
+        fps=fps,
+        duration=duration,
+    )
+    if dry_run:
+        for line in describe_jobs(plan(lecture, out_dir, gif=gif, slides=slides), out_dir):
+            echo(line)
+        return 0
+    report = make_lecture(
+        lecture,
+        out_dir,
+        jobs=jobs,
+        scheduler=scheduler,
+        gif=gif,
+        slides=slides,
+        force=force,
+        quiet=quiet,
+        stream=stream,
+    )
+    m = report.manifest
+    if not quiet:
+        scenes = m["scenes"]
+        rendered = sum(1 for s in scenes if s.get("ok") and not s.get("reused"))
+        reused = sum(1 for s in scenes if s.get("ok") and s.get("reused"))
+        line = f"lecture: {len(scenes)} scenes ({rendered} rendered, {reused} reused)"
+        if m["lecture"]:
+            j = m["lecture"]
+            how = "reused" if j["reused"] else ("joined without re-encoding" if j["method"] ==
+                                                "copy" else "joined, re-encoded")  # fmt: skip
+            line += f"; {j['path']} {clock(j['duration'])} ({how})"
+        line += f"; {m['timings']['total_seconds']:.1f} s"
+        stream.write(line + "\n")
+    if report.failures:
+        names = sorted({f["name"] for f in report.failures})
+        where = os.path.join(out_dir, "manifest.json")
+        stream.write(f"lecture: failed: {', '.join(names)} (see {where})\n")
+    echo(report.index)
+    return 0 if report.ok else 1

@@ -1,0 +1,101 @@
+"""Every ffmpeg call: one binary, one way to run it, one error policy."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+
+from ..fileio import private_dir
+from .probe import VideoInfo
+
+#: Options every call starts with: quiet but for errors, never waiting on stdin.
+QUIET = ("-hide_banner", "-loglevel", "error", "-nostdin", "-y")
+
+
+class FfmpegError(RuntimeError):
+    """ffmpeg failed: the message says what was being made and ffmpeg's last words."""
+
+
+def ffmpeg_exe() -> str:
+    """The ffmpeg binary shipped by imageio-ffmpeg."""
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def run(args: Sequence[str], making: str, output: str | None = None) -> None:
+    """Run ``ffmpeg QUIET args``; :class:`FfmpegError` naming ``making`` when it fails or
+    leaves ``output`` missing or empty."""
+    cmd = [ffmpeg_exe(), *QUIET, *args]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False,
+                              stdin=subprocess.DEVNULL)  # fmt: skip
+    except OSError as exc:
+        raise FfmpegError(f"ffmpeg could not start for {making}: {exc.strerror}") from None
+    missing = output is not None and (not os.path.isfile(output) or os.path.getsize(output) == 0)
+    if done.returncode != 0 or missing:
+        msg = " ".join((done.stderr or "").split())[-300:]
+        raise FfmpegError(f"ffmpeg could not make {making}: {msg or 'no output'}")
+
+
+def join_videos(paths: Sequence[str], infos: Sequence[VideoInfo], dest: str) -> str:
+    """Play ``paths`` one after another into ``dest``, atomically; returns the method.
+
+    ``copy`` when every part has the same codec, size, rate, pixel format and time base (the
+    concat demuxer, no re-encode); ``reencode`` otherwise (each part scaled and padded to the
+    first one's size and rate, then concatenated).
+    """
+    if not paths:
+        raise ValueError("nothing to join")
+    first = infos[0]
+    same = all(i.joinable == first.joinable for i in infos)
+    with private_dir(dest) as tmp:
+        part = os.path.join(tmp, "joined.mp4")
+        if same:
+            listing = os.path.join(tmp, "parts.txt")
+            with open(listing, "w", encoding="utf-8") as fh:
+                for p in paths:
+                    quoted = os.path.abspath(p).replace("'", "'\\''")
+                    fh.write(f"file '{quoted}'\n")
+            cmd = ["-f", "concat", "-safe", "0", "-i", listing, "-map", "0:v", "-c", "copy"]
+            method = "copy"
+        else:
+            w, h = first.width, first.height
+            fps = first.fps
+            chains = []
+            inputs: list[str] = []
+            for k, p in enumerate(paths):
+                inputs += ["-i", os.path.abspath(p)]
+                chains.append(
+                    f"[{k}:v]scale={w}:{h}:force_original_aspect_ratio=decrease,"
+                    f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,fps={fps},setsar=1,format=yuv420p[v{k}]"
+                )
+            graph = ";".join(chains) + ";" + "".join(f"[v{k}]" for k in range(len(paths)))
+            graph += f"concat=n={len(paths)}:v=1:a=0[out]"
+            cmd = [*inputs, "-filter_complex", graph, "-map", "[out]", "-c:v", "libx264",
+                   "-crf", "20", "-preset", "veryfast", "-pix_fmt", "yuv420p"]  # fmt: skip
+            method = "reencode"
+        cmd += ["-movflags", "+faststart", "-f", "mp4", part]
+        run(cmd, "the joined video", part)
+        os.replace(part, dest)
+    return method
+
+
+def poster(video: str, at: float) -> str | None:
+    """A still of ``video`` at ``at`` seconds beside it (``NAME.jpg``) for the page; kept while
+    newer than the video. ``None`` if ffmpeg cannot make one (the page does without)."""
+    dest = os.path.splitext(video)[0] + ".jpg"
+    if os.path.isfile(dest) and os.path.getmtime(dest) >= os.path.getmtime(video):
+        return dest
+    with private_dir(dest) as tmp:
+        part = os.path.join(tmp, "poster.jpg")
+        seek = f"{max(0.0, at):.3f}"
+        try:
+            run(["-ss", seek, "-i", video, "-frames:v", "1", "-q:v", "3", part], "a poster", part)
+        except FfmpegError:
+            return None
+        os.replace(part, dest)
+    return dest
+
+

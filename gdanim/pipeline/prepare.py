@@ -1,0 +1,135 @@
+"""From a render spec to what a scene draws, in numpy alone (no manim).
+
+:func:`prepare` loads the data, trains (or loads) the runs, reads each run's outcome and frames
+the landscape around them: :class:`SceneInputs`. A scene only draws what it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import RenderSpec, TrainConfig
+from ..datasets import Dataset, get_dataset, load_table
+from ..errors import InputError
+from ..landscape import Analysis, Landscape, build_landscape
+from ..outcome import Outcome, classify
+from ..trainer import Standardization, standardization, train
+from ..trajectory import Trajectory
+
+
+@dataclass(frozen=True)
+class Run:
+    """One trajectory, its rate, its label for the scene and what it did."""
+
+    trajectory: Trajectory
+    lr: float
+    label: str
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class SceneInputs:
+    """Everything a scene draws: computed in numpy before manim starts."""
+
+    spec: RenderSpec
+    dataset: Dataset
+    runs: tuple[Run, ...]
+    analysis: Analysis
+    landscape: Landscape
+    loss_name: str
+    config: TrainConfig
+    standardized: Standardization | None = None
+
+    @property
+    def trajectory(self) -> Trajectory:
+        return self.runs[0].trajectory
+
+    @property
+    def outcome(self) -> Outcome:
+        """What the first (or only) run did."""
+        return self.runs[0].outcome
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the user should hear about the data: columns chosen, rows left out, x scaled."""
+        out = list(self.dataset.notes)
+        if self.standardized is not None and self.standardized.auto:
+            out.append(self.standardized.note())
+        return tuple(out)
+
+
+def load_spec_data(spec: RenderSpec) -> Dataset:
+    if spec.data_path:
+        return load_table(
+            spec.data_path, spec.x_col, spec.y_col, sheet=spec.sheet, missing=spec.missing
+        )
+    return get_dataset(spec.dataset or "campaign")
+
+
+def _dataset_for_trajectory(spec: RenderSpec, traj: Trajectory) -> Dataset:
+    if spec.data_path or spec.dataset:
+        return load_spec_data(spec)
+    name = traj.dataset.get("name")
+    if isinstance(name, str) and traj.dataset.get("source", "built-in") == "built-in":
+        try:
+            return get_dataset(name)
+        except InputError:
+            pass
+    raise InputError(
+        f"{spec.trajectory_path}: says nothing of a built-in dataset; give --dataset or --data"
+    )
+
+
+def prepare(spec: RenderSpec) -> SceneInputs:
+    """Train (or load) the runs the scene needs and frame the landscape around them."""
+    if spec.trajectory_path:
+        traj = Trajectory.load(spec.trajectory_path)
+        ds = _dataset_for_trajectory(spec, traj)
+        sha = traj.dataset.get("sha256")
+        if isinstance(sha, str) and sha != ds.sha256:
+            raise InputError(
+                f"{spec.trajectory_path}: was recorded on other data than {ds.name!r} "
+                "(its sha256 differs)"
+            )
+        recorded = traj.config
+        cfg = TrainConfig(
+            loss=str(recorded.get("loss") or spec.train.loss or ds.loss),
+            optimizer=str(recorded.get("optimizer", spec.train.optimizer)),
+            lr=traj.lr if traj.lr is not None else spec.train.lr,
+            epochs=traj.n_updates,
+            init=(float(traj.w[0]), float(traj.b[0])),
+            l2=float(recorded.get("l2", spec.train.l2)),
+            delta=float(recorded.get("delta", spec.train.delta)),
+            momentum=float(recorded.get("momentum", spec.train.momentum)),
+            normalize=bool(recorded.get("normalize", False)),
+        ).resolve(ds)
+        std = standardization(ds, cfg)
+        loss = cfg.make_loss(ds)
+        traj = traj.complete(
+            lambda w, b: loss.value(ds.x, ds.y, w, b),
+            lambda w, b: loss.grad(ds.x, ds.y, w, b),
+        )
+        runs: list[tuple[Trajectory, float, str]] = [(traj, float(cfg.lr or 0.0), "recorded")]
+    else:
+        ds = load_spec_data(spec)
+        std = standardization(ds, spec.train)
+        cfg = spec.train.resolve(ds)
+        rates: tuple[float | str, ...] = spec.lrs or (
+            ("small", "right", "large") if spec.scene == "learning-rates" else (cfg.lr or 0.0,)
+        )
+        if spec.scene == "learning-rates" and not spec.lrs and isinstance(spec.train.lr, float):
+            # --lr without --lrs: the asked rate takes the middle lane, between small and large.
+            rates = ("small", spec.train.lr, "large")
+        runs = []
+        for r in rates:
+            c = cfg.replace(lr=r).resolve(ds)
+            lr = float(c.lr or 0.0)
+            label = r if isinstance(r, str) else f"{lr:.3g}"
+            runs.append((train(ds, c), lr, label))
+    loss = cfg.make_loss(ds)
+    analysis = cfg.analysis(ds)
+    landscape = build_landscape(ds, loss, [(t.w, t.b, t.loss, t.diverged) for t, _, _ in runs])
+    done = tuple(
+        Run(t, lr, label, classify(t, analysis.optimum_loss, ds.x)) for t, lr, label in runs
+    )
+    return SceneInputs(spec, ds, done, analysis, landscape, loss.name, cfg, std)

@@ -1,0 +1,40 @@
+"""The scenes gdanim renders: name, class and what each teaches (plain data, no manim)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SceneInfo:
+    """A scene's registry entry: where its class lives and what it teaches."""
+
+    module: str
+    cls: str
+    summary: str
+    needs_latex: bool = False
+
+
+SCENES: dict[str, SceneInfo] = {
+    "hiker-bowl": SceneInfo(
+        "gdanim.scenes.hiker_bowl",
+        "HikerBowl",
+        "a hiker feels the slope and walks down the 3D loss bowl",
+    ),
+    "derivation": SceneInfo(
+        "gdanim.scenes.derivation",
+        "Derivation",
+        "the gradient derived step by step, then one update with this run's numbers",
+        needs_latex=True,
+    ),
+    "descent-path": SceneInfo(
+        "gdanim.scenes.descent_path",
+        "DescentPath",
+        "the (w, b) path on the loss contours, the line fitting the data, the loss curve",
+    ),
+    "learning-rates": SceneInfo(
+        "gdanim.scenes.learning_rates",
+        "LearningRates",
+        "too small, just right, too large: the same start side by side",
+    ),
+}
