@@ -29,8 +29,6 @@ SCENES = ["descent-path", "learning-rates", "hiker-bowl", "derivation"]
 ASPECTS = ["16:9", "4:3", "1:1", "9:16"]
 THEMES = ["dark", "light"]
 
-TEX = "derivation lines scaled to fit"
-OVERLAP = "tex 'N = 7, w_0 = 0, b_0 = 0' overlaps the \\sum line after its reflow"
 SMALL_Y = "the small panels' b and loss axes keep 2 tick labels"
 RATE_LEGEND = "rate-line legend scaled to fit"
 
@@ -44,9 +42,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ),
     ("learning-rates", "9:16"): f"{RATE_LEGEND} 8.4 px",
     ("hiker-bowl", "1:1"): "loop 9.4 px; legend 7.9 px; closing note 11.2 px",
-    ("derivation", "16:9"): OVERLAP,
-    ("derivation", "4:3"): OVERLAP,
-    ("derivation", "1:1"): f"{TEX}: gradient/update/end lines 9.3-11.8 px; {OVERLAP}",
 }
 
 
