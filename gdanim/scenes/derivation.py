@@ -53,6 +53,11 @@ WORK_MAX_DROP = 1.6  # most room above the work lines when the frame is tall
 HEADING_SIZE = style.LABEL_SIZE + 2
 HEADING_GAP = 0.3  # below the beat's heading
 NOTE_FONT = style.NOTE_SIZE
+# The least a line is drawn at: capitals a little over 12 px tall at 480p (a MathTex capital
+# is 0.3833 / 54 units a point; text has 12 px capitals at style.TICK_SIZE).
+MIN_EQ_FONT = 28.5
+MIN_EQ_SCALE = MIN_EQ_FONT / EQ_FONT
+MIN_NOTE_SCALE = style.TICK_SIZE / NOTE_FONT
 
 # -- timing, in seconds at the natural pace
 NATURAL_DURATION = 8.0  # the --duration that means "natural pace"
@@ -391,9 +396,15 @@ class Derivation(GdScene):
         ]
         start = self.time
         reflow: list[Animation] = []
+        # A line whose new place is still taken by a source of a new line slides there with
+        # the transform that uses the source up, not before it.
+        late: list[Animation] = []
         for m in list(self.on_screen):
             if m in layout:
-                reflow.append(self.move(m, *layout[m]))
+                move = self.move(m, *layout[m])
+                assert m.target is not None
+                taken = any(boxes_meet(m.target, c) for c in consumed)
+                (late if taken else reflow).append(move)
             elif m not in consumed:
                 reflow.append(FadeOut(m))
                 self.on_screen.remove(m)
@@ -405,14 +416,14 @@ class Derivation(GdScene):
         new = [m for m in layout if m not in self.on_screen]
         for m in new:
             self.place(m, *layout[m])
-        anims: list[Animation] = []
+        anims: list[Animation] = list(late)
         temporary: list[Mobject] = []
-        run = 0.0
+        run = MOVE_TIME if late else 0.0
         for target, srcs, renames in enter:
             moves, temps = self.match(srcs, target, renames)
             anims.extend(moves)
             temporary.extend(temps)
-            run = TRANSFORM_TIME
+            run = max(run, TRANSFORM_TIME)
         for m in new:
             if id(m) not in targets:
                 anims.append(Write(m) if isinstance(m, MathTex) else FadeIn(m))
@@ -500,8 +511,24 @@ class Derivation(GdScene):
 
         Reference lines stack from the top of the box at :data:`PIN_SCALE`; work lines are
         centred in the room left below. A line wider than the box is scaled to its width;
-        when the stack is taller than the box, everything shrinks together.
+        when the stack is taller than the box, everything shrinks together. Where that would
+        make a line too small to read (a small frame, many work lines), the reference lines
+        make way: the work lines get the box to themselves.
         """
+        out = self.stack(pinned, work)
+        if pinned and not all(self.readable(m, s) for m, (s, _) in out.items()):
+            return self.stack([], work)
+        return out
+
+    def readable(self, m: Mobject, scale: float) -> bool:
+        """Whether ``m`` at ``scale`` of its natural size keeps 12 px capitals at 480p."""
+        least = MIN_EQ_SCALE if isinstance(m, MathTex) else MIN_NOTE_SCALE
+        return scale >= least - 1e-9
+
+    def stack(
+        self, pinned: Sequence[Mobject], work: Sequence[Mobject]
+    ) -> dict[Mobject, tuple[float, np.ndarray]]:
+        """The lines of :meth:`layout`, reference lines above the work lines."""
         box = self.eq_box
         rows = [(m, PIN_SCALE) for m in pinned] + [(m, 1.0) for m in work]
         scale = {id(m): min(r, box.w / self.natural(m)[0]) for m, r in rows}
@@ -543,3 +570,13 @@ class Derivation(GdScene):
         m.target.scale(scale * self.natural(m)[0] / max(m.width, 1e-6))
         m.target.move_to(centre)
         return MoveToTarget(m)
+
+
+def boxes_meet(a: Mobject, b: Mobject) -> bool:
+    """Whether the bounding boxes of ``a`` and ``b`` overlap."""
+    return bool(
+        a.get_left()[0] < b.get_right()[0]
+        and b.get_left()[0] < a.get_right()[0]
+        and a.get_bottom()[1] < b.get_top()[1]
+        and b.get_bottom()[1] < a.get_top()[1]
+    )

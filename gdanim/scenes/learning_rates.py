@@ -104,6 +104,7 @@ LEGEND_GAP = 0.22  # between the tick labels and the legend
 LEGEND_ITEM_GAP = 0.5  # between the line and a legend beside it
 RATE_MIN_AXIS_SHARE = 0.4  # the legend goes beside the line only if the line keeps this much
 LEGEND_SWATCH = 0.2
+LEGEND_ICON_GAP = 0.12  # between a legend item's icon and its words
 
 REGIME_LABELS = ("small", "right", "large")
 # A run whose loss ends this many times above its start grows: the shared axis leaves it out.
@@ -279,6 +280,13 @@ def critical_text(analysis: Analysis, optimizer: str) -> str:
     if crit is None:
         rule = analysis.rule.removeprefix("none:").strip()
         return f"no critical rate: {rule}"
+    return " ".join(critical_parts(analysis, optimizer))
+
+
+def critical_parts(analysis: Analysis, optimizer: str) -> tuple[str, str]:
+    """The critical rate's legend line in two: the rate, and what happens above it."""
+    crit = analysis.lr_critical
+    assert crit is not None
     symbol = CRITICAL_SYMBOL.get(optimizer, "the critical rate")
     if not analysis.can_diverge:
         effect = "steps overshoot (but stay bounded)"
@@ -286,7 +294,7 @@ def critical_text(analysis: Analysis, optimizer: str) -> str:
         effect = "runs can diverge (a worst-case bound)"
     else:
         effect = "runs diverge"
-    return f"above {symbol} = {fmt(crit, 3)} {effect}"
+    return f"above {symbol} = {fmt(crit, 3)}", effect
 
 
 def run_name(run: Run, short: bool = False, word: str | None = "") -> str:
@@ -362,10 +370,17 @@ class RateLine(VGroup):
         ).arrange(DOWN, buff=0.06, aligned_edge=LEFT)
         caption.move_to(np.zeros(3), aligned_edge=LEFT)
         left = caption.get_right()[0] + RATE_CAPTION_GAP
-        # The legend goes beside the line when the line keeps most of the width, else below.
-        legend = self._legend(analysis, optimizer, theme, width)
-        side = width - legend.width - LEGEND_ITEM_GAP
-        beside = side - left >= RATE_MIN_AXIS_SHARE * width
+        # The legend goes beside the line when the line keeps most of the width, each item
+        # on two lines if need be; else below the line, each item on one line where it fits.
+        beside = False
+        for split in (False, True):
+            legend = self._legend(analysis, optimizer, theme, width, split)
+            side = width - legend.width - LEGEND_ITEM_GAP
+            if side - left >= RATE_MIN_AXIS_SHARE * width:
+                beside = True
+                break
+        if not beside:
+            legend = self._legend(analysis, optimizer, theme, width)
         right = side if beside else width
 
         axis = Line(pt(left, 0), pt(right, 0), color=theme.muted, stroke_width=style.STROKE)
@@ -473,9 +488,16 @@ class RateLine(VGroup):
             else:
                 last = m.get_right()[0]
 
-    def _legend(self, analysis: Analysis, optimizer: str, theme: Theme, width: float) -> VGroup:
+    def _legend(
+        self, analysis: Analysis, optimizer: str, theme: Theme, width: float, split: bool = False
+    ) -> VGroup:
+        """What the band and the fastest-rate mark are, or why there is no critical rate.
+
+        Each item is a rate and a remark on it (``runs diverge``, ``(fewest updates)``): on
+        one line, or the remark on a second line when ``split`` or when one line is wider
+        than ``width``.
+        """
         items = VGroup()
-        text = critical_text(analysis, optimizer)
         if analysis.lr_critical is not None:
             swatch = VGroup(
                 Rectangle(width=LEGEND_SWATCH * 1.6, height=LEGEND_SWATCH)
@@ -490,20 +512,33 @@ class RateLine(VGroup):
                     stroke_width=style.STROKE * 1.3,
                 )
             )
-            items.add(
-                VGroup(swatch, typeset(text, theme, style.TICK_SIZE)).arrange(RIGHT, buff=0.12)
-            )
+            says = critical_parts(analysis, optimizer)
+            items.add(self._legend_item(swatch, says, theme, width, split))
         else:
+            text = critical_text(analysis, optimizer)
             items.add(fitted_lines(text, theme, theme.ink, width, style.TICK_SIZE))
         if analysis.lr_fastest is not None:
             tri = Triangle().set_fill(theme.ink, 1).set_stroke(width=0)
             tri.scale_to_fit_height(RATE_MARK_SIZE)
-            says = f"fastest rate 2/(λmax+λmin) = {fmt(analysis.lr_fastest, 3)} (fewest updates)"
-            items.add(VGroup(tri, typeset(says, theme, style.TICK_SIZE)).arrange(RIGHT, buff=0.12))
+            rate = f"fastest rate 2/(λmax+λmin) = {fmt(analysis.lr_fastest, 3)}"
+            items.add(self._legend_item(tri, (rate, "(fewest updates)"), theme, width, split))
         items.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
         if items.width > width:
             items.scale_to_fit_width(width)
         return items
+
+    @staticmethod
+    def _legend_item(
+        icon: VMobject, says: tuple[str, str], theme: Theme, width: float, split: bool
+    ) -> VGroup:
+        """An icon and its words: on one line, or the remark under the rate."""
+        one = " ".join(says)
+        room = width - icon.width - LEGEND_ICON_GAP
+        lines = list(says) if split or typeset(one, theme, style.TICK_SIZE).width > room else [one]
+        words = VGroup(*[typeset(w, theme, style.TICK_SIZE) for w in lines])
+        words.arrange(DOWN, buff=HEADER_LINE_GAP, aligned_edge=LEFT)
+        icon.next_to(words[0], LEFT, buff=LEGEND_ICON_GAP)  # level with the first line
+        return VGroup(icon, words)
 
 
 # ------------------------------------------------------------------------------ layout
