@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system lecture test lint typecheck gallery bench clean
+.PHONY: setup system lecture test check lint typecheck gallery bench clean
 
 setup: system $(STAMP)
 
@@ -23,14 +23,18 @@ lecture: setup
 	$(BIN)/gdanim lecture --quality high -o media/lecture
 
 lint: setup
-	$(BIN)/ruff check gdanim scenes scripts tests
-	$(BIN)/ruff format --check gdanim scenes scripts tests
+	$(BIN)/ruff check gdanim scripts tests
+	$(BIN)/ruff format --check gdanim scripts tests
 
 typecheck: setup
 	$(BIN)/mypy
 
 test: lint typecheck
 	$(BIN)/python -m pytest -q
+
+# The fast half, for the edit loop: no renders, no LaTeX, no layout builds.
+check: lint typecheck
+	$(BIN)/python -m pytest -q -m "not render and not slow"
 
 gallery: setup
 	$(BIN)/python scripts/gallery.py

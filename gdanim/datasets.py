@@ -435,22 +435,35 @@ def _load_columns(table: Any, xi: int, yi: int, chosen_note: str | None, missing
             f"left out {dropped:,} of {total:,} rows with a missing value in {cols} "
             f"(the first at {table.place(first_dropped)}); --missing error refuses such files"
         )
-    base = os.path.basename(p)
-    rows_text = f"{xa.size:,} of {total:,} rows" if dropped else f"{xa.size:,} rows"
+    return own_dataset(
+        xa, ya, os.path.splitext(os.path.basename(p))[0] or "data", table.name(xi),
+        table.name(yi), p, total, tuple(notes),
+    )  # fmt: skip
+
+
+def own_dataset(
+    x: FloatArray, y: FloatArray, name: str, x_label: str, y_label: str, source: str,
+    total: int, notes: tuple[str, ...] = (),
+) -> Dataset:  # fmt: skip
+    """One's own data (a file, a DataFrame, arrays) with the defaults it trains with: the
+    flat line through the mean, the "right" rate, mse, enough updates, x standardised when
+    the raw problem needs it."""
+    base = os.path.basename(source)
+    rows_text = f"{x.size:,} of {total:,} rows" if x.size != total else f"{x.size:,} rows"
     return Dataset(
-        xa,
-        ya,
-        os.path.splitext(base)[0] or "data",
-        x_label=table.name(xi),
-        y_label=table.name(yi),
-        source=p,
-        init=(0.0, float(np.mean(ya))),
+        x,
+        y,
+        name,
+        x_label=x_label,
+        y_label=y_label,
+        source=source,
+        init=(0.0, float(np.mean(y))),
         lr="right",
         loss="mse",
-        epochs=auto_epochs(xa),
+        epochs=auto_epochs(x),
         description=f"{rows_text} from {base}",
         rows_in_file=total,
-        notes=tuple(notes),
+        notes=notes,
         auto_standardize=True,
     )
 

@@ -188,6 +188,20 @@ class Trajectory:
         out["dataset"] = self.dataset
         return out
 
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, a row per state: ``update``, ``w``, ``b``, ``loss``, ``dw``,
+        ``db`` (and ``w_opt``, ``b_opt`` when x was standardised). Needs pandas."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise InputError("to_frame() needs pandas: pip install pandas") from None
+        columns: dict[str, Any] = {"update": np.arange(self.n_states)}
+        for name in ("w", "b", "loss", "dw", "db", "w_opt", "b_opt"):
+            values = getattr(self, name)
+            if values is not None:
+                columns[name] = values
+        return pd.DataFrame(columns).set_index("update")
+
     def to_json(self) -> str:
         """One top-level key per line, lists inline: compact and still diffable."""
         items = [

@@ -15,6 +15,8 @@ from gdanim.media.captions import READING_CPS
 from gdanim.trainer import TrainConfig
 from tests.scene_tools import build_scene
 
+pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
+
 CASES: dict[str, dict[str, Any]] = {
     "descent-path": {},
     "descent-path-diverging": {"train": TrainConfig(lr="large")},

@@ -25,6 +25,8 @@ from tests.layout_check import (
 )
 from tests.scene_tools import find_all
 
+pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
+
 SCENES = ["descent-path", "learning-rates", "hiker-bowl", "derivation"]
 ASPECTS = ["16:9", "4:3", "1:1", "9:16"]
 THEMES = ["dark", "light"]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gdanim import lecture
+from gdanim import lectures as lecture
 from gdanim.cli import cli
 from gdanim.config import RenderSpec
 from gdanim.media import captions, ffmpeg, probe
@@ -562,7 +562,7 @@ def test_slide_breaks_follow_the_scene_beats(tmp_path):
     from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, Scene, Square, tempconfig
     from manim_slides.config import PresentationConfig
 
-    from gdanim.lecture.slides import slide_class
+    from gdanim.lectures.slides import slide_class
 
     class Toy(Scene):
         def construct(self) -> None:

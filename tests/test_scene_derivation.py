@@ -23,6 +23,8 @@ from gdanim.scenes.derivation import Derivation
 from gdanim.scenes.style import THEMES
 from tests.scene_tools import video_meta
 
+pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
+
 EPS = 1e-6
 
 

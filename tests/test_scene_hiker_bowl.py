@@ -26,6 +26,8 @@ from gdanim.scenes.hiker_bowl import HikerBowl, Walk
 from gdanim.trainer import TrainConfig
 from gdanim.trajectory import Trajectory
 
+pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
+
 DURATION = 4.0
 BUILDS: dict[str, dict[str, Any]] = {
     "mse": {"train": TrainConfig(loss="mse")},

@@ -22,6 +22,8 @@ from gdanim.pipeline.render import manim_config
 from gdanim.scenes.learning_rates import LearningRates, RateLine, spread
 from gdanim.trainer import TrainConfig
 
+pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
+
 EPS = 1e-6
 
 

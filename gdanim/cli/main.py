@@ -329,7 +329,7 @@ def lecture_cmd(lecture_file: str | None, out_dir: str, **kw: Any) -> None:
     the data, the training, the look, the scenes and their order; see examples/lecture.toml.
     Unchanged scenes are reused; exit code 1 when any scene failed.
     """
-    from ..lecture.command import run_command
+    from ..lectures.command import run_command
 
     given = {k: kw.pop(k) for k in LECTURE_OUTPUT}
     overrides = spec_from({k: v for k, v in given.items() if v is not None})

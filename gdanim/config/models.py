@@ -2,7 +2,7 @@
 
 :class:`TrainConfig` (a run), :class:`RenderSpec` (a render: data, training, output) are
 frozen pydantic models. The command line (:mod:`gdanim.cli.options` builds its options from
-the fields), the lecture file (:mod:`gdanim.lecture.file`) and the Python API all validate
+the fields), the lecture file (:mod:`gdanim.lectures.file`) and the Python API all validate
 through them, so an option is declared, checked and documented in one place. Each field's
 :class:`Opt` carries its check (:mod:`gdanim.config.checks`) and its help line.
 
@@ -437,12 +437,18 @@ class RenderSpec(Model):
 
         return spec_key(self, content)
 
-    def default_name(self) -> str:
-        """A readable output path under ``media/``."""
+    def default_name(self, data_name: str | None = None) -> str:
+        """A readable output path under ``media/`` (``data_name``: data held in memory)."""
         import os
 
-        data = self.dataset or (
-            os.path.splitext(os.path.basename(self.data_path))[0] if self.data_path else "campaign"
+        data = (
+            data_name
+            or self.dataset
+            or (
+                os.path.splitext(os.path.basename(self.data_path))[0]
+                if self.data_path
+                else "campaign"
+            )
         )
         w, h = self.pixel_size
         parts = [self.scene, data]

@@ -12,6 +12,7 @@ from .. import __version__
 
 if TYPE_CHECKING:
     from ..config import RenderSpec
+    from ..datasets import Dataset
 
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -38,9 +39,15 @@ def file_sha256(path: str) -> str:
     return h.hexdigest()
 
 
-def content_hashes(spec: RenderSpec) -> dict[str, str]:
-    """Hashes of the files a spec reads, so an edited CSV is a new render."""
+def content_hashes(spec: RenderSpec, dataset: Dataset | None = None) -> dict[str, str]:
+    """Hashes of the files a spec reads, so an edited CSV is a new render; with data held in
+    memory, of its numbers, its labels and what the scenes say of it."""
     out: dict[str, str] = {}
+    if dataset is not None:
+        identity = {**dataset.describe(), "labels": [dataset.x_label, dataset.y_label],
+                    "caption": dataset.caption, "notes": list(dataset.notes)}  # fmt: skip
+        blob = json.dumps(identity, sort_keys=True).encode()
+        out["memory"] = hashlib.sha256(blob).hexdigest()
     for label, path in (("data", spec.data_path), ("trajectory", spec.trajectory_path)):
         if path:
             try:

@@ -80,11 +80,15 @@ def _dataset_for_trajectory(spec: RenderSpec, traj: Trajectory) -> Dataset:
     )
 
 
-def prepare(spec: RenderSpec) -> SceneInputs:
-    """Train (or load) the runs the scene needs and frame the landscape around them."""
+def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
+    """Train (or load) the runs the scene needs and frame the landscape around them.
+
+    ``dataset`` is data held in memory (a DataFrame's columns, arrays); without it the spec
+    names the data.
+    """
     if spec.trajectory_path:
         traj = Trajectory.load(spec.trajectory_path)
-        ds = _dataset_for_trajectory(spec, traj)
+        ds = dataset if dataset is not None else _dataset_for_trajectory(spec, traj)
         sha = traj.dataset.get("sha256")
         if isinstance(sha, str) and sha != ds.sha256:
             raise InputError(
@@ -111,7 +115,7 @@ def prepare(spec: RenderSpec) -> SceneInputs:
         )
         runs: list[tuple[Trajectory, float, str]] = [(traj, float(cfg.lr or 0.0), "recorded")]
     else:
-        ds = load_spec_data(spec)
+        ds = dataset if dataset is not None else load_spec_data(spec)
         std = standardization(ds, spec.train)
         cfg = spec.train.resolve(ds)
         rates: tuple[float | str, ...] = spec.lrs or (

@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import __version__
 from ..config import RenderSpec
+from ..datasets import Dataset
 from ..errors import InputError
 from ..fileio import atomic_move, atomic_write_text, private_dir
 from ..media import ffmpeg
@@ -312,25 +313,27 @@ def render(
     force: bool = False,
     quiet: bool = False,
     notes: Callable[[str], None] | None = None,
+    dataset: Dataset | None = None,
 ) -> RenderResult:
     """Render ``spec`` to ``output`` (default: a readable name under ``media/``).
 
     ``notes`` hears what the user should know about the data before the render starts
-    (columns chosen by default, rows left out, x standardised by default).
+    (columns chosen by default, rows left out, x standardised by default). ``dataset`` is
+    data held in memory, drawn instead of the data the spec names.
     """
-    path = output or spec.default_name()
+    path = output or spec.default_name(dataset.name if dataset is not None else None)
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     if ext and ext != spec.format and ext in ("mp4", "gif", "webm", "png"):
         raise InputError(f"{path}: the extension says {ext} but --format is {spec.format}")
     check_output_path(path, create_folders=output is None)
     manifest_path = path + ".json"
-    key = spec.key(content_hashes(spec))
+    key = spec.key(content_hashes(spec, dataset))
     if not force and os.path.isfile(path):
         old = read_json(manifest_path)
         if old is not None and old.get("key") == key:
             return RenderResult(path, manifest_path, True, 0.0, old)
 
-    inputs = prepare(spec)
+    inputs = prepare(spec, dataset)
     if notes is not None:
         for text in inputs.notes:
             notes(text)

@@ -86,10 +86,10 @@ class GdScene(Scene):
     def __init__(self, inputs: SceneInputs, **kwargs: object) -> None:
         self.inputs = inputs
         self.theme = style.THEMES[self.inputs.spec.theme]
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
 
     def setup(self) -> None:
-        self.camera.background_color = self.theme.background
+        self.camera.background_color = self.theme.background  # type: ignore[union-attr]
 
     def update_mobjects(self, dt: float) -> None:
         # Once per frame: a safe point to act on a Ctrl-C or SIGTERM Python swallowed.

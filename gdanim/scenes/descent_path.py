@@ -60,14 +60,14 @@ class DescentPath(GdScene):
         fit = data.line_through(float(traj.w[0]), float(traj.b[0]), self.theme.fit)
         fit.add_updater(lambda m: data.set_line(m, *map(float, traj.at(tracker.get_value()))))
         # When the line leaves the data panel (a diverging run), the panel says so.
-        off_chart = note("the line is off the chart", self.theme, self.theme.warn)
-        off_chart.scale_to_fit_height(min(off_chart.height, data.frame.height * 0.2))
-        if off_chart.width > data.frame.width * 0.9:
-            off_chart.scale_to_fit_width(data.frame.width * 0.9)
-        off_chart.move_to(data.emptiest_spot(off_chart.width, off_chart.height))
-        backdrop = SurroundingRectangle(off_chart, buff=0.06, stroke_width=0)
+        message = note("the line is off the chart", self.theme, self.theme.warn)
+        message.scale_to_fit_height(min(message.height, data.frame.height * 0.2))
+        if message.width > data.frame.width * 0.9:
+            message.scale_to_fit_width(data.frame.width * 0.9)
+        message.move_to(data.emptiest_spot(message.width, message.height))
+        backdrop = SurroundingRectangle(message, buff=0.06, stroke_width=0)
         backdrop.set_fill(self.theme.panel, 0.9)
-        off_chart = VGroup(backdrop, off_chart)
+        off_chart = VGroup(backdrop, message)
         off_chart.add_updater(
             lambda m: (
                 m[0].set_fill(opacity=0 if fit.has_points() else 0.9),

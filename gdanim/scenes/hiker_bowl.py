@@ -250,7 +250,7 @@ class HikerBowl(GdScene, ThreeDScene):
 
     scene_name = "hiker-bowl"
 
-    def __init__(self, inputs: SceneInputs | None = None, **kwargs: Any) -> None:
+    def __init__(self, inputs: SceneInputs, **kwargs: Any) -> None:
         super().__init__(inputs, camera_class=BowlCamera, **kwargs)
         self._levels: list[tuple[Any, list[np.ndarray]]] | None = None
 

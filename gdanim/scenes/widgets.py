@@ -108,7 +108,7 @@ def label(
         # The parsed SVG path each glyph keeps makes every later copy several times slower.
         for glyph in typeset.family_members_with_points():
             if hasattr(glyph, "path_obj"):
-                glyph.path_obj = None
+                glyph.path_obj = None  # type: ignore[attr-defined]
         _TYPESET[key] = typeset
     return _TYPESET[key].copy()
 

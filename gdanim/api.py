@@ -1,0 +1,367 @@
+"""gdanim from Python: train, analyze and render from a DataFrame, shown inline in notebooks.
+
+Every function takes the command line's options as keywords, with the same defaults and
+the same checks (:mod:`gdanim.config`); a bad value raises :class:`~gdanim.errors.InputError`
+with the command line's one-line message, the key spelt as a keyword (``lr: ...``).
+Training and analysis never import manim; :func:`render` does, when it renders.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .config import TRAIN_KEYS, RenderSpec, TrainConfig
+from .errors import InputError
+
+if TYPE_CHECKING:
+    from .datasets import Dataset
+    from .landscape import Analysis
+    from .lectures import LectureReport
+    from .trajectory import Trajectory
+
+#: Renders up to this size are embedded in the notebook (it works when shared); larger ones
+#: are linked by a path relative to the notebook's folder.
+INLINE_BYTES = 8 * 1024 * 1024
+LECTURE_DIR = os.path.join("media", "lecture")
+#: The data keys a spec takes, given to these functions as keywords beside ``data``.
+_SHEET_KEYS = ("sheet", "missing")
+
+
+def _data(
+    data: Any, x: Any, y: Any, options: dict[str, Any]
+) -> tuple[dict[str, Any], Dataset | None]:
+    """The spec's data keys, or a dataset held in memory, from ``data``, ``x`` and ``y``."""
+    from .datasets import DATASETS, Dataset
+    from .frames import from_arrays, from_frame, is_frame
+
+    sheet = {k: options.pop(k) for k in _SHEET_KEYS if k in options}
+    if "dataset" in options:
+        if data is not None:
+            raise InputError("give data or dataset=, not both")
+        data = options.pop("dataset")
+    if data is None:
+        if x is None and y is None:
+            return sheet, None
+        if x is None or y is None or isinstance(x, (str, int)) or isinstance(y, (str, int)):
+            raise InputError("x and y name columns of data; without data give both as arrays")
+        return {}, from_arrays(x, y)
+    if isinstance(data, Dataset):
+        if x is not None or y is not None:
+            raise InputError("x and y choose columns of a table; a Dataset has its own")
+        return {}, data
+    if isinstance(data, (str, os.PathLike)):
+        text = os.fspath(data)
+        if text in DATASETS and not os.path.exists(text):
+            if x is not None or y is not None or sheet.get("sheet") is not None:
+                raise InputError(f"x, y and sheet choose columns of a data file, not of {text!r}")
+            return {"dataset": text}, None
+        if not os.path.exists(text) and os.sep not in text and "." not in text:
+            from .datasets import DATASETS as known
+
+            raise InputError(
+                f"data: {text!r} is neither a built-in dataset ({', '.join(sorted(known))}) "
+                "nor a file"
+            )
+        return {"data": text, "x": x, "y": y, **sheet}, None
+    if is_frame(data):
+        return {}, from_frame(data, x, y, missing=sheet.get("missing") or "skip")
+    raise InputError(
+        f"data: {type(data).__name__} is not a dataset name, a path, a DataFrame nor a Dataset"
+    )
+
+
+def _spec(scene: str, data: Any, x: Any, y: Any, options: dict[str, Any]) -> tuple[
+    RenderSpec, Dataset | None
+]:  # fmt: skip
+    keys, dataset = _data(data, x, y, dict(options))
+    rest = {k: v for k, v in options.items() if k not in (*_SHEET_KEYS, "dataset")}
+    spec: RenderSpec = RenderSpec.parse({"scene": scene, **keys, **rest}, "python")
+    return spec, dataset
+
+
+def _prepared(data: Any, x: Any, y: Any, options: dict[str, Any]) -> tuple[Dataset, TrainConfig]:
+    from .pipeline.prepare import load_spec_data
+
+    unknown = [k for k in options if k not in (*TRAIN_KEYS, *_SHEET_KEYS, "dataset")]
+    if unknown:
+        raise InputError(f"{unknown[0]}: not a training option (options: {', '.join(TRAIN_KEYS)})")
+    from .trainer import standardization
+
+    spec, dataset = _spec("descent-path", data, x, y, options)
+    dataset = dataset if dataset is not None else load_spec_data(spec)
+    for note in dataset.notes:
+        _warn(note)
+    st = standardization(dataset, spec.train)
+    if st is not None and st.auto:
+        _warn(st.note())
+    return dataset, spec.train
+
+
+def load_data(data: Any = None, *, x: Any = None, y: Any = None, **options: Any) -> Dataset:
+    """The :class:`~gdanim.datasets.Dataset` that :func:`train` would train on.
+
+    Examples
+    --------
+    >>> import gdanim
+    >>> gdanim.load_data("campaign").n
+    7
+    """
+    dataset, _ = _prepared(data, x, y, options)
+    return dataset
+
+
+def train(data: Any = None, *, x: Any = None, y: Any = None, **options: Any) -> Trajectory:
+    """Train and return the recorded run.
+
+    Parameters
+    ----------
+    data
+        A built-in dataset's name (default ``"campaign"``), a path to a CSV or spreadsheet, a
+        DataFrame (pandas, polars, or a ``dict`` of columns) or a
+        :class:`~gdanim.datasets.Dataset`; or ``None`` with ``x`` and ``y`` given as arrays.
+    x, y
+        Column names (or 0-based positions) of ``data``; by default its first two numeric
+        columns. Without ``data``: the numbers themselves.
+    **options
+        The command line's training options as keywords: ``loss``, ``optimizer``, ``lr`` (a
+        number or ``"small"``, ``"right"``, ``"large"``), ``epochs``, ``init`` (``(w, b)``),
+        ``l2``, ``delta``, ``momentum``, ``batch_size``, ``seed``, ``normalize``; and for files
+        ``sheet`` and ``missing``.
+
+    Returns
+    -------
+    Trajectory
+        ``w``, ``b``, ``loss``, ``dw``, ``db`` per state; ``.to_frame()``, ``.save(path)``.
+
+    Raises
+    ------
+    InputError
+        A bad option or unreadable data, with the command line's one-line message.
+
+    Examples
+    --------
+    >>> import gdanim
+    >>> run = gdanim.train(x=[1, 2, 3, 4], y=[3, 5, 7, 9], lr=0.05, epochs=500)
+    >>> round(run.w[-1], 2), round(run.b[-1], 2)
+    (2.0, 1.0)
+    """
+    from .trainer import train as run
+
+    dataset, config = _prepared(data, x, y, options)
+    return run(dataset, config)
+
+
+def analyze(data: Any = None, *, x: Any = None, y: Any = None, **options: Any) -> Analysis:
+    """The optimum, the curvature and the learning rates of ``data``, as ``gdanim analyze``.
+
+    Takes ``data``, ``x``, ``y`` and the options as :func:`train` does; the result has
+    ``optimum``, ``optimum_loss``, ``condition_number``, ``lr_critical``, ``lr_fastest`` and
+    ``lr_regimes`` (``{"small": ..., "right": ..., "large": ...}``).
+
+    Examples
+    --------
+    >>> import gdanim
+    >>> a = gdanim.analyze("campaign")
+    >>> sorted(a.lr_regimes)
+    ['large', 'right', 'small']
+    """
+    from .trainer import standardization
+
+    dataset, config = _prepared(data, x, y, options)
+    st = standardization(dataset, config)
+    init = config.init or dataset.init
+    return config.replace(normalize=st is not None, init=init).analysis(dataset)
+
+
+def load_trajectory(path: str | os.PathLike[str]) -> Trajectory:
+    """A trajectory saved by :meth:`Trajectory.save` or ``gdanim train -o``."""
+    from .trajectory import Trajectory
+
+    return Trajectory.load(path)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered file: ``path``, ``manifest`` (the JSON written beside it) and whether an
+    unchanged earlier render was ``reused``. Shows itself in Jupyter and Colab."""
+
+    path: str
+    manifest: dict[str, Any]
+    reused: bool = False
+    seconds: float = 0.0
+
+    @property
+    def format(self) -> str:
+        return os.path.splitext(self.path)[1].lstrip(".").lower()
+
+    def _source(self) -> str:
+        """The file as a data URI when small enough, else a path relative to the notebook."""
+        size = os.path.getsize(self.path)
+        if size <= INLINE_BYTES:
+            mime = {"mp4": "video/mp4", "webm": "video/webm", "gif": "image/gif",
+                    "png": "image/png"}[self.format]  # fmt: skip
+            with open(self.path, "rb") as fh:
+                return f"data:{mime};base64," + base64.b64encode(fh.read()).decode("ascii")
+        try:
+            rel = os.path.relpath(self.path)
+        except ValueError:  # another drive (Windows)
+            rel = os.path.abspath(self.path)
+        return rel.replace(os.sep, "/")
+
+    def _repr_html_(self) -> str:
+        src = html.escape(self._source(), quote=True)
+        name = html.escape(os.path.basename(self.path))
+        output = self.manifest.get("output", {})
+        width = int(output.get("width") or 0)
+        style = f' style="max-width: 100%; width: {min(width, 960)}px"' if width else ""
+        if self.format in ("mp4", "webm"):
+            return (
+                f'<video controls loop playsinline src="{src}"{style} aria-label="{name}"></video>'
+            )
+        return f'<img src="{src}" alt="{name}"{style}>'
+
+    def __repr__(self) -> str:
+        how = "reused" if self.reused else f"{self.seconds:.1f} s"
+        return f"Rendered({self.path!r}, {how})"
+
+
+def render(
+    scene: str,
+    data: Any = None,
+    *,
+    x: Any = None,
+    y: Any = None,
+    output: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    quiet: bool = True,
+    notes: Callable[[str], None] | None = None,
+    **options: Any,
+) -> Rendered:
+    """Render ``scene`` to a file, as ``gdanim render``; returns when it is written.
+
+    Parameters
+    ----------
+    scene
+        ``"descent-path"``, ``"learning-rates"``, ``"hiker-bowl"`` or ``"derivation"``.
+    data, x, y
+        As for :func:`train`.
+    output
+        The file (its folder must exist); by default a readable name under ``media/``.
+    force
+        Render even when the same spec was rendered there before.
+    quiet
+        No progress bar.
+    notes
+        Hears what the command line prints as ``note:`` (columns chosen, rows left out, x
+        standardised); by default they are shown as warnings.
+    **options
+        The training options of :func:`train`, and ``format`` (``"mp4"``, ``"gif"``,
+        ``"webm"``, ``"png"``), ``quality`` (``"low"``, ``"medium"``, ``"high"``, ``"4k"``),
+        ``resolution`` (``"1280x720"``), ``fps``, ``aspect``, ``theme``, ``duration``,
+        ``lrs`` (learning-rates), ``trajectory`` (a recorded run to draw).
+
+    Returns
+    -------
+    Rendered
+        Shown under the cell in a notebook: a looping video, or the GIF or PNG.
+
+    Examples
+    --------
+    >>> import gdanim
+    >>> gdanim.render("descent-path", "campaign", format="png", quality="low",
+    ...               output="campaign.png")  # doctest: +SKIP
+    Rendered('campaign.png', 2.1 s)
+    """
+    from .pipeline.render import render as run
+
+    spec, dataset = _spec(scene, data, x, y, options)
+    result = run(
+        spec,
+        os.fspath(output) if output is not None else None,
+        force=force,
+        quiet=quiet,
+        notes=notes or _warn,
+        dataset=dataset,
+    )
+    return Rendered(result.path, result.manifest, result.reused, result.seconds)
+
+
+#: The command line's words in the data's notes, as a Python caller writes them.
+_KEYWORDS = (
+    ("choose with --x/--y", "choose with x= and y="),
+    ("--missing error", "missing='error'"),
+    ("--no-normalize", "normalize=False"),
+    ("--sheet", "sheet="),
+)
+
+
+def _warn(text: str) -> None:
+    import warnings
+
+    for cli_words, words in _KEYWORDS:
+        text = text.replace(cli_words, words)
+    warnings.warn(text, UserWarning, stacklevel=_caller_level())
+
+
+def _caller_level() -> int:
+    """The stack level of the first frame outside gdanim, so a warning names the user's line."""
+    import sys
+
+    level, frame = 1, sys._getframe(1)
+    package = os.path.dirname(os.path.abspath(__file__))
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
+def lecture(
+    file: str | os.PathLike[str] | None = None,
+    output: str | os.PathLike[str] = LECTURE_DIR,
+    *,
+    jobs: int | None = None,
+    gif: bool = False,
+    slides: bool = False,
+    force: bool = False,
+    quiet: bool = True,
+    **options: Any,
+) -> LectureReport:
+    """Render a whole lecture, as ``gdanim lecture``: its scenes, the joined video, captions,
+    ``manifest.json`` and ``index.html`` in ``output``.
+
+    ``file`` is a lecture TOML file (default: the four scenes on the campaign data);
+    ``options`` (``quality``, ``theme``, ``aspect``, ``resolution``, ``fps``, ``duration``)
+    apply to every scene. The report's ``index`` is the page's path, ``failures`` what failed.
+    """
+    import io
+
+    from .lectures import default_lecture, load_lecture, make_lecture, with_options
+
+    allowed = ("quality", "theme", "aspect", "resolution", "fps", "duration")
+    for key in options:
+        if key not in allowed:
+            raise InputError(f"{key}: not a lecture option (options: {', '.join(allowed)})")
+    checked = RenderSpec.parse(dict(options), "python")
+    given = {k: getattr(checked, k) for k in options if k != "resolution"}
+    if "resolution" in options:
+        given["resolution"] = checked.pixel_size
+    plan = load_lecture(os.fspath(file)) if file is not None else default_lecture()
+    plan = with_options(plan, **given)
+    stream = io.StringIO() if quiet else None
+    return make_lecture(
+        plan, os.fspath(output), jobs=jobs, gif=gif, slides=slides, force=force,
+        quiet=quiet, stream=stream,
+    )  # fmt: skip
+
+
+def manifest_of(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The manifest written beside a rendered file (``PATH.json``)."""
+    with open(os.fspath(path) + ".json", encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data

@@ -1,0 +1,172 @@
+"""Data held in memory: a DataFrame (pandas, polars, ...), a mapping of columns, or two arrays.
+
+pandas is never imported here: anything with ``.columns`` and column access by name works,
+as does a ``dict`` of lists. Columns are chosen and missing values handled as for a file
+(:func:`gdanim.datasets.load_table`): by default the first two numeric columns, two-valued
+ones last; rows missing x or y are left out and the dataset's notes say how many.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .config.names import MISSING_POLICIES
+from .datasets import Dataset, own_dataset
+from .errors import InputError
+
+#: How a scene's subtitle names data that came from memory.
+IN_MEMORY = "your data"
+
+
+def is_frame(data: Any) -> bool:
+    """A table held in memory: a DataFrame-like object or a mapping of columns."""
+    if isinstance(data, Mapping):
+        return True
+    return hasattr(data, "columns") and hasattr(data, "__getitem__")
+
+
+def _names(data: Any) -> list[str]:
+    if isinstance(data, Mapping):
+        return [str(k) for k in data]
+    return [str(c) for c in list(data.columns)]
+
+
+def _column(data: Any, name: str) -> Any:
+    if isinstance(data, Mapping):
+        for k in data:
+            if str(k) == name:
+                return data[k]
+    for c in list(data.columns):
+        if str(c) == name:
+            return data[c]
+    raise KeyError(name)  # pragma: no cover - names come from _names
+
+
+def _floats(values: Any) -> np.ndarray | None:
+    """A column as float64 with NaN for missing values, or ``None`` if it holds text."""
+    if hasattr(values, "to_numpy"):
+        try:
+            values = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError):
+            try:
+                values = values.to_numpy()
+            except (TypeError, ValueError):
+                return None
+    arr = np.asarray(values)
+    if arr.dtype.kind == "b":
+        return None
+    if arr.dtype.kind in "iuf":
+        return arr.astype(np.float64)
+    if arr.dtype.kind != "O":
+        return None
+    out = np.empty(arr.shape, dtype=np.float64)
+    for i, v in enumerate(arr.tolist()):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            out[i] = np.nan
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            out[i] = float(v)
+        else:
+            return None
+    return out
+
+
+def _pick(names: list[str], wanted: str | None, numeric: dict[str, np.ndarray]) -> str:
+    """A column by name (exact, then ignoring case) or 0-based position."""
+    assert wanted is not None
+    if wanted in names:
+        return wanted
+    folded = [n for n in names if n.lower() == wanted.lower()]
+    if len(folded) == 1:
+        return folded[0]
+    if wanted.isdigit() and int(wanted) < len(names):
+        return names[int(wanted)]
+    raise InputError(f"no column {wanted!r} (the columns are: {', '.join(names)})")
+
+
+def from_frame(
+    data: Any,
+    x: str | int | None = None,
+    y: str | int | None = None,
+    *,
+    missing: str = "skip",
+    name: str = IN_MEMORY,
+) -> Dataset:
+    """A :class:`~gdanim.datasets.Dataset` of two columns of ``data``; see the module."""
+    if missing not in MISSING_POLICIES:
+        raise InputError(f"missing {missing!r}: skip or error")
+    names = _names(data)
+    numeric = {n: a for n in names if (a := _floats(_column(data, n))) is not None}
+    xs = None if x is None else str(x)
+    ys = None if y is None else str(y)
+    chosen = [_pick(names, v, numeric) for v in (xs, ys) if v is not None]
+    for col in chosen:
+        if col not in numeric:
+            raise InputError(f"column {col!r} is not numeric")
+    notes: list[str] = []
+    if xs is None or ys is None:
+        many = [n for n in numeric if len(np.unique(numeric[n][~np.isnan(numeric[n])])) > 2]
+        order = many + [n for n in numeric if n not in many]
+        free = [n for n in order if n not in chosen]
+        if xs is None and ys is None:
+            if len(free) < 2:
+                raise InputError(
+                    f"needs two numeric columns; found {len(numeric)} "
+                    f"(the columns are: {', '.join(names)})"
+                )
+            xc, yc = free[0], free[1]
+        elif xs is None:
+            yc = chosen[0]
+            if not free:
+                raise InputError(f"no other numeric column for x (columns: {', '.join(names)})")
+            xc = free[0]
+        else:
+            xc = chosen[0]
+            if not free:
+                raise InputError(f"no other numeric column for y (columns: {', '.join(names)})")
+            yc = free[0]
+        notes.append(f"using x = {xc}, y = {yc} (the first numeric columns); choose with x=, y=")
+    else:
+        xc, yc = chosen
+    if xc == yc:
+        raise InputError(f"x and y are the same column {xc!r}")
+    xa, ya = numeric[xc], numeric[yc]
+    gone = np.isnan(xa) | np.isnan(ya)
+    total = int(xa.size)
+    if gone.any():
+        if missing == "error":
+            row = int(np.argmax(gone))
+            raise InputError(f"row {row}: a missing value in {xc!r} or {yc!r}")
+        notes.append(
+            f"left out {int(gone.sum()):,} of {total:,} rows with a missing value in "
+            f"{xc!r} or {yc!r} (the first at row {int(np.argmax(gone))})"
+        )
+        xa, ya = xa[~gone], ya[~gone]
+    if xa.size == 0:
+        raise InputError(f"no row has both {xc!r} and {yc!r}")
+    return _dataset(xa, ya, name, xc, yc, total, tuple(notes))
+
+
+def from_arrays(x: Any, y: Any, *, name: str = IN_MEMORY) -> Dataset:
+    """A dataset of two sequences of numbers of one length."""
+    xa, ya = _floats(x), _floats(y)
+    if xa is None or ya is None:
+        raise InputError("x and y must be sequences of numbers")
+    if xa.ndim != 1 or ya.ndim != 1 or xa.shape != ya.shape:
+        raise InputError(f"x and y must be 1-D of one length, not {xa.shape} and {ya.shape}")
+    return _dataset(xa, ya, name, "x", "y", int(xa.size), ())
+
+
+def _dataset(
+    x: np.ndarray, y: np.ndarray, name: str, x_label: str, y_label: str, total: int,
+    notes: tuple[str, ...],
+) -> Dataset:  # fmt: skip
+    if x.size < 2:
+        raise InputError(f"needs at least 2 data rows, found {x.size}")
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise InputError("x and y must be finite")
+    if np.ptp(x) == 0:
+        raise InputError(f"needs at least 2 distinct values in x ({x_label!r})")
+    return own_dataset(x, y, name, x_label, y_label, name, total, notes)
