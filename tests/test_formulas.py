@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from gdanim import formulas as F
+from gdanim import derivation as F
 from gdanim.datasets import get_dataset
 from gdanim.losses import LOSSES, make_loss
 from gdanim.optimizers import OPTIMIZERS

@@ -14,7 +14,7 @@ import pytest
 from manim import config, tempconfig
 from manim.mobject.text.tex_mobject import SingleStringMathTex
 
-from gdanim import formulas as F
+from gdanim import derivation as F
 from gdanim.cli import cli
 from gdanim.config import RenderSpec
 from gdanim.pipeline.prepare import prepare

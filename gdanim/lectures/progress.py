@@ -1,10 +1,8 @@
-"""One status line over the lecture's jobs."""
+"""The lecture's progress: a rich status line on a terminal, a line per job in logs and CI."""
 
 from __future__ import annotations
 
-import shutil
 import threading
-import time
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -12,7 +10,8 @@ from .jobs import Job
 
 
 class Progress:
-    """One status line on a terminal; one line per finished job otherwise (logs, CI)."""
+    """On a terminal, one live line: a bar, jobs done, reused and failed, what is rendering,
+    the time; messages (failures) print above it. Elsewhere one line per finished job."""
 
     def __init__(self, jobs: Sequence[Job], stream: IO[str], workers: int | None, quiet: bool):
         self.jobs = list(jobs)
@@ -21,68 +20,64 @@ class Progress:
         self.quiet = quiet
         self.tty = bool(getattr(stream, "isatty", lambda: False)()) and not quiet
         self.finished: dict[int, dict[str, Any]] = {}
-        self.start = time.perf_counter()
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._width = shutil.get_terminal_size((100, 20)).columns
+        self._bar: Any = None
+        self._task: Any = None
 
     def __enter__(self) -> Progress:
         if self.tty:
-            self._draw()
-            self._thread = threading.Thread(target=self._tick, daemon=True)
-            self._thread.start()
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as Bar
+            from rich.table import Column
+
+            console = Console(file=self.stream, force_terminal=True, highlight=False)
+            self._bar = Bar(
+                TextColumn("lecture"),
+                BarColumn(bar_width=20),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                # What is rendering gives way (an ellipsis) before the bar and the counts do.
+                TextColumn(
+                    "{task.fields[extra]}",
+                    table_column=Column(ratio=1, no_wrap=True, overflow="ellipsis"),
+                ),
+                console=console,
+                transient=True,
+                refresh_per_second=2,
+            )
+            self._task = self._bar.add_task("lecture", total=len(self.jobs), extra=self._extra())
+            self._bar.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-        if self.tty:
-            with self._lock:
-                self.stream.write("\r\x1b[K")
-                self.stream.flush()
+        if self._bar is not None:
+            self._bar.stop()
 
-    def _tick(self) -> None:
-        while not self._stop.wait(1.0):
-            with self._lock:
-                self._draw()
-
-    def _line(self) -> str:
-        n = len(self.jobs)
-        done = len(self.finished)
+    def _extra(self) -> str:
+        """``1 reused, 1 failed · rendering a.mp4, b.mp4``: what the bar does not show."""
         failed = sum(1 for o in self.finished.values() if o.get("error"))
         reused = sum(1 for o in self.finished.values() if o.get("reused"))
-        width = 20
-        filled = round(width * done / n) if n else width
-        bar = "#" * filled + "-" * (width - filled)
+        parts = [f"{reused} reused"] if reused else []
+        if failed:
+            parts.append(f"{failed} failed")
         pending = [j for i, j in enumerate(self.jobs) if i not in self.finished]
         if self.workers:
             running = ", ".join(j.label for j in pending[: self.workers])
-            now = f" · rendering {running}" if running else ""
+            now = f"rendering {running}" if running else ""
         else:
-            now = f" · {len(pending)} on the cluster" if pending else ""
-        elapsed = int(time.perf_counter() - self.start)
-        extra = f", {reused} reused" if reused else ""
-        extra += f", {failed} failed" if failed else ""
-        return f"lecture [{bar}] {done}/{n}{extra}{now} · {elapsed // 60}:{elapsed % 60:02d}"
-
-    def _draw(self) -> None:
-        line = self._line()
-        if len(line) > self._width - 1:
-            line = line[: self._width - 2] + "…"
-        self.stream.write("\r\x1b[K" + line)
-        self.stream.flush()
+            now = f"{len(pending)} on the cluster" if pending else ""
+        text = ", ".join(parts)
+        return " · ".join(t for t in (text, now) if t)
 
     def say(self, text: str) -> None:
-        """A message line above the status line."""
+        """A message line (above the live line on a terminal)."""
         with self._lock:
-            if self.tty:
-                self.stream.write("\r\x1b[K")
-            self.stream.write(text + "\n")
-            if self.tty:
-                self._draw()
-            self.stream.flush()
+            if self._bar is not None:
+                self._bar.console.print(text, markup=False, highlight=False, soft_wrap=True)
+            else:
+                self.stream.write(text + "\n")
+                self.stream.flush()
 
     def done(self, job: Job, outcome: dict[str, Any]) -> None:
         index = next(
@@ -99,6 +94,6 @@ class Progress:
             seconds = float(outcome.get("seconds", 0.0))
             how = "reused" if outcome.get("reused") else f"rendered in {seconds:.1f} s"
             self.say(f"lecture: {count} {job.label} {how}")
-        elif self.tty:
-            with self._lock:
-                self._draw()
+        if self._bar is not None:
+            self._bar.update(self._task, completed=len(self.finished), extra=self._extra())
+            self._bar.refresh()

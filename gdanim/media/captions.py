@@ -1,9 +1,11 @@
 """Captions: SubRip (.srt) and WebVTT (.vtt) read, shifted, joined and written.
 
-A caption file is a list of :class:`Cue` (start and end in seconds, plain text). Parsing is
-lenient where real files differ (byte-order mark, CRLF line ends, cue numbers or ids present
-or not, VTT cue settings, hours left out) and strict where a wrong answer would follow (a
-timestamp that does not parse is an error naming its line).
+A caption file is a list of :class:`Cue` (start and end in seconds, plain text). SubRip is
+written by the ``srt`` library (installed with manim); both formats are read here, since a
+fraction written short (``00:00:03,5``) means half a second, which ``srt`` reads as 5 ms.
+Parsing is lenient where real files differ (byte-order mark, CRLF line ends, cue numbers
+or ids present or not, VTT cue settings, hours left out) and strict where a wrong answer would
+follow (a timestamp that does not parse is an error naming its line).
 """
 
 from __future__ import annotations
@@ -128,10 +130,15 @@ def parse_vtt(text: str, where: str = "captions") -> list[Cue]:
 
 def to_srt(cues: Iterable[Cue]) -> str:
     """Cues -> SubRip text, numbered from 1."""
-    parts = []
-    for i, c in enumerate(cues, 1):
-        parts.append(f"{i}\n{format_time(c.start)} --> {format_time(c.end)}\n{c.text}\n")
-    return "\n".join(parts)
+    import datetime
+
+    import srt
+
+    def td(seconds: float) -> datetime.timedelta:
+        return datetime.timedelta(milliseconds=max(0, round(seconds * 1000)))
+
+    subs = [srt.Subtitle(i, td(c.start), td(c.end), c.text) for i, c in enumerate(cues, 1)]
+    return srt.compose(subs, reindex=False, strict=False)
 
 
 def _vtt_text(text: str) -> str:

@@ -8,7 +8,7 @@ Each beat has a caption (written to the render's ``.srt``) and stays up for as l
 caption and new lines take to read. ``--duration`` sets the pace: 8 s (the default) is the
 natural reading pace, 16 s twice as slow, 4 s twice as fast.
 
-The formulas and the numbers come from :mod:`gdanim.formulas`; every number of the first
+The formulas and the numbers come from :mod:`gdanim.derivation`; every number of the first
 update is read from the trajectory. Render with ``gdanim render derivation`` or, with its
 default data, ``manim render -ql scenes/derivation.py Derivation``.
 """
@@ -37,9 +37,8 @@ from manim import (
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.mobject.text.tex_mobject import MathTexPart
 
-from .. import formulas
-from ..formulas import Eq, Plan
-from ..outcome import classify
+from .. import derivation as formulas
+from ..derivation import Eq, Plan
 from . import style
 from .base import Box, GdScene
 from .widgets import label
@@ -318,9 +317,7 @@ class Derivation(GdScene):
         self.beat("step", nums, work, enter=enter)
         if "end" in self.captions:
             # Every run ends with its verdict: on screen as the last heading, and in words.
-            verdict = classify(
-                self.inputs.trajectory, self.inputs.analysis.optimum_loss, self.inputs.dataset.x
-            )
+            verdict = self.inputs.outcome
             color = {"converged": self.theme.optimum, "diverged": self.theme.warn}.get(
                 verdict.kind, self.theme.ink
             )

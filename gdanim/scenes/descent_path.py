@@ -22,7 +22,6 @@ from manim import (
 )
 
 from ..numbers import count
-from ..outcome import classify
 from . import style
 from .base import Box, GdScene
 from .widgets import DataPanel, DescentTrail, LossContours, LossCurve, Readout, fmt, note
@@ -158,7 +157,7 @@ class DescentPath(GdScene):
     # -- beats
     def finale(self, contours: LossContours, trail: DescentTrail, box: Box) -> None:
         traj = self.inputs.trajectory
-        verdict = classify(traj, self.inputs.analysis.optimum_loss, self.inputs.dataset.x)
+        verdict = self.inputs.outcome
         w, b = float(traj.w[-1]), float(traj.b[-1])
         w_star, b_star = self.inputs.landscape.optimum
         off = np.hypot(

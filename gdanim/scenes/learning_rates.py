@@ -43,7 +43,7 @@ from numpy.typing import NDArray
 
 from ..landscape import Analysis
 from ..numbers import count, tick_labels
-from ..outcome import Outcome, classify
+from ..outcome import Outcome
 from ..pipeline.prepare import Run
 from ..trajectory import Trajectory
 from . import style
@@ -739,9 +739,7 @@ class LearningRates(GdScene):
     def build(self) -> None:
         inputs = self.inputs
         runs = inputs.runs
-        self.outcomes = [
-            classify(r.trajectory, inputs.analysis.optimum_loss, inputs.dataset.x) for r in runs
-        ]
+        self.outcomes = [r.outcome for r in runs]
         colors = run_colors(self.outcomes, self.theme)
         self.tracker = ValueTracker(0.0)
         self.longest = max(runs, key=lambda r: r.trajectory.n_updates).trajectory

@@ -1,0 +1,253 @@
+"""The derivation's captions, in English, with the run's numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .data_lines import no_update_note
+from .first_step import FirstStep
+from .losses import G_TEXT, SCALE_TEXT, LossForms
+from .tex import fmt_text
+
+FloatArray = NDArray[np.float64]
+
+LOSS_CAPTION = {
+    "mse": (
+        "The loss: the mean squared error. Each residual y_i − ŷ_i is squared, so misses "
+        "above and below the line both count, then averaged over the N points."
+    ),
+    "half-mse": (
+        "The loss: half the mean squared error, 1/(2N). The 1/2 is there to cancel the 2 "
+        "that differentiating the square brings down."
+    ),
+    "mae": (
+        "The loss: the mean absolute error, the average size of the residuals. A large miss "
+        "counts in proportion, not squared, so outliers pull less."
+    ),
+    "huber": (
+        "The loss: Huber's H_δ with δ = {delta}, quadratic for residuals up to δ and linear "
+        "beyond, so a far-off point pulls with a capped force."
+    ),
+}
+OUTER_CAPTION = {
+    "mae": (
+        "The derivative of |e| is its sign, +1 or −1; at exactly 0 the trainer takes 0. "
+        "So every point pulls equally hard, whatever its distance."
+    ),
+    "huber": (
+        "Huber's derivative is the residual clipped to [−δ, δ]: a point's pull grows with "
+        "its miss up to δ = {delta}, then stays there."
+    ),
+}
+OUTER_NAME = {
+    "mse": "the square gives 2(y_i − ŷ_i)",
+    "half-mse": "the square gives 2(y_i − ŷ_i)",
+    "mae": "|·| gives sign(y_i − ŷ_i)",
+    "huber": "H_δ gives H_δ'(y_i − ŷ_i)",
+}
+GRAD_W_CAPTION = {
+    "mse": (
+        "Gather the constants: ∂L/∂w = −(2/N) Σ x_i (y_i − ŷ_i){penalty}, the residuals "
+        "weighted by x_i. Points far out in x pull hardest on the slope."
+    ),
+    "half-mse": (
+        "The 2 cancels the 1/2: ∂L/∂w = −(1/N) Σ x_i (y_i − ŷ_i){penalty}, the residuals "
+        "weighted by x_i. Points far out in x pull hardest on the slope."
+    ),
+    "mae": (
+        "Gather the constants: ∂L/∂w = −(1/N) Σ x_i sign(y_i − ŷ_i){penalty}. Each point "
+        "votes with its x_i, up or down, however large its miss."
+    ),
+    "huber": (
+        "Gather the constants: ∂L/∂w = −(1/N) Σ x_i H_δ'(y_i − ŷ_i){penalty}: squared-error "
+        "pulls for small misses, capped at δ for large ones."
+    ),
+}
+GRAD_B_CAPTION = {
+    "mse": (
+        "∂L/∂b = −(2/N) Σ (y_i − ŷ_i): twice the average residual. When the line sits too "
+        "low on average this is negative, and the update raises b."
+    ),
+    "half-mse": (
+        "∂L/∂b = −(1/N) Σ (y_i − ŷ_i): the average residual. When the line sits too low on "
+        "average this is negative, and the update raises b."
+    ),
+    "mae": (
+        "∂L/∂b = −(1/N) Σ sign(y_i − ŷ_i): points above the line minus points below, over N. "
+        "It is zero when the line splits the data in half."
+    ),
+    "huber": (
+        "∂L/∂b = −(1/N) Σ H_δ'(y_i − ŷ_i): the average clipped residual. When the line sits "
+        "too low it is negative, and the update raises b."
+    ),
+}
+UPDATE_CAPTION = {
+    "gd": (
+        "The update: step against the gradient, scaled by the learning rate η, and repeat. "
+        "Where the gradient is zero the line stops moving."
+    ),
+    "sgd": (
+        "Stochastic gradient descent: the same step, but each update takes the gradient over "
+        "one random point, cheap and noisy."
+    ),
+    "minibatch": (
+        "Minibatch gradient descent: the same step, but each update takes the gradient over "
+        "a fresh random batch of {batch} points."
+    ),
+    "momentum": (
+        "Momentum: a velocity v keeps β = {beta} of its last value and adds −η times the "
+        "gradient; (w, b) moves by v, so steps build up along a steady downhill direction."
+    ),
+    "nesterov": (
+        "Nesterov momentum: like momentum (β = {beta}), but the gradient is taken at the "
+        "look-ahead point (w, b) + βv, where the velocity is about to carry the line."
+    ),
+    "adam": (
+        "Adam: running averages of the gradient (m) and of its square (s), corrected for "
+        "their start at zero, give w and b each their own step size."
+    ),
+}
+
+
+def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
+    """One caption per beat, with this run's numbers."""
+    f = fmt_text
+    name = forms.name
+    delta = f(forms.delta)
+    out: dict[str, str] = {
+        "model": (
+            "The model: a line with slope w and intercept b predicts ŷ_i = w x_i + b "
+            "for each of the N data points."
+        ),
+        "loss": LOSS_CAPTION[name].format(delta=delta),
+    }
+    if forms.l2:
+        out["loss"] += (
+            f" Plus the L2 penalty (λ/2) w² with λ = {f(forms.l2)}: it pulls the slope "
+            "toward 0 and leaves the intercept alone."
+        )
+    out["loss_sub"] = (
+        "Substitute ŷ_i = w x_i + b. Now the loss is a function of w and b alone: "
+        "the x_i and y_i are fixed numbers from the data."
+    )
+    if name in OUTER_CAPTION:
+        out["outer"] = OUTER_CAPTION[name].format(delta=delta)
+    out["inner_w"] = (
+        "The chain rule, inside first: the residual y_i − (w x_i + b) changes with w only "
+        "through −w x_i, so with b held fixed its derivative is −x_i."
+    )
+    out["chain_w"] = (
+        f"Then outside: {OUTER_NAME[name]}, times the inner derivative −x_i, term by term "
+        "through the sum."
+    )
+    if forms.l2:
+        out["chain_w"] += " The penalty (λ/2) w² gives λw."
+    # The screen's ∂L/∂w carries the penalty's + λw; so does the caption.
+    penalty = f" + λw (the penalty, λ = {f(forms.l2)})" if forms.l2 else ""
+    out["grad_w"] = GRAD_W_CAPTION[name].format(penalty=penalty)
+    out["inner_b"] = (
+        "The same for b: with w held fixed, the residual y_i − (w x_i + b) changes with b "
+        "at rate −1."
+    )
+    out["chain_b"] = "The outer derivative is the same; the inner one is now −1."
+    if forms.l2:
+        out["chain_b"] += " The penalty has no b in it, so it drops out."
+    out["grad_b"] = GRAD_B_CAPTION[name]
+    beta = f(step.hyper.get("momentum", 0.9))
+    out["update"] = UPDATE_CAPTION[step.optimizer].format(batch=step.batch_size, beta=beta)
+    if step.optimizer == "minibatch" and step.batch_size == step.n:
+        out["update"] += " Here that is all the data, so each update is a full-batch step."
+
+    g = G_TEXT[name]
+    start = (
+        f"With this data: N = {step.n} points, starting from "
+        f"w_0 = {f(step.w0)}, b_0 = {f(step.b0)}."
+    )
+    if step.standardised:
+        start += (
+            f" x was standardised (mean {f(step.x_mean)}, std {f(step.x_std)}): w and b here "
+            "are the slope and intercept on standardised x, where the optimizer steps."
+        )
+    if name == "mae":
+        start += f" {step.n_above} points lie above the line and {step.n_below} below it."
+    elif name == "huber":
+        start += f" {step.n_clipped} of the {step.n} residuals are beyond δ, so they count as ±δ."
+    if step.consistent:
+        start += f" The sums: Σ {g} = {f(step.sum_g)} and Σ x_i {g} = {f(step.sum_xg)}."
+    out["start"] = start
+
+    k = SCALE_TEXT[name].replace("N", str(step.n))
+    if step.consistent:
+        pen = f" + {f(forms.l2)} · {f(step.w0)}" if forms.l2 else ""
+        grad = (
+            f"The gradient at the start: ∂L/∂w = −({k}) · {f(step.sum_xg)}{pen} = {f(step.dw)} "
+            f"and ∂L/∂b = −({k}) · {f(step.sum_g)} = {f(step.db)}."
+        )
+    else:
+        grad = (
+            f"The gradient at the start, as recorded: ∂L/∂w = {f(step.dw)}, ∂L/∂b = {f(step.db)}."
+        )
+    if step.batch != "full":
+        grad += " That is over all the data; the run's first update saw only a random batch."
+    else:
+        grad += " " + direction(step.dw, step.db)
+    out["gradient"] = grad
+    out["step"] = step_caption(step)
+    if step.n_updates > 1:
+        if step.diverged_at is not None:
+            out["end"] = f"Repeat, and this run blows up: it diverged at update {step.diverged_at}."
+        else:
+            out["end"] = (
+                f"Repeat: after {step.n_updates} updates the line is "
+                f"w = {f(step.w_last)}, b = {f(step.b_last)}."
+            )
+    return out
+
+
+def direction(dw: float, db: float) -> str:
+    """Which way a step against the gradient ``(dw, db)`` moves w and b."""
+
+    def move(g: float) -> str:
+        return "raises" if g < 0 else ("lowers" if g > 0 else "leaves")
+
+    if move(dw) == move(db):
+        return f"A step against the gradient {move(dw)} both w and b."
+    return f"A step against the gradient {move(dw)} w and {move(db)} b."
+
+
+def step_caption(step: FirstStep) -> str:
+    f = fmt_text
+    if not step.has_update:
+        return no_update_note(step)
+    assert step.w1 is not None and step.b1 is not None
+    eta = f"η = {f(step.lr)}"
+    opt = step.optimizer
+    if opt == "adam":
+        text = (
+            f"At t = 1 the corrections make m̂ = g and ŝ = g², so Adam's first step moves each "
+            f"parameter by about {eta} against its gradient's sign: "
+            f"w_1 = {f(step.w1)}, b_1 = {f(step.b1)}."
+        )
+    elif step.batch != "full":
+        size = "one random point" if step.batch_size == 1 else f"{step.batch_size} random points"
+        text = (
+            f"The first update used {size}: with {eta}, w_1 = {f(step.w1)} and "
+            f"b_1 = {f(step.b1)}. The full-data gradient would have given "
+            f"{f(step.w0 - step.lr * step.dw)} and {f(step.b0 - step.lr * step.db)}."
+        )
+    else:
+        text = (
+            f"One step with {eta}: w_1 = {f(step.w0)} − {f(step.lr)} · ({f(step.dw)}) = "
+            f"{f(step.w1)} and b_1 = {f(step.b0)} − {f(step.lr)} · ({f(step.db)}) = {f(step.b1)}."
+        )
+        if opt in ("momentum", "nesterov"):
+            text += " The velocity starts at 0, so this first step is plain gradient descent's."
+    if step.standardised and step.w1_data is not None and step.b1_data is not None:
+        text += f" In data units the line is w = {f(step.w1_data)}, b = {f(step.b1_data)}."
+    if step.loss0 is not None and step.loss1 is not None:
+        verb = "falls" if step.loss1 < step.loss0 else "rises"
+        text += f" The loss {verb} from {f(step.loss0)} to {f(step.loss1)}."
+    if step.diverged_at == 1:
+        text += f" {eta} is too large: the run diverged at this update."
+    return text
