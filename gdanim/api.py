@@ -328,6 +328,8 @@ def lecture(
     jobs: int | None = None,
     gif: bool = False,
     slides: bool = False,
+    pptx: bool = False,
+    handout: bool = False,
     force: bool = False,
     quiet: bool = True,
     **options: Any,
@@ -337,7 +339,9 @@ def lecture(
 
     ``file`` is a lecture TOML file (default: the four scenes on the campaign data);
     ``options`` (``quality``, ``theme``, ``aspect``, ``resolution``, ``fps``, ``duration``)
-    apply to every scene. The report's ``index`` is the page's path, ``failures`` what failed.
+    apply to every scene; ``slides``, ``pptx`` and ``handout`` add the reveal.js deck, the
+    PowerPoint deck and the PDF handout, cut from the rendered videos. The report's ``index``
+    is the page's path, ``failures`` what failed.
     """
     import io
 
@@ -355,8 +359,8 @@ def lecture(
     plan = with_options(plan, **given)
     stream = io.StringIO() if quiet else None
     return make_lecture(
-        plan, os.fspath(output), jobs=jobs, gif=gif, slides=slides, force=force,
-        quiet=quiet, stream=stream,
+        plan, os.fspath(output), jobs=jobs, gif=gif, slides=slides, pptx=pptx,
+        handout=handout, force=force, quiet=quiet, stream=stream,
     )  # fmt: skip
 
 

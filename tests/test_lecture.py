@@ -164,8 +164,8 @@ def test_default_lecture_jobs(tmp_path):
     high = lecture.with_options(lec, quality="high")
     assert {s.spec.pixel_size for s in high.scenes} == {(1920, 1080)}
     assert {s.spec.frame_rate for s in high.scenes} == {60}
-    every = lecture.plan(high, str(tmp_path), gif=True, slides=True)
-    assert [j.kind for j in every] == ["video"] * 4 + ["gif"] * 4 + ["slides"] * 4
+    every = lecture.plan(high, str(tmp_path), gif=True)
+    assert [j.kind for j in every] == ["video"] * 4 + ["gif"] * 4  # decks are cut, not rendered
     gif = every[4].spec
     assert gif.format == "gif" and gif.pixel_size == (854, 480)  # GIFs are for slides
 
@@ -424,9 +424,9 @@ def test_missing_extras_are_one_line(runner, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     line = one_error_line(runner.invoke(cli, ["lecture", "--scheduler", "tcp://x:1"]))
     assert "pip install 'gdanim[dask]'" in line
-    monkeypatch.setitem(sys.modules, "manim_slides", None)
-    line = one_error_line(runner.invoke(cli, ["lecture", "--slides"]))
-    assert "pip install 'gdanim[slides]'" in line
+    monkeypatch.setitem(sys.modules, "pptx", None)
+    line = one_error_line(runner.invoke(cli, ["lecture", "--pptx"]))
+    assert "pip install 'gdanim[pptx]'" in line
 
 
 def test_output_folder_that_is_a_file_is_one_line(runner, tmp_path):
@@ -524,72 +524,3 @@ def test_jobs_run_on_a_dask_cluster(runner, tmp_path):
     assert m["options"]["scheduler"] == cluster.scheduler_address
     assert m["scenes"][0]["ok"] and (tmp_path / "out" / "lecture.mp4").is_file()
     assert m["scenes"][0]["worker"]["pid"] == os.getpid()  # an in-process worker ran it
-
-
-# --------------------------------------------------------------------------------------------
-# Slides
-
-
-@pytest.mark.render
-def test_slides_break_at_each_beat_and_deck_is_offline(runner, tmp_path):
-    pytest.importorskip("manim_slides")
-    (tmp_path / "l.toml").write_text('title = "Deck"\nscenes = ["descent-path"]\n')
-    result = runner.invoke(cli, ["lecture", "l.toml", "-o", "out", "--slides", *SMALL])
-    out = tmp_path / "out"
-    part = json.loads((out / "slides" / "parts" / "descent-path.json").read_text())
-    # descent-path narrates each beat (the start, the descent, the result): a slide per
-    # subcaption, with that subcaption as the slide's notes
-    own = [c.text for c in captions.read(str(out / "descent-path.srt"))]
-    assert len(own) >= 3
-    assert [s["notes"] for s in part["slides"]] == own
-    for s in part["slides"]:
-        assert (out / "slides" / s["file"]).is_file()
-    m = json.loads((out / "manifest.json").read_text())
-    if result.exit_code != 0 and any("reveal.js" in f["error"] for f in m["failures"]):
-        pytest.skip("reveal.js assets cannot be fetched here (no npm, no network)")
-    assert result.exit_code == 0, result.output
-    deck = (out / "slides" / "index.html").read_text()
-    assert m["slides"]["slides"] == len(own) and m["slides"]["path"] == "slides/index.html"
-    page = _Page()
-    page.feed(deck)  # comments in the template are skipped
-    refs = [a.get(k) for _, a in page.tags for k in ("src", "href") if a.get(k)]
-    assert any(str(r).endswith("reveal.js") for r in refs)
-    for ref in refs:
-        assert "://" not in str(ref), ref
-        assert (out / "slides" / str(ref)).exists(), ref
-    assert deck.count("data-background-video=") == len(own)
-    assert 'href="slides/index.html"' in (out / "index.html").read_text()
-
-
-def test_slide_breaks_follow_the_scene_beats(tmp_path):
-    pytest.importorskip("manim_slides")
-    from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, Scene, Square, tempconfig
-    from manim_slides.config import PresentationConfig
-
-    from gdanim.lectures.slides import slide_class
-
-    class Toy(Scene):
-        def construct(self) -> None:
-            sq = Square()
-            self.play(FadeIn(sq), run_time=0.2)  # no narration yet: every animation a slide
-            self.play(sq.animate.shift(RIGHT), run_time=0.2)
-            self.add_subcaption("first beat", duration=0.4)  # opens the next slide
-            self.play(sq.animate.shift(UP), run_time=0.2)
-            self.play(sq.animate.shift(DOWN), run_time=0.2)
-            self.wait(0.2)  # a hold closes the beat
-            self.play(FadeOut(sq), run_time=0.2, subcaption="gone")
-            self.add_subcaption("said after", duration=0.2, offset=-0.2)  # closes it too
-            self.play(FadeIn(sq), run_time=0.2)
-
-    settings = {
-        "verbosity": "ERROR", "media_dir": str(tmp_path), "format": "mp4",
-        "pixel_width": 64, "pixel_height": 36, "frame_rate": 5, "disable_caching": True,
-        "progress_bar": "none", "output_file": "toy",
-    }  # fmt: skip
-    with tempconfig(settings):
-        scene = slide_class(Toy)(output_folder=tmp_path / "deck")
-        scene.render()
-    (produced,) = (tmp_path / "deck").glob("*.json")
-    slides = PresentationConfig.from_file(produced).slides
-    assert [s.notes for s in slides] == ["", "", "first beat", "gone\n\nsaid after", ""]
-    assert all(s.file.is_file() for s in slides)

@@ -307,7 +307,19 @@ def lecture_options(f: F) -> F:
             click.option(
                 "--slides",
                 is_flag=True,
-                help="Also a reveal.js deck, a slide per beat (pip install 'gdanim[slides]').",
+                help="Also a reveal.js deck, a slide per beat, cut from the videos (offline; "
+                "reveal.js comes once from npm).",
+            ),
+            click.option(
+                "--pptx",
+                is_flag=True,
+                help="Also lecture.pptx: a slide per beat with its clip and its captions as "
+                "notes (pip install 'gdanim[pptx]').",
+            ),
+            click.option(
+                "--handout",
+                is_flag=True,
+                help="Also handout.pdf: a page per beat with its last frame and captions.",
             ),
             click.option("--force", is_flag=True, help="Render even unchanged scenes."),
             click.option("--dry-run", is_flag=True, help="List the renders and stop."),

@@ -4,8 +4,9 @@ A lecture is an ordered list of scenes, each a :class:`~gdanim.config.RenderSpec
 one is the four scenes on the ``campaign`` data; a TOML file sets another (schema below). Each
 render is a job: a pure function of its spec (:func:`run_job`), run in a pool of processes or on
 a Dask distributed cluster, each in its own media folder. Into the output folder go each scene's
-video with its captions (.srt and .vtt), the joined ``lecture.mp4`` with its captions, GIFs and a
-reveal.js deck when asked, ``manifest.json`` and an ``index.html`` that plays it all offline.
+video with its captions (.srt and .vtt), the joined ``lecture.mp4`` with its captions, when
+asked GIFs, a reveal.js deck, a PowerPoint deck and a PDF handout, ``manifest.json`` and an
+``index.html`` that plays it all offline.
 
 Lecture file schema (TOML; every key optional but the scenes' names)::
 
@@ -38,7 +39,9 @@ Lecture file schema (TOML; every key optional but the scenes' names)::
     aspect = "16:9"                      # 16:9, 4:3, 1:1, 9:16
     duration = 8.0                       # seconds the descent takes on screen
     gif = false                          # also a GIF per scene
-    slides = false                       # also a reveal.js deck
+    slides = false                       # also a reveal.js deck, a slide per beat
+    pptx = false                         # also lecture.pptx, a slide per beat
+    handout = false                      # also handout.pdf, a page per beat
 
     # The scenes, in order: a list of names, e.g. scenes = ["hiker-bowl", "derivation"],
     # or [[scenes]] tables, each overriding the defaults above for its scene:
@@ -61,7 +64,9 @@ The package, in the order a lecture is made: :mod:`.file` (the TOML file, checke
 configuration), :mod:`.jobs` (the renders, in a process pool or on Dask), :mod:`.progress`
 (the status line), :mod:`.assemble` (captions, the joined video, the manifest),
 :mod:`.narration` (captions from run numbers), :mod:`.page` (``index.html`` from its
-template), :mod:`.slides` (the reveal.js deck) and :mod:`.command` (``gdanim lecture``).
+template), :mod:`.publish` (the decks and the handout, from :mod:`.beats`: each scene's video
+cut where its beats start; :mod:`.pptx`, :mod:`.reveal`, :mod:`.handout`) and
+:mod:`.command` (``gdanim lecture``).
 """
 
 from __future__ import annotations

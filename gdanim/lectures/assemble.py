@@ -18,11 +18,13 @@ from ..media import captions
 from ..media.ffmpeg import join_videos, poster
 from ..media.probe import VideoInfo, video_info
 from ..pipeline.render import read_json
+from .beats import Beat
 from .file import JOINED, POSTER_AT, Lecture
 from .jobs import Job, check_dask, cpu_seconds, one_line, plan, run_dask, run_local
 from .narration import generated_captions
 from .page import write_index
 from .progress import Progress
+from .publish import publish
 
 
 @dataclass
@@ -33,7 +35,7 @@ class SceneResult:
     spec: RenderSpec
     video: dict[str, Any] | None = None
     gif: dict[str, Any] | None = None
-    slides: dict[str, Any] | None = None
+    beats: list[Beat] = field(default_factory=list)
     info: VideoInfo | None = None
     cues: list[captions.Cue] = field(default_factory=list)
     caption_source: str = ""
@@ -114,23 +116,27 @@ def make_lecture(
     scheduler: str | None = None,
     gif: bool = False,
     slides: bool = False,
+    pptx: bool = False,
+    handout: bool = False,
     force: bool = False,
     quiet: bool = False,
     stream: IO[str] | None = None,
 ) -> LectureReport:
-    """Render the lecture into ``out_dir`` and write the pack; see the module docstring."""
+    """Render the lecture into ``out_dir`` and write the pack; see the package docstring."""
     stream = stream or sys.stderr
     gif = gif or lecture.gif
     slides = slides or lecture.slides
-    if slides:
-        from .slides import check_available
+    pptx = pptx or lecture.pptx
+    handout = handout or lecture.handout
+    if pptx:
+        from .pptx import check_available
 
         check_available()
     if scheduler:
         check_dask()
     out = check_out_dir(out_dir)
     workers = None if scheduler else (jobs or _cores())
-    todo = plan(lecture, out, gif=gif, slides=slides, force=force)
+    todo = plan(lecture, out, gif=gif, force=force)
     results = {s.name: SceneResult(s.name, s.spec) for s in lecture.scenes}
     failures: list[dict[str, str]] = []
     started = time.perf_counter()
@@ -168,52 +174,36 @@ def make_lecture(
     joined = _join(out, [r for r in ordered if r.ok], failures, stream, force)
     join_seconds = time.perf_counter() - t_join
 
-    deck = None
-    if slides:
-        parts = [
-            (r.name, r.slides["path"]) for r in ordered if r.slides and not r.slides.get("error")
-        ]
-        if parts:
-            theme = lecture.scenes[0].spec.theme
-            keys = [r.slides.get("key") for r in ordered if r.slides and not r.slides.get("error")]
-            key = _json_key({"parts": keys, "names": [n for n, _ in parts], "title": lecture.title,
-                             "theme": theme})  # fmt: skip
-            old = (read_json(os.path.join(out, "manifest.json")) or {}).get("slides") or {}
-            try:
-                if (
-                    not force
-                    and old.get("key") == key
-                    and os.path.isfile(os.path.join(out, str(old.get("path"))))
-                ):
-                    deck = {**old, "reused": True}
-                else:
-                    from .slides import build_deck
+    def fail(name: str, kind: str, error: str) -> None:
+        failures.append({"name": name, "kind": kind, "error": error})
+        stream.write(f"lecture: {name} ({kind}) failed: {error}\n")
 
-                    built = build_deck(parts, os.path.join(out, "slides"), lecture.title, theme)
-                    built["path"] = os.path.relpath(built["path"], out).replace(os.sep, "/")
-                    deck = {**built, "key": key, "reused": False}
-            except Exception as exc:
-                failures.append({"name": "slides", "kind": "deck", "error": one_line(exc)})
-                stream.write(f"lecture: the slide deck failed: {one_line(exc)}\n")
+    kinds = tuple(k for k, on in (("pptx", pptx), ("slides", slides), ("handout", handout)) if on)
+    t_decks = time.perf_counter()
+    decks = publish(out, lecture, ordered, joined, kinds, force, fail)
+    decks_seconds = time.perf_counter() - t_decks
 
     manifest = _manifest(
-        lecture, out, ordered, joined, deck, failures,
+        lecture, out, ordered, joined, decks, failures,
         {
             "jobs": workers,
             "scheduler": scheduler,
             "gif": gif,
             "slides": slides,
+            "pptx": pptx,
+            "handout": handout,
             "force": force,
         },
         {
             "render_wall_seconds": round(render_wall, 3),
             "join_seconds": round(join_seconds, 3),
+            "decks_seconds": round(decks_seconds, 3),
             "total_seconds": round(time.perf_counter() - started, 3),
-            "jobscpu_seconds": round(
+            "jobs_cpu_seconds": round(
                 sum(
                     float(o.get("cpu_seconds", 0.0))
                     for r in ordered
-                    for o in (r.video, r.gif, r.slides)
+                    for o in (r.video, r.gif)
                     if o
                 ),
                 3,
@@ -222,7 +212,7 @@ def make_lecture(
         },
     )  # fmt: skip
     atomic_write_text(os.path.join(out, "manifest.json"), json.dumps(manifest, indent=1) + "\n")
-    write_index(out, lecture, ordered, joined, deck, failures)
+    write_index(out, lecture, ordered, joined, decks, failures)
     return LectureReport(out, manifest, failures)
 
 
@@ -278,7 +268,7 @@ def _rel(out: str, path: str | None) -> str | None:
 
 def _manifest(
     lecture: Lecture, out: str, ordered: list[SceneResult], joined: dict[str, Any] | None,
-    deck: dict[str, Any] | None, failures: list[dict[str, str]], options: dict[str, Any],
+    decks: dict[str, dict[str, Any]], failures: list[dict[str, str]], options: dict[str, Any],
     timings: dict[str, Any],
 ) -> dict[str, Any]:  # fmt: skip
     from ..pipeline.render import versions
@@ -315,17 +305,20 @@ def _manifest(
                 config=m.get("config"),
                 runs=m.get("runs"),
             )
-        for kind in ("gif", "slides"):
-            o = getattr(r, kind)
-            if o is not None:
-                entry[kind] = {
-                    "output": _rel(out, o.get("path")),
-                    "key": o.get("key"),
-                    "reused": bool(o.get("reused")),
-                    "seconds": round(float(o.get("seconds", 0.0)), 3),
-                    "error": o.get("error"),
-                    **({"slides": o["slides"]} if "slides" in o else {}),
-                }
+        if r.gif is not None:
+            entry["gif"] = {
+                "output": _rel(out, r.gif.get("path")),
+                "key": r.gif.get("key"),
+                "reused": bool(r.gif.get("reused")),
+                "seconds": round(float(r.gif.get("seconds", 0.0)), 3),
+                "error": r.gif.get("error"),
+            }
+        if r.beats:
+            entry["beats"] = [
+                {"start": b.start, "end": b.end, "clip": b.clip, "poster": b.poster,
+                 "text": b.text}
+                for b in r.beats
+            ]  # fmt: skip
         scenes.append(entry)
     lecture_entry = None
     if joined is not None:
@@ -339,7 +332,7 @@ def _manifest(
         "options": options,
         "scenes": scenes,
         "lecture": lecture_entry,
-        "slides": deck,
+        "decks": decks,
         "failures": failures,
         "complete": not failures,
         "timings": timings,

@@ -43,6 +43,8 @@ def run_command(
     scheduler: str | None = None,
     gif: bool = False,
     slides: bool = False,
+    pptx: bool = False,
+    handout: bool = False,
     force: bool = False,
     dry_run: bool = False,
     quiet: bool = False,
@@ -62,7 +64,7 @@ def run_command(
         duration=duration,
     )
     if dry_run:
-        for line in describe_jobs(plan(lecture, out_dir, gif=gif, slides=slides), out_dir):
+        for line in describe_jobs(plan(lecture, out_dir, gif=gif), out_dir):
             echo(line)
         return 0
     report = make_lecture(
@@ -72,6 +74,8 @@ def run_command(
         scheduler=scheduler,
         gif=gif,
         slides=slides,
+        pptx=pptx,
+        handout=handout,
         force=force,
         quiet=quiet,
         stream=stream,

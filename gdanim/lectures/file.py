@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -20,7 +21,7 @@ DEFAULT_DATASET = "campaign"
 DEFAULT_DIR = os.path.join("media", "lecture")
 JOINED = "lecture"
 #: Output names the lecture's own files use.
-RESERVED = frozenset({JOINED, "index", "manifest", "slides"})
+RESERVED = frozenset({JOINED, "index", "manifest", "slides", "beats", "handout"})
 #: GIFs are for slides: this quality unless a resolution is set.
 GIF_QUALITY = "low"
 #: Where in a scene the page's still of it is taken (fraction of its length): past the middle,
@@ -50,6 +51,8 @@ class Lecture:
     source: str | None = None
     gif: bool = False
     slides: bool = False
+    pptx: bool = False
+    handout: bool = False
 
 
 def default_lecture() -> Lecture:
@@ -60,7 +63,9 @@ def default_lecture() -> Lecture:
 
 
 #: Keys of the file's top level only, and of a scene table only.
-TOP_KEYS = ("title", "scenes", "gif", "slides")
+TOP_KEYS = ("title", "scenes", "gif", "slides", "pptx", "handout")
+#: The flags of the file's top level: what is made besides the videos.
+FLAGS = ("gif", "slides", "pptx", "handout")
 SCENE_KEYS = ("scene", "name")
 #: A scene that sets one of these takes none of the file's.
 DATA_KEYS = ("dataset", "data", "x", "y", "sheet", "missing")
@@ -145,9 +150,7 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
     title = DEFAULT_TITLE
     if "title" in doc:
         title = _check(where, "title", checks.nonempty, doc["title"]).strip()
-    flags = {
-        key: _check(where, key, checks.boolean, doc.get(key, False)) for key in ("gif", "slides")
-    }
+    flags = {key: _check(where, key, checks.boolean, doc.get(key, False)) for key in FLAGS}
 
     items = doc.get("scenes", list(DEFAULT_SCENES))
     if not isinstance(items, list):
@@ -203,7 +206,7 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
             except InputError as exc:
                 raise InputError(f"{place('data')}: {exc}") from None
         scenes.append(LectureScene(name, spec))
-    return Lecture(tuple(scenes), title, file, flags["gif"], flags["slides"])
+    return Lecture(tuple(scenes), title, file, **flags)
 
 
 def _scene_name(name: Any, scene: str, used: dict[str, str], where: _Where, label: str) -> str:
@@ -249,4 +252,4 @@ def with_options(
     if not change:
         return lecture
     scenes = tuple(LectureScene(s.name, s.spec.replace(**change)) for s in lecture.scenes)
-    return Lecture(scenes, lecture.title, lecture.source, lecture.gif, lecture.slides)
+    return dataclasses.replace(lecture, scenes=scenes)

@@ -20,7 +20,7 @@ from .file import GIF_QUALITY, Lecture
 
 @dataclass(frozen=True)
 class Job:
-    """One render: ``kind`` is ``video`` (mp4), ``gif`` or ``slides`` (a manim-slides part)."""
+    """One render: ``kind`` is ``video`` (mp4) or ``gif``."""
 
     name: str
     kind: str
@@ -30,13 +30,12 @@ class Job:
 
     @property
     def label(self) -> str:
-        return f"{self.name} (slides)" if self.kind == "slides" else os.path.basename(self.output)
+        return os.path.basename(self.output)
 
 
-def plan(
-    lecture: Lecture, out_dir: str, *, gif: bool = False, slides: bool = False, force: bool = False
-) -> list[Job]:
-    """The lecture's jobs: the videos in lecture order, then the GIFs and the slide parts."""
+def plan(lecture: Lecture, out_dir: str, *, gif: bool = False, force: bool = False) -> list[Job]:
+    """The lecture's jobs: the videos in lecture order, then the GIFs. The decks need no job:
+    they are cut from the videos."""
     out = os.path.abspath(out_dir)
     jobs = [
         Job(s.name, "video", s.spec, os.path.join(out, f"{s.name}.mp4"), force)
@@ -48,9 +47,6 @@ def plan(
             if spec.width is None:
                 spec = spec.replace(quality=GIF_QUALITY)
             jobs.append(Job(s.name, "gif", spec, os.path.join(out, f"{s.name}.gif"), force))
-    if slides or lecture.slides:
-        for s in lecture.scenes:
-            jobs.append(Job(s.name, "slides", s.spec, os.path.join(out, "slides"), force))
     return jobs
 
 
@@ -85,26 +81,21 @@ def run_job(job: Job) -> dict[str, Any]:
     }
     try:
         interrupts.check()
-        if job.kind == "slides":
-            from .slides import render_slides
+        from ..pipeline.render import render
 
-            out.update(render_slides(job.spec, job.output, job.name, force=job.force))
-        else:
-            from ..pipeline.render import render
-
-            result = render(job.spec, job.output, force=job.force, quiet=True)
-            out.update(
-                path=result.path,
-                manifest_path=result.manifest_path,
-                reused=result.reused,
-                seconds=result.seconds,
-                key=result.manifest.get("key"),
-                manifest=result.manifest,
-            )
-            srt = captions.sibling(result.path, "srt")
-            # A fresh render without subcaptions leaves the last render's captions behind.
-            if not result.reused and os.path.isfile(srt) and os.path.getmtime(srt) < wall - 1:
-                os.unlink(srt)
+        result = render(job.spec, job.output, force=job.force, quiet=True)
+        out.update(
+            path=result.path,
+            manifest_path=result.manifest_path,
+            reused=result.reused,
+            seconds=result.seconds,
+            key=result.manifest.get("key"),
+            manifest=result.manifest,
+        )
+        srt = captions.sibling(result.path, "srt")
+        # A fresh render without subcaptions leaves the last render's captions behind.
+        if not result.reused and os.path.isfile(srt) and os.path.getmtime(srt) < wall - 1:
+            os.unlink(srt)
     except Exception as exc:
         out["error"] = one_line(exc)
         if os.environ.get("GDANIM_DEBUG"):

@@ -54,7 +54,7 @@ def _caption_links(stem: str) -> Link:
 
 
 @functools.cache
-def _templates() -> Any:
+def templates() -> Any:
     import jinja2
 
     return jinja2.Environment(
@@ -67,10 +67,10 @@ def _templates() -> Any:
 
 def write_index(
     out: str, lecture: Lecture, ordered: list[SceneResult], joined: dict[str, Any] | None,
-    deck: dict[str, Any] | None, failures: list[dict[str, str]],
+    decks: dict[str, dict[str, Any]], failures: list[dict[str, str]],
 ) -> str:  # fmt: skip
     """``index.html``: the lecture and each scene with captions; works from disk, offline."""
-    env = _templates()
+    env = templates()
     theme = lecture.scenes[0].spec.theme if lecture.scenes else "dark"
     css = env.get_template("page.css").render(c=PAGE_COLORS.get(theme, PAGE_COLORS["dark"]))
     vtts: list[tuple[str, str]] = []
@@ -83,8 +83,9 @@ def write_index(
     if joined:
         vtts.append(("vtt-lecture", captions.to_vtt(joined["cues"])))
         links = [Link(f"{JOINED}.mp4"), _caption_links(JOINED)]
-        if deck:
-            links.append(Link("slides", ("slides", deck["path"].replace(os.sep, "/"))))
+        names = {"slides": "slides", "pptx": "lecture.pptx", "handout": "handout.pdf"}
+        for kind, made in decks.items():
+            links.append(Link(names[kind], (names[kind], made["path"])))
         links.append(Link("manifest.json"))
         first = next((r.poster for r in ordered if r.ok and r.poster), None)
         lecture_part = {

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import os
 import subprocess
 from collections.abc import Sequence
+from typing import Any
 
 from ..fileio import private_dir
 from .probe import VideoInfo
@@ -88,14 +91,70 @@ def poster(video: str, at: float) -> str | None:
     dest = os.path.splitext(video)[0] + ".jpg"
     if os.path.isfile(dest) and os.path.getmtime(dest) >= os.path.getmtime(video):
         return dest
-    with private_dir(dest) as tmp:
-        part = os.path.join(tmp, "poster.jpg")
-        seek = f"{max(0.0, at):.3f}"
-        try:
-            run(["-ss", seek, "-i", video, "-frames:v", "1", "-q:v", "3", part], "a poster", part)
-        except FfmpegError:
-            return None
-        os.replace(part, dest)
+    try:
+        still(video, round(max(0.0, at), 3), dest)
+    except FfmpegError:
+        return None
     return dest
 
 
+
+
+def split(src: str, starts: Sequence[float], dests: Sequence[str]) -> None:
+    """Cut ``src`` at ``starts`` (seconds, the first 0) into ``dests`` without re-encoding.
+
+    Each clip holds the frames shown from its start to the next one's, timed from 0. Exact when
+    every start is a keyframe with nothing after it referring back across it: a scene's beats
+    start where manim began a new animation segment, so they are. The packets are copied in
+    one pass (PyAV), by their presentation time. Each file is written atomically.
+    """
+    import av
+
+    if len(starts) != len(dests) or not starts:
+        raise ValueError("one start per clip")
+    with contextlib.ExitStack() as stack:
+        tmps = [stack.enter_context(private_dir(d)) for d in dests]
+        parts = [os.path.join(t, "clip.mp4") for t in tmps]
+        inp = stack.enter_context(av.open(src))
+        video = inp.streams.video[0]
+        base = video.time_base
+        assert base is not None
+        bounds = [round(float(t) / base) for t in starts]  # in the stream's ticks
+        opened: dict[int, Any] = {}
+
+        def output(k: int) -> Any:
+            if k not in opened:
+                out = stack.enter_context(
+                    av.open(parts[k], "w", format="mp4", options={"movflags": "+faststart"})
+                )
+                opened[k] = (out, out.add_stream_from_template(video))
+            return opened[k]
+
+        for packet in inp.demux(video):
+            if packet.pts is None or packet.dts is None:
+                continue
+            k = max(0, bisect.bisect_right(bounds, packet.pts + 1) - 1)
+            out, stream = output(k)
+            packet.pts -= bounds[k]
+            packet.dts -= bounds[k]
+            packet.stream = stream
+            out.mux(packet)
+        for out, _ in opened.values():
+            out.close()
+        for part, dest in zip(parts, dests, strict=True):
+            if not os.path.isfile(part) or os.path.getsize(part) == 0:
+                raise FfmpegError(f"{os.path.basename(src)} has no frames for {dest}")
+        for part, dest in zip(parts, dests, strict=True):
+            os.replace(part, dest)
+
+
+def still(src: str, at: float, dest: str) -> None:
+    """The frame of ``src`` shown at ``at`` seconds, as an image (PNG or JPEG by ``dest``)."""
+    with private_dir(dest) as tmp:
+        part = os.path.join(tmp, "still" + os.path.splitext(dest)[1])
+        quality = ["-q:v", "3"] if dest.lower().endswith((".jpg", ".jpeg")) else []
+        run(
+            ["-ss", f"{max(0.0, at):.6f}", "-i", src, "-frames:v", "1", *quality, part],
+            f"a still of {os.path.basename(src)}", part,
+        )  # fmt: skip
+        os.replace(part, dest)

@@ -47,3 +47,17 @@ def video_info(path: str) -> VideoInfo:
         )
 
 
+
+
+def keyframes(path: str) -> list[float]:
+    """The times (seconds) of the video's keyframes, read from its packets (no decoding)."""
+    import av
+
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        base = stream.time_base
+        return sorted(
+            float(p.pts * base)
+            for p in container.demux(stream)
+            if p.is_keyframe and p.pts is not None and base is not None
+        )
