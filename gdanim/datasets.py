@@ -522,10 +522,17 @@ def auto_epochs(x: FloatArray) -> int:
 MAX_AUTO_EPOCHS = 20_000
 
 
+def design(x: FloatArray) -> FloatArray:
+    """``[[E x^2, E x], [E x, 1]]``: the Hessian of half-mse (the squared losses' up to a
+    factor)."""
+    m1 = float(np.mean(x))
+    m2 = float(np.mean(x * x))
+    return np.array([[m2, m1], [m1, 1.0]])
+
+
 def moment_condition(x: FloatArray) -> float:
-    """Condition number of ``[[E x^2, E x], [E x, 1]]``: the squared losses' Hessian's."""
-    m1, m2 = float(np.mean(x)), float(np.mean(x * x))
-    lam = np.linalg.eigvalsh(np.array([[m2, m1], [m1, 1.0]]))
+    """Condition number of :func:`design`: the squared losses' Hessian's."""
+    lam = np.linalg.eigvalsh(design(x))
     return float(lam[1] / lam[0]) if lam[0] > 0 else float("inf")
 
 

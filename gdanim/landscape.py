@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .datasets import Dataset
+from .datasets import Dataset, design
 from .losses import Loss
 from .optimizers import OPTIMIZERS
 
@@ -41,13 +41,6 @@ RIGHT_FRACTION = 0.5
 LARGE_FACTOR = 1.15
 # Points used to evaluate a non-quadratic loss on a grid; beyond this a representative subset.
 GRID_POINTS_MAX = 20_000
-
-
-def design(x: FloatArray) -> FloatArray:
-    """``[[E x^2, E x], [E x, 1]]``: the Hessian of half-mse."""
-    m1 = float(np.mean(x))
-    m2 = float(np.mean(x * x))
-    return np.array([[m2, m1], [m1, 1.0]])
 
 
 def hessian(x: FloatArray, loss: Loss) -> FloatArray:

@@ -14,7 +14,6 @@ from typing import Any
 from .. import interrupts
 from ..config import RenderSpec
 from ..errors import InputError
-from ..media import captions
 from .file import GIF_QUALITY, Lecture
 
 
@@ -68,7 +67,6 @@ def run_job(job: Job) -> dict[str, Any]:
     """
     import socket
 
-    wall = time.time()
     start = time.perf_counter()
     cpu = cpu_seconds()
     out: dict[str, Any] = {
@@ -92,10 +90,6 @@ def run_job(job: Job) -> dict[str, Any]:
             key=result.manifest.get("key"),
             manifest=result.manifest,
         )
-        srt = captions.sibling(result.path, "srt")
-        # A fresh render without subcaptions leaves the last render's captions behind.
-        if not result.reused and os.path.isfile(srt) and os.path.getmtime(srt) < wall - 1:
-            os.unlink(srt)
     except Exception as exc:
         out["error"] = one_line(exc)
         if os.environ.get("GDANIM_DEBUG"):

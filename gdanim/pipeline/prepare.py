@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config import RenderSpec, TrainConfig
+from ..config.names import REGIMES
 from ..datasets import Dataset, get_dataset, load_table
 from ..errors import InputError
 from ..landscape import Analysis, Landscape, build_landscape
@@ -119,7 +120,7 @@ def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
         std = standardization(ds, spec.train)
         cfg = spec.train.resolve(ds)
         rates: tuple[float | str, ...] = spec.lrs or (
-            ("small", "right", "large") if spec.scene == "learning-rates" else (cfg.lr or 0.0,)
+            REGIMES if spec.scene == "learning-rates" else (cfg.lr or 0.0,)
         )
         if spec.scene == "learning-rates" and not spec.lrs and isinstance(spec.train.lr, float):
             # --lr without --lrs: the asked rate takes the middle lane, between small and large.

@@ -353,8 +353,11 @@ def render(
         size = os.path.getsize(produced)
         captions = _captions_of(produced, tmp) if spec.format in ("mp4", "webm") else None
         atomic_move(produced, path)
+        srt = os.path.splitext(path)[0] + ".srt"
         if captions:
-            atomic_move(captions, os.path.splitext(path)[0] + ".srt")
+            atomic_move(captions, srt)
+        elif spec.format in ("mp4", "webm") and os.path.isfile(srt):
+            os.unlink(srt)  # an older render's captions would not match this video
     seconds = time.perf_counter() - start
     manifest = build_manifest(spec, inputs, key, path, size, seconds)
     atomic_write_text(manifest_path, json.dumps(manifest, indent=1) + "\n")

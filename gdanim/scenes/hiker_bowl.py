@@ -55,7 +55,7 @@ from manim import (
 )
 
 from .. import numbers
-from ..landscape import GRID_POINTS_MAX, standardize
+from ..landscape import GRID_POINTS_MAX
 from ..pipeline.prepare import SceneInputs
 from ..trajectory import Trajectory
 from . import style
@@ -688,8 +688,9 @@ class HikerBowl(GdScene, ThreeDScene):
         """
         assert traj.dw is not None and traj.db is not None
         gw, gb = -traj.dw, -traj.db
-        if traj.w_opt is not None:
-            _, mu, sd = standardize(self.inputs.dataset.x)
+        std = self.inputs.standardized
+        if traj.w_opt is not None and std is not None:
+            mu, sd = std.x_mean, std.x_std
             gw, gb = gw / sd, gb - gw * mu / sd
         return np.column_stack([gw, gb]), np.hypot(traj.dw, traj.db)
 

@@ -41,6 +41,7 @@ from manim import (
 )
 from numpy.typing import NDArray
 
+from ..config.names import REGIMES
 from ..landscape import Analysis
 from ..numbers import count, tick_labels
 from ..outcome import Outcome
@@ -106,7 +107,7 @@ RATE_MIN_AXIS_SHARE = 0.4  # the legend goes beside the line only if the line ke
 LEGEND_SWATCH = 0.2
 LEGEND_ICON_GAP = 0.12  # between a legend item's icon and its words
 
-REGIME_LABELS = ("small", "right", "large")
+REGIME_LABELS = REGIMES
 # A run whose loss ends this many times above its start grows: the shared axis leaves it out.
 LOSS_HEADROOM = 2.0
 # Outcome captions fade in over this much log(1 + update) once their update is passed.
@@ -755,14 +756,15 @@ class LearningRates(GdScene):
             f.x - RIGHT_OVERHANG / 2, (strip_bottom + bottom) / 2,
             f.w - RIGHT_OVERHANG, strip_bottom - bottom,
         )  # fmt: skip
-        portrait = config.frame_height > config.frame_width
-        width = column_width(body, len(runs), portrait)
+        # Strictly taller than wide: the lanes stack (a square frame keeps them side by side).
+        tall = config.frame_height > config.frame_width
+        width = column_width(body, len(runs), tall)
         headers = [
             self.header(r, o, c, width, word)
             for r, o, c, word in zip(runs, self.outcomes, colors, self.lane_words(), strict=True)
         ]
         hh = max(h.height for h in headers)
-        cells = (column_cells if portrait else row_cells)(body, len(runs), hh)
+        cells = (column_cells if tall else row_cells)(body, len(runs), hh)
         frame_traj = loss_frame(runs, inputs.analysis.optimum_loss)
         self.views = [
             self.run_view(run, outcome, color, cell, header, frame_traj)
@@ -873,7 +875,7 @@ class LearningRates(GdScene):
     def regimes_hold(self) -> bool:
         """Whether the runs did what small, right and large promise."""
         runs, out = self.inputs.runs, self.outcomes
-        if [r.label for r in runs] != ["small", "right", "large"]:
+        if tuple(r.label for r in runs) != REGIMES:
             return False
         small, right, large = out
         slower = small.kind != "converged" or small.update > right.update
