@@ -248,7 +248,8 @@ def render(
     Parameters
     ----------
     scene
-        ``"descent-path"``, ``"learning-rates"``, ``"hiker-bowl"`` or ``"derivation"``.
+        ``"descent-path"``, ``"learning-rates"``, ``"hiker-bowl"``, ``"derivation"`` or
+        ``"compare"``.
     data, x, y
         As for :func:`train`.
     output
@@ -264,7 +265,9 @@ def render(
         The training options of :func:`train`, and ``format`` (``"mp4"``, ``"gif"``,
         ``"webm"``, ``"png"``), ``quality`` (``"low"``, ``"medium"``, ``"high"``, ``"4k"``),
         ``resolution`` (``"1280x720"``), ``fps``, ``aspect``, ``theme``, ``duration``,
-        ``lrs`` (learning-rates), ``trajectory`` (a recorded run to draw).
+        ``lrs`` (learning-rates), ``vary`` and ``preset`` (compare: ``vary="l2=0,10"``,
+        ``vary={"optimizer": ["gd", "momentum"]}`` or ``preset="momentum"``), ``trajectory``
+        (a recorded run to draw).
 
     Returns
     -------

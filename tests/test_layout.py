@@ -70,6 +70,38 @@ def test_layout(media: Any, scene: str, aspect: str, theme: str) -> None:
     assert not report.seen, "\n".join(report.lines())
 
 
+# Compare: its two layouts (one map for a shared surface, a map per run for own surfaces),
+# with two, three and four runs, at every aspect; the theme changes no position.
+COMPARE_PRESETS = ["momentum", "optimizers", "sgd-vs-batch", "ridge", "mae-vs-mse", "normalize"]
+SQUARE_OWN = (
+    "1:1 gives each run's own map a plot under 0.7 units tall below its two-line header: "
+    "its b tick labels overlap by 8-12 px"
+)
+COMPARE_KNOWN: dict[tuple[str, str], str] = {
+    ("ridge", "1:1"): SQUARE_OWN,
+    ("mae-vs-mse", "1:1"): f"{SQUARE_OWN}; the shortened axis name 'b' is 9.9 px",
+    ("normalize", "1:1"): SQUARE_OWN,
+}
+
+
+def _compare_case(preset: str, aspect: str, theme: str) -> Any:
+    reason = COMPARE_KNOWN.get((preset, aspect))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(preset, aspect, theme, marks=marks, id=f"compare-{preset}-{aspect}-{theme}")
+
+
+@pytest.mark.parametrize(
+    ("preset", "aspect", "theme"),
+    [_compare_case(p, a, "dark") for p in COMPARE_PRESETS for a in ASPECTS]
+    + [_compare_case(p, "16:9", "light") for p in ("momentum", "ridge")],
+)
+def test_compare_layout(media: Any, preset: str, aspect: str, theme: str) -> None:
+    spec = RenderSpec(scene="compare", preset=preset, aspect=aspect, theme=theme, quality="low")
+    _, report = checked_build(spec, media)
+    assert report.beats > 0
+    assert not report.seen, "\n".join(report.lines())
+
+
 # ------------------------------------------------------------------------------ the check works
 
 

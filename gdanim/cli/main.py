@@ -222,13 +222,27 @@ def scenes_cmd() -> None:
         click.echo(f"{name:<16}{info.summary}")
 
 
-@cli.command("render")
+def _render_epilog() -> str:
+    from ..experiments import presets_help
+
+    return (
+        "\b\ncompare presets (--preset NAME), each a lesson's experiment:\n"
+        + presets_help()
+        + "\n\b\nExamples:\n  gdanim render compare --preset momentum\n"
+        "  gdanim render compare --vary optimizer=gd,momentum,adam --dataset uniform\n"
+        "  gdanim render compare --vary 'init=0,0;150,-300' --data grades.csv"
+    )
+
+
+@cli.command("render", epilog=_render_epilog())
 @click.argument("scene", type=click.Choice(list(SCENES)))
 @options(DATA)
 @options(TRAIN)
 @options(OUTPUT)
 @option("trajectory_path")
 @option("lrs")
+@option("vary")
+@option("preset")
 @click.option("-o", "--output", type=click.Path(), help="Output file [default: under media/].")
 @click.option("--force", is_flag=True, help="Render even if the same spec is already there.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, only errors.")
@@ -249,7 +263,8 @@ def render_cmd(scene: str, output: str | None, force: bool, quiet: bool, **kw: A
         for run in result.manifest.get("runs", []):
             outcome = run.get("outcome") or {}
             if outcome.get("kind") in ("diverged", "oscillating"):
-                click.echo(f"note: lr {run['lr']:.4g}: {outcome.get('text')}", err=True)
+                name = run["label"] if "value" in run else f"lr {run['lr']:.4g}"
+                click.echo(f"note: {name}: {outcome.get('text')}", err=True)
     click.echo(result.path)
 
 

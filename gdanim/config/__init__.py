@@ -8,6 +8,6 @@
 
 from __future__ import annotations
 
-from .models import LRS_SCENES, TRAIN_KEYS, RenderSpec, TrainConfig, frame_size
+from .models import LRS_SCENES, TRAIN_KEYS, VARY_SCENES, RenderSpec, TrainConfig, frame_size
 
-__all__ = ["LRS_SCENES", "TRAIN_KEYS", "RenderSpec", "TrainConfig", "frame_size"]
+__all__ = ["LRS_SCENES", "TRAIN_KEYS", "VARY_SCENES", "RenderSpec", "TrainConfig", "frame_size"]

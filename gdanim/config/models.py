@@ -68,6 +68,18 @@ def _datasets() -> list[str]:
     return sorted(DATASETS)
 
 
+def _presets() -> list[str]:
+    from ..experiments import PRESETS
+
+    return list(PRESETS)
+
+
+def _check_vary(v: Any, text: bool = False) -> Any:
+    from ..experiments import check_vary
+
+    return check_vary(v, text)
+
+
 def _scenes() -> list[str]:
     from ..scenes.registry import SCENES
 
@@ -259,6 +271,8 @@ TRAIN_KEYS = tuple(TrainConfig.model_fields)
 
 #: Scenes that train several runs side by side, from ``lrs``.
 LRS_SCENES = ("learning-rates",)
+#: Scenes that vary one training option, from ``vary`` or ``preset``.
+VARY_SCENES = ("compare",)
 
 
 def _even(v: float) -> int:
@@ -282,6 +296,11 @@ QUALITY_HELP = (
     "low 480p15, medium 720p30, high 1080p60, 4k 2160p60 [default: medium; gif: low; png: high]"
 )
 RESOLUTION_HELP = "WIDTHxHEIGHT (even), overrides --quality."
+VARY_HELP = (
+    "compare: one training option and 2 to 4 values, e.g. optimizer=gd,momentum, "
+    "l2=0,10, 'init=0,0;150,-300' (any of optimizer, loss, lr, normalize, l2, init, "
+    "momentum, batch-size, delta, seed)."
+)
 DURATION_HELP = (
     "Seconds the descent takes on screen (derivation: its pace, 8 = natural reading speed, "
     "16 = half speed)."
@@ -336,6 +355,18 @@ class RenderSpec(Model):
         tuple[float | str, ...] | None,
         Opt(checks.rates, "learning-rates: 2 to 4 rates, e.g. 0.001,0.01,0.04.", metavar="LRS"),
     ] = None
+    vary: Annotated[
+        tuple[str, tuple[Any, ...]] | None,
+        Opt(_check_vary, VARY_HELP, metavar="KEY=V1,V2"),
+    ] = None
+    preset: Annotated[
+        str | None,
+        Opt(
+            _choice(_presets),
+            "compare: a lesson's experiment by name (listed below).",
+            choices=_presets,
+        ),
+    ] = None
     quality: Annotated[
         str | None, Opt(checks.choice(list(QUALITIES)), QUALITY_HELP, choices=list(QUALITIES))
     ] = None
@@ -367,6 +398,13 @@ class RenderSpec(Model):
         if not isinstance(data, dict):
             return data
         data = _drop_none(data)
+        if "preset" in data:
+            from ..experiments import expand_preset
+
+            try:
+                data = expand_preset(data)
+            except checks.Bad as exc:
+                raise rule(exc.message, exc.key or "preset") from None
         flat = {k: data.pop(k) for k in list(data) if k in TRAIN_KEYS}
         if flat:
             train = data.get("train")
@@ -397,7 +435,41 @@ class RenderSpec(Model):
                 raise rule(f"only {', '.join(LRS_SCENES)} takes {{lrs}}", "lrs")
             if self.trajectory_path:
                 raise rule("trains its own runs; it does not go with {trajectory}", "lrs")
+        for key, given in (("preset", self.preset is not None), ("vary", self.vary is not None)):
+            if given and self.scene not in VARY_SCENES:
+                raise rule(f"only {', '.join(VARY_SCENES)} takes {{{key}}}", key)
+        if self.scene in VARY_SCENES:
+            self._check_compare()
         return self
+
+    def _check_compare(self) -> None:
+        from ..experiments import USED_BY
+
+        if self.vary is None:
+            raise rule(
+                "compares runs: give {vary} (e.g. optimizer=gd,momentum) or {preset}", "vary"
+            )
+        if self.trajectory_path:
+            raise rule("trains its own runs; it does not go with {trajectory}", "vary")
+        key = self.vary[0]
+        users = USED_BY.get(key)
+        if users and self.train.optimizer not in users:
+            raise rule(
+                f"{key.replace('_', '-')} changes only {', '.join(users)} runs; "
+                f"the optimizer is {self.train.optimizer}: set {{optimizer}}",
+                "vary",
+            )
+        if key == "delta" and self.train.loss != "huber":
+            raise rule("delta changes only huber runs: set {loss} huber", "vary")
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with ``changes``; a preset fills in its ``vary`` again."""
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        if self.preset is not None and "vary" not in changes:
+            values.pop("vary")
+        values.update(changes)
+        out: Self = type(self).parse(values)
+        return out
 
     # -- derived output settings
     @property
@@ -427,6 +499,9 @@ class RenderSpec(Model):
         d = self.model_dump()
         d["train"] = self.train.to_dict()
         d["lrs"] = list(self.lrs) if self.lrs is not None else None
+        if self.vary is not None:
+            key, values = self.vary
+            d["vary"] = {key: [list(v) if isinstance(v, tuple) else v for v in values]}
         d["pixel_size"] = list(self.pixel_size)
         d["frame_rate"] = self.frame_rate
         return d

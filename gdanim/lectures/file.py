@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import LRS_SCENES, RenderSpec, checks
+from ..config import LRS_SCENES, VARY_SCENES, RenderSpec, checks
 from ..errors import InputError
+from ..experiments import PRESETS
 from ..pipeline.prepare import load_spec_data
 from ..scenes.registry import SCENES
 
@@ -70,6 +71,8 @@ SCENE_KEYS = ("scene", "name")
 #: A scene that sets one of these takes none of the file's.
 DATA_KEYS = ("dataset", "data", "x", "y", "sheet", "missing")
 PATH_KEYS = ("data", "trajectory")
+#: The compare scenes' experiment: one of them, taken by compare scenes only.
+COMPARE_KEYS = ("vary", "preset")
 
 
 def load_lecture(path: str) -> Lecture:
@@ -146,7 +149,11 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
         base_dir,
     )
     # The file's defaults are checked once on their own, so a bad one is named at the top.
-    RenderSpec.parse({**top, "scene": LRS_SCENES[0]}, "toml", lambda k: f"{file}: {k}")
+    at_top = functools.partial("{}: {}".format, file)
+    plain = {k: v for k, v in top.items() if k not in COMPARE_KEYS}
+    RenderSpec.parse({**plain, "scene": LRS_SCENES[0]}, "toml", at_top)
+    if any(k in top for k in COMPARE_KEYS):
+        RenderSpec.parse({**top, "scene": VARY_SCENES[0]}, "toml", at_top)
     title = DEFAULT_TITLE
     if "title" in doc:
         title = _check(where, "title", checks.nonempty, doc["title"]).strip()
@@ -194,6 +201,19 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
                 merged.pop(k, None)
         if scene not in LRS_SCENES and "lrs" not in own:
             merged.pop("lrs", None)  # the file's rates are the learning-rates scenes'
+        if scene not in VARY_SCENES:
+            for k in COMPARE_KEYS:
+                if k not in own:
+                    merged.pop(k, None)  # the file's experiment is the compare scenes'
+        elif any(k in own for k in COMPARE_KEYS):
+            for k in COMPARE_KEYS:
+                merged.pop(k, None)  # the scene's own experiment replaces the file's
+        preset = own.get("preset", merged.get("preset"))
+        if scene in VARY_SCENES and isinstance(preset, str) and preset in PRESETS:
+            # A preset brings its lesson's data and options; the scene's own keys still win.
+            for k in (*DATA_KEYS, *PRESETS[preset].options):
+                if k not in own:
+                    merged.pop(k, None)
         merged.update(own)
 
         def place(key: str, own: dict[str, Any] = own, label: str = label) -> str:

@@ -7,6 +7,7 @@ the landscape around them: :class:`SceneInputs`. A scene only draws what it is g
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..config import RenderSpec, TrainConfig
 from ..config.names import REGIMES
@@ -29,6 +30,34 @@ class Run:
 
 
 @dataclass(frozen=True)
+class Surface:
+    """A compared run's own loss surface: its configuration, analysis and framed landscape."""
+
+    config: TrainConfig
+    analysis: Analysis
+    landscape: Landscape
+    loss_name: str
+    standardized: Standardization | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the compare scene varied and how its runs relate.
+
+    ``shared``: the runs descend one loss surface (one map for all paths); otherwise each has
+    its own (``surfaces``, one per run either way). ``own_rates``: no rate was given, so each
+    run took its own safe rate.
+    """
+
+    key: str
+    values: tuple[Any, ...]
+    shared: bool
+    surfaces: tuple[Surface, ...]
+    own_rates: bool
+    preset: str | None = None
+
+
+@dataclass(frozen=True)
 class SceneInputs:
     """Everything a scene draws: computed in numpy before manim starts."""
 
@@ -40,6 +69,7 @@ class SceneInputs:
     loss_name: str
     config: TrainConfig
     standardized: Standardization | None = None
+    comparison: Comparison | None = None
 
     @property
     def trajectory(self) -> Trajectory:
@@ -87,6 +117,8 @@ def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
     ``dataset`` is data held in memory (a DataFrame's columns, arrays); without it the spec
     names the data.
     """
+    if spec.vary is not None:
+        return prepare_comparison(spec, dataset if dataset is not None else load_spec_data(spec))
     if spec.trajectory_path:
         traj = Trajectory.load(spec.trajectory_path)
         ds = dataset if dataset is not None else _dataset_for_trajectory(spec, traj)
@@ -138,3 +170,66 @@ def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
         Run(t, lr, label, classify(t, analysis.optimum_loss, ds.x)) for t, lr, label in runs
     )
     return SceneInputs(spec, ds, done, analysis, landscape, loss.name, cfg, std)
+
+
+def safe_config(cfg: TrainConfig, dataset: Dataset, asked_rate: bool) -> TrainConfig:
+    """``cfg`` resolved; without an asked rate, at a rate that is safe for this run.
+
+    The lesson's rate stays where it is below the run's critical rate; above it the run takes
+    its ``right`` regime (half the critical rate). On standardised x it takes a tenth of the
+    critical rate, as one's own standardised data does, so the descent takes visible steps.
+    """
+    from ..trainer import STANDARDIZED_FRACTION
+
+    out = cfg.resolve(dataset)
+    if asked_rate:
+        return out
+    a = out.analysis(dataset)
+    crit = a.lr_critical
+    lr = float(out.lr or 0.0)
+    if out.normalize and crit:
+        lr = STANDARDIZED_FRACTION * crit
+    elif crit and a.can_diverge and lr >= crit:
+        lr = float(a.lr_regimes["right"])
+    return out.replace(lr=lr)
+
+
+def prepare_comparison(spec: RenderSpec, ds: Dataset) -> SceneInputs:
+    """One run per varied value, everything else alike; a surface per run."""
+    from ..experiments import OWN_SURFACE, value_label
+
+    assert spec.vary is not None
+    key, values = spec.vary
+    asked_rate = key == "lr" or spec.train.lr is not None
+    shared = key not in OWN_SURFACE
+    configs = [safe_config(spec.train.replace(**{key: v}), ds, asked_rate) for v in values]
+    trajs = [train(ds, c) for c in configs]
+    losses = [c.make_loss(ds) for c in configs]
+    analyses = [c.analysis(ds) for c in configs]
+    if shared:
+        one = build_landscape(ds, losses[0], [(t.w, t.b, t.loss, t.diverged) for t in trajs])
+        landscapes = [one] * len(trajs)
+    else:
+        landscapes = [
+            build_landscape(ds, lo, [(t.w, t.b, t.loss, t.diverged)])
+            for lo, t in zip(losses, trajs, strict=True)
+        ]
+    surfaces = tuple(
+        Surface(c, a, la, lo.name, standardization(ds, spec.train.replace(**{key: v})))
+        for c, a, la, lo, v in zip(configs, analyses, landscapes, losses, values, strict=True)
+    )
+    runs = tuple(
+        Run(
+            t,
+            float(c.lr or 0.0),
+            value_label(key, v, c.batch_size),
+            classify(t, a.optimum_loss, ds.x),
+        )
+        for t, c, a, v in zip(trajs, configs, analyses, values, strict=True)
+    )
+    comparison = Comparison(key, tuple(values), shared, surfaces, not asked_rate, spec.preset)
+    first = surfaces[0]
+    return SceneInputs(
+        spec, ds, runs, first.analysis, first.landscape, first.loss_name, first.config,
+        first.standardized, comparison,
+    )  # fmt: skip

@@ -380,11 +380,24 @@ def build_manifest(
 ) -> dict[str, Any]:
     w, h = spec.pixel_size
     runs = []
-    for r in inputs.runs:
+    comp = inputs.comparison
+    for i, r in enumerate(inputs.runs):
         t = r.trajectory
         verdict = r.outcome
+        extra: dict[str, Any] = {}
+        if comp is not None:
+            value = comp.values[i]
+            surface = comp.surfaces[i]
+            extra = {
+                "varied": comp.key,
+                "value": list(value) if isinstance(value, tuple) else value,
+                "lr_critical": surface.analysis.lr_critical,
+                "optimum": list(surface.analysis.optimum),
+                "optimum_loss": surface.analysis.optimum_loss,
+            }
         runs.append(
             {
+                **extra,
                 "label": r.label,
                 "lr": r.lr,
                 "updates": t.n_updates,
@@ -397,7 +410,7 @@ def build_manifest(
                 },
             }
         )
-    return {
+    out: dict[str, Any] = {
         "format": "gdanim-render",
         "version": 1,
         "key": key,
@@ -422,3 +435,11 @@ def build_manifest(
         "versions": versions(),
         "render_seconds": round(seconds, 3),
     }
+    if comp is not None:
+        out["comparison"] = {
+            "key": comp.key,
+            "shared_surface": comp.shared,
+            "own_rates": comp.own_rates,
+            "preset": comp.preset,
+        }
+    return out

@@ -37,4 +37,9 @@ SCENES: dict[str, SceneInfo] = {
         "LearningRates",
         "too small, just right, too large: the same start side by side",
     ),
+    "compare": SceneInfo(
+        "gdanim.scenes.compare",
+        "Compare",
+        "one option changed (--vary or a lesson's --preset): the runs and their verdicts together",
+    ),
 }

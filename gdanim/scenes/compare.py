@@ -1,0 +1,612 @@
+"""compare: the same lesson run 2 to 4 times with one option changed, the runs shown together.
+
+When the runs share one loss surface (the optimizer, the rate, the start, momentum, the seed,
+the batch size) their paths race on one contour map, one colour each, with one loss-curve
+panel. When the option changes the surface (the loss, L2, scaling x, huber's delta) each run
+gets its own contour panel, and their fitted lines are overlaid on one data panel. Every run
+ends with its verdict, read from its trajectory; a closing line says what the comparison
+shows, in the runs' numbers (:func:`gdanim.experiments.closing_line`).
+
+Render with ``gdanim render compare --preset momentum`` or ``--vary optimizer=gd,momentum``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    FadeIn,
+    FadeOut,
+    Flash,
+    Line,
+    Mobject,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Wait,
+    config,
+)
+
+from ..experiments import PRESETS, closing_line, key_words, rate_note, value_text
+from ..landscape import Landscape
+from ..numbers import count
+from ..outcome import Outcome
+from ..pipeline.prepare import Comparison, Run
+from ..trajectory import Trajectory
+from . import style
+from .base import Box, GdScene
+from .learning_rates import (
+    TIMING_SAMPLES,
+    header_size,
+    loss_frame,
+    outcome_color,
+    pt,
+    typeset,
+)
+from .style import Theme
+from .widgets import DataPanel, DescentTrail, GlyphNumber, LossContours, LossCurve, fmt
+
+# ------------------------------------------------------------------------------ layout
+# Scene units (the short side of the frame is 8).
+CLOSING_SIZE = 22  # the closing line: a header's size, it is the scene's conclusion
+CLOSING_GAP = 0.22  # between the panels and the closing line
+SUBTITLE_SIZE = style.LABEL_SIZE * 0.85
+TITLE_LINE_GAP = 0.12
+COUNTER_GAP = 0.4  # between the title and the update counter
+LEGEND_SIZE = 22
+VERDICT_SIZE = style.TICK_SIZE
+LEGEND_SWATCH = 0.42  # length of a legend's line
+LEGEND_ICON_GAP = 0.14
+LEGEND_ROW_GAP = 0.2  # between legend entries
+LEGEND_COL_GAP = 0.45
+LINE_GAP = 0.07  # between an entry's name and its verdict
+HEADER_PAD = 0.05  # between a run's header and its panel's box
+CELL_GAP = 0.3  # between run cells
+PANEL_GAP = 0.25  # between the panels of one layout
+# Verdicts fade in over this much log(1 + update) once their update is passed.
+REVEAL_SPAN = 0.06
+SIDE_SHARE = 0.42  # of the body's width: the loss panel and legend beside the map
+INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most this share
+WORDS = {2: "Two", 3: "Three", 4: "Four"}
+
+
+@dataclass
+class RunView:
+    """The mobjects of one run."""
+
+    run: Run
+    color: str
+    name: VGroup  # its name (legend entry or panel header)
+    verdict: VGroup  # what it did, shown once it has done it
+    trail: DescentTrail
+    contours: LossContours
+    curve: VGroup | None = None  # its loss curve (one surface) ...
+    fit: VMobject | None = None  # ... or its line on the data panel (own surfaces)
+
+
+def wrapped(text: str, theme: Theme, color: str, width: float, size: float) -> VGroup:
+    """``text`` broken between words into as many lines as it needs at ``size``: it is never
+    shrunk (a line shrunk to fit would fall under the 12 px the captions' readers need)."""
+    words = text.split(" ")
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        trial = f"{current} {word}" if current else word
+        if current and typeset(trial, theme, size, color).width > width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    lines.append(current)
+    group = VGroup(*[typeset(line, theme, size, color) for line in lines])
+    group.arrange(DOWN, buff=LINE_GAP, aligned_edge=LEFT)
+    for m in group:
+        if m.width > width:  # a single word wider than the room
+            m.scale_to_fit_width(width)
+    return group
+
+
+def grid(box: Box, n: int, cols: int, gap: float = CELL_GAP) -> list[Box]:
+    """``n`` cells in rows of ``cols``, left to right, top to bottom, filling ``box``."""
+    rows = math.ceil(n / cols)
+    w = (box.w - gap * (cols - 1)) / cols
+    h = (box.h - gap * (rows - 1)) / rows
+    out = []
+    for i in range(n):
+        r, c = divmod(i, cols)
+        out.append(Box(box.left + c * (w + gap) + w / 2, box.top - r * (h + gap) - h / 2, w, h))
+    return out
+
+
+def top_box(box: Box, height: float) -> tuple[Box, Box]:
+    """A strip ``height`` tall at the top of ``box``, and the rest below it."""
+    strip = Box(box.x, box.top - height / 2, box.w, height)
+    rest = Box(box.x, box.y - height / 2, box.w, box.h - height)
+    return strip, rest
+
+
+def bottom_box(box: Box, height: float, gap: float = 0.0) -> tuple[Box, Box]:
+    """The rest of ``box`` above, and a strip ``height`` tall at its bottom."""
+    rest_h = box.h - height - gap
+    rest = Box(box.x, box.top - rest_h / 2, box.w, rest_h)
+    strip = Box(box.x, box.top - rest_h - gap - height / 2, box.w, height)
+    return rest, strip
+
+
+class Compare(GdScene):
+    """Two to four runs, one option changed: their paths, their verdicts, the comparison."""
+
+    scene_name = "compare"
+
+    def construct(self) -> None:
+        self.build()
+        with self.captioned(self.caption_intro()):
+            self.play(FadeOut(self.curtain()), run_time=style.INTRO_TIME)
+            self.play(
+                *[FadeIn(v.trail.start, scale=1.6) for v in self.views],
+                FadeIn(self.counter),
+                run_time=style.INTRO_TIME * 0.6,
+            )
+        with self.captioned(self.caption_descent()):
+            self.descend()
+        with self.captioned(self.caption_verdicts()):
+            self.finale()
+        with self.captioned(self.closing_text):
+            self.play(FadeIn(self.closing), run_time=style.VERDICT_TIME)
+            self.play(Wait(style.HOLD_TIME))
+
+    # -- the comparison
+    @property
+    def comparison(self) -> Comparison:
+        comp = self.inputs.comparison
+        assert comp is not None, "the compare scene needs runs prepared from vary or a preset"
+        return comp
+
+    @property
+    def runs(self) -> tuple[Run, ...]:
+        return self.inputs.runs
+
+    def outcomes(self) -> list[Outcome]:
+        return [r.outcome for r in self.runs]
+
+    def longest_updates(self) -> int:
+        return max(r.trajectory.n_updates for r in self.runs)
+
+    def rates_shown(self) -> bool:
+        """Whether each run's name carries its rate: they differ, or the rate is varied."""
+        comp = self.comparison
+        if comp.key == "lr":
+            return any(isinstance(v, str) for v in comp.values)
+        return len({round(r.lr, 12) for r in self.runs}) > 1
+
+    def common_rate(self) -> float | None:
+        """The rate most runs share, when at least two share it and another differs."""
+        rates = [round(r.lr, 12) for r in self.runs]
+        best = max(set(rates), key=lambda v: (rates.count(v), -v))
+        if rates.count(best) >= 2 and len(set(rates)) > 1 and self.comparison.key != "lr":
+            return next(r.lr for r in self.runs if round(r.lr, 12) == best)
+        return None
+
+    def run_title(self, run: Run) -> str:
+        common = self.common_rate()
+        if self.rates_shown() and (common is None or round(run.lr, 12) != round(common, 12)):
+            return f"{run.label} · lr = {fmt(run.lr, 3)}"
+        return run.label
+
+    # -- captions: every number comes from the runs
+    def caption_intro(self) -> str:
+        comp = self.comparison
+        ds = self.inputs.dataset
+        labels = [r.label for r in self.runs]
+        listed = ", ".join(labels[:-1]) + " and " + labels[-1]
+        words = WORDS.get(len(self.runs), str(len(self.runs)))
+        text = f"{words} runs on {ds.caption}, alike but for {key_words(comp.key)}: {listed}."
+        if comp.shared:
+            text += " They descend one loss surface, so every path is drawn on one map."
+        else:
+            text += (
+                f" Changing {key_words(comp.key)} changes the loss surface: each run has its "
+                "own map, and their lines share the data panel."
+            )
+        note = rate_note(self.inputs)
+        if note:
+            text += f" {note[0].upper()}{note[1:]}."
+        return text
+
+    def caption_descent(self) -> str:
+        n = self.longest_updates()
+        return f"All runs share one clock, up to {count(n)} updates; each stops at its own end."
+
+    def caption_verdicts(self) -> str:
+        return ". ".join(f"{r.label}: {r.outcome.text}" for r in self.runs) + "."
+
+    # -- building (no animation)
+    def build(self) -> None:
+        t = self.theme
+        runs = self.runs
+        self.colors = [t.run_colors[i % len(t.run_colors)] for i in range(len(runs))]
+        self.tracker = ValueTracker(0.0)
+        self.longest = max(runs, key=lambda r: r.trajectory.n_updates).trajectory
+        self.heading, below = self.make_heading()
+        f = self.frame
+        bottom = -config.frame_height / 2 + style.MARGIN
+        self.closing_text = closing_line(self.inputs)
+        self.closing = wrapped(self.closing_text, t, t.ink, f.w, CLOSING_SIZE)
+        self.closing.move_to(pt(f.left, bottom), aligned_edge=DOWN + LEFT)
+        top = self.closing.get_top()[1] + CLOSING_GAP
+        body = Box(f.x, (below + top) / 2, f.w, below - top)
+        if self.comparison.shared:
+            self.views = self.build_shared(body)
+        else:
+            self.views = self.build_own(body)
+        static = [self.heading, *self.panels]
+        for v in self.views:
+            static += [v.name, v.trail.start]
+        self.static = VGroup(*static)
+        self.add(self.static)
+
+    def make_heading(self) -> tuple[VGroup, float]:
+        """Title, subtitle and the update counter; returns them and the y below them."""
+        f = self.frame
+        t = self.theme
+        size = style.TITLE_SIZE * (0.85 if self.portrait else 1.0)
+        title = typeset(self.title_text(), t, size)
+        n = self.longest_updates()
+        tag = typeset("update", t, style.READOUT_SIZE, t.muted)
+        counter_w = tag.width + 0.15 + typeset(count(n), t, style.READOUT_SIZE).width
+        on_title = title.width + COUNTER_GAP + counter_w <= f.w
+        if title.width > f.w:
+            title.scale_to_fit_width(f.w)
+        top = config.frame_height / 2 - style.MARGIN
+        title.move_to(pt(f.left, top), aligned_edge=UP + LEFT)
+        first_room = f.w if on_title else f.w - counter_w - COUNTER_GAP
+        lines = self.wrap(self.subtitle_parts(), [first_room, f.w])
+        subtitle = VGroup(*lines).arrange(DOWN, buff=TITLE_LINE_GAP * 0.7, aligned_edge=LEFT)
+        subtitle.next_to(title, DOWN, buff=TITLE_LINE_GAP).align_to(title, LEFT)
+
+        number = GlyphNumber(0, lambda v: count(round(v)), style.READOUT_SIZE, t.ink)
+        number.place(np.array([tag.get_right()[0] + 0.15, tag.get_bottom()[1], 0.0]))
+        counter = VGroup(tag, number)
+        counter.shift(
+            np.array(
+                [
+                    f.left + f.w - counter_w - tag.get_left()[0],
+                    (title if on_title else lines[0]).get_bottom()[1] - tag.get_bottom()[1],
+                    0.0,
+                ]
+            )
+        )
+        tracker = self.tracker
+
+        def follow(_: Mobject) -> None:
+            number.set_value(min(tracker.get_value(), float(n)))
+
+        number.add_updater(follow)
+        self.counter = counter
+        return VGroup(title, subtitle), subtitle.get_bottom()[1] - style.TITLE_GAP
+
+    def title_text(self) -> str:
+        comp = self.comparison
+        if comp.preset is not None and comp.preset in PRESETS:
+            return PRESETS[comp.preset].title
+        values = ", ".join(value_text(comp.key, v) for v in comp.values)
+        words = key_words(comp.key)
+        return f"Changing {words}: {values}"
+
+    def subtitle_parts(self) -> list[str]:
+        comp = self.comparison
+        cfg = self.inputs.config
+        key = comp.key
+        parts = [self.inputs.dataset.caption]
+        if key != "loss":
+            parts.append(cfg.loss or "")
+        if key != "optimizer":
+            parts.append(self.optimizer_label())
+        rates = {round(r.lr, 12) for r in self.runs}
+        if key != "lr" and len(rates) == 1:
+            parts.append(f"lr = {fmt(self.runs[0].lr, 3)}")
+        elif key != "lr":
+            common = self.common_rate()
+            if common is not None:
+                parts.append(f"lr = {fmt(common, 3)} where no other is named")
+            else:
+                parts.append("each run its own safe rate")
+        if key != "l2" and cfg.l2:
+            parts.append(f"L2 = {fmt(cfg.l2)}")
+        if key != "init":
+            w0, b0 = cfg.init or (0.0, 0.0)
+            parts.append(f"start (w, b) = ({fmt(w0)}, {fmt(b0)})")
+        parts.append(f"{count(self.longest_updates())} updates")
+        if key != "normalize":
+            note = self.standardized_note()
+            if note:
+                parts.append(note)
+        return [p for p in parts if p]
+
+    def wrap(self, parts: list[str], widths: list[float]) -> list[VMobject]:
+        """Subtitle lines: ``parts`` joined by dots, a break where the next does not fit.
+
+        ``widths`` gives each line's room (the last entry for any further line).
+        """
+        t = self.theme
+
+        def line(words: list[str]) -> VMobject:
+            return typeset("  ·  ".join(words), t, SUBTITLE_SIZE, t.muted)
+
+        out: list[VMobject] = []
+        current: list[str] = []
+        for p in parts:
+            room = widths[min(len(out), len(widths) - 1)]
+            if current and line([*current, p]).width > room:
+                out.append(line(current))
+                current = []
+            current.append(p)
+        out.append(line(current))
+        for i, m in enumerate(out):
+            room = widths[min(i, len(widths) - 1)]
+            if m.width > room:
+                m.scale_to_fit_width(room)
+        return out
+
+    # -- one surface: one map, a loss-curve panel, a legend with the verdicts
+    def legend(
+        self, width: float, cols: int, inline: bool = False
+    ) -> tuple[VGroup, list[VGroup], list[VGroup]]:
+        """An entry per run (a line in its colour, its name, its verdict) in ``cols`` columns.
+
+        ``inline`` puts each verdict on its name's line, in a column of its own.
+        """
+        t = self.theme
+        col_w = (width - LEGEND_COL_GAP * (cols - 1)) / cols
+        text_w = col_w - LEGEND_SWATCH - LEGEND_ICON_GAP
+        heads, verdicts = [], []
+        for run, color in zip(self.runs, self.colors, strict=True):
+            name = wrapped(self.run_title(run), t, color, text_w, LEGEND_SIZE)
+            swatch = Line(pt(0, 0), pt(LEGEND_SWATCH, 0), color=color, stroke_width=5)
+            swatch.next_to(name[0], LEFT, buff=LEGEND_ICON_GAP)
+            o = run.outcome
+            verdict = wrapped(o.text, t, outcome_color(o, t), text_w, VERDICT_SIZE)
+            heads.append(VGroup(swatch, name))
+            verdicts.append(verdict)
+        if inline:
+            name_w = max(h.width for h in heads)
+            room = width - name_w - LEGEND_COL_GAP
+            verdicts = [
+                wrapped(r.outcome.text, t, outcome_color(r.outcome, t), room, VERDICT_SIZE)
+                for r in self.runs
+            ]
+            y = 0.0
+            for h, v in zip(heads, verdicts, strict=True):
+                h.move_to(pt(0, y), aligned_edge=UP + LEFT)
+                v.move_to(pt(name_w + LEGEND_COL_GAP, y), aligned_edge=UP + LEFT)
+                v.shift(UP * (v[0].get_bottom()[1] - h[1][0].get_bottom()[1]) * -1)
+                y = min(h.get_bottom()[1], v.get_bottom()[1]) - LEGEND_ROW_GAP * 0.6
+            return VGroup(*heads, *verdicts), heads, verdicts
+        entries = []
+        for h, v in zip(heads, verdicts, strict=True):
+            v.next_to(h, DOWN, buff=LINE_GAP).align_to(h[1], LEFT)
+            entries.append(VGroup(h, v))
+        row_h = max(e.height for e in entries)
+        for i, e in enumerate(entries):
+            r, c = divmod(i, cols)
+            e.move_to(pt(c * (col_w + LEGEND_COL_GAP), -r * (row_h + LEGEND_ROW_GAP)), UP + LEFT)
+        return VGroup(*entries), heads, verdicts
+
+    def build_shared(self, body: Box) -> list[RunView]:
+        inputs = self.inputs
+        t = self.theme
+        n = len(self.runs)
+        tall = config.frame_height > config.frame_width * 1.3
+        side_by_side = False
+        if not self.portrait:
+            # Beside the map: the loss panel over a legend of one line per run, if it fits.
+            legend, names, verdicts = self.legend(INLINE_SHARE * body.w, 1, inline=True)
+            name_w = max(h.width for h in names)
+            side_by_side = name_w <= INLINE_SHARE * body.w * 0.5 and all(
+                len(v) <= 2 for v in verdicts
+            )
+        if side_by_side:
+            side_w = max(legend.width, SIDE_SHARE * body.w)
+            map_w = body.w - side_w - PANEL_GAP
+            map_box = Box(body.left + map_w / 2, body.y, map_w, body.h)
+            side = Box(body.left + map_w + PANEL_GAP + side_w / 2, body.y, side_w, body.h)
+            loss_box, legend_box = bottom_box(side, legend.height, PANEL_GAP)
+        else:
+            # The map and the loss panel in a row (or stacked, when tall), the legend below it
+            # in whichever arrangement is shortest.
+            options = [self.legend(body.w, 1, inline=True)]
+            if n >= 3:
+                options.append(self.legend(body.w, 2))
+            legend, names, verdicts = min(options, key=lambda o: o[0].height)
+            plots, legend_box = bottom_box(body, legend.height, PANEL_GAP)
+            if tall:
+                map_box, loss_box = plots.split_v(1.45, 1.0, gap=PANEL_GAP)
+            else:
+                map_box, loss_box = plots.split_h(1.15, 1.0, gap=PANEL_GAP)
+        legend.move_to(pt(legend_box.left, legend_box.top), aligned_edge=UP + LEFT)
+        contours = self.place_panel(map_box, lambda w, h: LossContours(inputs.landscape, w, h, t))
+        frame_traj = loss_frame(self.runs, inputs.analysis.optimum_loss)
+        epochs = self.longest_updates()
+        loss = self.place_panel(
+            loss_box,
+            lambda w, h: LossCurve([frame_traj], w, h, t, inputs.analysis.optimum_loss, epochs),
+        )
+        self.panels: list[Mobject] = [contours, loss]
+        self.maps = [contours]
+        views = []
+        for run, color, name, verdict in zip(self.runs, self.colors, names, verdicts, strict=True):
+            trail = DescentTrail(contours, run.trajectory, self.tracker, t, color)
+            trail.exit_arrow.move_to(contours.frame.get_center())
+            curve = loss.curve(run.trajectory, self.tracker, color)
+            views.append(RunView(run, color, name, verdict, trail, contours, curve=curve))
+        return views
+
+    # -- own surfaces: a map per run, their lines on one data panel
+    def header(self, run: Run, color: str, width: float) -> tuple[VGroup, VGroup]:
+        t = self.theme
+        size = header_size(width)
+        name = wrapped(self.run_title(run), t, color, width, size)
+        o = run.outcome
+        verdict = wrapped(o.text, t, outcome_color(o, t), width, VERDICT_SIZE)
+        verdict.next_to(name, DOWN, buff=LINE_GAP).align_to(name, LEFT)
+        return name, verdict
+
+    def line_legend(self, width: float) -> VGroup:
+        """The data panel's key: a short line in each run's colour and its name."""
+        t = self.theme
+        items = []
+        for run, color in zip(self.runs, self.colors, strict=True):
+            words = typeset(run.label, t, style.TICK_SIZE, color)
+            swatch = Line(pt(0, 0), pt(LEGEND_SWATCH, 0), color=color, stroke_width=5)
+            swatch.next_to(words, LEFT, buff=LEGEND_ICON_GAP)
+            items.append(VGroup(swatch, words))
+        row = VGroup(*items).arrange(RIGHT, buff=LEGEND_COL_GAP)
+        if row.width > width:
+            row = VGroup(*items).arrange(DOWN, buff=LEGEND_ROW_GAP * 0.6, aligned_edge=LEFT)
+        return row
+
+    def build_own(self, body: Box) -> list[RunView]:
+        inputs = self.inputs
+        t = self.theme
+        comp = self.comparison
+        n = len(self.runs)
+        tall = config.frame_height > config.frame_width * 1.3
+        if not self.portrait:
+            if n <= 2:
+                cells_box, side = body.split_h(1.6, 1.0, gap=PANEL_GAP * 1.6)
+                cols = n
+            else:
+                cells_box, side = body.split_v(1.25, 1.0, gap=PANEL_GAP)
+                cols = n
+        else:
+            cols = 2 if n in (2, 4) or tall else n
+            rows = math.ceil(n / cols)
+            cells_box, side = body.split_v(1.0 * rows * (1.1 if tall else 0.75), 1.0,
+                                           gap=PANEL_GAP)  # fmt: skip
+        cells = grid(cells_box, n, cols)
+        headers = [
+            self.header(r, c, cell.w)
+            for r, c, cell in zip(self.runs, self.colors, cells, strict=True)
+        ]
+        hh = max(VGroup(nm, vd).height for nm, vd in headers)
+        key = self.line_legend(side.w)
+        data_box, key_box = bottom_box(side, key.height, PANEL_GAP * 0.6)
+        key.move_to(pt(key_box.x, key_box.y))
+        ds = inputs.dataset
+        xs, ys = ds.subset(style.MAX_DATA_POINTS)
+        x0, x1 = float(np.min(ds.x)), float(np.max(ds.x))
+        extra = []
+        for r in self.runs:
+            w0, b0 = float(r.trajectory.w[0]), float(r.trajectory.b[0])
+            extra += [w0 * x0 + b0, w0 * x1 + b0]
+        data = self.place_panel(
+            data_box,
+            lambda w, h: DataPanel(xs, ys, w, h, t, ds.x_label, ds.y_label, extra),
+        )
+        # The runs' colours are the lines': the points step back into the theme's grey.
+        data.dots.set_color(t.muted)
+        self.panels = [data, key]
+        self.maps = []
+        views = []
+        for i, (run, color, cell, (name, verdict)) in enumerate(
+            zip(self.runs, self.colors, cells, headers, strict=True)
+        ):
+            head = VGroup(name, verdict)
+            head.move_to(pt(cell.left, cell.top), aligned_edge=UP + LEFT)
+            _, map_box = top_box(cell, hh + HEADER_PAD)
+            contours = self.run_map(map_box, comp.surfaces[i].landscape)
+            self.panels.append(contours)
+            self.maps.append(contours)
+            trail = DescentTrail(contours, run.trajectory, self.tracker, t, color)
+            trail.exit_arrow.move_to(contours.frame.get_center())
+            fit = self.fitted_line(data, run.trajectory, color)
+            views.append(RunView(run, color, name, verdict, trail, contours, fit=fit))
+        return views
+
+    def run_map(self, box: Box, landscape: Landscape) -> LossContours:
+        """A run's own contour panel, fitted to ``box``."""
+        return self.place_panel(box, lambda w, h: LossContours(landscape, w, h, self.theme))
+
+    def fitted_line(self, data: DataPanel, traj: Trajectory, color: str) -> VMobject:
+        """The run's line on the data panel, following the shared clock."""
+        fit = data.line_through(float(traj.w[0]), float(traj.b[0]), color)
+        tracker = self.tracker
+
+        def follow(m: Mobject) -> None:
+            data.set_line(m, *map(float, traj.at(tracker.get_value())))
+
+        fit.add_updater(follow)
+        return fit
+
+    # -- beats
+    def descend(self) -> None:
+        """All runs on one clock; each stops at its own end, its verdict shown when it has one."""
+        tracker = self.tracker
+        for v in self.views:
+            v.verdict.set_opacity(0)
+            o = v.run.outcome
+            if o.kind in ("converged", "diverged") and o.update > 0:
+                self.reveal_at(v.verdict, o.update)
+            moving: list[Mobject] = [v.verdict, v.trail]
+            if v.curve is not None:
+                moving.append(v.curve)
+            if v.fit is not None:
+                moving.append(v.fit)
+            self.add(*moving)
+        self.add(self.counter)
+        n = self.longest_updates()
+        if n == 0:
+            return
+        # Logarithmic time, as learning-rates: each decade of updates gets the same share.
+        positions = self.longest.frame_positions(TIMING_SAMPLES, skew=1.0)
+        times = np.linspace(0.0, 1.0, positions.size)
+
+        def timing(x: float) -> float:
+            return float(np.interp(x, times, positions)) / n
+
+        self.play(
+            tracker.animate.set_value(float(n)),
+            rate_func=timing,
+            run_time=self.inputs.spec.duration,
+        )
+
+    def reveal_at(self, mob: VMobject, update: int) -> None:
+        """Fade ``mob`` in once the shared clock passes ``update``."""
+        tracker = self.tracker
+        start = math.log1p(update)
+
+        def follow(m: Mobject) -> None:
+            a = (math.log1p(max(tracker.get_value(), 0.0)) - start) / REVEAL_SPAN
+            m.set_opacity(min(max(a, 0.0), 1.0))
+
+        mob.add_updater(follow)
+
+    def finale(self) -> None:
+        """The verdicts not yet shown, and a flash at each optimum a run reached."""
+        late = []
+        for v in self.views:
+            v.trail.clear_updaters_all()
+            v.verdict.clear_updaters()
+            if v.curve is not None:
+                for m in v.curve:
+                    m.clear_updaters()
+            if v.fit is not None:
+                v.fit.clear_updaters()
+            if v.verdict.get_fill_opacity() < 1:
+                v.verdict.set_opacity(1)
+                late.append(FadeIn(v.verdict))
+        self.counter[1].clear_updaters()
+        reached = [v for v in self.views if v.run.outcome.kind == "converged"]
+        flashes = []
+        for m in self.maps:
+            if len(m.optimum) and any(v.contours is m for v in reached):
+                flashes.append(Flash(m.optimum[0], color=self.theme.optimum))
+        if late or flashes:
+            self.play(*late, *flashes, run_time=style.VERDICT_TIME)
+        self.play(Wait(style.HOLD_TIME * 0.5))

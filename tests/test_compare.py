@@ -1,0 +1,224 @@
+"""The compare scene: --vary and --preset checked as one line, each preset's lesson in numbers,
+the manifest's runs, the lecture file, and a short render of every preset."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+import gdanim
+from gdanim.cli import cli
+from gdanim.config import RenderSpec
+from gdanim.errors import InputError
+from gdanim.experiments import PRESETS, VARY_KEYS, check_vary, closing_line, median_residual
+from gdanim.lectures.file import parse_lecture
+from gdanim.pipeline.prepare import prepare
+
+
+def inputs_of(preset: str, **kw):
+    return prepare(RenderSpec(scene="compare", preset=preset, **kw))
+
+
+def by_label(inputs):
+    return {r.label: r for r in inputs.runs}
+
+
+# ------------------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--vary", "optimizer=gd,momentum", "--preset", "momentum"],
+         "--vary: give --vary or --preset, not both"),
+        (["--vary", "optimizer=gd"], "--vary: optimizer: one value; give 2 to 4"),
+        (["--vary", "optimizer=gd,momentum,adam,sgd,nesterov"], "--vary: optimizer: 5 values"),
+        (["--vary", "epochs=1,2"], "--vary: 'epochs' is not an option it can vary"),
+        (["--vary", "optimizer=gd,foo"], "--vary: optimizer: 'foo' is not one of adam, gd"),
+        (["--vary", "lr=0.01,huge"], "--vary: lr: 'huge' is not a number"),
+        (["--vary", "optimizer=gd,gd"], "--vary: optimizer: 'gd' is given twice"),
+        (["--vary", "momentum=0.5,0.9"], "--vary: momentum changes only momentum, nesterov"),
+        (["--vary", "delta=1,2"], "--vary: delta changes only huber runs: set --loss huber"),
+        (["--vary", "optimizer"], "--vary: 'optimizer': give KEY=V1,V2"),
+        ([], "--vary: compares runs: give --vary"),
+    ],
+)  # fmt: skip
+def test_bad_vary_is_one_line_exit_2_and_no_file(runner, args, says):
+    result = runner.invoke(cli, ["render", "compare", *args, "--format", "png", "-o", "x.png"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0], result.output
+    assert not os.listdir(".")
+
+
+@pytest.mark.parametrize("scene", ["descent-path", "learning-rates"])
+def test_vary_and_preset_belong_to_compare(runner, scene):
+    for args, key in ((["--vary", "lr=0.01,0.02"], "--vary"), (["--preset", "ridge"], "--preset")):
+        result = runner.invoke(cli, ["render", scene, *args])
+        assert result.exit_code == 2
+        assert f"{key}: only compare takes {key}" in result.output
+
+
+def test_python_spells_the_keys_as_keywords():
+    with pytest.raises(InputError, match=r"^vary: batch_size: 'x' is not a whole number$"):
+        gdanim.render("compare", vary="batch-size=1,x", optimizer="minibatch")
+    with pytest.raises(InputError, match=r"^vary: give vary or preset, not both$"):
+        gdanim.render("compare", vary="l2=0,1", preset="ridge")
+
+
+def test_every_key_parses_from_text_and_from_lists():
+    examples = {
+        "optimizer": "gd,adam", "loss": "mse,mae", "lr": "0.01,right", "normalize": "false,true",
+        "l2": "0,10", "init": "0,0;60,300", "momentum": "0.5,0.9", "batch_size": "4,16",
+        "delta": "1,5", "seed": "1,2",
+    }  # fmt: skip
+    assert set(examples) == set(VARY_KEYS)
+    for key, text in examples.items():
+        parsed = check_vary(f"{key.replace('_', '-')}={text}", True)
+        assert parsed[0] == key and len(parsed[1]) == 2
+    assert check_vary({"init": [[0, 0], [60, 300]]}) == ("init", ((0.0, 0.0), (60.0, 300.0)))
+    assert check_vary({"lr": [0.01, "small"]}) == ("lr", (0.01, "small"))
+
+
+# ------------------------------------------------------------------------------ the lessons
+
+
+def test_momentum_converges_in_fewer_updates_than_gd():
+    runs = by_label(inputs_of("momentum"))
+    gd, mom = runs["gd"].outcome, runs["momentum"].outcome
+    assert gd.kind == mom.kind == "converged"
+    assert mom.update * 4 < gd.update  # 125 against 1,024 on the campaign data
+    assert runs["gd"].lr == runs["momentum"].lr == 0.01
+
+
+def test_optimizers_all_reach_the_optimum_and_nesterov_first():
+    inputs = inputs_of("optimizers")
+    assert [r.label for r in inputs.runs] == ["gd", "momentum", "nesterov", "adam"]
+    out = {r.label: r.outcome for r in inputs.runs}
+    assert all(o.kind == "converged" for o in out.values())
+    assert out["nesterov"].update < out["momentum"].update < out["adam"].update < out["gd"].update
+
+
+def test_the_standardised_run_converges_where_the_raw_one_crawls():
+    inputs = inputs_of("normalize")
+    runs = by_label(inputs)
+    raw, std = runs["raw x"], runs["standardised x"]
+    assert std.outcome.kind == "converged" and std.outcome.update < 100
+    assert raw.outcome.kind == "slow" and raw.outcome.text.startswith("still far")
+    # Each at its own safe rate, below its own critical rate.
+    surfaces = inputs.comparison.surfaces
+    for run, surface in zip(inputs.runs, surfaces, strict=True):
+        assert run.lr < surface.analysis.lr_critical
+    assert not inputs.comparison.shared and inputs.comparison.own_rates
+
+
+def test_the_ridge_slope_is_smaller():
+    runs = by_label(inputs_of("ridge"))
+    plain, ridge = runs["L2 = 0"].trajectory, runs["L2 = 10"].trajectory
+    assert ridge.w[-1] < 0.6 * plain.w[-1]  # 27.3 against 50.3
+    assert "shrinks the slope from w = 50.26" in closing_line(inputs_of("ridge"))
+
+
+def test_the_mae_line_residuals_have_a_smaller_median():
+    inputs = inputs_of("mae-vs-mse")
+    labels = [r.label for r in inputs.runs]
+    mse, mae = (abs(median_residual(inputs, labels.index(k))) for k in ("mse", "mae"))
+    assert mae < 0.2 * mse
+    assert closing_line(inputs).startswith("The mae line sits nearer the median")
+
+
+def test_a_far_start_still_converges_in_more_updates():
+    runs = inputs_of("bad-start").runs
+    near, far = runs
+    assert near.label == "start (0, 0)" and far.label == "start (150, -300)"
+    assert near.outcome.kind == far.outcome.kind == "converged"
+    assert far.outcome.update > near.outcome.update
+    assert near.trajectory.w[0] == 0 and far.trajectory.w[0] == 150
+
+
+def test_the_full_batch_settles_and_the_stochastic_runs_jitter():
+    runs = inputs_of("sgd-vs-batch").runs
+    gd, sgd, mini = runs
+    assert gd.outcome.kind == "converged"
+    assert sgd.outcome.text.startswith("hovering") and mini.outcome.text.startswith("hovering")
+    jitter = [float(np.std(r.trajectory.loss[-100:])) for r in runs]
+    assert jitter[0] < jitter[2] < jitter[1]
+
+
+def test_a_shared_surface_has_one_landscape_and_own_surfaces_one_each():
+    shared = inputs_of("momentum").comparison
+    assert shared.shared and shared.surfaces[0].landscape is shared.surfaces[1].landscape
+    own = inputs_of("mae-vs-mse").comparison
+    assert not own.shared
+    assert own.surfaces[0].landscape is not own.surfaces[1].landscape
+    assert [s.loss_name for s in own.surfaces] == ["mse", "mae"]
+
+
+def test_vary_works_on_a_csv(tmp_path):
+    path = tmp_path / "grades.csv"
+    path.write_text("hours,score\n1,52\n2,55\n3,61\n4,64\n5,70\n6,72\n7,75\n")
+    spec = RenderSpec(scene="compare", data=str(path), vary="init=0,0;20,0")
+    runs = prepare(spec).runs
+    assert [r.label for r in runs] == ["start (0, 0)", "start (20, 0)"]
+    assert all(r.outcome.kind == "converged" for r in runs)
+
+
+def test_a_preset_keeps_the_users_own_options():
+    spec = RenderSpec(scene="compare", preset="momentum", dataset="uniform", epochs=50)
+    assert spec.dataset == "uniform" and spec.train.epochs == 50
+    assert spec.replace(theme="light").vary == ("optimizer", ("gd", "momentum"))
+
+
+# ------------------------------------------------------------------------------ lecture file
+
+
+def test_a_lecture_file_lists_compare_with_its_vary_or_preset():
+    lec = parse_lecture(
+        {
+            "dataset": "housing",
+            "scenes": [
+                "descent-path",
+                {"scene": "compare", "preset": "sgd-vs-batch"},
+                {"scene": "compare", "vary": {"optimizer": ["gd", "adam"]}},
+            ],
+        }
+    )
+    _, preset, own = (s.spec for s in lec.scenes)
+    assert preset.dataset == "uniform" and preset.train.lr == 0.005  # the preset's lesson
+    assert own.dataset == "housing" and own.vary == ("optimizer", ("gd", "adam"))
+    with pytest.raises(InputError, match=r"scenes\[1\]\.vary: only compare takes vary"):
+        parse_lecture({"scenes": [{"scene": "descent-path", "vary": "lr=1,2"}]})
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+@pytest.mark.render
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_every_preset_renders_a_short_clip_and_lists_its_runs(runner, preset):
+    result = runner.invoke(
+        cli,
+        ["render", "compare", "--preset", preset, "--quality", "low", "--duration", "0.5",
+         "--fps", "5", "-o", "clip.mp4", "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert os.path.getsize("clip.mp4") > 0
+    with open("clip.mp4.json", encoding="utf-8") as fh:
+        manifest = json.load(fh)
+    inputs = inputs_of(preset)
+    assert manifest["comparison"]["preset"] == preset
+    assert len(manifest["runs"]) == len(inputs.runs)
+    for entry, run in zip(manifest["runs"], inputs.runs, strict=True):
+        assert entry["varied"] == inputs.comparison.key
+        assert entry["label"] == run.label
+        assert entry["outcome"]["text"] == run.outcome.text
+        assert entry["final"]["w"] == pytest.approx(float(run.trajectory.w[-1]))
+        assert entry["final"]["b"] == pytest.approx(float(run.trajectory.b[-1]))
+        assert entry["final"]["loss"] == pytest.approx(float(run.trajectory.loss[-1]))
+    with open("clip.srt", encoding="utf-8") as fh:
+        captions = fh.read()
+    assert closing_line(inputs) in " ".join(captions.split())
