@@ -66,11 +66,23 @@ def family_bounds(mobjects: list[Any]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def video_meta(path: str) -> dict[str, Any]:
-    """Size, fps, duration and frame count of a video file, read back with ffmpeg."""
-    import imageio_ffmpeg
+    """Size, nominal frame rate, duration and frames shown of a video file (PyAV).
 
-    reader = imageio_ffmpeg.read_frames(path)
-    meta = next(reader)
-    frames = sum(1 for _ in reader)
-    meta["frames"] = frames
-    return meta
+    ``frames`` counts frame times at the nominal rate: a hold written once with a long
+    duration counts as every frame it is shown for, as a player shows it.
+    """
+    import av
+
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        fps = float(stream.guessed_rate or stream.average_rate or 0)
+        base = stream.time_base
+        pts = [p.pts for p in container.demux(stream) if p.pts is not None]
+        assert base is not None and container.duration is not None
+        seconds = container.duration / 1_000_000
+        tick = 1 / (fps * base) if fps else 1
+        # every frame starts on the nominal frame clock (a hold written once included)
+        whole = all(abs(t / tick - round(t / tick)) < 1e-6 for t in pts)
+        size = (stream.codec_context.width, stream.codec_context.height)
+    return {"size": size, "fps": fps, "duration": seconds, "frames": round(seconds * fps),
+            "packets": len(pts), "whole_frames": whole}  # fmt: skip

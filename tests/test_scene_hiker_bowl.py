@@ -25,6 +25,7 @@ from gdanim.scenes import hiker_bowl
 from gdanim.scenes.hiker_bowl import HikerBowl, Walk
 from gdanim.trainer import TrainConfig
 from gdanim.trajectory import Trajectory
+from tests.scene_tools import video_meta
 
 pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
 
@@ -267,13 +268,12 @@ def test_the_walk_shows_the_first_steps_one_by_one_then_the_rest() -> None:
 
 @pytest.mark.render
 def test_short_render(tmp_path: Any) -> None:
-    import imageio_ffmpeg
-
     out = tmp_path / "hiker.mp4"
     spec = RenderSpec(scene="hiker-bowl", quality="low", duration=1.0, format="mp4")
     result = render(spec, str(out), quiet=True)
     assert out.is_file() and out.stat().st_size > 10_000
-    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
+    meta = video_meta(str(out))
+    frames, seconds = meta["frames"], meta["duration"]
     cues = captions.read(str(tmp_path / "hiker.srt"))
     total = sum(_paced(_beats(1.0), [c.text for c in cues]))
     assert seconds == pytest.approx(total, abs=0.2)

@@ -27,13 +27,14 @@ from ..errors import InputError
 from ..fileio import atomic_move, atomic_write_text, private_dir
 from ..media import ffmpeg
 from ..scenes.registry import SCENES
+from . import encoding
 from .identity import content_hashes
 from .prepare import SceneInputs, prepare
 
 #: GIF colours: 3-3-2 quantisation bands, a palette from the frames does not.
 GIF_COLORS = 256
 ENCODER_OPTIONS: dict[str, dict[str, str]] = {
-    "mp4": {"crf": "20", "preset": "veryfast", "tune": "animation"},
+    "mp4": {"crf": "20", "preset": "veryfast", "tune": "animation", "bf": "0"},
     "webm": {"crf": "32", "b": "0", "deadline": "good", "cpu-used": "5", "row-mt": "1"},
     "gif": {},
     "png": {},
@@ -190,6 +191,8 @@ def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str
         scene = cls(inputs)
         if spec.format == "gif":
             _count_repeats(scene.renderer.file_writer, media_dir)
+        elif spec.format in ("mp4", "webm"):
+            encoding.install(scene.renderer.file_writer)
         scene.render()
         writer = scene.renderer.file_writer
         if spec.format == "png":
