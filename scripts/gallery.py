@@ -41,6 +41,15 @@ GALLERY: dict[str, RenderSpec] = {
         scene="derivation", dataset="campaign", format="gif", width=640, height=360,
         fps=10, duration=3.0,
     ),
+    # compare, its two pictures: the runs on one bowl, and a bowl per run with one data panel.
+    "compare-momentum": RenderSpec(
+        scene="compare", preset="momentum", format="gif", width=640, height=360,
+        fps=20, duration=6.0,
+    ),
+    "compare-mae-vs-mse": RenderSpec(
+        scene="compare", preset="mae-vs-mse", format="gif", width=640, height=360,
+        fps=20, duration=6.0, theme="light",
+    ),
 }  # fmt: skip
 
 
