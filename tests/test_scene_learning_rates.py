@@ -19,7 +19,9 @@ from gdanim.config import RenderSpec
 from gdanim.outcome import classify
 from gdanim.pipeline.prepare import prepare
 from gdanim.pipeline.render import manim_config
-from gdanim.scenes.learning_rates import LearningRates, RateLine, spread
+from gdanim.scenes.grid import spread
+from gdanim.scenes.learning_rates import LearningRates
+from gdanim.scenes.rateline import RateLine
 from gdanim.trainer import TrainConfig
 
 pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset

@@ -41,14 +41,8 @@ from ..pipeline.prepare import Comparison, Run
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, GdScene
-from .learning_rates import (
-    TIMING_SAMPLES,
-    header_size,
-    loss_frame,
-    outcome_color,
-    pt,
-    typeset,
-)
+from .grid import header_size, pt, typeset
+from .learning_rates import TIMING_SAMPLES, loss_frame, outcome_color
 from .style import Theme
 from .widgets import DataPanel, DescentTrail, GlyphNumber, LossContours, LossCurve, fmt
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from manim import (
@@ -23,12 +22,10 @@ from manim import (
     RIGHT,
     UP,
     DashedLine,
-    Dot,
     FadeIn,
     FadeOut,
     Flash,
     LaggedStart,
-    Line,
     Mobject,
     Rectangle,
     Text,
@@ -42,260 +39,76 @@ from manim import (
 from numpy.typing import NDArray
 
 from ..config.names import REGIMES
-from ..landscape import Analysis
-from ..numbers import count, tick_labels
+from ..numbers import count
 from ..outcome import Outcome
 from ..pipeline.prepare import Run
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, GdScene
+
+# ------------------------------------------------------------------------------ layout
+# All in scene units (the short side of the frame is 8).
+from .grid import (
+    HEADER_LINE_GAP,
+    RATE_MARK_SIZE,
+    Cell,
+    column_cells,
+    column_width,
+    fitted_lines,
+    header_size,
+    place_plot,
+    pt,
+    retick_bottom,
+    row_cells,
+    shrink_axis_labels,
+    strip_labels,
+    thin_tick_labels,
+    typeset,
+)
+from .rateline import RateLine
 from .style import Theme
 from .widgets import (
     DescentTrail,
     GlyphNumber,
     LossContours,
     LossCurve,
-    Panel,
     fmt,
-    label,
-    nice_ticks,
 )
 
 FloatArray = NDArray[np.float64]
 
-# ------------------------------------------------------------------------------ layout
-# All in scene units (the short side of the frame is 8).
-COL_GAP = 0.6  # between run columns: room for the edge tick labels of both neighbours
-ROW_GAP = 0.3  # between run rows (portrait)
-PAIR_GAP = 0.3  # between a run's contours and its loss curve (portrait)
-Y_GUTTER = 1.0  # left of a plot: tick labels and the rotated axis label
-X_PAD = 0.64  # below a plot: tick labels and the axis label
+
 AXIS_LABEL_SIZE = 20
-AXIS_LABEL_GAP = 0.08  # between tick labels and the axis label
-X_PAD_BARE = 0.12  # below a plot whose x labels are shared with the row underneath
-PANEL_GAP = 0.12  # between a run's contour panel and its loss panel (landscape)
-CONTOUR_SHARE = 1.3  # contour plot height : loss plot height (landscape)
-CONTOUR_WIDTH_SHARE = 1.15  # contour plot width : loss plot width (portrait)
-HEADER_SIZE = 22  # in a column at least HEADER_FULL_WIDTH wide; narrower ones scale down
-HEADER_FULL_WIDTH = 3.6
-HEADER_MIN_SIZE = 20  # 12 px capitals at 480p; narrower columns wrap instead
-SHRINK_BEFORE_WRAP = 0.85  # a line may shrink this far to fit before it wraps
-HEADER_LINE_GAP = 0.08
-HEADER_PAD = 0.12  # between a run's header and its plots
+
+
 TITLE_LINE_GAP = 0.12
+
+
 COUNTER_GAP = 0.4  # between the title and the update counter
+
+
 STRIP_GAP = 0.22  # below the learning-rate line
-LABEL_GAP = 0.08  # least room between neighbouring tick labels
+
+
 RIGHT_OVERHANG = 0.3  # right of the last plot: its last tick label may stick out
+
+
 COVER_PAD = 0.05  # a fade-in cover's margin around what it covers
 
-# The learning-rate line.
-RATE_PAD_DECADES = 0.3  # beyond the outermost rate
-RATE_MIN_DECADES = 1.2
-RATE_CAPTION_GAP = 0.3
-RATE_DOT_RADIUS = 0.085
-RATE_LABEL_SIZE = 20
-RATE_LABEL_LIFT = 0.2  # from the axis to the bottom of a rate's label
-RATE_LABEL_SPACING = 0.15
-RATE_TICK = 0.08
-RATE_TICK_LABEL_BUFF = 0.16  # leaves room for the fastest-rate mark above the tick labels
-RATE_BAND_HEIGHT = 0.26
-RATE_MARK_SIZE = 0.13  # the fastest-rate triangle
-LEGEND_GAP = 0.22  # between the tick labels and the legend
-LEGEND_ITEM_GAP = 0.5  # between the line and a legend beside it
-RATE_MIN_AXIS_SHARE = 0.4  # the legend goes beside the line only if the line keeps this much
-LEGEND_SWATCH = 0.2
-LEGEND_ICON_GAP = 0.12  # between a legend item's icon and its words
 
 REGIME_LABELS = REGIMES
+
+
 # A run whose loss ends this many times above its start grows: the shared axis leaves it out.
 LOSS_HEADROOM = 2.0
+
+
 # Outcome captions fade in over this much log(1 + update) once their update is passed.
 REVEAL_SPAN = 0.06
+
+
 # Frames of the timing table that maps video time to the state index.
 TIMING_SAMPLES = 2049
-
-# Their critical rate bounds the stiffest point or batch: a run above it may still settle.
-STOCHASTIC = ("sgd", "minibatch")
-CRITICAL_SYMBOL = {
-    "gd": "2/λmax",
-    "momentum": "2(1+β)/λmax",
-    "nesterov": "2(1+β)/((1+2β)λmax)",
-    "sgd": "the stiffest point's 2/λ",
-    "minibatch": "the stiffest batch's 2/λ",
-}
-
-
-# ------------------------------------------------------------------------------ helpers
-
-
-@lru_cache(maxsize=512)
-def _typeset(words: str, theme: str, size: float, color: str | None) -> Text:
-    return label(words, style.THEMES[theme], size, color)
-
-
-def typeset(
-    words: str, theme: Theme, size: float = style.LABEL_SIZE, color: str | None = None
-) -> Text:
-    """``widgets.label``, typeset once per process: repeated labels are copies.
-
-    Typesetting a ``Text`` costs tens of milliseconds; the panels repeat the same labels.
-    """
-    return _typeset(words, theme.name, float(size), color).copy()
-
-
-def pt(x: float, y: float) -> FloatArray:
-    """A scene point."""
-    return np.array([x, y, 0.0])
-
-
-def strip_labels(panel: Panel, side: str) -> None:
-    """Drop the tick labels and the axis label on ``side`` (``"left"`` or ``"bottom"``).
-
-    The tick marks stay: the panel shares that axis with its neighbour, which labels it.
-    """
-    frame = panel.frame
-    for group in (panel.ticks, panel.labels):
-        for m in list(group.submobjects):
-            if not isinstance(m, Text):
-                continue
-            if (side == "left" and m.get_right()[0] <= frame.get_left()[0]) or (
-                side == "bottom" and m.get_top()[1] <= frame.get_bottom()[1]
-            ):
-                group.remove(m)
-
-
-def thin_tick_labels(panel: Panel) -> None:
-    """Drop tick labels that would touch the one before them (narrow panels, long labels)."""
-    frame = panel.frame
-    below = [
-        m for m in panel.ticks if isinstance(m, Text) and m.get_top()[1] <= frame.get_bottom()[1]
-    ]
-    last = -math.inf
-    for m in sorted(below, key=lambda t: t.get_x()):
-        if m.get_left()[0] < last + LABEL_GAP:
-            panel.ticks.remove(m)
-        else:
-            last = m.get_right()[0]
-    left = [
-        m for m in panel.ticks if isinstance(m, Text) and m.get_right()[0] <= frame.get_left()[0]
-    ]
-    last = -math.inf
-    for m in sorted(left, key=lambda t: t.get_y()):
-        if m.get_bottom()[1] < last + LABEL_GAP / 2:
-            panel.ticks.remove(m)
-        else:
-            last = m.get_top()[1]
-
-
-def retick_bottom(panel: Panel, theme: Theme) -> None:
-    """Give a narrow panel's bottom axis at least two labelled ticks.
-
-    A panel chooses its tick count from its width; a narrow one can end up with a single
-    label, which gives no sense of scale. The marks and labels are drawn as the panel does.
-    """
-    frame = panel.frame
-    bottom = frame.get_bottom()[1]
-    labels = [m for m in panel.ticks if isinstance(m, Text) and m.get_top()[1] <= bottom]
-    if len(labels) >= 2:
-        return
-    lo, hi = panel.x_range
-    values: list[float] = []
-    for target in range(3, 8):
-        values = nice_ticks(lo, hi, target)
-        if len(values) >= 2:
-            break
-    for m in list(panel.ticks):
-        vertical = isinstance(m, Line) and abs(m.get_start()[0] - m.get_end()[0]) < 1e-9
-        if m in labels or vertical:
-            panel.ticks.remove(m)
-    tick_len = style.AXIS_LABEL_BUFF * 0.5
-    for v, text in zip(values, tick_labels(values), strict=True):
-        p = panel.axes.c2p(v, panel.y_range[0])
-        panel.ticks.add(Line(p, p + UP * tick_len, stroke_width=style.THIN, color=theme.muted))
-        t = typeset(text, theme, style.TICK_SIZE, theme.muted)
-        panel.ticks.add(t.next_to(p, DOWN, buff=style.AXIS_LABEL_BUFF * 0.6))
-
-
-def shrink_axis_labels(panel: Panel, theme: Theme, size: float) -> None:
-    """Set the axis labels again in ``size`` and tuck them against the tick labels.
-
-    Small multiples repeat their axis labels in every panel; at the panels' size they should
-    not outweigh the headers. A label longer than its side is shortened (``"(log scale)"``
-    to ``"(log)"``, then ``"b (intercept)"`` to ``"b"``) rather than shrunk out of sight.
-    """
-    frame = panel.frame
-    ticks = [m for m in panel.ticks if isinstance(m, Text)]
-    below = [m.get_bottom()[1] for m in ticks if m.get_top()[1] <= frame.get_bottom()[1]]
-    beside = [m.get_left()[0] for m in ticks if m.get_right()[0] <= frame.get_left()[0]]
-    for old in list(panel.labels):
-        bottom = old.get_top()[1] <= frame.get_bottom()[1]
-        side = frame.width if bottom else frame.height
-        text = str(getattr(old, "original_text", old.text))
-        new = typeset(text, theme, size)
-        for shorter in (text.replace(" scale)", ")"), text.split(" (")[0]):
-            if new.width > side and shorter != text:
-                new = typeset(shorter, theme, size)
-        if new.width > side:
-            new.scale_to_fit_width(side)
-        if bottom:
-            top = min(below, default=frame.get_bottom()[1]) - AXIS_LABEL_GAP
-            new.move_to(pt(frame.get_x(), top), aligned_edge=UP)
-        else:
-            new.rotate(math.pi / 2)
-            right = min(beside, default=frame.get_left()[0]) - AXIS_LABEL_GAP
-            new.move_to(pt(right, frame.get_y()), aligned_edge=RIGHT)
-        panel.labels.remove(old)
-        panel.labels.add(new)
-
-
-def place_plot(panel: Panel, area: Box) -> None:
-    """Move ``panel`` so its plot frame is centred on ``area``."""
-    panel.shift(np.array([area.x, area.y, 0.0]) - panel.frame.get_center())
-
-
-def spread(centres: Sequence[float], widths: Sequence[float], lo: float, hi: float) -> list[float]:
-    """Centres of labels on a line moved apart just enough not to touch, kept in ``[lo, hi]``.
-
-    ``centres`` must be sorted. Labels keep their order; each moves as little as it can.
-    """
-    out = list(centres)
-    n = len(out)
-    for _ in range(2):
-        for i in range(1, n):  # push right
-            least = out[i - 1] + (widths[i - 1] + widths[i]) / 2 + RATE_LABEL_SPACING
-            out[i] = max(out[i], least)
-        if n:
-            out[-1] = min(out[-1], hi - widths[-1] / 2)
-        for i in range(n - 2, -1, -1):  # push left
-            most = out[i + 1] - (widths[i] + widths[i + 1]) / 2 - RATE_LABEL_SPACING
-            out[i] = min(out[i], most)
-        if n:
-            out[0] = max(out[0], lo + widths[0] / 2)
-    return out
-
-
-def critical_text(analysis: Analysis, optimizer: str) -> str:
-    """One line on the critical rate, or on why there is none."""
-    crit = analysis.lr_critical
-    if crit is None:
-        rule = analysis.rule.removeprefix("none:").strip()
-        return f"no critical rate: {rule}"
-    return " ".join(critical_parts(analysis, optimizer))
-
-
-def critical_parts(analysis: Analysis, optimizer: str) -> tuple[str, str]:
-    """The critical rate's legend line in two: the rate, and what happens above it."""
-    crit = analysis.lr_critical
-    assert crit is not None
-    symbol = CRITICAL_SYMBOL.get(optimizer, "the critical rate")
-    if not analysis.can_diverge:
-        effect = "steps overshoot (but stay bounded)"
-    elif optimizer in STOCHASTIC:
-        effect = "runs can diverge (a worst-case bound)"
-    else:
-        effect = "runs diverge"
-    return f"above {symbol} = {fmt(crit, 3)}", effect
 
 
 def run_name(run: Run, short: bool = False, word: str | None = "") -> str:
@@ -336,320 +149,6 @@ def loss_frame(runs: Sequence[Run], floor: float) -> Trajectory:
     return Trajectory(w=zero, b=zero, loss=np.array([lo, max(hi, lo)]))
 
 
-# ------------------------------------------------------------------------------ rate line
-
-
-class RateLine(VGroup):
-    """A log-scaled learning-rate line: each run's rate, the critical and the fastest rate.
-
-    Rates above the critical one sit on a shaded band; a legend under the line says what the
-    band and the marks are, or why there is no critical rate.
-    """
-
-    def __init__(
-        self,
-        runs: Sequence[Run],
-        colors: Sequence[str],
-        analysis: Analysis,
-        optimizer: str,
-        width: float,
-        theme: Theme,
-    ) -> None:
-        super().__init__()
-        crit, fastest = analysis.lr_critical, analysis.lr_fastest
-        values = [r.lr for r in runs] + [v for v in (crit, fastest) if v is not None]
-        lo = math.log10(min(values)) - RATE_PAD_DECADES
-        hi = math.log10(max(values)) + RATE_PAD_DECADES
-        if hi - lo < RATE_MIN_DECADES:
-            mid = (hi + lo) / 2
-            lo, hi = mid - RATE_MIN_DECADES / 2, mid + RATE_MIN_DECADES / 2
-        self.decades = (lo, hi)
-
-        caption = VGroup(
-            typeset("learning rate", theme, style.TICK_SIZE, theme.muted),
-            typeset("(log scale)", theme, style.TICK_SIZE, theme.muted),
-        ).arrange(DOWN, buff=0.06, aligned_edge=LEFT)
-        caption.move_to(np.zeros(3), aligned_edge=LEFT)
-        left = caption.get_right()[0] + RATE_CAPTION_GAP
-        # The legend goes beside the line when the line keeps most of the width, each item
-        # on two lines if need be; else below the line, each item on one line where it fits.
-        beside = False
-        for split in (False, True):
-            legend = self._legend(analysis, optimizer, theme, width, split)
-            side = width - legend.width - LEGEND_ITEM_GAP
-            if side - left >= RATE_MIN_AXIS_SHARE * width:
-                beside = True
-                break
-        if not beside:
-            legend = self._legend(analysis, optimizer, theme, width)
-        right = side if beside else width
-
-        axis = Line(pt(left, 0), pt(right, 0), color=theme.muted, stroke_width=style.STROKE)
-        self.axis = axis
-        band = VGroup()
-        if crit is not None:
-            xc = self.x(crit)
-            rect = Rectangle(width=max(right - xc, 1e-3), height=RATE_BAND_HEIGHT)
-            rect.set_stroke(width=0).set_fill(theme.warn, 0.22)
-            rect.move_to(pt((xc + right) / 2, 0))
-            edge = Line(
-                pt(xc, -RATE_BAND_HEIGHT * 0.75),
-                pt(xc, RATE_BAND_HEIGHT * 0.75),
-                color=theme.warn,
-                stroke_width=style.STROKE * 1.3,
-            )
-            band.add(rect, edge)
-        self.band = band
-
-        ticks = VGroup()
-        tick_labels = VGroup()
-        for v in self._tick_values(lo, hi):
-            x = self.x(v)
-            ticks.add(
-                Line(pt(x, -RATE_TICK), pt(x, RATE_TICK), color=theme.muted, stroke_width=1.5)
-            )
-            t = typeset(fmt(v), theme, style.TICK_SIZE, theme.muted)
-            t.next_to(pt(x, -RATE_TICK), DOWN, buff=RATE_TICK_LABEL_BUFF)
-            tick_labels.add(t)
-        self._thin(tick_labels)
-        fast_mark = VGroup()
-        if fastest is not None:
-            # In ink, not in the converged green: it marks a property of the bowl, not a run.
-            tri = Triangle().set_fill(theme.ink, 1).set_stroke(theme.background, 1)
-            tri.scale_to_fit_height(RATE_MARK_SIZE)
-            tri.move_to(pt(self.x(fastest), -RATE_TICK - 0.02), aligned_edge=UP)
-            fast_mark.add(tri)
-
-        # The runs: dots on the line, their rates above, moved apart when they crowd.
-        dots = VGroup()
-        rate_labels = VGroup()
-        order = sorted(range(len(runs)), key=lambda i: runs[i].lr)
-        texts = {i: typeset(fmt(runs[i].lr, 3), theme, RATE_LABEL_SIZE, colors[i]) for i in order}
-        xs = [self.x(runs[i].lr) for i in order]
-        # Kept right of the caption and left of a legend beside the line.
-        lowest = left - RATE_CAPTION_GAP / 2
-        centres = spread(xs, [texts[i].width for i in order], lowest, right)
-        self.dots: dict[int, Dot] = {}
-        self.rate_labels: dict[int, VGroup] = {}
-        for i, x, cx in zip(order, xs, centres, strict=True):
-            dot = Dot(pt(x, 0), radius=RATE_DOT_RADIUS, color=colors[i])
-            dot.set_stroke(theme.background, 1.5)
-            text = texts[i]
-            text.move_to(pt(cx, 0)).align_to(pt(0, RATE_LABEL_LIFT), DOWN)
-            tag = VGroup(text)
-            if abs(cx - x) > 0.05:
-                tag.add(
-                    Line(
-                        text.get_bottom() + DOWN * 0.03,
-                        pt(x, RATE_DOT_RADIUS + 0.02),
-                        color=colors[i],
-                        stroke_width=1.2,
-                    )
-                )
-            dots.add(dot)
-            rate_labels.add(tag)
-            self.dots[i] = dot
-            self.rate_labels[i] = tag
-
-        if beside:
-            legend.move_to(pt(width, 0), aligned_edge=RIGHT)
-        else:
-            legend.next_to(tick_labels if len(tick_labels) else axis, DOWN, buff=LEGEND_GAP)
-            legend.align_to(pt(0, 0), LEFT)
-        self.legend = legend
-        self.scale_part = VGroup(caption, band, axis, ticks, tick_labels, fast_mark, legend)
-        self.add(self.scale_part, dots, rate_labels)
-        self.run_dots, self.run_labels = dots, rate_labels
-
-    def x(self, lr: float) -> float:
-        """Where ``lr`` sits on the line, in scene units (wherever the line has moved)."""
-        lo, hi = self.decades
-        x0, x1 = self.axis.get_start()[0], self.axis.get_end()[0]
-        return float(x0 + (math.log10(lr) - lo) / (hi - lo) * (x1 - x0))
-
-    @staticmethod
-    def _tick_values(lo: float, hi: float) -> list[float]:
-        powers = [10.0**k for k in range(math.ceil(lo), math.floor(hi) + 1)]
-        if len(powers) >= 3:
-            return powers
-        out = []
-        for k in range(math.floor(lo), math.ceil(hi) + 1):
-            for m in (1.0, 2.0, 5.0):
-                v = m * 10.0**k
-                if lo <= math.log10(v) <= hi:
-                    out.append(v)
-        return out
-
-    @staticmethod
-    def _thin(labels: VGroup) -> None:
-        last = -math.inf
-        for m in list(labels):
-            if m.get_left()[0] < last + LABEL_GAP:
-                labels.remove(m)
-            else:
-                last = m.get_right()[0]
-
-    def _legend(
-        self, analysis: Analysis, optimizer: str, theme: Theme, width: float, split: bool = False
-    ) -> VGroup:
-        """What the band and the fastest-rate mark are, or why there is no critical rate.
-
-        Each item is a rate and a remark on it (``runs diverge``, ``(fewest updates)``): on
-        one line, or the remark on a second line when ``split`` or when one line is wider
-        than ``width``.
-        """
-        items = VGroup()
-        if analysis.lr_critical is not None:
-            swatch = VGroup(
-                Rectangle(width=LEGEND_SWATCH * 1.6, height=LEGEND_SWATCH)
-                .set_stroke(width=0)
-                .set_fill(theme.warn, 0.22),
-            )
-            swatch.add(
-                Line(
-                    swatch[0].get_corner(DOWN + LEFT),
-                    swatch[0].get_corner(UP + LEFT),
-                    color=theme.warn,
-                    stroke_width=style.STROKE * 1.3,
-                )
-            )
-            says = critical_parts(analysis, optimizer)
-            items.add(self._legend_item(swatch, says, theme, width, split))
-        else:
-            text = critical_text(analysis, optimizer)
-            items.add(fitted_lines(text, theme, theme.ink, width, style.TICK_SIZE))
-        if analysis.lr_fastest is not None:
-            tri = Triangle().set_fill(theme.ink, 1).set_stroke(width=0)
-            tri.scale_to_fit_height(RATE_MARK_SIZE)
-            rate = f"fastest rate 2/(λmax+λmin) = {fmt(analysis.lr_fastest, 3)}"
-            items.add(self._legend_item(tri, (rate, "(fewest updates)"), theme, width, split))
-        items.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
-        if items.width > width:
-            items.scale_to_fit_width(width)
-        return items
-
-    @staticmethod
-    def _legend_item(
-        icon: VMobject, says: tuple[str, str], theme: Theme, width: float, split: bool
-    ) -> VGroup:
-        """An icon and its words: on one line, or the remark under the rate."""
-        one = " ".join(says)
-        room = width - icon.width - LEGEND_ICON_GAP
-        lines = list(says) if split or typeset(one, theme, style.TICK_SIZE).width > room else [one]
-        words = VGroup(*[typeset(w, theme, style.TICK_SIZE) for w in lines])
-        words.arrange(DOWN, buff=HEADER_LINE_GAP, aligned_edge=LEFT)
-        icon.next_to(words[0], LEFT, buff=LEGEND_ICON_GAP)  # level with the first line
-        return VGroup(icon, words)
-
-
-# ------------------------------------------------------------------------------ layout
-
-
-@dataclass(frozen=True)
-class Cell:
-    """Where one run goes: its header's top-left corner, its two plot areas, shared labels."""
-
-    header: Box
-    contour: Box
-    loss: Box
-    y_labels: bool  # draws the tick labels of its plots' left axes
-    x_labels: bool  # draws the tick labels of its plots' bottom axes
-
-
-def column_width(body: Box, n: int, portrait: bool) -> float:
-    """The width a run's header has: its column (landscape) or the whole body (portrait)."""
-    if portrait:
-        return body.w
-    return (body.w - Y_GUTTER - (n - 1) * COL_GAP) / n
-
-
-def row_cells(body: Box, n: int, hh: float) -> list[Cell]:
-    """Runs side by side (landscape): header, contours, loss curve stacked in each column.
-
-    ``hh`` is the height of the tallest header. Only the first column labels the shared left
-    axes.
-    """
-    pw = column_width(body, n, portrait=False)
-    plots = body.h - hh - HEADER_PAD - 2 * X_PAD - PANEL_GAP
-    lh = plots / (1 + CONTOUR_SHARE)
-    ch = plots - lh
-    cells = []
-    top = body.top
-    for i in range(n):
-        x = body.left + Y_GUTTER + i * (pw + COL_GAP) + pw / 2
-        header = Box(x, top - hh / 2, pw, hh)
-        c_top = top - hh - HEADER_PAD
-        contour = Box(x, c_top - ch / 2, pw, ch)
-        l_top = c_top - ch - X_PAD - PANEL_GAP
-        loss = Box(x, l_top - lh / 2, pw, lh)
-        cells.append(Cell(header, contour, loss, y_labels=i == 0, x_labels=True))
-    return cells
-
-
-def column_cells(body: Box, n: int, hh: float) -> list[Cell]:
-    """Runs stacked (portrait): a header over contours and loss curve side by side.
-
-    Only the last row labels the shared bottom axes.
-    """
-    plots_w = body.w - 2 * Y_GUTTER - PAIR_GAP
-    lw = plots_w / (1 + CONTOUR_WIDTH_SHARE)
-    cw = plots_w - lw
-    ph = (body.h - n * (hh + HEADER_PAD) - (n - 1) * (X_PAD_BARE + ROW_GAP) - X_PAD) / n
-    cells = []
-    top = body.top
-    cx = body.left + Y_GUTTER + cw / 2
-    lx = body.left + 2 * Y_GUTTER + cw + PAIR_GAP + lw / 2
-    for i in range(n):
-        header = Box(body.x, top - hh / 2, body.w, hh)
-        p_top = top - hh - HEADER_PAD
-        contour = Box(cx, p_top - ph / 2, cw, ph)
-        loss = Box(lx, p_top - ph / 2, lw, ph)
-        last = i == n - 1
-        cells.append(Cell(header, contour, loss, y_labels=True, x_labels=last))
-        top = p_top - ph - X_PAD_BARE - ROW_GAP
-    return cells
-
-
-def header_size(width: float) -> float:
-    """Header font size for a column ``width`` wide."""
-    return max(HEADER_MIN_SIZE, min(HEADER_SIZE, HEADER_SIZE * width / HEADER_FULL_WIDTH))
-
-
-def fitted_lines(
-    text: str, theme: Theme, color: str, width: float, size: float | None = None
-) -> VGroup:
-    """``text`` on one line, or broken between words onto two when one line is too wide.
-
-    A line a little too wide is scaled down instead (to :data:`SHRINK_BEFORE_WRAP` at
-    most). The break is where the longer line is shortest; what still does not fit is scaled
-    down. ``size`` defaults to the header size for ``width``.
-    """
-    size = size if size is not None else header_size(width)
-    one = typeset(text, theme, size, color)
-    if one.width <= width / SHRINK_BEFORE_WRAP:
-        if one.width > width:
-            one.scale_to_fit_width(width)
-        return VGroup(one)
-    words = text.split(" ")
-    # Balance the two lines by their length in characters (one Text per line, not per try).
-    k = min(
-        range(1, len(words)),
-        key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))),
-        default=0,
-    )
-    if k == 0:
-        out = VGroup(one)
-    else:
-        out = VGroup(
-            typeset(" ".join(words[:k]), theme, size, color),
-            typeset(" ".join(words[k:]), theme, size, color),
-        )
-    out.arrange(DOWN, buff=HEADER_LINE_GAP, aligned_edge=LEFT)
-    if out.width > width:
-        out.scale_to_fit_width(width)
-    return out
-
-
 def run_colors(outcomes: Sequence[Outcome], theme: Theme) -> list[str]:
     """One colour per run: the warning colour for runs that diverged, the others in order.
 
@@ -666,9 +165,6 @@ def run_colors(outcomes: Sequence[Outcome], theme: Theme) -> list[str]:
             out.append(calm[k])
             k += 1
     return out
-
-
-# ------------------------------------------------------------------------------ the scene
 
 
 @dataclass

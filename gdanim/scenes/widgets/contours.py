@@ -1,0 +1,193 @@
+"""The loss contours in (w, b) and the descent's trail over them."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from manim import (
+    ORIGIN,
+    RIGHT,
+    Arrow,
+    Circle,
+    Dot,
+    Star,
+    ValueTracker,
+    VGroup,
+    VMobject,
+)
+from numpy.typing import NDArray
+
+from ...landscape import Landscape
+from ...trajectory import Trajectory
+from .. import style
+from ..style import Theme
+from .panels import Panel, Polyline, state_follower
+
+FloatArray = NDArray[np.float64]
+
+MARKER_FILL = 0.2  # the path's marker is a ring, so the optimum's star shows through
+
+
+STEP_DOTS_UP_TO = 40  # runs of at most this many updates (or diverging) show each state
+
+
+def scale_ratio(view: object, width: float, height: float) -> float:
+    """Units of b per scene unit over units of w per scene unit: 1 when the axes are to scale."""
+    v = view
+    per_w = (v.w_max - v.w_min) / width  # type: ignore[attr-defined]
+    per_b = (v.b_max - v.b_min) / height  # type: ignore[attr-defined]
+    return float(per_b / per_w) if per_w > 0 else 1.0
+
+
+#: Beyond this ratio of scales (either way) the axes say they are not to scale.
+NOT_TO_SCALE = 1.5
+
+
+class LossContours(Panel):
+    """The loss contours over the framed (w, b) view, with the minimum marked.
+
+    When one unit of b does not take about the length of one unit of w, the w axis's name
+    says "not to scale": a step against the gradient crosses the contours at right angles
+    only on axes to scale, and students are taught that it does.
+    """
+
+    def __init__(
+        self,
+        landscape: Landscape,
+        width: float,
+        height: float,
+        theme: Theme,
+        w_label: str = "w (slope)",
+        b_label: str = "b (intercept)",
+    ) -> None:
+        v = landscape.view
+        ratio = scale_ratio(v, width, height)
+        self.to_scale = 1 / NOT_TO_SCALE <= ratio <= NOT_TO_SCALE
+        if w_label and not self.to_scale:
+            w_label = f"{w_label}   (axes not to scale)"
+        super().__init__(
+            (v.w_min, v.w_max), (v.b_min, v.b_max), width, height, theme, w_label, b_label
+        )
+        self.landscape = landscape
+        lines = VGroup()
+        paths = landscape.contour_paths()
+        n = max(len(paths) - 1, 1)
+        for i, (_level, segments) in enumerate(paths):
+            color = theme.contour_color(i / n)
+            for seg in segments:
+                m = VMobject(stroke_width=style.STROKE * 0.7, stroke_color=color)
+                m.set_points_as_corners(self.to_scene(seg[:, 0], seg[:, 1]))
+                lines.add(m)
+        self.lines = lines
+        w_star, b_star = landscape.optimum
+        self.optimum = VGroup()
+        if self.contains(w_star, b_star):
+            star = Star(n=5, outer_radius=style.DOT_RADIUS * 2.2, color=theme.optimum)
+            star.set_fill(theme.optimum, 1).set_stroke(theme.background, 1)
+            star.move_to(self.axes.c2p(w_star, b_star))
+            self.optimum.add(star)
+        self.add(lines, self.optimum)
+
+
+_STEP_DOT = Circle(radius=style.DOT_RADIUS * 0.45)
+
+
+class DescentTrail(VGroup):
+    """The (w, b) path drawn as it goes, its marker, and an edge arrow when it leaves.
+
+    Follows ``tracker`` (a fractional state index of ``trajectory``).
+    """
+
+    def __init__(
+        self,
+        panel: Panel,
+        trajectory: Trajectory,
+        tracker: ValueTracker,
+        theme: Theme,
+        color: str | None = None,
+    ) -> None:
+        super().__init__()
+        color = color or theme.path
+        self.panel = panel
+        self.trajectory = trajectory
+        self.poly = Polyline(
+            panel, trajectory.w, trajectory.b, min_step=0.01, stop_at_exit=trajectory.diverged
+        )
+        self.line = VMobject(stroke_color=color, stroke_width=style.PATH_STROKE)
+        self.start = Dot(
+            panel.axes.c2p(trajectory.w[0], trajectory.b[0]),
+            radius=style.DOT_RADIUS * 0.8,
+            color=color,
+        ).set_stroke(theme.background, 1.5)
+        # A ring: where the run ends on the optimum, the star shows through it.
+        self.marker = Dot(radius=style.DOT_RADIUS * 1.3, color=color, fill_opacity=MARKER_FILL)
+        self.marker.set_stroke(color, 3)
+        self.exit_arrow = Arrow(
+            ORIGIN, RIGHT * 0.5, buff=0, color=theme.warn, stroke_width=5,
+            max_tip_length_to_length_ratio=0.45,
+        )  # fmt: skip
+        self.exit_arrow.move_to(panel.frame).set_opacity(0)  # hidden until the path leaves
+        self.template_arrow = self.exit_arrow.copy()
+        self.tracker = tracker
+        # Each visited state as a small dot where a run zig-zags along one line (a diverging
+        # run) or takes few updates: the overdrawn path alone would read as one stroke.
+        self.steps = VMobject(stroke_width=0).set_fill(color, 0.9)
+        self._step_points = (
+            self._state_points(trajectory)
+            if (trajectory.diverged or trajectory.n_updates <= STEP_DOTS_UP_TO)
+            else np.zeros((0, 3))
+        )
+        self.moving = VGroup(self.line, self.steps, self.marker, self.exit_arrow)
+        self.add(self.start, self.moving)
+        self.steps.add_updater(state_follower(tracker, self._show_steps))
+        self._show_steps(tracker.get_value())
+        self.line.add_updater(state_follower(tracker, lambda s: self.poly.draw(self.line, s)))
+        self.marker.add_updater(state_follower(tracker, self._place_marker))
+        self._place_marker(tracker.get_value())
+        self.poly.draw(self.line, tracker.get_value())
+
+    def _state_points(self, traj: Trajectory) -> FloatArray:
+        """Scene points of the states inside the panel, one row per state (NaN outside)."""
+        w, b = np.asarray(traj.w, dtype=np.float64), np.asarray(traj.b, dtype=np.float64)
+        (x0, x1), (y0, y1) = self.panel.x_range, self.panel.y_range
+        inside = (w >= x0) & (w <= x1) & (b >= y0) & (b <= y1)
+        pts = self.panel.to_scene(np.where(inside, w, 0.0), np.where(inside, b, 0.0))
+        pts[~inside] = np.nan
+        return pts
+
+    def _show_steps(self, s: float) -> None:
+        k = math.floor(s + 1e-9)
+        pts = self._step_points[1 : k + 1]
+        pts = pts[np.isfinite(pts[:, 0])] if len(pts) else pts
+        if not len(pts):
+            self.steps.clear_points()
+            return
+        template = _STEP_DOT.points
+        self.steps.points = (template[None, :, :] + pts[:, None, :]).reshape(-1, 3)
+
+    def _place_marker(self, s: float) -> None:
+        w, b = self.poly.point(s)
+        if self.panel.contains(w, b):
+            self.marker.move_to(self.panel.axes.c2p(w, b))
+            self.marker.set_fill(opacity=MARKER_FILL).set_stroke(opacity=1)
+            self.exit_arrow.set_opacity(0)
+            return
+        self.marker.set_opacity(0)
+        xr, yr = self.panel.x_range, self.panel.y_range
+        cx, cy = (xr[0] + xr[1]) / 2, (yr[0] + yr[1]) / 2
+        # Direction in panel units, then the point where the ray from the centre exits.
+        dx = (w - cx) / (xr[1] - xr[0])
+        dy = (b - cy) / (yr[1] - yr[0])
+        scale = 0.5 / max(abs(dx), abs(dy), 1e-12)
+        ex, ey = cx + dx * scale * (xr[1] - xr[0]), cy + dy * scale * (yr[1] - yr[0])
+        tip = self.panel.axes.c2p(ex, ey)
+        direction = np.array([dx, dy, 0.0])
+        direction /= np.linalg.norm(direction) or 1.0
+        arrow = self.template_arrow.copy()
+        arrow.put_start_and_end_on(tip - direction * 0.55, tip)
+        self.exit_arrow.become(arrow).set_opacity(1)
+
+    def clear_updaters_all(self) -> None:
+        self.line.clear_updaters()
+        self.marker.clear_updaters()

@@ -1,0 +1,131 @@
+"""The loss curve over updates, on a log scale."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from manim import (
+    Dot,
+    ValueTracker,
+    VGroup,
+    VMobject,
+)
+from numpy.typing import NDArray
+
+from ... import numbers
+from ...trajectory import Trajectory
+from .. import style
+from ..style import Theme
+from .panels import Panel, Polyline, state_follower
+from .text import nice_ticks, power_of_ten
+
+FloatArray = NDArray[np.float64]
+
+
+def log_ticks(y_range: tuple[float, float], most: int) -> list[tuple[float, str]]:
+    """Ticks of a log10 axis: at least three, at most ``most`` (when three fit).
+
+    Powers of ten, every k-th where they are many; under three decades, 1, 2 and 5 times
+    the powers of ten, written out (``20, 50, 100``), thinned the same way.
+    """
+    lo, hi = y_range
+    decades = [float(k) for k in range(math.ceil(lo), math.floor(hi) + 1)]
+    if len(decades) >= 3:
+        step = max(1, math.ceil(len(decades) / most))
+        while step > 1 and len(decades[::step]) < 3:
+            step -= 1
+        return [(k, power_of_ten(int(k))) for k in decades[::step]]
+    values = [
+        m * 10.0**k
+        for k in range(math.floor(lo), math.ceil(hi) + 1)
+        for m in (1.0, 2.0, 5.0)
+        if lo <= math.log10(m * 10.0**k) <= hi
+    ]
+    if len(values) < 3:
+        return [(k, power_of_ten(int(k))) for k in decades]
+    step = max(1, math.ceil(len(values) / most))
+    while step > 1 and len(values[::step]) < 3:
+        step -= 1
+    kept = values[::step]
+    return [(math.log10(v), t) for v, t in zip(kept, numbers.tick_labels(kept), strict=True)]
+
+
+class LossCurve(Panel):
+    """Loss against update, log-scaled where it spans decades, drawn up to the tracker.
+
+    The update axis is ``log10(1 + epoch)`` for long runs, so the early, fast fall gets room.
+    """
+
+    def __init__(
+        self,
+        trajectories: Sequence[Trajectory],
+        width: float,
+        height: float,
+        theme: Theme,
+        loss_floor: float | None = None,
+        epochs: int | None = None,
+    ) -> None:
+        losses = np.concatenate([t.loss for t in trajectories if t.loss is not None])
+        finite = losses[np.isfinite(losses)]
+        lo, hi = float(np.min(finite)), float(np.max(finite))
+        if loss_floor is not None and np.isfinite(loss_floor):
+            lo = min(lo, loss_floor)
+        self.log_y = lo > 0 and hi / lo > 100
+        n = epochs if epochs is not None else max(t.n_updates for t in trajectories)
+        n = max(n, 1)
+        self.log_x = n > 300
+        if self.log_y:
+            y_range = (math.floor(math.log10(lo) * 4) / 4, math.ceil(math.log10(hi) * 4) / 4)
+            if y_range[1] - y_range[0] < 0.5:
+                y_range = (y_range[0] - 0.25, y_range[1] + 0.25)
+            y_ticks = log_ticks(y_range, max(3, int(height / style.TICK_SPACING)))
+        else:
+            pad = 0.06 * (hi - lo or abs(hi) or 1.0)
+            y_range = (max(0.0, lo - pad) if lo >= 0 else lo - pad, hi + pad)
+            most = max(2, min(4, int(height / style.TICK_SPACING)))
+            values = nice_ticks(*y_range, most)
+            y_ticks = list(zip(values, numbers.tick_labels(values), strict=True))
+        if self.log_x:
+            x_range = (0.0, math.log10(1 + n))
+            x_ticks = [(0.0, "0")] + [
+                (math.log10(1 + 10**k), numbers.count(10**k))
+                for k in range(0, int(math.log10(n)) + 1)
+            ]
+            x_label = "update (log scale)"
+        else:
+            x_range = (0.0, float(n))
+            values = nice_ticks(0, n, 4)
+            x_ticks = list(zip(values, numbers.tick_labels(values), strict=True))
+            x_label = "update"
+        y_label = "loss (log)" if self.log_y else "loss"
+        super().__init__(x_range, y_range, width, height, theme, x_label, y_label, x_ticks, y_ticks)
+        self.epochs = n
+
+    def coords(self, traj: Trajectory) -> tuple[FloatArray, FloatArray]:
+        assert traj.loss is not None
+        e = np.arange(traj.n_states, dtype=np.float64)
+        xs = np.log10(1 + e) if self.log_x else e
+        with np.errstate(divide="ignore"):
+            ys = np.log10(np.maximum(traj.loss, 1e-300)) if self.log_y else traj.loss
+        return xs, ys
+
+    def curve(self, traj: Trajectory, tracker: ValueTracker, color: str) -> VGroup:
+        """The curve of ``traj`` and a marker, following ``tracker``."""
+        xs, ys = self.coords(traj)
+        poly = Polyline(self, xs, ys, min_step=0.006)
+        line = VMobject(stroke_color=color, stroke_width=style.STROKE)
+        dot = Dot(radius=style.DOT_RADIUS, color=color).set_stroke(self.theme.background, 1.5)
+
+        def place(s: float) -> None:
+            px, py = poly.point(s)
+            inside = self.contains(px, py)
+            dot.move_to(self.axes.c2p(px, min(max(py, self.y_range[0]), self.y_range[1])))
+            dot.set_opacity(1 if inside else 0)
+
+        line.add_updater(state_follower(tracker, lambda s: poly.draw(line, s)))
+        dot.add_updater(state_follower(tracker, place))
+        poly.draw(line, tracker.get_value())
+        place(tracker.get_value())
+        return VGroup(line, dot)

@@ -1,0 +1,257 @@
+"""A plot panel (axes, ticks, labels) and the polylines drawn on panels."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Axes,
+    Line,
+    Rectangle,
+    Text,
+    ValueTracker,
+    VGroup,
+    VMobject,
+)
+from numpy.typing import NDArray
+
+from ... import numbers
+from .. import style
+from ..style import Theme
+from .text import fitted_label, label, nice_ticks
+
+FloatArray = NDArray[np.float64]
+
+
+class Panel(VGroup):
+    """A framed plot area: invisible manim ``Axes`` for ``c2p``, a frame, ticks and labels.
+
+    Parameters
+    ----------
+    x_range, y_range
+        ``(lo, hi)`` of the plotted coordinates.
+    width, height
+        Size of the plot area in scene units.
+    x_ticks, y_ticks
+        Tick positions and their label texts, in plotted coordinates.
+    """
+
+    def __init__(
+        self,
+        x_range: tuple[float, float],
+        y_range: tuple[float, float],
+        width: float,
+        height: float,
+        theme: Theme,
+        x_label: str = "",
+        y_label: str = "",
+        x_ticks: Sequence[tuple[float, str]] | None = None,
+        y_ticks: Sequence[tuple[float, str]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.theme = theme
+        self.x_range, self.y_range = x_range, y_range
+        self.axes = Axes(
+            x_range=[x_range[0], x_range[1], (x_range[1] - x_range[0])],
+            y_range=[y_range[0], y_range[1], (y_range[1] - y_range[0])],
+            x_length=width,
+            y_length=height,
+            tips=False,
+            axis_config={"stroke_opacity": 0, "include_ticks": False},
+        )
+        lo = self.axes.c2p(x_range[0], y_range[0])
+        hi = self.axes.c2p(x_range[1], y_range[1])
+        self.frame = Rectangle(width=hi[0] - lo[0], height=hi[1] - lo[1])
+        self.frame.move_to((lo + hi) / 2)
+        self.frame.set_stroke(theme.muted, style.THIN).set_fill(theme.panel, 1)
+        ticks = VGroup()
+        tick_len = style.AXIS_LABEL_BUFF * 0.5
+        n_x = max(2, min(5, int(width / 1.1)))
+        n_y = max(2, min(5, int(height / style.TICK_SPACING)))
+        for v, text in x_ticks if x_ticks is not None else self._ticks(x_range, n_x):
+            p = self.axes.c2p(v, y_range[0])
+            ticks.add(Line(p, p + UP * tick_len, stroke_width=style.THIN, color=theme.muted))
+            t = label(text, theme, style.TICK_SIZE, theme.muted)
+            ticks.add(t.next_to(p, DOWN, buff=style.AXIS_LABEL_BUFF * 0.6))
+        for v, text in y_ticks if y_ticks is not None else self._ticks(y_range, n_y):
+            p = self.axes.c2p(x_range[0], v)
+            ticks.add(Line(p, p + RIGHT * tick_len, stroke_width=style.THIN, color=theme.muted))
+            t = label(text, theme, style.TICK_SIZE, theme.muted)
+            ticks.add(t.next_to(p, LEFT, buff=style.AXIS_LABEL_BUFF * 0.6))
+        self.ticks = ticks
+        self.labels = VGroup()
+        if x_label:
+            xl = fitted_label(x_label, theme, self.frame.width)
+            xl.next_to(self.frame, DOWN, buff=style.AXIS_LABEL_BUFF * 0.6 + 0.3)
+            self.labels.add(xl)
+        if y_label:
+            yl = fitted_label(y_label, theme, self.frame.height)
+            yl.rotate(math.pi / 2)
+            left_edge = min([m.get_left()[0] for m in ticks if isinstance(m, Text)] or [lo[0]])
+            yl.move_to([left_edge - style.AXIS_LABEL_BUFF - yl.width / 2, self.frame.get_y(), 0])
+            self.labels.add(yl)
+        self.add(self.frame, self.axes, ticks, self.labels)
+
+    @staticmethod
+    def _ticks(r: tuple[float, float], n: int) -> list[tuple[float, str]]:
+        values = nice_ticks(r[0], r[1], n)
+        return list(zip(values, numbers.tick_labels(values), strict=True))
+
+    def to_scene(self, xs: FloatArray, ys: FloatArray) -> FloatArray:
+        """Points ``(n, 3)`` for plotted coordinates, vectorised through ``axes.c2p``."""
+        o = self.axes.c2p(0.0, 0.0)
+        ex = self.axes.c2p(1.0, 0.0) - o
+        ey = self.axes.c2p(0.0, 1.0) - o
+        xs = np.asarray(xs, dtype=np.float64).reshape(-1, 1)
+        ys = np.asarray(ys, dtype=np.float64).reshape(-1, 1)
+        return o + xs * ex + ys * ey
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x_range[0] <= x <= self.x_range[1] and self.y_range[0] <= y <= self.y_range[1]
+
+
+def clip_segments(
+    p: FloatArray, q: FloatArray, box: tuple[float, float, float, float]
+) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
+    """Liang-Barsky clipping of segments ``p[i] -> q[i]`` (``(n, 2)``) to ``box``.
+
+    Returns the parameters ``t0, t1`` of the visible part of each segment and whether any
+    part is visible.
+    """
+    x0, x1, y0, y1 = box
+    d = q - p
+    t0 = np.zeros(len(p))
+    t1 = np.ones(len(p))
+    ok = np.ones(len(p), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for num_lo, num_hi, den in (
+            (x0 - p[:, 0], x1 - p[:, 0], d[:, 0]),
+            (y0 - p[:, 1], y1 - p[:, 1], d[:, 1]),
+        ):
+            par = den == 0
+            ok &= ~(par & ((num_lo > 0) | (num_hi < 0)))
+            ta = np.where(par, -np.inf, num_lo / den)
+            tb = np.where(par, np.inf, num_hi / den)
+            lo = np.minimum(ta, tb)
+            hi = np.maximum(ta, tb)
+            t0 = np.maximum(t0, lo)
+            t1 = np.minimum(t1, hi)
+    ok &= t0 <= t1
+    return t0, t1, ok
+
+
+class Polyline:
+    """A recorded path in plotted coordinates, drawn up to a fractional state index.
+
+    Consecutive states closer than ``min_step`` (in plotted units scaled to the panel) are
+    merged, so 20,000 tiny late steps cost what a few do; the big early steps are all kept.
+    """
+
+    def __init__(
+        self,
+        panel: Panel,
+        xs: FloatArray,
+        ys: FloatArray,
+        min_step: float,
+        stop_at_exit: bool = False,
+    ) -> None:
+        self.panel = panel
+        xr, yr = panel.x_range, panel.y_range
+        sx = panel.frame.width / (xr[1] - xr[0])
+        sy = panel.frame.height / (yr[1] - yr[0])
+        # Keep a state each time the path has travelled another min_step on screen.
+        step = np.hypot(np.diff(xs) * sx, np.diff(ys) * sy)
+        with np.errstate(invalid="ignore", over="ignore"):
+            travelled = np.concatenate([[0.0], np.cumsum(step)])
+            bucket = np.floor(np.nan_to_num(travelled / min_step, posinf=np.finfo(float).max))
+        first_in_bucket = np.concatenate([[True], bucket[1:] != bucket[:-1]])
+        first_in_bucket[-1] = True
+        keep = np.nonzero(first_in_bucket)[0]
+        self.index = keep.astype(np.float64)
+        self.xy = np.column_stack([xs[keep], ys[keep]])
+        box = (xr[0], xr[1], yr[0], yr[1])
+        if len(keep) > 1:
+            self.t0, self.t1, self.ok = clip_segments(self.xy[:-1], self.xy[1:], box)
+            if stop_at_exit:
+                # Once the path has left the view, later segments only cross it back and
+                # forth (a diverging zigzag): the edge arrow tells that story instead.
+                inside = (
+                    (self.xy[:, 0] >= xr[0]) & (self.xy[:, 0] <= xr[1])
+                    & (self.xy[:, 1] >= yr[0]) & (self.xy[:, 1] <= yr[1])
+                )  # fmt: skip
+                out = np.nonzero(~inside)[0]
+                if out.size:
+                    self.ok[out[0] :] = False
+        else:
+            self.t0 = self.t1 = np.zeros(0)
+            self.ok = np.zeros(0, dtype=bool)
+
+    def position(self, s: float) -> tuple[int, float]:
+        """Segment number and fraction along it at state index ``s``."""
+        k = int(np.searchsorted(self.index, s, side="right")) - 1
+        k = min(max(k, 0), len(self.index) - 1)
+        if k >= len(self.index) - 1:
+            return k, 0.0
+        a, b = self.index[k], self.index[k + 1]
+        return k, float((s - a) / (b - a))
+
+    def point(self, s: float) -> FloatArray:
+        k, f = self.position(s)
+        if k >= len(self.xy) - 1:
+            return self.xy[-1]
+        return self.xy[k] + f * (self.xy[k + 1] - self.xy[k])
+
+    def _segment_curves(self) -> FloatArray:
+        """Each visible (clipped) segment as one straight cubic Bezier, ``(n, 4, 3)``.
+
+        Invisible segments collapse to a point; manim starts a new subpath wherever one
+        curve does not end where the next begins, so clipped runs come apart by themselves.
+        """
+        if self.ok.size == 0:
+            return np.zeros((0, 4, 3))
+        d = self.xy[1:] - self.xy[:-1]
+        a = self.xy[:-1] + self.t0[:, None] * d
+        b = self.xy[:-1] + self.t1[:, None] * d
+        pa = self.panel.to_scene(a[:, 0], a[:, 1])
+        pb = self.panel.to_scene(b[:, 0], b[:, 1])
+        thirds = np.array([0.0, 1 / 3, 2 / 3, 1.0])[None, :, None]
+        curves = pa[:, None, :] + thirds * (pb - pa)[:, None, :]
+        curves[~self.ok] = np.nan
+        return curves
+
+    def draw(self, mob: VMobject, s: float) -> None:
+        """Set ``mob``'s points to the visible path up to ``s`` (one slice, no loop)."""
+        if not hasattr(self, "_curves"):
+            self._curves = self._segment_curves()
+        k, f = self.position(s)
+        whole = self._curves[:k]
+        parts = [whole[self.ok[:k]].reshape(-1, 3)]
+        if f > 0 and k < len(self.ok) and self.ok[k]:
+            t_hi = min(self.t1[k], f)
+            if t_hi > self.t0[k]:
+                d = self.xy[k + 1] - self.xy[k]
+                ends = np.array([self.xy[k] + self.t0[k] * d, self.xy[k] + t_hi * d])
+                pa, pb = self.panel.to_scene(ends[:, 0], ends[:, 1])
+                parts.append(pa + np.array([0.0, 1 / 3, 2 / 3, 1.0])[:, None] * (pb - pa))
+        points = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        if len(points):
+            mob.points = points
+        else:
+            mob.clear_points()
+
+
+def state_follower(
+    tracker: ValueTracker, draw: Callable[[float], None]
+) -> Callable[[VMobject], None]:
+    """An updater calling ``draw(s)`` with the tracker's state index."""
+
+    def update(_: VMobject) -> None:
+        draw(tracker.get_value())
+
+    return update

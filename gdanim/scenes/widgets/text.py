@@ -1,0 +1,122 @@
+"""Text of the scenes: labels, notes, number formats and tick positions."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+from manim import (
+    Rectangle,
+    Text,
+)
+from numpy.typing import NDArray
+
+from ... import numbers
+from .. import style
+from ..style import Theme
+
+FloatArray = NDArray[np.float64]
+
+
+FONT = "DejaVu Sans"
+
+
+MONO_FONT = "DejaVu Sans Mono"
+
+
+def nice_ticks(lo: float, hi: float, target: int = 5, least: int = 3) -> list[float]:
+    """Round tick values inside ``[lo, hi]``: steps of 1, 2 or 5 times a power of ten.
+
+    At least ``least`` ticks, so that every axis can be read off (one or two labels do not
+    tell where zero or the scale is).
+    """
+    ticks = _nice_ticks(lo, hi, target)
+    while len(ticks) < least and target < 4 * least:
+        target += 1
+        ticks = _nice_ticks(lo, hi, target)
+    return ticks
+
+
+def _nice_ticks(lo: float, hi: float, target: int) -> list[float]:
+    span = hi - lo
+    if not span > 0 or not math.isfinite(span):
+        return [lo]
+    raw = span / max(target, 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    first = math.ceil(lo / step - 1e-9) * step
+    ticks = []
+    v = first
+    while v <= hi + 1e-9 * step:
+        ticks.append(0.0 if abs(v) < step * 1e-9 else v)
+        v += step
+    return ticks
+
+
+def fmt(v: float, sig: int = 4) -> str:
+    """A number for a label or a caption, in the house style of :mod:`gdanim.numbers`."""
+    return numbers.fmt(v, sig)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(k: int) -> str:
+    """``10⁻³``-style label."""
+    return "10" + str(k).translate(_SUPERSCRIPT)
+
+
+_TYPESET: dict[tuple[str, float, str], Text] = {}
+
+
+def label(
+    text: str, theme: Theme, size: float = style.LABEL_SIZE, color: str | None = None
+) -> Text:
+    """Plain text in the theme's ink.
+
+    Typesetting costs tens of milliseconds and panels repeat their labels, so each distinct
+    text is set once and copied.
+    """
+    key = (text, size, str(color or theme.ink))
+    if key not in _TYPESET:
+        typeset = Text(text, font=FONT, font_size=size, color=color or theme.ink)
+        # The parsed SVG path each glyph keeps makes every later copy several times slower.
+        for glyph in typeset.family_members_with_points():
+            if hasattr(glyph, "path_obj"):
+                glyph.path_obj = None  # type: ignore[attr-defined]
+        _TYPESET[key] = typeset
+    return _TYPESET[key].copy()
+
+
+def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84) -> Text:
+    """An axis name that fits ``room``: shrunk to ``least`` of its size at most, then
+    shortened with an ellipsis, so a long column name stays readable at 480p."""
+    t = label(text, theme, style.LABEL_SIZE)
+    if t.width <= room:
+        return t
+    if t.width * least <= room:
+        return t.scale(room / t.width)
+    # A trailing remark in parentheses goes first: "b (intercept)" reads better as "b" than
+    # as "b (inte…", "Funds raised ($)" as "Funds raised".
+    bare = re.sub(r"\s*\([^()]*\)\s*$", "", text)
+    if bare and bare != text:
+        return fitted_label(bare, theme, room, least)
+    keep = len(text)
+    while keep > 4:
+        keep -= 1
+        short = text[:keep].rstrip(" _-.(") + "…"
+        t = label(short, theme, style.LABEL_SIZE)
+        if t.width * least <= room:
+            return t.scale(min(1.0, room / t.width))
+    return t.scale_to_fit_width(room)
+
+
+def note(text: str, theme: Theme, color: str | None = None) -> Text:
+    """A one-line caption in the theme."""
+    return label(text, theme, style.NOTE_SIZE, color)
+
+
+def edge_box(width: float, height: float) -> Rectangle:
+    """An invisible rectangle, for layout."""
+    return Rectangle(width=width, height=height, stroke_opacity=0, fill_opacity=0)
