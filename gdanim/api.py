@@ -346,25 +346,46 @@ def lecture(
     PowerPoint deck and the PDF handout, cut from the rendered videos. The report's ``index``
     is the page's path, ``failures`` what failed.
     """
-    import io
+    import subprocess
+    import sys
 
-    from .lectures import default_lecture, load_lecture, make_lecture, with_options
+    from .lectures import LectureReport, load_lecture
 
     allowed = ("quality", "theme", "aspect", "resolution", "fps", "duration")
     for key in options:
         if key not in allowed:
             raise InputError(f"{key}: not a lecture option (options: {', '.join(allowed)})")
     checked = RenderSpec.parse(dict(options), "python")
-    given = {k: getattr(checked, k) for k in options if k != "resolution"}
-    if "resolution" in options:
-        given["resolution"] = checked.pixel_size
-    plan = load_lecture(os.fspath(file)) if file is not None else default_lecture()
-    plan = with_options(plan, **given)
-    stream = io.StringIO() if quiet else None
-    return make_lecture(
-        plan, os.fspath(output), jobs=jobs, gif=gif, slides=slides, pptx=pptx,
-        handout=handout, force=force, quiet=quiet, stream=stream,
-    )  # fmt: skip
+    if file is not None:
+        load_lecture(os.fspath(file))  # a bad file is this call's InputError
+    # The renders run in worker processes; started from a script or a notebook they would
+    # import the caller's main module again, so the lecture runs as the command does.
+    argv = [sys.executable, "-m", "gdanim", "lecture"]
+    argv += [os.fspath(file)] if file is not None else []
+    argv += ["-o", os.fspath(output)]
+    for key in options:
+        value = options[key] if key == "resolution" else getattr(checked, key)
+        argv += [f"--{key}", str(value)]
+    argv += ["--jobs", str(jobs)] if jobs else []
+    for flag, on in (("gif", gif), ("slides", slides), ("pptx", pptx), ("handout", handout),
+                     ("force", force), ("quiet", quiet)):  # fmt: skip
+        argv += [f"--{flag}"] if on else []
+    done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE if quiet else None,
+                          text=True, check=False)  # fmt: skip
+    if done.returncode == 130:
+        raise KeyboardInterrupt
+    if done.returncode == 2:
+        lines = (done.stderr or "").strip().splitlines() or ["the lecture failed"]
+        raise InputError(lines[-1].removeprefix("gdanim: error: "))
+    out = os.path.abspath(os.fspath(output))
+    try:
+        with open(os.path.join(out, "manifest.json"), encoding="utf-8") as fh:
+            manifest = json.load(fh)
+    except (OSError, ValueError):
+        raise RuntimeError(
+            f"the lecture wrote no manifest: {(done.stderr or '').strip()}"
+        ) from None
+    return LectureReport(out, manifest, list(manifest.get("failures", [])))
 
 
 def manifest_of(path: str | os.PathLike[str]) -> dict[str, Any]:

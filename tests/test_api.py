@@ -165,3 +165,24 @@ def test_the_example_notebook_runs(tmp_path):
     assert "text/html" in shown and shown["text/html"].startswith("<video controls loop")
     assert (tmp_path / "descent.mp4").is_file()
     assert "no column 'hour'" in nb.cells[8].outputs[0]["text"]
+
+
+@pytest.mark.render
+def test_a_lecture_from_a_plain_script_renders_once(tmp_path):
+    # A script without a main guard, as notebooks and quick scripts are: the renders must not
+    # import it again in their worker processes.
+    (tmp_path / "l.toml").write_text('scenes = ["descent-path", "learning-rates"]\n')
+    (tmp_path / "make.py").write_text(
+        "import gdanim\n"
+        "print('started')\n"
+        "report = gdanim.lecture('l.toml', 'out', quality='low', resolution='320x180',"
+        " duration=1, pptx=True)\n"
+        "print(report.ok, sorted(report.manifest['decks']))\n"
+    )
+    done = subprocess.run([sys.executable, "make.py"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=600, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["started", "True ['pptx']"]
+    assert (tmp_path / "out" / "lecture.mp4").is_file()
+    with pytest.raises(gdanim.InputError, match="fps: 500 is outside"):
+        gdanim.lecture(tmp_path / "l.toml", tmp_path / "x", fps=500)
