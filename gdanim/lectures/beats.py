@@ -16,12 +16,12 @@ import os
 import shutil
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from typing import Any
 
 from ..fileio import atomic_write_text
 from ..media import ffmpeg
 from ..media.captions import Cue
 from ..media.probe import VideoInfo, keyframes
+from ..pipeline.render import read_json
 
 FOLDER = "beats"
 #: A caption that starts this close to a keyframe starts its beat there.
@@ -84,7 +84,7 @@ def scene_beats(
     stamp = hashlib.sha256(
         json.dumps({"video": key, "starts": starts, "texts": texts}).encode()
     ).hexdigest()
-    old = _read(index)
+    old = read_json(index)
     if not force and old is not None and old.get("key") == stamp:
         beats = [Beat(**b) for b in old["beats"]]
         if all(os.path.isfile(os.path.join(out, p)) for b in beats for p in _files(b)):
@@ -118,12 +118,3 @@ def _blank(image: str) -> bool:
 
 def _files(beat: Beat) -> tuple[str, str, str]:
     return (beat.clip, beat.poster, beat.last)
-
-
-def _read(path: str) -> dict[str, Any] | None:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None

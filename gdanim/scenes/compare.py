@@ -40,9 +40,10 @@ from ..outcome import Outcome
 from ..pipeline.prepare import Comparison, Run
 from ..trajectory import Trajectory
 from . import style
-from .base import Box, GdScene
+from .base import Box
+from .clock import SharedClock
 from .grid import header_size, pt, typeset
-from .learning_rates import TIMING_SAMPLES, loss_frame, outcome_color
+from .learning_rates import loss_frame, outcome_color
 from .style import Theme
 from .widgets import DataPanel, DescentTrail, GlyphNumber, LossContours, LossCurve, fmt
 
@@ -64,7 +65,6 @@ HEADER_PAD = 0.05  # between a run's header and its panel's box
 CELL_GAP = 0.3  # between run cells
 PANEL_GAP = 0.25  # between the panels of one layout
 # Verdicts fade in over this much log(1 + update) once their update is passed.
-REVEAL_SPAN = 0.06
 SIDE_SHARE = 0.42  # of the body's width: the loss panel and legend beside the map
 INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most this share
 WORDS = {2: "Two", 3: "Three", 4: "Four"}
@@ -133,7 +133,7 @@ def bottom_box(box: Box, height: float, gap: float = 0.0) -> tuple[Box, Box]:
     return rest, strip
 
 
-class Compare(GdScene):
+class Compare(SharedClock):
     """Two to four runs, one option changed: their paths, their verdicts, the comparison."""
 
     scene_name = "compare"
@@ -541,7 +541,6 @@ class Compare(GdScene):
     # -- beats
     def descend(self) -> None:
         """All runs on one clock; each stops at its own end, its verdict shown when it has one."""
-        tracker = self.tracker
         for v in self.views:
             v.verdict.set_opacity(0)
             o = v.run.outcome
@@ -557,29 +556,7 @@ class Compare(GdScene):
         n = self.longest_updates()
         if n == 0:
             return
-        # Logarithmic time, as learning-rates: each decade of updates gets the same share.
-        positions = self.longest.frame_positions(TIMING_SAMPLES, skew=1.0)
-        times = np.linspace(0.0, 1.0, positions.size)
-
-        def timing(x: float) -> float:
-            return float(np.interp(x, times, positions)) / n
-
-        self.play(
-            tracker.animate.set_value(float(n)),
-            rate_func=timing,
-            run_time=self.inputs.spec.duration,
-        )
-
-    def reveal_at(self, mob: VMobject, update: int) -> None:
-        """Fade ``mob`` in once the shared clock passes ``update``."""
-        tracker = self.tracker
-        start = math.log1p(update)
-
-        def follow(m: Mobject) -> None:
-            a = (math.log1p(max(tracker.get_value(), 0.0)) - start) / REVEAL_SPAN
-            m.set_opacity(min(max(a, 0.0), 1.0))
-
-        mob.add_updater(follow)
+        self.run_clock(n)
 
     def finale(self) -> None:
         """The verdicts not yet shown, and a flash at each optimum a run reached."""

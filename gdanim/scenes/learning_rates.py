@@ -44,7 +44,8 @@ from ..outcome import Outcome
 from ..pipeline.prepare import Run
 from ..trajectory import Trajectory
 from . import style
-from .base import Box, GdScene
+from .base import Box
+from .clock import REVEAL_SPAN, SharedClock
 
 # ------------------------------------------------------------------------------ layout
 # All in scene units (the short side of the frame is 8).
@@ -104,11 +105,9 @@ LOSS_HEADROOM = 2.0
 
 
 # Outcome captions fade in over this much log(1 + update) once their update is passed.
-REVEAL_SPAN = 0.06
 
 
 # Frames of the timing table that maps video time to the state index.
-TIMING_SAMPLES = 2049
 
 
 def run_name(run: Run, short: bool = False, word: str | None = "") -> str:
@@ -191,7 +190,7 @@ class RunView:
         return VGroup(self.header, self.contours, self.loss)
 
 
-class LearningRates(GdScene):
+class LearningRates(SharedClock):
     """The same start under several learning rates, side by side, with what each one did."""
 
     scene_name = "learning-rates"
@@ -516,7 +515,6 @@ class LearningRates(GdScene):
 
     def descend(self) -> None:
         """All runs together on one clock; each stops at its own end."""
-        tracker = self.tracker
         for v in self.views:
             for m in (v.verdict, v.settle_mark, v.off_scale):
                 m.set_opacity(0)
@@ -530,31 +528,7 @@ class LearningRates(GdScene):
         n = self.longest_updates()
         if n == 0:
             return
-        # Logarithmic time: each decade of updates gets the same share of the video, so the
-        # first big steps (and an early divergence) are seen, and 20,000 updates cost what
-        # 100 do.
-        positions = self.longest.frame_positions(TIMING_SAMPLES, skew=1.0)
-        times = np.linspace(0.0, 1.0, positions.size)
-
-        def timing(t: float) -> float:
-            return float(np.interp(t, times, positions)) / n
-
-        self.play(
-            tracker.animate.set_value(float(n)),
-            rate_func=timing,
-            run_time=self.inputs.spec.duration,
-        )
-
-    def reveal_at(self, mob: VMobject, update: int) -> None:
-        """Fade ``mob`` in once the shared clock passes ``update``."""
-        tracker = self.tracker
-        start = math.log1p(update)
-
-        def follow(m: Mobject) -> None:
-            a = (math.log1p(max(tracker.get_value(), 0.0)) - start) / REVEAL_SPAN
-            m.set_opacity(min(max(a, 0.0), 1.0))
-
-        mob.add_updater(follow)
+        self.run_clock(n)
 
     def finale(self) -> None:
         """The remaining verdicts, a flash where a run settled, and a hold."""
