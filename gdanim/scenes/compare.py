@@ -42,7 +42,7 @@ from ..trajectory import Trajectory
 from . import style
 from .base import Box
 from .clock import SharedClock
-from .grid import header_size, pt, typeset
+from .grid import header_size, pt, typeset, wrap_parts
 from .learning_rates import loss_frame, outcome_color
 from .style import Theme
 from .widgets import DataPanel, DescentTrail, GlyphNumber, LossContours, LossCurve, fmt
@@ -260,7 +260,7 @@ class Compare(SharedClock):
         top = config.frame_height / 2 - style.MARGIN
         title.move_to(pt(f.left, top), aligned_edge=UP + LEFT)
         first_room = f.w if on_title else f.w - counter_w - COUNTER_GAP
-        lines = self.wrap(self.subtitle_parts(), [first_room, f.w])
+        lines = wrap_parts(self.subtitle_parts(), [first_room, f.w], self.theme)
         subtitle = VGroup(*lines).arrange(DOWN, buff=TITLE_LINE_GAP * 0.7, aligned_edge=LEFT)
         subtitle.next_to(title, DOWN, buff=TITLE_LINE_GAP).align_to(title, LEFT)
 
@@ -323,32 +323,6 @@ class Compare(SharedClock):
                 parts.append(note)
         return [p for p in parts if p]
 
-    def wrap(self, parts: list[str], widths: list[float]) -> list[VMobject]:
-        """Subtitle lines: ``parts`` joined by dots, a break where the next does not fit.
-
-        ``widths`` gives each line's room (the last entry for any further line).
-        """
-        t = self.theme
-
-        def line(words: list[str]) -> VMobject:
-            return typeset("  ·  ".join(words), t, SUBTITLE_SIZE, t.muted)
-
-        out: list[VMobject] = []
-        current: list[str] = []
-        for p in parts:
-            room = widths[min(len(out), len(widths) - 1)]
-            if current and line([*current, p]).width > room:
-                out.append(line(current))
-                current = []
-            current.append(p)
-        out.append(line(current))
-        for i, m in enumerate(out):
-            room = widths[min(i, len(widths) - 1)]
-            if m.width > room:
-                m.scale_to_fit_width(room)
-        return out
-
-    # -- one surface: one map, a loss-curve panel, a legend with the verdicts
     def legend(
         self, width: float, cols: int, inline: bool = False
     ) -> tuple[VGroup, list[VGroup], list[VGroup]]:

@@ -33,65 +33,25 @@ from .widgets import (
 FloatArray = NDArray[np.float64]
 
 
-# ------------------------------------------------------------------------------ layout
-# All in scene units (the short side of the frame is 8).
-
-
-# All in scene units (the short side of the frame is 8).
+# Sizes are in scene units (the short side of the frame is 8).
 COL_GAP = 0.6  # between run columns: room for the edge tick labels of both neighbours
-
-
 ROW_GAP = 0.3  # between run rows (portrait)
-
-
 PAIR_GAP = 0.3  # between a run's contours and its loss curve (portrait)
-
-
 Y_GUTTER = 1.0  # left of a plot: tick labels and the rotated axis label
-
-
 X_PAD = 0.64  # below a plot: tick labels and the axis label
-
-
 AXIS_LABEL_GAP = 0.08  # between tick labels and the axis label
-
-
 X_PAD_BARE = 0.12  # below a plot whose x labels are shared with the row underneath
-
-
 PANEL_GAP = 0.12  # between a run's contour panel and its loss panel (landscape)
-
-
 CONTOUR_SHARE = 1.3  # contour plot height : loss plot height (landscape)
-
-
 CONTOUR_WIDTH_SHARE = 1.15  # contour plot width : loss plot width (portrait)
-
-
 HEADER_SIZE = 22  # in a column at least HEADER_FULL_WIDTH wide; narrower ones scale down
-
-
 HEADER_FULL_WIDTH = 3.6
-
-
 HEADER_MIN_SIZE = 20  # 12 px capitals at 480p; narrower columns wrap instead
-
-
 SHRINK_BEFORE_WRAP = 0.85  # a line may shrink this far to fit before it wraps
-
-
 HEADER_LINE_GAP = 0.08
-
-
 HEADER_PAD = 0.12  # between a run's header and its plots
-
-
 LABEL_GAP = 0.08  # least room between neighbouring tick labels
-
-
 RATE_LABEL_SPACING = 0.15
-
-
 RATE_MARK_SIZE = 0.13  # the fastest-rate triangle
 
 
@@ -343,4 +303,34 @@ def fitted_lines(
     out.arrange(DOWN, buff=HEADER_LINE_GAP, aligned_edge=LEFT)
     if out.width > width:
         out.scale_to_fit_width(width)
+    return out
+
+
+#: The size of a subtitle's words.
+SUBTITLE_SIZE = style.LABEL_SIZE * 0.85
+
+
+def wrap_parts(parts: Sequence[str], widths: Sequence[float], theme: Theme) -> list[Text]:
+    """Subtitle lines: ``parts`` joined by dots, a break where the next one does not fit.
+
+    ``widths`` gives each line's room (the last entry for any further line); a line that is
+    one part too wide for its room is scaled to fit it.
+    """
+
+    def line(words: list[str]) -> Text:
+        return typeset("  ·  ".join(words), theme, SUBTITLE_SIZE, theme.muted)
+
+    out: list[Text] = []
+    current: list[str] = []
+    for p in parts:
+        room = widths[min(len(out), len(widths) - 1)]
+        if current and line([*current, p]).width > room:
+            out.append(line(current))
+            current = []
+        current.append(p)
+    out.append(line(current))
+    for i, m in enumerate(out):
+        room = widths[min(i, len(widths) - 1)]
+        if m.width > room:
+            m.scale_to_fit_width(room)
     return out

@@ -28,7 +28,6 @@ from manim import (
     LaggedStart,
     Mobject,
     Rectangle,
-    Text,
     Triangle,
     ValueTracker,
     VGroup,
@@ -46,9 +45,6 @@ from ..trajectory import Trajectory
 from . import style
 from .base import Box
 from .clock import REVEAL_SPAN, SharedClock
-
-# ------------------------------------------------------------------------------ layout
-# All in scene units (the short side of the frame is 8).
 from .grid import (
     HEADER_LINE_GAP,
     RATE_MARK_SIZE,
@@ -65,6 +61,7 @@ from .grid import (
     strip_labels,
     thin_tick_labels,
     typeset,
+    wrap_parts,
 )
 from .rateline import RateLine
 from .style import Theme
@@ -80,30 +77,14 @@ FloatArray = NDArray[np.float64]
 
 
 AXIS_LABEL_SIZE = 20
-
-
 TITLE_LINE_GAP = 0.12
-
-
 COUNTER_GAP = 0.4  # between the title and the update counter
-
-
 STRIP_GAP = 0.22  # below the learning-rate line
-
-
 RIGHT_OVERHANG = 0.3  # right of the last plot: its last tick label may stick out
-
-
 COVER_PAD = 0.05  # a fade-in cover's margin around what it covers
-
-
 REGIME_LABELS = REGIMES
-
-
 # A run whose loss ends this many times above its start grows: the shared axis leaves it out.
 LOSS_HEADROOM = 2.0
-
-
 # Outcome captions fade in over this much log(1 + update) once their update is passed.
 
 
@@ -317,7 +298,7 @@ class LearningRates(SharedClock):
             parts.append(std_note)
         on_title = title.width + COUNTER_GAP + counter_w <= f.w
         first_room = f.w if on_title else f.w - counter_w - COUNTER_GAP
-        lines = self.wrap([p for p in parts if p], [first_room, f.w])
+        lines = wrap_parts([p for p in parts if p], [first_room, f.w], self.theme)
         subtitle = VGroup(*lines).arrange(DOWN, buff=TITLE_LINE_GAP * 0.7, aligned_edge=LEFT)
         subtitle.next_to(title, DOWN, buff=TITLE_LINE_GAP).align_to(title, LEFT)
         beside = title if on_title else lines[0]
@@ -340,32 +321,6 @@ class LearningRates(SharedClock):
         self.counter = counter
         heading = VGroup(title, subtitle)
         return heading, min(subtitle.get_bottom()[1], counter.get_bottom()[1]) - style.TITLE_GAP
-
-    def wrap(self, parts: list[str], widths: list[float]) -> list[Text]:
-        """Subtitle lines: ``parts`` joined by dots, a line break where the next one won't fit.
-
-        ``widths`` gives each line's room (the last entry for any further line).
-        """
-        t = self.theme
-        size = style.LABEL_SIZE * 0.85
-
-        def line(words: list[str]) -> Text:
-            return typeset("  ·  ".join(words), t, size, t.muted)
-
-        out: list[Text] = []
-        current: list[str] = []
-        for p in parts:
-            room = widths[min(len(out), len(widths) - 1)]
-            if current and line([*current, p]).width > room:
-                out.append(line(current))
-                current = []
-            current.append(p)
-        out.append(line(current))
-        for i, m in enumerate(out):
-            room = widths[min(i, len(widths) - 1)]
-            if m.width > room:
-                m.scale_to_fit_width(room)
-        return out
 
     def regimes_hold(self) -> bool:
         """Whether the runs did what small, right and large promise."""

@@ -24,9 +24,6 @@ from numpy.typing import NDArray
 from ..landscape import Analysis
 from ..pipeline.prepare import Run
 from . import style
-
-# ------------------------------------------------------------------------------ layout
-# All in scene units (the short side of the frame is 8).
 from .grid import HEADER_LINE_GAP, LABEL_GAP, RATE_MARK_SIZE, fitted_lines, pt, spread, typeset
 from .style import Theme
 from .widgets import (
@@ -37,52 +34,23 @@ FloatArray = NDArray[np.float64]
 
 
 # The learning-rate line.
+# Sizes are in scene units (the short side of the frame is 8).
 RATE_PAD_DECADES = 0.3  # beyond the outermost rate
-
-
 RATE_MIN_DECADES = 1.2
-
-
 RATE_CAPTION_GAP = 0.3
-
-
 RATE_DOT_RADIUS = 0.085
-
-
 RATE_LABEL_SIZE = 20
-
-
 RATE_LABEL_LIFT = 0.2  # from the axis to the bottom of a rate's label
-
-
 RATE_TICK = 0.08
-
-
 RATE_TICK_LABEL_BUFF = 0.16  # leaves room for the fastest-rate mark above the tick labels
-
-
 RATE_BAND_HEIGHT = 0.26
-
-
 LEGEND_GAP = 0.22  # between the tick labels and the legend
-
-
 LEGEND_ITEM_GAP = 0.5  # between the line and a legend beside it
-
-
 RATE_MIN_AXIS_SHARE = 0.4  # the legend goes beside the line only if the line keeps this much
-
-
 LEGEND_SWATCH = 0.2
-
-
 LEGEND_ICON_GAP = 0.12  # between a legend item's icon and its words
-
-
 # Their critical rate bounds the stiffest point or batch: a run above it may still settle.
 STOCHASTIC = ("sgd", "minibatch")
-
-
 CRITICAL_SYMBOL = {
     "gd": "2/λmax",
     "momentum": "2(1+β)/λmax",

@@ -27,8 +27,6 @@ from .panels import Panel, Polyline, state_follower
 FloatArray = NDArray[np.float64]
 
 MARKER_FILL = 0.2  # the path's marker is a ring, so the optimum's star shows through
-
-
 STEP_DOTS_UP_TO = 40  # runs of at most this many updates (or diverging) show each state
 
 

@@ -20,8 +20,6 @@ FloatArray = NDArray[np.float64]
 
 
 FONT = "DejaVu Sans"
-
-
 MONO_FONT = "DejaVu Sans Mono"
 
 
