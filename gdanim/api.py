@@ -349,15 +349,13 @@ def lecture(
     import subprocess
     import sys
 
-    from .lectures import LectureReport, load_lecture
+    from .lectures import LectureReport
 
     allowed = ("quality", "theme", "aspect", "resolution", "fps", "duration")
     for key in options:
         if key not in allowed:
             raise InputError(f"{key}: not a lecture option (options: {', '.join(allowed)})")
     checked = RenderSpec.parse(dict(options), "python")
-    if file is not None:
-        load_lecture(os.fspath(file))  # a bad file is this call's InputError
     # The renders run in worker processes; started from a script or a notebook they would
     # import the caller's main module again, so the lecture runs as the command does.
     argv = [sys.executable, "-m", "gdanim", "lecture"]

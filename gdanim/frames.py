@@ -73,9 +73,8 @@ def _floats(values: Any) -> np.ndarray | None:
     return out
 
 
-def _pick(names: list[str], wanted: str | None, numeric: dict[str, np.ndarray]) -> str:
+def _pick(names: list[str], wanted: str) -> str:
     """A column by name (exact, then ignoring case) or 0-based position."""
-    assert wanted is not None
     if wanted in names:
         return wanted
     folded = [n for n in names if n.lower() == wanted.lower()]
@@ -101,7 +100,7 @@ def from_frame(
     numeric = {n: a for n in names if (a := _floats(_column(data, n))) is not None}
     xs = None if x is None else str(x)
     ys = None if y is None else str(y)
-    chosen = [_pick(names, v, numeric) for v in (xs, ys) if v is not None]
+    chosen = [_pick(names, v) for v in (xs, ys) if v is not None]
     for col in chosen:
         if col not in numeric:
             raise InputError(f"column {col!r} is not numeric")

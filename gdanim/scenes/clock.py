@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
-from manim import Mobject, ValueTracker, VMobject
+from manim import DOWN, LEFT, UP, Mobject, ValueTracker, VGroup, VMobject, config
 
+from ..numbers import count
 from ..trajectory import Trajectory
+from . import style
 from .base import GdScene
+from .grid import pt, typeset, wrap_parts
+from .widgets import GlyphNumber
 
 #: How long (in log1p of updates) a mark takes to fade in once its update is reached.
 REVEAL_SPAN = 0.06
 #: Resolution of the clock's timing curve.
 TIMING_SAMPLES = 2049
+TITLE_LINE_GAP = 0.12
+COUNTER_GAP = 0.4  # between the title and the update counter
 
 
 class SharedClock(GdScene):
@@ -22,6 +29,58 @@ class SharedClock(GdScene):
 
     tracker: ValueTracker
     longest: Trajectory
+    counter: VGroup
+
+    def longest_updates(self) -> int:
+        return self.longest.n_updates
+
+    def heading_with_counter(self, title_text: str, parts: Sequence[str]) -> tuple[VGroup, float]:
+        """Title, subtitle and the shared update counter; returns the titles and the y below.
+
+        The counter (``self.counter``) sits at the right of the title, or of the first
+        subtitle line when the title leaves no room; the subtitle wraps between its ``parts``
+        when the frame is narrow.
+        """
+        f = self.frame
+        t = self.theme
+        size = style.TITLE_SIZE * (0.85 if self.portrait else 1.0)
+        title = typeset(title_text, t, size)
+        if title.width > f.w:
+            title.scale_to_fit_width(f.w)
+        top = config.frame_height / 2 - style.MARGIN
+        title.move_to(pt(f.left, top), aligned_edge=UP + LEFT)
+
+        n = self.longest_updates()
+        tag = typeset("update", t, style.READOUT_SIZE, t.muted)
+        number = GlyphNumber(0, lambda v: count(round(v)), style.READOUT_SIZE, t.ink)
+        number.place(np.array([tag.get_right()[0] + 0.15, tag.get_bottom()[1], 0.0]))
+        counter = VGroup(tag, number)
+        counter_w = tag.width + 0.15 + typeset(count(n), t, style.READOUT_SIZE).width
+
+        on_title = title.width + COUNTER_GAP + counter_w <= f.w
+        first_room = f.w if on_title else f.w - counter_w - COUNTER_GAP
+        lines = wrap_parts([p for p in parts if p], [first_room, f.w], t)
+        subtitle = VGroup(*lines).arrange(DOWN, buff=TITLE_LINE_GAP * 0.7, aligned_edge=LEFT)
+        subtitle.next_to(title, DOWN, buff=TITLE_LINE_GAP).align_to(title, LEFT)
+        beside = title if on_title else lines[0]
+        counter.shift(
+            np.array(
+                [
+                    f.left + f.w - counter_w - tag.get_left()[0],
+                    beside.get_bottom()[1] - tag.get_bottom()[1],
+                    0.0,
+                ]
+            )
+        )
+        tracker = self.tracker
+
+        def follow(_: Mobject) -> None:
+            number.set_value(min(tracker.get_value(), float(n)))
+
+        number.add_updater(follow)
+        self.counter = counter
+        heading = VGroup(title, subtitle)
+        return heading, min(subtitle.get_bottom()[1], counter.get_bottom()[1]) - style.TITLE_GAP
 
     def run_clock(self, n: int) -> None:
         """Play updates 0 to ``n`` in logarithmic time: each decade of updates gets the same

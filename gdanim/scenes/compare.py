@@ -42,18 +42,16 @@ from ..trajectory import Trajectory
 from . import style
 from .base import Box
 from .clock import SharedClock
-from .grid import header_size, pt, typeset, wrap_parts
+from .grid import header_size, pt, typeset
 from .learning_rates import loss_frame, outcome_color
 from .style import Theme
-from .widgets import DataPanel, DescentTrail, GlyphNumber, LossContours, LossCurve, fmt
+from .widgets import DataPanel, DescentTrail, LossContours, LossCurve, fmt
 
 # ------------------------------------------------------------------------------ layout
 # Scene units (the short side of the frame is 8).
 CLOSING_SIZE = 22  # the closing line: a header's size, it is the scene's conclusion
 CLOSING_GAP = 0.22  # between the panels and the closing line
 SUBTITLE_SIZE = style.LABEL_SIZE * 0.85
-TITLE_LINE_GAP = 0.12
-COUNTER_GAP = 0.4  # between the title and the update counter
 LEGEND_SIZE = 22
 VERDICT_SIZE = style.TICK_SIZE
 LEGEND_SWATCH = 0.42  # length of a legend's line
@@ -169,9 +167,6 @@ class Compare(SharedClock):
     def outcomes(self) -> list[Outcome]:
         return [r.outcome for r in self.runs]
 
-    def longest_updates(self) -> int:
-        return max(r.trajectory.n_updates for r in self.runs)
-
     def rates_shown(self) -> bool:
         """Whether each run's name carries its rate: they differ, or the rate is varied."""
         comp = self.comparison
@@ -227,7 +222,7 @@ class Compare(SharedClock):
         self.colors = [t.run_colors[i % len(t.run_colors)] for i in range(len(runs))]
         self.tracker = ValueTracker(0.0)
         self.longest = max(runs, key=lambda r: r.trajectory.n_updates).trajectory
-        self.heading, below = self.make_heading()
+        self.heading, below = self.heading_with_counter(self.title_text(), self.subtitle_parts())
         f = self.frame
         bottom = -config.frame_height / 2 + style.MARGIN
         self.closing_text = closing_line(self.inputs)
@@ -244,46 +239,6 @@ class Compare(SharedClock):
             static += [v.name, v.trail.start]
         self.static = VGroup(*static)
         self.add(self.static)
-
-    def make_heading(self) -> tuple[VGroup, float]:
-        """Title, subtitle and the update counter; returns them and the y below them."""
-        f = self.frame
-        t = self.theme
-        size = style.TITLE_SIZE * (0.85 if self.portrait else 1.0)
-        title = typeset(self.title_text(), t, size)
-        n = self.longest_updates()
-        tag = typeset("update", t, style.READOUT_SIZE, t.muted)
-        counter_w = tag.width + 0.15 + typeset(count(n), t, style.READOUT_SIZE).width
-        on_title = title.width + COUNTER_GAP + counter_w <= f.w
-        if title.width > f.w:
-            title.scale_to_fit_width(f.w)
-        top = config.frame_height / 2 - style.MARGIN
-        title.move_to(pt(f.left, top), aligned_edge=UP + LEFT)
-        first_room = f.w if on_title else f.w - counter_w - COUNTER_GAP
-        lines = wrap_parts(self.subtitle_parts(), [first_room, f.w], self.theme)
-        subtitle = VGroup(*lines).arrange(DOWN, buff=TITLE_LINE_GAP * 0.7, aligned_edge=LEFT)
-        subtitle.next_to(title, DOWN, buff=TITLE_LINE_GAP).align_to(title, LEFT)
-
-        number = GlyphNumber(0, lambda v: count(round(v)), style.READOUT_SIZE, t.ink)
-        number.place(np.array([tag.get_right()[0] + 0.15, tag.get_bottom()[1], 0.0]))
-        counter = VGroup(tag, number)
-        counter.shift(
-            np.array(
-                [
-                    f.left + f.w - counter_w - tag.get_left()[0],
-                    (title if on_title else lines[0]).get_bottom()[1] - tag.get_bottom()[1],
-                    0.0,
-                ]
-            )
-        )
-        tracker = self.tracker
-
-        def follow(_: Mobject) -> None:
-            number.set_value(min(tracker.get_value(), float(n)))
-
-        number.add_updater(follow)
-        self.counter = counter
-        return VGroup(title, subtitle), subtitle.get_bottom()[1] - style.TITLE_GAP
 
     def title_text(self) -> str:
         comp = self.comparison

@@ -50,7 +50,6 @@ HEADER_MIN_SIZE = 20  # 12 px capitals at 480p; narrower columns wrap instead
 SHRINK_BEFORE_WRAP = 0.85  # a line may shrink this far to fit before it wraps
 HEADER_LINE_GAP = 0.08
 HEADER_PAD = 0.12  # between a run's header and its plots
-LABEL_GAP = 0.08  # least room between neighbouring tick labels
 RATE_LABEL_SPACING = 0.15
 RATE_MARK_SIZE = 0.13  # the fastest-rate triangle
 
@@ -89,29 +88,6 @@ def strip_labels(panel: Panel, side: str) -> None:
                 side == "bottom" and m.get_top()[1] <= frame.get_bottom()[1]
             ):
                 group.remove(m)
-
-
-def thin_tick_labels(panel: Panel) -> None:
-    """Drop tick labels that would touch the one before them (narrow panels, long labels)."""
-    frame = panel.frame
-    below = [
-        m for m in panel.ticks if isinstance(m, Text) and m.get_top()[1] <= frame.get_bottom()[1]
-    ]
-    last = -math.inf
-    for m in sorted(below, key=lambda t: t.get_x()):
-        if m.get_left()[0] < last + LABEL_GAP:
-            panel.ticks.remove(m)
-        else:
-            last = m.get_right()[0]
-    left = [
-        m for m in panel.ticks if isinstance(m, Text) and m.get_right()[0] <= frame.get_left()[0]
-    ]
-    last = -math.inf
-    for m in sorted(left, key=lambda t: t.get_y()):
-        if m.get_bottom()[1] < last + LABEL_GAP / 2:
-            panel.ticks.remove(m)
-        else:
-            last = m.get_top()[1]
 
 
 def retick_bottom(panel: Panel, theme: Theme) -> None:

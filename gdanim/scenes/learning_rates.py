@@ -26,7 +26,6 @@ from manim import (
     FadeOut,
     Flash,
     LaggedStart,
-    Mobject,
     Rectangle,
     Triangle,
     ValueTracker,
@@ -59,26 +58,22 @@ from .grid import (
     row_cells,
     shrink_axis_labels,
     strip_labels,
-    thin_tick_labels,
     typeset,
-    wrap_parts,
 )
 from .rateline import RateLine
 from .style import Theme
 from .widgets import (
     DescentTrail,
-    GlyphNumber,
     LossContours,
     LossCurve,
     fmt,
 )
+from .widgets.panels import thin_tick_labels
 
 FloatArray = NDArray[np.float64]
 
 
 AXIS_LABEL_SIZE = 20
-TITLE_LINE_GAP = 0.12
-COUNTER_GAP = 0.4  # between the title and the update counter
 STRIP_GAP = 0.22  # below the learning-rate line
 RIGHT_OVERHANG = 0.3  # right of the last plot: its last tick label may stick out
 COVER_PAD = 0.05  # a fade-in cover's margin around what it covers
@@ -220,7 +215,7 @@ class LearningRates(SharedClock):
         colors = run_colors(self.outcomes, self.theme)
         self.tracker = ValueTracker(0.0)
         self.longest = max(runs, key=lambda r: r.trajectory.n_updates).trajectory
-        self.heading, below = self.title_and_counter()
+        self.heading, below = self.heading_with_counter(self.title_text(), self.subtitle_parts())
         f = self.frame
         self.rates = RateLine(
             runs, colors, inputs.analysis, inputs.config.optimizer, f.w, self.theme
@@ -263,64 +258,23 @@ class LearningRates(SharedClock):
         verdict.next_to(name, DOWN, buff=HEADER_LINE_GAP).align_to(name, LEFT)
         return VGroup(name, verdict)
 
-    def title_and_counter(self) -> tuple[VGroup, float]:
-        """Title, subtitle and the shared update counter; returns the titles and the y below.
-
-        The counter sits at the right of the title, or of the first subtitle line when the
-        title leaves no room; the subtitle wraps between its parts when the frame is narrow.
-        """
+    def subtitle_parts(self) -> list[str]:
+        """The subtitle: the data, the loss, the optimizer, L2, the start, the updates."""
         inputs = self.inputs
-        f = self.frame
-        t = self.theme
-        size = style.TITLE_SIZE * (0.85 if self.portrait else 1.0)
-        title = typeset(self.title_text(), t, size)
-        if title.width > f.w:
-            title.scale_to_fit_width(f.w)
-        top = config.frame_height / 2 - style.MARGIN
-        title.move_to(pt(f.left, top), aligned_edge=UP + LEFT)
-
-        n = self.longest_updates()
-        tag = typeset("update", t, style.READOUT_SIZE, t.muted)
-        number = GlyphNumber(0, lambda v: count(round(v)), style.READOUT_SIZE, t.ink)
-        number.place(np.array([tag.get_right()[0] + 0.15, tag.get_bottom()[1], 0.0]))
-        counter = VGroup(tag, number)
-        counter_w = tag.width + 0.15 + typeset(count(n), t, style.READOUT_SIZE).width
-
         cfg = inputs.config
         w0, b0 = cfg.init or (0.0, 0.0)
         ds = inputs.dataset
         parts = [ds.caption, cfg.loss or "", self.optimizer_label()]
         if cfg.l2:
             parts.append(f"L2 = {fmt(cfg.l2)}")
-        parts += [f"start (w, b) = ({fmt(w0)}, {fmt(b0)})", f"{count(n)} updates"]
+        parts += [
+            f"start (w, b) = ({fmt(w0)}, {fmt(b0)})",
+            f"{count(self.longest_updates())} updates",
+        ]
         std_note = self.standardized_note()
         if std_note:
             parts.append(std_note)
-        on_title = title.width + COUNTER_GAP + counter_w <= f.w
-        first_room = f.w if on_title else f.w - counter_w - COUNTER_GAP
-        lines = wrap_parts([p for p in parts if p], [first_room, f.w], self.theme)
-        subtitle = VGroup(*lines).arrange(DOWN, buff=TITLE_LINE_GAP * 0.7, aligned_edge=LEFT)
-        subtitle.next_to(title, DOWN, buff=TITLE_LINE_GAP).align_to(title, LEFT)
-        beside = title if on_title else lines[0]
-        counter.shift(
-            np.array(
-                [
-                    f.left + f.w - counter_w - tag.get_left()[0],
-                    beside.get_bottom()[1] - tag.get_bottom()[1],
-                    0.0,
-                ]
-            )
-        )
-
-        tracker = self.tracker
-
-        def follow(_: Mobject) -> None:
-            number.set_value(min(tracker.get_value(), float(n)))
-
-        number.add_updater(follow)
-        self.counter = counter
-        heading = VGroup(title, subtitle)
-        return heading, min(subtitle.get_bottom()[1], counter.get_bottom()[1]) - style.TITLE_GAP
+        return parts
 
     def regimes_hold(self) -> bool:
         """Whether the runs did what small, right and large promise."""
@@ -358,9 +312,6 @@ class LearningRates(SharedClock):
             return "One learning rate"
         words = {2: "Two", 3: "Three", 4: "Four"}.get(len(runs), str(len(runs)))
         return f"{words} learning rates, one start"
-
-    def longest_updates(self) -> int:
-        return max(r.trajectory.n_updates for r in self.inputs.runs)
 
     def run_view(
         self,

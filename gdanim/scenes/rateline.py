@@ -24,11 +24,12 @@ from numpy.typing import NDArray
 from ..landscape import Analysis
 from ..pipeline.prepare import Run
 from . import style
-from .grid import HEADER_LINE_GAP, LABEL_GAP, RATE_MARK_SIZE, fitted_lines, pt, spread, typeset
+from .grid import HEADER_LINE_GAP, RATE_MARK_SIZE, fitted_lines, pt, spread, typeset
 from .style import Theme
 from .widgets import (
     fmt,
 )
+from .widgets.panels import LABEL_GAP
 
 FloatArray = NDArray[np.float64]
 

@@ -85,6 +85,7 @@ class Panel(VGroup):
             t = label(text, theme, style.TICK_SIZE, theme.muted)
             ticks.add(t.next_to(p, LEFT, buff=style.AXIS_LABEL_BUFF * 0.6))
         self.ticks = ticks
+        thin_tick_labels(self)
         self.labels = VGroup()
         if x_label:
             xl = fitted_label(x_label, theme, self.frame.width)
@@ -255,3 +256,30 @@ def state_follower(
         draw(tracker.get_value())
 
     return update
+
+
+#: The least room between neighbouring tick labels.
+LABEL_GAP = 0.08
+
+
+def thin_tick_labels(panel: Panel) -> None:
+    """Drop tick labels that would touch the one before them (narrow panels, long labels)."""
+    frame = panel.frame
+    below = [
+        m for m in panel.ticks if isinstance(m, Text) and m.get_top()[1] <= frame.get_bottom()[1]
+    ]
+    last = -math.inf
+    for m in sorted(below, key=lambda t: t.get_x()):
+        if m.get_left()[0] < last + LABEL_GAP:
+            panel.ticks.remove(m)
+        else:
+            last = m.get_right()[0]
+    left = [
+        m for m in panel.ticks if isinstance(m, Text) and m.get_right()[0] <= frame.get_left()[0]
+    ]
+    last = -math.inf
+    for m in sorted(left, key=lambda t: t.get_y()):
+        if m.get_bottom()[1] < last + LABEL_GAP / 2:
+            panel.ticks.remove(m)
+        else:
+            last = m.get_top()[1]
