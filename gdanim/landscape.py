@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .datasets import Dataset, design
+from .datasets import Dataset
+from .datasets.conditioning import design
 from .losses import Loss
 from .optimizers import OPTIMIZERS
 

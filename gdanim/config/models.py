@@ -188,7 +188,7 @@ class TrainConfig(Model):
 
     ``normalize=None`` (the default) standardises one's own data when gradient descent on raw
     x could not converge within the update budget
-    (:func:`~gdanim.datasets.needs_standardizing`); the built-in lessons keep raw x.
+    (:func:`~gdanim.datasets.conditioning.needs_standardizing`); the built-in lessons keep raw x.
     """
 
     loss: Annotated[str | None, Opt(_choice(_losses), "Loss function.", choices=_losses)] = None
@@ -251,7 +251,7 @@ class TrainConfig(Model):
 
     def standardizes(self, dataset: Dataset) -> bool:
         """Whether x is standardised: as asked, else where the raw problem needs it."""
-        from ..datasets import needs_standardizing
+        from ..datasets.conditioning import needs_standardizing
 
         if self.normalize is not None:
             return self.normalize

@@ -16,7 +16,7 @@ column. What real exports do is read as they do it:
   the first sheet unless one is named.
 
 Nothing here decides which columns are used or what is done with a missing value: that is
-:func:`gdanim.datasets.load_table`'s job.
+:func:`gdanim.datasets.files.load.load_table`'s job.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from .errors import InputError
+from ...errors import InputError
 
 MAX_TEXT_BYTES = 2 * 1024**3
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
