@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from gdanim.cli import cli
 from gdanim.datasets import get_dataset, load_table
 from gdanim.datasets.conditioning import needs_standardizing
-from gdanim.datasets.files.tables import parse_number
+from gdanim.datasets.files.cells import parse_number
 from gdanim.errors import InputError
 from gdanim.landscape import analyze
 from gdanim.losses import make_loss

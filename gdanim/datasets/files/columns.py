@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from ...errors import InputError
-from .tables import is_missing, is_number, to_number
+from .cells import is_missing, is_number, to_number
 
 #: Column names that mark a row index when the column counts rows (an empty or pandas'
 #: ``Unnamed: 0`` header marks one whatever it holds).

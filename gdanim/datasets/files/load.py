@@ -1,6 +1,7 @@
 """Loading one feature and one target from a user's file: :func:`load_table`.
 
-The file is opened as a :class:`~gdanim.datasets.files.tables.Table`, its columns chosen
+The file is opened as a :class:`~gdanim.datasets.files.table.Table` (:func:`open_table`: a
+spreadsheet by its name or its first bytes, else text), its columns chosen
 (:mod:`~gdanim.datasets.files.columns`) and their numbers read, by numpy's parser where the
 file allows (:mod:`~gdanim.datasets.files.fast`), else row by row.
 """
@@ -15,10 +16,12 @@ import numpy as np
 
 from ...errors import InputError
 from ..dataset import Dataset, own_dataset
-from . import tables
 from .cells import NotNumeric, cell_number
 from .columns import pick_columns
 from .fast import fast_columns, vector_columns
+from .spreadsheet import SPREADSHEET_EXTENSIONS, looks_like_spreadsheet, open_spreadsheet
+from .table import Table
+from .text import open_text
 
 #: ``--missing``: leave out rows with a missing value in a chosen column, or refuse the file.
 MISSING_POLICIES = ("skip", "error")
@@ -38,7 +41,7 @@ def load_table(
     ----------
     path
         A text export (comma, semicolon, tab, pipe or space separated; UTF-8, UTF-16 or a
-        legacy single-byte encoding; see :mod:`gdanim.datasets.files.tables`) or a
+        legacy single-byte encoding; see :mod:`gdanim.datasets.files.text`) or a
         spreadsheet (``.xlsx``, ``.xls``, ``.ods``).
     x, y
         Column names (exact, then ignoring case) or 0-based indices. By default the first two
@@ -59,7 +62,7 @@ def load_table(
     p = os.fspath(path)
     passed_over: set[int] = set()
     while True:
-        table = tables.open_table(p, sheet)
+        table = open_table(p, sheet)
         xi, yi, chosen_note = pick_columns(table, x, y, passed_over)
         try:
             return _load_columns(table, xi, yi, chosen_note, missing)
@@ -70,6 +73,21 @@ def load_table(
                 passed_over.add(exc.column)
                 continue
             raise InputError(exc.message) from None
+
+
+def open_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
+    """Open a text export or a spreadsheet; :class:`InputError` says what is wrong in one line."""
+    p = os.fspath(path)
+    if os.path.isdir(p):
+        raise InputError(f"{p}: is a directory, not a data file")
+    if not os.path.exists(p):
+        raise InputError(f"{p}: no such file")
+    is_sheet = p.lower().endswith(SPREADSHEET_EXTENSIONS) or looks_like_spreadsheet(p)
+    if is_sheet:
+        return open_spreadsheet(p, sheet)
+    if sheet is not None:
+        raise InputError(f"{p}: --sheet applies to spreadsheets (.xlsx, .xls, .ods), not text")
+    return open_text(p)
 
 
 def _load_columns(table: Any, xi: int, yi: int, chosen_note: str | None, missing: str) -> Dataset:
