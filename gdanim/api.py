@@ -38,7 +38,7 @@ def _data(
 ) -> tuple[dict[str, Any], Dataset | None]:
     """The spec's data keys, or a dataset held in memory, from ``data``, ``x`` and ``y``."""
     from .datasets import DATASETS, Dataset
-    from .frames import from_arrays, from_frame, is_frame
+    from .datasets.memory import from_arrays, from_frame, is_frame
 
     sheet = {k: options.pop(k) for k in _SHEET_KEYS if k in options}
     if "dataset" in options:

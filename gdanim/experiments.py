@@ -64,7 +64,8 @@ def check_vary(v: Any, text: bool = False) -> Vary:
 
     Returns ``(key, values)`` with each value checked by the option's own check.
     """
-    from .config.models import TrainConfig, field_opt
+    from .config.fields import field_opt
+    from .config.train import TrainConfig
 
     example = "e.g. optimizer=gd,momentum"
     cli = text  # keys are spelt as the source spells them; values in text are parsed

@@ -10,7 +10,8 @@ from numpy.typing import NDArray
 
 from . import numbers
 from .config import TrainConfig
-from .datasets import Dataset, auto_epochs, moment_condition
+from .datasets import Dataset
+from .datasets.conditioning import auto_epochs, moment_condition
 from .landscape import standardize
 from .optimizers import OPTIMIZERS
 from .trajectory import Trajectory

@@ -326,7 +326,8 @@ def test_output_into_a_missing_folder(runner):
 
 
 def test_csv_default_epochs_follow_the_conditioning(tmp_path):
-    from gdanim.datasets import auto_epochs, load_csv
+    from gdanim.datasets import load_csv
+    from gdanim.datasets.conditioning import auto_epochs
     from gdanim.landscape import analyze
     from gdanim.losses import make_loss
     from gdanim.trainer import train

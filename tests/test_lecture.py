@@ -21,6 +21,7 @@ from gdanim import lectures as lecture
 from gdanim.cli import cli
 from gdanim.config import VARY_SCENES, RenderSpec
 from gdanim.media import captions, ffmpeg, probe
+from gdanim.pipeline.manifest import Manifest
 from gdanim.scenes.registry import SCENES, SceneInfo
 from tests.scene_tools import video_meta
 
@@ -475,7 +476,7 @@ def test_scenes_without_subcaptions_get_captions_from_their_numbers():
              "final": {"w": 1e9, "b": 1e8, "loss": 1e20}},
         ]
     }  # fmt: skip
-    cues = lecture.generated_captions(manifest, 8.0)
+    cues = lecture.generated_captions(Manifest.from_dict(manifest), 8.0)
     assert [(c.start, c.end) for c in cues] == [(0.0, 4.0), (4.0, 8.0)]
     assert cues[0].text == (
         "Learning rate 0.00181 (small): w = 54.97, b = 72.6 after 1500 updates, loss 194.4."
@@ -484,6 +485,31 @@ def test_scenes_without_subcaptions_get_captions_from_their_numbers():
         cues[1].text
         == "Learning rate 0.0416 (large): the run diverges; it is stopped at update 27."
     )
+
+
+def test_a_render_manifest_reads_back_as_typed_records():
+    written = {
+        "key": "abc",
+        "dataset": {"name": "campaign", "n": 7, "sha256": "00"},
+        "config": {"loss": "mse", "optimizer": "gd"},
+        "runs": [
+            {"label": "right", "lr": 0.01, "updates": 1500, "diverged_at": None,
+             "outcome": {"kind": "converged", "update": 900, "text": "converged"},
+             "final": {"w": 54.97, "b": 72.6, "loss": None}},
+        ],
+    }  # fmt: skip
+    m = Manifest.from_dict(written)
+    assert (m.key, m.dataset_name, m.points, m.loss, m.optimizer) == (
+        "abc", "campaign", 7, "mse", "gd"
+    )  # fmt: skip
+    (run,) = m.runs
+    assert (run.label, run.lr, run.updates, run.diverged_at, run.verdict) == (
+        "right", 0.01, 1500, None, "converged"
+    )  # fmt: skip
+    assert (run.w, run.b, run.loss) == (54.97, 72.6, None)
+    assert m.scene_records() == {k: written[k] for k in ("dataset", "config", "runs")}
+    # What a manifest does not say reads as absent.
+    assert Manifest.from_dict({}) == Manifest() and Manifest().runs == ()
 
 
 def test_progress_is_one_line_on_a_terminal(tmp_path, monkeypatch):

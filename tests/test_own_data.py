@@ -20,11 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gdanim.cli import cli
-from gdanim.datasets import get_dataset, load_table, needs_standardizing
+from gdanim.datasets import get_dataset, load_table
+from gdanim.datasets.conditioning import needs_standardizing
+from gdanim.datasets.files.cells import parse_number
 from gdanim.errors import InputError
 from gdanim.landscape import analyze
 from gdanim.losses import make_loss
-from gdanim.tables import parse_number
 from gdanim.trainer import TrainConfig, standardization, train
 
 RNG = np.random.default_rng(7)
@@ -315,7 +316,7 @@ def test_render_into_a_missing_folder_is_exit_2(runner):
     ],
 )
 def test_the_vector_reader_agrees_with_the_row_reader(tmp_path, monkeypatch, text):
-    import gdanim.datasets as datasets
+    import gdanim.datasets.files.load as reader
 
     path = tmp_path / "t.csv"
     path.write_text(text)
@@ -328,7 +329,7 @@ def test_the_vector_reader_agrees_with_the_row_reader(tmp_path, monkeypatch, tex
         return ds.x.tolist(), ds.y.tolist(), ds.notes, ds.rows_in_file
 
     fast = load()
-    monkeypatch.setattr(datasets, "_vector_columns", lambda *a: None)
+    monkeypatch.setattr(reader, "vector_columns", lambda *a: None)
     assert load() == fast
 
 

@@ -12,7 +12,8 @@ import random
 import numpy as np
 import pytest
 
-from gdanim.datasets import DATASETS, get_dataset, uniform_lesson
+from gdanim.datasets import DATASETS, get_dataset
+from gdanim.datasets.lessons import uniform_lesson
 from gdanim.landscape import analyze, optimum
 from gdanim.losses import make_loss
 from gdanim.trainer import TrainConfig, train

@@ -1,7 +1,7 @@
 """Click options made from the configuration's fields: one declaration, one check, one help.
 
 Each option passes its text to the model unchanged (``None`` when not given, so the model's
-default applies); :meth:`~gdanim.config.models.Model.parse` checks it, so a bad value reads
+default applies); :meth:`~gdanim.config.fields.Model.parse` checks it, so a bad value reads
 ``--lr: 'huge' is not a number nor one of small, right, large``, as it would in a lecture
 file (``scenes[2].lr: ...``). Choices are click choices too, for the help and completion.
 """
@@ -16,7 +16,8 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from ..config import RenderSpec, TrainConfig
-from ..config.models import RESOLUTION_HELP, field_opt, key_of
+from ..config.fields import field_opt, key_of
+from ..config.spec import RESOLUTION_HELP
 
 F = TypeVar("F", bound=Callable[..., Any])
 

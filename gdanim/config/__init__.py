@@ -1,13 +1,22 @@
 """The configuration: one validated model for the command line, lecture files and Python.
 
+:class:`TrainConfig` (a run) and :class:`RenderSpec` (a render: data, training, output) are
+frozen pydantic models. The command line (:mod:`gdanim.cli.options` builds its options from
+the fields), the lecture file (:mod:`gdanim.lectures.file`) and the Python API all validate
+through them, so an option is declared, checked and documented in one place.
+
 - :mod:`~gdanim.config.names`: the vocabularies and limits (qualities, aspects, formats, ...);
 - :mod:`~gdanim.config.checks`: the value checks, with their messages;
-- :mod:`~gdanim.config.models`: :class:`TrainConfig` and :class:`RenderSpec`;
+- :mod:`~gdanim.config.fields`: a field's :class:`~gdanim.config.fields.Opt` (its check and
+  help), rules across fields, the models' frozen base;
+- :mod:`~gdanim.config.train`: :class:`TrainConfig`;
+- :mod:`~gdanim.config.spec`: :class:`RenderSpec`;
 - :mod:`~gdanim.config.errors`: a validation error as one line naming the key.
 """
 
 from __future__ import annotations
 
-from .models import LRS_SCENES, TRAIN_KEYS, VARY_SCENES, RenderSpec, TrainConfig, frame_size
+from .spec import LRS_SCENES, VARY_SCENES, RenderSpec, frame_size
+from .train import TRAIN_KEYS, TrainConfig
 
 __all__ = ["LRS_SCENES", "TRAIN_KEYS", "VARY_SCENES", "RenderSpec", "TrainConfig", "frame_size"]

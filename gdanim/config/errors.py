@@ -24,7 +24,7 @@ def spell(key: str, source: str) -> str:
 
 def _user_key(loc: tuple[int | str, ...]) -> str | None:
     """The key a location names: the last name in it, as the user writes it."""
-    from .models import RenderSpec
+    from .spec import RenderSpec
 
     names = [p for p in loc if isinstance(p, str) and p != "train"]
     if not names:
@@ -36,7 +36,7 @@ def _user_key(loc: tuple[int | str, ...]) -> str | None:
 
 def message(exc: ValidationError, source: str = "python") -> tuple[str | None, str]:
     """The key the first error concerns (as the user writes it) and what is wrong."""
-    from .models import all_keys
+    from .spec import all_keys
 
     err = exc.errors(include_url=False)[0]
     ctx = err.get("ctx") or {}

@@ -17,6 +17,7 @@ from ..fileio import atomic_write_text
 from ..media import captions
 from ..media.ffmpeg import join_videos, poster
 from ..media.probe import VideoInfo, video_info
+from ..pipeline.manifest import Manifest
 from ..pipeline.render import read_json
 from .beats import Beat
 from .file import JOINED, POSTER_AT, Lecture
@@ -46,13 +47,19 @@ class SceneResult:
     def ok(self) -> bool:
         return self.video is not None and not self.video.get("error") and self.info is not None
 
+    @property
+    def manifest(self) -> Manifest:
+        """What the video's render recorded (nothing when it did not render)."""
+        found: Manifest | None = (self.video or {}).get("manifest")
+        return found or Manifest()
+
 
 def _scene_captions(result: SceneResult) -> None:
     """The scene's own subcaptions, else captions made from its run numbers; .srt and .vtt."""
     assert result.video is not None and result.info is not None
     path = result.video["path"]
     srt = captions.sibling(path, "srt")
-    generated = generated_captions(result.video.get("manifest", {}), result.info.duration)
+    generated = generated_captions(result.manifest, result.info.duration)
     cues: list[captions.Cue] = []
     if os.path.isfile(srt):
         cues = captions.read(srt)
@@ -280,7 +287,6 @@ def _manifest(
         entry["ok"] = r.ok
         entry["error"] = v.get("error")
         if r.ok:
-            m = v.get("manifest", {})
             assert r.info is not None
             entry.update(
                 key=v.get("key"),
@@ -301,9 +307,7 @@ def _manifest(
                     "source": r.caption_source,
                     "cues": len(r.cues),
                 },
-                dataset=m.get("dataset"),
-                config=m.get("config"),
-                runs=m.get("runs"),
+                **r.manifest.scene_records(),
             )
         if r.gif is not None:
             entry["gif"] = {

@@ -14,6 +14,7 @@ from typing import Any
 from .. import interrupts
 from ..config import RenderSpec
 from ..errors import InputError
+from ..pipeline.manifest import Manifest
 from .file import GIF_QUALITY, Lecture
 
 
@@ -82,13 +83,14 @@ def run_job(job: Job) -> dict[str, Any]:
         from ..pipeline.render import render
 
         result = render(job.spec, job.output, force=job.force, quiet=True)
+        manifest = Manifest.from_dict(result.manifest)
         out.update(
             path=result.path,
             manifest_path=result.manifest_path,
             reused=result.reused,
             seconds=result.seconds,
-            key=result.manifest.get("key"),
-            manifest=result.manifest,
+            key=manifest.key,
+            manifest=manifest,
         )
     except Exception as exc:
         out["error"] = one_line(exc)

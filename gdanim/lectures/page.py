@@ -53,6 +53,11 @@ def _caption_links(stem: str) -> Link:
     return Link("captions", (".srt", f"{stem}.srt"), (".vtt", f"{stem}.vtt"))
 
 
+def _known(value: object) -> object:
+    """A recorded fact, or ``?`` where the render did not record it."""
+    return "?" if value is None else value
+
+
 @functools.cache
 def templates() -> Any:
     import jinja2
@@ -110,9 +115,7 @@ def write_index(
         stem = os.path.splitext(video)[0]
         vid = f"vtt-{stem}"
         vtts.append((vid, captions.to_vtt(r.cues)))
-        m = r.video.get("manifest", {})
-        ds = m.get("dataset") or {}
-        cfg = m.get("config") or {}
+        m = r.manifest
         links = [Link(video), _caption_links(stem)]
         if r.gif and not r.gif.get("error") and r.gif.get("path"):
             links.append(Link(os.path.basename(r.gif["path"])))
@@ -124,8 +127,8 @@ def write_index(
             size=(r.info.width, r.info.height),
             still=os.path.basename(r.poster) if r.poster else None,
             facts=(
-                f"{ds.get('name', '?')} data ({ds.get('n', '?')} points) · "
-                f"{cfg.get('loss', '?')} · {cfg.get('optimizer', '?')} · "
+                f"{_known(m.dataset_name)} data ({_known(m.points)} points) · "
+                f"{_known(m.loss)} · {_known(m.optimizer)} · "
                 f"{clock(r.info.duration)} · {r.info.width}x{r.info.height}, {r.info.fps} fps"
             ),
             runs=run_sentences(m),

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..pipeline.manifest import Manifest
 from ..scenes.registry import SCENES
 from .beats import scene_beats
 from .decks import SceneDeck
@@ -26,12 +27,12 @@ if TYPE_CHECKING:
 FILES = {"pptx": "lecture.pptx", "handout": "handout.pdf", "slides": "slides/index.html"}
 
 
-def _verdict(manifest: dict[str, Any]) -> tuple[str, ...]:
+def _verdict(manifest: Manifest) -> tuple[str, ...]:
     """The closing slide: what each run did, in words and in numbers."""
     out = []
-    for run, sentence in zip(manifest.get("runs", []), run_sentences(manifest), strict=False):
-        outcome = str((run.get("outcome") or {}).get("text") or "")
-        if run.get("diverged_at") or not outcome:  # the sentence already says it diverged
+    for run, sentence in zip(manifest.runs, run_sentences(manifest), strict=False):
+        outcome = run.verdict
+        if run.diverged_at or not outcome:  # the sentence already says it diverged
             out.append(sentence)
         else:
             out.append(f"{sentence} {outcome[0].upper()}{outcome[1:]}.")
@@ -57,9 +58,7 @@ def scene_decks(
             continue
         r.beats = beats
         summary = SCENES[r.spec.scene].summary
-        decks.append(
-            SceneDeck(r.name, summary, tuple(beats), _verdict(r.video.get("manifest", {})))
-        )
+        decks.append(SceneDeck(r.name, summary, tuple(beats), _verdict(r.manifest)))
     return decks
 
 

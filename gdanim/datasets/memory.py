@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from .config.names import MISSING_POLICIES
-from .datasets import Dataset, own_dataset
-from .errors import InputError
+from ..config.names import MISSING_POLICIES
+from ..errors import InputError
+from .dataset import Dataset, own_dataset
 
 #: How a scene's subtitle names data that came from memory.
 IN_MEMORY = "your data"

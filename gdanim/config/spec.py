@@ -1,34 +1,20 @@
-"""The configuration model: every option, its default, its check and its help, once.
-
-:class:`TrainConfig` (a run), :class:`RenderSpec` (a render: data, training, output) are
-frozen pydantic models. The command line (:mod:`gdanim.cli.options` builds its options from
-the fields), the lecture file (:mod:`gdanim.lectures.file`) and the Python API all validate
-through them, so an option is declared, checked and documented in one place. Each field's
-:class:`Opt` carries its check (:mod:`gdanim.config.checks`) and its help line.
+"""A render's configuration: :class:`RenderSpec`, the data, the run and the output.
 
 Keys are the lecture file's and the Python keywords' (``data``, ``x``, ``batch_size``); the
-command line spells them ``--data``, ``--x``, ``--batch-size``.
+command line spells them ``--data``, ``--x``, ``--batch-size``. Options that concern several
+keys are checked together here (:func:`~gdanim.config.fields.rule`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    GetCoreSchemaHandler,
-    ValidationError,
-    ValidationInfo,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 from typing_extensions import Self
 
 from . import checks
+from .fields import Model, Opt, choice_from, drop_none, key_of, rule
 from .names import (
     ASPECTS,
     DEFAULT_QUALITY,
@@ -36,30 +22,11 @@ from .names import (
     FORMATS,
     FPS,
     GIF_RATES,
-    MAX_EPOCHS,
     MISSING_POLICIES,
     QUALITIES,
     THEMES,
 )
-
-if TYPE_CHECKING:
-    from ..datasets import Dataset
-    from ..landscape import Analysis
-    from ..losses import Loss
-
-Source = Literal["python", "cli", "toml"]
-
-
-def _losses() -> list[str]:
-    from ..losses import LOSSES
-
-    return sorted(LOSSES)
-
-
-def _optimizers() -> list[str]:
-    from ..optimizers import OPTIMIZERS
-
-    return sorted(OPTIMIZERS)
+from .train import TRAIN_KEYS, TrainConfig
 
 
 def _datasets() -> list[str]:
@@ -85,189 +52,6 @@ def _scenes() -> list[str]:
 
     return list(SCENES)
 
-
-@dataclass(frozen=True)
-class Opt:
-    """A field's check and its command-line form.
-
-    ``choices`` (a list or a function giving one) makes the command-line option a choice;
-    ``flag`` overrides the option's declaration (``--normalize/--no-normalize``).
-    """
-
-    check: checks.Check
-    help: str
-    choices: Sequence[str] | Callable[[], Sequence[str]] | None = None
-    metavar: str | None = None
-    flag: str | None = None
-
-    def choice_list(self) -> list[str] | None:
-        if self.choices is None:
-            return None
-        return list(self.choices() if callable(self.choices) else self.choices)
-
-    def validate(self, value: Any, info: ValidationInfo) -> Any:
-        text = bool(info.context and info.context.get("text"))
-        try:
-            return self.check(value, text)
-        except checks.Bad as exc:
-            raise PydanticCustomError("gdanim", "{message}", {"message": exc.message}) from None
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
-        return core_schema.with_info_plain_validator_function(self.validate)
-
-
-def _choice(names: Sequence[str] | Callable[[], Sequence[str]]) -> checks.Check:
-    def check(v: Any, text: bool = False) -> Any:
-        options = list(names() if callable(names) else names)
-        return checks.choice(options)(v, text)
-
-    return check
-
-
-def rule(message: str, key: str) -> PydanticCustomError:
-    """An error that concerns several options: ``{key}`` names in ``message`` are spelt as
-    the source spells them (``{data}`` is ``--data`` on the command line)."""
-    return PydanticCustomError("gdanim", "{message}", {"message": message, "key": key, "rule": 1})
-
-
-def _drop_none(data: Any) -> Any:
-    """``None`` means the default, whatever the field."""
-    if isinstance(data, dict):
-        return {k: v for k, v in data.items() if v is not None}
-    return data
-
-
-class Model(BaseModel):
-    """A frozen, validated model: unknown keys are refused, ``None`` means the default.
-
-    Built directly (``TrainConfig(lr=0.1)``) a bad value raises pydantic's
-    ``ValidationError`` (a ``ValueError``); :meth:`parse` gives the one-line
-    :class:`~gdanim.errors.InputError` the user reads.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_by_name=True)
-
-    @classmethod
-    def parse(
-        cls,
-        data: dict[str, Any],
-        source: Source = "python",
-        label: Callable[[str], str] | None = None,
-    ) -> Any:
-        """Validate ``data`` from ``source`` (``"cli"``: values are the command line's text).
-
-        Any problem is one :class:`~gdanim.errors.InputError` line naming the key as the source
-        spells it; ``label`` maps a key to its place (``scenes[3].lr``).
-        """
-        from .errors import input_error
-
-        try:
-            return cls.model_validate(data, context={"text": source == "cli"})
-        except ValidationError as exc:
-            raise input_error(exc, source, label) from None
-
-    def replace(self, **changes: Any) -> Self:
-        """A copy with ``changes``, checked like the original."""
-        values = {name: getattr(self, name) for name in type(self).model_fields}
-        values.update(changes)
-        out: Self = type(self).parse(values)
-        return out
-
-    @model_validator(mode="before")
-    @classmethod
-    def _defaults(cls, data: Any) -> Any:
-        return _drop_none(data)
-
-
-# --------------------------------------------------------------------------------------------
-# A run
-
-
-class TrainConfig(Model):
-    """Everything a run depends on; ``None`` fields take the dataset's defaults.
-
-    ``normalize=None`` (the default) standardises one's own data when gradient descent on raw
-    x could not converge within the update budget
-    (:func:`~gdanim.datasets.needs_standardizing`); the built-in lessons keep raw x.
-    """
-
-    loss: Annotated[str | None, Opt(_choice(_losses), "Loss function.", choices=_losses)] = None
-    optimizer: Annotated[str, Opt(_choice(_optimizers), "Update rule.", choices=_optimizers)] = "gd"
-    lr: Annotated[
-        float | str | None,
-        Opt(checks.rate, "Learning rate: a number or small/right/large.", metavar="LR"),
-    ] = None
-    epochs: Annotated[
-        int | None, Opt(checks.integer(0, MAX_EPOCHS), "Number of updates.", metavar="N")
-    ] = None
-    init: Annotated[
-        tuple[float, float] | None,
-        Opt(checks.point, "Starting point 'W,B' in data units.", metavar="W,B"),
-    ] = None
-    l2: Annotated[float, Opt(checks.number(0), "Ridge penalty (l2/2) w^2.", metavar="L2")] = 0.0
-    delta: Annotated[
-        float, Opt(checks.number(0, lo_open=True), "Huber threshold.", metavar="DELTA")
-    ] = 1.0
-    momentum: Annotated[
-        float,
-        Opt(checks.number(0, 1, hi_open=True), "Momentum/Nesterov beta, Adam beta1.", metavar="B"),
-    ] = 0.9
-    batch_size: Annotated[int, Opt(checks.integer(1), "Minibatch size.", metavar="N")] = 16
-    seed: Annotated[int, Opt(checks.integer(), "Seed for sgd/minibatch.", metavar="N")] = 0
-    normalize: Annotated[
-        bool | None,
-        Opt(
-            checks.boolean,
-            "Standardise x before training [default: on your own data where raw x is too "
-            "ill-conditioned for gradient descent; off on the built-in lessons].",
-            flag="--normalize/--no-normalize",
-        ),
-    ] = None
-
-    def make_loss(self, dataset: Dataset) -> Loss:
-        from ..losses import make_loss
-
-        return make_loss(self.loss or dataset.loss, l2=self.l2, delta=self.delta)
-
-    def resolve(self, dataset: Dataset) -> TrainConfig:
-        """A copy with every default filled in and ``lr`` a number."""
-        from ..trainer import resolve
-
-        return resolve(self, dataset)
-
-    def analysis(self, dataset: Dataset) -> Analysis:
-        """The landscape's analysis for this (resolved) configuration."""
-        from ..landscape import analyze
-
-        return analyze(
-            dataset,
-            self.make_loss(dataset),
-            self.optimizer,
-            momentum=self.momentum,
-            batch_size=self.batch_size,
-            normalize=bool(self.normalize),
-            init=self.init,
-        )
-
-    def standardizes(self, dataset: Dataset) -> bool:
-        """Whether x is standardised: as asked, else where the raw problem needs it."""
-        from ..datasets import needs_standardizing
-
-        if self.normalize is not None:
-            return self.normalize
-        return dataset.auto_standardize and needs_standardizing(dataset.x)
-
-    def to_dict(self) -> dict[str, Any]:
-        d = self.model_dump()
-        d["init"] = list(self.init) if self.init is not None else None
-        return d
-
-
-TRAIN_KEYS = tuple(TrainConfig.model_fields)
-
-
-# --------------------------------------------------------------------------------------------
-# A render
 
 #: Scenes that train several runs side by side, from ``lrs``.
 LRS_SCENES = ("learning-rates",)
@@ -314,10 +98,12 @@ class RenderSpec(Model):
     ``resolution="1280x720"`` sets ``width`` and ``height``.
     """
 
-    scene: Annotated[str, Opt(_choice(_scenes), "The scene.", choices=_scenes)] = "descent-path"
+    scene: Annotated[str, Opt(choice_from(_scenes), "The scene.", choices=_scenes)] = "descent-path"
     dataset: Annotated[
         str | None,
-        Opt(_choice(_datasets), "A built-in dataset (see `gdanim datasets`).", choices=_datasets),
+        Opt(
+            choice_from(_datasets), "A built-in dataset (see `gdanim datasets`).", choices=_datasets
+        ),
     ] = None
     data_path: Annotated[str | None, Opt(checks.path, DATA_HELP, metavar="PATH")] = Field(
         None, alias="data"
@@ -362,7 +148,7 @@ class RenderSpec(Model):
     preset: Annotated[
         str | None,
         Opt(
-            _choice(_presets),
+            choice_from(_presets),
             "compare: a lesson's experiment by name (listed below).",
             choices=_presets,
         ),
@@ -397,7 +183,7 @@ class RenderSpec(Model):
         """Training keys given flat go into ``train``; ``resolution`` into width and height."""
         if not isinstance(data, dict):
             return data
-        data = _drop_none(data)
+        data = drop_none(data)
         if "preset" in data:
             from ..experiments import expand_preset
 
@@ -531,19 +317,6 @@ class RenderSpec(Model):
             parts.append(self.theme)
         parts.append(f"{h}p{self.frame_rate}" if self.format != "png" else f"{w}x{h}")
         return os.path.join("media", "renders", "-".join(parts) + "." + self.format)
-
-
-def field_opt(model: type[BaseModel], name: str) -> Opt:
-    """The :class:`Opt` of a field."""
-    for meta in model.model_fields[name].metadata:
-        if isinstance(meta, Opt):
-            return meta
-    raise KeyError(name)
-
-
-def key_of(model: type[BaseModel], name: str) -> str:
-    """A field's key as the user writes it (its alias, else its name)."""
-    return model.model_fields[name].alias or name
 
 
 def all_keys() -> list[str]:

@@ -1,0 +1,171 @@
+"""Loading one feature and one target from a user's file: :func:`load_table`.
+
+The file is opened as a :class:`~gdanim.datasets.files.table.Table` (:func:`open_table`: a
+spreadsheet by its name or its first bytes, else text), its columns chosen
+(:mod:`~gdanim.datasets.files.columns`) and their numbers read, by numpy's parser where the
+file allows (:mod:`~gdanim.datasets.files.fast`), else row by row.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from typing import Any
+
+import numpy as np
+
+from ...errors import InputError
+from ..dataset import Dataset, own_dataset
+from .cells import NotNumeric, cell_number
+from .columns import pick_columns
+from .fast import fast_columns, vector_columns
+from .spreadsheet import SPREADSHEET_EXTENSIONS, looks_like_spreadsheet, open_spreadsheet
+from .table import Table
+from .text import open_text
+
+#: ``--missing``: leave out rows with a missing value in a chosen column, or refuse the file.
+MISSING_POLICIES = ("skip", "error")
+
+
+def load_table(
+    path: str | os.PathLike[str],
+    x: str | None = None,
+    y: str | None = None,
+    *,
+    sheet: str | None = None,
+    missing: str = "skip",
+) -> Dataset:
+    """Load one feature and one target from a text table or a spreadsheet.
+
+    Parameters
+    ----------
+    path
+        A text export (comma, semicolon, tab, pipe or space separated; UTF-8, UTF-16 or a
+        legacy single-byte encoding; see :mod:`gdanim.datasets.files.text`) or a
+        spreadsheet (``.xlsx``, ``.xls``, ``.ods``).
+    x, y
+        Column names (exact, then ignoring case) or 0-based indices. By default the first two
+        numeric columns that are not a row index.
+    sheet
+        A spreadsheet's sheet by name or 0-based position; default the first.
+    missing
+        ``"skip"`` leaves out rows with a missing value in ``x`` or ``y`` (the dataset's notes
+        say how many); ``"error"`` refuses the file at the first one.
+
+    Raises
+    ------
+    InputError
+        With one line naming the file, and the line (or sheet row) and column where it applies.
+    """
+    if missing not in MISSING_POLICIES:
+        raise InputError(f"--missing {missing!r}: skip or error")
+    p = os.fspath(path)
+    passed_over: set[int] = set()
+    while True:
+        table = open_table(p, sheet)
+        xi, yi, chosen_note = pick_columns(table, x, y, passed_over)
+        try:
+            return _load_columns(table, xi, yi, chosen_note, missing)
+        except NotNumeric as exc:
+            # A column chosen by default held numbers only in its first rows ("136A" below
+            # "136"): it is not numeric after all, so choose again without it.
+            if (exc.column == xi and x is None) or (exc.column == yi and y is None):
+                passed_over.add(exc.column)
+                continue
+            raise InputError(exc.message) from None
+
+
+def open_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
+    """Open a text export or a spreadsheet; :class:`InputError` says what is wrong in one line."""
+    p = os.fspath(path)
+    if os.path.isdir(p):
+        raise InputError(f"{p}: is a directory, not a data file")
+    if not os.path.exists(p):
+        raise InputError(f"{p}: no such file")
+    is_sheet = p.lower().endswith(SPREADSHEET_EXTENSIONS) or looks_like_spreadsheet(p)
+    if is_sheet:
+        return open_spreadsheet(p, sheet)
+    if sheet is not None:
+        raise InputError(f"{p}: --sheet applies to spreadsheets (.xlsx, .xls, .ods), not text")
+    return open_text(p)
+
+
+def _load_columns(table: Any, xi: int, yi: int, chosen_note: str | None, missing: str) -> Dataset:
+    p = table.path
+    notes: list[str] = []
+    if chosen_note:
+        notes.append(chosen_note)
+
+    fast = fast_columns(table, xi, yi)
+    dropped, first_dropped = 0, None
+    vector = None if fast is not None else vector_columns(table, xi, yi)
+    if fast is not None:
+        xa, ya = fast
+        total = xa.size
+    elif vector is not None:
+        xa, ya, total, missing_at = vector
+        if missing_at.size:
+            if missing == "error":
+                row = int(missing_at[0])
+                j = xi if np.isnan(xa[row]) else yi
+                raise _missing_value(table, table.first_data_line() + row, j)
+            dropped = int(missing_at.size)
+            first_dropped = table.first_data_line() + int(missing_at[0])
+            keep = np.ones(total, dtype=bool)
+            keep[missing_at] = False
+            xa, ya = xa[keep], ya[keep]
+    else:
+        xs, ys = array("d"), array("d")
+        total = 0
+        decimal = table.decimal
+        for where, cells in table.rows():
+            if len(cells) != table.ncols and not (
+                table.kind == "spreadsheet" and len(cells) > table.ncols
+            ):
+                raise InputError(
+                    f"{p}: {table.place(where)}: expected {table.ncols} fields, found {len(cells)}"
+                )
+            total += 1
+            vx = cell_number(table, cells[xi], where, xi, decimal)
+            vy = cell_number(table, cells[yi], where, yi, decimal)
+            if vx is None or vy is None:
+                if missing == "error":
+                    raise _missing_value(table, where, xi if vx is None else yi)
+                dropped += 1
+                if first_dropped is None:
+                    first_dropped = where
+                continue
+            xs.append(vx)
+            ys.append(vy)
+        xa = np.frombuffer(xs, dtype=np.float64).copy()
+        ya = np.frombuffer(ys, dtype=np.float64).copy()
+
+    cols = f"{table.name(xi)!r} or {table.name(yi)!r}"
+    if xa.size == 0 and dropped:
+        raise InputError(f"{p}: no row has values in both {cols}")
+    if xa.size < 2:
+        raise InputError(f"{p}: needs at least 2 data rows, found {xa.size}")
+    if np.ptp(xa) == 0:
+        raise InputError(f"{p}: needs at least 2 distinct values in x column {table.name(xi)!r}")
+    if dropped:
+        assert first_dropped is not None
+        notes.append(
+            f"left out {dropped:,} of {total:,} rows with a missing value in {cols} "
+            f"(the first at {table.place(first_dropped)}); --missing error refuses such files"
+        )
+    return own_dataset(
+        xa, ya, os.path.splitext(os.path.basename(p))[0] or "data", table.name(xi),
+        table.name(yi), p, total, tuple(notes),
+    )  # fmt: skip
+
+
+def _missing_value(table: Any, where: int, j: int) -> InputError:
+    return InputError(
+        f"{table.path}: {table.place(where)}, column {table.name(j)!r}: missing value "
+        "(--missing skip leaves such rows out)"
+    )
+
+
+def load_csv(path: str | os.PathLike[str], x: str | None = None, y: str | None = None) -> Dataset:
+    """:func:`load_table` with its defaults (the name the first version gave it)."""
+    return load_table(path, x, y)
