@@ -10,8 +10,14 @@ until the second, and the video lasts as long as before. B-frames are off for su
 times that shorten the file. Measured on the derivation at 720p30 against a lossless render
 (``scripts/bench.py``): the same or better PSNR and SSIM, the render in 0.4 of the time.
 
-The hook is the narrowest manim offers: the file writer's ``_create_segment_encoder`` (manim
-0.22), patched on the one writer of one render. Other manim versions keep manim's encoder.
+Each drawn frame is converted to the encoder's pixel format where it is drawn, straight from
+the camera's pixels, and the encoder thread is handed the converted frame: manim would copy
+the 8 MB RGBA frame for the thread and convert it there. The picture is the same bytes; a
+frame costs one conversion instead of a copy and a conversion.
+
+The hooks are the narrowest manim offers, patched on the one renderer and writer of one
+render: the file writer's ``_create_segment_encoder`` and the Cairo renderer's ``render`` and
+``freeze_current_frame`` (manim 0.22). Other manim versions keep manim's own.
 """
 
 from __future__ import annotations
@@ -33,24 +39,37 @@ def _supported() -> bool:
     return version("manim").startswith(KNOWN_MANIM)
 
 
-def encoder_class() -> Any:
-    """manim's segment encoder with holds encoded once (see the module docstring)."""
+def to_video_frame(pixels: Any, pix_fmt: str) -> Any:
+    """``pixels`` (top-left RGBA uint8) as a PyAV frame in ``pix_fmt``, in new memory.
+
+    Wrapping the pixels instead of copying them (``from_ndarray``) also lets swscale take its
+    aligned path: the same bytes in a third of the time.
+    """
     import av
     import numpy as np
+
+    frame = av.VideoFrame.from_numpy_buffer(np.ascontiguousarray(pixels), format="rgba")
+    return frame.reformat(format=pix_fmt)
+
+
+def encoder_class() -> Any:
+    """manim's segment encoder with holds encoded once (see the module docstring).
+
+    It takes frames already converted (:func:`to_video_frame`) as well as RGBA arrays.
+    """
+    import av
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
     class HeldFrameEncoder(VideoSegmentEncoder):
         def write_frame(self, pixels: Any, *, repeat: int = 1) -> None:
-            self._validate_frame(pixels, repeat)
+            converted = isinstance(pixels, av.VideoFrame)
+            if not converted:
+                self._validate_frame(pixels, repeat)
             rate = self.spec.frame_rate
             time_base = Fraction(rate.denominator, rate.numerator)
             stream: Any = self._stream
             try:
-                # Wrapping the pixels instead of copying them (from_ndarray) also lets
-                # swscale take its aligned path: the same bytes in a third of the time.
-                buffer = np.ascontiguousarray(pixels)
-                frame = av.VideoFrame.from_numpy_buffer(buffer, format="rgba")
-                frame = frame.reformat(format=stream.pix_fmt)
+                frame = pixels if converted else to_video_frame(pixels, stream.pix_fmt)
                 first = self._next_pts
                 for pts in (first, first + repeat - 1) if repeat > 1 else (first,):
                     frame.pts = pts
@@ -64,8 +83,10 @@ def encoder_class() -> Any:
     return HeldFrameEncoder
 
 
-def install(writer: Any) -> bool:
-    """Make ``writer`` (one render's SceneFileWriter) encode holds once; whether it could."""
+def install(renderer: Any) -> bool:
+    """Make ``renderer`` (one render's CairoRenderer) convert each frame once where it is
+    drawn and its file writer encode holds once; whether it could."""
+    writer = renderer.file_writer
     if not _supported() or not hasattr(writer, "_create_segment_encoder"):
         return False
     cls = encoder_class()
@@ -76,5 +97,22 @@ def install(writer: Any) -> bool:
             raise RuntimeError("Video segment encoding requires resolved settings.")
         return cls(target=target, spec=spec)
 
+    def converted() -> Any:
+        spec = writer.video_encoder
+        pixels = renderer.camera.pixel_array
+        return pixels.copy() if spec is None else to_video_frame(pixels, spec.pixel_format)
+
+    def render(scene: Any, time: float, moving_mobjects: Any = None) -> None:
+        renderer.update_frame(scene, moving_mobjects)
+        if not renderer.skip_animations:
+            renderer.add_frame(converted())
+
+    def freeze_current_frame(duration: float) -> None:
+        dt = 1 / renderer.camera.frame_rate
+        if not renderer.skip_animations:
+            renderer.add_frame(converted(), num_frames=int(duration / dt))
+
     writer._create_segment_encoder = create
+    renderer.render = render
+    renderer.freeze_current_frame = freeze_current_frame
     return True
