@@ -551,3 +551,17 @@ def test_jobs_run_on_a_dask_cluster(runner, tmp_path):
     assert m["options"]["scheduler"] == cluster.scheduler_address
     assert m["scenes"][0]["ok"] and (tmp_path / "out" / "lecture.mp4").is_file()
     assert m["scenes"][0]["worker"]["pid"] == os.getpid()  # an in-process worker ran it
+
+
+def test_costliest_renders_start_first(tmp_path):
+    """The derivation, the longest render, starts first and the shortest last, so the
+    workers run out of work together."""
+    from gdanim.lectures.jobs import costliest_first, estimated_cost
+
+    jobs = lecture.plan(lecture.default_lecture(), str(tmp_path), gif=True)
+    order = costliest_first(jobs)
+    videos = [j.name for j in order if j.kind == "video"]
+    assert videos == ["derivation", "hiker-bowl", "learning-rates", "descent-path"]
+    costs = [estimated_cost(j) for j in order]
+    assert costs == sorted(costs, reverse=True) and costs[-1] > 0
+    assert sorted(order, key=jobs.index) == jobs  # every job, once

@@ -50,6 +50,21 @@ def plan(lecture: Lecture, out_dir: str, *, gif: bool = False, force: bool = Fal
     return jobs
 
 
+def estimated_cost(job: Job) -> float:
+    """Roughly the CPU seconds ``job`` takes: its scene's measured cost at 1080p60, scaled
+    by the pixels it draws per second."""
+    from ..scenes.registry import SCENES
+
+    w, h = job.spec.pixel_size
+    return SCENES[job.spec.scene].cost * (w * h * job.spec.frame_rate) / (1920 * 1080 * 60)
+
+
+def costliest_first(jobs: Sequence[Job]) -> list[Job]:
+    """The order to start ``jobs`` in: the longest first, so the last to finish are short
+    and the workers run out of work together (ties keep the lecture's order)."""
+    return sorted(jobs, key=estimated_cost, reverse=True)
+
+
 def one_line(exc: BaseException) -> str:
     if isinstance(exc, InputError):
         text = str(exc)
@@ -143,7 +158,7 @@ def run_local(jobs: Sequence[Job], workers: int, on_done: Done) -> None:
 
 def drain(executor: Executor, jobs: Sequence[Job], on_done: Done) -> None:
     """Submit every job to ``executor`` and report each as it finishes (any order)."""
-    futures = {executor.submit(run_job, job): job for job in jobs}
+    futures = {executor.submit(run_job, job): job for job in costliest_first(jobs)}
     for fut in as_completed(futures):
         job = futures[fut]
         try:

@@ -83,13 +83,22 @@ def encoder_class() -> Any:
     return HeldFrameEncoder
 
 
-def install(renderer: Any) -> bool:
+def install(renderer: Any, repaint_changed: bool = True) -> bool:
     """Make ``renderer`` (one render's CairoRenderer) convert each frame once where it is
-    drawn and its file writer encode holds once; whether it could."""
+    drawn (a 2D camera's only where it changed, see :mod:`.painting`, unless
+    ``repaint_changed`` is false) and its file writer encode holds once; whether it could."""
+    from manim.camera.three_d_camera import ThreeDCamera
+
+    from .painting import Painter
+
     writer = renderer.file_writer
     if not _supported() or not hasattr(writer, "_create_segment_encoder"):
         return False
     cls = encoder_class()
+    flat = not isinstance(renderer.camera, ThreeDCamera)
+    painter = Painter(renderer) if repaint_changed and flat else None
+    if painter is not None:
+        painter.install()
 
     def create(target: Any) -> Any:
         spec = writer.video_encoder
@@ -100,7 +109,11 @@ def install(renderer: Any) -> bool:
     def converted() -> Any:
         spec = writer.video_encoder
         pixels = renderer.camera.pixel_array
-        return pixels.copy() if spec is None else to_video_frame(pixels, spec.pixel_format)
+        if spec is None:
+            return pixels.copy()
+        if painter is not None:
+            return painter.frame(spec.pixel_format)
+        return to_video_frame(pixels, spec.pixel_format)
 
     def render(scene: Any, time: float, moving_mobjects: Any = None) -> None:
         renderer.update_frame(scene, moving_mobjects)

@@ -13,6 +13,9 @@ class SceneInfo:
     cls: str
     summary: str
     needs_latex: bool = False
+    #: CPU seconds its render of the default lesson takes at 1080p60 (measured): a lecture
+    #: starts its costliest renders first, so no core is left idle at the end.
+    cost: float = 30.0
 
 
 SCENES: dict[str, SceneInfo] = {
@@ -20,22 +23,26 @@ SCENES: dict[str, SceneInfo] = {
         "gdanim.scenes.hiker_bowl",
         "HikerBowl",
         "a hiker feels the slope and walks down the 3D loss bowl",
+        cost=49.0,
     ),
     "derivation": SceneInfo(
         "gdanim.scenes.derivation",
         "Derivation",
         "the gradient derived step by step, then one update with this run's numbers",
         needs_latex=True,
+        cost=70.0,
     ),
     "descent-path": SceneInfo(
         "gdanim.scenes.descent_path",
         "DescentPath",
         "the (w, b) path on the loss contours, the line fitting the data, the loss curve",
+        cost=16.0,
     ),
     "learning-rates": SceneInfo(
         "gdanim.scenes.learning_rates",
         "LearningRates",
         "too small, just right, too large: the same start side by side",
+        cost=28.0,
     ),
     "compare": SceneInfo(
         "gdanim.scenes.compare",
