@@ -20,6 +20,14 @@ gif
     and mean absolute error against the lossless frames (lower is truer).
 csv
     Loading and training on a 5,000,000-row CSV: rows per second and peak memory.
+lecture
+    The default lecture at 1080p60 from nothing against ffmpeg re-encoding its joined video
+    at libx264's defaults, every frame at 60 fps. Goal: <= 0.55x.
+preview
+    Each scene's low-quality preview (480p15), the edit loop.
+quality
+    The lecture's encoding against a lossless one (x264 at qp 0) of the same render of the
+    derivation and of hiker-bowl at 1080p60: PSNR and SSIM, and the bytes of each.
 
 Usage: ``python scripts/bench.py [case ...] [--repeats N] [--json FILE]``
 """
@@ -519,6 +527,51 @@ def case_preview(repeats: int) -> dict[str, Any]:
     return {"median_seconds": {k: statistics.median(v) for k, v in times.items()}, "runs": times}
 
 
+def _compare_videos(ours: str, reference: str, metric: str) -> float:
+    """ffmpeg's average ``psnr`` (dB) or ``ssim`` (All) of ``ours`` against ``reference``."""
+    import re
+
+    run = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", ours, "-i", reference, "-lavfi",
+         f"[0:v][1:v]{metric}", "-f", "null", "-"],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    pattern = r"average:([0-9.inf]+)" if metric == "psnr" else r"All:([0-9.]+)"
+    found = re.findall(pattern, run.stderr)
+    if not found:
+        raise RuntimeError(f"no {metric} in ffmpeg's output")
+    return float(found[-1])
+
+
+def case_quality(repeats: int) -> dict[str, Any]:
+    """The lecture's encoder settings against lossless x264 (qp 0) on the same frames."""
+    from gdanim.pipeline import render as render_module
+
+    work = tempfile.mkdtemp(prefix="gdanim-bench-")
+    ours_options = dict(render_module.ENCODER_OPTIONS["mp4"])
+    lossless = {**ours_options, "qp": "0", "preset": "ultrafast"}
+    lossless.pop("crf", None)
+    lossless.pop("tune", None)
+    out: dict[str, Any] = {"encoder_options": ours_options, "lossless_options": lossless}
+    for scene in ("derivation", "hiker-bowl"):
+        spec = RenderSpec(scene=scene, quality="high")
+        ours = os.path.join(work, f"{scene}.mp4")
+        reference = os.path.join(work, f"{scene}-lossless.mp4")
+        render(spec, ours, force=True, quiet=True)
+        render_module.ENCODER_OPTIONS["mp4"] = lossless
+        try:
+            render(spec, reference, force=True, quiet=True)
+        finally:
+            render_module.ENCODER_OPTIONS["mp4"] = ours_options
+        out[scene] = {
+            "psnr_db": _compare_videos(ours, reference, "psnr"),
+            "ssim": _compare_videos(ours, reference, "ssim"),
+            "bytes": os.path.getsize(ours),
+            "lossless_bytes": os.path.getsize(reference),
+        }
+    return out
+
+
 CASES: dict[str, Callable[[int], dict[str, Any]]] = {
     "descent-path": case_descent,
     "epochs": case_epochs,
@@ -527,6 +580,7 @@ CASES: dict[str, Callable[[int], dict[str, Any]]] = {
     "csv": case_csv,
     "lecture": case_lecture,
     "preview": case_preview,
+    "quality": case_quality,
 }
 
 
