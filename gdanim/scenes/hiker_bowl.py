@@ -60,21 +60,9 @@ from ..pipeline.prepare import SceneInputs
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, GdScene
-from .hiker import (
-    PRINT_POINTS,
-    BowlCamera,
-    BowlMap,
-    DrapedPath,
-    Hiker,
-    HikerColors,
-    Pose,
-    SlopeArrow,
-    footprint_beziers,
-    join_paths,
-    rotate_towards,
-    thin,
-    tween,
-)
+from .bowl.camera import BowlCamera, Pose, tween
+from .bowl.figures import PRINT_POINTS, Hiker, HikerColors, SlopeArrow, footprint_beziers
+from .bowl.geometry import BowlMap, DrapedPath, join_paths, rotate_towards, thin
 from .widgets import Readout, clip_segments, fmt, label, nice_ticks, note
 
 # ------------------------------------------------------------------------------ layout

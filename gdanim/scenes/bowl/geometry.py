@@ -1,0 +1,182 @@
+"""Where the bowl is drawn: ``(w, b, loss)`` to scene points, polylines, paths on the surface.
+
+:class:`BowlMap` stretches each axis of the landscape's view onto ``[-half, half]`` (w along
+x, b along y); the height is a power of the excess loss ``L - L*`` scaled so the highest point
+of the view sits at the rim.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ...landscape import View
+
+FloatArray = NDArray[np.float64]
+LossFn = Callable[[Any, Any], Any]
+
+
+@dataclass(frozen=True)
+class BowlMap:
+    """``(w, b, loss)`` -> scene ``(x, y, z)``.
+
+    ``x = half * (w - w_mid) / w_radius`` and likewise ``y`` for ``b``, so the view fills the
+    square ``[-half, half]^2`` whatever the parameters' units. ``z = bottom + height * t`` with
+    ``t = ((L - L*) / excess_top) ** power``: ``t = 0`` at the minimum and ``1`` at the highest
+    point of the view.
+    """
+
+    view: View
+    half: float
+    height: float
+    floor: float
+    bottom: float
+    loss_min: float
+    excess_top: float
+    power: float
+
+    @property
+    def w_mid(self) -> float:
+        return (self.view.w_min + self.view.w_max) / 2
+
+    @property
+    def b_mid(self) -> float:
+        return (self.view.b_min + self.view.b_max) / 2
+
+    @property
+    def sx(self) -> float:
+        """Scene units per unit of w."""
+        return 2 * self.half / (self.view.w_max - self.view.w_min)
+
+    @property
+    def sy(self) -> float:
+        """Scene units per unit of b."""
+        return 2 * self.half / (self.view.b_max - self.view.b_min)
+
+    @property
+    def top(self) -> float:
+        return self.bottom + self.height
+
+    def xy(self, w: Any, b: Any) -> tuple[FloatArray, FloatArray]:
+        x = (np.asarray(w, dtype=np.float64) - self.w_mid) * self.sx
+        y = (np.asarray(b, dtype=np.float64) - self.b_mid) * self.sy
+        return x, y
+
+    def wb(self, x: Any, y: Any) -> tuple[FloatArray, FloatArray]:
+        """The inverse of :meth:`xy`."""
+        w = np.asarray(x, dtype=np.float64) / self.sx + self.w_mid
+        b = np.asarray(y, dtype=np.float64) / self.sy + self.b_mid
+        return w, b
+
+    def z(self, loss: Any) -> FloatArray:
+        excess = np.maximum(np.asarray(loss, dtype=np.float64) - self.loss_min, 0.0)
+        return self.bottom + self.height * (excess / self.excess_top) ** self.power
+
+    def points(self, w: Any, b: Any, loss: Any) -> FloatArray:
+        """``(n, 3)`` scene points."""
+        x, y = self.xy(w, b)
+        z = self.z(loss)
+        x, y, z = np.broadcast_arrays(x, y, z)
+        return np.column_stack([x.ravel(), y.ravel(), z.ravel()])
+
+    def direction(self, dw: float, db: float) -> FloatArray:
+        """A (w, b) direction as a unit vector in the floor plane (zero stays zero)."""
+        v = np.array([dw * self.sx, db * self.sy, 0.0])
+        n = float(np.linalg.norm(v))
+        return v / n if n > 0 else v
+
+
+def polyline_beziers(points: FloatArray) -> FloatArray:
+    """Straight cubic pieces through ``points`` (``(k, 3)``): ``(4 (k - 1), 3)`` bezier points."""
+    a, b = points[:-1], points[1:]
+    d = b - a
+    out = np.stack([a, a + d / 3, a + 2 * d / 3, b], axis=1)
+    return out.reshape(-1, 3)
+
+
+def join_paths(paths: Sequence[FloatArray]) -> FloatArray:
+    """Several polylines as one bezier array: one mobject, one draw call, many subpaths."""
+    parts = [polyline_beziers(p) for p in paths if len(p) >= 2]
+    return np.concatenate(parts) if parts else np.zeros((0, 3))
+
+
+def thin(points: FloatArray, most: int) -> FloatArray:
+    """At most ``most`` points of a polyline, ends kept."""
+    if len(points) <= most:
+        return points
+    idx = np.unique(np.linspace(0, len(points) - 1, most).round().astype(int))
+    return points[idx]
+
+
+def ellipse(center: FloatArray, along: FloatArray, across: FloatArray, n: int = 10) -> FloatArray:
+    """A closed polygon: ``center + cos t * along + sin t * across``."""
+    t = np.linspace(0.0, 2 * math.pi, n + 1)
+    return center + np.outer(np.cos(t), along) + np.outer(np.sin(t), across)
+
+
+def rotate_towards(a: FloatArray, b: FloatArray, f: float) -> FloatArray:
+    """The horizontal unit vector ``f`` of the way from ``a`` to ``b`` (shortest turn)."""
+    ta, tb = math.atan2(a[1], a[0]), math.atan2(b[1], b[0])
+    d = (tb - ta + math.pi) % (2 * math.pi) - math.pi
+    t = ta + d * min(max(f, 0.0), 1.0)
+    return np.array([math.cos(t), math.sin(t), 0.0])
+
+
+class DrapedPath:
+    """A (w, b) path laid on the loss surface: straight in (w, b), following the ground.
+
+    Segments between kept states are sampled ``samples`` times and lifted to the surface, so
+    a long step that crosses the valley dips down and climbs the other side as the hiker does.
+
+    Parameters
+    ----------
+    index
+        The kept state indices (increasing), their ``(w, b)`` in ``w``, ``b``.
+    """
+
+    def __init__(
+        self,
+        bowl: BowlMap,
+        loss_at: LossFn,
+        index: FloatArray,
+        w: FloatArray,
+        b: FloatArray,
+        samples: int,
+        lift: float,
+    ) -> None:
+        self.index = np.asarray(index, dtype=np.float64)
+        self.samples = samples
+        t = np.linspace(0.0, 1.0, samples + 1)[:-1]
+        if len(w) > 1:
+            ws = (w[:-1, None] + (w[1:] - w[:-1])[:, None] * t[None, :]).ravel()
+            bs = (b[:-1, None] + (b[1:] - b[:-1])[:, None] * t[None, :]).ravel()
+            ws = np.append(ws, w[-1])
+            bs = np.append(bs, b[-1])
+        else:
+            ws, bs = np.asarray(w, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        pts = bowl.points(ws, bs, loss_at(ws, bs))
+        pts[:, 2] += lift
+        self.pts = pts
+
+    def upto(self, s: float) -> FloatArray:
+        """The path's points from the first kept state to fractional state index ``s``."""
+        idx = self.index
+        if len(idx) < 2 or s <= idx[0]:
+            return self.pts[:1]
+        k = int(np.searchsorted(idx, s, side="right")) - 1
+        if k >= len(idx) - 1:
+            return self.pts
+        f = (s - idx[k]) / (idx[k + 1] - idx[k])
+        u = f * self.samples
+        m = int(u)
+        base = k * self.samples
+        head = self.pts[: base + m + 1]
+        if u - m > 1e-9:
+            a, c = self.pts[base + m], self.pts[base + m + 1]
+            head = np.vstack([head, a + (c - a) * (u - m)])
+        return head
