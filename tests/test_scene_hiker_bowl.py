@@ -21,8 +21,18 @@ from gdanim.media import captions
 from gdanim.media.captions import reading_seconds
 from gdanim.pipeline.prepare import prepare
 from gdanim.pipeline.render import manim_config, render
-from gdanim.scenes import hiker_bowl
-from gdanim.scenes.hiker_bowl import HikerBowl, Walk
+from gdanim.scenes import style
+from gdanim.scenes.bowl.walk import (
+    FEEL,
+    FINALE_TIME,
+    HIKER_IN_TIME,
+    MAX_BEATS,
+    REPEAT,
+    RISE_TIME,
+    SETTLE_TIME,
+    Walk,
+)
+from gdanim.scenes.hiker_bowl import HikerBowl
 from gdanim.trainer import TrainConfig
 from gdanim.trajectory import Trajectory
 from tests.scene_tools import video_meta
@@ -217,9 +227,9 @@ def test_the_top_view_is_the_contour_map(built: Any) -> None:
 def _beats(duration: float) -> list[float]:
     """Seconds of the three captioned beats' animations: intro, walk, finale."""
     return [
-        hiker_bowl.RISE_TIME + hiker_bowl.HIKER_IN_TIME,
+        RISE_TIME + HIKER_IN_TIME,
         duration,
-        hiker_bowl.FINALE_TIME + hiker_bowl.SETTLE_TIME + hiker_bowl.style.HOLD_TIME,
+        FINALE_TIME + SETTLE_TIME + style.HOLD_TIME,
     ]
 
 
@@ -252,7 +262,7 @@ def test_the_walk_shows_the_first_steps_one_by_one_then_the_rest() -> None:
 
     bowl = types.SimpleNamespace(view=View(-0.1, 1.1, -0.1, 0.6))
     walk = Walk(traj, bowl, 8.0)  # type: ignore[arg-type]
-    assert walk.beats == hiker_bowl.MAX_BEATS and walk.exit is None
+    assert walk.beats == MAX_BEATS and walk.exit is None
     t = np.linspace(0.0, 1.0, 2001)
     s = np.array([walk.at(float(u)).s for u in t])
     assert s[0] == 0.0 and s[-1] == pytest.approx(n)
@@ -261,9 +271,9 @@ def test_the_walk_shows_the_first_steps_one_by_one_then_the_rest() -> None:
     beat = walk.beat_dt / walk.duration
     for i in range(walk.beats):
         feel = walk.at((i + 0.2) * beat)
-        assert feel.phase == hiker_bowl.FEEL and feel.s == i
+        assert feel.phase == FEEL and feel.s == i
         assert walk.at((i + 0.999) * beat).s == pytest.approx(i + 1, abs=1e-3)
-    assert walk.at(0.99).phase == hiker_bowl.REPEAT
+    assert walk.at(0.99).phase == REPEAT
 
 
 @pytest.mark.render

@@ -7,5 +7,6 @@ from numbers: the family manim snapshots when a ``play()`` begins stays the same
 
 The package: :mod:`.geometry` (:class:`~.geometry.BowlMap` takes ``(w, b, loss)`` to the scene,
 polylines, paths draped on the surface), :mod:`.camera` (a 3D camera whose picture slides on
-screen) and :mod:`.figures` (the hiker, the downhill arrow, footprints).
+screen), :mod:`.figures` (the hiker, the downhill arrow, footprints) and :mod:`.walk` (the
+timeline: the beats' lengths, where the walk is at each instant).
 """
