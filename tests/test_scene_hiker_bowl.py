@@ -178,19 +178,19 @@ def test_the_hiker_stays_in_frame_at_every_camera_angle(built: Any, name: str) -
     with b.config():
         for move in ("rise", "enter", "walk", "settle"):
             for u in np.linspace(0.0, 1.0, 13):
-                scene.cam.set_pose(scene.pose_during(move, float(u)))
+                scene.cam.set_pose(scene.plan.pose_during(move, float(u)))
                 scene.show_moment(float(u) if move == "walk" else (move == "settle") * 1.0)
                 where = f"{name} {move} {u:.2f}"
                 assert_inside(scene, scene.hiker.points_3d(), where, scene.bowl_box)
                 arrow = np.concatenate([m.points for m in scene.arrow.submobjects])
                 assert_inside(scene, arrow, f"arrow {where}", scene.bowl_box)
         if scene.walk.exit is not None:
-            scene.cam.set_pose(scene.poses["late"])
+            scene.cam.set_pose(scene.plan.poses["late"])
             for u in np.linspace(0.0, 0.9, 7):
                 scene.place_off_rim(float(u))
                 assert_inside(scene, scene.hiker.points_3d(), f"{name} off the rim {u:.2f}")
             warn = np.concatenate([m.points for m in scene.warn_arrow.submobjects])
-            scene.cam.set_pose(scene.poses["top"])
+            scene.cam.set_pose(scene.plan.poses["top"])
             assert_inside(scene, warn, f"{name} rim arrow from above")
 
 
@@ -212,7 +212,7 @@ def test_the_top_view_is_the_contour_map(built: Any) -> None:
     b = built("mse")
     scene = b.scene
     with b.config():
-        scene.cam.set_pose(scene.poses["top"])
+        scene.cam.set_pose(scene.plan.poses["top"])
         h, f = scene.bowl.half, scene.bowl.floor
         corners = project(scene, np.array([[-h, -h, f], [h, -h, f], [-h, h, f]]))
         assert corners[1, 0] > corners[0, 0] and corners[1, 1] == pytest.approx(corners[0, 1])

@@ -27,7 +27,6 @@ Render with ``gdanim render hiker-bowl`` or ``manim render -ql scenes/hiker_bowl
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -59,7 +58,7 @@ from ..pipeline.prepare import SceneInputs
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, GdScene
-from .bowl.camera import BowlCamera, Pose, tween
+from .bowl.camera import PHI_3D, BowlCamera, CameraPlan, tween
 from .bowl.figures import PRINT_POINTS, Hiker, HikerColors, SlopeArrow, footprint_beziers
 from .bowl.geometry import BowlMap, DrapedPath, join_paths, rotate_towards, thin
 from .bowl.walk import (
@@ -108,19 +107,6 @@ CLOSE_ENOUGH = 0.02  # of the floor's side: the hiker is at the bottom
 OFF_RIM = 0.7  # how far the diverging hiker is seen walking past the rim
 OFF_RIM_RISE = 0.25
 
-# Camera: angles in degrees; the focal distance gives a little perspective in 3D and none
-# from straight above, so the level curves there lie exactly over their floor shadows.
-# The camera stays on the side of low b, so w runs left to right as on the contour map.
-PHI_3D = 60.0
-PHI_LATE = 52.0
-THETA_START = -130.0
-THETA_WALK = -115.0
-THETA_END = -62.0
-THETA_TOP = -90.0
-FOCAL_3D = 18.0
-FOCAL_TOP = 4000.0
-FIT_MARGIN = 0.25  # kept free inside the bowl's box in 3D views
-
 # Right-hand column (landscape) and the text below the bowl (portrait).
 SIDE_WIDTH = 4.75  # the loop and legend at full size: 12 px capitals at 480p
 SIDE_SHARE = 0.48  # of a narrow frame's width, for the text beside the bowl
@@ -141,12 +127,6 @@ def early(t: float) -> float:
 def late(t: float) -> float:
     """Only in the last third."""
     return smooth(max(0.0, 3.0 * t - 2.0))
-
-
-def perspective_fade(t: float) -> float:
-    """Rate for the focal distance: its inverse (the perspective's strength) eases to zero."""
-    inv = 1 / FOCAL_3D + smooth(t) * (1 / FOCAL_TOP - 1 / FOCAL_3D)
-    return (1 / inv - FOCAL_3D) / (FOCAL_TOP - FOCAL_3D)
 
 
 # ------------------------------------------------------------------------------ the scene
@@ -226,14 +206,14 @@ class HikerBowl(GdScene, ThreeDScene):
             highlight.add_updater(follow_phase)
             hiker.suspend_updating()
             self.play(
-                FadeIn(hiker), FadeIn(readout), FadeIn(highlight), *self.camera_move("enter"),
+                FadeIn(hiker), FadeIn(readout), FadeIn(highlight), *self.plan.move("enter"),
                 run_time=HIKER_IN_TIME,
             )  # fmt: skip
             hiker.resume_updating()
         with self.captioned(self.caption_walk()):
             self.play(
                 tween(clock, 1.0, linear),
-                *self.camera_move("walk"),
+                *self.plan.move("walk"),
                 run_time=inputs.spec.duration,
             )
         if message.width > text_box.w:
@@ -300,7 +280,9 @@ class HikerBowl(GdScene, ThreeDScene):
             excess_top=max(top, 1e-12 * max(abs(l_min), 1.0)),
             power=HEIGHT_POWER,
         )
-        self.fit_camera(bowl_box)
+        self.plan = CameraPlan(
+            self.cam, self.fit_points(), bowl_box, self.bowl.half, inputs.spec.duration
+        )
 
     def fit_points(self) -> np.ndarray:
         """What must stay in the box at every 3D angle: the cube, the axes' labels, and the
@@ -317,67 +299,6 @@ class HikerBowl(GdScene, ThreeDScene):
             path = bw.points(traj.w[pick], traj.b[pick], self.loss_at(traj.w[pick], traj.b[pick]))
             pts += (path + np.array([0.0, 0.0, HIKER_SIZE])).tolist()
         return np.array(pts, dtype=np.float64)
-
-    def fit_camera(self, box: Box) -> None:
-        """The camera's key poses: at each, the zoom and screen shift that fit the bowl,
-        its labels and the hiker's path into ``box``; from straight above, the floor fills
-        the plot area left by the ticks. Between key poses every setting moves linearly."""
-        cam = self.cam
-        pts = self.fit_points()
-        thetas = [t * DEGREES for t in (THETA_START, THETA_WALK, THETA_END)]
-
-        def fitted(phi: float, theta: float) -> Pose:
-            cam.set_pose(Pose(phi * DEGREES, theta, 1.0, FOCAL_3D, (0.0, 0.0)))
-            p = cam.project_points(pts)[:, :2]
-            lo, hi = p.min(axis=0), p.max(axis=0)
-            size = hi - lo
-            zoom = min((box.w - 2 * FIT_MARGIN) / size[0], (box.h - 2 * FIT_MARGIN) / size[1])
-            mid = (lo + hi) / 2
-            shift = (box.x - zoom * float(mid[0]), box.y - zoom * float(mid[1]))
-            return Pose(phi * DEGREES, theta, float(zoom), FOCAL_3D, shift)
-
-        area = box.plot_area()
-        side = min(area.w, area.h)
-        self.zoom_top = side / (2 * self.bowl.half)
-        self.poses = {
-            "start": fitted(PHI_3D, thetas[0]),
-            "risen": fitted(PHI_3D, (thetas[0] + thetas[1]) / 2),
-            "walk": fitted(PHI_3D, thetas[1]),
-            "late": fitted(PHI_LATE, thetas[2]),
-            "top": Pose(0.0, THETA_TOP * DEGREES, self.zoom_top, FOCAL_TOP, (area.x, area.y)),
-        }
-        # Labels are sized for the smallest 3D zoom, the widest view.
-        self.zoom_3d = min(p.zoom for k, p in self.poses.items() if k != "top")
-        cam.set_pose(self.poses["start"])
-
-    #: Each camera move: (from, to, seconds or None for --duration, rates).
-    def moves(self) -> dict[str, tuple[str, str, float]]:
-        return {
-            "rise": ("start", "risen", RISE_TIME),
-            "enter": ("risen", "walk", HIKER_IN_TIME),
-            "walk": ("walk", "late", self.inputs.spec.duration),
-            "settle": ("late", "top", SETTLE_TIME),
-        }
-
-    @staticmethod
-    def rates(move: str) -> dict[str, Callable[[float], float]]:
-        if move != "settle":
-            return dict.fromkeys(("phi", "theta", "zoom", "focal", "shift_x", "shift_y"), linear)
-        out: dict[str, Callable[[float], float]] = dict.fromkeys(
-            ("phi", "theta", "zoom", "shift_x", "shift_y"), smooth
-        )
-        out["focal"] = perspective_fade
-        return out
-
-    def camera_move(self, move: str) -> list[Any]:
-        """The animations of one camera move."""
-        _, to, _ = self.moves()[move]
-        return self.cam.move_to_pose(self.poses[to], self.rates(move))
-
-    def pose_during(self, move: str, u: float) -> Pose:
-        """The camera at fraction ``u`` of a move, as the move's animations put it."""
-        a, b, _ = self.moves()[move]
-        return self.cam.pose_between(self.poses[a], self.poses[b], u, self.rates(move))
 
     # ------------------------------------------------------------------ layout
     def layout(self, box: Box, text_height: float) -> tuple[Box, Box]:
@@ -397,6 +318,7 @@ class HikerBowl(GdScene, ThreeDScene):
         th = self.theme
         bw = self.bowl
         h, f = bw.half, bw.floor
+        zoom_top, zoom_3d = self.plan.zoom_top, self.plan.zoom_3d
         square = np.array([[-h, -h, f], [h, -h, f], [h, h, f], [-h, h, f], [-h, -h, f]])
         outline = VMobject(stroke_color=th.muted, stroke_width=style.THIN)
         outline.set_points_as_corners(square)
@@ -416,16 +338,16 @@ class HikerBowl(GdScene, ThreeDScene):
         b_ticks = nice_ticks(v.b_min, v.b_max, 4)
         # Labels keep their size on screen while the world is zoomed: offsets in screen units
         # are divided by the zoom of the view they are read in.
-        off = TICK_OFFSET / self.zoom_top
+        off = TICK_OFFSET / zoom_top
         w_texts, b_texts = [], []
         for value, text in zip(w_ticks, numbers.tick_labels(w_ticks), strict=True):
             x = float(bw.xy(value, 0.0)[0])
-            tick_marks.append(np.array([[x, -h, f], [x, -h - TICK_LENGTH / self.zoom_top, f]]))
+            tick_marks.append(np.array([[x, -h, f], [x, -h - TICK_LENGTH / zoom_top, f]]))
             t = label(text, th, style.TICK_SIZE, th.muted)
             w_texts.append(self.pin(t, np.array([x, -h - off, f]), UP))
         for value, text in zip(b_ticks, numbers.tick_labels(b_ticks), strict=True):
             y = float(bw.xy(0.0, value)[1])
-            tick_marks.append(np.array([[-h, y, f], [-h - TICK_LENGTH / self.zoom_top, y, f]]))
+            tick_marks.append(np.array([[-h, y, f], [-h - TICK_LENGTH / zoom_top, y, f]]))
             t = label(text, th, style.TICK_SIZE, th.muted)
             b_texts.append(self.pin(t, np.array([-h - off, y, f]), RIGHT))
         ticks = [*w_texts, *b_texts]
@@ -433,17 +355,17 @@ class HikerBowl(GdScene, ThreeDScene):
         marks.points = join_paths(tick_marks)
         # In 3D the axes are named beyond their far ends; from above, as on the contour map.
         # b runs away from the camera, foreshortened by cos(phi).
-        w_far = h + AXIS_END_OFFSET / self.zoom_3d
-        b_far = h + AXIS_END_OFFSET / (self.zoom_3d * math.cos(PHI_3D * DEGREES))
+        w_far = h + AXIS_END_OFFSET / zoom_3d
+        b_far = h + AXIS_END_OFFSET / (zoom_3d * math.cos(PHI_3D * DEGREES))
         w_end = self.pin(label("w", th, style.LABEL_SIZE), np.array([w_far, -h - off, f]))
         b_end = self.pin(label("b", th, style.LABEL_SIZE), np.array([-h - off, b_far, f]))
         tall = max((t.height for t in w_texts), default=0.0)
         wide = max((t.width for t in b_texts), default=0.0)
         w_name = label("w (slope)", th, style.LABEL_SIZE)
-        self.pin(w_name, np.array([0.0, -h - off - (tall + LABEL_GAP) / self.zoom_top, f]), UP)
+        self.pin(w_name, np.array([0.0, -h - off - (tall + LABEL_GAP) / zoom_top, f]), UP)
         # Upright along the b axis, as on descent-path's contour panel the scene hands over to.
         b_name = label("b (intercept)", th, style.LABEL_SIZE).rotate(math.pi / 2)
-        self.pin(b_name, np.array([-h - off - (wide + LABEL_GAP) / self.zoom_top, 0.0, f]), RIGHT)
+        self.pin(b_name, np.array([-h - off - (wide + LABEL_GAP) / zoom_top, 0.0, f]), RIGHT)
         top = bw.top
         axis = VMobject(stroke_color=th.muted, stroke_width=style.THIN * 1.5)
         axis.set_points_as_corners(np.array([[h, h, f], [h, h, top + LOSS_LABEL_RISE / 2]]))
@@ -761,7 +683,7 @@ class HikerBowl(GdScene, ThreeDScene):
         f = self.bowl.floor
         bowl.save_state()
         bowl.stretch(0.02, 2, about_point=np.array([0.0, 0.0, f]))
-        self.play(Restore(bowl), FadeIn(axis), *self.camera_move("rise"), run_time=RISE_TIME)
+        self.play(Restore(bowl), FadeIn(axis), *self.plan.move("rise"), run_time=RISE_TIME)
 
     def closing_note(self) -> Text:
         """What the walk came to: the bottom, not there yet, or off the rim."""
@@ -846,7 +768,7 @@ class HikerBowl(GdScene, ThreeDScene):
         """The camera comes to rest straight above: the level curves become the contour map."""
         names = floor["names"]
         self.play(
-            *self.camera_move("settle"),
+            *self.plan.move("settle"),
             mesh.animate.set_stroke(opacity=0.18),
             floor["fill"].animate.set_fill(opacity=1.0),
             FadeOut(loss_axis, rate_func=early),

@@ -1,4 +1,8 @@
-"""The hiker-bowl camera: a 3D camera whose picture slides on screen, and its poses."""
+"""The hiker-bowl camera: a 3D camera whose picture slides on screen, its poses and moves.
+
+The camera orbits while the hiker walks, then settles straight above the bowl, where the
+level curves become the contour map the descent-path scene starts from (w to the right, b up).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from manim import ThreeDCamera, ValueTracker
+from manim import DEGREES, ThreeDCamera, ValueTracker, linear, smooth
 
+from ..base import Box
 from .geometry import FloatArray
+from .walk import HIKER_IN_TIME, RISE_TIME, SETTLE_TIME
+
+# Angles in degrees; the focal distance gives a little perspective in 3D and none from
+# straight above, so the level curves there lie exactly over their floor shadows. The camera
+# stays on the side of low b, so w runs left to right as on the contour map.
+PHI_3D = 60.0
+PHI_LATE = 52.0
+THETA_START = -130.0
+THETA_WALK = -115.0
+THETA_END = -62.0
+THETA_TOP = -90.0
+FOCAL_3D = 18.0
+FOCAL_TOP = 4000.0
+FIT_MARGIN = 0.25  # kept free inside the bowl's box in 3D views
 
 
 def tween(tracker: ValueTracker, value: float, rate: Callable[[float], float]) -> Any:
@@ -100,3 +119,79 @@ class BowlCamera(ThreeDCamera):
             if abs(tracker.get_value() - values[key]) > 1e-12:
                 out.append(tween(tracker, values[key], rates[key]))
         return out
+
+
+def perspective_fade(t: float) -> float:
+    """Rate for the focal distance: its inverse (the perspective's strength) eases to zero."""
+    inv = 1 / FOCAL_3D + smooth(t) * (1 / FOCAL_TOP - 1 / FOCAL_3D)
+    return (1 / inv - FOCAL_3D) / (FOCAL_TOP - FOCAL_3D)
+
+
+class CameraPlan:
+    """The camera's key poses for a bowl in its layout box, and the moves between them.
+
+    At each 3D pose the zoom and screen shift fit ``points`` (what must stay in view at every
+    angle) into ``box``; from straight above, the floor (``half`` either side of the centre)
+    fills the plot area left by the ticks. Between key poses every setting moves linearly.
+    The camera is left at the first pose.
+    """
+
+    def __init__(
+        self, cam: BowlCamera, points: FloatArray, box: Box, half: float, duration: float
+    ) -> None:
+        self.cam = cam
+        self.duration = duration
+        thetas = [t * DEGREES for t in (THETA_START, THETA_WALK, THETA_END)]
+
+        def fitted(phi: float, theta: float) -> Pose:
+            cam.set_pose(Pose(phi * DEGREES, theta, 1.0, FOCAL_3D, (0.0, 0.0)))
+            p = cam.project_points(points)[:, :2]
+            lo, hi = p.min(axis=0), p.max(axis=0)
+            size = hi - lo
+            zoom = min((box.w - 2 * FIT_MARGIN) / size[0], (box.h - 2 * FIT_MARGIN) / size[1])
+            mid = (lo + hi) / 2
+            shift = (box.x - zoom * float(mid[0]), box.y - zoom * float(mid[1]))
+            return Pose(phi * DEGREES, theta, float(zoom), FOCAL_3D, shift)
+
+        area = box.plot_area()
+        side = min(area.w, area.h)
+        self.zoom_top = side / (2 * half)
+        self.poses = {
+            "start": fitted(PHI_3D, thetas[0]),
+            "risen": fitted(PHI_3D, (thetas[0] + thetas[1]) / 2),
+            "walk": fitted(PHI_3D, thetas[1]),
+            "late": fitted(PHI_LATE, thetas[2]),
+            "top": Pose(0.0, THETA_TOP * DEGREES, self.zoom_top, FOCAL_TOP, (area.x, area.y)),
+        }
+        # Labels are sized for the smallest 3D zoom, the widest view.
+        self.zoom_3d = min(p.zoom for k, p in self.poses.items() if k != "top")
+        cam.set_pose(self.poses["start"])
+
+    #: Each camera move: (from, to, seconds or None for --duration, rates).
+    def moves(self) -> dict[str, tuple[str, str, float]]:
+        return {
+            "rise": ("start", "risen", RISE_TIME),
+            "enter": ("risen", "walk", HIKER_IN_TIME),
+            "walk": ("walk", "late", self.duration),
+            "settle": ("late", "top", SETTLE_TIME),
+        }
+
+    @staticmethod
+    def rates(move: str) -> dict[str, Callable[[float], float]]:
+        if move != "settle":
+            return dict.fromkeys(("phi", "theta", "zoom", "focal", "shift_x", "shift_y"), linear)
+        out: dict[str, Callable[[float], float]] = dict.fromkeys(
+            ("phi", "theta", "zoom", "shift_x", "shift_y"), smooth
+        )
+        out["focal"] = perspective_fade
+        return out
+
+    def move(self, move: str) -> list[Any]:
+        """The animations of one camera move."""
+        _, to, _ = self.moves()[move]
+        return self.cam.move_to_pose(self.poses[to], self.rates(move))
+
+    def pose_during(self, move: str, u: float) -> Pose:
+        """The camera at fraction ``u`` of a move, as the move's animations put it."""
+        a, b, _ = self.moves()[move]
+        return self.cam.pose_between(self.poses[a], self.poses[b], u, self.rates(move))
