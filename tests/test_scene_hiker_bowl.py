@@ -100,7 +100,7 @@ def test_every_loss_builds_and_the_hiker_ends_at_the_last_state(built: Any, loss
     assert scene.inputs.loss_name == loss
     assert traj.loss is not None and not traj.diverged
     # The level curves on the bowl: one mobject per level of the landscape.
-    assert len(scene.level_paths()) == len(scene.inputs.landscape.levels) > 3
+    assert len(scene.levels) == len(scene.inputs.landscape.levels) > 3
     expected = scene.bowl.points(traj.w[-1], traj.b[-1], traj.loss[-1])[0]
     np.testing.assert_allclose(scene.hiker.foot, expected, atol=1e-9)
     # And back: the foot's position reads as the run's final (w, b) and loss.
@@ -217,7 +217,7 @@ def test_the_top_view_is_the_contour_map(built: Any) -> None:
         corners = project(scene, np.array([[-h, -h, f], [h, -h, f], [-h, h, f]]))
         assert corners[1, 0] > corners[0, 0] and corners[1, 1] == pytest.approx(corners[0, 1])
         assert corners[2, 1] > corners[0, 1] and corners[2, 0] == pytest.approx(corners[0, 0])
-        for _, paths in scene.level_paths():
+        for _, paths in scene.levels:
             for p in paths:
                 shadow = p.copy()
                 shadow[:, 2] = f

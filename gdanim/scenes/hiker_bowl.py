@@ -7,19 +7,11 @@ cost follows ``--duration`` and not the number of updates. The camera orbits whi
 walks, then settles straight above the bowl, where the level curves become the contour map the
 descent-path scene starts from (w to the right, b up).
 
-How the axes are scaled: each side of the landscape's view box is stretched onto the same
-square, ``[-HALF, HALF]`` in scene units (w along x, b along y), so a badly conditioned bowl
-is not drawn as a needle. The height is ``((L - L*) / E) ** HEIGHT_POWER``, where ``L*`` is the
-lowest loss and ``E`` the largest excess loss in the view, times ``BOWL_HEIGHT``. It is a
-monotone rescaling, so the level curves and the downhill directions are those of the real
-loss. The power ¾ turns a quadratic bowl (excess growing like distance²) into one growing
-like distance^1.5: still round at the bottom, where the ground flattens, but without the flat
-plate and steep corners of the raw loss, nor the cone of its square root; mae's bowl (excess
-growing like distance) keeps its edges.
-
-The downhill arrow is minus the recorded gradient in (w, b), drawn through the same stretch,
-so it points where a gradient-descent step goes; with unequal stretches of w and b it need not
-cross the drawn level curves at a right angle (the descent-path contour map shares this).
+The bowl stretches w and b onto one square and eases the height (:mod:`.bowl.geometry` says
+how). The downhill arrow is minus the recorded gradient in (w, b), drawn through the same
+stretch, so it points where a gradient-descent step goes; with unequal stretches of w and b it
+need not cross the drawn level curves at a right angle (the descent-path contour map shares
+this).
 
 Render with ``gdanim render hiker-bowl`` or ``manim render -ql scenes/hiker_bowl.py HikerBowl``.
 """
@@ -31,7 +23,6 @@ from typing import Any
 
 import numpy as np
 from manim import (
-    DEGREES,
     DOWN,
     LEFT,
     RIGHT,
@@ -52,15 +43,27 @@ from manim import (
     smooth,
 )
 
-from .. import numbers
-from ..landscape import GRID_POINTS_MAX
 from ..pipeline.prepare import SceneInputs
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, GdScene
-from .bowl.camera import PHI_3D, BowlCamera, CameraPlan, tween
-from .bowl.figures import PRINT_POINTS, Hiker, HikerColors, SlopeArrow, footprint_beziers
-from .bowl.geometry import BowlMap, DrapedPath, join_paths, rotate_towards, thin
+from .bowl.camera import BowlCamera, CameraPlan, tween
+from .bowl.figures import (
+    ARROW_HEAD,
+    ARROW_LENGTH,
+    ARROW_STROKE,
+    HIKER_SIZE,
+    HIKER_STROKE,
+    PRINT_LENGTH,
+    PRINT_POINTS,
+    PRINT_WIDTH,
+    Hiker,
+    HikerColors,
+    SlopeArrow,
+    footprint_beziers,
+)
+from .bowl.geometry import LIFT, DrapedPath, Ground, join_paths, rotate_towards
+from .bowl.pieces import Floor, bowl_pieces, fit_points, floor_pieces, level_paths
 from .bowl.walk import (
     FEEL,
     FINALE_TIME,
@@ -73,36 +76,14 @@ from .bowl.walk import (
     Moment,
     Walk,
 )
-from .widgets import Readout, fmt, label, nice_ticks, note
+from .widgets import Readout, fmt, label, note
 
 # ------------------------------------------------------------------------------ layout
-# World (before the camera's zoom): the view box fills [-HALF, HALF]^2; the bowl's lowest
-# point sits FLOOR_GAP above the floor and its rim BOWL_HEIGHT above that.
-HALF = 3.0
-BOWL_HEIGHT = 2.6
-FLOOR_GAP = 0.45
-HEIGHT_POWER = 0.75
 HEIGHT_NOTE = "height: loss above its lowest,\non a ¾-power scale"
-MESH_LINES = 11  # wire lines each way
-MESH_SAMPLES = 33  # points along each wire line
-CONTOUR_POINTS = 90  # most points kept per level curve
-LIFT = 0.015  # paths and prints float this far above the surface
-HIKER_SIZE = 0.8
-HIKER_STROKE = 5.5
-ARROW_LENGTH = 0.85  # the downhill arrow at the start's slope
-ARROW_HEAD = 0.2
-ARROW_STROKE = 5.0
-PRINT_LENGTH = 0.16
-PRINT_WIDTH = 0.07
 PRINT_SPACING = 0.24  # least distance between footprints, scene units
 MAX_PRINTS = 60
 TRAIL_SPACING = 0.02
 TRAIL_SAMPLES = 8  # surface samples per kept step
-TICK_LENGTH = 0.1
-TICK_OFFSET = 0.22  # tick labels from the floor's edge
-LABEL_GAP = 0.15  # screen units between tick labels and an axis name
-AXIS_END_OFFSET = 0.5  # axis names beyond the axes' ends (3D), screen units
-LOSS_LABEL_RISE = 0.3
 CLOSE_ENOUGH = 0.02  # of the floor's side: the hiker is at the bottom
 OFF_RIM = 0.7  # how far the diverging hiker is seen walking past the rim
 OFF_RIM_RISE = 0.25
@@ -139,7 +120,6 @@ class HikerBowl(GdScene, ThreeDScene):
 
     def __init__(self, inputs: SceneInputs, **kwargs: Any) -> None:
         super().__init__(inputs, camera_class=BowlCamera, **kwargs)
-        self._levels: list[tuple[Any, list[np.ndarray]]] | None = None
 
     def get_moving_mobjects(self, *animations: Any) -> list[Mobject]:
         """While the camera moves, manim's 3D scene repaints everything each frame; the
@@ -178,14 +158,16 @@ class HikerBowl(GdScene, ThreeDScene):
         walk = Walk(traj, self.bowl, inputs.spec.duration)
         self.walk = walk
 
-        floor = self.floor_pieces()
-        mesh, rim, curves, star = self.bowl_pieces()
+        floor = floor_pieces(self.bowl, self.levels, self.plan, self.theme)
+        mesh, rim, curves, star = bowl_pieces(
+            self.ground, self.levels, inputs.landscape.optimum, self.theme
+        )
         self.add_fixed_in_frame_mobjects(title, loop, legend)
-        self.add(floor["fill"], floor["outline"], floor["shadows"])
-        labels = [*floor["ticks"], *floor["ends"], floor["loss_label"]]
+        self.add(floor.fill, floor.outline, floor.shadows)
+        labels = [*floor.ticks, *floor.ends, floor.loss_label]
         self.add(*labels)
-        self.remove(floor["loss_label"])
-        loss_axis = VGroup(floor["axis"], floor["loss_label"])
+        self.remove(floor.loss_label)
+        loss_axis = VGroup(floor.axis, floor.loss_label)
         self.add(mesh, rim, curves, star)
         with self.captioned(self.caption_start()):
             self.intro(VGroup(mesh, rim, curves, star), loss_axis)
@@ -251,54 +233,14 @@ class HikerBowl(GdScene, ThreeDScene):
 
     # ------------------------------------------------------------------ geometry
     def setup_geometry(self, bowl_box: Box) -> None:
+        """The bowl's ground, its level curves and the camera's plan to keep it in ``bowl_box``."""
         inputs = self.inputs
-        land = inputs.landscape
-        ds = inputs.dataset
-        loss = inputs.config.make_loss(ds)
-        self.loss_fn = loss
-        x_all, y_all = ds.x, ds.y
-        x_grid, y_grid = ds.subset(GRID_POINTS_MAX) if not loss.quadratic else (x_all, y_all)
-
-        def loss_at(w: Any, b: Any) -> Any:
-            return loss.value(x_all, y_all, np.asarray(w), np.asarray(b))
-
-        def grid_loss_at(w: Any, b: Any) -> Any:
-            return loss.value(x_grid, y_grid, np.asarray(w), np.asarray(b))
-
-        self.loss_at = loss_at
-        self.grid_loss_at = grid_loss_at
-        l_min = min(land.optimum_loss, float(np.min(land.z)))
-        top = float(np.max(land.z)) - l_min
-        total = FLOOR_GAP + BOWL_HEIGHT
-        self.bowl = BowlMap(
-            view=land.view,
-            half=HALF,
-            height=BOWL_HEIGHT,
-            floor=-total / 2,
-            bottom=-total / 2 + FLOOR_GAP,
-            loss_min=l_min,
-            excess_top=max(top, 1e-12 * max(abs(l_min), 1.0)),
-            power=HEIGHT_POWER,
-        )
-        self.plan = CameraPlan(
-            self.cam, self.fit_points(), bowl_box, self.bowl.half, inputs.spec.duration
-        )
-
-    def fit_points(self) -> np.ndarray:
-        """What must stay in the box at every 3D angle: the cube, the axes' labels, and the
-        hiker standing anywhere on its path inside the view."""
-        bw = self.bowl
-        traj = self.inputs.trajectory
-        h, f, t = bw.half, bw.floor, bw.top
-        pts = [[sx * h, sy * h, z] for sx in (-1, 1) for sy in (-1, 1) for z in (f, t)]
-        reach = h + TICK_OFFSET + AXIS_END_OFFSET
-        pts += [[reach, -h, f], [-h, reach, f], [h, h, t + LOSS_LABEL_RISE * 2]]
-        inside = [i for i in range(traj.n_states) if bw.view.contains(traj.w[i], traj.b[i])]
-        pick = np.array(inside[:: max(1, len(inside) // 200)], dtype=int)
-        if pick.size:
-            path = bw.points(traj.w[pick], traj.b[pick], self.loss_at(traj.w[pick], traj.b[pick]))
-            pts += (path + np.array([0.0, 0.0, HIKER_SIZE])).tolist()
-        return np.array(pts, dtype=np.float64)
+        self.ground = Ground.from_inputs(inputs)
+        self.bowl = self.ground.bowl
+        self.loss_at = self.ground.loss_at
+        self.levels = level_paths(inputs.landscape, self.bowl, self.theme)
+        points = fit_points(self.ground, inputs.trajectory)
+        self.plan = CameraPlan(self.cam, points, bowl_box, self.bowl.half, inputs.spec.duration)
 
     # ------------------------------------------------------------------ layout
     def layout(self, box: Box, text_height: float) -> tuple[Box, Box]:
@@ -313,150 +255,6 @@ class HikerBowl(GdScene, ThreeDScene):
         return top, bottom
 
     # ------------------------------------------------------------------ pieces
-    def floor_pieces(self) -> dict[str, Any]:
-        """Floor outline and fill, the contour shadows, ticks, axis names, the loss axis."""
-        th = self.theme
-        bw = self.bowl
-        h, f = bw.half, bw.floor
-        zoom_top, zoom_3d = self.plan.zoom_top, self.plan.zoom_3d
-        square = np.array([[-h, -h, f], [h, -h, f], [h, h, f], [-h, h, f], [-h, -h, f]])
-        outline = VMobject(stroke_color=th.muted, stroke_width=style.THIN)
-        outline.set_points_as_corners(square)
-        # The panel's fill comes in with the view from above, where the floor becomes the
-        # contour map; in 3D an opaque floor would read as part of the surface.
-        fill = VMobject(stroke_width=0).set_fill(th.panel, 0.0)
-        fill.set_points_as_corners(square)
-        shadows = VGroup()
-        for color, paths in self.level_paths():
-            flat = [np.column_stack([p[:, 0], p[:, 1], np.full(len(p), f)]) for p in paths]
-            m = VMobject(stroke_color=color, stroke_width=style.THIN, stroke_opacity=0.5)
-            m.points = join_paths(flat)
-            shadows.add(m)
-        v = bw.view
-        tick_marks = []
-        w_ticks = nice_ticks(v.w_min, v.w_max, 4)
-        b_ticks = nice_ticks(v.b_min, v.b_max, 4)
-        # Labels keep their size on screen while the world is zoomed: offsets in screen units
-        # are divided by the zoom of the view they are read in.
-        off = TICK_OFFSET / zoom_top
-        w_texts, b_texts = [], []
-        for value, text in zip(w_ticks, numbers.tick_labels(w_ticks), strict=True):
-            x = float(bw.xy(value, 0.0)[0])
-            tick_marks.append(np.array([[x, -h, f], [x, -h - TICK_LENGTH / zoom_top, f]]))
-            t = label(text, th, style.TICK_SIZE, th.muted)
-            w_texts.append(self.pin(t, np.array([x, -h - off, f]), UP))
-        for value, text in zip(b_ticks, numbers.tick_labels(b_ticks), strict=True):
-            y = float(bw.xy(0.0, value)[1])
-            tick_marks.append(np.array([[-h, y, f], [-h - TICK_LENGTH / zoom_top, y, f]]))
-            t = label(text, th, style.TICK_SIZE, th.muted)
-            b_texts.append(self.pin(t, np.array([-h - off, y, f]), RIGHT))
-        ticks = [*w_texts, *b_texts]
-        marks = VMobject(stroke_color=th.muted, stroke_width=style.THIN)
-        marks.points = join_paths(tick_marks)
-        # In 3D the axes are named beyond their far ends; from above, as on the contour map.
-        # b runs away from the camera, foreshortened by cos(phi).
-        w_far = h + AXIS_END_OFFSET / zoom_3d
-        b_far = h + AXIS_END_OFFSET / (zoom_3d * math.cos(PHI_3D * DEGREES))
-        w_end = self.pin(label("w", th, style.LABEL_SIZE), np.array([w_far, -h - off, f]))
-        b_end = self.pin(label("b", th, style.LABEL_SIZE), np.array([-h - off, b_far, f]))
-        tall = max((t.height for t in w_texts), default=0.0)
-        wide = max((t.width for t in b_texts), default=0.0)
-        w_name = label("w (slope)", th, style.LABEL_SIZE)
-        self.pin(w_name, np.array([0.0, -h - off - (tall + LABEL_GAP) / zoom_top, f]), UP)
-        # Upright along the b axis, as on descent-path's contour panel the scene hands over to.
-        b_name = label("b (intercept)", th, style.LABEL_SIZE).rotate(math.pi / 2)
-        self.pin(b_name, np.array([-h - off - (wide + LABEL_GAP) / zoom_top, 0.0, f]), RIGHT)
-        top = bw.top
-        axis = VMobject(stroke_color=th.muted, stroke_width=style.THIN * 1.5)
-        axis.set_points_as_corners(np.array([[h, h, f], [h, h, top + LOSS_LABEL_RISE / 2]]))
-        loss_label = label("loss", th, style.LABEL_SIZE, th.muted)
-        self.pin(loss_label, np.array([h, h, top + LOSS_LABEL_RISE]), DOWN)
-        return {
-            "fill": fill,
-            "outline": VGroup(outline, marks),
-            "shadows": shadows,
-            "ticks": ticks,
-            "ends": [w_end, b_end],
-            "names": [w_name, b_name],
-            "axis": axis,
-            "loss_label": loss_label,
-        }
-
-    def pin(self, text: Text, anchor: np.ndarray, edge: np.ndarray | None = None) -> Text:
-        """Keep ``text`` facing the camera with its ``edge`` (or centre) at ``anchor``.
-
-        Manim shifts a fixed-orientation mobject by its centre's projection; aligning to an
-        edge would drift with the zoom, so the anchor itself is what gets projected.
-        """
-        if edge is None:
-            text.move_to(anchor)
-        else:
-            text.move_to(anchor, aligned_edge=edge)
-        point = np.array(anchor, dtype=np.float64)
-        self.cam.add_fixed_orientation_mobjects(text, center_func=lambda: point)
-        return text
-
-    def level_paths(self) -> list[tuple[Any, list[np.ndarray]]]:
-        """Each level's colour and its curves as ``(k, 3)`` points at the level's height."""
-        if self._levels is not None:
-            return self._levels
-        land = self.inputs.landscape
-        paths = land.contour_paths()
-        n = max(len(paths) - 1, 1)
-        out: list[tuple[Any, list[np.ndarray]]] = []
-        for i, (level, segments) in enumerate(paths):
-            lines = []
-            for seg in segments:
-                seg = thin(seg, CONTOUR_POINTS)
-                lines.append(self.bowl.points(seg[:, 0], seg[:, 1], np.full(len(seg), level)))
-            out.append((self.theme.contour_color(i / n), lines))
-        self._levels = out
-        return out
-
-    def bowl_pieces(self) -> tuple[VMobject, VMobject, VGroup, VMobject]:
-        """The wire mesh, the surface's edge with posts down to the floor, the level curves
-        at their heights, and the lowest point's star."""
-        th = self.theme
-        bw = self.bowl
-        v = bw.view
-        ws = np.linspace(v.w_min, v.w_max, MESH_LINES)
-        bs = np.linspace(v.b_min, v.b_max, MESH_LINES)
-        ts_w = np.linspace(v.w_min, v.w_max, MESH_SAMPLES)
-        ts_b = np.linspace(v.b_min, v.b_max, MESH_SAMPLES)
-        lines = []
-        for w in ws:
-            lines.append(bw.points(w, ts_b, self.grid_loss_at(w, ts_b)))
-        for b in bs:
-            lines.append(bw.points(ts_w, b, self.grid_loss_at(ts_w, b)))
-        mesh = VMobject(stroke_color=th.muted, stroke_width=style.THIN, stroke_opacity=0.6)
-        mesh.points = join_paths(lines)
-        edges = [lines[0], lines[MESH_LINES - 1], lines[MESH_LINES], lines[-1]]
-        f = bw.floor
-        for line in (lines[0], lines[MESH_LINES - 1]):
-            for corner in (line[0], line[-1]):
-                edges.append(np.array([[corner[0], corner[1], f], corner]))
-        rim = VMobject(stroke_color=th.muted, stroke_width=style.THIN * 1.6)
-        rim.points = join_paths(edges)
-        curves = VGroup()
-        for color, paths in self.level_paths():
-            m = VMobject(stroke_color=color, stroke_width=style.STROKE * 0.8)
-            m.points = join_paths(paths)
-            curves.add(m)
-        # The lowest point, flat on the bowl's floor like the contour map's star.
-        w_star, b_star = self.inputs.landscape.optimum
-        star = VMobject(stroke_color=th.background, stroke_width=1.0)
-        star.set_fill(th.optimum, 1.0)
-        if v.contains(w_star, b_star):
-            c = bw.points(w_star, b_star, self.loss_at(w_star, b_star))[0]
-            c[2] += LIFT
-            angles = np.pi / 2 + np.arange(11) * np.pi / 5
-            radii = np.where(np.arange(11) % 2 == 0, 0.16, 0.065)
-            pts = np.column_stack(
-                [c[0] + radii * np.cos(angles), c[1] + radii * np.sin(angles), np.full(11, c[2])]
-            )
-            star.set_points_as_corners(pts)
-        return mesh, rim, curves, star
-
     def side_text(self) -> tuple[VGroup, VGroup, VGroup]:
         """The lesson's loop (feel, step, repeat) and the legend, stacked, not yet placed."""
         th = self.theme
@@ -762,17 +560,15 @@ class HikerBowl(GdScene, ThreeDScene):
         self.hiker.set_opacity(max(0.0, 1.0 - u))
         self.warn_arrow.put(rim, rim + d * ARROW_LENGTH * u, screen[2], min(1.0, 2 * u))
 
-    def settle(
-        self, mesh: VMobject, floor: dict[str, Any], loss_axis: VGroup, highlight: VMobject
-    ) -> None:
+    def settle(self, mesh: VMobject, floor: Floor, loss_axis: VGroup, highlight: VMobject) -> None:
         """The camera comes to rest straight above: the level curves become the contour map."""
-        names = floor["names"]
+        names = floor.names
         self.play(
             *self.plan.move("settle"),
             mesh.animate.set_stroke(opacity=0.18),
-            floor["fill"].animate.set_fill(opacity=1.0),
+            floor.fill.animate.set_fill(opacity=1.0),
             FadeOut(loss_axis, rate_func=early),
-            FadeOut(VGroup(*floor["ends"]), rate_func=early),
+            FadeOut(VGroup(*floor.ends), rate_func=early),
             FadeIn(VGroup(*names), rate_func=late),
             FadeOut(highlight),
             run_time=SETTLE_TIME,

@@ -6,8 +6,9 @@ flat polygons), never a shaded ``Surface``, and every moving piece rewrites its 
 from numbers: the family manim snapshots when a ``play()`` begins stays the same.
 
 The package: :mod:`.geometry` (:class:`~.geometry.BowlMap` takes ``(w, b, loss)`` to the
-scene, polylines, paths draped on the surface), :mod:`.camera` (a 3D camera whose picture
-slides on screen, its key poses and the moves between them), :mod:`.figures` (the hiker, the
-downhill arrow, footprints) and :mod:`.walk` (the timeline: the beats' lengths, where the walk
-is at each instant).
+scene, the loss on that ground, polylines, paths draped on the surface), :mod:`.camera` (a 3D
+camera whose picture slides on screen, its key poses and the moves between them),
+:mod:`.figures` (the hiker, the downhill arrow, footprints), :mod:`.pieces` (the floor and the
+wire bowl) and :mod:`.walk` (the timeline: the beats' lengths, where the walk is at each
+instant).
 """

@@ -9,6 +9,15 @@ from manim import VGroup, VMobject
 
 from .geometry import FloatArray, ellipse, polyline_beziers
 
+# Sizes in scene units, before the camera's zoom.
+HIKER_SIZE = 0.8
+HIKER_STROKE = 5.5
+ARROW_LENGTH = 0.85  # the downhill arrow at the start's slope
+ARROW_HEAD = 0.2
+ARROW_STROKE = 5.0
+PRINT_LENGTH = 0.16
+PRINT_WIDTH = 0.07
+
 
 @dataclass(frozen=True)
 class HikerColors:

@@ -1,8 +1,14 @@
 """Where the bowl is drawn: ``(w, b, loss)`` to scene points, polylines, paths on the surface.
 
-:class:`BowlMap` stretches each axis of the landscape's view onto ``[-half, half]`` (w along
-x, b along y); the height is a power of the excess loss ``L - L*`` scaled so the highest point
-of the view sits at the rim.
+How the axes are scaled: each side of the landscape's view box is stretched onto the same
+square, ``[-HALF, HALF]`` in scene units (w along x, b along y), so a badly conditioned bowl
+is not drawn as a needle. The height is ``((L - L*) / E) ** HEIGHT_POWER``, where ``L*`` is the
+lowest loss and ``E`` the largest excess loss in the view, times ``BOWL_HEIGHT``. It is a
+monotone rescaling, so the level curves and the downhill directions are those of the real
+loss. The power ¾ turns a quadratic bowl (excess growing like distance²) into one growing
+like distance^1.5: still round at the bottom, where the ground flattens, but without the flat
+plate and steep corners of the raw loss, nor the cone of its square root; mae's bowl (excess
+growing like distance) keeps its edges.
 """
 
 from __future__ import annotations
@@ -15,10 +21,19 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ...landscape import View
+from ...landscape import GRID_POINTS_MAX, View
+from ...pipeline.prepare import SceneInputs
 
 FloatArray = NDArray[np.float64]
 LossFn = Callable[[Any, Any], Any]
+
+# World (before the camera's zoom): the view box fills [-HALF, HALF]^2; the bowl's lowest
+# point sits FLOOR_GAP above the floor and its rim BOWL_HEIGHT above that.
+HALF = 3.0
+BOWL_HEIGHT = 2.6
+FLOOR_GAP = 0.45
+HEIGHT_POWER = 0.75
+LIFT = 0.015  # paths and prints float this far above the surface
 
 
 @dataclass(frozen=True)
@@ -89,6 +104,48 @@ class BowlMap:
         v = np.array([dw * self.sx, db * self.sy, 0.0])
         n = float(np.linalg.norm(v))
         return v / n if n > 0 else v
+
+
+@dataclass(frozen=True)
+class Ground:
+    """The run's loss surface as drawn: the bowl's map and the loss at any ``(w, b)``.
+
+    ``loss_at`` takes every data point; ``grid_loss_at`` takes the subset the landscape's
+    grid is computed on (all of them for a quadratic loss), for the wire mesh.
+    """
+
+    bowl: BowlMap
+    loss_at: LossFn
+    grid_loss_at: LossFn
+
+    @classmethod
+    def from_inputs(cls, inputs: SceneInputs) -> Ground:
+        land = inputs.landscape
+        ds = inputs.dataset
+        loss = inputs.config.make_loss(ds)
+        x_all, y_all = ds.x, ds.y
+        x_grid, y_grid = ds.subset(GRID_POINTS_MAX) if not loss.quadratic else (x_all, y_all)
+
+        def loss_at(w: Any, b: Any) -> Any:
+            return loss.value(x_all, y_all, np.asarray(w), np.asarray(b))
+
+        def grid_loss_at(w: Any, b: Any) -> Any:
+            return loss.value(x_grid, y_grid, np.asarray(w), np.asarray(b))
+
+        l_min = min(land.optimum_loss, float(np.min(land.z)))
+        top = float(np.max(land.z)) - l_min
+        total = FLOOR_GAP + BOWL_HEIGHT
+        bowl = BowlMap(
+            view=land.view,
+            half=HALF,
+            height=BOWL_HEIGHT,
+            floor=-total / 2,
+            bottom=-total / 2 + FLOOR_GAP,
+            loss_min=l_min,
+            excess_top=max(top, 1e-12 * max(abs(l_min), 1.0)),
+            power=HEIGHT_POWER,
+        )
+        return cls(bowl, loss_at, grid_loss_at)
 
 
 def polyline_beziers(points: FloatArray) -> FloatArray:
