@@ -25,20 +25,16 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    RIGHT,
-    UP,
     FadeIn,
     FadeOut,
     Mobject,
     Restore,
-    RoundedRectangle,
     Text,
     ThreeDScene,
     ValueTracker,
     VGroup,
     VMobject,
     Wait,
-    config,
     linear,
     smooth,
 )
@@ -64,6 +60,7 @@ from .bowl.figures import (
 )
 from .bowl.geometry import LIFT, DrapedPath, Ground, join_paths, rotate_towards
 from .bowl.pieces import Floor, bowl_pieces, fit_points, floor_pieces, level_paths
+from .bowl.side import SideText, closing_note, split_body
 from .bowl.walk import (
     FEEL,
     FINALE_TIME,
@@ -76,25 +73,15 @@ from .bowl.walk import (
     Moment,
     Walk,
 )
-from .widgets import Readout, fmt, label, note
+from .widgets import Readout, fmt
 
 # ------------------------------------------------------------------------------ layout
-HEIGHT_NOTE = "height: loss above its lowest,\non a ¾-power scale"
 PRINT_SPACING = 0.24  # least distance between footprints, scene units
 MAX_PRINTS = 60
 TRAIL_SPACING = 0.02
 TRAIL_SAMPLES = 8  # surface samples per kept step
-CLOSE_ENOUGH = 0.02  # of the floor's side: the hiker is at the bottom
 OFF_RIM = 0.7  # how far the diverging hiker is seen walking past the rim
 OFF_RIM_RISE = 0.25
-
-# Right-hand column (landscape) and the text below the bowl (portrait).
-SIDE_WIDTH = 4.75  # the loop and legend at full size: 12 px capitals at 480p
-SIDE_SHARE = 0.48  # of a narrow frame's width, for the text beside the bowl
-SIDE_TEXT_ASPECT = 0.95  # frames at least this wide (width / height) put the text beside
-SIDE_ROW_GAP = 0.16
-LEGEND_SIZE = 20
-PORTRAIT_TEXT_SHARE = 0.5  # most of the body the text may take below the bowl
 
 
 # ------------------------------------------------------------------------------ rates
@@ -149,11 +136,11 @@ class HikerBowl(GdScene, ThreeDScene):
         state = ValueTracker(0.0)
         readout = Readout(traj, state, self.theme, max_width=body.w)
         readout_box, rest = self.split_readout(body, readout.height)
-        text, rows, (loop, legend) = self.side_text()
-        message = self.closing_note()
-        bowl_box, text_box = self.layout(rest, text.height + style.GAP * 1.5 + message.height)
+        side = self.side = SideText(self.theme)
+        message = closing_note(inputs, self.theme)
+        bowl_box, text_box = split_body(rest, side.text.height + style.GAP * 1.5 + message.height)
         self.bowl_box = bowl_box
-        highlight = self.place_text(text, rows, text_box)
+        highlight = side.place(text_box)
         self.setup_geometry(bowl_box)
         walk = Walk(traj, self.bowl, inputs.spec.duration)
         self.walk = walk
@@ -162,7 +149,7 @@ class HikerBowl(GdScene, ThreeDScene):
         mesh, rim, curves, star = bowl_pieces(
             self.ground, self.levels, inputs.landscape.optimum, self.theme
         )
-        self.add_fixed_in_frame_mobjects(title, loop, legend)
+        self.add_fixed_in_frame_mobjects(title, side.loop, side.legend)
         self.add(floor.fill, floor.outline, floor.shadows)
         labels = [*floor.ticks, *floor.ends, floor.loss_label]
         self.add(*labels)
@@ -180,7 +167,7 @@ class HikerBowl(GdScene, ThreeDScene):
             self.add(state, trail, prints, arrow)
             self.add(hiker)
             self.add_fixed_in_frame_mobjects(readout, highlight)
-            boxes = self.loop_boxes
+            boxes = side.boxes
 
             def follow_phase(mob: Mobject) -> None:
                 mob.points = boxes[self.now.phase].points.copy()
@@ -241,70 +228,6 @@ class HikerBowl(GdScene, ThreeDScene):
         self.levels = level_paths(inputs.landscape, self.bowl, self.theme)
         points = fit_points(self.ground, inputs.trajectory)
         self.plan = CameraPlan(self.cam, points, bowl_box, self.bowl.half, inputs.spec.duration)
-
-    # ------------------------------------------------------------------ layout
-    def layout(self, box: Box, text_height: float) -> tuple[Box, Box]:
-        """The bowl's box and the box for the loop, the legend and the closing note."""
-        if config.frame_width >= config.frame_height * SIDE_TEXT_ASPECT:
-            # Square frames too: text below the bowl would leave it a few hundred pixels.
-            side = min(SIDE_WIDTH, box.w * SIDE_SHARE)
-            left, right = box.split_h(box.w - side - style.GAP, side)
-            return left, right
-        text_h = min(text_height, box.h * PORTRAIT_TEXT_SHARE)
-        top, bottom = box.split_v(box.h - text_h - style.GAP, text_h)
-        return top, bottom
-
-    # ------------------------------------------------------------------ pieces
-    def side_text(self) -> tuple[VGroup, VGroup, VGroup]:
-        """The lesson's loop (feel, step, repeat) and the legend, stacked, not yet placed."""
-        th = self.theme
-        rows = VGroup(
-            label("1  feel which way is downhill", th, style.LABEL_SIZE),
-            label("2  take a small step", th, style.LABEL_SIZE),
-            label("3  repeat", th, style.LABEL_SIZE),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 1.6)
-        heading = label("Blindfolded, you can only:", th, style.LABEL_SIZE, th.muted)
-        loop = VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 2)
-
-        arrow_icon = SlopeArrow(th.fit, ARROW_STROKE * 0.8, ARROW_HEAD * 0.8)
-        arrow_icon.put(np.array([0.0, 0, 0]), np.array([0.55, 0, 0]), np.array([0, 0, 1.0]), 1)
-        prints_icon = VMobject(stroke_width=0).set_fill(th.path, 0.9)
-        centres = np.array([[0.08, 0.0, 0.0], [0.38, 0.0, 0.0]])
-        heads = np.array([[1.0, 0, 0], [1.0, 0, 0]])
-        prints_icon.points = footprint_beziers(
-            centres, heads, PRINT_LENGTH * 1.3, PRINT_WIDTH * 1.3
-        )
-        items = VGroup(
-            VGroup(arrow_icon, label("downhill: minus the gradient", th, LEGEND_SIZE)),
-            VGroup(prints_icon, label("footprints: where it stepped", th, LEGEND_SIZE)),
-        )
-        for icon, text in items:
-            text.next_to(icon, RIGHT, buff=0.2)
-        items.arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
-        scale_note = label(HEIGHT_NOTE, th, LEGEND_SIZE, th.muted)
-        legend = VGroup(items, scale_note).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
-        text = VGroup(loop, legend).arrange(DOWN, aligned_edge=LEFT, buff=style.GAP * 1.5)
-        return text, rows, VGroup(loop, legend)
-
-    def place_text(self, text: VGroup, rows: VGroup, box: Box) -> VMobject:
-        """Put the loop and legend at the top left of ``box``; the loop's highlight."""
-        if text.width > box.w:
-            text.scale_to_fit_width(box.w)
-        text.move_to(np.array([box.x, box.y, 0])).align_to(
-            np.array([box.left, box.top, 0]), LEFT + UP
-        )
-        pad = 0.08
-        self.loop_boxes = []
-        for row in rows:
-            r = RoundedRectangle(
-                corner_radius=0.08, width=row.width + 2 * pad, height=row.height + 2 * pad
-            )
-            r.move_to(row)
-            self.loop_boxes.append(r)
-        highlight = self.loop_boxes[0].copy()
-        highlight.set_stroke(self.theme.fit, style.STROKE).set_fill(opacity=0)
-        self.text_anchor = text
-        return highlight
 
     # ------------------------------------------------------------------ the walkers
     def downhill(self, traj: Trajectory) -> tuple[np.ndarray, np.ndarray]:
@@ -483,38 +406,6 @@ class HikerBowl(GdScene, ThreeDScene):
         bowl.stretch(0.02, 2, about_point=np.array([0.0, 0.0, f]))
         self.play(Restore(bowl), FadeIn(axis), *self.plan.move("rise"), run_time=RISE_TIME)
 
-    def closing_note(self) -> Text:
-        """What the walk came to: the bottom, not there yet, or off the rim."""
-        traj = self.inputs.trajectory
-        land = self.inputs.landscape
-        th = self.theme
-        assert traj.loss is not None
-        loss = fmt(float(traj.loss[-1]), 3 if traj.diverged else 4)
-        if traj.diverged or any(
-            not land.view.contains(w, b) for w, b in zip(traj.w, traj.b, strict=True)
-        ):
-            at = traj.diverged_at or traj.n_updates
-            text = (
-                "diverged: lr too large,\neach step overshoots\nand climbs higher:\n"
-                f"loss {loss} at update {at}"
-            )
-            return note(text, th, th.warn)
-        v = land.view
-        w_star, b_star = land.optimum
-        close = math.hypot(
-            (traj.w[-1] - w_star) / (v.w_max - v.w_min), (traj.b[-1] - b_star) / (v.b_max - v.b_min)
-        )
-        if close < CLOSE_ENOUGH:
-            return note(
-                f"the bottom: flat ground,\nno way is downhill\n(loss {loss})", th, th.optimum
-            )
-        lowest = fmt(land.optimum_loss)
-        text = (
-            f"after {traj.n_updates} updates:\nloss {loss}, not at the\n"
-            f"bottom yet (lowest {lowest})"
-        )
-        return note(text, th)
-
     def finale(self, hiker: Hiker, arrow: SlopeArrow, message: Text) -> None:
         """The closing note; a diverging hiker first walks off the rim."""
         self.place_note(message)
@@ -524,7 +415,7 @@ class HikerBowl(GdScene, ThreeDScene):
             self.play(FadeIn(message), run_time=FINALE_TIME)
 
     def place_note(self, message: Text) -> None:
-        message.next_to(self.text_anchor, DOWN, buff=style.GAP, aligned_edge=LEFT)
+        message.next_to(self.side.text, DOWN, buff=style.GAP, aligned_edge=LEFT)
         self.add_fixed_in_frame_mobjects(message)
         self.remove(message)
 

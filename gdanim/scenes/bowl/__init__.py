@@ -9,6 +9,6 @@ The package: :mod:`.geometry` (:class:`~.geometry.BowlMap` takes ``(w, b, loss)`
 scene, the loss on that ground, polylines, paths draped on the surface), :mod:`.camera` (a 3D
 camera whose picture slides on screen, its key poses and the moves between them),
 :mod:`.figures` (the hiker, the downhill arrow, footprints), :mod:`.pieces` (the floor and the
-wire bowl) and :mod:`.walk` (the timeline: the beats' lengths, where the walk is at each
-instant).
+wire bowl), :mod:`.side` (the loop, the legend and the closing note beside the bowl) and
+:mod:`.walk` (the timeline: the beats' lengths, where the walk is at each instant).
 """
