@@ -43,7 +43,7 @@ from . import style
 from .base import Box
 from .clock import SharedClock
 from .grid import header_size, pt, typeset
-from .learning_rates import loss_frame, outcome_color
+from .runs import loss_frame, outcome_color
 from .style import Theme
 from .widgets import DataPanel, DescentTrail, LossContours, LossCurve, fmt
 

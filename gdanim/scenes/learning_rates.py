@@ -12,7 +12,6 @@ Render with ``gdanim render learning-rates`` or, with its default data,
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,7 +60,7 @@ from .grid import (
     typeset,
 )
 from .rateline import RateLine
-from .style import Theme
+from .runs import loss_frame, outcome_color, run_colors
 from .widgets import (
     DescentTrail,
     LossContours,
@@ -78,12 +77,6 @@ STRIP_GAP = 0.22  # below the learning-rate line
 RIGHT_OVERHANG = 0.3  # right of the last plot: its last tick label may stick out
 COVER_PAD = 0.05  # a fade-in cover's margin around what it covers
 REGIME_LABELS = REGIMES
-# A run whose loss ends this many times above its start grows: the shared axis leaves it out.
-LOSS_HEADROOM = 2.0
-# Outcome captions fade in over this much log(1 + update) once their update is passed.
-
-
-# Frames of the timing table that maps video time to the state index.
 
 
 def run_name(run: Run, short: bool = False, word: str | None = "") -> str:
@@ -97,49 +90,6 @@ def run_name(run: Run, short: bool = False, word: str | None = "") -> str:
     if not label or (label not in REGIME_LABELS and not word):
         return rate
     return f"{label} · {fmt(run.lr, 3)}" if short else f"{label} · {rate}"
-
-
-def outcome_color(outcome: Outcome, theme: Theme) -> str:
-    return {"converged": theme.optimum, "diverged": theme.warn}.get(outcome.kind, theme.ink)
-
-
-def loss_frame(runs: Sequence[Run], floor: float) -> Trajectory:
-    """A two-state stand-in spanning the shared loss axis.
-
-    From the best loss up to the start, or to the highest loss a run that does not diverge
-    reaches: a diverging curve leaves through the top (where a mark says so) instead of
-    squashing the others flat against the floor.
-    """
-    highs = []
-    lows = [floor]
-    for r in runs:
-        loss = r.trajectory.loss
-        assert loss is not None
-        finite = loss[np.isfinite(loss)]
-        grows = r.trajectory.diverged or float(finite[-1]) > LOSS_HEADROOM * float(loss[0])
-        highs.append(float(loss[0]) if grows else float(np.max(finite)))
-        lows.append(float(np.min(finite)))
-    lo, hi = min(lows), max(highs)
-    zero = np.zeros(2)
-    return Trajectory(w=zero, b=zero, loss=np.array([lo, max(hi, lo)]))
-
-
-def run_colors(outcomes: Sequence[Outcome], theme: Theme) -> list[str]:
-    """One colour per run: the warning colour for runs that diverged, the others in order.
-
-    So the colour of divergence (the band past the critical rate, the edge arrow) never
-    marks a run that settled, unless there are more settling runs than other colours.
-    """
-    calm = [c for c in theme.run_colors if c != theme.warn]
-    out: list[str] = []
-    k = 0
-    for o in outcomes:
-        if o.kind == "diverged" or k >= len(calm):
-            out.append(theme.warn)
-        else:
-            out.append(calm[k])
-            k += 1
-    return out
 
 
 @dataclass
