@@ -21,8 +21,19 @@ from gdanim.media import captions
 from gdanim.media.captions import reading_seconds
 from gdanim.pipeline.prepare import prepare
 from gdanim.pipeline.render import manim_config, render
-from gdanim.scenes import hiker_bowl
-from gdanim.scenes.hiker_bowl import HikerBowl, Walk
+from gdanim.scenes import style
+from gdanim.scenes.bowl.walk import (
+    FEEL,
+    FINALE_TIME,
+    HIKER_IN_TIME,
+    MAX_BEATS,
+    REPEAT,
+    RISE_TIME,
+    SETTLE_TIME,
+    Walk,
+)
+from gdanim.scenes.bowl.walkers import downhill
+from gdanim.scenes.hiker_bowl import HikerBowl
 from gdanim.trainer import TrainConfig
 from gdanim.trajectory import Trajectory
 from tests.scene_tools import video_meta
@@ -90,16 +101,16 @@ def test_every_loss_builds_and_the_hiker_ends_at_the_last_state(built: Any, loss
     assert scene.inputs.loss_name == loss
     assert traj.loss is not None and not traj.diverged
     # The level curves on the bowl: one mobject per level of the landscape.
-    assert len(scene.level_paths()) == len(scene.inputs.landscape.levels) > 3
+    assert len(scene.levels) == len(scene.inputs.landscape.levels) > 3
     expected = scene.bowl.points(traj.w[-1], traj.b[-1], traj.loss[-1])[0]
-    np.testing.assert_allclose(scene.hiker.foot, expected, atol=1e-9)
+    np.testing.assert_allclose(scene.walkers.hiker.foot, expected, atol=1e-9)
     # And back: the foot's position reads as the run's final (w, b) and loss.
-    w, b = scene.bowl.wb(scene.hiker.foot[0], scene.hiker.foot[1])
+    w, b = scene.bowl.wb(scene.walkers.hiker.foot[0], scene.walkers.hiker.foot[1])
     assert math.isclose(float(w), traj.w[-1], rel_tol=1e-9, abs_tol=1e-9)
     assert math.isclose(float(b), traj.b[-1], rel_tol=1e-9, abs_tol=1e-9)
     # Every footprint and the trail lie on the surface, up to the run's last state.
-    assert scene.print_index[-1] == traj.n_updates
-    end = scene.trail_path.upto(float(traj.n_updates))[-1]
+    assert scene.walkers.print_index[-1] == traj.n_updates
+    end = scene.walkers.trail_path.upto(float(traj.n_updates))[-1]
     np.testing.assert_allclose(end[:2], expected[:2], atol=1e-9)
 
 
@@ -125,14 +136,14 @@ def test_diverging_run_walks_off_the_rim_and_says_so(built: Any) -> None:
     walk = scene.walk
     assert traj.diverged and walk.exit is not None
     # The rim: where the step that leaves the view crosses its edge.
-    rim = scene.position_at(walk.exit)
+    rim = scene.walkers.position_at(walk.exit)
     assert max(abs(rim[0]), abs(rim[1])) == pytest.approx(scene.bowl.half)
     j = math.floor(walk.exit)
     view = scene.inputs.landscape.view
     assert view.contains(traj.w[j], traj.b[j]) and not view.contains(traj.w[j + 1], traj.b[j + 1])
     # The hiker ended past the rim, faded out; the scene says what happened.
-    assert max(abs(scene.hiker.foot[0]), abs(scene.hiker.foot[1])) > scene.bowl.half
-    assert scene.hiker.head.get_fill_opacity() == pytest.approx(0.0)
+    assert max(abs(scene.walkers.hiker.foot[0]), abs(scene.walkers.hiker.foot[1])) > scene.bowl.half
+    assert scene.walkers.hiker.head.get_fill_opacity() == pytest.approx(0.0)
     assert says(scene, "diverged: lr too large")
 
 
@@ -168,19 +179,19 @@ def test_the_hiker_stays_in_frame_at_every_camera_angle(built: Any, name: str) -
     with b.config():
         for move in ("rise", "enter", "walk", "settle"):
             for u in np.linspace(0.0, 1.0, 13):
-                scene.cam.set_pose(scene.pose_during(move, float(u)))
-                scene.show_moment(float(u) if move == "walk" else (move == "settle") * 1.0)
+                scene.cam.set_pose(scene.plan.pose_during(move, float(u)))
+                scene.walkers.show_moment(float(u) if move == "walk" else (move == "settle") * 1.0)
                 where = f"{name} {move} {u:.2f}"
-                assert_inside(scene, scene.hiker.points_3d(), where, scene.bowl_box)
-                arrow = np.concatenate([m.points for m in scene.arrow.submobjects])
+                assert_inside(scene, scene.walkers.hiker.points_3d(), where, scene.bowl_box)
+                arrow = np.concatenate([m.points for m in scene.walkers.arrow.submobjects])
                 assert_inside(scene, arrow, f"arrow {where}", scene.bowl_box)
         if scene.walk.exit is not None:
-            scene.cam.set_pose(scene.poses["late"])
+            scene.cam.set_pose(scene.plan.poses["late"])
             for u in np.linspace(0.0, 0.9, 7):
-                scene.place_off_rim(float(u))
-                assert_inside(scene, scene.hiker.points_3d(), f"{name} off the rim {u:.2f}")
-            warn = np.concatenate([m.points for m in scene.warn_arrow.submobjects])
-            scene.cam.set_pose(scene.poses["top"])
+                scene.walkers.place_off_rim(float(u))
+                assert_inside(scene, scene.walkers.hiker.points_3d(), f"{name} off the rim {u:.2f}")
+            warn = np.concatenate([m.points for m in scene.walkers.warn_arrow.submobjects])
+            scene.cam.set_pose(scene.plan.poses["top"])
             assert_inside(scene, warn, f"{name} rim arrow from above")
 
 
@@ -190,7 +201,7 @@ def test_the_arrow_points_where_gradient_descent_steps(built: Any, name: str) ->
     also when the optimizer's gradient is for standardised x."""
     scene = built(name).scene
     traj = scene.inputs.trajectory
-    down, _ = scene.downhill(traj)
+    down, _ = downhill(traj, scene.inputs.standardized)
     for i in (0, 1, 5, 50):
         step = np.array([traj.w[i + 1] - traj.w[i], traj.b[i + 1] - traj.b[i]])
         cos = step @ down[i] / (np.linalg.norm(step) * np.linalg.norm(down[i]))
@@ -202,12 +213,12 @@ def test_the_top_view_is_the_contour_map(built: Any) -> None:
     b = built("mse")
     scene = b.scene
     with b.config():
-        scene.cam.set_pose(scene.poses["top"])
+        scene.cam.set_pose(scene.plan.poses["top"])
         h, f = scene.bowl.half, scene.bowl.floor
         corners = project(scene, np.array([[-h, -h, f], [h, -h, f], [-h, h, f]]))
         assert corners[1, 0] > corners[0, 0] and corners[1, 1] == pytest.approx(corners[0, 1])
         assert corners[2, 1] > corners[0, 1] and corners[2, 0] == pytest.approx(corners[0, 0])
-        for _, paths in scene.level_paths():
+        for _, paths in scene.levels:
             for p in paths:
                 shadow = p.copy()
                 shadow[:, 2] = f
@@ -217,9 +228,9 @@ def test_the_top_view_is_the_contour_map(built: Any) -> None:
 def _beats(duration: float) -> list[float]:
     """Seconds of the three captioned beats' animations: intro, walk, finale."""
     return [
-        hiker_bowl.RISE_TIME + hiker_bowl.HIKER_IN_TIME,
+        RISE_TIME + HIKER_IN_TIME,
         duration,
-        hiker_bowl.FINALE_TIME + hiker_bowl.SETTLE_TIME + hiker_bowl.style.HOLD_TIME,
+        FINALE_TIME + SETTLE_TIME + style.HOLD_TIME,
     ]
 
 
@@ -252,7 +263,7 @@ def test_the_walk_shows_the_first_steps_one_by_one_then_the_rest() -> None:
 
     bowl = types.SimpleNamespace(view=View(-0.1, 1.1, -0.1, 0.6))
     walk = Walk(traj, bowl, 8.0)  # type: ignore[arg-type]
-    assert walk.beats == hiker_bowl.MAX_BEATS and walk.exit is None
+    assert walk.beats == MAX_BEATS and walk.exit is None
     t = np.linspace(0.0, 1.0, 2001)
     s = np.array([walk.at(float(u)).s for u in t])
     assert s[0] == 0.0 and s[-1] == pytest.approx(n)
@@ -261,9 +272,9 @@ def test_the_walk_shows_the_first_steps_one_by_one_then_the_rest() -> None:
     beat = walk.beat_dt / walk.duration
     for i in range(walk.beats):
         feel = walk.at((i + 0.2) * beat)
-        assert feel.phase == hiker_bowl.FEEL and feel.s == i
+        assert feel.phase == FEEL and feel.s == i
         assert walk.at((i + 0.999) * beat).s == pytest.approx(i + 1, abs=1e-3)
-    assert walk.at(0.99).phase == hiker_bowl.REPEAT
+    assert walk.at(0.99).phase == REPEAT
 
 
 @pytest.mark.render

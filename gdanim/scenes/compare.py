@@ -19,12 +19,10 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    RIGHT,
     UP,
     FadeIn,
     FadeOut,
     Flash,
-    Line,
     Mobject,
     ValueTracker,
     VGroup,
@@ -42,27 +40,17 @@ from ..trajectory import Trajectory
 from . import style
 from .base import Box
 from .clock import SharedClock
-from .grid import header_size, pt, typeset
-from .learning_rates import loss_frame, outcome_color
-from .style import Theme
+from .grid import bottom_box, grid_cells, pt, top_box
+from .legends import Legend, line_legend, run_header, run_legend, wrapped
+from .runs import loss_frame
 from .widgets import DataPanel, DescentTrail, LossContours, LossCurve, fmt
 
 # ------------------------------------------------------------------------------ layout
 # Scene units (the short side of the frame is 8).
 CLOSING_SIZE = 22  # the closing line: a header's size, it is the scene's conclusion
 CLOSING_GAP = 0.22  # between the panels and the closing line
-SUBTITLE_SIZE = style.LABEL_SIZE * 0.85
-LEGEND_SIZE = 22
-VERDICT_SIZE = style.TICK_SIZE
-LEGEND_SWATCH = 0.42  # length of a legend's line
-LEGEND_ICON_GAP = 0.14
-LEGEND_ROW_GAP = 0.2  # between legend entries
-LEGEND_COL_GAP = 0.45
-LINE_GAP = 0.07  # between an entry's name and its verdict
 HEADER_PAD = 0.05  # between a run's header and its panel's box
-CELL_GAP = 0.3  # between run cells
 PANEL_GAP = 0.25  # between the panels of one layout
-# Verdicts fade in over this much log(1 + update) once their update is passed.
 SIDE_SHARE = 0.42  # of the body's width: the loss panel and legend beside the map
 INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most this share
 WORDS = {2: "Two", 3: "Three", 4: "Four"}
@@ -80,55 +68,6 @@ class RunView:
     contours: LossContours
     curve: VGroup | None = None  # its loss curve (one surface) ...
     fit: VMobject | None = None  # ... or its line on the data panel (own surfaces)
-
-
-def wrapped(text: str, theme: Theme, color: str, width: float, size: float) -> VGroup:
-    """``text`` broken between words into as many lines as it needs at ``size``: it is never
-    shrunk (a line shrunk to fit would fall under the 12 px the captions' readers need)."""
-    words = text.split(" ")
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        trial = f"{current} {word}" if current else word
-        if current and typeset(trial, theme, size, color).width > width:
-            lines.append(current)
-            current = word
-        else:
-            current = trial
-    lines.append(current)
-    group = VGroup(*[typeset(line, theme, size, color) for line in lines])
-    group.arrange(DOWN, buff=LINE_GAP, aligned_edge=LEFT)
-    for m in group:
-        if m.width > width:  # a single word wider than the room
-            m.scale_to_fit_width(width)
-    return group
-
-
-def grid(box: Box, n: int, cols: int, gap: float = CELL_GAP) -> list[Box]:
-    """``n`` cells in rows of ``cols``, left to right, top to bottom, filling ``box``."""
-    rows = math.ceil(n / cols)
-    w = (box.w - gap * (cols - 1)) / cols
-    h = (box.h - gap * (rows - 1)) / rows
-    out = []
-    for i in range(n):
-        r, c = divmod(i, cols)
-        out.append(Box(box.left + c * (w + gap) + w / 2, box.top - r * (h + gap) - h / 2, w, h))
-    return out
-
-
-def top_box(box: Box, height: float) -> tuple[Box, Box]:
-    """A strip ``height`` tall at the top of ``box``, and the rest below it."""
-    strip = Box(box.x, box.top - height / 2, box.w, height)
-    rest = Box(box.x, box.y - height / 2, box.w, box.h - height)
-    return strip, rest
-
-
-def bottom_box(box: Box, height: float, gap: float = 0.0) -> tuple[Box, Box]:
-    """The rest of ``box`` above, and a strip ``height`` tall at its bottom."""
-    rest_h = box.h - height - gap
-    rest = Box(box.x, box.top - rest_h / 2, box.w, rest_h)
-    strip = Box(box.x, box.top - rest_h - gap - height / 2, box.w, height)
-    return rest, strip
 
 
 class Compare(SharedClock):
@@ -278,58 +217,20 @@ class Compare(SharedClock):
                 parts.append(note)
         return [p for p in parts if p]
 
-    def legend(
-        self, width: float, cols: int, inline: bool = False
-    ) -> tuple[VGroup, list[VGroup], list[VGroup]]:
-        """An entry per run (a line in its colour, its name, its verdict) in ``cols`` columns.
-
-        ``inline`` puts each verdict on its name's line, in a column of its own.
-        """
-        t = self.theme
-        col_w = (width - LEGEND_COL_GAP * (cols - 1)) / cols
-        text_w = col_w - LEGEND_SWATCH - LEGEND_ICON_GAP
-        heads, verdicts = [], []
-        for run, color in zip(self.runs, self.colors, strict=True):
-            name = wrapped(self.run_title(run), t, color, text_w, LEGEND_SIZE)
-            swatch = Line(pt(0, 0), pt(LEGEND_SWATCH, 0), color=color, stroke_width=5)
-            swatch.next_to(name[0], LEFT, buff=LEGEND_ICON_GAP)
-            o = run.outcome
-            verdict = wrapped(o.text, t, outcome_color(o, t), text_w, VERDICT_SIZE)
-            heads.append(VGroup(swatch, name))
-            verdicts.append(verdict)
-        if inline:
-            name_w = max(h.width for h in heads)
-            room = width - name_w - LEGEND_COL_GAP
-            verdicts = [
-                wrapped(r.outcome.text, t, outcome_color(r.outcome, t), room, VERDICT_SIZE)
-                for r in self.runs
-            ]
-            y = 0.0
-            for h, v in zip(heads, verdicts, strict=True):
-                h.move_to(pt(0, y), aligned_edge=UP + LEFT)
-                v.move_to(pt(name_w + LEGEND_COL_GAP, y), aligned_edge=UP + LEFT)
-                v.shift(UP * (v[0].get_bottom()[1] - h[1][0].get_bottom()[1]) * -1)
-                y = min(h.get_bottom()[1], v.get_bottom()[1]) - LEGEND_ROW_GAP * 0.6
-            return VGroup(*heads, *verdicts), heads, verdicts
-        entries = []
-        for h, v in zip(heads, verdicts, strict=True):
-            v.next_to(h, DOWN, buff=LINE_GAP).align_to(h[1], LEFT)
-            entries.append(VGroup(h, v))
-        row_h = max(e.height for e in entries)
-        for i, e in enumerate(entries):
-            r, c = divmod(i, cols)
-            e.move_to(pt(c * (col_w + LEGEND_COL_GAP), -r * (row_h + LEGEND_ROW_GAP)), UP + LEFT)
-        return VGroup(*entries), heads, verdicts
-
     def build_shared(self, body: Box) -> list[RunView]:
         inputs = self.inputs
         t = self.theme
         n = len(self.runs)
         tall = config.frame_height > config.frame_width * 1.3
+        titles = [self.run_title(r) for r in self.runs]
+
+        def make_legend(width: float, cols: int, inline: bool = False) -> Legend:
+            return run_legend(self.runs, self.colors, titles, t, width, cols, inline)
+
         side_by_side = False
         if not self.portrait:
             # Beside the map: the loss panel over a legend of one line per run, if it fits.
-            legend, names, verdicts = self.legend(INLINE_SHARE * body.w, 1, inline=True)
+            legend, names, verdicts = make_legend(INLINE_SHARE * body.w, 1, inline=True)
             name_w = max(h.width for h in names)
             side_by_side = name_w <= INLINE_SHARE * body.w * 0.5 and all(
                 len(v) <= 2 for v in verdicts
@@ -343,9 +244,9 @@ class Compare(SharedClock):
         else:
             # The map and the loss panel in a row (or stacked, when tall), the legend below it
             # in whichever arrangement is shortest.
-            options = [self.legend(body.w, 1, inline=True)]
+            options = [make_legend(body.w, 1, inline=True)]
             if n >= 3:
-                options.append(self.legend(body.w, 2))
+                options.append(make_legend(body.w, 2))
             legend, names, verdicts = min(options, key=lambda o: o[0].height)
             plots, legend_box = bottom_box(body, legend.height, PANEL_GAP)
             if tall:
@@ -371,29 +272,6 @@ class Compare(SharedClock):
         return views
 
     # -- own surfaces: a map per run, their lines on one data panel
-    def header(self, run: Run, color: str, width: float) -> tuple[VGroup, VGroup]:
-        t = self.theme
-        size = header_size(width)
-        name = wrapped(self.run_title(run), t, color, width, size)
-        o = run.outcome
-        verdict = wrapped(o.text, t, outcome_color(o, t), width, VERDICT_SIZE)
-        verdict.next_to(name, DOWN, buff=LINE_GAP).align_to(name, LEFT)
-        return name, verdict
-
-    def line_legend(self, width: float) -> VGroup:
-        """The data panel's key: a short line in each run's colour and its name."""
-        t = self.theme
-        items = []
-        for run, color in zip(self.runs, self.colors, strict=True):
-            words = typeset(run.label, t, style.TICK_SIZE, color)
-            swatch = Line(pt(0, 0), pt(LEGEND_SWATCH, 0), color=color, stroke_width=5)
-            swatch.next_to(words, LEFT, buff=LEGEND_ICON_GAP)
-            items.append(VGroup(swatch, words))
-        row = VGroup(*items).arrange(RIGHT, buff=LEGEND_COL_GAP)
-        if row.width > width:
-            row = VGroup(*items).arrange(DOWN, buff=LEGEND_ROW_GAP * 0.6, aligned_edge=LEFT)
-        return row
-
     def build_own(self, body: Box) -> list[RunView]:
         inputs = self.inputs
         t = self.theme
@@ -412,13 +290,13 @@ class Compare(SharedClock):
             rows = math.ceil(n / cols)
             cells_box, side = body.split_v(1.0 * rows * (1.1 if tall else 0.75), 1.0,
                                            gap=PANEL_GAP)  # fmt: skip
-        cells = grid(cells_box, n, cols)
+        cells = grid_cells(cells_box, n, cols)
         headers = [
-            self.header(r, c, cell.w)
+            run_header(self.run_title(r), r.outcome, c, cell.w, t)
             for r, c, cell in zip(self.runs, self.colors, cells, strict=True)
         ]
         hh = max(VGroup(nm, vd).height for nm, vd in headers)
-        key = self.line_legend(side.w)
+        key = line_legend(self.runs, self.colors, t, side.w)
         data_box, key_box = bottom_box(side, key.height, PANEL_GAP * 0.6)
         key.move_to(pt(key_box.x, key_box.y))
         ds = inputs.dataset

@@ -1,5 +1,5 @@
-"""Generic layout for scenes of several runs: cells in columns or rows, spreading labels,
-thinning and retyping tick labels, fitting headers."""
+"""Generic layout for scenes of several runs: cells in columns or rows or a grid, strips of a
+box, spreading labels, thinning and retyping tick labels, fitting headers."""
 
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ HEADER_LINE_GAP = 0.08
 HEADER_PAD = 0.12  # between a run's header and its plots
 RATE_LABEL_SPACING = 0.15
 RATE_MARK_SIZE = 0.13  # the fastest-rate triangle
+CELL_GAP = 0.3  # between the cells of grid_cells()
 
 
 @lru_cache(maxsize=512)
@@ -240,6 +241,33 @@ def column_cells(body: Box, n: int, hh: float) -> list[Cell]:
         cells.append(Cell(header, contour, loss, y_labels=True, x_labels=last))
         top = p_top - ph - X_PAD_BARE - ROW_GAP
     return cells
+
+
+def grid_cells(box: Box, n: int, cols: int, gap: float = CELL_GAP) -> list[Box]:
+    """``n`` cells in rows of ``cols``, left to right, top to bottom, filling ``box``."""
+    rows = math.ceil(n / cols)
+    w = (box.w - gap * (cols - 1)) / cols
+    h = (box.h - gap * (rows - 1)) / rows
+    out = []
+    for i in range(n):
+        r, c = divmod(i, cols)
+        out.append(Box(box.left + c * (w + gap) + w / 2, box.top - r * (h + gap) - h / 2, w, h))
+    return out
+
+
+def top_box(box: Box, height: float) -> tuple[Box, Box]:
+    """A strip ``height`` tall at the top of ``box``, and the rest below it."""
+    strip = Box(box.x, box.top - height / 2, box.w, height)
+    rest = Box(box.x, box.y - height / 2, box.w, box.h - height)
+    return strip, rest
+
+
+def bottom_box(box: Box, height: float, gap: float = 0.0) -> tuple[Box, Box]:
+    """The rest of ``box`` above, and a strip ``height`` tall at its bottom."""
+    rest_h = box.h - height - gap
+    rest = Box(box.x, box.top - rest_h / 2, box.w, rest_h)
+    strip = Box(box.x, box.top - rest_h - gap - height / 2, box.w, height)
+    return rest, strip
 
 
 def header_size(width: float) -> float:

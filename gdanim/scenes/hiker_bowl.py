@@ -7,145 +7,56 @@ cost follows ``--duration`` and not the number of updates. The camera orbits whi
 walks, then settles straight above the bowl, where the level curves become the contour map the
 descent-path scene starts from (w to the right, b up).
 
-How the axes are scaled: each side of the landscape's view box is stretched onto the same
-square, ``[-HALF, HALF]`` in scene units (w along x, b along y), so a badly conditioned bowl
-is not drawn as a needle. The height is ``((L - L*) / E) ** HEIGHT_POWER``, where ``L*`` is the
-lowest loss and ``E`` the largest excess loss in the view, times ``BOWL_HEIGHT``. It is a
-monotone rescaling, so the level curves and the downhill directions are those of the real
-loss. The power ¾ turns a quadratic bowl (excess growing like distance²) into one growing
-like distance^1.5: still round at the bottom, where the ground flattens, but without the flat
-plate and steep corners of the raw loss, nor the cone of its square root; mae's bowl (excess
-growing like distance) keeps its edges.
-
-The downhill arrow is minus the recorded gradient in (w, b), drawn through the same stretch,
-so it points where a gradient-descent step goes; with unequal stretches of w and b it need not
-cross the drawn level curves at a right angle (the descent-path contour map shares this).
+The bowl stretches w and b onto one square and eases the height (:mod:`.bowl.geometry` says
+how). The downhill arrow is minus the recorded gradient in (w, b), drawn through the same
+stretch, so it points where a gradient-descent step goes; with unequal stretches of w and b it
+need not cross the drawn level curves at a right angle (the descent-path contour map shares
+this).
 
 Render with ``gdanim render hiker-bowl`` or ``manim render -ql scenes/hiker_bowl.py HikerBowl``.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from manim import (
-    DEGREES,
     DOWN,
     LEFT,
-    RIGHT,
-    UP,
     FadeIn,
     FadeOut,
     Mobject,
     Restore,
-    RoundedRectangle,
     Text,
     ThreeDScene,
     ValueTracker,
     VGroup,
     VMobject,
     Wait,
-    config,
     linear,
     smooth,
 )
 
-from .. import numbers
-from ..landscape import GRID_POINTS_MAX
 from ..pipeline.prepare import SceneInputs
-from ..trajectory import Trajectory
 from . import style
 from .base import Box, GdScene
-from .hiker import (
-    PRINT_POINTS,
-    BowlCamera,
-    BowlMap,
-    DrapedPath,
-    Hiker,
-    HikerColors,
-    Pose,
-    SlopeArrow,
-    footprint_beziers,
-    join_paths,
-    rotate_towards,
-    thin,
-    tween,
+from .bowl.camera import BowlCamera, CameraPlan, tween
+from .bowl.geometry import Ground
+from .bowl.pieces import Floor, bowl_pieces, fit_points, floor_pieces, level_paths
+from .bowl.side import SideText, closing_note, split_body
+from .bowl.walk import (
+    FINALE_TIME,
+    HIKER_IN_TIME,
+    OFF_RIM_TIME,
+    RISE_TIME,
+    SETTLE_TIME,
+    Walk,
 )
-from .widgets import Readout, clip_segments, fmt, label, nice_ticks, note
+from .bowl.walkers import Walkers
+from .widgets import Readout, fmt
 
-# ------------------------------------------------------------------------------ layout
-# World (before the camera's zoom): the view box fills [-HALF, HALF]^2; the bowl's lowest
-# point sits FLOOR_GAP above the floor and its rim BOWL_HEIGHT above that.
-HALF = 3.0
-BOWL_HEIGHT = 2.6
-FLOOR_GAP = 0.45
-HEIGHT_POWER = 0.75
-HEIGHT_NOTE = "height: loss above its lowest,\non a ¾-power scale"
-MESH_LINES = 11  # wire lines each way
-MESH_SAMPLES = 33  # points along each wire line
-CONTOUR_POINTS = 90  # most points kept per level curve
-LIFT = 0.015  # paths and prints float this far above the surface
-HIKER_SIZE = 0.8
-HIKER_STROKE = 5.5
-ARROW_LENGTH = 0.85  # the downhill arrow at the start's slope
-ARROW_HEAD = 0.2
-ARROW_STROKE = 5.0
-PRINT_LENGTH = 0.16
-PRINT_WIDTH = 0.07
-PRINT_SPACING = 0.24  # least distance between footprints, scene units
-MAX_PRINTS = 60
-TRAIL_SPACING = 0.02
-TRAIL_SAMPLES = 8  # surface samples per kept step
-TICK_LENGTH = 0.1
-TICK_OFFSET = 0.22  # tick labels from the floor's edge
-LABEL_GAP = 0.15  # screen units between tick labels and an axis name
-AXIS_END_OFFSET = 0.5  # axis names beyond the axes' ends (3D), screen units
-LOSS_LABEL_RISE = 0.3
-CLOSE_ENOUGH = 0.02  # of the floor's side: the hiker is at the bottom
-OFF_RIM = 0.7  # how far the diverging hiker is seen walking past the rim
-OFF_RIM_RISE = 0.25
-
-# Camera: angles in degrees; the focal distance gives a little perspective in 3D and none
-# from straight above, so the level curves there lie exactly over their floor shadows.
-# The camera stays on the side of low b, so w runs left to right as on the contour map.
-PHI_3D = 60.0
-PHI_LATE = 52.0
-THETA_START = -130.0
-THETA_WALK = -115.0
-THETA_END = -62.0
-THETA_TOP = -90.0
-FOCAL_3D = 18.0
-FOCAL_TOP = 4000.0
-FIT_MARGIN = 0.25  # kept free inside the bowl's box in 3D views
-
-# Right-hand column (landscape) and the text below the bowl (portrait).
-SIDE_WIDTH = 4.75  # the loop and legend at full size: 12 px capitals at 480p
-SIDE_SHARE = 0.48  # of a narrow frame's width, for the text beside the bowl
-SIDE_TEXT_ASPECT = 0.95  # frames at least this wide (width / height) put the text beside
-SIDE_ROW_GAP = 0.16
-LEGEND_SIZE = 20
-PORTRAIT_TEXT_SHARE = 0.5  # most of the body the text may take below the bowl
-
-# Timing, seconds.
-RISE_TIME = 2.2
-HIKER_IN_TIME = 0.9
-BEAT_SHARE = 0.55  # of --duration for the steps shown one by one
-MIN_BEAT = 0.55  # least seconds for one feel-then-step beat
-MAX_BEATS = 5
-FEEL_SHARE = 0.42  # of a beat spent feeling the slope
-FINALE_TIME = 1.0
-OFF_RIM_TIME = 1.2
-SETTLE_TIME = 2.8
-FAST_FRAMES = 1025  # resolution of the fast part's timing curve
-
-FEEL, STEP, REPEAT = 0, 1, 2
-
-
-# ------------------------------------------------------------------------------ the walk
+# ------------------------------------------------------------------------------ rates
 
 
 def early(t: float) -> float:
@@ -158,90 +69,6 @@ def late(t: float) -> float:
     return smooth(max(0.0, 3.0 * t - 2.0))
 
 
-def perspective_fade(t: float) -> float:
-    """Rate for the focal distance: its inverse (the perspective's strength) eases to zero."""
-    inv = 1 / FOCAL_3D + smooth(t) * (1 / FOCAL_TOP - 1 / FOCAL_3D)
-    return (1 / inv - FOCAL_3D) / (FOCAL_TOP - FOCAL_3D)
-
-
-@dataclass(frozen=True)
-class Moment:
-    """Where the walk is at one instant."""
-
-    s: float  # fractional state index
-    phase: int  # FEEL, STEP or REPEAT
-    feel: float  # 0..1 through the feel part of a beat
-    progress: float  # 0..1 through the step part of a beat
-    anchor: float  # state index the arrow starts from
-    arrow_opacity: float
-    fast: float  # 0..1 through the fast part (-1 during beats)
-
-
-class Walk:
-    """The timeline of the descent: beats of feel-then-step, then the fast remainder.
-
-    ``at(t)`` for ``t`` in [0, 1] (the descent's play) gives the :class:`Moment`. A diverging
-    run is shown up to the point where it leaves the view box (``exit``), the rim.
-    """
-
-    def __init__(self, traj: Trajectory, bowl: BowlMap, duration: float) -> None:
-        self.traj = traj
-        n = traj.n_updates
-        view = bowl.view
-        last = float(n)
-        self.exit: float | None = None
-        outside = [i for i in range(traj.n_states) if not view.contains(traj.w[i], traj.b[i])]
-        if outside and outside[0] >= 1:
-            j = outside[0]
-            p = np.array([[traj.w[j - 1], traj.b[j - 1]]])
-            q = np.array([[traj.w[j], traj.b[j]]])
-            _, t1, ok = clip_segments(p, q, (view.w_min, view.w_max, view.b_min, view.b_max))
-            f = float(t1[0]) if ok[0] else 0.0
-            last = j - 1 + f
-            self.exit = last
-        self.last = last
-        steps = math.ceil(last - 1e-9)
-        room = max(1, int(duration * BEAT_SHARE / MIN_BEAT))
-        self.beats = min(MAX_BEATS, steps, room)
-        has_fast = steps > self.beats
-        self.beat_time = duration * (BEAT_SHARE if has_fast else 1.0)
-        self.duration = duration
-        self.fast_time = duration - self.beat_time
-        if self.beats:
-            self.beat_dt = self.beat_time / self.beats
-        else:
-            self.beat_dt = 0.0
-        if has_fast:
-            lo = self.beats
-            hi = min(math.ceil(last), n)
-            tail = Trajectory(w=traj.w[lo : hi + 1], b=traj.b[lo : hi + 1])
-            pos = tail.frame_positions(FAST_FRAMES)
-            span = max(tail.n_updates, 1)
-            self.fast_s = lo + pos * (last - lo) / span
-        else:
-            self.fast_s = np.array([last, last])
-        self.fast_u = np.linspace(0.0, 1.0, self.fast_s.size)
-
-    def at(self, t: float) -> Moment:
-        time = min(max(t, 0.0), 1.0) * self.duration
-        if self.beats and time < self.beat_time - 1e-9:
-            i = min(int(time / self.beat_dt), self.beats - 1)
-            local = time - i * self.beat_dt
-            feel_t = self.beat_dt * FEEL_SHARE
-            end = min(float(i + 1), self.last)
-            if local < feel_t:
-                return Moment(float(i), FEEL, local / feel_t, 0.0, float(i), 1.0, -1.0)
-            p = (local - feel_t) / (self.beat_dt - feel_t)
-            s = i + smooth(p) * (end - i)
-            fade = max(0.0, 1.0 - 1.6 * p)
-            return Moment(s, STEP, 1.0, p, float(i), fade, -1.0)
-        if self.fast_time <= 0:
-            return Moment(self.last, STEP, 1.0, 1.0, self.last, 0.0, -1.0)
-        u = (time - self.beat_time) / self.fast_time
-        s = float(np.interp(u, self.fast_u, self.fast_s))
-        return Moment(s, REPEAT, 1.0, 0.0, s, 1.0, u)
-
-
 # ------------------------------------------------------------------------------ the scene
 
 
@@ -252,7 +79,6 @@ class HikerBowl(GdScene, ThreeDScene):
 
     def __init__(self, inputs: SceneInputs, **kwargs: Any) -> None:
         super().__init__(inputs, camera_class=BowlCamera, **kwargs)
-        self._levels: list[tuple[Any, list[np.ndarray]]] | None = None
 
     def get_moving_mobjects(self, *animations: Any) -> list[Mobject]:
         """While the camera moves, manim's 3D scene repaints everything each frame; the
@@ -282,59 +108,32 @@ class HikerBowl(GdScene, ThreeDScene):
         state = ValueTracker(0.0)
         readout = Readout(traj, state, self.theme, max_width=body.w)
         readout_box, rest = self.split_readout(body, readout.height)
-        text, rows, (loop, legend) = self.side_text()
-        message = self.closing_note()
-        bowl_box, text_box = self.layout(rest, text.height + style.GAP * 1.5 + message.height)
+        side = self.side = SideText(self.theme)
+        message = closing_note(inputs, self.theme)
+        bowl_box, text_box = split_body(rest, side.text.height + style.GAP * 1.5 + message.height)
         self.bowl_box = bowl_box
-        highlight = self.place_text(text, rows, text_box)
+        highlight = side.place(text_box)
         self.setup_geometry(bowl_box)
-        walk = Walk(traj, self.bowl, inputs.spec.duration)
-        self.walk = walk
-
-        floor = self.floor_pieces()
-        mesh, rim, curves, star = self.bowl_pieces()
-        self.add_fixed_in_frame_mobjects(title, loop, legend)
-        self.add(floor["fill"], floor["outline"], floor["shadows"])
-        labels = [*floor["ticks"], *floor["ends"], floor["loss_label"]]
-        self.add(*labels)
-        self.remove(floor["loss_label"])
-        loss_axis = VGroup(floor["axis"], floor["loss_label"])
-        self.add(mesh, rim, curves, star)
+        self.walk = Walk(traj, self.bowl, inputs.spec.duration)
+        floor, bowl = self.set_stage(title)
+        loss_axis = VGroup(floor.axis, floor.loss_label)
         with self.captioned(self.caption_start()):
-            self.intro(VGroup(mesh, rim, curves, star), loss_axis)
-
+            self.intro(bowl, loss_axis)
             clock = ValueTracker(0.0)
-            trail, prints, arrow, hiker = self.walkers(traj, walk, clock, state)
-            readout.move_to(np.array([readout_box.x, readout_box.y, 0]))
-            if readout.width > readout_box.w:
-                readout.scale_to_fit_width(readout_box.w)
-            self.add(state, trail, prints, arrow)
-            self.add(hiker)
-            self.add_fixed_in_frame_mobjects(readout, highlight)
-            boxes = self.loop_boxes
-
-            def follow_phase(mob: Mobject) -> None:
-                mob.points = boxes[self.now.phase].points.copy()
-
-            highlight.add_updater(follow_phase)
-            hiker.suspend_updating()
-            self.play(
-                FadeIn(hiker), FadeIn(readout), FadeIn(highlight), *self.camera_move("enter"),
-                run_time=HIKER_IN_TIME,
-            )  # fmt: skip
-            hiker.resume_updating()
+            walkers = self.enter(clock, state, readout, readout_box, highlight)
         with self.captioned(self.caption_walk()):
             self.play(
                 tween(clock, 1.0, linear),
-                *self.camera_move("walk"),
+                *self.plan.move("walk"),
                 run_time=inputs.spec.duration,
             )
         if message.width > text_box.w:
             message.scale_to_fit_width(text_box.w)
         with self.captioned(self.caption_end(message)):
-            self.finale(hiker, arrow, message)
-            self.settle(mesh, floor, loss_axis, highlight)
-            for m in (state, trail, prints, arrow, hiker, readout, highlight):
+            self.finale(message)
+            self.settle(bowl[0], floor, loss_axis, highlight)
+            moving = (walkers.trail, walkers.prints, walkers.arrow, walkers.hiker)
+            for m in (state, *moving, readout, highlight):
                 m.clear_updaters()
             self.play(Wait(style.HOLD_TIME))
 
@@ -362,491 +161,29 @@ class HikerBowl(GdScene, ThreeDScene):
         top = "From straight above, the level curves are the contour map."
         return f"{said[0].upper()}{said[1:]}. {top}"
 
-    # ------------------------------------------------------------------ geometry
+    # ------------------------------------------------------------------ building
     def setup_geometry(self, bowl_box: Box) -> None:
+        """The bowl's ground, its level curves and the camera's plan to keep it in ``bowl_box``."""
         inputs = self.inputs
-        land = inputs.landscape
-        ds = inputs.dataset
-        loss = inputs.config.make_loss(ds)
-        self.loss_fn = loss
-        x_all, y_all = ds.x, ds.y
-        x_grid, y_grid = ds.subset(GRID_POINTS_MAX) if not loss.quadratic else (x_all, y_all)
+        self.ground = Ground.from_inputs(inputs)
+        self.bowl = self.ground.bowl
+        self.levels = level_paths(inputs.landscape, self.bowl, self.theme)
+        points = fit_points(self.ground, inputs.trajectory)
+        self.plan = CameraPlan(self.cam, points, bowl_box, self.bowl.half, inputs.spec.duration)
 
-        def loss_at(w: Any, b: Any) -> Any:
-            return loss.value(x_all, y_all, np.asarray(w), np.asarray(b))
-
-        def grid_loss_at(w: Any, b: Any) -> Any:
-            return loss.value(x_grid, y_grid, np.asarray(w), np.asarray(b))
-
-        self.loss_at = loss_at
-        self.grid_loss_at = grid_loss_at
-        l_min = min(land.optimum_loss, float(np.min(land.z)))
-        top = float(np.max(land.z)) - l_min
-        total = FLOOR_GAP + BOWL_HEIGHT
-        self.bowl = BowlMap(
-            view=land.view,
-            half=HALF,
-            height=BOWL_HEIGHT,
-            floor=-total / 2,
-            bottom=-total / 2 + FLOOR_GAP,
-            loss_min=l_min,
-            excess_top=max(top, 1e-12 * max(abs(l_min), 1.0)),
-            power=HEIGHT_POWER,
+    def set_stage(self, title: VGroup) -> tuple[Floor, VGroup]:
+        """The still picture: the title, loop and legend fixed in the frame, the floor with
+        its labels, and over it the bowl (mesh, rim, level curves, star) to rise."""
+        floor = floor_pieces(self.bowl, self.levels, self.plan, self.theme)
+        mesh, rim, curves, star = bowl_pieces(
+            self.ground, self.levels, self.inputs.landscape.optimum, self.theme
         )
-        self.fit_camera(bowl_box)
-
-    def fit_points(self) -> np.ndarray:
-        """What must stay in the box at every 3D angle: the cube, the axes' labels, and the
-        hiker standing anywhere on its path inside the view."""
-        bw = self.bowl
-        traj = self.inputs.trajectory
-        h, f, t = bw.half, bw.floor, bw.top
-        pts = [[sx * h, sy * h, z] for sx in (-1, 1) for sy in (-1, 1) for z in (f, t)]
-        reach = h + TICK_OFFSET + AXIS_END_OFFSET
-        pts += [[reach, -h, f], [-h, reach, f], [h, h, t + LOSS_LABEL_RISE * 2]]
-        inside = [i for i in range(traj.n_states) if bw.view.contains(traj.w[i], traj.b[i])]
-        pick = np.array(inside[:: max(1, len(inside) // 200)], dtype=int)
-        if pick.size:
-            path = bw.points(traj.w[pick], traj.b[pick], self.loss_at(traj.w[pick], traj.b[pick]))
-            pts += (path + np.array([0.0, 0.0, HIKER_SIZE])).tolist()
-        return np.array(pts, dtype=np.float64)
-
-    def fit_camera(self, box: Box) -> None:
-        """The camera's key poses: at each, the zoom and screen shift that fit the bowl,
-        its labels and the hiker's path into ``box``; from straight above, the floor fills
-        the plot area left by the ticks. Between key poses every setting moves linearly."""
-        cam = self.cam
-        pts = self.fit_points()
-        thetas = [t * DEGREES for t in (THETA_START, THETA_WALK, THETA_END)]
-
-        def fitted(phi: float, theta: float) -> Pose:
-            cam.set_pose(Pose(phi * DEGREES, theta, 1.0, FOCAL_3D, (0.0, 0.0)))
-            p = cam.project_points(pts)[:, :2]
-            lo, hi = p.min(axis=0), p.max(axis=0)
-            size = hi - lo
-            zoom = min((box.w - 2 * FIT_MARGIN) / size[0], (box.h - 2 * FIT_MARGIN) / size[1])
-            mid = (lo + hi) / 2
-            shift = (box.x - zoom * float(mid[0]), box.y - zoom * float(mid[1]))
-            return Pose(phi * DEGREES, theta, float(zoom), FOCAL_3D, shift)
-
-        area = box.plot_area()
-        side = min(area.w, area.h)
-        self.zoom_top = side / (2 * self.bowl.half)
-        self.poses = {
-            "start": fitted(PHI_3D, thetas[0]),
-            "risen": fitted(PHI_3D, (thetas[0] + thetas[1]) / 2),
-            "walk": fitted(PHI_3D, thetas[1]),
-            "late": fitted(PHI_LATE, thetas[2]),
-            "top": Pose(0.0, THETA_TOP * DEGREES, self.zoom_top, FOCAL_TOP, (area.x, area.y)),
-        }
-        # Labels are sized for the smallest 3D zoom, the widest view.
-        self.zoom_3d = min(p.zoom for k, p in self.poses.items() if k != "top")
-        cam.set_pose(self.poses["start"])
-
-    #: Each camera move: (from, to, seconds or None for --duration, rates).
-    def moves(self) -> dict[str, tuple[str, str, float]]:
-        return {
-            "rise": ("start", "risen", RISE_TIME),
-            "enter": ("risen", "walk", HIKER_IN_TIME),
-            "walk": ("walk", "late", self.inputs.spec.duration),
-            "settle": ("late", "top", SETTLE_TIME),
-        }
-
-    @staticmethod
-    def rates(move: str) -> dict[str, Callable[[float], float]]:
-        if move != "settle":
-            return dict.fromkeys(("phi", "theta", "zoom", "focal", "shift_x", "shift_y"), linear)
-        out: dict[str, Callable[[float], float]] = dict.fromkeys(
-            ("phi", "theta", "zoom", "shift_x", "shift_y"), smooth
-        )
-        out["focal"] = perspective_fade
-        return out
-
-    def camera_move(self, move: str) -> list[Any]:
-        """The animations of one camera move."""
-        _, to, _ = self.moves()[move]
-        return self.cam.move_to_pose(self.poses[to], self.rates(move))
-
-    def pose_during(self, move: str, u: float) -> Pose:
-        """The camera at fraction ``u`` of a move, as the move's animations put it."""
-        a, b, _ = self.moves()[move]
-        return self.cam.pose_between(self.poses[a], self.poses[b], u, self.rates(move))
-
-    # ------------------------------------------------------------------ layout
-    def layout(self, box: Box, text_height: float) -> tuple[Box, Box]:
-        """The bowl's box and the box for the loop, the legend and the closing note."""
-        if config.frame_width >= config.frame_height * SIDE_TEXT_ASPECT:
-            # Square frames too: text below the bowl would leave it a few hundred pixels.
-            side = min(SIDE_WIDTH, box.w * SIDE_SHARE)
-            left, right = box.split_h(box.w - side - style.GAP, side)
-            return left, right
-        text_h = min(text_height, box.h * PORTRAIT_TEXT_SHARE)
-        top, bottom = box.split_v(box.h - text_h - style.GAP, text_h)
-        return top, bottom
-
-    # ------------------------------------------------------------------ pieces
-    def floor_pieces(self) -> dict[str, Any]:
-        """Floor outline and fill, the contour shadows, ticks, axis names, the loss axis."""
-        th = self.theme
-        bw = self.bowl
-        h, f = bw.half, bw.floor
-        square = np.array([[-h, -h, f], [h, -h, f], [h, h, f], [-h, h, f], [-h, -h, f]])
-        outline = VMobject(stroke_color=th.muted, stroke_width=style.THIN)
-        outline.set_points_as_corners(square)
-        # The panel's fill comes in with the view from above, where the floor becomes the
-        # contour map; in 3D an opaque floor would read as part of the surface.
-        fill = VMobject(stroke_width=0).set_fill(th.panel, 0.0)
-        fill.set_points_as_corners(square)
-        shadows = VGroup()
-        for color, paths in self.level_paths():
-            flat = [np.column_stack([p[:, 0], p[:, 1], np.full(len(p), f)]) for p in paths]
-            m = VMobject(stroke_color=color, stroke_width=style.THIN, stroke_opacity=0.5)
-            m.points = join_paths(flat)
-            shadows.add(m)
-        v = bw.view
-        tick_marks = []
-        w_ticks = nice_ticks(v.w_min, v.w_max, 4)
-        b_ticks = nice_ticks(v.b_min, v.b_max, 4)
-        # Labels keep their size on screen while the world is zoomed: offsets in screen units
-        # are divided by the zoom of the view they are read in.
-        off = TICK_OFFSET / self.zoom_top
-        w_texts, b_texts = [], []
-        for value, text in zip(w_ticks, numbers.tick_labels(w_ticks), strict=True):
-            x = float(bw.xy(value, 0.0)[0])
-            tick_marks.append(np.array([[x, -h, f], [x, -h - TICK_LENGTH / self.zoom_top, f]]))
-            t = label(text, th, style.TICK_SIZE, th.muted)
-            w_texts.append(self.pin(t, np.array([x, -h - off, f]), UP))
-        for value, text in zip(b_ticks, numbers.tick_labels(b_ticks), strict=True):
-            y = float(bw.xy(0.0, value)[1])
-            tick_marks.append(np.array([[-h, y, f], [-h - TICK_LENGTH / self.zoom_top, y, f]]))
-            t = label(text, th, style.TICK_SIZE, th.muted)
-            b_texts.append(self.pin(t, np.array([-h - off, y, f]), RIGHT))
-        ticks = [*w_texts, *b_texts]
-        marks = VMobject(stroke_color=th.muted, stroke_width=style.THIN)
-        marks.points = join_paths(tick_marks)
-        # In 3D the axes are named beyond their far ends; from above, as on the contour map.
-        # b runs away from the camera, foreshortened by cos(phi).
-        w_far = h + AXIS_END_OFFSET / self.zoom_3d
-        b_far = h + AXIS_END_OFFSET / (self.zoom_3d * math.cos(PHI_3D * DEGREES))
-        w_end = self.pin(label("w", th, style.LABEL_SIZE), np.array([w_far, -h - off, f]))
-        b_end = self.pin(label("b", th, style.LABEL_SIZE), np.array([-h - off, b_far, f]))
-        tall = max((t.height for t in w_texts), default=0.0)
-        wide = max((t.width for t in b_texts), default=0.0)
-        w_name = label("w (slope)", th, style.LABEL_SIZE)
-        self.pin(w_name, np.array([0.0, -h - off - (tall + LABEL_GAP) / self.zoom_top, f]), UP)
-        # Upright along the b axis, as on descent-path's contour panel the scene hands over to.
-        b_name = label("b (intercept)", th, style.LABEL_SIZE).rotate(math.pi / 2)
-        self.pin(b_name, np.array([-h - off - (wide + LABEL_GAP) / self.zoom_top, 0.0, f]), RIGHT)
-        top = bw.top
-        axis = VMobject(stroke_color=th.muted, stroke_width=style.THIN * 1.5)
-        axis.set_points_as_corners(np.array([[h, h, f], [h, h, top + LOSS_LABEL_RISE / 2]]))
-        loss_label = label("loss", th, style.LABEL_SIZE, th.muted)
-        self.pin(loss_label, np.array([h, h, top + LOSS_LABEL_RISE]), DOWN)
-        return {
-            "fill": fill,
-            "outline": VGroup(outline, marks),
-            "shadows": shadows,
-            "ticks": ticks,
-            "ends": [w_end, b_end],
-            "names": [w_name, b_name],
-            "axis": axis,
-            "loss_label": loss_label,
-        }
-
-    def pin(self, text: Text, anchor: np.ndarray, edge: np.ndarray | None = None) -> Text:
-        """Keep ``text`` facing the camera with its ``edge`` (or centre) at ``anchor``.
-
-        Manim shifts a fixed-orientation mobject by its centre's projection; aligning to an
-        edge would drift with the zoom, so the anchor itself is what gets projected.
-        """
-        if edge is None:
-            text.move_to(anchor)
-        else:
-            text.move_to(anchor, aligned_edge=edge)
-        point = np.array(anchor, dtype=np.float64)
-        self.cam.add_fixed_orientation_mobjects(text, center_func=lambda: point)
-        return text
-
-    def level_paths(self) -> list[tuple[Any, list[np.ndarray]]]:
-        """Each level's colour and its curves as ``(k, 3)`` points at the level's height."""
-        if self._levels is not None:
-            return self._levels
-        land = self.inputs.landscape
-        paths = land.contour_paths()
-        n = max(len(paths) - 1, 1)
-        out: list[tuple[Any, list[np.ndarray]]] = []
-        for i, (level, segments) in enumerate(paths):
-            lines = []
-            for seg in segments:
-                seg = thin(seg, CONTOUR_POINTS)
-                lines.append(self.bowl.points(seg[:, 0], seg[:, 1], np.full(len(seg), level)))
-            out.append((self.theme.contour_color(i / n), lines))
-        self._levels = out
-        return out
-
-    def bowl_pieces(self) -> tuple[VMobject, VMobject, VGroup, VMobject]:
-        """The wire mesh, the surface's edge with posts down to the floor, the level curves
-        at their heights, and the lowest point's star."""
-        th = self.theme
-        bw = self.bowl
-        v = bw.view
-        ws = np.linspace(v.w_min, v.w_max, MESH_LINES)
-        bs = np.linspace(v.b_min, v.b_max, MESH_LINES)
-        ts_w = np.linspace(v.w_min, v.w_max, MESH_SAMPLES)
-        ts_b = np.linspace(v.b_min, v.b_max, MESH_SAMPLES)
-        lines = []
-        for w in ws:
-            lines.append(bw.points(w, ts_b, self.grid_loss_at(w, ts_b)))
-        for b in bs:
-            lines.append(bw.points(ts_w, b, self.grid_loss_at(ts_w, b)))
-        mesh = VMobject(stroke_color=th.muted, stroke_width=style.THIN, stroke_opacity=0.6)
-        mesh.points = join_paths(lines)
-        edges = [lines[0], lines[MESH_LINES - 1], lines[MESH_LINES], lines[-1]]
-        f = bw.floor
-        for line in (lines[0], lines[MESH_LINES - 1]):
-            for corner in (line[0], line[-1]):
-                edges.append(np.array([[corner[0], corner[1], f], corner]))
-        rim = VMobject(stroke_color=th.muted, stroke_width=style.THIN * 1.6)
-        rim.points = join_paths(edges)
-        curves = VGroup()
-        for color, paths in self.level_paths():
-            m = VMobject(stroke_color=color, stroke_width=style.STROKE * 0.8)
-            m.points = join_paths(paths)
-            curves.add(m)
-        # The lowest point, flat on the bowl's floor like the contour map's star.
-        w_star, b_star = self.inputs.landscape.optimum
-        star = VMobject(stroke_color=th.background, stroke_width=1.0)
-        star.set_fill(th.optimum, 1.0)
-        if v.contains(w_star, b_star):
-            c = bw.points(w_star, b_star, self.loss_at(w_star, b_star))[0]
-            c[2] += LIFT
-            angles = np.pi / 2 + np.arange(11) * np.pi / 5
-            radii = np.where(np.arange(11) % 2 == 0, 0.16, 0.065)
-            pts = np.column_stack(
-                [c[0] + radii * np.cos(angles), c[1] + radii * np.sin(angles), np.full(11, c[2])]
-            )
-            star.set_points_as_corners(pts)
-        return mesh, rim, curves, star
-
-    def side_text(self) -> tuple[VGroup, VGroup, VGroup]:
-        """The lesson's loop (feel, step, repeat) and the legend, stacked, not yet placed."""
-        th = self.theme
-        rows = VGroup(
-            label("1  feel which way is downhill", th, style.LABEL_SIZE),
-            label("2  take a small step", th, style.LABEL_SIZE),
-            label("3  repeat", th, style.LABEL_SIZE),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 1.6)
-        heading = label("Blindfolded, you can only:", th, style.LABEL_SIZE, th.muted)
-        loop = VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 2)
-
-        arrow_icon = SlopeArrow(th.fit, ARROW_STROKE * 0.8, ARROW_HEAD * 0.8)
-        arrow_icon.put(np.array([0.0, 0, 0]), np.array([0.55, 0, 0]), np.array([0, 0, 1.0]), 1)
-        prints_icon = VMobject(stroke_width=0).set_fill(th.path, 0.9)
-        centres = np.array([[0.08, 0.0, 0.0], [0.38, 0.0, 0.0]])
-        heads = np.array([[1.0, 0, 0], [1.0, 0, 0]])
-        prints_icon.points = footprint_beziers(
-            centres, heads, PRINT_LENGTH * 1.3, PRINT_WIDTH * 1.3
-        )
-        items = VGroup(
-            VGroup(arrow_icon, label("downhill: minus the gradient", th, LEGEND_SIZE)),
-            VGroup(prints_icon, label("footprints: where it stepped", th, LEGEND_SIZE)),
-        )
-        for icon, text in items:
-            text.next_to(icon, RIGHT, buff=0.2)
-        items.arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
-        scale_note = label(HEIGHT_NOTE, th, LEGEND_SIZE, th.muted)
-        legend = VGroup(items, scale_note).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
-        text = VGroup(loop, legend).arrange(DOWN, aligned_edge=LEFT, buff=style.GAP * 1.5)
-        return text, rows, VGroup(loop, legend)
-
-    def place_text(self, text: VGroup, rows: VGroup, box: Box) -> VMobject:
-        """Put the loop and legend at the top left of ``box``; the loop's highlight."""
-        if text.width > box.w:
-            text.scale_to_fit_width(box.w)
-        text.move_to(np.array([box.x, box.y, 0])).align_to(
-            np.array([box.left, box.top, 0]), LEFT + UP
-        )
-        pad = 0.08
-        self.loop_boxes = []
-        for row in rows:
-            r = RoundedRectangle(
-                corner_radius=0.08, width=row.width + 2 * pad, height=row.height + 2 * pad
-            )
-            r.move_to(row)
-            self.loop_boxes.append(r)
-        highlight = self.loop_boxes[0].copy()
-        highlight.set_stroke(self.theme.fit, style.STROKE).set_fill(opacity=0)
-        self.text_anchor = text
-        return highlight
-
-    # ------------------------------------------------------------------ the walkers
-    def downhill(self, traj: Trajectory) -> tuple[np.ndarray, np.ndarray]:
-        """Per state: the downhill direction (minus the gradient) in (w, b), and |gradient|.
-
-        With standardised x the recorded gradient is the optimizer's; the chain rule turns
-        its step into one of the line's ``(w, b)``.
-        """
-        assert traj.dw is not None and traj.db is not None
-        gw, gb = -traj.dw, -traj.db
-        std = self.inputs.standardized
-        if traj.w_opt is not None and std is not None:
-            mu, sd = std.x_mean, std.x_std
-            gw, gb = gw / sd, gb - gw * mu / sd
-        return np.column_stack([gw, gb]), np.hypot(traj.dw, traj.db)
-
-    def walkers(
-        self, traj: Trajectory, walk: Walk, clock: ValueTracker, state: ValueTracker
-    ) -> tuple[VMobject, VMobject, SlopeArrow, Hiker]:
-        th = self.theme
-        bw = self.bowl
-        cam = self.cam
-        n_states = traj.n_states
-        idx = np.arange(n_states, dtype=np.float64)
-        end = min(math.ceil(walk.last - 1e-9), traj.n_updates)
-        # Beyond the rim a diverging run has one more state, outside the view.
-        xs, ys = bw.xy(traj.w, traj.b)
-        steps = np.column_stack([np.diff(xs), np.diff(ys)])
-        lengths = np.hypot(steps[:, 0], steps[:, 1])
-        down, gnorm = self.downhill(traj)
-        g0 = float(gnorm[0]) or 1.0
-
-        def unit(v: np.ndarray) -> np.ndarray:
-            d = bw.direction(float(v[0]), float(v[1]))
-            return d if np.linalg.norm(d) > 0 else np.array([1.0, 0.0, 0.0])
-
-        # Headings per step (display plane); a step of length 0 keeps the previous heading.
-        prev = unit(down[0])
-        headings = np.tile(prev, (max(len(steps), 1), 1))
-        for i in range(len(steps)):
-            if lengths[i] > 1e-12:
-                prev = np.array([steps[i, 0] / lengths[i], steps[i, 1] / lengths[i], 0.0])
-            headings[i] = prev
-        cum = np.concatenate([[0.0], np.cumsum(lengths)])
-
-        # Trail and prints: the beat steps always, later states once they are far enough apart.
-        keep_trail = self.spaced(xs, ys, end, TRAIL_SPACING, walk.beats)
-        trail_path = DrapedPath(
-            bw, self.loss_at, keep_trail, traj.w[keep_trail.astype(int)],
-            traj.b[keep_trail.astype(int)], TRAIL_SAMPLES, LIFT,
-        )  # fmt: skip
-        if walk.exit is not None:
-            trail_path = self.trail_to_rim(trail_path, keep_trail, walk.exit)
-        spacing = PRINT_SPACING
-        print_end = end if walk.exit is None else end - 1
-        keep_prints = self.spaced(xs, ys, print_end, spacing, 0)
-        while len(keep_prints) > MAX_PRINTS:
-            spacing *= 1.5
-            keep_prints = self.spaced(xs, ys, print_end, spacing, 0)
-        k = keep_prints.astype(int)
-        centres = bw.points(traj.w[k], traj.b[k], self.loss_at(traj.w[k], traj.b[k]))
-        centres[:, 2] += LIFT
-        print_heads = np.array([headings[max(i - 1, 0)] if i > 0 else unit(down[0]) for i in k])
-        all_prints = footprint_beziers(centres, print_heads, PRINT_LENGTH, PRINT_WIDTH)
-
-        trail = VMobject(stroke_color=th.path, stroke_width=style.PATH_STROKE * 0.8)
-        trail.set_stroke(opacity=0.85)
-        prints = VMobject(stroke_width=0).set_fill(th.path, 0.9)
-        arrow = SlopeArrow(th.fit, ARROW_STROKE, ARROW_HEAD)
-        colors = HikerColors(body=th.ink, blindfold=th.data, stick=th.muted, outline=th.background)
-        hiker = Hiker(HIKER_SIZE, colors, HIKER_STROKE)
-        self.trail_path = trail_path
-        self.print_index = keep_prints
-
-        def position(s: float) -> np.ndarray:
-            w, b = traj.at(s)
-            p = bw.points(w, b, self.loss_at(w, b))[0]
-            return p
-
-        def heading_at(m: Moment) -> np.ndarray:
-            if m.phase == FEEL:
-                i = round(m.anchor)
-                before = headings[i - 1] if i > 0 else unit(down[0])
-                return rotate_towards(before, unit(down[min(i, n_states - 1)]), m.feel * 2)
-            seg = min(max(math.floor(m.s), 0), len(headings) - 1)
-            return headings[seg]
-
-        def arrow_vector(s: float) -> tuple[np.ndarray, float]:
-            gw = float(np.interp(s, idx, down[:, 0]))
-            gb = float(np.interp(s, idx, down[:, 1]))
-            g = float(np.interp(s, idx, gnorm))
-            length = ARROW_LENGTH * min(math.sqrt(g / g0), 1.0)
-            return unit(np.array([gw, gb])), length
-
-        self.position_at = position
-        self.heading_at = heading_at
-
-        def direct(tracker: Mobject) -> None:
-            m = walk.at(clock.get_value())
-            self.now = m
-            tracker.set_value(m.s)
-
-        def draw_trail(mob: Mobject) -> None:
-            pts = trail_path.upto(self.now.s)
-            mob.points = join_paths([pts]) if len(pts) >= 2 else np.zeros((0, 3))
-
-        def draw_prints(mob: Mobject) -> None:
-            count = int(np.searchsorted(keep_prints, self.now.s + 1e-9, side="right"))
-            mob.points = all_prints[: count * PRINT_POINTS]
-
-        def draw_arrow(mob: Mobject) -> None:
-            m = self.now
-            start = position(m.anchor)
-            d, length = arrow_vector(m.anchor)
-            if m.phase == FEEL:
-                length *= smooth(min(m.feel * 1.6, 1.0))
-            tip_w, tip_b = bw.wb(start[0] + d[0] * length, start[1] + d[1] * length)
-            tip = bw.points(tip_w, tip_b, self.loss_at(tip_w, tip_b))[0]
-            lift = np.array([0.0, 0.0, LIFT * 2])
-            arrow.put(start + lift, tip + lift, cam.axes_in_world()[2], m.arrow_opacity)
-
-        def draw_hiker(mob: Mobject) -> None:
-            m = self.now
-            if m.phase == STEP:
-                swing = math.sin(math.pi * m.progress)
-            elif m.phase == REPEAT:
-                dist = float(np.interp(m.s, idx, cum)) - float(cum[walk.beats])
-                taper = min(1.0, (1.0 - m.fast) / 0.08)
-                swing = math.sin(2 * math.pi * dist / (HIKER_SIZE * 0.9)) * taper
-            else:
-                swing = 0.0
-            hiker.pose(position(m.s), heading_at(m), swing, cam.axes_in_world())
-
-        self.now = walk.at(0.0)
-        self.drawers = [
-            (trail, draw_trail), (prints, draw_prints), (arrow, draw_arrow), (hiker, draw_hiker)
-        ]  # fmt: skip
-        state.add_updater(direct)
-        for mob, draw in self.drawers:
-            mob.add_updater(draw)
-        for each in (state, trail, prints, arrow, hiker):
-            each.update(0)
-        self.hiker = hiker
-        self.arrow = arrow
-        return trail, prints, arrow, hiker
-
-    def show_moment(self, t: float) -> None:
-        """Put the walkers where the descent's play has them at fraction ``t``."""
-        self.now = self.walk.at(t)
-        for mob, draw in self.drawers:
-            draw(mob)
-
-    @staticmethod
-    def spaced(xs: np.ndarray, ys: np.ndarray, end: int, spacing: float, first: int) -> np.ndarray:
-        """State indices up to ``end``: the first ``first`` ones, then ``spacing`` apart."""
-        keep = list(range(min(first, end) + 1))
-        lx, ly = xs[keep[-1]], ys[keep[-1]]
-        for i in range(keep[-1] + 1, end + 1):
-            if math.hypot(xs[i] - lx, ys[i] - ly) >= spacing or i == end:
-                keep.append(i)
-                lx, ly = xs[i], ys[i]
-        return np.array(keep, dtype=np.float64)
-
-    def trail_to_rim(self, path: DrapedPath, keep: np.ndarray, exit_s: float) -> DrapedPath:
-        """The trail up to the rim: the step that leaves the view ends at the view's edge."""
-        traj = self.inputs.trajectory
-        idx = np.append(keep[keep < exit_s], exit_s)
-        w, b = traj.at(idx)
-        return DrapedPath(self.bowl, self.loss_at, idx, w, b, TRAIL_SAMPLES, LIFT)
+        self.add_fixed_in_frame_mobjects(title, self.side.loop, self.side.legend)
+        self.add(floor.fill, floor.outline, floor.shadows)
+        self.add(*floor.ticks, *floor.ends, floor.loss_label)
+        self.remove(floor.loss_label)  # it comes in with the loss axis
+        self.add(mesh, rim, curves, star)
+        return floor, VGroup(mesh, rim, curves, star)
 
     # ------------------------------------------------------------------ beats
     def intro(self, bowl: VGroup, axis: VGroup) -> None:
@@ -854,96 +191,74 @@ class HikerBowl(GdScene, ThreeDScene):
         f = self.bowl.floor
         bowl.save_state()
         bowl.stretch(0.02, 2, about_point=np.array([0.0, 0.0, f]))
-        self.play(Restore(bowl), FadeIn(axis), *self.camera_move("rise"), run_time=RISE_TIME)
+        self.play(Restore(bowl), FadeIn(axis), *self.plan.move("rise"), run_time=RISE_TIME)
 
-    def closing_note(self) -> Text:
-        """What the walk came to: the bottom, not there yet, or off the rim."""
-        traj = self.inputs.trajectory
-        land = self.inputs.landscape
-        th = self.theme
-        assert traj.loss is not None
-        loss = fmt(float(traj.loss[-1]), 3 if traj.diverged else 4)
-        if traj.diverged or any(
-            not land.view.contains(w, b) for w, b in zip(traj.w, traj.b, strict=True)
-        ):
-            at = traj.diverged_at or traj.n_updates
-            text = (
-                "diverged: lr too large,\neach step overshoots\nand climbs higher:\n"
-                f"loss {loss} at update {at}"
-            )
-            return note(text, th, th.warn)
-        v = land.view
-        w_star, b_star = land.optimum
-        close = math.hypot(
-            (traj.w[-1] - w_star) / (v.w_max - v.w_min), (traj.b[-1] - b_star) / (v.b_max - v.b_min)
-        )
-        if close < CLOSE_ENOUGH:
-            return note(
-                f"the bottom: flat ground,\nno way is downhill\n(loss {loss})", th, th.optimum
-            )
-        lowest = fmt(land.optimum_loss)
-        text = (
-            f"after {traj.n_updates} updates:\nloss {loss}, not at the\n"
-            f"bottom yet (lowest {lowest})"
-        )
-        return note(text, th)
+    def enter(
+        self,
+        clock: ValueTracker,
+        state: ValueTracker,
+        readout: Readout,
+        readout_box: Box,
+        highlight: VMobject,
+    ) -> Walkers:
+        """The hiker, the readout and the loop's highlight come in as the camera turns to the
+        walk; from here the walkers follow ``clock`` and the highlight the walk's phase."""
+        inputs = self.inputs
+        walkers = self.walkers = Walkers(
+            self.ground, inputs.trajectory, self.walk, clock, state, self.cam, self.theme,
+            inputs.standardized,
+        )  # fmt: skip
+        hiker = walkers.hiker
+        readout.move_to(np.array([readout_box.x, readout_box.y, 0]))
+        if readout.width > readout_box.w:
+            readout.scale_to_fit_width(readout_box.w)
+        self.add(state, walkers.trail, walkers.prints, walkers.arrow)
+        self.add(hiker)
+        self.add_fixed_in_frame_mobjects(readout, highlight)
+        boxes = self.side.boxes
 
-    def finale(self, hiker: Hiker, arrow: SlopeArrow, message: Text) -> None:
+        def follow_phase(mob: Mobject) -> None:
+            mob.points = boxes[walkers.now.phase].points.copy()
+
+        highlight.add_updater(follow_phase)
+        hiker.suspend_updating()
+        self.play(
+            FadeIn(hiker), FadeIn(readout), FadeIn(highlight), *self.plan.move("enter"),
+            run_time=HIKER_IN_TIME,
+        )  # fmt: skip
+        hiker.resume_updating()
+        return walkers
+
+    def finale(self, message: Text) -> None:
         """The closing note; a diverging hiker first walks off the rim."""
         self.place_note(message)
         if self.walk.exit is not None:
-            self.walk_off(hiker, arrow, message)
+            self.walk_off(message)
         else:
             self.play(FadeIn(message), run_time=FINALE_TIME)
 
     def place_note(self, message: Text) -> None:
-        message.next_to(self.text_anchor, DOWN, buff=style.GAP, aligned_edge=LEFT)
+        message.next_to(self.side.text, DOWN, buff=style.GAP, aligned_edge=LEFT)
         self.add_fixed_in_frame_mobjects(message)
         self.remove(message)
 
-    def walk_off(self, hiker: Hiker, arrow: SlopeArrow, message: Text) -> None:
+    def walk_off(self, message: Text) -> None:
         """The diverging hiker steps past the rim and is gone; an arrow marks where."""
-        off = ValueTracker(0.0)
-        hiker.clear_updaters()
-        arrow.clear_updaters()
-        arrow.set_opacity_parts(0.0)
-        self.warn_arrow = SlopeArrow(self.theme.warn, ARROW_STROKE, ARROW_HEAD)
-
-        def step_off(_: Mobject) -> None:
-            self.place_off_rim(off.get_value())
-
-        hiker.add_updater(step_off)
-        self.add(self.warn_arrow)
+        walkers = self.walkers
+        off = walkers.step_off_rim(self.theme.warn)
+        self.add(walkers.warn_arrow)
         self.play(off.animate.set_value(1.0), FadeIn(message), run_time=OFF_RIM_TIME)
-        hiker.clear_updaters()
+        walkers.hiker.clear_updaters()
 
-    def place_off_rim(self, u: float) -> None:
-        """The hiker ``u`` of the way from the rim to gone, and the arrow growing at the rim."""
-        bw = self.bowl
-        traj = self.inputs.trajectory
-        exit_s = self.walk.exit
-        assert exit_s is not None
-        j = math.floor(exit_s)
-        rim = self.position_at(exit_s)
-        d = bw.direction(float(traj.w[j + 1] - traj.w[j]), float(traj.b[j + 1] - traj.b[j]))
-        screen = self.cam.axes_in_world()
-        foot = rim + d * OFF_RIM * u
-        foot[2] = rim[2] + OFF_RIM_RISE * u
-        self.hiker.pose(foot, d, math.sin(2 * math.pi * u), screen)
-        self.hiker.set_opacity(max(0.0, 1.0 - u))
-        self.warn_arrow.put(rim, rim + d * ARROW_LENGTH * u, screen[2], min(1.0, 2 * u))
-
-    def settle(
-        self, mesh: VMobject, floor: dict[str, Any], loss_axis: VGroup, highlight: VMobject
-    ) -> None:
+    def settle(self, mesh: VMobject, floor: Floor, loss_axis: VGroup, highlight: VMobject) -> None:
         """The camera comes to rest straight above: the level curves become the contour map."""
-        names = floor["names"]
+        names = floor.names
         self.play(
-            *self.camera_move("settle"),
+            *self.plan.move("settle"),
             mesh.animate.set_stroke(opacity=0.18),
-            floor["fill"].animate.set_fill(opacity=1.0),
+            floor.fill.animate.set_fill(opacity=1.0),
             FadeOut(loss_axis, rate_func=early),
-            FadeOut(VGroup(*floor["ends"]), rate_func=early),
+            FadeOut(VGroup(*floor.ends), rate_func=early),
             FadeIn(VGroup(*names), rate_func=late),
             FadeOut(highlight),
             run_time=SETTLE_TIME,

@@ -12,22 +12,18 @@ Render with ``gdanim render learning-rates`` or, with its default data,
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    RIGHT,
     UP,
-    DashedLine,
     FadeIn,
     FadeOut,
     Flash,
     LaggedStart,
     Rectangle,
-    Triangle,
     ValueTracker,
     VGroup,
     VMobject,
@@ -40,50 +36,33 @@ from ..config.names import REGIMES
 from ..numbers import count
 from ..outcome import Outcome
 from ..pipeline.prepare import Run
-from ..trajectory import Trajectory
 from . import style
 from .base import Box
 from .clock import REVEAL_SPAN, SharedClock
 from .grid import (
     HEADER_LINE_GAP,
-    RATE_MARK_SIZE,
-    Cell,
     column_cells,
     column_width,
     fitted_lines,
     header_size,
-    place_plot,
     pt,
-    retick_bottom,
     row_cells,
-    shrink_axis_labels,
-    strip_labels,
     typeset,
 )
+from .lanes import run_view
 from .rateline import RateLine
-from .style import Theme
+from .runs import loss_frame, outcome_color, run_colors
 from .widgets import (
-    DescentTrail,
-    LossContours,
-    LossCurve,
     fmt,
 )
-from .widgets.panels import thin_tick_labels
 
 FloatArray = NDArray[np.float64]
 
 
-AXIS_LABEL_SIZE = 20
 STRIP_GAP = 0.22  # below the learning-rate line
 RIGHT_OVERHANG = 0.3  # right of the last plot: its last tick label may stick out
 COVER_PAD = 0.05  # a fade-in cover's margin around what it covers
 REGIME_LABELS = REGIMES
-# A run whose loss ends this many times above its start grows: the shared axis leaves it out.
-LOSS_HEADROOM = 2.0
-# Outcome captions fade in over this much log(1 + update) once their update is passed.
-
-
-# Frames of the timing table that maps video time to the state index.
 
 
 def run_name(run: Run, short: bool = False, word: str | None = "") -> str:
@@ -97,73 +76,6 @@ def run_name(run: Run, short: bool = False, word: str | None = "") -> str:
     if not label or (label not in REGIME_LABELS and not word):
         return rate
     return f"{label} · {fmt(run.lr, 3)}" if short else f"{label} · {rate}"
-
-
-def outcome_color(outcome: Outcome, theme: Theme) -> str:
-    return {"converged": theme.optimum, "diverged": theme.warn}.get(outcome.kind, theme.ink)
-
-
-def loss_frame(runs: Sequence[Run], floor: float) -> Trajectory:
-    """A two-state stand-in spanning the shared loss axis.
-
-    From the best loss up to the start, or to the highest loss a run that does not diverge
-    reaches: a diverging curve leaves through the top (where a mark says so) instead of
-    squashing the others flat against the floor.
-    """
-    highs = []
-    lows = [floor]
-    for r in runs:
-        loss = r.trajectory.loss
-        assert loss is not None
-        finite = loss[np.isfinite(loss)]
-        grows = r.trajectory.diverged or float(finite[-1]) > LOSS_HEADROOM * float(loss[0])
-        highs.append(float(loss[0]) if grows else float(np.max(finite)))
-        lows.append(float(np.min(finite)))
-    lo, hi = min(lows), max(highs)
-    zero = np.zeros(2)
-    return Trajectory(w=zero, b=zero, loss=np.array([lo, max(hi, lo)]))
-
-
-def run_colors(outcomes: Sequence[Outcome], theme: Theme) -> list[str]:
-    """One colour per run: the warning colour for runs that diverged, the others in order.
-
-    So the colour of divergence (the band past the critical rate, the edge arrow) never
-    marks a run that settled, unless there are more settling runs than other colours.
-    """
-    calm = [c for c in theme.run_colors if c != theme.warn]
-    out: list[str] = []
-    k = 0
-    for o in outcomes:
-        if o.kind == "diverged" or k >= len(calm):
-            out.append(theme.warn)
-        else:
-            out.append(calm[k])
-            k += 1
-    return out
-
-
-@dataclass
-class RunView:
-    """The mobjects of one run."""
-
-    run: Run
-    outcome: Outcome
-    color: str
-    header: VGroup
-    name: VGroup
-    verdict: VGroup
-    contours: LossContours
-    trail: DescentTrail
-    loss: LossCurve
-    curve: VGroup
-    settle_mark: VGroup
-    off_scale: VGroup
-    off_scale_at: int
-
-    @property
-    def group(self) -> VGroup:
-        """Everything of this run that takes room on screen."""
-        return VGroup(self.header, self.contours, self.loss)
 
 
 class LearningRates(SharedClock):
@@ -237,8 +149,16 @@ class LearningRates(SharedClock):
         hh = max(h.height for h in headers)
         cells = (column_cells if tall else row_cells)(body, len(runs), hh)
         frame_traj = loss_frame(runs, inputs.analysis.optimum_loss)
+        lane = partial(
+            run_view,
+            frame_traj=frame_traj,
+            landscape=inputs.landscape,
+            tracker=self.tracker,
+            epochs=self.longest_updates(),
+            theme=self.theme,
+        )
         self.views = [
-            self.run_view(run, outcome, color, cell, header, frame_traj)
+            lane(run, outcome, color, cell, header)
             for run, outcome, color, cell, header in zip(
                 runs, self.outcomes, colors, cells, headers, strict=True
             )
@@ -312,81 +232,6 @@ class LearningRates(SharedClock):
             return "One learning rate"
         words = {2: "Two", 3: "Three", 4: "Four"}.get(len(runs), str(len(runs)))
         return f"{words} learning rates, one start"
-
-    def run_view(
-        self,
-        run: Run,
-        outcome: Outcome,
-        color: str,
-        cell: Cell,
-        header: VGroup,
-        frame_traj: Trajectory,
-    ) -> RunView:
-        t = self.theme
-        inputs = self.inputs
-        traj = run.trajectory
-        header.move_to(pt(cell.header.left, cell.header.top), aligned_edge=UP + LEFT)
-        name, verdict = header.submobjects
-        assert isinstance(name, VGroup) and isinstance(verdict, VGroup)
-
-        contours = LossContours(
-            inputs.landscape, cell.contour.w, cell.contour.h, t,
-            b_label="b (intercept)" if cell.y_labels else "",
-        )  # fmt: skip
-        loss = LossCurve([frame_traj], cell.loss.w, cell.loss.h, t, epochs=self.longest_updates())
-        for panel, area in ((contours, cell.contour), (loss, cell.loss)):
-            if not cell.y_labels:
-                strip_labels(panel, "left")
-            if not cell.x_labels:
-                strip_labels(panel, "bottom")
-            else:
-                retick_bottom(panel, t)
-            thin_tick_labels(panel)
-            shrink_axis_labels(panel, t, AXIS_LABEL_SIZE)
-            place_plot(panel, area)
-
-        trail = DescentTrail(contours, traj, self.tracker, t, color)
-        # Out of sight until used, and inside its panel so it never widens the layout.
-        trail.exit_arrow.move_to(contours.frame.get_center())
-        curve = loss.curve(traj, self.tracker, color)
-        settle_mark = VGroup()
-        if outcome.kind == "converged" and outcome.update > 0:
-            # A dashed line across the loss panel at the update the run settled.
-            x = float(loss.coords(traj)[0][outcome.update])
-            settle_mark.add(
-                DashedLine(
-                    loss.axes.c2p(x, loss.y_range[0]),
-                    loss.axes.c2p(x, loss.y_range[1]),
-                    color=t.optimum,
-                    stroke_width=style.THIN * 1.5,
-                    dash_length=0.08,
-                )
-            )
-        off_scale, off_at = self.off_scale_mark(loss, traj, color)
-        return RunView(
-            run, outcome, color, header, name, verdict, contours, trail, loss, curve,
-            settle_mark, off_scale, off_at,
-        )  # fmt: skip
-
-    def off_scale_mark(self, loss: LossCurve, traj: Trajectory, color: str) -> tuple[VGroup, int]:
-        """An arrowhead where the run's loss curve leaves the top of the shared axis."""
-        xs, ys = loss.coords(traj)
-        top = loss.y_range[1]
-        above = np.flatnonzero(~(ys <= top))
-        if above.size == 0:
-            return VGroup(), -1
-        k = int(above[0])
-        x = float(xs[k])
-        tip = loss.axes.c2p(x, top)
-        # Inside the panel, pointing up through its top edge where the curve leaves.
-        mark = Triangle().set_fill(color, 1).set_stroke(self.theme.background, 1)
-        mark.scale_to_fit_height(RATE_MARK_SIZE * 1.2)
-        mark.move_to(tip + DOWN * (mark.height / 2 + 0.03))
-        text = typeset("off the scale", self.theme, style.TICK_SIZE, color)
-        text.next_to(mark, RIGHT, buff=0.06).align_to(mark, UP)
-        if text.get_right()[0] > loss.frame.get_right()[0]:
-            text.next_to(mark, LEFT, buff=0.06).align_to(mark, UP)
-        return VGroup(mark, text), k
 
     # -- beats
     def introduce_rates(self) -> None:

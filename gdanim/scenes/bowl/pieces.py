@@ -1,0 +1,215 @@
+"""The still pieces of hiker-bowl: the floor with its shadows and axes, and the wire bowl.
+
+The floor lies under the view box: its outline, the level curves' shadows, tick labels and
+the axes' names, which stay upright facing the camera (:func:`pin`); from straight above it
+becomes the contour map. Over it stand the wire mesh of the loss surface, its rim with posts
+down to the floor, the level curves at their heights and a star at the lowest point.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from manim import DEGREES, DOWN, RIGHT, UP, Text, VGroup, VMobject
+
+from ... import numbers
+from ...landscape import Landscape
+from ...trajectory import Trajectory
+from .. import style
+from ..style import Theme
+from ..widgets import label, nice_ticks
+from .camera import PHI_3D, BowlCamera, CameraPlan
+from .figures import HIKER_SIZE
+from .geometry import LIFT, BowlMap, FloatArray, Ground, join_paths, thin
+
+MESH_LINES = 11  # wire lines each way
+MESH_SAMPLES = 33  # points along each wire line
+CONTOUR_POINTS = 90  # most points kept per level curve
+TICK_LENGTH = 0.1
+TICK_OFFSET = 0.22  # tick labels from the floor's edge
+LABEL_GAP = 0.15  # screen units between tick labels and an axis name
+AXIS_END_OFFSET = 0.5  # axis names beyond the axes' ends (3D), screen units
+LOSS_LABEL_RISE = 0.3
+
+#: Each level's colour and its curves as ``(k, 3)`` points at the level's height.
+Levels = list[tuple[Any, list[FloatArray]]]
+
+
+@dataclass
+class Floor:
+    """The floor's mobjects."""
+
+    fill: VMobject  # transparent until the view from above
+    outline: VGroup  # the square and the tick marks
+    shadows: VGroup  # the level curves, flat on the floor
+    ticks: list[Text]
+    ends: list[Text]  # w and b beyond the axes' far ends (3D)
+    names: list[Text]  # "w (slope)" and "b (intercept)" (from above)
+    axis: VMobject  # the loss axis up the far corner
+    loss_label: Text
+
+
+def level_paths(landscape: Landscape, bowl: BowlMap, theme: Theme) -> Levels:
+    """Each level's colour and its curves as ``(k, 3)`` points at the level's height."""
+    paths = landscape.contour_paths()
+    n = max(len(paths) - 1, 1)
+    out: Levels = []
+    for i, (level, segments) in enumerate(paths):
+        lines = []
+        for seg in segments:
+            seg = thin(seg, CONTOUR_POINTS)
+            lines.append(bowl.points(seg[:, 0], seg[:, 1], np.full(len(seg), level)))
+        out.append((theme.contour_color(i / n), lines))
+    return out
+
+
+def fit_points(ground: Ground, traj: Trajectory) -> FloatArray:
+    """What must stay in the box at every 3D angle: the cube, the axes' labels, and the
+    hiker standing anywhere on its path inside the view."""
+    bw = ground.bowl
+    h, f, t = bw.half, bw.floor, bw.top
+    pts = [[sx * h, sy * h, z] for sx in (-1, 1) for sy in (-1, 1) for z in (f, t)]
+    reach = h + TICK_OFFSET + AXIS_END_OFFSET
+    pts += [[reach, -h, f], [-h, reach, f], [h, h, t + LOSS_LABEL_RISE * 2]]
+    inside = [i for i in range(traj.n_states) if bw.view.contains(traj.w[i], traj.b[i])]
+    pick = np.array(inside[:: max(1, len(inside) // 200)], dtype=int)
+    if pick.size:
+        path = bw.points(traj.w[pick], traj.b[pick], ground.loss_at(traj.w[pick], traj.b[pick]))
+        pts += (path + np.array([0.0, 0.0, HIKER_SIZE])).tolist()
+    return np.array(pts, dtype=np.float64)
+
+
+def pin(cam: BowlCamera, text: Text, anchor: np.ndarray, edge: np.ndarray | None = None) -> Text:
+    """Keep ``text`` facing the camera with its ``edge`` (or centre) at ``anchor``.
+
+    Manim shifts a fixed-orientation mobject by its centre's projection; aligning to an
+    edge would drift with the zoom, so the anchor itself is what gets projected.
+    """
+    if edge is None:
+        text.move_to(anchor)
+    else:
+        text.move_to(anchor, aligned_edge=edge)
+    point = np.array(anchor, dtype=np.float64)
+    cam.add_fixed_orientation_mobjects(text, center_func=lambda: point)
+    return text
+
+
+def floor_pieces(bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme) -> Floor:
+    """Floor outline and fill, the contour shadows, ticks, axis names, the loss axis."""
+    th = theme
+    bw = bowl
+    cam = plan.cam
+    h, f = bw.half, bw.floor
+    zoom_top, zoom_3d = plan.zoom_top, plan.zoom_3d
+    square = np.array([[-h, -h, f], [h, -h, f], [h, h, f], [-h, h, f], [-h, -h, f]])
+    outline = VMobject(stroke_color=th.muted, stroke_width=style.THIN)
+    outline.set_points_as_corners(square)
+    # The panel's fill comes in with the view from above, where the floor becomes the
+    # contour map; in 3D an opaque floor would read as part of the surface.
+    fill = VMobject(stroke_width=0).set_fill(th.panel, 0.0)
+    fill.set_points_as_corners(square)
+    shadows = VGroup()
+    for color, paths in levels:
+        flat = [np.column_stack([p[:, 0], p[:, 1], np.full(len(p), f)]) for p in paths]
+        m = VMobject(stroke_color=color, stroke_width=style.THIN, stroke_opacity=0.5)
+        m.points = join_paths(flat)
+        shadows.add(m)
+    v = bw.view
+    tick_marks = []
+    w_ticks = nice_ticks(v.w_min, v.w_max, 4)
+    b_ticks = nice_ticks(v.b_min, v.b_max, 4)
+    # Labels keep their size on screen while the world is zoomed: offsets in screen units
+    # are divided by the zoom of the view they are read in.
+    off = TICK_OFFSET / zoom_top
+    w_texts, b_texts = [], []
+    for value, text in zip(w_ticks, numbers.tick_labels(w_ticks), strict=True):
+        x = float(bw.xy(value, 0.0)[0])
+        tick_marks.append(np.array([[x, -h, f], [x, -h - TICK_LENGTH / zoom_top, f]]))
+        t = label(text, th, style.TICK_SIZE, th.muted)
+        w_texts.append(pin(cam, t, np.array([x, -h - off, f]), UP))
+    for value, text in zip(b_ticks, numbers.tick_labels(b_ticks), strict=True):
+        y = float(bw.xy(0.0, value)[1])
+        tick_marks.append(np.array([[-h, y, f], [-h - TICK_LENGTH / zoom_top, y, f]]))
+        t = label(text, th, style.TICK_SIZE, th.muted)
+        b_texts.append(pin(cam, t, np.array([-h - off, y, f]), RIGHT))
+    ticks = [*w_texts, *b_texts]
+    marks = VMobject(stroke_color=th.muted, stroke_width=style.THIN)
+    marks.points = join_paths(tick_marks)
+    # In 3D the axes are named beyond their far ends; from above, as on the contour map.
+    # b runs away from the camera, foreshortened by cos(phi).
+    w_far = h + AXIS_END_OFFSET / zoom_3d
+    b_far = h + AXIS_END_OFFSET / (zoom_3d * math.cos(PHI_3D * DEGREES))
+    w_end = pin(cam, label("w", th, style.LABEL_SIZE), np.array([w_far, -h - off, f]))
+    b_end = pin(cam, label("b", th, style.LABEL_SIZE), np.array([-h - off, b_far, f]))
+    tall = max((t.height for t in w_texts), default=0.0)
+    wide = max((t.width for t in b_texts), default=0.0)
+    w_name = label("w (slope)", th, style.LABEL_SIZE)
+    pin(cam, w_name, np.array([0.0, -h - off - (tall + LABEL_GAP) / zoom_top, f]), UP)
+    # Upright along the b axis, as on descent-path's contour panel the scene hands over to.
+    b_name = label("b (intercept)", th, style.LABEL_SIZE).rotate(math.pi / 2)
+    pin(cam, b_name, np.array([-h - off - (wide + LABEL_GAP) / zoom_top, 0.0, f]), RIGHT)
+    top = bw.top
+    axis = VMobject(stroke_color=th.muted, stroke_width=style.THIN * 1.5)
+    axis.set_points_as_corners(np.array([[h, h, f], [h, h, top + LOSS_LABEL_RISE / 2]]))
+    loss_label = label("loss", th, style.LABEL_SIZE, th.muted)
+    pin(cam, loss_label, np.array([h, h, top + LOSS_LABEL_RISE]), DOWN)
+    return Floor(
+        fill=fill,
+        outline=VGroup(outline, marks),
+        shadows=shadows,
+        ticks=ticks,
+        ends=[w_end, b_end],
+        names=[w_name, b_name],
+        axis=axis,
+        loss_label=loss_label,
+    )
+
+
+def bowl_pieces(
+    ground: Ground, levels: Levels, optimum: tuple[float, float], theme: Theme
+) -> tuple[VMobject, VMobject, VGroup, VMobject]:
+    """The wire mesh, the surface's edge with posts down to the floor, the level curves
+    at their heights, and the lowest point's star (at ``optimum``, when in view)."""
+    th = theme
+    bw = ground.bowl
+    v = bw.view
+    ws = np.linspace(v.w_min, v.w_max, MESH_LINES)
+    bs = np.linspace(v.b_min, v.b_max, MESH_LINES)
+    ts_w = np.linspace(v.w_min, v.w_max, MESH_SAMPLES)
+    ts_b = np.linspace(v.b_min, v.b_max, MESH_SAMPLES)
+    lines = []
+    for w in ws:
+        lines.append(bw.points(w, ts_b, ground.grid_loss_at(w, ts_b)))
+    for b in bs:
+        lines.append(bw.points(ts_w, b, ground.grid_loss_at(ts_w, b)))
+    mesh = VMobject(stroke_color=th.muted, stroke_width=style.THIN, stroke_opacity=0.6)
+    mesh.points = join_paths(lines)
+    edges = [lines[0], lines[MESH_LINES - 1], lines[MESH_LINES], lines[-1]]
+    f = bw.floor
+    for line in (lines[0], lines[MESH_LINES - 1]):
+        for corner in (line[0], line[-1]):
+            edges.append(np.array([[corner[0], corner[1], f], corner]))
+    rim = VMobject(stroke_color=th.muted, stroke_width=style.THIN * 1.6)
+    rim.points = join_paths(edges)
+    curves = VGroup()
+    for color, paths in levels:
+        m = VMobject(stroke_color=color, stroke_width=style.STROKE * 0.8)
+        m.points = join_paths(paths)
+        curves.add(m)
+    # The lowest point, flat on the bowl's floor like the contour map's star.
+    w_star, b_star = optimum
+    star = VMobject(stroke_color=th.background, stroke_width=1.0)
+    star.set_fill(th.optimum, 1.0)
+    if v.contains(w_star, b_star):
+        c = bw.points(w_star, b_star, ground.loss_at(w_star, b_star))[0]
+        c[2] += LIFT
+        angles = np.pi / 2 + np.arange(11) * np.pi / 5
+        radii = np.where(np.arange(11) % 2 == 0, 0.16, 0.065)
+        pts = np.column_stack(
+            [c[0] + radii * np.cos(angles), c[1] + radii * np.sin(angles), np.full(11, c[2])]
+        )
+        star.set_points_as_corners(pts)
+    return mesh, rim, curves, star

@@ -1,0 +1,141 @@
+"""The text beside the bowl (below it in portrait): the lesson's loop, the legend, the verdict.
+
+The loop is what the blindfolded hiker can do (feel which way is downhill, take a small step,
+repeat); a highlight follows the walk from row to row. Under it the legend names the arrow and
+the footprints and says how the height is scaled, and at the end a note says what the walk
+came to.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, RoundedRectangle, Text, VGroup, VMobject, config
+
+from ...pipeline.prepare import SceneInputs
+from .. import style
+from ..base import Box
+from ..style import Theme
+from ..widgets import fmt, label, note
+from .figures import (
+    ARROW_HEAD,
+    ARROW_STROKE,
+    PRINT_LENGTH,
+    PRINT_WIDTH,
+    SlopeArrow,
+    footprint_beziers,
+)
+
+HEIGHT_NOTE = "height: loss above its lowest,\non a ¾-power scale"
+CLOSE_ENOUGH = 0.02  # of the floor's side: the hiker is at the bottom
+
+# Right-hand column (landscape) and the text below the bowl (portrait).
+SIDE_WIDTH = 4.75  # the loop and legend at full size: 12 px capitals at 480p
+SIDE_SHARE = 0.48  # of a narrow frame's width, for the text beside the bowl
+SIDE_TEXT_ASPECT = 0.95  # frames at least this wide (width / height) put the text beside
+SIDE_ROW_GAP = 0.16
+LEGEND_SIZE = 20
+PORTRAIT_TEXT_SHARE = 0.5  # most of the body the text may take below the bowl
+
+
+def split_body(box: Box, text_height: float) -> tuple[Box, Box]:
+    """The bowl's box and the box for the loop, the legend and the closing note."""
+    if config.frame_width >= config.frame_height * SIDE_TEXT_ASPECT:
+        # Square frames too: text below the bowl would leave it a few hundred pixels.
+        side = min(SIDE_WIDTH, box.w * SIDE_SHARE)
+        left, right = box.split_h(box.w - side - style.GAP, side)
+        return left, right
+    text_h = min(text_height, box.h * PORTRAIT_TEXT_SHARE)
+    top, bottom = box.split_v(box.h - text_h - style.GAP, text_h)
+    return top, bottom
+
+
+class SideText:
+    """The lesson's loop (feel, step, repeat) and the legend, stacked in ``text``.
+
+    Made unplaced, so the layout can take their height; :meth:`place` puts them in their box
+    and makes the loop's highlight, with ``boxes``, one outline per row for it to take.
+    """
+
+    def __init__(self, theme: Theme) -> None:
+        th = theme
+        self.theme = theme
+        rows = VGroup(
+            label("1  feel which way is downhill", th, style.LABEL_SIZE),
+            label("2  take a small step", th, style.LABEL_SIZE),
+            label("3  repeat", th, style.LABEL_SIZE),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 1.6)
+        heading = label("Blindfolded, you can only:", th, style.LABEL_SIZE, th.muted)
+        loop = VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 2)
+
+        arrow_icon = SlopeArrow(th.fit, ARROW_STROKE * 0.8, ARROW_HEAD * 0.8)
+        arrow_icon.put(np.array([0.0, 0, 0]), np.array([0.55, 0, 0]), np.array([0, 0, 1.0]), 1)
+        prints_icon = VMobject(stroke_width=0).set_fill(th.path, 0.9)
+        centres = np.array([[0.08, 0.0, 0.0], [0.38, 0.0, 0.0]])
+        heads = np.array([[1.0, 0, 0], [1.0, 0, 0]])
+        prints_icon.points = footprint_beziers(
+            centres, heads, PRINT_LENGTH * 1.3, PRINT_WIDTH * 1.3
+        )
+        items = VGroup(
+            VGroup(arrow_icon, label("downhill: minus the gradient", th, LEGEND_SIZE)),
+            VGroup(prints_icon, label("footprints: where it stepped", th, LEGEND_SIZE)),
+        )
+        for icon, text in items:
+            text.next_to(icon, RIGHT, buff=0.2)
+        items.arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
+        scale_note = label(HEIGHT_NOTE, th, LEGEND_SIZE, th.muted)
+        legend = VGroup(items, scale_note).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
+        self.text = VGroup(loop, legend).arrange(DOWN, aligned_edge=LEFT, buff=style.GAP * 1.5)
+        self.rows = rows
+        self.loop = loop
+        self.legend = legend
+        self.boxes: list[RoundedRectangle] = []
+
+    def place(self, box: Box) -> VMobject:
+        """Put the loop and legend at the top left of ``box``; the loop's highlight."""
+        text = self.text
+        if text.width > box.w:
+            text.scale_to_fit_width(box.w)
+        text.move_to(np.array([box.x, box.y, 0])).align_to(
+            np.array([box.left, box.top, 0]), LEFT + UP
+        )
+        pad = 0.08
+        self.boxes = []
+        for row in self.rows:
+            r = RoundedRectangle(
+                corner_radius=0.08, width=row.width + 2 * pad, height=row.height + 2 * pad
+            )
+            r.move_to(row)
+            self.boxes.append(r)
+        highlight = self.boxes[0].copy()
+        highlight.set_stroke(self.theme.fit, style.STROKE).set_fill(opacity=0)
+        return highlight
+
+
+def closing_note(inputs: SceneInputs, theme: Theme) -> Text:
+    """What the walk came to: the bottom, not there yet, or off the rim."""
+    traj = inputs.trajectory
+    land = inputs.landscape
+    th = theme
+    assert traj.loss is not None
+    loss = fmt(float(traj.loss[-1]), 3 if traj.diverged else 4)
+    if traj.diverged or any(
+        not land.view.contains(w, b) for w, b in zip(traj.w, traj.b, strict=True)
+    ):
+        at = traj.diverged_at or traj.n_updates
+        text = (
+            "diverged: lr too large,\neach step overshoots\nand climbs higher:\n"
+            f"loss {loss} at update {at}"
+        )
+        return note(text, th, th.warn)
+    v = land.view
+    w_star, b_star = land.optimum
+    close = math.hypot(
+        (traj.w[-1] - w_star) / (v.w_max - v.w_min), (traj.b[-1] - b_star) / (v.b_max - v.b_min)
+    )
+    if close < CLOSE_ENOUGH:
+        return note(f"the bottom: flat ground,\nno way is downhill\n(loss {loss})", th, th.optimum)
+    lowest = fmt(land.optimum_loss)
+    text = f"after {traj.n_updates} updates:\nloss {loss}, not at the\nbottom yet (lowest {lowest})"
+    return note(text, th)

@@ -1,0 +1,144 @@
+"""learning-rates' lanes: each run's header, contour panel and loss panel in the cell it gets.
+
+Lanes share their axes: side by side only the first labels its left axes, stacked only the
+last labels its bottom ones (the :class:`~gdanim.scenes.grid.Cell` says which). A lane's
+marks, a dashed line where the run settled and an arrowhead where its loss leaves the shared
+axis, are made here and shown by the scene once the shared clock gets there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, DashedLine, Triangle, ValueTracker, VGroup
+
+from ..landscape import Landscape
+from ..outcome import Outcome
+from ..pipeline.prepare import Run
+from ..trajectory import Trajectory
+from . import style
+from .grid import (
+    RATE_MARK_SIZE,
+    Cell,
+    place_plot,
+    pt,
+    retick_bottom,
+    shrink_axis_labels,
+    strip_labels,
+    typeset,
+)
+from .style import Theme
+from .widgets import DescentTrail, LossContours, LossCurve
+from .widgets.panels import thin_tick_labels
+
+AXIS_LABEL_SIZE = 20
+
+
+@dataclass
+class RunView:
+    """The mobjects of one run."""
+
+    run: Run
+    outcome: Outcome
+    color: str
+    header: VGroup
+    name: VGroup
+    verdict: VGroup
+    contours: LossContours
+    trail: DescentTrail
+    loss: LossCurve
+    curve: VGroup
+    settle_mark: VGroup
+    off_scale: VGroup
+    off_scale_at: int
+
+    @property
+    def group(self) -> VGroup:
+        """Everything of this run that takes room on screen."""
+        return VGroup(self.header, self.contours, self.loss)
+
+
+def run_view(
+    run: Run,
+    outcome: Outcome,
+    color: str,
+    cell: Cell,
+    header: VGroup,
+    frame_traj: Trajectory,
+    landscape: Landscape,
+    tracker: ValueTracker,
+    epochs: int,
+    theme: Theme,
+) -> RunView:
+    """One run's lane in ``cell``: ``header`` put in its place, the contour panel with the
+    run's path and the loss panel (spanning ``frame_traj``, ``epochs`` wide) with its curve,
+    both following ``tracker``, and the marks shown when the run settles or leaves the axis.
+    """
+    t = theme
+    traj = run.trajectory
+    header.move_to(pt(cell.header.left, cell.header.top), aligned_edge=UP + LEFT)
+    name, verdict = header.submobjects
+    assert isinstance(name, VGroup) and isinstance(verdict, VGroup)
+
+    contours = LossContours(
+        landscape, cell.contour.w, cell.contour.h, t,
+        b_label="b (intercept)" if cell.y_labels else "",
+    )  # fmt: skip
+    loss = LossCurve([frame_traj], cell.loss.w, cell.loss.h, t, epochs=epochs)
+    for panel, area in ((contours, cell.contour), (loss, cell.loss)):
+        if not cell.y_labels:
+            strip_labels(panel, "left")
+        if not cell.x_labels:
+            strip_labels(panel, "bottom")
+        else:
+            retick_bottom(panel, t)
+        thin_tick_labels(panel)
+        shrink_axis_labels(panel, t, AXIS_LABEL_SIZE)
+        place_plot(panel, area)
+
+    trail = DescentTrail(contours, traj, tracker, t, color)
+    # Out of sight until used, and inside its panel so it never widens the layout.
+    trail.exit_arrow.move_to(contours.frame.get_center())
+    curve = loss.curve(traj, tracker, color)
+    settle_mark = VGroup()
+    if outcome.kind == "converged" and outcome.update > 0:
+        # A dashed line across the loss panel at the update the run settled.
+        x = float(loss.coords(traj)[0][outcome.update])
+        settle_mark.add(
+            DashedLine(
+                loss.axes.c2p(x, loss.y_range[0]),
+                loss.axes.c2p(x, loss.y_range[1]),
+                color=t.optimum,
+                stroke_width=style.THIN * 1.5,
+                dash_length=0.08,
+            )
+        )
+    off_scale, off_at = off_scale_mark(loss, traj, color, t)
+    return RunView(
+        run, outcome, color, header, name, verdict, contours, trail, loss, curve,
+        settle_mark, off_scale, off_at,
+    )  # fmt: skip
+
+
+def off_scale_mark(
+    loss: LossCurve, traj: Trajectory, color: str, theme: Theme
+) -> tuple[VGroup, int]:
+    """An arrowhead where the run's loss curve leaves the top of the shared axis."""
+    xs, ys = loss.coords(traj)
+    top = loss.y_range[1]
+    above = np.flatnonzero(~(ys <= top))
+    if above.size == 0:
+        return VGroup(), -1
+    k = int(above[0])
+    x = float(xs[k])
+    tip = loss.axes.c2p(x, top)
+    # Inside the panel, pointing up through its top edge where the curve leaves.
+    mark = Triangle().set_fill(color, 1).set_stroke(theme.background, 1)
+    mark.scale_to_fit_height(RATE_MARK_SIZE * 1.2)
+    mark.move_to(tip + DOWN * (mark.height / 2 + 0.03))
+    text = typeset("off the scale", theme, style.TICK_SIZE, color)
+    text.next_to(mark, RIGHT, buff=0.06).align_to(mark, UP)
+    if text.get_right()[0] > loss.frame.get_right()[0]:
+        text.next_to(mark, LEFT, buff=0.06).align_to(mark, UP)
+    return VGroup(mark, text), k
