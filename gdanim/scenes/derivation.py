@@ -2,21 +2,21 @@
 
 Beats: the model, the loss (with its L2 term), dL/dw by the chain rule, dL/db, the update
 rule of the run's optimizer, the sums and the gradient at the start, and the first step.
-Every line is typeset once, in :meth:`Derivation.build`, part by part; parts with the same
-TeX are the same term, and move from one line into the next (:meth:`Derivation.match`).
+Every line is typeset once, part by part (:func:`.sheet.typeset`); parts with the same TeX
+are the same term, and move from one line into the next (:func:`.page.match`), on a page
+that keeps the reference lines above the work lines (:class:`.page.Page`).
 Each beat has a caption (written to the render's ``.srt``) and stays up for as long as its
 caption and new lines take to read. ``--duration`` sets the pace: 8 s (the default) is the
 natural reading pace, 16 s twice as slow, 4 s twice as fast.
 
 The formulas and the numbers come from :mod:`gdanim.derivation`; every number of the first
-update is read from the trajectory. Render with ``gdanim render derivation`` or, with its
-default data, ``manim render -ql scenes/derivation.py Derivation``.
+update is read from the trajectory. Render with ``gdanim render derivation`` (or
+``gdanim.render`` from Python): the scene is given its inputs by :mod:`gdanim.pipeline`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 from manim import (
@@ -25,38 +25,20 @@ from manim import (
     Animation,
     FadeIn,
     FadeOut,
-    FadeTransform,
     MathTex,
     Mobject,
     MoveToTarget,
-    ReplacementTransform,
-    VGroup,
-    VMobject,
     Write,
 )
-from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
-from manim.mobject.text.tex_mobject import MathTexPart
 
 from .. import derivation as formulas
-from ..derivation import Eq, Plan
+from ..derivation import Plan
+from ..pipeline.prepare import SceneInputs
 from . import style
-from .base import Box, GdScene
+from .base import GdScene
+from .page import Page, boxes_meet, match, split_heading
+from .sheet import HEADING_SIZE, Sheet, typeset
 from .widgets import label
-
-# -- layout, in scene units (the frame's short side is 8)
-EQ_FONT = 54  # work lines, before any scaling to fit
-PIN_SCALE = 0.75  # lines kept above for reference, relative to work lines (12 px capitals)
-LINE_GAP = 0.32  # between lines
-SECTION_GAP = 0.55  # between the reference lines and the work lines
-WORK_MAX_DROP = 1.6  # most room above the work lines when the frame is tall
-HEADING_SIZE = style.LABEL_SIZE + 2
-HEADING_GAP = 0.3  # below the beat's heading
-NOTE_FONT = style.NOTE_SIZE
-# The least a line is drawn at: capitals a little over 12 px tall at 480p (a MathTex capital
-# is 0.3833 / 54 units a point; text has 12 px capitals at style.TICK_SIZE).
-MIN_EQ_FONT = 28.5
-MIN_EQ_SCALE = MIN_EQ_FONT / EQ_FONT
-MIN_NOTE_SCALE = style.TICK_SIZE / NOTE_FONT
 
 # -- timing, in seconds at the natural pace
 NATURAL_DURATION = 8.0  # the --duration that means "natural pace"
@@ -66,63 +48,15 @@ MOVE_TIME = 0.9
 HEADING_TIME = 0.6
 FINAL_HOLD = style.HOLD_TIME
 
-HEADINGS = {
-    "model": "1  The model",
-    "loss": "2  The loss",
-    "dw": "3  ∂L/∂w by the chain rule",
-    "db": "4  ∂L/∂b",
-    "update": "5  The update",
-    "data": "6  With this data",
-    "step": "7  One step",
-}
-
-
-@dataclass
-class Sheet:
-    """Every mobject of the derivation, built once before anything moves."""
-
-    plan: Plan
-    model: MathTex
-    loss: MathTex
-    loss_sub: MathTex
-    outer: list[MathTex]
-    inner_w: MathTex
-    chain_w: MathTex
-    grad_w: MathTex
-    inner_b: MathTex
-    chain_b: MathTex
-    grad_b: MathTex
-    symbol_w: MathTex  # dL/dw alone: flies from the gradient into the update rule
-    symbol_b: MathTex
-    updates: list[MathTex]
-    setup: MathTex
-    standardise: MathTex | None
-    sum_g: MathTex | None
-    sum_xg: MathTex | None
-    num_w: MathTex
-    num_b: MathTex
-    eta: MathTex
-    lead: list[MathTex]  # why the first step has its form (momentum's v_0 = 0, Adam's t = 1)
-    step: list[MathTex]
-    extra: list[MathTex]
-    notes: list[VMobject]
-    end: MathTex | None
-    end_notes: list[VMobject]
-    headings: dict[str, VMobject] = field(default_factory=dict)
-
-    def tex(self) -> list[MathTex]:
-        """All the typeset lines."""
-        out: list[MathTex] = []
-        for v in vars(self).values():
-            items = v if isinstance(v, list) else [v]
-            out.extend(m for m in items if isinstance(m, MathTex))
-        return out
-
 
 class Derivation(GdScene):
     """The chain rule for dL/dw and dL/db, the update rule, and the first step in numbers."""
 
     scene_name = "derivation"
+
+    def __init__(self, inputs: SceneInputs, **kwargs: object) -> None:
+        super().__init__(inputs, **kwargs)
+        self.page = Page()
 
     # ------------------------------------------------------------------ building
     def plan(self) -> Plan:
@@ -140,74 +74,9 @@ class Derivation(GdScene):
             batch_size=cfg.batch_size,
         )
 
-    def tex(self, line: Eq) -> MathTex:
-        """One line in the theme: ink, with highlighted parts in their role's colour."""
-        colors = {"inner": self.theme.fit, "l2": self.theme.run_colors[3], "num": self.theme.data}
-        strings = line.wrapped() if self.portrait else line.strings
-        m = MathTex(*strings, font_size=EQ_FONT, color=self.theme.ink)
-        if len(m.submobjects) != len(line.parts):
-            raise RuntimeError(f"typeset {len(m.submobjects)} parts of {len(line.parts)}")
-        for sub, tex in zip(m.submobjects, line.strings, strict=True):
-            if isinstance(sub, MathTexPart):
-                sub.tex_string = tex  # a wrapped part is still the same term
-        for i, role in line.roles().items():
-            m.submobjects[i].set_color(colors[role])
-        self._remember(m)
-        return m
-
-    def note_text(self, text: str, color: str | None = None) -> VMobject:
-        m = label(text, self.theme, NOTE_FONT, color or self.theme.warn)
-        self._remember(m)
-        return m
-
-    def _remember(self, m: Mobject) -> None:
-        # Each glyph keeps the parsed SVG path it was made from; nothing reads it again, and
-        # it makes every copy (each move and transform copies its lines) ten times slower.
-        for glyph in m.family_members_with_points():
-            if isinstance(glyph, VMobjectFromSVGPath):
-                glyph.path_obj = None
-        if not hasattr(self, "_natural"):
-            self._natural: dict[int, tuple[float, float]] = {}
-        self._natural[id(m)] = (max(m.width, 1e-6), max(m.height, 1e-6))
-
     def build(self) -> Sheet:
         """Typeset every line of the derivation (each TeX string once)."""
-        p = self.plan()
-        f, d = p.forms, p.data
-        t = self.tex
-        sheet = Sheet(
-            plan=p,
-            model=t(p.model),
-            loss=t(f.loss),
-            loss_sub=t(f.loss_sub),
-            outer=[t(e) for e in f.outer],
-            inner_w=t(f.inner_w),
-            chain_w=t(f.chain_w),
-            grad_w=t(f.grad_w),
-            inner_b=t(f.inner_b),
-            chain_b=t(f.chain_b),
-            grad_b=t(f.grad_b),
-            symbol_w=t(formulas.eq(formulas.DLDW)),
-            symbol_b=t(formulas.eq(formulas.DLDB)),
-            updates=[t(e) for e in p.updates],
-            setup=t(d.setup),
-            standardise=t(d.standardise) if d.standardise else None,
-            sum_g=t(d.sum_g) if d.sum_g else None,
-            sum_xg=t(d.sum_xg) if d.sum_xg else None,
-            num_w=t(d.grad_w),
-            num_b=t(d.grad_b),
-            eta=t(d.eta),
-            lead=[t(e) for e in d.lead],
-            step=[t(e) for e in d.step],
-            extra=[t(e) for e in d.extra],
-            notes=[self.note_text(n) for n in d.notes],
-            end=t(d.end) if d.end else None,
-            end_notes=[self.note_text(n) for n in d.end_notes],
-        )
-        for key, text in HEADINGS.items():
-            h = label(text, self.theme, HEADING_SIZE, self.theme.muted)
-            sheet.headings[key] = h
-        return sheet
+        return typeset(self.plan(), self.theme, self.page, wrap=self.portrait)
 
     # ------------------------------------------------------------------ the lesson
     def construct(self) -> None:
@@ -231,7 +100,7 @@ class Derivation(GdScene):
         self.add(title)
         self.play(FadeIn(title), run_time=style.INTRO_TIME * self.pace)
         tallest = max(h.height for h in s.headings.values())
-        heading_box, self.eq_box = self.split_heading(body, tallest)
+        heading_box, self.page.box = split_heading(body, tallest)
         for h in s.headings.values():
             h.move_to(np.array([heading_box.left, heading_box.y, 0.0]), aligned_edge=LEFT)
 
@@ -386,7 +255,7 @@ class Derivation(GdScene):
         are used up by the transform; the others stay where they are.
         """
         caption = self.with_data_note(self.captions[key])
-        layout = self.layout(pinned, work)
+        layout = self.page.layout(pinned, work)
         targets = {id(t) for t, _, _ in enter}
         consumed = [
             m for _, srcs, _ in enter for m in srcs if m not in layout and m in self.on_screen
@@ -417,7 +286,7 @@ class Derivation(GdScene):
         temporary: list[Mobject] = []
         run = MOVE_TIME if late else 0.0
         for target, srcs, renames in enter:
-            moves, temps = self.match(srcs, target, renames)
+            moves, temps = match(srcs, target, renames)
             anims.extend(moves)
             temporary.extend(temps)
             run = max(run, TRANSFORM_TIME)
@@ -440,140 +309,14 @@ class Derivation(GdScene):
         shown = self.time - start
         self.add_subcaption(caption, duration=shown, offset=-shown)
 
-    @staticmethod
-    def match(
-        sources: Sequence[Mobject], target: MathTex, renames: dict[str, str]
-    ) -> tuple[list[Animation], list[Mobject]]:
-        """Animations building ``target`` from copies of ``sources``, term by term.
-
-        Parts with the same TeX travel to their place in ``target``; when several sources
-        hold a term, the first one's copy travels and the others fade. A part named in
-        ``renames`` turns into the part it names (the exponent ``^{2}`` into the ``2`` in
-        front); the rest fade out, and the target's own new parts fade in. Returns the
-        animations and the temporary mobjects to remove once they have played.
-        """
-        copies = [src.copy() for src in sources]
-        have: dict[str, list[VMobject]] = {}
-        spare: list[VMobject] = []
-        for line in copies:
-            mine: dict[str, list[VMobject]] = {}
-            for p in line.submobjects:
-                if isinstance(p, VMobject):
-                    mine.setdefault(str(getattr(p, "tex_string", "")), []).append(p)
-            for key, parts in mine.items():
-                (spare if key in have else have.setdefault(key, [])).extend(parts)
-        want: dict[str, list[VMobject]] = {}
-        for p in target.submobjects:
-            want.setdefault(str(getattr(p, "tex_string", "")), []).append(p)
-
-        anims: list[Animation] = []
-        temporary: list[Mobject] = list(copies)
-        pairs = [(k, k) for k in want if k in have]
-        pairs += [(a, b) for a, b in renames.items() if a in have and b in want and b not in have]
-        done: set[str] = set()
-        for a, b in pairs:
-            if a not in have or b in done:
-                continue
-            landing = VGroup(*[p.copy() for p in want[b]])
-            moving = VGroup(*have.pop(a))
-            anim = ReplacementTransform if a == b else FadeTransform
-            anims.append(anim(moving, landing))
-            temporary.append(landing)
-            done.add(b)
-        leaving = [p for ps in have.values() for p in ps] + spare
-        if leaving:
-            anims.append(FadeOut(VGroup(*leaving)))
-        arriving = [p.copy() for k, ps in want.items() if k not in done for p in ps]
-        if arriving:
-            group = VGroup(*arriving)
-            anims.append(FadeIn(group))
-            temporary.append(group)
-        return anims, temporary
-
-    # ------------------------------------------------------------------ layout
-    @staticmethod
-    def split_heading(body: Box, h: float) -> tuple[Box, Box]:
-        """A row of height ``h`` for the beat's heading at the top of ``body``, and the rest."""
-        heading = Box(body.x, body.top - h / 2, body.w, h)
-        rest_h = body.h - h - HEADING_GAP
-        return heading, Box(body.x, body.top - h - HEADING_GAP - rest_h / 2, body.w, rest_h)
-
-    def natural(self, m: Mobject) -> tuple[float, float]:
-        return self._natural[id(m)]
-
-    def layout(
-        self, pinned: Sequence[Mobject], work: Sequence[Mobject]
-    ) -> dict[Mobject, tuple[float, np.ndarray]]:
-        """Scale (relative to the natural size) and centre of each line.
-
-        Reference lines stack from the top of the box at :data:`PIN_SCALE`; work lines are
-        centred in the room left below. A line wider than the box is scaled to its width;
-        when the stack is taller than the box, everything shrinks together. Where that would
-        make a line too small to read (a small frame, many work lines), the reference lines
-        make way: the work lines get the box to themselves.
-        """
-        out = self.stack(pinned, work)
-        if pinned and not all(self.readable(m, s) for m, (s, _) in out.items()):
-            return self.stack([], work)
-        return out
-
-    def readable(self, m: Mobject, scale: float) -> bool:
-        """Whether ``m`` at ``scale`` of its natural size keeps 12 px capitals at 480p."""
-        least = MIN_EQ_SCALE if isinstance(m, MathTex) else MIN_NOTE_SCALE
-        return scale >= least - 1e-9
-
-    def stack(
-        self, pinned: Sequence[Mobject], work: Sequence[Mobject]
-    ) -> dict[Mobject, tuple[float, np.ndarray]]:
-        """The lines of :meth:`layout`, reference lines above the work lines."""
-        box = self.eq_box
-        rows = [(m, PIN_SCALE) for m in pinned] + [(m, 1.0) for m in work]
-        scale = {id(m): min(r, box.w / self.natural(m)[0]) for m, r in rows}
-
-        def height(ms: Sequence[Mobject]) -> float:
-            if not ms:
-                return 0.0
-            return sum(self.natural(m)[1] * scale[id(m)] for m in ms) + LINE_GAP * (len(ms) - 1)
-
-        section = SECTION_GAP if pinned and work else 0.0
-        total = height(pinned) + section + height(work)
-        shrink = min(1.0, box.h / total) if total > 0 else 1.0
-        out: dict[Mobject, tuple[float, np.ndarray]] = {}
-        y = box.top
-        for m in pinned:
-            h = self.natural(m)[1] * scale[id(m)] * shrink
-            out[m] = (scale[id(m)] * shrink, np.array([box.x, y - h / 2, 0.0]))
-            y -= h + LINE_GAP * shrink
-        if pinned:
-            y += LINE_GAP * shrink
-            y -= section * shrink
-        bottom = box.top - box.h
-        work_h = height(work) * shrink
-        # Centred in the room left, but not adrift far below the reference lines.
-        y -= min((y - bottom - work_h) / 2, WORK_MAX_DROP)
-        for m in work:
-            h = self.natural(m)[1] * scale[id(m)] * shrink
-            out[m] = (scale[id(m)] * shrink, np.array([box.x, y - h / 2, 0.0]))
-            y -= h + LINE_GAP * shrink
-        return out
-
+    # ------------------------------------------------------------------ placing
     def place(self, m: Mobject, scale: float, centre: np.ndarray) -> None:
-        m.scale(scale * self.natural(m)[0] / max(m.width, 1e-6))
+        m.scale(scale * self.page.natural(m)[0] / max(m.width, 1e-6))
         m.move_to(centre)
 
     def move(self, m: Mobject, scale: float, centre: np.ndarray) -> Animation:
         m.generate_target()
         assert m.target is not None
-        m.target.scale(scale * self.natural(m)[0] / max(m.width, 1e-6))
+        m.target.scale(scale * self.page.natural(m)[0] / max(m.width, 1e-6))
         m.target.move_to(centre)
         return MoveToTarget(m)
-
-
-def boxes_meet(a: Mobject, b: Mobject) -> bool:
-    """Whether the bounding boxes of ``a`` and ``b`` overlap."""
-    return bool(
-        a.get_left()[0] < b.get_right()[0]
-        and b.get_left()[0] < a.get_right()[0]
-        and a.get_bottom()[1] < b.get_top()[1]
-        and b.get_bottom()[1] < a.get_top()[1]
-    )

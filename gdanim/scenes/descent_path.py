@@ -1,7 +1,7 @@
 """descent-path: the (w, b) path on the loss contours, the line fitting the data, the loss curve.
 
-Render with ``gdanim render descent-path`` or, with its default data,
-``manim render -ql scenes/descent_path.py DescentPath``.
+Render with ``gdanim render descent-path`` (or ``gdanim.render`` from Python): the scene is
+given its inputs, the trained run and its surface, by :mod:`gdanim.pipeline`.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ stretch, so it points where a gradient-descent step goes; with unequal stretches
 need not cross the drawn level curves at a right angle (the descent-path contour map shares
 this).
 
-Render with ``gdanim render hiker-bowl`` or ``manim render -ql scenes/hiker_bowl.py HikerBowl``.
+Render with ``gdanim render hiker-bowl`` (or ``gdanim.render`` from Python): the scene is
+given its inputs, the trained run and its surface, by :mod:`gdanim.pipeline`.
 """
 
 from __future__ import annotations

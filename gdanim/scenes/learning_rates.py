@@ -5,8 +5,8 @@ the speeds compare at a glance. A log-scaled learning-rate line shows where each
 against the critical rate ``2 / lambda_max`` and the fastest fixed rate. What each run did is
 read from its trajectory (:mod:`gdanim.outcome`), never from its label.
 
-Render with ``gdanim render learning-rates`` or, with its default data,
-``manim render -ql scenes/learning_rates.py LearningRates``.
+Render with ``gdanim render learning-rates`` (or ``gdanim.render`` from Python): the scene
+is given its inputs, the trained runs and their surface, by :mod:`gdanim.pipeline`.
 """
 
 from __future__ import annotations
