@@ -17,8 +17,7 @@ from ..fileio import atomic_write_text
 from ..media import captions
 from ..media.ffmpeg import join_videos, poster
 from ..media.probe import VideoInfo, video_info
-from ..pipeline.manifest import Manifest
-from ..pipeline.render import read_json
+from ..pipeline.manifest import Manifest, read_json
 from .beats import Beat
 from .file import JOINED, POSTER_AT, Lecture
 from .jobs import Job, check_dask, cpu_seconds, one_line, plan, run_dask, run_local
@@ -278,7 +277,7 @@ def _manifest(
     decks: dict[str, dict[str, Any]], failures: list[dict[str, str]], options: dict[str, Any],
     timings: dict[str, Any],
 ) -> dict[str, Any]:  # fmt: skip
-    from ..pipeline.render import versions
+    from ..pipeline.manifest import versions
 
     scenes = []
     for r in ordered:

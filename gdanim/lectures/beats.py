@@ -21,7 +21,7 @@ from ..fileio import atomic_write_text
 from ..media import ffmpeg
 from ..media.captions import Cue
 from ..media.probe import VideoInfo, keyframes
-from ..pipeline.render import read_json
+from ..pipeline.manifest import read_json
 
 FOLDER = "beats"
 #: A caption that starts this close to a keyframe starts its beat there.

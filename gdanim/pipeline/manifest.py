@@ -1,6 +1,6 @@
 """A render's manifest (``PATH.json`` beside the file) read back as typed records.
 
-:func:`gdanim.pipeline.render.build_manifest` writes it; :meth:`Manifest.from_dict` reads the
+:func:`build_manifest` writes it; :meth:`Manifest.from_dict` reads the
 parts the lecture uses: the render's key, the data and the training its scene shows, and each
 run's rate, length, end and verdict. A part that is missing reads as absent (``None``, zero or
 empty), so a manifest that lacks one still reads.
@@ -8,9 +8,18 @@ empty), so a manifest that lacks one still reads.
 
 from __future__ import annotations
 
+import json
+import os
+import platform
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+
+if TYPE_CHECKING:
+    from ..config import RenderSpec
+    from .prepare import SceneInputs
 
 
 @dataclass(frozen=True)
@@ -83,3 +92,95 @@ class Manifest:
         """The records of the data, the training and the runs, as the render wrote them: the
         lecture's manifest repeats them for the scene."""
         return {key: self.recorded.get(key) for key in ("dataset", "config", "runs")}
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"gdanim": __version__, "python": platform.python_version()}
+    for pkg in ("manim", "numpy", "imageio-ffmpeg"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "missing"
+    return out
+
+
+def read_json(path: str) -> dict[str, Any] | None:
+    """A JSON object from ``path``, or ``None`` when it is missing, unreadable or not one."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def build_manifest(
+    spec: RenderSpec, inputs: SceneInputs, key: str, path: str, size: int, seconds: float
+) -> dict[str, Any]:
+    w, h = spec.pixel_size
+    runs = []
+    comp = inputs.comparison
+    for i, r in enumerate(inputs.runs):
+        t = r.trajectory
+        verdict = r.outcome
+        extra: dict[str, Any] = {}
+        if comp is not None:
+            value = comp.values[i]
+            surface = comp.surfaces[i]
+            extra = {
+                "varied": comp.key,
+                "value": list(value) if isinstance(value, tuple) else value,
+                "lr_critical": surface.analysis.lr_critical,
+                "optimum": list(surface.analysis.optimum),
+                "optimum_loss": surface.analysis.optimum_loss,
+            }
+        runs.append(
+            {
+                **extra,
+                "label": r.label,
+                "lr": r.lr,
+                "updates": t.n_updates,
+                "diverged_at": t.diverged_at,
+                "outcome": {"kind": verdict.kind, "update": verdict.update, "text": verdict.text},
+                "final": {
+                    "w": float(t.w[-1]),
+                    "b": float(t.b[-1]),
+                    "loss": float(t.loss[-1]) if t.loss is not None else None,
+                },
+            }
+        )
+    out: dict[str, Any] = {
+        "format": "gdanim-render",
+        "version": 1,
+        "key": key,
+        "output": {
+            "path": os.path.basename(path),
+            "format": spec.format,
+            "width": w,
+            "height": h,
+            "fps": spec.frame_rate,
+            "bytes": size,
+        },
+        "spec": spec.to_dict(),
+        "dataset": inputs.dataset.describe(),
+        "config": inputs.config.to_dict(),
+        "standardized": inputs.standardized.to_dict() if inputs.standardized else None,
+        "notes": list(inputs.notes),
+        "runs": runs,
+        "analysis": {
+            "lr_critical": inputs.analysis.lr_critical,
+            "optimum": list(inputs.analysis.optimum),
+        },
+        "versions": versions(),
+        "render_seconds": round(seconds, 3),
+    }
+    if comp is not None:
+        out["comparison"] = {
+            "key": comp.key,
+            "shared_surface": comp.shared,
+            "own_rates": comp.own_rates,
+            "preset": comp.preset,
+        }
+    return out

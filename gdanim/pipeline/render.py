@@ -12,7 +12,6 @@ import contextlib
 import importlib
 import json
 import os
-import platform
 import shutil
 import subprocess
 import time
@@ -20,19 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .. import __version__
 from ..config import RenderSpec
 from ..datasets import Dataset
 from ..errors import InputError
 from ..fileio import atomic_move, atomic_write_text, private_dir
-from ..media import ffmpeg
+from ..media import gif
 from ..scenes.registry import SCENES
 from . import encoding
 from .identity import content_hashes
+from .manifest import build_manifest, read_json
 from .prepare import SceneInputs, prepare
 
-#: GIF colours: 3-3-2 quantisation bands, a palette from the frames does not.
-GIF_COLORS = 256
 ENCODER_OPTIONS: dict[str, dict[str, str]] = {
     "mp4": {
         "crf": "20",
@@ -201,7 +198,7 @@ def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str
     with tempconfig(manim_config(spec, media_dir, quiet)):
         scene = cls(inputs)
         if spec.format == "gif":
-            _count_repeats(scene.renderer.file_writer, media_dir)
+            gif.count_repeats(scene.renderer.file_writer, media_dir)
         elif spec.format in ("mp4", "webm"):
             encoding.install(scene.renderer)
         scene.render()
@@ -211,91 +208,6 @@ def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str
         if spec.format == "gif":
             return str(writer.image_sequence_directory)
         return str(writer.movie_file_path)
-
-
-REPEATS_FILE = "repeats.txt"
-
-
-def _count_repeats(writer: Any, media_dir: str) -> None:
-    """Record how often each frame of an image sequence shows.
-
-    A still stretch (a hold, a wait) reaches manim's writer as one frame with a repeat
-    count; video output repeats it, an image sequence writes it once. The GIF encoder reads
-    the counts back so holds last as long as in the video.
-    """
-    original = writer.write_frame
-    path = os.path.join(media_dir, REPEATS_FILE)
-
-    def write_frame(pixels: Any, *, repeat: int = 1) -> None:
-        original(pixels, repeat=repeat)
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(f"{repeat}\n")
-
-    writer.write_frame = write_frame
-
-
-def encode_gif(frames_dir: str, fps: int, out: str, repeats: list[int] | None = None) -> None:
-    """Frames -> looping GIF with a palette made from the frames themselves.
-
-    ``repeats`` says how many frame times each image lasts (a hold is one image). Holds are
-    laid out as repeated links at the exact frame rate; the encoder stores an unchanged
-    frame as a one-pixel update, so they cost next to nothing.
-    """
-    frames = sorted(f for f in os.listdir(frames_dir) if f.endswith(".png"))
-    if not frames:
-        raise RuntimeError("the scene produced no frames")
-    if repeats is None or len(repeats) != len(frames):
-        repeats = [1] * len(frames)
-    timeline = os.path.join(frames_dir, "timeline")
-    os.makedirs(timeline, exist_ok=True)
-    k = 0
-    for name, count in zip(frames, repeats, strict=True):
-        for _ in range(max(count, 1)):
-            target = os.path.join(timeline, f"{k:07d}.png")
-            try:
-                os.link(os.path.join(frames_dir, name), target)
-            except OSError:
-                shutil.copyfile(os.path.join(frames_dir, name), target)
-            k += 1
-    graph = (
-        f"split[a][b];[a]palettegen=max_colors={GIF_COLORS}:stats_mode=full[p];"
-        "[b][p]paletteuse=dither=sierra2_4a"
-    )
-    ffmpeg.run(
-        ["-framerate", str(fps), "-i", os.path.join(timeline, "%07d.png"),
-         "-vf", graph, "-loop", "0", "-pix_fmt", "pal8", "-f", "gif", out],
-        "the GIF", out,
-    )  # fmt: skip
-
-
-def _read_repeats(media_dir: str) -> list[int] | None:
-    try:
-        with open(os.path.join(media_dir, REPEATS_FILE), encoding="utf-8") as fh:
-            return [int(line) for line in fh if line.strip()]
-    except (OSError, ValueError):
-        return None
-
-
-def versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"gdanim": __version__, "python": platform.python_version()}
-    for pkg in ("manim", "numpy", "imageio-ffmpeg"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = "missing"
-    return out
-
-
-def read_json(path: str) -> dict[str, Any] | None:
-    """A JSON object from ``path``, or ``None`` when it is missing, unreadable or not one."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def check_output_path(path: str, create_folders: bool = False) -> None:
@@ -359,9 +271,9 @@ def render(
         produced = render_scene(inputs, tmp, quiet)
         publish_private_cache(tmp)
         if spec.format == "gif":
-            gif = os.path.join(tmp, "out.gif")
-            encode_gif(produced, spec.frame_rate, gif, _read_repeats(tmp))
-            produced = gif
+            out_gif = os.path.join(tmp, "out.gif")
+            gif.encode_gif(produced, spec.frame_rate, out_gif, gif.read_repeats(tmp))
+            produced = out_gif
         if not os.path.isfile(produced) or os.path.getsize(produced) == 0:
             raise RuntimeError(f"manim produced no output for {spec.scene}")
         size = os.path.getsize(produced)
@@ -387,73 +299,3 @@ def _captions_of(produced: str, media_dir: str) -> str | None:
         if os.path.isfile(candidate) and os.path.getsize(candidate) > 0:
             return candidate
     return None
-
-
-def build_manifest(
-    spec: RenderSpec, inputs: SceneInputs, key: str, path: str, size: int, seconds: float
-) -> dict[str, Any]:
-    w, h = spec.pixel_size
-    runs = []
-    comp = inputs.comparison
-    for i, r in enumerate(inputs.runs):
-        t = r.trajectory
-        verdict = r.outcome
-        extra: dict[str, Any] = {}
-        if comp is not None:
-            value = comp.values[i]
-            surface = comp.surfaces[i]
-            extra = {
-                "varied": comp.key,
-                "value": list(value) if isinstance(value, tuple) else value,
-                "lr_critical": surface.analysis.lr_critical,
-                "optimum": list(surface.analysis.optimum),
-                "optimum_loss": surface.analysis.optimum_loss,
-            }
-        runs.append(
-            {
-                **extra,
-                "label": r.label,
-                "lr": r.lr,
-                "updates": t.n_updates,
-                "diverged_at": t.diverged_at,
-                "outcome": {"kind": verdict.kind, "update": verdict.update, "text": verdict.text},
-                "final": {
-                    "w": float(t.w[-1]),
-                    "b": float(t.b[-1]),
-                    "loss": float(t.loss[-1]) if t.loss is not None else None,
-                },
-            }
-        )
-    out: dict[str, Any] = {
-        "format": "gdanim-render",
-        "version": 1,
-        "key": key,
-        "output": {
-            "path": os.path.basename(path),
-            "format": spec.format,
-            "width": w,
-            "height": h,
-            "fps": spec.frame_rate,
-            "bytes": size,
-        },
-        "spec": spec.to_dict(),
-        "dataset": inputs.dataset.describe(),
-        "config": inputs.config.to_dict(),
-        "standardized": inputs.standardized.to_dict() if inputs.standardized else None,
-        "notes": list(inputs.notes),
-        "runs": runs,
-        "analysis": {
-            "lr_critical": inputs.analysis.lr_critical,
-            "optimum": list(inputs.analysis.optimum),
-        },
-        "versions": versions(),
-        "render_seconds": round(seconds, 3),
-    }
-    if comp is not None:
-        out["comparison"] = {
-            "key": comp.key,
-            "shared_surface": comp.shared,
-            "own_rates": comp.own_rates,
-            "preset": comp.preset,
-        }
-    return out
