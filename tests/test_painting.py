@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gdanim.pipeline import encoding
-from gdanim.pipeline.painting import ALIGN, Painter
+from gdanim.pipeline.painting import ALIGN, Painter, to_video_frame
 
 
 class _Camera:
@@ -26,7 +26,7 @@ class _Renderer:
 
 
 def _whole(pixels: np.ndarray) -> np.ndarray:
-    return encoding.to_video_frame(pixels, "yuv420p").to_ndarray()
+    return to_video_frame(pixels, "yuv420p").to_ndarray()
 
 
 @pytest.mark.parametrize("size", [(480, 854), (1080, 1920), (184, 320)])

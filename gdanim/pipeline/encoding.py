@@ -39,26 +39,15 @@ def _supported() -> bool:
     return version("manim").startswith(KNOWN_MANIM)
 
 
-def to_video_frame(pixels: Any, pix_fmt: str) -> Any:
-    """``pixels`` (top-left RGBA uint8) as a PyAV frame in ``pix_fmt``, in new memory.
-
-    Wrapping the pixels instead of copying them (``from_ndarray``) also lets swscale take its
-    aligned path: the same bytes in a third of the time.
-    """
-    import av
-    import numpy as np
-
-    frame = av.VideoFrame.from_numpy_buffer(np.ascontiguousarray(pixels), format="rgba")
-    return frame.reformat(format=pix_fmt)
-
-
 def encoder_class() -> Any:
     """manim's segment encoder with holds encoded once (see the module docstring).
 
-    It takes frames already converted (:func:`to_video_frame`) as well as RGBA arrays.
+    It takes frames already converted (:func:`.painting.to_video_frame`) as well as RGBA arrays.
     """
     import av
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+    from .painting import to_video_frame
 
     class HeldFrameEncoder(VideoSegmentEncoder):
         def write_frame(self, pixels: Any, *, repeat: int = 1) -> None:
@@ -89,7 +78,7 @@ def install(renderer: Any, repaint_changed: bool = True) -> bool:
     ``repaint_changed`` is false) and its file writer encode holds once; whether it could."""
     from manim.camera.three_d_camera import ThreeDCamera
 
-    from .painting import Painter
+    from .painting import Painter, to_video_frame
 
     writer = renderer.file_writer
     if not _supported() or not hasattr(writer, "_create_segment_encoder"):
