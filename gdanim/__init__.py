@@ -8,13 +8,12 @@ From Python (manim is imported only to render)::
     gdanim.render("descent-path", df, x="hours", y="score")  # shown under the cell
 """
 
-__version__ = "0.1.0"
-
 from .api import Rendered, analyze, lecture, load_data, load_trajectory, render, train
 from .datasets import Dataset
 from .errors import InputError
 from .landscape import Analysis
 from .trajectory import Trajectory
+from .version import __version__
 
 __all__ = [
     "Analysis",

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from .. import __version__, interrupts
+from .. import interrupts
 from ..errors import InputError
 from ..scenes.registry import SCENES
+from ..version import __version__
 from .options import (
     ANALYSIS,
     DATA,
@@ -223,7 +224,7 @@ def scenes_cmd() -> None:
 
 
 def _render_epilog() -> str:
-    from ..experiments import presets_help
+    from ..config.vary import presets_help
 
     return (
         "\b\ncompare presets (--preset NAME), each a lesson's experiment:\n"

@@ -36,13 +36,13 @@ def _datasets() -> list[str]:
 
 
 def _presets() -> list[str]:
-    from ..experiments import PRESETS
+    from .vary import PRESETS
 
     return list(PRESETS)
 
 
 def _check_vary(v: Any, text: bool = False) -> Any:
-    from ..experiments import check_vary
+    from .vary import check_vary
 
     return check_vary(v, text)
 
@@ -185,7 +185,7 @@ class RenderSpec(Model):
             return data
         data = drop_none(data)
         if "preset" in data:
-            from ..experiments import expand_preset
+            from .vary import expand_preset
 
             try:
                 data = expand_preset(data)
@@ -229,7 +229,7 @@ class RenderSpec(Model):
         return self
 
     def _check_compare(self) -> None:
-        from ..experiments import USED_BY
+        from .vary import USED_BY
 
         if self.vary is None:
             raise rule(

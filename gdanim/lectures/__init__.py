@@ -71,7 +71,7 @@ cut where its beats start; :mod:`.pptx`, :mod:`.reveal`, :mod:`.handout`) and
 
 from __future__ import annotations
 
-from .assemble import LectureReport, SceneResult, make_lecture
+from .assemble import LectureReport, make_lecture
 from .command import describe_jobs, run_command
 from .file import (
     DEFAULT_SCENES,
@@ -85,6 +85,7 @@ from .file import (
 from .jobs import Job, plan, run_job
 from .narration import generated_captions, run_sentences
 from .progress import Progress
+from .results import SceneResult
 
 __all__ = [
     "DEFAULT_SCENES",

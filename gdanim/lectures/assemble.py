@@ -7,50 +7,23 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import IO, Any
 
-from ..config import RenderSpec
 from ..errors import InputError
 from ..fileio import atomic_write_text
 from ..media import captions
 from ..media.ffmpeg import join_videos, poster
-from ..media.probe import VideoInfo, video_info
-from ..pipeline.manifest import Manifest, read_json
-from .beats import Beat
+from ..media.probe import video_info
+from ..pipeline.manifest import read_json
 from .file import JOINED, POSTER_AT, Lecture
 from .jobs import Job, check_dask, cpu_seconds, one_line, plan, run_dask, run_local
 from .narration import generated_captions
 from .page import write_index
 from .progress import Progress
 from .publish import publish
-
-
-@dataclass
-class SceneResult:
-    """What became of one scene of the lecture."""
-
-    name: str
-    spec: RenderSpec
-    video: dict[str, Any] | None = None
-    gif: dict[str, Any] | None = None
-    beats: list[Beat] = field(default_factory=list)
-    info: VideoInfo | None = None
-    cues: list[captions.Cue] = field(default_factory=list)
-    caption_source: str = ""
-    poster: str | None = None
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.video is not None and not self.video.get("error") and self.info is not None
-
-    @property
-    def manifest(self) -> Manifest:
-        """What the video's render recorded (nothing when it did not render)."""
-        found: Manifest | None = (self.video or {}).get("manifest")
-        return found or Manifest()
+from .results import SceneResult
 
 
 def _scene_captions(result: SceneResult) -> None:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import LRS_SCENES, VARY_SCENES, RenderSpec, checks
+from ..config.vary import PRESETS
 from ..errors import InputError
-from ..experiments import PRESETS
 from ..pipeline.prepare import load_spec_data
 from ..scenes.registry import SCENES
 

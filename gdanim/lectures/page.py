@@ -16,7 +16,7 @@ from .file import JOINED, Lecture
 from .narration import run_sentences
 
 if TYPE_CHECKING:
-    from .assemble import SceneResult
+    from .results import SceneResult
 
 #: Page colours per theme (Okabe-Ito accents, as in the scenes).
 PAGE_COLORS = {

@@ -20,8 +20,8 @@ from .narration import run_sentences
 from .page import clock
 
 if TYPE_CHECKING:
-    from .assemble import SceneResult
     from .file import Lecture
+    from .results import SceneResult
 
 #: What each deck is called in the manifest, and its file in the lecture's folder.
 FILES = {"pptx": "lecture.pptx", "handout": "handout.pdf", "slides": "slides/index.html"}

@@ -8,7 +8,7 @@ import json
 import os
 from typing import TYPE_CHECKING
 
-from .. import __version__
+from ..version import __version__
 
 if TYPE_CHECKING:
     from ..config import RenderSpec

@@ -196,7 +196,7 @@ def safe_config(cfg: TrainConfig, dataset: Dataset, asked_rate: bool) -> TrainCo
 
 def prepare_comparison(spec: RenderSpec, ds: Dataset) -> SceneInputs:
     """One run per varied value, everything else alike; a surface per run."""
-    from ..experiments import OWN_SURFACE, value_label
+    from ..config.vary import OWN_SURFACE, value_label
 
     assert spec.vary is not None
     key, values = spec.vary
