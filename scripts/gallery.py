@@ -17,40 +17,26 @@ from gdanim.config import RenderSpec  # noqa: E402
 from gdanim.pipeline.render import render  # noqa: E402
 from gdanim.scenes.registry import SCENES  # noqa: E402
 
+
+def _gif(scene: str, **options: object) -> RenderSpec:
+    """A gallery GIF of ``scene``: 640x360, 20 fps, 6 s unless ``options`` say otherwise."""
+    base: dict[str, object] = {"format": "gif", "width": 640, "height": 360, "fps": 20}
+    return RenderSpec(**{"scene": scene, **base, "duration": 6.0, **options})
+
+
 #: What each gallery GIF shows: small enough for a README, sharp enough to read.
 GALLERY: dict[str, RenderSpec] = {
-    "descent-path": RenderSpec(
-        scene="descent-path", dataset="campaign", format="gif", width=640, height=360,
-        fps=20, duration=6.0,
-    ),
-    "descent-path-light": RenderSpec(
-        scene="descent-path", dataset="housing", format="gif", width=640, height=360,
-        fps=20, duration=6.0, theme="light",
-    ),
-    "learning-rates": RenderSpec(
-        scene="learning-rates", dataset="campaign", format="gif", width=640, height=360,
-        fps=20, duration=6.0,
-    ),
+    "descent-path": _gif("descent-path", dataset="campaign"),
+    "descent-path-light": _gif("descent-path", dataset="housing", theme="light"),
+    "learning-rates": _gif("learning-rates", dataset="campaign"),
     # The orbiting camera changes every pixel of every frame: fewer frames keep it small.
-    "hiker-bowl": RenderSpec(
-        scene="hiker-bowl", dataset="campaign", format="gif", width=640, height=360,
-        fps=10, duration=6.0,
-    ),
+    "hiker-bowl": _gif("hiker-bowl", dataset="campaign", fps=10),
     # The derivation reads at its natural pace in a lecture; the gallery plays it faster.
-    "derivation": RenderSpec(
-        scene="derivation", dataset="campaign", format="gif", width=640, height=360,
-        fps=10, duration=3.0,
-    ),
+    "derivation": _gif("derivation", dataset="campaign", fps=10, duration=3.0),
     # compare, its two pictures: the runs on one bowl, and a bowl per run with one data panel.
-    "compare-momentum": RenderSpec(
-        scene="compare", preset="momentum", format="gif", width=640, height=360,
-        fps=20, duration=6.0,
-    ),
-    "compare-mae-vs-mse": RenderSpec(
-        scene="compare", preset="mae-vs-mse", format="gif", width=640, height=360,
-        fps=20, duration=6.0, theme="light",
-    ),
-}  # fmt: skip
+    "compare-momentum": _gif("compare", preset="momentum"),
+    "compare-mae-vs-mse": _gif("compare", preset="mae-vs-mse", theme="light"),
+}
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .checks import Bad, show
+from .checks import Bad, choice, show
 
 #: The training options ``vary`` takes, in the order the help lists them.
 VARY_KEYS = (
@@ -102,14 +102,6 @@ def check_vary(v: Any, text: bool = False) -> Vary:
     return key, tuple(values)
 
 
-def check_preset(v: Any, text: bool = False) -> str:
-    if text and isinstance(v, str):
-        v = v.strip()
-    if not isinstance(v, str) or v not in PRESETS:
-        raise Bad(f"{show(v)} is not one of {', '.join(PRESETS)}")
-    return v
-
-
 # --------------------------------------------------------------------------------------------
 # Presets
 
@@ -177,6 +169,10 @@ PRESETS: dict[str, Preset] = {
 }  # fmt: skip
 
 
+#: A preset's name, checked as any choice is.
+check_preset = choice(tuple(PRESETS))
+
+
 def presets_help() -> str:
     """One line per preset, for the command's help."""
     width = max(len(n) for n in PRESETS)
@@ -189,7 +185,7 @@ def expand_preset(data: dict[str, Any]) -> dict[str, Any]:
     Its own data (``dataset`` or ``data``) and any training option given win over the
     preset's; a ``vary`` is an error (the preset is one).
     """
-    name = check_preset(data["preset"])
+    name = check_preset(data["preset"], False)
     preset = PRESETS[name]
     out = dict(data)
     if "vary" in out:
