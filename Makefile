@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system lecture test check lint typecheck gallery bench clean
+.PHONY: setup system lecture test check check-wheel lint typecheck gallery bench clean
 
 setup: system $(STAMP)
 
@@ -23,18 +23,23 @@ lecture: setup
 	$(BIN)/gdanim lecture --quality high -o media/lecture
 
 lint: setup
-	$(BIN)/ruff check gdanim scripts tests
-	$(BIN)/ruff format --check gdanim scripts tests
+	$(BIN)/ruff check gdanim scripts tests scenes
+	$(BIN)/ruff format --check gdanim scripts tests scenes
 
 typecheck: setup
 	$(BIN)/mypy
 
 test: lint typecheck
 	$(BIN)/python -m pytest -q
+	PYTHON=$(PYTHON) bash scripts/check-wheel.sh
 
 # The fast half, for the edit loop: no renders, no LaTeX, no layout builds.
 check: lint typecheck
 	$(BIN)/python -m pytest -q -m "not render and not slow"
+
+# A plain `pip install` of the wheel, no extras, lowest versions: every scene renders there.
+check-wheel:
+	PYTHON=$(PYTHON) bash scripts/check-wheel.sh
 
 gallery: setup
 	$(BIN)/python scripts/gallery.py

@@ -8,7 +8,16 @@ From Python (manim is imported only to render)::
     gdanim.render("descent-path", df, x="hours", y="score")  # shown under the cell
 """
 
-from .api import Rendered, analyze, lecture, load_data, load_trajectory, render, train
+from .api import (
+    Rendered,
+    analyze,
+    lecture,
+    load_data,
+    load_trajectory,
+    render,
+    scene_inputs,
+    train,
+)
 from .datasets import Dataset
 from .errors import InputError
 from .landscape import Analysis
@@ -27,5 +36,6 @@ __all__ = [
     "load_data",
     "load_trajectory",
     "render",
+    "scene_inputs",
     "train",
 ]

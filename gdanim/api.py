@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .datasets import Dataset
     from .landscape import Analysis
     from .lectures import LectureReport
+    from .pipeline.prepare import SceneInputs
     from .trajectory import Trajectory
 
 #: Renders up to this size are embedded in the notebook (it works when shared); larger ones
@@ -293,6 +294,32 @@ def render(
         dataset=dataset,
     )
     return Rendered(result.path, result.manifest, result.reused, result.seconds)
+
+
+def scene_inputs(
+    scene: str = "descent-path", data: Any = None, *, x: Any = None, y: Any = None, **options: Any
+) -> SceneInputs:
+    """What ``scene`` draws for this data and these options: the runs, their outcomes, the
+    landscape framed around them; for Manim scenes of one's own and manim's command line.
+
+    Takes what :func:`render` takes (``trajectory="run.json"`` draws a recorded run);
+    options about the file (``format``, ``quality``, ...) are checked and kept in ``.spec``
+    but manim's command line decides the frame size and rate. Needs no manim.
+
+    Examples
+    --------
+    >>> import gdanim
+    >>> run = gdanim.scene_inputs("descent-path", "campaign")
+    >>> run.trajectory.n_updates, round(run.analysis.lr_critical, 4)
+    (1500, 0.0362)
+    """
+    from .pipeline.prepare import prepare
+
+    spec, dataset = _spec(scene, data, x, y, options)
+    inputs = prepare(spec, dataset)
+    for text in inputs.notes:
+        _warn(text)
+    return inputs
 
 
 #: The command line's words in the data's notes, as a Python caller writes them.

@@ -43,7 +43,7 @@ def test_import_and_training_never_import_manim_or_pandas():
 def test_public_names_are_the_documented_ones():
     assert set(gdanim.__all__) == {
         "Analysis", "Dataset", "InputError", "Rendered", "Trajectory", "__version__",
-        "analyze", "lecture", "load_data", "load_trajectory", "render", "train",
+        "analyze", "lecture", "load_data", "load_trajectory", "render", "scene_inputs", "train",
     }  # fmt: skip
     assert issubclass(gdanim.InputError, ValueError)
 

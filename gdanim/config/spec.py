@@ -7,11 +7,10 @@ keys are checked together here (:func:`~gdanim.config.fields.rule`).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
-from typing_extensions import Self
 
 from . import checks
 from .fields import Model, Opt, choice_from, drop_none, key_of, rule

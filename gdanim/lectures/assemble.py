@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import IO, Any
 
 from ..errors import InputError
@@ -304,7 +304,7 @@ def _manifest(
         "version": 1,
         "title": lecture.title,
         "source": os.path.abspath(lecture.source) if lecture.source else None,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "options": options,
         "scenes": scenes,
         "lecture": lecture_entry,

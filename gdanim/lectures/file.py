@@ -77,13 +77,8 @@ COMPARE_KEYS = ("vary", "preset")
 
 def load_lecture(path: str) -> Lecture:
     """Read and check a lecture file; any problem is one :class:`InputError` line."""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[no-redef]
-        except ImportError:
-            raise InputError(f"{path}: reading TOML needs Python 3.11+ or tomli") from None
+    import tomllib
+
     if os.path.isdir(path):
         raise InputError(f"{path}: is a folder; give a lecture .toml file")
     try:

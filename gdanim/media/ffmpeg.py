@@ -98,8 +98,6 @@ def poster(video: str, at: float) -> str | None:
     return dest
 
 
-
-
 def split(src: str, starts: Sequence[float], dests: Sequence[str]) -> None:
     """Cut ``src`` at ``starts`` (seconds, the first 0) into ``dests`` without re-encoding.
 

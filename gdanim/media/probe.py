@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
 @dataclass(frozen=True)
 class VideoInfo:
     """What joining needs to know of a video file."""
@@ -45,8 +46,6 @@ def video_info(path: str) -> VideoInfo:
             duration=duration,
             frames=int(stream.frames or 0),
         )
-
-
 
 
 def keyframes(path: str) -> list[float]:

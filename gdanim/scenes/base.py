@@ -12,6 +12,7 @@ import numpy as np
 from manim import DOWN, LEFT, UP, Rectangle, Scene, VGroup, config
 
 from .. import interrupts
+from ..errors import InputError
 from ..media.captions import reading_seconds
 from ..pipeline.prepare import SceneInputs
 from . import style
@@ -83,8 +84,19 @@ class GdScene(Scene):
     #: Every beat is captioned once it has played (slides break at the captions).
     narrated = True
 
-    def __init__(self, inputs: SceneInputs, **kwargs: object) -> None:
-        self.inputs = inputs
+    #: What the scene draws. gdanim's renders pass it in; a scene file that manim's own
+    #: command line renders (which makes scenes without arguments) sets it on the class:
+    #: ``inputs = gdanim.scene_inputs("descent-path", "campaign")``.
+    inputs: SceneInputs
+
+    def __init__(self, inputs: SceneInputs | None = None, **kwargs: object) -> None:
+        given = inputs if inputs is not None else getattr(type(self), "inputs", None)
+        if not isinstance(given, SceneInputs):
+            raise InputError(
+                f"{type(self).__name__}: no run to draw; set `inputs = gdanim.scene_inputs(...)` "
+                "in the class body"
+            )
+        self.inputs = given
         self.theme = style.THEMES[self.inputs.spec.theme]
         super().__init__(**kwargs)
 

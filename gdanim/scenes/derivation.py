@@ -54,7 +54,7 @@ class Derivation(GdScene):
 
     scene_name = "derivation"
 
-    def __init__(self, inputs: SceneInputs, **kwargs: object) -> None:
+    def __init__(self, inputs: SceneInputs | None = None, **kwargs: object) -> None:
         super().__init__(inputs, **kwargs)
         self.page = Page()
 

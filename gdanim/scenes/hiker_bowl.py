@@ -78,7 +78,7 @@ class HikerBowl(GdScene, ThreeDScene):
 
     scene_name = "hiker-bowl"
 
-    def __init__(self, inputs: SceneInputs, **kwargs: Any) -> None:
+    def __init__(self, inputs: SceneInputs | None = None, **kwargs: Any) -> None:
         super().__init__(inputs, camera_class=BowlCamera, **kwargs)
 
     def get_moving_mobjects(self, *animations: Any) -> list[Mobject]:

@@ -1,0 +1,1 @@
+"""Every ffmpeg and PyAV call: encoding, probing, captions, GIFs."""

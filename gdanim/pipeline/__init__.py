@@ -1,0 +1,1 @@
+"""From a spec to a file: preparing the runs, drawing, encoding, the manifest."""
