@@ -92,13 +92,11 @@ def _prepared(data: Any, x: Any, y: Any, options: dict[str, Any]) -> tuple[Datas
     unknown = [k for k in options if k not in (*TRAIN_KEYS, *_SHEET_KEYS, "dataset")]
     if unknown:
         raise InputError(f"{unknown[0]}: not a training option (options: {', '.join(TRAIN_KEYS)})")
-    from .trainer import standardization
-
     spec, dataset = _spec("descent-path", data, x, y, options)
     dataset = dataset if dataset is not None else load_spec_data(spec)
     for note in dataset.notes:
         _warn(note)
-    st = standardization(dataset, spec.train)
+    st = spec.train.standardization(dataset)
     if st is not None and st.auto:
         _warn(st.note())
     return dataset, spec.train
@@ -172,10 +170,8 @@ def analyze(data: Any = None, *, x: Any = None, y: Any = None, **options: Any) -
     >>> sorted(a.lr_regimes)
     ['large', 'right', 'small']
     """
-    from .trainer import standardization
-
     dataset, config = _prepared(data, x, y, options)
-    st = standardization(dataset, config)
+    st = config.standardization(dataset)
     init = config.init or dataset.init
     return config.replace(normalize=st is not None, init=init).analysis(dataset)
 

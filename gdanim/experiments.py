@@ -25,6 +25,7 @@ from .config.vary import (
     presets_help,
     spell,
     value_label,
+    varies,
 )
 
 if TYPE_CHECKING:
@@ -66,12 +67,7 @@ def value_text(key: str, value: Any) -> str:
 
 def key_words(key: str) -> str:
     """The option in words, for titles: ``the optimizer``, ``the start``."""
-    return {
-        "optimizer": "the optimizer", "loss": "the loss", "lr": "the learning rate",
-        "normalize": "scaling x", "l2": "the L2 penalty", "init": "the start",
-        "momentum": "the momentum β", "batch_size": "the batch size", "delta": "huber's δ",
-        "seed": "the seed",
-    }[key]  # fmt: skip
+    return varies(key).words
 
 
 def median_residual(inputs: SceneInputs, i: int) -> float:

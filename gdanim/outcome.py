@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -42,7 +43,9 @@ from .trajectory import Trajectory
 
 FloatArray = NDArray[np.float64]
 
-KINDS = ("converged", "slow", "oscillating", "diverged")
+#: What a run did; mypy holds every comparison of a kind to these words.
+Kind = Literal["converged", "slow", "oscillating", "diverged"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 #: Converged: the excess loss is within this fraction of the best loss ...
 CONVERGED_OF_BEST = 0.01
 #: ... or, when the best loss is about zero, within this fraction of the start's excess.
@@ -81,7 +84,7 @@ class Outcome:
         when the run started at the optimum).
     """
 
-    kind: str
+    kind: Kind
     update: int
     text: str
     n_updates: int
@@ -96,7 +99,7 @@ def _plural(n: int, word: str = "update") -> str:
     return f"{count(n)} {word}" + ("" if n == 1 else "s")
 
 
-def describe(kind: str, update: int, near: bool = False) -> str:
+def describe(kind: Kind, update: int, near: bool = False) -> str:
     """The caption for an outcome; ``near`` marks a slow run close to the best fit."""
     if kind == "converged":
         return "started at the minimum" if update == 0 else f"converged in {_plural(update)}"
@@ -168,7 +171,7 @@ def classify(traj: Trajectory, optimum_loss: float, x: ArrayLike | None = None) 
     start = float(excess[0])
     final = float(excess[-1]) / start if start > 0 else math.nan
 
-    def outcome(kind: str, update: int, near: bool = False) -> Outcome:
+    def outcome(kind: Kind, update: int, near: bool = False) -> Outcome:
         return Outcome(kind, update, describe(kind, update, near), n, final)
 
     if traj.diverged_at is not None:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from . import numbers
-from .config import TrainConfig
 from .datasets import Dataset
-from .datasets.conditioning import auto_epochs, moment_condition
+from .datasets.conditioning import moment_condition
 from .landscape import standardize
 from .optimizers import OPTIMIZERS
+from .settings import RunSettings
 from .trajectory import Trajectory
 
 FloatArray = NDArray[np.float64]
@@ -21,39 +21,6 @@ FloatArray = NDArray[np.float64]
 DIVERGENCE_FACTOR = 1e6
 #: The default rate on one's own standardised data, as a fraction of the critical rate.
 STANDARDIZED_FRACTION = 0.1
-
-
-def resolve(config: TrainConfig, dataset: Dataset) -> TrainConfig:
-    """``config`` with every default filled in for ``dataset``, and ``lr`` a number."""
-    loss = config.loss or dataset.loss
-    init = config.init if config.init is not None else dataset.init
-    normalize = config.standardizes(dataset)
-    epochs = config.epochs
-    if epochs is None:
-        epochs = dataset.epochs
-        if normalize and dataset.auto_standardize:
-            epochs = auto_epochs(standardize(dataset.x)[0])
-    lr = config.lr if config.lr is not None else dataset.lr
-    if config.lr is None and config.optimizer == "adam" and not isinstance(lr, str):
-        # A lesson's rate is gradient descent's: Adam steps about lr per coordinate, so
-        # 0.01 would crawl towards an optimum a hundred units away. Its "right" regime is
-        # scaled to the distance instead.
-        lr = "right"
-    cfg = config.replace(
-        loss=loss,
-        init=(float(init[0]), float(init[1])),
-        epochs=epochs,
-        normalize=normalize,
-    )
-    if config.lr is None and normalize and dataset.auto_standardize:
-        # On standardised x the bowl is round: half the critical rate lands on the optimum
-        # in one update, which shows no descent. A tenth of it takes visible steps, each
-        # shrinking the gap by a fifth, and converges in a few dozen updates.
-        a = cfg.analysis(dataset)
-        lr = STANDARDIZED_FRACTION * a.lr_critical if a.lr_critical else a.lr_regimes["right"]
-    if isinstance(lr, str):
-        lr = cfg.analysis(dataset).lr_regimes[lr]
-    return cfg.replace(lr=float(lr))
 
 
 @dataclass(frozen=True)
@@ -91,13 +58,16 @@ class Standardization:
         return asdict(self)
 
 
-def standardization(dataset: Dataset, config: TrainConfig) -> Standardization | None:
-    """What standardising x does for ``config`` on ``dataset``; ``None`` when it is raw."""
-    if not config.standardizes(dataset):
+def standardization(dataset: Dataset, normalize: bool, auto: bool) -> Standardization | None:
+    """What standardising x does on ``dataset``; ``None`` when x stays raw.
+
+    ``auto``: x is standardised because the raw problem needs it, not because it was asked.
+    """
+    if not normalize:
         return None
     z, mu, sd = standardize(dataset.x)
     return Standardization(
-        auto=config.normalize is None,
+        auto=auto,
         x_mean=mu,
         x_std=sd,
         condition_raw=moment_condition(dataset.x),
@@ -105,16 +75,23 @@ def standardization(dataset: Dataset, config: TrainConfig) -> Standardization | 
     )
 
 
-def train(dataset: Dataset, config: TrainConfig | None = None) -> Trajectory:
-    """Run ``config`` on ``dataset`` and record every state.
+class Resolvable(Protocol):
+    """Options that settle into a run's settings on a dataset (a ``TrainConfig``)."""
+
+    def resolve(self, dataset: Dataset) -> RunSettings: ...
+
+
+def train(dataset: Dataset, settings: RunSettings | Resolvable) -> Trajectory:
+    """Run ``settings`` on ``dataset`` and record every state.
+
+    ``settings`` are resolved ones, or options (a ``TrainConfig``) resolved here for the data.
 
     Divergence is a result: training stops at the first update whose loss is not finite or
     exceeds :data:`DIVERGENCE_FACTOR` times the start, keeps every finite state up to it, and
     sets ``diverged_at``.
     """
-    cfg = (config or TrainConfig()).resolve(dataset)
-    assert cfg.init is not None and cfg.epochs is not None and isinstance(cfg.lr, float)
-    loss = cfg.make_loss(dataset)
+    cfg = settings if isinstance(settings, RunSettings) else settings.resolve(dataset)
+    loss = cfg.make_loss()
     x, y = dataset.x, dataset.y
     mu, sd = 0.0, 1.0
     if cfg.normalize:

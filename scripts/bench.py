@@ -456,8 +456,9 @@ def case_csv(repeats: int) -> dict[str, Any]:
 
     ratio = [a[1] / b[1] for a, b in zip(runs["ours"], runs["numpy"], strict=True)]
     ratio_messy = [a[1] / b[1] for a, b in zip(runs["ours_messy"], runs["pandas"], strict=True)]
+    from gdanim.config import TrainConfig
     from gdanim.datasets import load_table
-    from gdanim.trainer import TrainConfig, train
+    from gdanim.trainer import train
 
     ds = load_table(clean)
     t = time.perf_counter()

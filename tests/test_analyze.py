@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gdanim.config import TrainConfig
 from gdanim.datasets import get_dataset
 from gdanim.landscape import (
     LARGE_FACTOR,
@@ -16,7 +17,7 @@ from gdanim.landscape import (
     hessian,
 )
 from gdanim.losses import make_loss
-from gdanim.trainer import TrainConfig, train
+from gdanim.trainer import train
 
 
 def _design_hessian(x: np.ndarray, c: float = 2.0) -> np.ndarray:

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from gdanim.config import RenderSpec
+from gdanim.config import RenderSpec, TrainConfig
 from gdanim.media.captions import READING_CPS
-from gdanim.trainer import TrainConfig
 from tests.scene_tools import build_scene
 
 pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset

@@ -326,6 +326,7 @@ def test_output_into_a_missing_folder(runner):
 
 
 def test_csv_default_epochs_follow_the_conditioning(tmp_path):
+    from gdanim.config import TrainConfig
     from gdanim.datasets import load_csv
     from gdanim.datasets.conditioning import auto_epochs
     from gdanim.landscape import analyze
@@ -340,6 +341,6 @@ def test_csv_default_epochs_follow_the_conditioning(tmp_path):
     assert ds.epochs == auto_epochs(ds.x)
     a = analyze(ds, make_loss("mse"))
     assert ds.epochs >= 8 * a.condition_number - 1
-    traj = train(ds)
+    traj = train(ds, TrainConfig())
     gap0 = traj.loss[0] - a.optimum_loss
     assert traj.loss[-1] - a.optimum_loss < 1e-3 * gap0  # the default run converges

@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 
 from gdanim import derivation as F
+from gdanim.config import TrainConfig
 from gdanim.datasets import get_dataset
 from gdanim.losses import LOSSES, make_loss
 from gdanim.optimizers import OPTIMIZERS
-from gdanim.trainer import TrainConfig, train
+from gdanim.trainer import train
 
 LOSS_NAMES = sorted(LOSSES)
 OPT_NAMES = sorted(OPTIMIZERS)

@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gdanim.cli import cli
+from gdanim.config import TrainConfig
 from gdanim.datasets import Dataset, load_csv
 from gdanim.errors import InputError
 from gdanim.pipeline import render as render_mod
-from gdanim.trainer import TrainConfig, train
+from gdanim.trainer import train
 from tests.scene_tools import video_meta
 
 GDANIM = [sys.executable, "-m", "gdanim"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gdanim.config import RenderSpec
+from gdanim.config import RenderSpec, TrainConfig
 from gdanim.datasets import get_dataset
 from gdanim.landscape import analyze
 from gdanim.losses import make_loss
@@ -18,7 +18,7 @@ from gdanim.outcome import (
     reversal_share,
 )
 from gdanim.pipeline.prepare import prepare
-from gdanim.trainer import TrainConfig, train
+from gdanim.trainer import train
 from gdanim.trajectory import Trajectory
 
 

@@ -20,13 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gdanim.cli import cli
+from gdanim.config import TrainConfig
 from gdanim.datasets import get_dataset, load_table
 from gdanim.datasets.conditioning import needs_standardizing
 from gdanim.datasets.files.cells import parse_number
 from gdanim.errors import InputError
 from gdanim.landscape import analyze
 from gdanim.losses import make_loss
-from gdanim.trainer import TrainConfig, standardization, train
+from gdanim.trainer import train
 
 RNG = np.random.default_rng(7)
 # Heights near 68 with a spread of 2: the raw problem's condition number is about 1e6.
@@ -248,7 +249,7 @@ def test_ill_conditioned_own_data_is_standardised_and_converges(tmp_path):
     ds = load_table(tmp_path / "h.csv")
     assert needs_standardizing(ds.x)
     cfg = TrainConfig()
-    std = standardization(ds, cfg)
+    std = cfg.standardization(ds)
     assert std is not None and std.auto
     assert std.condition_raw > 1e5 and std.condition == pytest.approx(1.0)
     assert std.x_mean == pytest.approx(HEIGHT.mean()) and std.x_std == pytest.approx(HEIGHT.std())
@@ -269,9 +270,9 @@ def test_well_conditioned_own_data_and_lessons_keep_raw_x(tmp_path):
     x = np.linspace(-2, 3, 30)
     pd.DataFrame({"x": x, "y": 2 * x + 1}).to_csv(tmp_path / "ok.csv", index=False)
     ds = load_table(tmp_path / "ok.csv")
-    assert standardization(ds, TrainConfig()) is None
+    assert TrainConfig().standardization(ds) is None
     for name in ("campaign", "housing", "clean", "uniform"):
-        assert standardization(get_dataset(name), TrainConfig()) is None
+        assert TrainConfig().standardization(get_dataset(name)) is None
 
 
 def test_cli_says_when_x_is_standardised(runner):

@@ -11,9 +11,8 @@ import pytest
 from PIL import Image
 
 from gdanim.cli import cli
-from gdanim.config import RenderSpec, frame_size
+from gdanim.config import RenderSpec, TrainConfig, frame_size
 from gdanim.pipeline import render as render_mod
-from gdanim.trainer import TrainConfig
 from tests.scene_tools import build_scene, family_bounds, find, video_meta
 
 pytestmark = pytest.mark.render

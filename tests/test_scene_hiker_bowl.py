@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from manim import Text, tempconfig
 
-from gdanim.config import RenderSpec
+from gdanim.config import RenderSpec, TrainConfig
 from gdanim.landscape import View
 from gdanim.media import captions
 from gdanim.media.captions import reading_seconds
@@ -34,7 +34,6 @@ from gdanim.scenes.bowl.walk import (
 )
 from gdanim.scenes.bowl.walkers import downhill
 from gdanim.scenes.hiker_bowl import HikerBowl
-from gdanim.trainer import TrainConfig
 from gdanim.trajectory import Trajectory
 from tests.scene_tools import video_meta
 

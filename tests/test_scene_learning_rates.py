@@ -15,14 +15,13 @@ import pytest
 from manim import config, tempconfig
 
 from gdanim.cli import cli
-from gdanim.config import RenderSpec
+from gdanim.config import RenderSpec, TrainConfig
 from gdanim.outcome import classify
 from gdanim.pipeline.prepare import prepare
 from gdanim.pipeline.render import manim_config
 from gdanim.scenes.grid import spread
 from gdanim.scenes.learning_rates import LearningRates
 from gdanim.scenes.rateline import RateLine
-from gdanim.trainer import TrainConfig
 
 pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
 

@@ -12,11 +12,12 @@ import random
 import numpy as np
 import pytest
 
+from gdanim.config import TrainConfig
 from gdanim.datasets import DATASETS, get_dataset
 from gdanim.datasets.lessons import uniform_lesson
 from gdanim.landscape import analyze, optimum
 from gdanim.losses import make_loss
-from gdanim.trainer import TrainConfig, train
+from gdanim.trainer import train
 
 # ------------------------------------------------------------------ seed 004: rolling downhill
 
@@ -69,7 +70,7 @@ def test_seed004_run_gives_2583_5300_not_the_printed_252_470():
     assert abs(b - printed_b) > 0.5
     # gdanim's default run on the same data reproduces the code, not the text.
     ds = get_dataset("rolling-downhill")
-    traj = train(ds)
+    traj = train(ds, TrainConfig())
     assert traj.n_updates == 1000
     assert traj.w[-1] == pytest.approx(w, rel=1e-10)
     assert traj.b[-1] == pytest.approx(b, rel=1e-10)
@@ -134,7 +135,7 @@ def test_seed001_data_and_init():
 
 def test_seed001_200_epochs_match():
     _, _, _, history, mses = seed001_run()
-    traj = train(get_dataset("uniform"))
+    traj = train(get_dataset("uniform"), TrainConfig())
     assert traj.n_states == 201
     np.testing.assert_allclose(np.column_stack([traj.w, traj.b]), history, rtol=1e-10)
     np.testing.assert_allclose(traj.loss[:-1], mses, rtol=1e-10)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gdanim.config import TrainConfig
 from gdanim.datasets import Dataset, get_dataset
 from gdanim.landscape import analyze, optimum
 from gdanim.losses import make_loss
 from gdanim.optimizers import OPTIMIZERS
-from gdanim.trainer import DIVERGENCE_FACTOR, TrainConfig, train
+from gdanim.trainer import DIVERGENCE_FACTOR, train
 
 CURVATURE = {"mse": 2.0, "half-mse": 1.0}
 

@@ -7,10 +7,11 @@ import json
 import numpy as np
 import pytest
 
+from gdanim.config import TrainConfig
 from gdanim.datasets import get_dataset
 from gdanim.errors import InputError
 from gdanim.losses import make_loss
-from gdanim.trainer import TrainConfig, train
+from gdanim.trainer import train
 from gdanim.trajectory import FORMAT, VERSION, Trajectory
 
 ARRAYS = ("w", "b", "loss", "dw", "db", "w_opt", "b_opt")

@@ -85,9 +85,7 @@ def load_data(spec: RenderSpec) -> Dataset:
 
 def report_standardization(ds: Dataset, cfg: TrainConfig) -> None:
     """One line on stderr when x is standardised by default."""
-    from ..trainer import standardization
-
-    st = standardization(ds, cfg)
+    st = cfg.standardization(ds)
     if st is not None and st.auto:
         click.echo(f"note: {st.note()}", err=True)
 
@@ -155,13 +153,12 @@ def analyze_cmd(as_json: bool, **kw: Any) -> None:
     --init scales the rates where there is no critical one (mae).
     """
     from ..optimizers import OPTIMIZERS
-    from ..trainer import standardization
 
     spec = spec_from(kw)
     ds = load_data(spec)
     cfg = spec.train
     lo = cfg.make_loss(ds)
-    st = standardization(ds, cfg)
+    st = cfg.standardization(ds)
     a = cfg.replace(normalize=st is not None, init=cfg.init or ds.init).analysis(ds)
     if as_json:
         out = {"dataset": ds.describe(), "loss": lo.describe(), "optimizer": cfg.optimizer}

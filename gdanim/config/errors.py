@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
 
@@ -22,27 +22,28 @@ def spell(key: str, source: str) -> str:
     return "--" + key.replace("_", "-") if source == "cli" else key
 
 
-def _user_key(loc: tuple[int | str, ...]) -> str | None:
+def _user_key(loc: tuple[int | str, ...], model: type[BaseModel]) -> str | None:
     """The key a location names: the last name in it, as the user writes it."""
-    from .spec import RenderSpec
-
     names = [p for p in loc if isinstance(p, str) and p != "train"]
     if not names:
         return None
     name = names[-1]
-    field = RenderSpec.model_fields.get(name)
+    field = model.model_fields.get(name)
     return field.alias if field is not None and field.alias else name
 
 
-def message(exc: ValidationError, source: str = "python") -> tuple[str | None, str]:
-    """The key the first error concerns (as the user writes it) and what is wrong."""
-    from .spec import all_keys
+def message(
+    exc: ValidationError, source: str, model: type[BaseModel], keys: Sequence[str]
+) -> tuple[str | None, str]:
+    """The key the first error concerns (as the user writes it) and what is wrong.
 
+    ``model`` is the one validated, ``keys`` every key it takes as the user writes them.
+    """
     err = exc.errors(include_url=False)[0]
     ctx = err.get("ctx") or {}
-    key = ctx.get("key") or _user_key(err["loc"])
+    key = ctx.get("key") or _user_key(err["loc"], model)
     if err["type"] == "extra_forbidden":
-        known = [spell(k, source) for k in all_keys()]
+        known = [spell(k, source) for k in keys]
         close = difflib.get_close_matches(spell(str(key), source), known, n=1, cutoff=0.6)
         return key, "unknown key" + (f" (did you mean {close[0]}?)" if close else "")
     text = str(ctx.get("message", err["msg"]))
@@ -52,10 +53,14 @@ def message(exc: ValidationError, source: str = "python") -> tuple[str | None, s
 
 
 def input_error(
-    exc: ValidationError, source: str = "python", label: Callable[[str], str] | None = None
+    exc: ValidationError,
+    source: str,
+    model: type[BaseModel],
+    keys: Sequence[str],
+    label: Callable[[str], str] | None = None,
 ) -> InputError:
     """``KEY: message`` as one :class:`InputError`; ``label`` places the key (``scenes[3].lr``)."""
-    key, text = message(exc, source)
+    key, text = message(exc, source, model, keys)
     if key is None:
         return InputError(text)
     where = label(key) if label is not None else spell(key, source)

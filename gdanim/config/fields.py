@@ -8,7 +8,7 @@ into the one line the user reads. The models are :mod:`gdanim.config.train` (a r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Self
 
@@ -28,11 +28,29 @@ Source = Literal["python", "cli", "toml"]
 
 
 @dataclass(frozen=True)
+class Varies:
+    """How ``compare`` varies a training option, and how the screen speaks of it.
+
+    ``words`` name the option in a title (``the momentum β``); ``label`` names a run from its
+    value and the run's other options (``minibatch of 16``; by default ``KEY = VALUE``);
+    ``surface``: the option changes the loss surface, so each run gets its own contour panel;
+    ``used_by``: the optimizers that read it (``None``: every one), since varying it under
+    another optimizer would change nothing.
+    """
+
+    words: str
+    label: Callable[[Any, Mapping[str, Any]], str] | None = None
+    surface: bool = False
+    used_by: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Opt:
     """A field's check and its command-line form.
 
     ``choices`` (a list or a function giving one) makes the command-line option a choice;
-    ``flag`` overrides the option's declaration (``--normalize/--no-normalize``).
+    ``flag`` overrides the option's declaration (``--normalize/--no-normalize``); ``varies``
+    lets ``compare`` vary a training option (:class:`Varies`).
     """
 
     check: checks.Check
@@ -40,6 +58,7 @@ class Opt:
     choices: Sequence[str] | Callable[[], Sequence[str]] | None = None
     metavar: str | None = None
     flag: str | None = None
+    varies: Varies | None = None
 
     def choice_list(self) -> list[str] | None:
         if self.choices is None:
@@ -108,7 +127,12 @@ class Model(BaseModel):
         try:
             return cls.model_validate(data, context={"text": source == "cli"})
         except ValidationError as exc:
-            raise input_error(exc, source, label) from None
+            raise input_error(exc, source, cls, cls.known_keys(), label) from None
+
+    @classmethod
+    def known_keys(cls) -> list[str]:
+        """Every key the model takes, as the user writes them."""
+        return [key_of(cls, name) for name in cls.model_fields]
 
     def replace(self, **changes: Any) -> Self:
         """A copy with ``changes``, checked like the original."""

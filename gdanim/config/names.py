@@ -1,11 +1,27 @@
-"""The fixed vocabularies and limits of the options (plain data: no numpy, no manim)."""
+"""The fixed vocabularies and limits of the options (plain data: no manim)."""
 
 from __future__ import annotations
+
+from ..datasets.dataset import MISSING_POLICIES
+
+__all__ = [
+    "ASPECTS",
+    "DEFAULT_QUALITY",
+    "DURATION",
+    "FORMATS",
+    "FPS",
+    "GIF_RATES",
+    "MAX_EPOCHS",
+    "MAX_PIXELS",
+    "MISSING_POLICIES",
+    "QUALITIES",
+    "REGIMES",
+    "THEMES",
+]
 
 #: Learning-rate regimes, from :func:`gdanim.landscape.analyze`.
 REGIMES = ("small", "right", "large")
 MAX_EPOCHS = 1_000_000
-MISSING_POLICIES = ("skip", "error")
 
 #: ``--quality``: (short side in pixels, frames per second); 16:9 gives 854x480 for low.
 QUALITIES: dict[str, tuple[int, int]] = {

@@ -26,6 +26,7 @@ from .names import (
     THEMES,
 )
 from .train import TRAIN_KEYS, TrainConfig
+from .vary import VARY_KEYS
 
 
 def _datasets() -> list[str]:
@@ -81,8 +82,9 @@ QUALITY_HELP = (
 RESOLUTION_HELP = "WIDTHxHEIGHT (even), overrides --quality."
 VARY_HELP = (
     "compare: one training option and 2 to 4 values, e.g. optimizer=gd,momentum, "
-    "l2=0,10, 'init=0,0;150,-300' (any of optimizer, loss, lr, normalize, l2, init, "
-    "momentum, batch-size, delta, seed)."
+    "l2=0,10, 'init=0,0;150,-300' (any of "
+    + ", ".join(key.replace("_", "-") for key in VARY_KEYS)
+    + ")."
 )
 DURATION_HELP = (
     "Seconds the descent takes on screen (derivation: its pace, 8 = natural reading speed, "
@@ -175,6 +177,10 @@ class RenderSpec(Model):
 
     #: Keys that are not fields: ``resolution`` sets width and height.
     EXTRA_KEYS: ClassVar[tuple[str, ...]] = ("resolution",)
+
+    @classmethod
+    def known_keys(cls) -> list[str]:
+        return all_keys()
 
     @model_validator(mode="before")
     @classmethod
@@ -290,12 +296,6 @@ class RenderSpec(Model):
         d["pixel_size"] = list(self.pixel_size)
         d["frame_rate"] = self.frame_rate
         return d
-
-    def key(self, content: dict[str, str] | None = None) -> str:
-        """Hash of the spec, the input files' contents and the versions."""
-        from ..pipeline.identity import spec_key
-
-        return spec_key(self, content)
 
     def default_name(self, data_name: str | None = None) -> str:
         """A readable output path under ``media/`` (``data_name``: data held in memory)."""

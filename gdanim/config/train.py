@@ -1,20 +1,24 @@
 """A run's configuration: :class:`TrainConfig`, every training option once.
 
-``None`` fields take the dataset's defaults; :meth:`TrainConfig.resolve` fills them in.
+``None`` fields take the dataset's defaults; :meth:`TrainConfig.resolve` settles them into
+the :class:`~gdanim.settings.RunSettings` every later stage reads.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
+from .. import numbers
 from . import checks
-from .fields import Model, Opt, choice_from
+from .fields import Model, Opt, Varies, choice_from
 from .names import MAX_EPOCHS
 
 if TYPE_CHECKING:
     from ..datasets import Dataset
     from ..landscape import Analysis
     from ..losses import Loss
+    from ..settings import RunSettings
+    from ..trainer import Standardization
 
 
 def _losses() -> list[str]:
@@ -29,39 +33,113 @@ def _optimizers() -> list[str]:
     return sorted(OPTIMIZERS)
 
 
+def _fmt(v: Any) -> str:
+    return numbers.fmt(float(v))
+
+
 class TrainConfig(Model):
     """Everything a run depends on; ``None`` fields take the dataset's defaults.
 
     ``normalize=None`` (the default) standardises one's own data when gradient descent on raw
     x could not converge within the update budget
     (:func:`~gdanim.datasets.conditioning.needs_standardizing`); the built-in lessons keep raw x.
+    A field whose :class:`~gdanim.config.fields.Opt` has ``varies`` is one ``compare`` can vary.
     """
 
-    loss: Annotated[str | None, Opt(choice_from(_losses), "Loss function.", choices=_losses)] = None
+    loss: Annotated[
+        str | None,
+        Opt(
+            choice_from(_losses),
+            "Loss function.",
+            choices=_losses,
+            varies=Varies("the loss", lambda v, _: str(v), surface=True),
+        ),
+    ] = None
     optimizer: Annotated[
-        str, Opt(choice_from(_optimizers), "Update rule.", choices=_optimizers)
+        str,
+        Opt(
+            choice_from(_optimizers),
+            "Update rule.",
+            choices=_optimizers,
+            varies=Varies(
+                "the optimizer",
+                lambda v, o: f"minibatch of {o['batch_size']}" if v == "minibatch" else str(v),
+            ),
+        ),
     ] = "gd"
     lr: Annotated[
         float | str | None,
-        Opt(checks.rate, "Learning rate: a number or small/right/large.", metavar="LR"),
+        Opt(
+            checks.rate,
+            "Learning rate: a number or small/right/large.",
+            metavar="LR",
+            varies=Varies(
+                "the learning rate",
+                lambda v, _: str(v) if isinstance(v, str) else f"lr = {_fmt(v)}",
+            ),
+        ),
     ] = None
     epochs: Annotated[
         int | None, Opt(checks.integer(0, MAX_EPOCHS), "Number of updates.", metavar="N")
     ] = None
     init: Annotated[
         tuple[float, float] | None,
-        Opt(checks.point, "Starting point 'W,B' in data units.", metavar="W,B"),
+        Opt(
+            checks.point,
+            "Starting point 'W,B' in data units.",
+            metavar="W,B",
+            varies=Varies("the start", lambda v, _: f"start ({_fmt(v[0])}, {_fmt(v[1])})"),
+        ),
     ] = None
-    l2: Annotated[float, Opt(checks.number(0), "Ridge penalty (l2/2) w^2.", metavar="L2")] = 0.0
+    l2: Annotated[
+        float,
+        Opt(
+            checks.number(0),
+            "Ridge penalty (l2/2) w^2.",
+            metavar="L2",
+            varies=Varies("the L2 penalty", lambda v, _: f"L2 = {_fmt(v)}", surface=True),
+        ),
+    ] = 0.0
     delta: Annotated[
-        float, Opt(checks.number(0, lo_open=True), "Huber threshold.", metavar="DELTA")
+        float,
+        Opt(
+            checks.number(0, lo_open=True),
+            "Huber threshold.",
+            metavar="DELTA",
+            varies=Varies("huber's δ", lambda v, _: f"δ = {_fmt(v)}", surface=True),
+        ),
     ] = 1.0
     momentum: Annotated[
         float,
-        Opt(checks.number(0, 1, hi_open=True), "Momentum/Nesterov beta, Adam beta1.", metavar="B"),
+        Opt(
+            checks.number(0, 1, hi_open=True),
+            "Momentum/Nesterov beta, Adam beta1.",
+            metavar="B",
+            varies=Varies(
+                "the momentum β",
+                lambda v, _: f"β = {_fmt(v)}",
+                used_by=("momentum", "nesterov", "adam"),
+            ),
+        ),
     ] = 0.9
-    batch_size: Annotated[int, Opt(checks.integer(1), "Minibatch size.", metavar="N")] = 16
-    seed: Annotated[int, Opt(checks.integer(), "Seed for sgd/minibatch.", metavar="N")] = 0
+    batch_size: Annotated[
+        int,
+        Opt(
+            checks.integer(1),
+            "Minibatch size.",
+            metavar="N",
+            varies=Varies("the batch size", lambda v, _: f"batch of {v}", used_by=("minibatch",)),
+        ),
+    ] = 16
+    seed: Annotated[
+        int,
+        Opt(
+            checks.integer(),
+            "Seed for sgd/minibatch.",
+            metavar="N",
+            varies=Varies("the seed", lambda v, _: f"seed {v}", used_by=("sgd", "minibatch")),
+        ),
+    ] = 0
     normalize: Annotated[
         bool | None,
         Opt(
@@ -69,6 +147,9 @@ class TrainConfig(Model):
             "Standardise x before training [default: on your own data where raw x is too "
             "ill-conditioned for gradient descent; off on the built-in lessons].",
             flag="--normalize/--no-normalize",
+            varies=Varies(
+                "scaling x", lambda v, _: "standardised x" if v else "raw x", surface=True
+            ),
         ),
     ] = None
 
@@ -77,25 +158,50 @@ class TrainConfig(Model):
 
         return make_loss(self.loss or dataset.loss, l2=self.l2, delta=self.delta)
 
-    def resolve(self, dataset: Dataset) -> TrainConfig:
-        """A copy with every default filled in and ``lr`` a number."""
-        from ..trainer import resolve
+    def resolve(self, dataset: Dataset) -> RunSettings:
+        """The run's settings on ``dataset``: every default filled in and ``lr`` a number."""
+        from ..datasets.conditioning import auto_epochs
+        from ..landscape import standardize
+        from ..settings import RunSettings
+        from ..trainer import STANDARDIZED_FRACTION
 
-        return resolve(self, dataset)
+        normalize = self.standardizes(dataset)
+        epochs = self.epochs
+        if epochs is None:
+            epochs = dataset.epochs
+            if normalize and dataset.auto_standardize:
+                epochs = auto_epochs(standardize(dataset.x)[0])
+        lr = self.lr if self.lr is not None else dataset.lr
+        if self.lr is None and self.optimizer == "adam" and not isinstance(lr, str):
+            # A lesson's rate is gradient descent's: Adam steps about lr per coordinate, so
+            # 0.01 would crawl towards an optimum a hundred units away. Its "right" regime is
+            # scaled to the distance instead.
+            lr = "right"
+        init = self.init if self.init is not None else dataset.init
+        # Every option passes through as it is, but those a default settles here.
+        run = RunSettings(
+            **{
+                **self.model_dump(),
+                "loss": self.loss or dataset.loss,
+                "lr": 0.0,  # settled below: the rates named by regime need the landscape
+                "epochs": epochs,
+                "init": (float(init[0]), float(init[1])),
+                "normalize": normalize,
+            }
+        )
+        if self.lr is None and normalize and dataset.auto_standardize:
+            # On standardised x the bowl is round: half the critical rate lands on the optimum
+            # in one update, which shows no descent. A tenth of it takes visible steps, each
+            # shrinking the gap by a fifth, and converges in a few dozen updates.
+            a = run.analysis(dataset)
+            lr = STANDARDIZED_FRACTION * a.lr_critical if a.lr_critical else a.lr_regimes["right"]
+        if isinstance(lr, str):
+            lr = run.analysis(dataset).lr_regimes[lr]
+        return run.replace(lr=float(lr))
 
     def analysis(self, dataset: Dataset) -> Analysis:
-        """The landscape's analysis for this (resolved) configuration."""
-        from ..landscape import analyze
-
-        return analyze(
-            dataset,
-            self.make_loss(dataset),
-            self.optimizer,
-            momentum=self.momentum,
-            batch_size=self.batch_size,
-            normalize=bool(self.normalize),
-            init=self.init,
-        )
+        """The landscape's analysis for this configuration on ``dataset``."""
+        return self.resolve(dataset).analysis(dataset)
 
     def standardizes(self, dataset: Dataset) -> bool:
         """Whether x is standardised: as asked, else where the raw problem needs it."""
@@ -104,6 +210,12 @@ class TrainConfig(Model):
         if self.normalize is not None:
             return self.normalize
         return dataset.auto_standardize and needs_standardizing(dataset.x)
+
+    def standardization(self, dataset: Dataset) -> Standardization | None:
+        """What standardising x does for this configuration; ``None`` when x stays raw."""
+        from ..trainer import standardization
+
+        return standardization(dataset, self.standardizes(dataset), auto=self.normalize is None)
 
     def to_dict(self) -> dict[str, Any]:
         d = self.model_dump()

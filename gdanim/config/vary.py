@@ -9,26 +9,35 @@ and checks (no numpy at import); :mod:`gdanim.experiments` says in words what th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .checks import Bad, choice, show
+from .fields import Varies, field_opt
+from .train import TrainConfig
 
-#: The training options ``vary`` takes, in the order the help lists them.
-VARY_KEYS = (
-    "optimizer", "loss", "lr", "normalize", "l2", "init", "momentum", "batch_size", "delta",
-    "seed",
-)  # fmt: skip
+
+def _varies(name: str) -> Varies | None:
+    return field_opt(TrainConfig, name).varies
+
+
+def varies(key: str) -> Varies:
+    """How ``compare`` varies the training option ``key``."""
+    how = _varies(key)
+    if how is None:
+        raise KeyError(key)
+    return how
+
+
+#: The training options ``vary`` takes: those whose field says how (:class:`Varies`).
+VARY_KEYS = tuple(name for name in TrainConfig.model_fields if _varies(name) is not None)
 #: Options that change the loss surface (or the coordinates the optimizer sees): each run gets
 #: its own contour panel. The others share one surface: one map, every path on it.
-OWN_SURFACE = ("loss", "l2", "normalize", "delta")
+OWN_SURFACE = tuple(key for key in VARY_KEYS if varies(key).surface)
 MIN_VALUES, MAX_VALUES = 2, 4
 #: Which optimizers read an option; varying it under another optimizer changes nothing.
-USED_BY = {
-    "momentum": ("momentum", "nesterov", "adam"),
-    "batch_size": ("minibatch",),
-    "seed": ("sgd", "minibatch"),
-}
+USED_BY = {key: users for key in VARY_KEYS if (users := varies(key).used_by) is not None}
 
 Vary = tuple[str, tuple[Any, ...]]
 
@@ -59,9 +68,6 @@ def check_vary(v: Any, text: bool = False) -> Vary:
 
     Returns ``(key, values)`` with each value checked by the option's own check.
     """
-    from .fields import field_opt
-    from .train import TrainConfig
-
     example = "e.g. optimizer=gd,momentum"
     cli = text  # keys are spelt as the source spells them; values in text are parsed
     if isinstance(v, str):
@@ -213,21 +219,12 @@ def number_text(v: float) -> str:
     return fmt(float(v))
 
 
-def value_label(key: str, value: Any, batch_size: int = 16) -> str:
-    """A run's name on screen: ``momentum``, ``standardised x``, ``L2 = 10``, ``start (0, 0)``."""
-    if key == "optimizer":
-        return f"minibatch of {batch_size}" if value == "minibatch" else str(value)
-    if key == "loss":
-        return str(value)
-    if key == "normalize":
-        return "standardised x" if value else "raw x"
-    if key == "init":
-        return f"start ({number_text(value[0])}, {number_text(value[1])})"
-    if key == "lr":
-        return str(value) if isinstance(value, str) else f"lr = {number_text(value)}"
-    symbol = {"l2": "L2", "momentum": "β", "delta": "δ"}.get(key)
-    if symbol:
-        return f"{symbol} = {number_text(value)}"
-    if key == "batch_size":
-        return f"batch of {value}"
-    return f"seed {value}"
+def value_label(key: str, value: Any, options: Mapping[str, Any]) -> str:
+    """A run's name on screen: ``momentum``, ``standardised x``, ``L2 = 10``, ``start (0, 0)``.
+
+    ``options`` are the run's other options (a minibatch run is named by its batch size).
+    """
+    how = varies(key)
+    if how.label is None:
+        return f"{key} = {number_text(value) if isinstance(value, float) else value}"
+    return how.label(value, options)

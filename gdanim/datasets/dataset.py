@@ -16,6 +16,9 @@ from numpy.typing import NDArray
 
 from .conditioning import auto_epochs
 
+#: What to do with rows missing x or y: leave them out (and say so), or refuse the file.
+MISSING_POLICIES = ("skip", "error")
+
 FloatArray = NDArray[np.float64]
 
 

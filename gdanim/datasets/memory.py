@@ -13,9 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ..config.names import MISSING_POLICIES
 from ..errors import InputError
-from .dataset import Dataset, own_dataset
+from .dataset import MISSING_POLICIES, Dataset, own_dataset
 
 #: How a scene's subtitle names data that came from memory.
 IN_MEMORY = "your data"

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import RenderSpec, TrainConfig
+from ..config import TRAIN_KEYS, RenderSpec, TrainConfig
 from ..config.names import REGIMES
 from ..datasets import Dataset, get_dataset, load_table
 from ..errors import InputError
 from ..landscape import Analysis, Landscape, build_landscape
 from ..outcome import Outcome, classify
-from ..trainer import Standardization, standardization, train
+from ..settings import RunSettings
+from ..trainer import Standardization, train
 from ..trajectory import Trajectory
 
 
@@ -33,7 +34,7 @@ class Run:
 class Surface:
     """A compared run's own loss surface: its configuration, analysis and framed landscape."""
 
-    config: TrainConfig
+    config: RunSettings
     analysis: Analysis
     landscape: Landscape
     loss_name: str
@@ -67,7 +68,7 @@ class SceneInputs:
     analysis: Analysis
     landscape: Landscape
     loss_name: str
-    config: TrainConfig
+    config: RunSettings
     standardized: Standardization | None = None
     comparison: Comparison | None = None
 
@@ -128,42 +129,42 @@ def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
                 f"{spec.trajectory_path}: was recorded on other data than {ds.name!r} "
                 "(its sha256 differs)"
             )
-        recorded = traj.config
-        cfg = TrainConfig(
-            loss=str(recorded.get("loss") or spec.train.loss or ds.loss),
-            optimizer=str(recorded.get("optimizer", spec.train.optimizer)),
-            lr=traj.lr if traj.lr is not None else spec.train.lr,
-            epochs=traj.n_updates,
-            init=(float(traj.w[0]), float(traj.b[0])),
-            l2=float(recorded.get("l2", spec.train.l2)),
-            delta=float(recorded.get("delta", spec.train.delta)),
-            momentum=float(recorded.get("momentum", spec.train.momentum)),
-            normalize=bool(recorded.get("normalize", False)),
-        ).resolve(ds)
-        std = standardization(ds, cfg)
-        loss = cfg.make_loss(ds)
+        # The run's own options where it recorded them (every option gdanim records), the
+        # spec's where it did not (a run recorded by another tool).
+        recorded = {k: v for k, v in traj.config.items() if k in TRAIN_KEYS and v is not None}
+        options = spec.train.replace(
+            **{
+                **recorded,
+                "lr": traj.lr if traj.lr is not None else spec.train.lr,
+                "epochs": traj.n_updates,
+                "init": (float(traj.w[0]), float(traj.b[0])),
+                "normalize": bool(recorded.get("normalize", False)),
+            }
+        )
+        cfg = options.resolve(ds)
+        std = options.standardization(ds)
+        loss = cfg.make_loss()
         traj = traj.complete(
             lambda w, b: loss.value(ds.x, ds.y, w, b),
             lambda w, b: loss.grad(ds.x, ds.y, w, b),
         )
-        runs: list[tuple[Trajectory, float, str]] = [(traj, float(cfg.lr or 0.0), "recorded")]
+        runs: list[tuple[Trajectory, float, str]] = [(traj, cfg.lr, "recorded")]
     else:
         ds = dataset if dataset is not None else load_spec_data(spec)
-        std = standardization(ds, spec.train)
+        std = spec.train.standardization(ds)
         cfg = spec.train.resolve(ds)
         rates: tuple[float | str, ...] = spec.lrs or (
-            REGIMES if spec.scene == "learning-rates" else (cfg.lr or 0.0,)
+            REGIMES if spec.scene == "learning-rates" else (cfg.lr,)
         )
         if spec.scene == "learning-rates" and not spec.lrs and isinstance(spec.train.lr, float):
             # --lr without --lrs: the asked rate takes the middle lane, between small and large.
             rates = ("small", spec.train.lr, "large")
         runs = []
         for r in rates:
-            c = cfg.replace(lr=r).resolve(ds)
-            lr = float(c.lr or 0.0)
-            label = r if isinstance(r, str) else f"{lr:.3g}"
-            runs.append((train(ds, c), lr, label))
-    loss = cfg.make_loss(ds)
+            c = spec.train.replace(lr=r).resolve(ds)
+            label = r if isinstance(r, str) else f"{c.lr:.3g}"
+            runs.append((train(ds, c), c.lr, label))
+    loss = cfg.make_loss()
     analysis = cfg.analysis(ds)
     landscape = build_landscape(ds, loss, [(t.w, t.b, t.loss, t.diverged) for t, _, _ in runs])
     done = tuple(
@@ -172,7 +173,7 @@ def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
     return SceneInputs(spec, ds, done, analysis, landscape, loss.name, cfg, std)
 
 
-def safe_config(cfg: TrainConfig, dataset: Dataset, asked_rate: bool) -> TrainConfig:
+def safe_config(cfg: TrainConfig, dataset: Dataset, asked_rate: bool) -> RunSettings:
     """``cfg`` resolved; without an asked rate, at a rate that is safe for this run.
 
     The lesson's rate stays where it is below the run's critical rate; above it the run takes
@@ -186,7 +187,7 @@ def safe_config(cfg: TrainConfig, dataset: Dataset, asked_rate: bool) -> TrainCo
         return out
     a = out.analysis(dataset)
     crit = a.lr_critical
-    lr = float(out.lr or 0.0)
+    lr = out.lr
     if out.normalize and crit:
         lr = STANDARDIZED_FRACTION * crit
     elif crit and a.can_diverge and lr >= crit:
@@ -204,7 +205,7 @@ def prepare_comparison(spec: RenderSpec, ds: Dataset) -> SceneInputs:
     shared = key not in OWN_SURFACE
     configs = [safe_config(spec.train.replace(**{key: v}), ds, asked_rate) for v in values]
     trajs = [train(ds, c) for c in configs]
-    losses = [c.make_loss(ds) for c in configs]
+    losses = [c.make_loss() for c in configs]
     analyses = [c.analysis(ds) for c in configs]
     if shared:
         one = build_landscape(ds, losses[0], [(t.w, t.b, t.loss, t.diverged) for t in trajs])
@@ -215,14 +216,14 @@ def prepare_comparison(spec: RenderSpec, ds: Dataset) -> SceneInputs:
             for lo, t in zip(losses, trajs, strict=True)
         ]
     surfaces = tuple(
-        Surface(c, a, la, lo.name, standardization(ds, spec.train.replace(**{key: v})))
+        Surface(c, a, la, lo.name, spec.train.replace(**{key: v}).standardization(ds))
         for c, a, la, lo, v in zip(configs, analyses, landscapes, losses, values, strict=True)
     )
     runs = tuple(
         Run(
             t,
-            float(c.lr or 0.0),
-            value_label(key, v, c.batch_size),
+            c.lr,
+            value_label(key, v, c.to_dict()),
             classify(t, a.optimum_loss, ds.x),
         )
         for t, c, a, v in zip(trajs, configs, analyses, values, strict=True)

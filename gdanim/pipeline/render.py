@@ -26,7 +26,7 @@ from ..fileio import atomic_move, atomic_write_text, private_dir
 from ..media import gif
 from ..scenes.registry import SCENES
 from . import encoding
-from .identity import content_hashes
+from .identity import content_hashes, spec_key
 from .manifest import build_manifest, read_json
 from .prepare import SceneInputs, prepare
 
@@ -253,7 +253,7 @@ def render(
         raise InputError(f"{path}: the extension says {ext} but --format is {spec.format}")
     check_output_path(path, create_folders=output is None)
     manifest_path = path + ".json"
-    key = spec.key(content_hashes(spec, dataset))
+    key = spec_key(spec, content_hashes(spec, dataset))
     if not force and os.path.isfile(path):
         old = read_json(manifest_path)
         if old is not None and old.get("key") == key:

@@ -122,7 +122,7 @@ class Ground:
     def from_inputs(cls, inputs: SceneInputs) -> Ground:
         land = inputs.landscape
         ds = inputs.dataset
-        loss = inputs.config.make_loss(ds)
+        loss = inputs.config.make_loss()
         x_all, y_all = ds.x, ds.y
         x_grid, y_grid = ds.subset(GRID_POINTS_MAX) if not loss.quadratic else (x_all, y_all)
 
