@@ -7,6 +7,7 @@ points the gradient averages over is the trainer's business, told by :attr:`batc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -31,8 +32,30 @@ class Optimizer:
 
     name: ClassVar[str] = "gd"
     title: ClassVar[str] = "gradient descent (full batch)"
+    #: The method as a scene's title names it.
+    method: ClassVar[str] = "Gradient descent"
     batch: ClassVar[Batch] = "full"
     uses_momentum: ClassVar[bool] = False
+    #: The critical rate's rule, as ``gdanim analyze`` writes it and as the screen does.
+    rule: ClassVar[str] = "2 / lambda_max"
+    rule_screen: ClassVar[str] = "2/λmax"
+
+    @classmethod
+    def critical_rate(
+        cls, lam_max: float, beta: float, stiffest: Callable[[int], float], batch_size: int
+    ) -> float | None:
+        """The rate above which the run diverges on a quadratic loss.
+
+        ``lam_max`` is the Hessian's largest eigenvalue, ``beta`` the momentum, and
+        ``stiffest(k)`` the mean curvature of the ``k`` stiffest points (for the stochastic
+        methods, whose worst case is their stiffest point or batch).
+        """
+        return 2.0 / lam_max
+
+    @classmethod
+    def fastest_rate(cls, lam_min: float, lam_max: float) -> float | None:
+        """The rate that shrinks the slowest and the fastest direction alike, where known."""
+        return None
 
     def __init__(
         self, lr: float, momentum: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
@@ -65,7 +88,9 @@ class Optimizer:
 
 
 class GD(Optimizer):
-    pass
+    @classmethod
+    def fastest_rate(cls, lam_min: float, lam_max: float) -> float | None:
+        return 2.0 / (lam_max + lam_min)
 
 
 class SGD(Optimizer):
@@ -73,7 +98,16 @@ class SGD(Optimizer):
 
     name = "sgd"
     title = "stochastic gradient descent (one point per update)"
+    method = "Stochastic gradient descent"
     batch = "one"
+    rule = "2 / (c max_i (x_i^2 + 1)), the stiffest single point"
+    rule_screen = "the stiffest point's 2/λ"
+
+    @classmethod
+    def critical_rate(
+        cls, lam_max: float, beta: float, stiffest: Callable[[int], float], batch_size: int
+    ) -> float | None:
+        return 2.0 / stiffest(1)
 
 
 class MiniBatch(Optimizer):
@@ -81,7 +115,16 @@ class MiniBatch(Optimizer):
 
     name = "minibatch"
     title = "minibatch gradient descent"
+    method = "Minibatch gradient descent"
     batch = "mini"
+    rule = "2 / (c mean of the batch_size largest x_i^2 + 1), the stiffest batch"
+    rule_screen = "the stiffest batch's 2/λ"
+
+    @classmethod
+    def critical_rate(
+        cls, lam_max: float, beta: float, stiffest: Callable[[int], float], batch_size: int
+    ) -> float | None:
+        return 2.0 / stiffest(batch_size)
 
 
 class Momentum(Optimizer):
@@ -89,7 +132,16 @@ class Momentum(Optimizer):
 
     name = "momentum"
     title = "gradient descent with momentum"
+    method = "Gradient descent with momentum"
     uses_momentum = True
+    rule = "2 (1 + beta) / lambda_max"
+    rule_screen = "2(1+β)/λmax"
+
+    @classmethod
+    def critical_rate(
+        cls, lam_max: float, beta: float, stiffest: Callable[[int], float], batch_size: int
+    ) -> float | None:
+        return 2.0 * (1.0 + beta) / lam_max
 
     def __init__(self, lr: float, momentum: float = 0.9, **kw: float) -> None:
         super().__init__(lr, momentum, **kw)
@@ -105,6 +157,15 @@ class Nesterov(Momentum):
 
     name = "nesterov"
     title = "Nesterov accelerated gradient"
+    method = "Nesterov momentum"
+    rule = "2 (1 + beta) / ((1 + 2 beta) lambda_max)"
+    rule_screen = "2(1+β)/((1+2β)λmax)"
+
+    @classmethod
+    def critical_rate(
+        cls, lam_max: float, beta: float, stiffest: Callable[[int], float], batch_size: int
+    ) -> float | None:
+        return 2.0 * (1.0 + beta) / ((1.0 + 2.0 * beta) * lam_max)
 
     def probe(self, theta: FloatArray) -> FloatArray:
         return theta + self.momentum * self.v
@@ -115,7 +176,16 @@ class Adam(Optimizer):
 
     name = "adam"
     title = "Adam"
+    method = "Adam"
     uses_momentum = True
+    rule = "none: Adam's steps are about lr per coordinate"
+    rule_screen = "none"
+
+    @classmethod
+    def critical_rate(
+        cls, lam_max: float, beta: float, stiffest: Callable[[int], float], batch_size: int
+    ) -> float | None:
+        return None
 
     def __init__(self, lr: float, momentum: float = 0.9, **kw: float) -> None:
         super().__init__(lr, momentum, **kw)

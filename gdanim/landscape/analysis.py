@@ -153,29 +153,16 @@ def analyze(
     notes: list[str] = []
     beta = momentum
 
-    crit: float | None
-    if optimizer == "adam" or c == 0:
-        crit = None
-    elif optimizer == "gd":
-        crit = 2.0 / lam_max
-    elif optimizer == "momentum":
-        crit = 2.0 * (1.0 + beta) / lam_max
-    elif optimizer == "nesterov":
-        crit = 2.0 * (1.0 + beta) / ((1.0 + 2.0 * beta) * lam_max)
-    else:
+    method = OPTIMIZERS[optimizer]
+
+    def stiffest(k: int) -> float:
+        """The mean curvature of the ``k`` stiffest points."""
         per_point = c * (x * x + 1.0) + loss.l2
-        k = 1 if optimizer == "sgd" else max(1, min(batch_size, x.size))
-        stiff = float(np.mean(np.sort(per_point)[-k:]))
-        crit = 2.0 / stiff
-    rules = {
-        "gd": "2 / lambda_max",
-        "momentum": "2 (1 + beta) / lambda_max",
-        "nesterov": "2 (1 + beta) / ((1 + 2 beta) lambda_max)",
-        "sgd": "2 / (c max_i (x_i^2 + 1)), the stiffest single point",
-        "minibatch": "2 / (c mean of the batch_size largest x_i^2 + 1), the stiffest batch",
-        "adam": "none: Adam's steps are about lr per coordinate",
-    }
-    rule = rules[optimizer]
+        k = max(1, min(k, x.size))
+        return float(np.mean(np.sort(per_point)[-k:]))
+
+    crit = None if c == 0 else method.critical_rate(lam_max, beta, stiffest, batch_size)
+    rule = method.rule
     can_diverge = crit is not None and loss.quadratic
     if c == 0:
         rule = "none: mae has no curvature, so a fixed rate oscillates but never blows up"
@@ -185,7 +172,7 @@ def analyze(
             "and oscillates, it cannot blow up"
         )
 
-    fastest = 2.0 / (lam_max + lam_min) if optimizer == "gd" and crit is not None else None
+    fastest = method.fastest_rate(lam_min, lam_max) if crit is not None else None
     if crit is not None:
         regimes = {
             "small": SMALL_FRACTION * crit,
@@ -195,7 +182,7 @@ def analyze(
     else:
         regimes = _scale_regimes(dataset, loss, optimizer, normalize, init, (w_star, b_star))
         notes.append("no critical rate: regimes are scaled to reach the optimum in ~60 steps")
-    if optimizer in ("sgd", "minibatch"):
+    if method.batch != "full":
         notes.append("stochastic: the critical rate is a worst-case bound over points/batches")
     return Analysis(
         optimum=(w_star, b_star),

@@ -14,20 +14,12 @@ from manim import DOWN, LEFT, UP, Rectangle, Scene, VGroup, config
 from .. import interrupts
 from ..errors import InputError
 from ..media.captions import reading_seconds
+from ..optimizers import OPTIMIZERS
 from ..pipeline.prepare import SceneInputs
 from . import style
 from .widgets import fmt, label
 
 P = TypeVar("P", bound=Any)
-
-METHOD_NAMES = {
-    "gd": "Gradient descent",
-    "sgd": "Stochastic gradient descent",
-    "minibatch": "Minibatch gradient descent",
-    "momentum": "Gradient descent with momentum",
-    "nesterov": "Nesterov momentum",
-    "adam": "Adam",
-}
 
 
 @dataclass(frozen=True)
@@ -208,7 +200,7 @@ class GdScene(Scene):
 
     def method_name(self) -> str:
         """The optimizer's name as a title."""
-        return METHOD_NAMES.get(self.inputs.config.optimizer, "Gradient descent")
+        return OPTIMIZERS[self.inputs.config.optimizer].method
 
     def run_summary(self) -> str:
         """``loss, optimizer, lr`` of the first run, for subtitles."""

@@ -22,6 +22,7 @@ from manim import (
 from numpy.typing import NDArray
 
 from ..landscape import Analysis
+from ..optimizers import OPTIMIZERS
 from ..pipeline.prepare import Run
 from . import style
 from .grid import HEADER_LINE_GAP, RATE_MARK_SIZE, fitted_lines, pt, spread, typeset
@@ -50,15 +51,6 @@ LEGEND_ITEM_GAP = 0.5  # between the line and a legend beside it
 RATE_MIN_AXIS_SHARE = 0.4  # the legend goes beside the line only if the line keeps this much
 LEGEND_SWATCH = 0.2
 LEGEND_ICON_GAP = 0.12  # between a legend item's icon and its words
-# Their critical rate bounds the stiffest point or batch: a run above it may still settle.
-STOCHASTIC = ("sgd", "minibatch")
-CRITICAL_SYMBOL = {
-    "gd": "2/λmax",
-    "momentum": "2(1+β)/λmax",
-    "nesterov": "2(1+β)/((1+2β)λmax)",
-    "sgd": "the stiffest point's 2/λ",
-    "minibatch": "the stiffest batch's 2/λ",
-}
 
 
 def critical_text(analysis: Analysis, optimizer: str) -> str:
@@ -74,10 +66,12 @@ def critical_parts(analysis: Analysis, optimizer: str) -> tuple[str, str]:
     """The critical rate's legend line in two: the rate, and what happens above it."""
     crit = analysis.lr_critical
     assert crit is not None
-    symbol = CRITICAL_SYMBOL.get(optimizer, "the critical rate")
+    method = OPTIMIZERS[optimizer]
+    symbol = method.rule_screen
     if not analysis.can_diverge:
         effect = "steps overshoot (but stay bounded)"
-    elif optimizer in STOCHASTIC:
+    elif method.batch != "full":
+        # The critical rate bounds the stiffest point or batch: a run above it may settle.
         effect = "runs can diverge (a worst-case bound)"
     else:
         effect = "runs diverge"
