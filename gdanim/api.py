@@ -414,3 +414,66 @@ def manifest_of(path: str | os.PathLike[str]) -> dict[str, Any]:
     with open(os.fspath(path) + ".json", encoding="utf-8") as fh:
         data: dict[str, Any] = json.load(fh)
     return data
+
+
+# --------------------------------------------------------------------------------------------
+# Signatures: the options as keyword parameters, for a notebook's completion and signature help
+
+
+def _option_parameters(keys: tuple[str, ...], taken: set[str]) -> list[Any]:
+    """The configuration's fields named ``keys`` as keyword-only parameters (type, default)."""
+    import inspect
+
+    from .config.fields import Model, key_of
+
+    fields: dict[str, tuple[type[Model], str]] = {
+        key_of(TrainConfig, n): (TrainConfig, n) for n in TrainConfig.model_fields
+    }
+    fields.update({key_of(RenderSpec, n): (RenderSpec, n) for n in RenderSpec.model_fields})
+    out = []
+    for key in keys:
+        if key == "resolution" and key not in taken:  # not a field: it sets width and height
+            out.append(
+                inspect.Parameter(
+                    key, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=str | None
+                )
+            )
+        if key in taken or key not in fields:
+            continue
+        model, name = fields[key]
+        info = model.model_fields[name]
+        default = None if info.is_required() else info.default
+        out.append(
+            inspect.Parameter(
+                key, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=info.annotation
+            )
+        )
+    return out
+
+
+def _show_options(fn: Callable[..., Any], keys: tuple[str, ...]) -> None:
+    """Give ``fn`` a signature that lists ``keys`` in place of its ``**options``.
+
+    The function still takes them through ``**options`` and checks them with the command
+    line's model; ``inspect.signature`` (and so Jupyter, IPython and IDEs that ask it) shows
+    each with its type and default.
+    """
+    import inspect
+
+    sig = inspect.signature(fn)
+    params = [p for p in sig.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    extra = _option_parameters(keys, {p.name for p in params})
+    fn.__signature__ = sig.replace(parameters=[*params, *extra])  # type: ignore[attr-defined]
+
+
+_RENDER_KEYS = tuple(
+    k
+    for k in RenderSpec.known_keys()
+    if k not in ("scene", "data", "x", "y", "dataset", "width", "height", "resolution")
+)
+_TRAIN_OPTIONS = (*TRAIN_KEYS, *_SHEET_KEYS)
+_show_options(train, _TRAIN_OPTIONS)
+_show_options(analyze, _TRAIN_OPTIONS)
+_show_options(load_data, _TRAIN_OPTIONS)
+_show_options(render, (*_RENDER_KEYS, "resolution"))
+_show_options(scene_inputs, (*_RENDER_KEYS, "resolution"))

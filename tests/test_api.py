@@ -186,3 +186,19 @@ def test_a_lecture_from_a_plain_script_renders_once(tmp_path):
     assert (tmp_path / "out" / "lecture.mp4").is_file()
     with pytest.raises(gdanim.InputError, match="fps: 500 is outside"):
         gdanim.lecture(tmp_path / "l.toml", tmp_path / "x", fps=500)
+
+
+def test_signatures_list_every_option_with_its_default():
+    import inspect
+
+    from gdanim.config import TRAIN_KEYS
+
+    train = inspect.signature(gdanim.train).parameters
+    for key in TRAIN_KEYS:
+        assert train[key].kind is inspect.Parameter.KEYWORD_ONLY
+    assert train["momentum"].default == 0.9 and train["optimizer"].default == "gd"
+    render = inspect.signature(gdanim.render).parameters
+    for key in (*TRAIN_KEYS, "format", "quality", "theme", "aspect", "duration", "vary", "preset"):
+        assert key in render, key
+    assert render["theme"].default == "dark" and render["format"].default == "mp4"
+    assert "lr" in inspect.signature(gdanim.scene_inputs).parameters
