@@ -12,6 +12,7 @@ from PIL import Image
 
 from gdanim.cli import cli
 from gdanim.config import RenderSpec, frame_size
+from gdanim.media import captions
 from gdanim.pipeline import render as render_mod
 from gdanim.trainer import TrainConfig
 from tests.scene_tools import build_scene, editor_facts, family_bounds, find, video_meta
@@ -53,6 +54,9 @@ def test_video_formats_have_the_asked_size_rate_and_duration(runner, tmp_path, f
             assert facts["packets"] == facts["frames"] == meta["frames"]
             assert facts["keyframe_gap"] <= 2.0 + 1e-6
             assert facts["moov_first"]
+        # the captions beside it keep to broadcast practice, a beat split into several cues
+        cues = captions.read(str(tmp_path / "dp.srt"))
+        assert cues and not [c for c in cues if captions.practice_problems(c)]
     manifest = json.loads((tmp_path / f"dp.{fmt}.json").read_text())
     assert manifest["output"]["format"] == fmt
     assert manifest["output"]["width"] == 320 and manifest["output"]["fps"] == 10

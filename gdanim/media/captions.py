@@ -97,18 +97,14 @@ def _units(text: str) -> list[str]:
         glue_next = binding
         previous = word
     out: list[str] = []
-    for unit in units:  # a formula longer than a line is broken before its signs
-        if len(unit) <= MAX_LINE:
-            out.append(unit)
-            continue
-        line = ""
-        for word in unit.split(" "):
-            if line and len(line) + 1 + len(word) > MAX_LINE:
-                out.append(line)
-                line = word
-            else:
-                line = f"{line} {word}" if line else word
-        out.append(line)
+    for unit in units:  # a formula longer than a line is broken before an equals sign
+        while len(unit) > MAX_LINE:
+            words = unit.split(" ")
+            cuts = [k for k in range(1, len(words)) if len(" ".join(words[:k])) <= MAX_LINE]
+            at = [k for k in cuts if words[k] in ("=", "≈")] or cuts[-1:]
+            out.append(" ".join(words[: at[-1]]))
+            unit = " ".join(words[at[-1] :])
+        out.append(unit)
     return out
 
 
@@ -152,6 +148,7 @@ def _chunks(text: str, max_lines: int = MAX_LINES) -> list[list[str]]:
             if width > MAX_LINE and j - i > 1:
                 break
             line = 1.0 + 0.5 * ((MAX_LINE - width) / MAX_LINE) ** 2 * (j < n)
+            orphan = 6.0 if width < 15 else 0.0  # a cue's second line of a word or two
             # a sentence that ends inside a cue had better end the cue
             line += 6.0 * sum(u.endswith((".", "!", "?")) for u in units[i : j - 1])
             for k in range(max_lines):
@@ -161,12 +158,14 @@ def _chunks(text: str, max_lines: int = MAX_LINES) -> list[list[str]]:
                     else:
                         from_k = min(range(max_lines), key=lambda q: best[i][q])
                         cost = best[i][from_k] + 2 * _break_cost(units, i)
+                        # a formula broken over two lines stays in one cue
+                        cost += 20.0 * units[i].startswith(("= ", "≈ "))
                     cost += 3.0
                 else:
                     if i == 0:
                         continue
                     ends = units[i - 1].endswith((".", "!", "?"))
-                    cost = best[i][k - 1] + _break_cost(units, i) + 4.0 * ends
+                    cost = best[i][k - 1] + _break_cost(units, i) + 4.0 * ends + orphan
                     from_k = k - 1
                 if cost == inf:
                     continue
