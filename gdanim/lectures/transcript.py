@@ -37,7 +37,8 @@ SHOWS = {
     ),
     "learning-rates": (
         "The same start run at {runs} learning rates side by side, each with its path on the "
-        "loss contours and its loss curve, and a rate line marking the critical rate."
+        "loss contours and its loss curve, above a log-scale rate line that marks where runs "
+        "start to diverge."
     ),
     "compare": (
         "{runs} runs that differ in one option, drawn together in their own colours: their paths "
@@ -78,7 +79,7 @@ def on_screen(scene: str, manifest: Manifest) -> tuple[str, ...]:
     runs = manifest.runs
     words = {2: "two", 3: "three", 4: "four"}
     shows = SHOWS.get(scene, "").format(runs=words.get(len(runs), str(len(runs))))
-    out = [shows[:1].upper() + shows[1:]] if shows else []
+    out = [f"On screen: {shows[:1].lower()}{shows[1:]}"] if shows else []
     facts = []
     if manifest.dataset_name:
         points = f" ({numbers.count(manifest.points)} points)" if manifest.points else ""
@@ -88,7 +89,7 @@ def on_screen(scene: str, manifest: Manifest) -> tuple[str, ...]:
     if manifest.optimizer:
         facts.append(f"optimizer {manifest.optimizer}")
     if facts:
-        out.append("On screen: " + ", ".join(facts) + ".")
+        out.append("Data and training: " + ", ".join(facts) + ".")
     for run in runs:
         rate = f"Learning rate {numbers.fmt(run.lr, 3)}"
         if run.diverged_at:

@@ -233,30 +233,24 @@ def to_practice(text: str, start: float, end: float) -> list[Cue]:
     cues follow one another over the beat, each for a time in proportion to its length, at
     least :data:`MIN_SECONDS` and its reading time at :data:`READING_CPS` (when the beat is
     at least :func:`min_seconds` long), at most :data:`MAX_SECONDS`: a beat too long for
-    its words is split into more, shorter cues where it can be, and a cue that would still
-    stay longer ends early. A pure function: narration timed to speech calls it per phrase or
+    its words is split into cues of one line, then shorter ones, where it can be, and a cue
+    that would still stay longer ends early. A pure function: narration timed to speech calls it per phrase or
     per sentence with the words' times.
     """
     text = " ".join(text.split())
     if not text or end <= start:
         return []
-    chunks = _chunks(text)
     total = end - start
-    while len(chunks) * MAX_SECONDS < total:  # too few cues for the time: halve the longest
-        longest = max(range(len(chunks)), key=lambda i: len(" ".join(chunks[i])))
-        if len(chunks[longest]) > 1:
-            parts = [[line] for line in chunks[longest]]
-        else:
-            parts = _chunks(chunks[longest][0], 1)
-            if len(parts) < 2:
-                halves = _units(chunks[longest][0])
-                if len(halves) < 2:
-                    break
-                cut = _best_cut(halves)
-                parts = [[" ".join(halves[:cut])], [" ".join(halves[cut:])]]
-        chunks[longest : longest + 1] = parts
-        if all(len(_units(" ".join(c))) < 2 for c in chunks):
+    chunks = _chunks(text)
+    if len(chunks) * MAX_SECONDS < total:  # too few cues for the time: a line a cue
+        chunks = _chunks(text, 1)
+    while len(chunks) * MAX_SECONDS < total:  # still too few: cut the longest line in two
+        longest = max(range(len(chunks)), key=lambda i: len(chunks[i][0]))
+        units = _units(chunks[longest][0])
+        if len(units) < 2:
             break
+        cut = _best_cut(units)
+        chunks[longest : longest + 1] = [[" ".join(units[:cut])], [" ".join(units[cut:])]]
     shares = _spread([len(" ".join(c)) for c in chunks], total)
     cues = []
     t = start
