@@ -37,7 +37,7 @@ SHOWS = {
     ),
     "learning-rates": (
         "The same start run at {runs} learning rates side by side, each with its path on the "
-        "loss contours and its loss curve, above a log-scale rate line that marks where runs "
+        "loss contours and its loss curve, under a log-scale rate line that marks where runs "
         "start to diverge."
     ),
     "compare": (
