@@ -86,3 +86,36 @@ def video_meta(path: str) -> dict[str, Any]:
         size = (stream.codec_context.width, stream.codec_context.height)
     return {"size": size, "fps": fps, "duration": seconds, "frames": round(seconds * fps),
             "packets": len(pts), "whole_frames": whole}  # fmt: skip
+
+
+def editor_facts(path: str) -> dict[str, Any]:
+    """What video editors and platforms look at in an MP4: its frame count against its
+    duration at the nominal rate, the longest stretch between keyframes (seconds) and whether
+    the index (``moov``) comes before the media (``mdat``)."""
+    import struct
+
+    import av
+
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        base = stream.time_base
+        assert base is not None
+        packets = [p for p in container.demux(stream) if p.pts is not None]
+        keys = sorted(float(p.pts * base) for p in packets if p.is_keyframe)
+        fps = float(stream.average_rate or 0)
+        duration = (container.duration or 0) / 1_000_000
+    ends = [*keys[1:], duration]
+    gap = max(b - a for a, b in zip(keys, ends, strict=True))
+    boxes = []
+    with open(path, "rb") as fh:
+        while head := fh.read(8):
+            size, kind = struct.unpack(">I4s", head)
+            if size == 1:
+                size = struct.unpack(">Q", fh.read(8))[0] - 8
+            boxes.append(kind.decode("latin-1"))
+            if size == 0:
+                break
+            fh.seek(size - 8, 1)
+    return {"packets": len(packets), "fps": fps, "duration": duration,
+            "frames": round(duration * fps), "keyframe_gap": gap,
+            "moov_first": boxes.index("moov") < boxes.index("mdat")}  # fmt: skip

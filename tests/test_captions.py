@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from gdanim.errors import InputError
@@ -113,3 +115,78 @@ def test_files_convert_both_ways(tmp_path):
 def test_unreadable_file_is_one_line(tmp_path):
     with pytest.raises(InputError, match="cannot read"):
         captions.read(str(tmp_path / "missing.srt"))
+
+
+# --------------------------------------------------------------------------------------------
+# Cues to broadcast practice
+
+
+LONG = (
+    "The loss of a line is the mean of its squared errors: L(w, b) = (1/N) Σ (ŷᵢ − yᵢ)². "
+    "Gradient descent starts at w = 0, b = 73,673 and steps downhill, against the gradient, "
+    "with learning rate η = 0.01."
+)
+
+
+def _ok(cue: captions.Cue) -> bool:
+    return not captions.practice_problems(cue)
+
+
+def test_a_long_beat_becomes_cues_to_practice_in_order():
+    cues = captions.to_practice(LONG, 10.0, 28.5)
+    assert len(cues) >= 3 and all(_ok(c) for c in cues), cues
+    assert " ".join(c.text.replace("\n", " ") for c in cues) == LONG
+    assert cues[0].start == 10.0 and cues[-1].end <= 28.5
+    assert all(a.end <= b.start for a, b in itertools.pairwise(cues))
+    lines = [line for c in cues for line in c.text.split("\n")]
+    # never inside a number, a point, a formula or brackets
+    assert any("w = 0, b = 73,673" in line for line in lines)
+    assert any("η = 0.01." in line for line in lines)
+    assert any("L(w, b) = (1/N) Σ (ŷᵢ − yᵢ)²." in line for line in lines)
+    # a sentence ends a cue rather than run on inside it
+    assert any(c.text.endswith("².") for c in cues)
+
+
+def test_cues_share_the_beat_in_proportion_to_their_length():
+    text = "A short one. Then a much longer sentence that needs two lines to be read, and more."
+    cues = captions.to_practice(text, 0.0, 8.0)
+    assert cues[0].text == "A short one."
+    first, second = (c.end - c.start for c in cues)
+    assert first / second == pytest.approx(12 / 71, abs=0.01)
+    first, second = (c.end - c.start for c in captions.to_practice(text, 0.0, 6.0))
+    assert first == pytest.approx(1.0, abs=0.01)  # its share would be less than a second
+    assert second == pytest.approx(5.0, abs=0.01)
+
+
+def test_a_beat_longer_than_its_words_splits_and_caps_cues():
+    text = "After 1,234 updates the run settles at w = 36.15, b = 100.2."
+    cues = captions.to_practice(text, 0, 18)
+    assert len(cues) >= 2 and all(_ok(c) for c in cues)
+    one = captions.to_practice("Done.", 3.0, 20.0)
+    assert one == [captions.Cue(3.0, 10.0, "Done.")]  # up 7 s, then nothing to read
+
+
+def test_min_seconds_is_what_every_cue_needs():
+    need = captions.min_seconds(LONG)
+    assert need >= captions.reading_seconds(LONG) - 0.5
+    cues = captions.to_practice(LONG, 0.0, need)
+    assert all(_ok(c) for c in cues), cues
+    assert captions.min_seconds("Done.") == pytest.approx(1.0, abs=0.01)
+
+
+def test_practice_problems_name_what_is_wrong():
+    bad = captions.Cue(0.0, 9.0, "x" * 50 + "\nb\nc")
+    problems = captions.practice_problems(bad)
+    assert "3 lines" in problems and "a line of 50 characters" in problems
+    assert any(p.startswith("up 9.000") for p in problems)
+    assert captions.practice_problems(captions.Cue(0, 1, "too fast to read in one second")) == [
+        "30.0 characters a second"
+    ]
+    assert captions.to_practice("", 0, 5) == [] and captions.to_practice("x", 5, 5) == []
+
+
+def test_practice_splits_each_cue_of_a_file():
+    beats = [captions.Cue(0.0, 18.0, LONG), captions.Cue(18.0, 20.0, "Done.")]
+    cues = captions.practice(beats)
+    assert cues[-1] == captions.Cue(18.0, 20.0, "Done.")
+    assert all(_ok(c) for c in cues)

@@ -266,6 +266,9 @@ def test_captions_are_the_runs_numbers_shifted_by_real_durations(two):
     for cue, own in zip(joined[len(a) :], b, strict=True):
         assert cue.text == own.text
         assert cue.start == pytest.approx(own.start + offset, abs=0.002)
+    # every cue, of every scene and of the lecture, keeps to broadcast practice
+    for cue in [*a, *b, *joined]:
+        assert not captions.practice_problems(cue), cue
     # the text states each run's own numbers
     runs = {s["name"]: s["runs"][0] for s in manifest["scenes"]}
     updates = f"{runs['descent-path-2']['updates']:,}"
@@ -325,6 +328,40 @@ def test_index_page_is_offline_and_has_caption_tracks(two):
                 assert (out / value).exists(), value
     assert not [t for t, a in page.tags if t == "link"]  # inline CSS only
     assert "<style>" in text
+    style = text[text.index("<style>") : text.index("</style>")]
+    assert '"Segoe UI"' in style and "&#34;" not in style and "&quot;" not in style
+
+
+@pytest.mark.render
+def test_index_page_has_a_transcript_that_seeks_the_video(two):
+    import html
+
+    _, out, _ = two
+    text = (out / "index.html").read_text()
+    m = json.loads((out / "manifest.json").read_text())
+    start, end = (
+        text.index('id="transcript"'),
+        text.index("</section>", text.index('id="transcript"')),
+    )
+    part = text[start:end]
+    # a heading per scene, in order, each seeking to where its scene starts
+    for scene, joined in zip(m["scenes"], m["lecture"]["parts"], strict=True):
+        assert f'id="transcript-{scene["name"]}"' in part
+        assert f'data-seek="{joined["start"]}"' in part
+    assert part.index('transcript-descent-path"') < part.index("transcript-descent-path-2")
+    # what the screen shows, with the run's numbers
+    assert part.count('class="screen"') >= 2 * 2 and "contours" in part
+    # every beat said, in order, each with a link that seeks the lecture to it
+    said = [html.unescape(p.split("</a> ", 1)[1].split("</p>")[0])
+            for p in part.split('<p class="said">')[1:]]  # fmt: skip
+    beats = [
+        b["text"]
+        for s in m["scenes"]
+        for b in json.loads((out / s["manifest"]).read_text())["beats"]
+    ]
+    assert said == [" ".join(b.split()) for b in beats] and said
+    seeks = [float(x) for x in re.findall(r'data-seek="([0-9.]+)"', part)]
+    assert seeks == sorted(seeks) and seeks[-1] < m["lecture"]["duration"]
 
 
 @pytest.mark.render

@@ -12,8 +12,9 @@ from PIL import Image
 
 from gdanim.cli import cli
 from gdanim.config import RenderSpec, TrainConfig, frame_size
+from gdanim.media import captions
 from gdanim.pipeline import render as render_mod
-from tests.scene_tools import build_scene, family_bounds, find, video_meta
+from tests.scene_tools import build_scene, editor_facts, family_bounds, find, video_meta
 
 pytestmark = pytest.mark.render
 
@@ -46,8 +47,15 @@ def test_video_formats_have_the_asked_size_rate_and_duration(runner, tmp_path, f
         assert sum(delays) / 1000 == pytest.approx(meta["duration"], abs=0.15)
     else:
         assert meta["fps"] == pytest.approx(10, abs=0.01)
-        if fmt == "mp4":  # every frame (a hold written once included) lasts whole frame times
-            assert meta["whole_frames"] and meta["packets"] < meta["frames"]
+        assert meta["whole_frames"]
+        if fmt == "mp4":  # what editors take: every frame in the file, keyframes, index first
+            facts = editor_facts(str(out))
+            assert facts["packets"] == facts["frames"] == meta["frames"]
+            assert facts["keyframe_gap"] <= 2.0 + 1e-6
+            assert facts["moov_first"]
+        # the captions beside it keep to broadcast practice, a beat split into several cues
+        cues = captions.read(str(tmp_path / "dp.srt"))
+        assert cues and not [c for c in cues if captions.practice_problems(c)]
     manifest = json.loads((tmp_path / f"dp.{fmt}.json").read_text())
     assert manifest["output"]["format"] == fmt
     assert manifest["output"]["width"] == 320 and manifest["output"]["fps"] == 10
@@ -139,6 +147,16 @@ def test_same_spec_is_reused_and_force_renders_again(runner, tmp_path):
     changed = runner.invoke(cli, [*args, "--theme", "light"])
     assert changed.exit_code == 0 and "reused" not in changed.stderr
     assert json.loads((tmp_path / "a.mp4.json").read_text())["key"] != first["key"]
+
+
+def test_previews_keep_holds_written_once(runner, tmp_path):
+    out = tmp_path / "preview.mp4"
+    args = ["render", "descent-path", "--quality", "low", "-o", str(out), *SMALL]
+    assert runner.invoke(cli, args).exit_code == 0
+    meta = video_meta(str(out))
+    # variable rate: a hold is its first and last frame, each on the nominal frame clock
+    assert meta["whole_frames"] and meta["packets"] < meta["frames"]
+    assert editor_facts(str(out))["moov_first"]
 
 
 @pytest.mark.parametrize("fmt", ["mp4", "gif", "png"])

@@ -67,10 +67,10 @@ _SHAPES: dict[str, _Shape] = {
 }
 #: Plain-text name of g(e_i) in captions.
 G_TEXT = {
-    "mse": "(y_i − ŷ_i)",
-    "half-mse": "(y_i − ŷ_i)",
-    "mae": "sign(y_i − ŷ_i)",
-    "huber": "H_δ'(y_i − ŷ_i)",
+    "mse": "(yᵢ − ŷᵢ)",
+    "half-mse": "(yᵢ − ŷᵢ)",
+    "mae": "sign(yᵢ − ŷᵢ)",
+    "huber": "H′(yᵢ − ŷᵢ)",
 }
 SCALE_TEXT = {"mse": "2/N", "half-mse": "1/N", "mae": "1/N", "huber": "1/N"}
 

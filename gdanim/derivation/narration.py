@@ -14,7 +14,7 @@ FloatArray = NDArray[np.float64]
 
 LOSS_CAPTION = {
     "mse": (
-        "The loss: the mean squared error. Each residual y_i − ŷ_i is squared, so misses "
+        "The loss: the mean squared error. Each residual yᵢ − ŷᵢ is squared, so misses "
         "above and below the line both count, then averaged over the N points."
     ),
     "half-mse": (
@@ -26,7 +26,7 @@ LOSS_CAPTION = {
         "counts in proportion, not squared, so outliers pull less."
     ),
     "huber": (
-        "The loss: Huber's H_δ with δ = {delta}, quadratic for residuals up to δ and linear "
+        "The loss: the Huber loss H with δ = {delta}, quadratic for residuals up to δ and linear "
         "beyond, so a far-off point pulls with a capped force."
     ),
 }
@@ -41,44 +41,44 @@ OUTER_CAPTION = {
     ),
 }
 OUTER_NAME = {
-    "mse": "the square gives 2(y_i − ŷ_i)",
-    "half-mse": "the square gives 2(y_i − ŷ_i)",
-    "mae": "|·| gives sign(y_i − ŷ_i)",
-    "huber": "H_δ gives H_δ'(y_i − ŷ_i)",
+    "mse": "the square gives 2(yᵢ − ŷᵢ)",
+    "half-mse": "the square gives 2(yᵢ − ŷᵢ)",
+    "mae": "|·| gives sign(yᵢ − ŷᵢ)",
+    "huber": "H gives H′(yᵢ − ŷᵢ)",
 }
 GRAD_W_CAPTION = {
     "mse": (
-        "Gather the constants: ∂L/∂w = −(2/N) Σ x_i (y_i − ŷ_i){penalty}, the residuals "
-        "weighted by x_i. Points far out in x pull hardest on the slope."
+        "Gather the constants: ∂L/∂w = −(2/N) Σ xᵢ (yᵢ − ŷᵢ){penalty}, the residuals "
+        "weighted by xᵢ. Points far out in x pull hardest on the slope."
     ),
     "half-mse": (
-        "The 2 cancels the 1/2: ∂L/∂w = −(1/N) Σ x_i (y_i − ŷ_i){penalty}, the residuals "
-        "weighted by x_i. Points far out in x pull hardest on the slope."
+        "The 2 cancels the 1/2: ∂L/∂w = −(1/N) Σ xᵢ (yᵢ − ŷᵢ){penalty}, the residuals "
+        "weighted by xᵢ. Points far out in x pull hardest on the slope."
     ),
     "mae": (
-        "Gather the constants: ∂L/∂w = −(1/N) Σ x_i sign(y_i − ŷ_i){penalty}. Each point "
-        "votes with its x_i, up or down, however large its miss."
+        "Gather the constants: ∂L/∂w = −(1/N) Σ xᵢ sign(yᵢ − ŷᵢ){penalty}. Each point "
+        "votes with its xᵢ, up or down, however large its miss."
     ),
     "huber": (
-        "Gather the constants: ∂L/∂w = −(1/N) Σ x_i H_δ'(y_i − ŷ_i){penalty}: squared-error "
+        "Gather the constants: ∂L/∂w = −(1/N) Σ xᵢ H′(yᵢ − ŷᵢ){penalty}: squared-error "
         "pulls for small misses, capped at δ for large ones."
     ),
 }
 GRAD_B_CAPTION = {
     "mse": (
-        "∂L/∂b = −(2/N) Σ (y_i − ŷ_i): twice the average residual. When the line sits too "
+        "∂L/∂b = −(2/N) Σ (yᵢ − ŷᵢ): twice the average residual. When the line sits too "
         "low on average this is negative, and the update raises b."
     ),
     "half-mse": (
-        "∂L/∂b = −(1/N) Σ (y_i − ŷ_i): the average residual. When the line sits too low on "
+        "∂L/∂b = −(1/N) Σ (yᵢ − ŷᵢ): the average residual. When the line sits too low on "
         "average this is negative, and the update raises b."
     ),
     "mae": (
-        "∂L/∂b = −(1/N) Σ sign(y_i − ŷ_i): points above the line minus points below, over N. "
+        "∂L/∂b = −(1/N) Σ sign(yᵢ − ŷᵢ): points above the line minus points below, over N. "
         "It is zero when the line splits the data in half."
     ),
     "huber": (
-        "∂L/∂b = −(1/N) Σ H_δ'(y_i − ŷ_i): the average clipped residual. When the line sits "
+        "∂L/∂b = −(1/N) Σ H′(yᵢ − ŷᵢ): the average clipped residual. When the line sits "
         "too low it is negative, and the update raises b."
     ),
 }
@@ -117,7 +117,7 @@ def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
     delta = f(forms.delta)
     out: dict[str, str] = {
         "model": (
-            "The model: a line with slope w and intercept b predicts ŷ_i = w x_i + b "
+            "The model: a line with slope w and intercept b predicts ŷᵢ = w xᵢ + b "
             "for each of the N data points."
         ),
         "loss": LOSS_CAPTION[name].format(delta=delta),
@@ -128,17 +128,17 @@ def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
             "toward 0 and leaves the intercept alone."
         )
     out["loss_sub"] = (
-        "Substitute ŷ_i = w x_i + b. Now the loss is a function of w and b alone: "
-        "the x_i and y_i are fixed numbers from the data."
+        "Substitute ŷᵢ = w xᵢ + b. Now the loss is a function of w and b alone: "
+        "the xᵢ and yᵢ are fixed numbers from the data."
     )
     if name in OUTER_CAPTION:
         out["outer"] = OUTER_CAPTION[name].format(delta=delta)
     out["inner_w"] = (
-        "The chain rule, inside first: the residual y_i − (w x_i + b) changes with w only "
-        "through −w x_i, so with b held fixed its derivative is −x_i."
+        "The chain rule, inside first: the residual yᵢ − (w xᵢ + b) changes with w only "
+        "through −w xᵢ, so with b held fixed its derivative is −xᵢ."
     )
     out["chain_w"] = (
-        f"Then outside: {OUTER_NAME[name]}, times the inner derivative −x_i, term by term "
+        f"Then outside: {OUTER_NAME[name]}, times the inner derivative −xᵢ, term by term "
         "through the sum."
     )
     if forms.l2:
@@ -147,8 +147,7 @@ def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
     penalty = f" + λw (the penalty, λ = {f(forms.l2)})" if forms.l2 else ""
     out["grad_w"] = GRAD_W_CAPTION[name].format(penalty=penalty)
     out["inner_b"] = (
-        "The same for b: with w held fixed, the residual y_i − (w x_i + b) changes with b "
-        "at rate −1."
+        "The same for b: with w held fixed, the residual yᵢ − (w xᵢ + b) changes with b at rate −1."
     )
     out["chain_b"] = "The outer derivative is the same; the inner one is now −1."
     if forms.l2:
@@ -161,8 +160,7 @@ def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
 
     g = G_TEXT[name]
     start = (
-        f"With this data: N = {step.n} points, starting from "
-        f"w_0 = {f(step.w0)}, b_0 = {f(step.b0)}."
+        f"With this data: N = {step.n} points, starting from w₀ = {f(step.w0)}, b₀ = {f(step.b0)}."
     )
     if step.standardised:
         start += (
@@ -174,7 +172,7 @@ def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
     elif name == "huber":
         start += f" {step.n_clipped} of the {step.n} residuals are beyond δ, so they count as ±δ."
     if step.consistent:
-        start += f" The sums: Σ {g} = {f(step.sum_g)} and Σ x_i {g} = {f(step.sum_xg)}."
+        start += f" The sums: Σ {g} = {f(step.sum_g)} and Σ xᵢ {g} = {f(step.sum_xg)}."
     out["start"] = start
 
     k = SCALE_TEXT[name].replace("N", str(step.n))
@@ -227,19 +225,19 @@ def step_caption(step: FirstStep) -> str:
         text = (
             f"At t = 1 the corrections make m̂ = g and ŝ = g², so Adam's first step moves each "
             f"parameter by about {eta} against its gradient's sign: "
-            f"w_1 = {f(step.w1)}, b_1 = {f(step.b1)}."
+            f"w₁ = {f(step.w1)}, b₁ = {f(step.b1)}."
         )
     elif step.batch != "full":
         size = "one random point" if step.batch_size == 1 else f"{step.batch_size} random points"
         text = (
-            f"The first update used {size}: with {eta}, w_1 = {f(step.w1)} and "
-            f"b_1 = {f(step.b1)}. The full-data gradient would have given "
+            f"The first update used {size}: with {eta}, w₁ = {f(step.w1)} and "
+            f"b₁ = {f(step.b1)}. The full-data gradient would have given "
             f"{f(step.w0 - step.lr * step.dw)} and {f(step.b0 - step.lr * step.db)}."
         )
     else:
         text = (
-            f"One step with {eta}: w_1 = {f(step.w0)} − {f(step.lr)} · ({f(step.dw)}) = "
-            f"{f(step.w1)} and b_1 = {f(step.b0)} − {f(step.lr)} · ({f(step.db)}) = {f(step.b1)}."
+            f"One step with {eta}: w₁ = {f(step.w0)} − {f(step.lr)} · ({f(step.dw)}) = "
+            f"{f(step.w1)} and b₁ = {f(step.b0)} − {f(step.lr)} · ({f(step.db)}) = {f(step.b1)}."
         )
         if opt in ("momentum", "nesterov"):
             text += " The velocity starts at 0, so this first step is plain gradient descent's."

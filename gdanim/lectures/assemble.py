@@ -27,7 +27,8 @@ from .results import SceneResult
 
 
 def _scene_captions(result: SceneResult) -> None:
-    """The scene's own subcaptions, else captions made from its run numbers; .srt and .vtt."""
+    """The scene's own subcaptions, else captions made from its run numbers; .srt and .vtt,
+    to broadcast practice."""
     assert result.video is not None and result.info is not None
     path = result.video["path"]
     srt = captions.sibling(path, "srt")
@@ -35,10 +36,12 @@ def _scene_captions(result: SceneResult) -> None:
     cues: list[captions.Cue] = []
     if os.path.isfile(srt):
         cues = captions.read(srt)
-    if cues and captions.to_srt(cues) != captions.to_srt(generated):
+    if cues and captions.to_srt(cues) != captions.to_srt(captions.practice(generated)):
         result.caption_source = "scene"
+        result.beat_cues = list(result.manifest.beats) or cues
     else:
-        cues = generated
+        result.beat_cues = generated
+        cues = captions.practice(generated)
         result.caption_source = "run numbers"
         captions.write(srt, cues)
     captions.write(captions.sibling(path, "vtt"), cues)

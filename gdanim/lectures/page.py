@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..fileio import atomic_write_text
 from ..media import captions
 from ..scenes.registry import SCENES
+from . import transcript
 from .file import JOINED, Lecture
 from .narration import run_sentences
 
@@ -31,9 +32,7 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def clock(seconds: float) -> str:
-    s = int(seconds + 1e-6)  # as a video player counts
-    return f"{s // 60}:{s % 60:02d}"
+clock = transcript.clock
 
 
 class Link:
@@ -102,6 +101,9 @@ def write_index(
                 {"start": p["start"], "clock": clock(p["start"]), "name": p["name"]}
                 for p in joined.get("parts", [])
             ],
+            "transcript": transcript.sections(
+                [r for r in ordered if r.ok], [p["start"] for p in joined.get("parts", [])]
+            ),
         }
     scenes = []
     for r in ordered:

@@ -48,8 +48,9 @@ def scene_decks(
         if not r.ok or r.video is None or r.info is None:
             continue
         try:
+            cues = r.beat_cues or r.cues
             beats = scene_beats(
-                out, r.name, r.video["path"], r.info, r.cues, r.video.get("key"), force
+                out, r.name, r.video["path"], r.info, cues, r.video.get("key"), force
             )
         except Exception as exc:  # a scene that cannot be cut leaves the decks without it
             from .jobs import one_line

@@ -23,6 +23,8 @@ class SceneResult:
     beats: list[Beat] = field(default_factory=list)
     info: VideoInfo | None = None
     cues: list[captions.Cue] = field(default_factory=list)
+    #: One cue per beat, as the scene captioned it (``cues`` are split to practice).
+    beat_cues: list[captions.Cue] = field(default_factory=list)
     caption_source: str = ""
     poster: str | None = None
     errors: list[str] = field(default_factory=list)

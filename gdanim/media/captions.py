@@ -22,6 +22,12 @@ from ..fileio import atomic_write_text
 #: Characters per second a viewer can read a caption at; every cue stays up at least its
 #: length at this rate (the scenes hold a beat longer where it would be shorter).
 READING_CPS = 17.0
+#: Broadcast practice (Netflix, DCMP, BBC): at most this many characters a line, lines a cue,
+#: and a cue up from MIN_SECONDS to MAX_SECONDS.
+MAX_LINE = 42
+MAX_LINES = 2
+MIN_SECONDS = 1.0
+MAX_SECONDS = 7.0
 
 _TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})[,.](\d{1,3})$")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -46,6 +52,301 @@ class Cue:
 def reading_seconds(text: str) -> float:
     """The least time a cue of ``text`` must stay up to be read."""
     return len(text) / READING_CPS
+
+
+# ---------------------------------------------------------------- cues to broadcast practice
+
+#: Signs that bind the words on either side of them: ``w = 36.15`` stays on one line.
+_BINDING = frozenset(
+    ["=", "+", "−", "-", "×", "·", "/", "≈", "<", ">", "≤", "≥", "→", "←", "*", "±"]
+)
+#: Characters that make a word part of a formula: two such words in a row stay together.
+_MATH = frozenset("=+−×·/≈<>≤≥→Σ∂√²ᵢ₀₁ŷ|")
+#: Words a line may end before (a phrase starts with them) ...
+_PHRASE_STARTS = frozenset(
+    [
+        "and",
+        "but",
+        "or",
+        "so",
+        "yet",
+        "nor",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "with",
+        "for",
+        "from",
+        "by",
+        "than",
+        "which",
+        "that",
+        "where",
+        "while",
+        "because",
+        "as",
+        "into",
+        "after",
+        "before",
+        "until",
+        "since",
+        "when",
+        "whose",
+        "each",
+        "every",
+        "then",
+        "if",
+    ]
+)
+#: ... and words a line should not end with (the phrase would be cut after its first word).
+_CLINGING = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "into",
+        "its",
+        "their",
+        "his",
+        "her",
+        "this",
+        "these",
+        "those",
+    ]
+)
+
+
+def _mathy(word: str) -> bool:
+    return any(ch in _MATH for ch in word)
+
+
+def _units(text: str) -> list[str]:
+    """The words of ``text``, with what must stay together joined: a sign and its neighbours
+    (``w = 36.15``), a bracket's contents (``(w, b)``) and a formula's terms
+    (``Σ xᵢ (yᵢ − ŷᵢ)``)."""
+    units: list[str] = []
+    glue_next = False
+    depth = 0
+    previous = ""
+    for word in text.split():
+        opened = depth > 0
+        depth = max(
+            0, depth + word.count("(") + word.count("[") - word.count(")") - word.count("]")
+        )
+        binding = word in _BINDING
+        formula = _mathy(previous) and _mathy(word) and not previous.endswith((",", ".", ":", ";"))
+        if units and (glue_next or binding or opened or formula):
+            units[-1] += " " + word
+        else:
+            units.append(word)
+        glue_next = binding
+        previous = word
+    out: list[str] = []
+    for unit in units:  # a formula longer than a line is broken before an equals sign
+        while len(unit) > MAX_LINE:
+            words = unit.split(" ")
+            cuts = [k for k in range(1, len(words)) if len(" ".join(words[:k])) <= MAX_LINE]
+            at = [k for k in cuts if words[k] in ("=", "≈")] or cuts[-1:]
+            out.append(" ".join(words[: at[-1]]))
+            unit = " ".join(words[at[-1] :])
+        out.append(unit)
+    return out
+
+
+def _break_cost(units: list[str], j: int) -> float:
+    """How bad a break after ``units[j - 1]`` is: nothing at a sentence's end, little at a
+    clause's or before a phrase, much inside a phrase."""
+    if j >= len(units):
+        return 0.0
+    last, nxt = units[j - 1], units[j]
+    if last.endswith((".", "!", "?")):
+        return 0.0
+    if last.endswith((":", ";")):
+        return 0.5
+    if last.endswith(","):
+        # a point's coordinates (``w = 0, b = 73,673``) are read together
+        return 8.0 if "=" in last and "=" in nxt else 1.0
+    if last.split(" ")[-1].lower() in _CLINGING:
+        return 12.0
+    if nxt.startswith("("):  # an aside
+        return 1.5
+    if nxt.split(" ")[0].lower() in _PHRASE_STARTS:
+        return 2.0
+    return 6.0
+
+
+def _chunks(text: str, max_lines: int = MAX_LINES) -> list[list[str]]:
+    """``text`` as cues of at most ``max_lines`` lines of at most :data:`MAX_LINE` characters,
+    broken where the phrases break (the cheapest breaks, found by dynamic programming)."""
+    units = _units(text)
+    n = len(units)
+    if n == 0:
+        return []
+    inf = float("inf")
+    # best[i][k]: the cheapest layout of units[:i] whose last line is line k (0-based) of its
+    # cue; back[i][k] = (where that line starts, the line index before it).
+    best = [[inf] * max_lines for _ in range(n + 1)]
+    back: list[list[tuple[int, int]]] = [[(-1, -1)] * max_lines for _ in range(n + 1)]
+    for j in range(1, n + 1):
+        for i in range(j - 1, -1, -1):
+            width = sum(len(u) for u in units[i:j]) + (j - i - 1)
+            if width > MAX_LINE and j - i > 1:
+                break
+            line = 1.0 + 0.5 * ((MAX_LINE - width) / MAX_LINE) ** 2 * (j < n)
+            orphan = 6.0 if width < 15 else 0.0  # a cue's second line of a word or two
+            # a sentence that ends inside a cue had better end the cue
+            line += 6.0 * sum(u.endswith((".", "!", "?")) for u in units[i : j - 1])
+            for k in range(max_lines):
+                if k == 0:  # a new cue: at the start, or after a cue's last line
+                    if i == 0:
+                        cost, from_k = 0.0, -1
+                    else:
+                        from_k = min(range(max_lines), key=lambda q: best[i][q])
+                        cost = best[i][from_k] + 2 * _break_cost(units, i)
+                        # a formula broken over two lines stays in one cue
+                        cost += 20.0 * units[i].startswith(("= ", "≈ "))
+                    cost += 3.0
+                else:
+                    if i == 0:
+                        continue
+                    ends = units[i - 1].endswith((".", "!", "?"))
+                    cost = best[i][k - 1] + _break_cost(units, i) + 4.0 * ends + orphan
+                    from_k = k - 1
+                if cost == inf:
+                    continue
+                cost += line
+                if cost < best[j][k]:
+                    best[j][k] = cost
+                    back[j][k] = (i, from_k)
+    k = min(range(max_lines), key=lambda q: best[n][q])
+    lines: list[tuple[str, int]] = []
+    j = n
+    while j > 0:
+        i, prev_k = back[j][k]
+        lines.append((" ".join(units[i:j]), k))
+        j, k = i, prev_k
+    lines.reverse()
+    cues: list[list[str]] = []
+    for text_line, k in lines:
+        if k == 0:
+            cues.append([])
+        cues[-1].append(text_line)
+    return cues
+
+
+def min_seconds(text: str) -> float:
+    """The least time a beat captioned ``text`` needs so that :func:`to_practice` can keep
+    every cue of it up for at least :data:`MIN_SECONDS` and its reading time."""
+    return sum(_floor(len(" ".join(c))) for c in _chunks(text))
+
+
+def _floor(chars: int) -> float:
+    """The least time a cue of ``chars`` characters stays up (2 ms to spare for the
+    millisecond rounding of caption files)."""
+    return max(MIN_SECONDS, chars / READING_CPS) + 0.002
+
+
+def _spread(lengths: list[int], total: float) -> list[float]:
+    """``total`` seconds shared in proportion to ``lengths``, each share at least its floor
+    (one second, and its reading time) where the total allows."""
+    floors = [_floor(n) for n in lengths]
+    if total <= sum(floors):
+        return [total * f / sum(floors) for f in floors]
+    shares = [0.0] * len(lengths)
+    free = list(range(len(lengths)))
+    left = total
+    while True:  # a share below its floor is fixed at it; the rest shared again
+        weight = sum(lengths[i] for i in free) or 1
+        fixed = [i for i in free if left * lengths[i] / weight < floors[i]]
+        if not fixed:
+            for i in free:
+                shares[i] = left * lengths[i] / weight
+            return shares
+        for i in fixed:
+            shares[i] = floors[i]
+            left -= floors[i]
+            free.remove(i)
+
+
+def to_practice(text: str, start: float, end: float) -> list[Cue]:
+    """A beat's caption ``text``, shown from ``start`` to ``end`` seconds, as cues that keep
+    to broadcast practice.
+
+    Each cue holds at most :data:`MAX_LINES` lines of at most :data:`MAX_LINE` characters,
+    broken at phrase boundaries (after a sentence or a clause, before a conjunction or a
+    preposition; never inside a number, a formula such as ``w = 36.15`` or brackets). The
+    cues follow one another over the beat, each for a time in proportion to its length, at
+    least :data:`MIN_SECONDS` and its reading time at :data:`READING_CPS` (when the beat is
+    at least :func:`min_seconds` long), at most :data:`MAX_SECONDS`: a beat too long for
+    its words is split into cues of one line, then shorter ones, where it can be, and a cue
+    that would still stay longer ends early. A pure function: narration timed to speech calls
+    it per phrase or per sentence with the words' times.
+    """
+    text = " ".join(text.split())
+    if not text or end <= start:
+        return []
+    total = end - start
+    chunks = _chunks(text)
+    if len(chunks) * MAX_SECONDS < total:  # too few cues for the time: a line a cue
+        chunks = _chunks(text, 1)
+    while len(chunks) * MAX_SECONDS < total:  # still too few: cut the longest line in two
+        longest = max(range(len(chunks)), key=lambda i: len(chunks[i][0]))
+        units = _units(chunks[longest][0])
+        if len(units) < 2:
+            break
+        cut = _best_cut(units)
+        chunks[longest : longest + 1] = [[" ".join(units[:cut])], [" ".join(units[cut:])]]
+    shares = _spread([len(" ".join(c)) for c in chunks], total)
+    cues = []
+    t = start
+    for chunk, share in zip(chunks, shares, strict=True):
+        cues.append(Cue(round(t, 3), round(t + min(share, MAX_SECONDS), 3), "\n".join(chunk)))
+        t += share
+    return cues
+
+
+def _best_cut(units: list[str]) -> int:
+    """Where to cut a line in two: the best phrase boundary, nearest the middle."""
+    middle = len(" ".join(units)) / 2
+
+    def cost(j: int) -> float:
+        return _break_cost(units, j) * 10 + abs(len(" ".join(units[:j])) - middle)
+
+    return min(range(1, len(units)), key=cost)
+
+
+def practice_problems(cue: Cue) -> list[str]:
+    """What in ``cue`` breaks broadcast practice (none when it keeps to it)."""
+    out = []
+    lines = cue.text.split("\n")
+    if len(lines) > MAX_LINES:
+        out.append(f"{len(lines)} lines")
+    out += [f"a line of {len(line)} characters" for line in lines if len(line) > MAX_LINE]
+    shown = cue.end - cue.start
+    if shown < MIN_SECONDS - 1e-3:
+        out.append(f"up {shown:.3f} s")
+    if shown > MAX_SECONDS + 1e-3:
+        out.append(f"up {shown:.3f} s")
+    chars = len(" ".join(lines))
+    if shown > 0 and chars / shown > READING_CPS * 1.001:
+        out.append(f"{chars / shown:.1f} characters a second")
+    return out
+
+
+def practice(cues: Iterable[Cue]) -> list[Cue]:
+    """Each cue (one per beat) as the cues :func:`to_practice` makes of it."""
+    return [c for cue in cues for c in to_practice(cue.text, cue.start, cue.end)]
 
 
 def parse_time(text: str) -> float:

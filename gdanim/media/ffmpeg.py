@@ -146,6 +146,26 @@ def split(src: str, starts: Sequence[float], dests: Sequence[str]) -> None:
             os.replace(part, dest)
 
 
+def faststart(src: str, dest: str) -> str:
+    """``src`` copied into ``dest`` (MP4) with its index (the moov box) before the media, so
+    players and editors read it without seeking to the end; returns ``dest``. The packets and
+    the container's metadata are copied as they are (no encoding)."""
+    import av
+
+    with (
+        av.open(src) as inp,
+        av.open(dest, "w", format="mp4", options={"movflags": "+faststart"}) as out,
+    ):
+        out.metadata.update(inp.metadata)
+        streams = {s.index: out.add_stream_from_template(s) for s in inp.streams}
+        for packet in inp.demux():
+            if packet.dts is None:
+                continue
+            packet.stream = streams[packet.stream.index]
+            out.mux(packet)
+    return dest
+
+
 def still(src: str, at: float, dest: str) -> None:
     """The frame of ``src`` shown at ``at`` seconds, as an image (PNG or JPEG by ``dest``)."""
     with private_dir(dest) as tmp:

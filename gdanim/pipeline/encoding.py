@@ -1,14 +1,19 @@
-"""How a still stretch of a scene is encoded: once, not once per frame.
+"""How a still stretch of a scene is encoded: converted once, every frame kept.
 
 manim writes a hold (a ``wait``, a pause to read a caption) as one frame with a repeat count,
-and its segment encoder converts and encodes that frame once per repeat: for a derivation at
-1080p60, most of the render. Here a hold is converted to the encoder's pixel format once and
-encoded as two frames, its first and its last, with the presentation times between them left
-out: the file's frame rate stays nominal (``r_frame_rate``), players show the first frame
-until the second, and the video lasts as long as before. B-frames are off for such video
-(``bf=0`` in the encoder options): with them x264 would give the frames after a gap decode
-times that shorten the file. Measured on the derivation at 720p30 against a lossless render
-(``scripts/bench.py``): the same or better PSNR and SSIM, the render in 0.4 of the time.
+and its segment encoder converts that frame to the encoder's pixel format once per repeat:
+for a derivation at 1080p60, most of the render. Here a hold is converted once and the
+converted frame is handed to the encoder for every frame the hold lasts, so the file is
+constant frame rate at its nominal rate: every frame is in the file, as video editors and
+platforms expect (a file that stores a hold once, as one frame with a long duration, is read
+as a slower rate by MLT and drifts in editors). x264 codes a repeated frame as skipped blocks:
+a few hundred bytes and a small fraction of a drawn frame's time (see the README's speed
+section for the measured cost). B-frames are off (``bf=0`` in the encoder options), so every
+keyframe starts a closed group of pictures and beats can be cut there by copying packets.
+
+Previews (``quality="low"``) may keep the older, variable-rate way: a hold encoded as its first
+and last frame with the presentation times between them left out (``constant_rate=False``);
+players show the first frame until the second and the video lasts as long.
 
 Each drawn frame is converted to the encoder's pixel format where it is drawn, straight from
 the camera's pixels, and the encoder thread is handed the converted frame: manim would copy
@@ -39,8 +44,9 @@ def _supported() -> bool:
     return version("manim").startswith(KNOWN_MANIM)
 
 
-def encoder_class() -> Any:
-    """manim's segment encoder with holds encoded once (see the module docstring).
+def encoder_class(constant_rate: bool = True) -> Any:
+    """manim's segment encoder with holds converted once (see the module docstring); every
+    frame of a hold encoded when ``constant_rate``, else its first and last only.
 
     It takes frames already converted (:func:`.painting.to_video_frame`) as well as RGBA arrays.
     """
@@ -60,7 +66,11 @@ def encoder_class() -> Any:
             try:
                 frame = pixels if converted else to_video_frame(pixels, stream.pix_fmt)
                 first = self._next_pts
-                for pts in (first, first + repeat - 1) if repeat > 1 else (first,):
+                if constant_rate or repeat == 1:
+                    times: Any = range(first, first + repeat)
+                else:
+                    times = (first, first + repeat - 1)
+                for pts in times:
                     frame.pts = pts
                     frame.time_base = time_base
                     for packet in stream.encode(frame):
@@ -72,10 +82,11 @@ def encoder_class() -> Any:
     return HeldFrameEncoder
 
 
-def install(renderer: Any, repaint_changed: bool = True) -> bool:
+def install(renderer: Any, repaint_changed: bool = True, constant_rate: bool = True) -> bool:
     """Make ``renderer`` (one render's CairoRenderer) convert each frame once where it is
     drawn (a 2D camera's only where it changed, see :mod:`.painting`, unless
-    ``repaint_changed`` is false) and its file writer encode holds once; whether it could."""
+    ``repaint_changed`` is false) and its file writer convert holds once (and encode only their
+    first and last frame unless ``constant_rate``); whether it could."""
     from manim.camera.three_d_camera import ThreeDCamera
 
     from .painting import Painter, to_video_frame
@@ -83,7 +94,7 @@ def install(renderer: Any, repaint_changed: bool = True) -> bool:
     writer = renderer.file_writer
     if not _supported() or not hasattr(writer, "_create_segment_encoder"):
         return False
-    cls = encoder_class()
+    cls = encoder_class(constant_rate)
     flat = not isinstance(renderer.camera, ThreeDCamera)
     painter = Painter(renderer) if repaint_changed and flat else None
     if painter is not None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import os
 import platform
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..media.captions import Cue
 from ..version import __version__
 
 if TYPE_CHECKING:
@@ -62,7 +63,9 @@ class Manifest:
     """What the lecture reads of a render's manifest.
 
     ``dataset_name`` and ``points`` name the data, ``loss`` and ``optimizer`` the training;
-    ``recorded`` is the manifest as written, from which :meth:`scene_records` copies.
+    ``beats`` the scene's beats as captioned (one cue per beat, empty for a render that
+    recorded none); ``recorded`` is the manifest as written, from which
+    :meth:`scene_records` copies.
     """
 
     key: str | None = None
@@ -71,6 +74,7 @@ class Manifest:
     loss: str | None = None
     optimizer: str | None = None
     runs: tuple[RunRecord, ...] = ()
+    beats: tuple[Cue, ...] = ()
     recorded: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -85,6 +89,10 @@ class Manifest:
             loss=config.get("loss"),
             optimizer=config.get("optimizer"),
             runs=tuple(RunRecord.from_dict(run) for run in data.get("runs", [])),
+            beats=tuple(
+                Cue(float(b["start"]), float(b["end"]), str(b["text"]))
+                for b in data.get("beats") or []
+            ),
             recorded=data,
         )
 
@@ -117,8 +125,16 @@ def read_json(path: str) -> dict[str, Any] | None:
 
 
 def build_manifest(
-    spec: RenderSpec, inputs: SceneInputs, key: str, path: str, size: int, seconds: float
+    spec: RenderSpec,
+    inputs: SceneInputs,
+    key: str,
+    path: str,
+    size: int,
+    seconds: float,
+    beats: Sequence[Cue] = (),
 ) -> dict[str, Any]:
+    """The manifest of a render; ``beats`` are the scene's beats as captioned (one cue each,
+    before the captions are split to practice), which the decks cut the video at."""
     w, h = spec.pixel_size
     runs = []
     comp = inputs.comparison
@@ -175,6 +191,7 @@ def build_manifest(
         },
         "versions": versions(),
         "render_seconds": round(seconds, 3),
+        "beats": [{"start": b.start, "end": b.end, "text": b.text} for b in beats],
     }
     if comp is not None:
         out["comparison"] = {

@@ -23,7 +23,7 @@ from ..config import RenderSpec
 from ..datasets import Dataset
 from ..errors import InputError
 from ..fileio import atomic_move, atomic_write_text, private_dir
-from ..media import gif
+from ..media import captions, ffmpeg, gif
 from ..scenes.registry import SCENES
 from . import encoding
 from .identity import content_hashes, spec_key
@@ -184,8 +184,28 @@ def manim_config(spec: RenderSpec, media_dir: str, quiet: bool) -> dict[str, Any
         # the drawing beside it keeps the other core busy. Flat colours on a still ground
         # need little motion search: a diamond search and the first subpixel refinement
         # take 15-25% less of x264's time for 3-8% more bytes and 0.1-0.4 dB of PSNR.
-        "video_encoder_options": ENCODER_OPTIONS[spec.format],
+        "video_encoder_options": encoder_options(spec),
     }
+
+
+#: The longest a video goes between keyframes, in seconds: editors seek and platforms cut
+#: there (YouTube asks for a closed group of pictures of half the frame rate).
+KEYFRAME_SECONDS = 2.0
+
+
+def encoder_options(spec: RenderSpec) -> dict[str, str]:
+    """The encoder's options for ``spec``: its format's, with a keyframe at least every
+    :data:`KEYFRAME_SECONDS` (a closed group of pictures: there are no B-frames)."""
+    options = dict(ENCODER_OPTIONS[spec.format])
+    if spec.format in ("mp4", "webm"):
+        options["g"] = str(max(1, int(KEYFRAME_SECONDS * spec.frame_rate)))
+    return options
+
+
+def constant_rate(spec: RenderSpec) -> bool:
+    """Whether every frame of a hold is encoded (see :mod:`.encoding`): always but for
+    previews (``quality="low"``), which need not go into an editor."""
+    return spec.resolved_quality != "low"
 
 
 def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str:
@@ -200,7 +220,7 @@ def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str
         if spec.format == "gif":
             gif.count_repeats(scene.renderer.file_writer, media_dir)
         elif spec.format in ("mp4", "webm"):
-            encoding.install(scene.renderer)
+            encoding.install(scene.renderer, constant_rate=constant_rate(spec))
         scene.render()
         writer = scene.renderer.file_writer
         if spec.format == "png":
@@ -276,16 +296,22 @@ def render(
             produced = out_gif
         if not os.path.isfile(produced) or os.path.getsize(produced) == 0:
             raise RuntimeError(f"manim produced no output for {spec.scene}")
+        if spec.format == "mp4":
+            produced = ffmpeg.faststart(produced, os.path.join(tmp, "out.mp4"))
         size = os.path.getsize(produced)
-        captions = _captions_of(produced, tmp) if spec.format in ("mp4", "webm") else None
+        found = _captions_of(produced, tmp) if spec.format in ("mp4", "webm") else None
+        beats = captions.read(found) if found else []
+        if beats:  # one cue per beat from the scene; the file holds them to practice
+            found = os.path.join(tmp, "practice.srt")
+            captions.write(found, captions.practice(beats))
         atomic_move(produced, path)
         srt = os.path.splitext(path)[0] + ".srt"
-        if captions:
-            atomic_move(captions, srt)
+        if found:
+            atomic_move(found, srt)
         elif spec.format in ("mp4", "webm") and os.path.isfile(srt):
             os.unlink(srt)  # an older render's captions would not match this video
     seconds = time.perf_counter() - start
-    manifest = build_manifest(spec, inputs, key, path, size, seconds)
+    manifest = build_manifest(spec, inputs, key, path, size, seconds, beats)
     atomic_write_text(manifest_path, json.dumps(manifest, indent=1) + "\n")
     return RenderResult(path, manifest_path, False, seconds, manifest)
 

@@ -13,7 +13,7 @@ from manim import DOWN, LEFT, UP, Rectangle, Scene, VGroup, config
 
 from .. import interrupts
 from ..errors import InputError
-from ..media.captions import reading_seconds
+from ..media.captions import min_seconds, reading_seconds
 from ..optimizers import OPTIMIZERS
 from ..pipeline.prepare import SceneInputs
 from . import style
@@ -170,11 +170,13 @@ class GdScene(Scene):
         return panel
 
     def hold_until_read(self, text: str, since: float) -> None:
-        """Wait until ``text``, shown since scene time ``since``, can be read at READING_CPS.
+        """Wait until ``text``, shown since scene time ``since``, can be read at READING_CPS
+        in cues that keep to broadcast practice (:func:`~gdanim.media.captions.to_practice`).
 
         The scene clock moves in whole frames, so the hold is rounded up to one.
         """
-        short = reading_seconds(text) - (self.time - since)
+        need = max(reading_seconds(text), min_seconds(text))
+        short = need - (self.time - since)
         if short > 1e-9:
             fps = config.frame_rate
             self.wait(math.ceil(short * fps - 1e-6) / fps + 1e-6)

@@ -209,7 +209,7 @@ class Compare(SharedClock):
             parts.append(f"L2 = {fmt(cfg.l2)}")
         if key != "init":
             w0, b0 = cfg.init or (0.0, 0.0)
-            parts.append(f"start (w, b) = ({fmt(w0)}, {fmt(b0)})")
+            parts.append(f"start w = {fmt(w0)}, b = {fmt(b0)}")
         parts.append(f"{count(self.longest_updates())} updates")
         if key != "normalize":
             note = self.standardized_note()

@@ -101,8 +101,8 @@ class LearningRates(SharedClock):
         rates = [fmt(r.lr, 3) for r in runs]
         listed = ", ".join(rates[:-1]) + " and " + rates[-1]
         count = {2: "Two", 3: "Three", 4: "Four"}.get(len(runs), str(len(runs)))
-        text = f"{count} learning rates from the same start (w, b) = ({fmt(w0)}, {fmt(b0)}): "
-        text += f"{listed}."
+        text = f"{count} learning rates, {listed}, from the same start: "
+        text += f"w = {fmt(w0)}, b = {fmt(b0)}."
         crit = self.inputs.analysis.lr_critical
         if crit is not None and self.inputs.analysis.can_diverge:
             text += f" Above the critical rate {fmt(crit, 3)} a run diverges."
@@ -188,7 +188,7 @@ class LearningRates(SharedClock):
         if cfg.l2:
             parts.append(f"L2 = {fmt(cfg.l2)}")
         parts += [
-            f"start (w, b) = ({fmt(w0)}, {fmt(b0)})",
+            f"start w = {fmt(w0)}, b = {fmt(b0)}",
             f"{count(self.longest_updates())} updates",
         ]
         std_note = self.standardized_note()
