@@ -168,8 +168,11 @@ class GdScene(Scene):
     def hold_until_read(self, text: str, since: float) -> None:
         """Wait until ``text``, shown since scene time ``since``, can be read at READING_CPS.
 
-        The scene clock moves in whole frames, so the hold is rounded up to one.
+        The scene clock moves in whole frames, so the hold is rounded up to one. A GIF
+        carries no captions: it shows the animation without the holds for reading them.
         """
+        if self.inputs.spec.format == "gif":
+            return
         short = reading_seconds(text) - (self.time - since)
         if short > 1e-9:
             fps = config.frame_rate
@@ -187,10 +190,12 @@ class GdScene(Scene):
         """A frame-filling rectangle in the background colour, for a cheap fade-in.
 
         Fading one rectangle out over static mobjects costs one mobject per frame; fading the
-        mobjects in would copy and redraw every contour line on every frame.
+        mobjects in would copy and redraw every contour line on every frame. A GIF loops, and
+        is seen still on a slide or a page: it opens on the picture, not on a blank frame.
         """
         rect = Rectangle(width=config.frame_width + 1, height=config.frame_height + 1)
-        rect.set_stroke(width=0).set_fill(self.theme.background, 1)
+        opacity = 0.0 if self.inputs.spec.format == "gif" else 1.0
+        rect.set_stroke(width=0).set_fill(self.theme.background, opacity)
         self.add(rect)
         return rect
 
