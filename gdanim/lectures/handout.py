@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import logging
 import os
 from collections.abc import Iterator, Sequence
 
@@ -158,10 +159,18 @@ def build_handout(dest: str, out: str, title: str, subtitle: str,
             w.para(f"• {line}", 14)
             pdf.ln(2)
     count = pdf.pages_count
-    with private_dir(dest) as tmp:
-        part = os.path.join(tmp, "handout.pdf")
-        pdf.output(part)
-        os.replace(part, dest)
+    # fontTools reports each step of subsetting the fonts at INFO, to whatever logging the
+    # process has set up (manim's, in a lecture): not the user's business.
+    quiet = logging.getLogger("fontTools")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)
+    try:
+        with private_dir(dest) as tmp:
+            part = os.path.join(tmp, "handout.pdf")
+            pdf.output(part)
+            os.replace(part, dest)
+    finally:
+        quiet.setLevel(level)
     return count
 
 

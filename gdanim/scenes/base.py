@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
-from manim import DOWN, LEFT, UP, Rectangle, Scene, VGroup, config
+from manim import DOWN, LEFT, UP, FadeOut, Rectangle, Scene, VGroup, config
 
 from .. import interrupts
 from ..media.captions import reading_seconds
@@ -190,14 +190,25 @@ class GdScene(Scene):
         """A frame-filling rectangle in the background colour, for a cheap fade-in.
 
         Fading one rectangle out over static mobjects costs one mobject per frame; fading the
-        mobjects in would copy and redraw every contour line on every frame. A GIF loops, and
-        is seen still on a slide or a page: it opens on the picture, not on a blank frame.
+        mobjects in would copy and redraw every contour line on every frame.
         """
         rect = Rectangle(width=config.frame_width + 1, height=config.frame_height + 1)
-        opacity = 0.0 if self.inputs.spec.format == "gif" else 1.0
-        rect.set_stroke(width=0).set_fill(self.theme.background, opacity)
+        rect.set_stroke(width=0).set_fill(self.theme.background, 1)
         self.add(rect)
         return rect
+
+    @property
+    def opens_still(self) -> bool:
+        """Whether the scene opens on its picture rather than fading it in from the
+        background: a GIF loops and is also seen still (a printed slide, a thumbnail), so no
+        frame of it is the bare background."""
+        return self.inputs.spec.format == "gif"
+
+    def fade_in_frame(self) -> None:
+        """The opening: everything added so far fades in from the background (a curtain
+        fading out), or, where the scene :attr:`opens_still`, is simply there."""
+        if not self.opens_still:
+            self.play(FadeOut(self.curtain()), run_time=style.INTRO_TIME)
 
     def method_name(self) -> str:
         """The optimizer's name as a title."""

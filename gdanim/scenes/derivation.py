@@ -98,7 +98,8 @@ class Derivation(GdScene):
             else f"{dataset}  ·  {self.run_summary()}",
         )
         self.add(title)
-        self.play(FadeIn(title), run_time=style.INTRO_TIME * self.pace)
+        if not self.opens_still:
+            self.play(FadeIn(title), run_time=style.INTRO_TIME * self.pace)
         tallest = max(h.height for h in s.headings.values())
         heading_box, self.page.box = split_heading(body, tallest)
         for h in s.headings.values():
