@@ -102,6 +102,16 @@ def test_gif_opens_on_the_scene_not_a_blank_frame(runner, tmp_path):
     assert np.abs(first - final).mean() < 6.0  # the same picture, palette and scale aside
 
 
+def test_a_derivation_gif_too_long_to_follow_stops_early_with_what_to_do(runner, tmp_path):
+    out = tmp_path / "d.gif"
+    args = ["render", "derivation", "--format", "gif", "-o", str(out), *SMALL[:2], "-q"]
+    result = runner.invoke(cli, args)  # --duration 8: the lecture's reading pace
+    assert result.exit_code == 2, result.output
+    message = result.output.strip().splitlines()[-1]
+    assert "--format mp4" in message and "--duration 3 loops in about" in message, message
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
 def test_gif_is_a_looping_palette_gif(runner, tmp_path):
     out = tmp_path / "a.gif"
     assert (
