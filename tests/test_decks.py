@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 from html.parser import HTMLParser
 
 import numpy as np
@@ -215,6 +217,51 @@ def test_the_reveal_deck_plays_from_its_folder_copied_alone(decks, tmp_path):
             assert (alone / beat["clip"]).read_bytes() == (out / beat["clip"]).read_bytes()
             assert (alone / beat["poster"]).is_file()
     assert 'href="slides/index.html"' in (out / "index.html").read_text()
+
+
+#: Added to a copy of the deck: once the page has run, what the browser made of it.
+PROBE = """<script>setTimeout(function () {
+  var v = Array.from(document.querySelectorAll("video"));
+  var out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify({
+    ready: v.map(function (x) { return x.readyState; }),
+    errors: v.filter(function (x) { return x.error; }).length,
+    fonts: Array.from(document.fonts).filter(function (f) { return f.status === "loaded"; })
+      .map(function (f) { return f.family; }),
+    reveal: typeof Reveal !== "undefined" && Reveal.isReady(),
+  });
+  document.body.appendChild(out);
+}, 4000);</script>"""
+
+
+@pytest.mark.render
+def test_the_copied_slides_folder_plays_in_chromium_offline(decks, tmp_path):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed (make setup adds it)")
+    out, _ = decks
+    alone = tmp_path / "elsewhere" / "slides"
+    shutil.copytree(out / "slides", alone)
+    page = (alone / "index.html").read_text()
+    (alone / "probe.html").write_text(page.replace("</body>", PROBE + "</body>"))
+    with tempfile.TemporaryDirectory(prefix="gdanim-chromium-") as profile:
+        cmd = [
+            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--mute-audio", f"--user-data-dir={profile}",
+            "--virtual-time-budget=8000", "--dump-dom", (alone / "probe.html").as_uri() + "#/1",
+        ]  # fmt: skip
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = re.search(r'<pre id="probe">(.*?)</pre>', done.stdout, re.S)
+    assert found, done.stdout[-2000:]
+    probe = json.loads(html.unescape(found.group(1)))
+    beats = sum(len(s["beats"]) for s in _manifest(out)["scenes"])
+    assert probe["reveal"] is True
+    assert probe["errors"] == 0 and len(probe["ready"]) == beats
+    assert all(r >= 2 for r in probe["ready"]), probe  # every clip decodes from the copy
+    assert "Source Sans Pro" in probe["fonts"]  # the theme's font, from the folder
 
 
 def _poster_spread(path) -> float:
