@@ -34,6 +34,7 @@ from manim import (
 
 from .. import derivation as formulas
 from ..derivation import Plan
+from ..errors import InputError
 from ..pipeline.prepare import SceneInputs
 from . import style
 from .base import GdScene
@@ -229,8 +230,6 @@ class Derivation(GdScene):
             return
         if estimate <= GIF_LONGEST:
             return
-        from ..errors import InputError
-
         duration = self.inputs.spec.duration
         faster = max(0.5, math.floor(duration * GIF_AIM / estimate * 2) / 2)
         raise InputError(
