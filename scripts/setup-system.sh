@@ -8,6 +8,7 @@ packages=(
     texlive-fonts-recommended dvisvgm
     fonts-dejavu-core
     chromium                                   # the test that opens the lecture's index.html
+    poppler-utils                              # the test that reads the handout's text
 )
 
 missing=()

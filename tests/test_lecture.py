@@ -466,6 +466,9 @@ def test_missing_extras_are_one_line(runner, monkeypatch):
     monkeypatch.setitem(sys.modules, "pptx", None)
     line = one_error_line(runner.invoke(cli, ["lecture", "--pptx"]))
     assert "pip install 'gdanim[pptx]'" in line
+    monkeypatch.setitem(sys.modules, "fpdf", None)
+    line = one_error_line(runner.invoke(cli, ["lecture", "--handout"]))
+    assert "pip install 'gdanim[handout]'" in line
 
 
 def test_output_folder_that_is_a_file_is_one_line(runner, tmp_path):

@@ -66,14 +66,57 @@ def test_video_formats_have_the_asked_size_rate_and_duration(runner, tmp_path, f
     assert leftovers(tmp_path) == []
 
 
-def test_gif_lasts_as_long_as_the_video(runner, tmp_path):
+def _gif_frames(path) -> tuple[list[int], list[float]]:
+    """Each frame's delay (ms) and its grey-level spread (0: one flat colour)."""
+    from PIL import ImageStat
+
+    delays, spreads = [], []
+    with Image.open(path) as im:
+        for i in range(im.n_frames):
+            im.seek(i)
+            delays.append(im.info["duration"])
+            spreads.append(ImageStat.Stat(im.convert("L")).stddev[0])
+    return delays, spreads
+
+
+def test_gif_shows_the_animation_without_the_captions_reading_holds(runner, tmp_path):
     lengths = {}
-    for fmt in ("gif", "mp4"):
-        out = tmp_path / f"same.{fmt}"
-        args = ["render", "descent-path", "--format", fmt, "--fps", "20", "-o", str(out), *SMALL]
+    for fmt, seconds in (("mp4", 1), ("gif", 1), ("gif", 3)):
+        out = tmp_path / f"same-{seconds}.{fmt}"
+        args = ["render", "descent-path", "--format", fmt, "--fps", "20", "-o", str(out),
+                *SMALL[:2], "--duration", str(seconds), "-q"]  # fmt: skip
         assert runner.invoke(cli, args).exit_code == 0
-        lengths[fmt] = video_meta(str(out))["duration"]
-    assert lengths["gif"] == pytest.approx(lengths["mp4"], abs=0.1)
+        lengths[fmt, seconds] = video_meta(str(out))["duration"]
+    # the video holds each beat until its caption is read; the GIF carries no captions
+    assert lengths["gif", 1] < lengths["mp4", 1] - 5
+    # --duration is the descent's time on screen, in a GIF as it says
+    assert lengths["gif", 3] - lengths["gif", 1] == pytest.approx(2.0, abs=0.1)
+
+
+def test_gif_opens_on_the_scene_not_a_blank_frame(runner, tmp_path):
+    gif = tmp_path / "a.gif"
+    png = tmp_path / "a.png"
+    for out, fmt in ((gif, "gif"), (png, "png")):
+        args = ["render", "descent-path", "--format", fmt, "-o", str(out), *SMALL]
+        assert runner.invoke(cli, args).exit_code == 0
+    delays, spreads = _gif_frames(gif)
+    # the first frame is the final picture; no frame of the loop is blank
+    assert spreads[0] > 8.0 and min(spreads) > 8.0, spreads[:8]
+    assert sum(delays) > 3000
+    with Image.open(gif) as im, Image.open(png) as still:
+        first = np.asarray(im.convert("RGB"), dtype=float)
+        final = np.asarray(still.convert("RGB").resize(im.size), dtype=float)
+    assert np.abs(first - final).mean() < 6.0  # the same picture, palette and scale aside
+
+
+def test_a_derivation_gif_too_long_to_follow_stops_early_with_what_to_do(runner, tmp_path):
+    out = tmp_path / "d.gif"
+    args = ["render", "derivation", "--format", "gif", "-o", str(out), *SMALL[:2], "-q"]
+    result = runner.invoke(cli, args)  # --duration 8: the lecture's reading pace
+    assert result.exit_code == 2, result.output
+    message = result.output.strip().splitlines()[-1]
+    assert "--format mp4" in message and "--duration 3 loops in about" in message, message
+    assert not out.exists() and leftovers(tmp_path) == []
 
 
 def test_gif_is_a_looping_palette_gif(runner, tmp_path):

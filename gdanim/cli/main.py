@@ -320,8 +320,8 @@ def lecture_options(f: F) -> F:
             click.option(
                 "--slides",
                 is_flag=True,
-                help="Also a reveal.js deck, a slide per beat, cut from the videos (offline; "
-                "reveal.js comes once from npm).",
+                help="Also slides/, a reveal.js deck with a slide per beat, cut from the videos: "
+                "one folder that plays offline when copied alone.",
             ),
             click.option(
                 "--pptx",
@@ -332,7 +332,8 @@ def lecture_options(f: F) -> F:
             click.option(
                 "--handout",
                 is_flag=True,
-                help="Also handout.pdf: a page per beat with its last frame and captions.",
+                help="Also handout.pdf: a page per beat, its last frame beside its captions as "
+                "searchable, tagged text (pip install 'gdanim[handout]').",
             ),
             click.option("--force", is_flag=True, help="Render even unchanged scenes."),
             click.option("--dry-run", is_flag=True, help="List the renders and stop."),

@@ -114,6 +114,10 @@ def make_lecture(
         from .pptx import check_available
 
         check_available()
+    if handout:
+        from .handout import check_available as check_handout
+
+        check_handout()
     if scheduler:
         check_dask()
     out = check_out_dir(out_dir)

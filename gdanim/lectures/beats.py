@@ -2,9 +2,9 @@
 
 Every caption cue of a scene starts a beat, and every beat starts where manim began a new
 animation segment, on a keyframe: the scene's video splits there exactly, by copying packets
-(:func:`gdanim.media.ffmpeg.split`). Each beat keeps its clip, its first frame (the deck's
-poster; the last one where the first is still the bare background of a scene fading in),
-its last frame (the handout's picture) and the captions shown during it. The decks
+(:func:`gdanim.media.ffmpeg.split`). Each beat keeps its clip, its poster (the decks' still:
+its last frame, what the beat has built, or the latest frame of the beat that is not one
+flat colour), its last frame (the handout's picture) and the captions shown during it. The decks
 (:mod:`.pptx`, :mod:`.reveal`) and the handout (:mod:`.handout`) are made from beats.
 """
 
@@ -26,6 +26,10 @@ from ..pipeline.manifest import read_json
 FOLDER = "beats"
 #: A caption that starts this close to a keyframe starts its beat there.
 SNAP_SECONDS = 0.25
+#: Where in a beat a poster is looked for when its last frame is blank (shares of the beat).
+POSTER_TRIES = (0.75, 0.5, 0.25, 0.0)
+#: How the posters are chosen; a change here makes the beats anew.
+POSTER_RULE = "last frame, else the latest not blank"
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ def scene_beats(
     starts = starts_of(cues, frames, info.duration)
     texts = _texts(cues, starts, info.duration)
     stamp = hashlib.sha256(
-        json.dumps({"video": key, "starts": starts, "texts": texts}).encode()
+        json.dumps({"video": key, "starts": starts, "texts": texts, "poster": POSTER_RULE}).encode()
     ).hexdigest()
     old = read_json(index)
     if not force and old is not None and old.get("key") == stamp:
@@ -95,11 +99,13 @@ def scene_beats(
     frame = float(1 / Fraction(info.fps)) if info.fps and info.fps != "0" else 1 / 30
     beats = []
     for k, (s, e, text, stem) in enumerate(zip(starts, ends, texts, rel, strict=True), 1):
-        first, last = os.path.join(out, stem + ".jpg"), os.path.join(out, stem + "-last.jpg")
-        ffmpeg.still(video, s, first)
+        poster, last = os.path.join(out, stem + ".jpg"), os.path.join(out, stem + "-last.jpg")
         ffmpeg.still(video, max(s, e - frame), last)
-        if _blank(first):  # a scene fading in starts on its bare background: show its end
-            shutil.copyfile(last, first)
+        shutil.copyfile(last, poster)
+        for share in POSTER_TRIES:  # a beat that ends blank (a fade out): its latest picture
+            if not blank(poster):
+                break
+            ffmpeg.still(video, s + (e - s) * share, poster)
         files = (stem + ".mp4", stem + ".jpg", stem + "-last.jpg")
         beats.append(Beat(name, k, round(s, 6), round(e, 6), text, *files))
     atomic_write_text(
@@ -108,7 +114,7 @@ def scene_beats(
     return beats
 
 
-def _blank(image: str) -> bool:
+def blank(image: str) -> bool:
     """Whether a frame is one flat colour (nothing drawn yet)."""
     from PIL import Image, ImageStat
 

@@ -1,10 +1,12 @@
 """The lecture as a PowerPoint deck (python-pptx): a slide per beat, its clip embedded.
 
-A title slide; then, for each scene, one slide per beat whose clip fills the slide (it plays
-on click; its poster is the beat's first frame) with the beat's captions as speaker notes,
-and a closing slide with the scene's verdict in numbers. The deck opens in PowerPoint,
-LibreOffice Impress and Google Slides. python-pptx is imported only here
-(``pip install 'gdanim[pptx]'``).
+A title slide; then, for each scene, one slide per beat whose clip fills the slide, with the
+beat's captions as speaker notes, and a closing slide with the scene's verdict in numbers.
+Each clip starts on the presenter's next click (space bar, clicker, or a click anywhere), as
+PowerPoint writes "Start: On Click" (:func:`on_click_timing`); until then, and in a printed
+or paused deck, it shows its poster, the beat's last frame. The title and closing slides are
+laid out for the page, centred. The deck opens in PowerPoint, LibreOffice Impress and Google
+Slides. python-pptx is imported only here (``pip install 'gdanim[pptx]'``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,97 @@ from .decks import FIXED_TIME, SceneDeck, closing_title, fixed_zip_times
 
 #: The long side of a slide, in inches (PowerPoint's widescreen slide is 13.333 x 7.5).
 LONG_SIDE_IN = 13.333
+#: The margin around the title and closing slides' text, as a share of the short side.
+MARGIN = 0.08
+#: The presentation's XML namespace.
+P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
+
+
+def on_click_timing(spid: int, ms: int) -> str:
+    """A slide's ``p:timing`` that plays the video shape ``spid`` (``ms`` long) on the next
+    click, as PowerPoint writes a video set to "Start: On Click".
+
+    The main sequence holds one click step (``delay="indefinite"``: it waits for a click, the
+    space bar or a clicker) with a media "play" effect (``presetClass="mediacall"``,
+    ``nodeType="clickEffect"``, ``playFrom(0.0)``) on the video; the media node keeps the
+    video shown when stopped; and, as PowerPoint adds for every video, a click on the video
+    itself pauses and resumes it (the interactive sequence's ``togglePause``).
+    """
+    target = f'<p:tgtEl><p:spTgt spid="{spid}"/></p:tgtEl>'
+    return (
+        f'<p:timing xmlns:p="{P_NS}"><p:tnLst><p:par>'
+        '<p:cTn id="1" dur="indefinite" restart="never" nodeType="tmRoot"><p:childTnLst>'
+        '<p:seq concurrent="1" nextAc="seek">'
+        '<p:cTn id="2" dur="indefinite" nodeType="mainSeq"><p:childTnLst>'
+        '<p:par><p:cTn id="3" fill="hold">'
+        '<p:stCondLst><p:cond delay="indefinite"/></p:stCondLst><p:childTnLst>'
+        '<p:par><p:cTn id="4" fill="hold">'
+        '<p:stCondLst><p:cond delay="0"/></p:stCondLst><p:childTnLst>'
+        '<p:par><p:cTn id="5" presetID="1" presetClass="mediacall" presetSubtype="0" '
+        'fill="hold" nodeType="clickEffect">'
+        '<p:stCondLst><p:cond delay="0"/></p:stCondLst><p:childTnLst>'
+        '<p:cmd type="call" cmd="playFrom(0.0)"><p:cBhvr>'
+        f'<p:cTn id="6" dur="{max(ms, 1)}" fill="hold"/>{target}'
+        "</p:cBhvr></p:cmd>"
+        "</p:childTnLst></p:cTn></p:par>"
+        "</p:childTnLst></p:cTn></p:par>"
+        "</p:childTnLst></p:cTn></p:par>"
+        "</p:childTnLst></p:cTn>"
+        '<p:prevCondLst><p:cond evt="onPrev" delay="0"><p:tgtEl><p:sldTgt/></p:tgtEl>'
+        "</p:cond></p:prevCondLst>"
+        '<p:nextCondLst><p:cond evt="onNext" delay="0"><p:tgtEl><p:sldTgt/></p:tgtEl>'
+        "</p:cond></p:nextCondLst>"
+        "</p:seq>"
+        '<p:video><p:cMediaNode vol="80000"><p:cTn id="7" fill="hold" display="0">'
+        '<p:stCondLst><p:cond delay="indefinite"/></p:stCondLst></p:cTn>'
+        f"{target}</p:cMediaNode></p:video>"
+        '<p:seq concurrent="1" nextAc="seek">'
+        '<p:cTn id="8" restart="whenNotActive" fill="hold" evtFilter="cancelBubble" '
+        'nodeType="interactiveSeq">'
+        f'<p:stCondLst><p:cond evt="onClick" delay="0">{target}</p:cond></p:stCondLst>'
+        '<p:endSync evt="end" delay="0"><p:rtn val="all"/></p:endSync><p:childTnLst>'
+        '<p:par><p:cTn id="9" fill="hold">'
+        '<p:stCondLst><p:cond delay="0"/></p:stCondLst><p:childTnLst>'
+        '<p:par><p:cTn id="10" fill="hold">'
+        '<p:stCondLst><p:cond delay="0"/></p:stCondLst><p:childTnLst>'
+        '<p:par><p:cTn id="11" presetID="2" presetClass="mediacall" presetSubtype="0" '
+        'fill="hold" nodeType="clickEffect">'
+        '<p:stCondLst><p:cond delay="0"/></p:stCondLst><p:childTnLst>'
+        '<p:cmd type="call" cmd="togglePause"><p:cBhvr>'
+        f'<p:cTn id="12" dur="1" fill="hold"/>{target}'
+        "</p:cBhvr></p:cmd>"
+        "</p:childTnLst></p:cTn></p:par>"
+        "</p:childTnLst></p:cTn></p:par>"
+        "</p:childTnLst></p:cTn></p:par>"
+        "</p:childTnLst>"
+        f'<p:nextCondLst><p:cond evt="onClick" delay="0">{target}</p:cond></p:nextCondLst>'
+        "</p:cTn></p:seq>"
+        "</p:childTnLst></p:cTn></p:par></p:tnLst></p:timing>"
+    )
+
+
+def _set_timing(slide: Any, xml: str) -> None:
+    """Replace the slide's ``p:timing`` with ``xml`` (it follows the shapes and transition)."""
+    from pptx.oxml import parse_xml
+
+    root = slide._element
+    for old in root.findall(f"{{{P_NS}}}timing"):
+        root.remove(old)
+    timing = parse_xml(xml)
+    ext = root.find(f"{{{P_NS}}}extLst")
+    if ext is not None:
+        ext.addprevious(timing)
+    else:
+        root.append(timing)
+
+
+def _fit(shape: Any, left: int, top: int, width: int, height: int, centred: bool) -> None:
+    """Place a placeholder in the box given (EMU), its paragraphs centred or left."""
+    from pptx.enum.text import PP_ALIGN
+
+    shape.left, shape.top, shape.width, shape.height = left, top, width, height
+    for paragraph in shape.text_frame.paragraphs:
+        paragraph.alignment = PP_ALIGN.CENTER if centred else PP_ALIGN.LEFT
 
 
 def check_available() -> None:
@@ -63,17 +156,23 @@ def build_pptx(
                     if body_size and shape.placeholder_format.idx != 0:
                         run.font.size = Pt(body_size)
 
+    # The layouts' boxes are for a 4:3 page: the text is placed anew on this page.
+    margin = round(min(sw, sh) * MARGIN)
+    inner = sw - 2 * margin
     first = prs.slides.add_slide(prs.slide_layouts[0])
     first.shapes.title.text = title
     first.placeholders[1].text = subtitle
+    _fit(first.shapes.title, margin, round(sh * 0.28), inner, round(sh * 0.24), True)
+    _fit(first.placeholders[1], margin, round(sh * 0.55), inner, round(sh * 0.16), True)
     paint(first)
     for scene in scenes:
         for beat in scene.beats:
             slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
-            slide.shapes.add_movie(
+            movie = slide.shapes.add_movie(
                 os.path.join(out, beat.clip), 0, 0, sw, sh,
                 poster_frame_image=os.path.join(out, beat.poster), mime_type="video/mp4",
             )  # fmt: skip
+            _set_timing(slide, on_click_timing(movie.shape_id, round(beat.duration * 1000)))
             slide.notes_slide.notes_text_frame.text = (
                 f"{scene.name}, beat {beat.index} of {len(scene.beats)} "
                 f"({beat.duration:.1f} s)\n{beat.text}"
@@ -84,6 +183,9 @@ def build_pptx(
         body.text = scene.verdict[0] if scene.verdict else scene.summary
         for line in scene.verdict[1:]:
             body.add_paragraph().text = line
+        _fit(closing.shapes.title, margin, margin, inner, round(sh * 0.16), True)
+        top = margin + round(sh * 0.2)
+        _fit(closing.placeholders[1], margin, top, inner, sh - margin - top, False)
         paint(closing, body_size=20)
         closing.notes_slide.notes_text_frame.text = scene.summary
     props = prs.core_properties

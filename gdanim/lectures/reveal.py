@@ -1,8 +1,9 @@
-"""The lecture as a reveal.js deck that works offline: a slide per beat, its clip playing.
+"""The lecture as a reveal.js deck in one folder that plays when copied alone, offline.
 
-The deck (``slides/index.html``, from its template) plays the beats' clips from
-``beats/``; reveal.js itself is copied beside it from gdanim's cache, which is filled once
-from the npm registry (``npm pack reveal.js``), so nothing is fetched when it is shown.
+``slides/`` holds everything the deck shows: ``index.html`` (from its template), the beats'
+clips and posters in ``slides/beats/``, and reveal.js with its theme and fonts in
+``slides/reveal/``. reveal.js ships inside gdanim (``vendor/reveal.js``, MIT, its license
+beside it), so nothing is fetched, neither when the deck is built nor when it is shown.
 Speaker notes (the beat's captions) open with the S key.
 """
 
@@ -10,95 +11,88 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import tarfile
-import tempfile
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
+from importlib import resources
+from importlib.abc import Traversable
 
-from ..errors import InputError
 from ..fileio import atomic_write_text, private_dir
+from .beats import FOLDER as BEATS
 from .decks import SceneDeck, closing_title
 
 REVEAL_VERSION = "5.2.1"
-#: reveal.js files the deck loads, by their path in the npm package.
-REVEAL_FILES = ("dist/reveal.css", "dist/reveal.js", "plugin/notes/notes.js")
 #: reveal.js theme for each gdanim theme.
 REVEAL_THEMES = {"dark": "black", "light": "white"}
 FOLDER = "slides"
+#: The theme's fonts, loaded by the theme's stylesheet.
+FONTS = "dist/theme/fonts/source-sans-pro"
 
 
-def reveal_cache() -> Path:
-    """Where gdanim keeps reveal.js (one folder per version)."""
-    from ..pipeline.render import cache_dir
-
-    return Path(cache_dir()) / f"reveal.js-{REVEAL_VERSION}"
+def vendored() -> Traversable:
+    """reveal.js as shipped in the package."""
+    return resources.files("gdanim.lectures").joinpath("vendor", "reveal.js")
 
 
-def _needed(theme: str) -> list[str]:
-    return [*REVEAL_FILES, f"dist/theme/{REVEAL_THEMES.get(theme, 'black')}.css"]
+def needed(theme: str) -> list[str]:
+    """The reveal.js files the deck loads for ``theme``, by their path in reveal.js."""
+    fonts = vendored().joinpath(*FONTS.split("/"))
+    return [
+        "LICENSE",
+        "dist/reveal.css",
+        "dist/reveal.js",
+        "plugin/notes/notes.js",
+        f"dist/theme/{REVEAL_THEMES.get(theme, 'black')}.css",
+        *sorted(f"{FONTS}/{f.name}" for f in fonts.iterdir() if f.is_file()),
+    ]
 
 
-def ensure_assets(theme: str) -> Path:
-    """reveal.js in the cache, fetched with ``npm pack`` if missing; one line if it cannot be."""
-    cache = reveal_cache()
-    missing = [p for p in _needed(theme) if not (cache / p).is_file()]
-    if not missing:
-        return cache
-    if shutil.which("npm") is None:
-        raise InputError(
-            f"--slides needs reveal.js {REVEAL_VERSION} once: install npm (it is fetched with "
-            f"'npm pack reveal.js@{REVEAL_VERSION}'), or put its package in {cache}"
-        )
-    with tempfile.TemporaryDirectory(prefix="gdanim-reveal-") as tmp:
-        try:
-            done = subprocess.run(
-                ["npm", "pack", f"reveal.js@{REVEAL_VERSION}", "--silent",
-                 "--pack-destination", tmp],
-                capture_output=True, text=True, timeout=180, check=False,
-                stdin=subprocess.DEVNULL,
-            )  # fmt: skip
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise InputError(f"npm pack reveal.js@{REVEAL_VERSION} failed: {exc}") from None
-        tarballs = list(Path(tmp).glob("*.tgz"))
-        if done.returncode != 0 or not tarballs:
-            msg = " ".join((done.stderr or "").split())[-200:]
-            raise InputError(f"npm pack reveal.js@{REVEAL_VERSION} failed: {msg or 'no package'}")
-        with tarfile.open(tarballs[0]) as tar:
-            for rel in missing:
-                member = tar.extractfile(f"package/{rel}")
-                if member is None:
-                    raise InputError(f"reveal.js {REVEAL_VERSION} has no {rel}")
-                target = cache / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                part = target.with_name(f".{target.name}.part")
-                part.write_bytes(member.read())
-                os.replace(part, target)
-    return cache
+def _link_or_copy(src: str, dst: str) -> None:
+    """``dst`` as a hard link to ``src`` (the beats are replaced, never rewritten, so a link
+    stays right), or a copy across file systems."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def _beat_files(scenes: Sequence[SceneDeck]) -> Iterator[str]:
+    seen: set[str] = set()
+    for scene in scenes:
+        for beat in scene.beats:
+            for rel in (beat.clip, beat.poster):
+                if rel not in seen:
+                    seen.add(rel)
+                    yield rel
 
 
 def build_reveal(
     out: str, title: str, subtitle: str, scenes: Sequence[SceneDeck], theme: str,
     size: tuple[int, int],
 ) -> tuple[str, int]:  # fmt: skip
-    """Write ``out/slides/index.html`` and its reveal.js files; the deck's path and slides."""
+    """Write ``out/slides/``: ``index.html``, the beats it plays and reveal.js. Returns the
+    deck's path and its number of slides."""
     from .page import templates
 
-    cache = ensure_assets(theme)
     folder = os.path.join(out, FOLDER)
     dest = os.path.join(folder, "index.html")
     os.makedirs(folder, exist_ok=True)
+    source = vendored()
+    # Staged whole, then swapped in: an old deck's files never mix with a new one's.
     with private_dir(os.path.join(folder, "reveal")) as tmp:
-        staged = os.path.join(tmp, "reveal")
-        for rel in _needed(theme):
-            target = os.path.join(staged, rel)
+        staged = {"reveal": os.path.join(tmp, "reveal"), BEATS: os.path.join(tmp, BEATS)}
+        for rel in needed(theme):
+            target = os.path.join(staged["reveal"], *rel.split("/"))
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(cache / rel, target)
-        old = os.path.join(tmp, "old")
-        assets = os.path.join(folder, "reveal")
-        if os.path.isdir(assets):
-            os.replace(assets, old)
-        os.replace(staged, assets)
+            with open(target, "wb") as fh:
+                fh.write(source.joinpath(*rel.split("/")).read_bytes())
+        os.makedirs(staged[BEATS])
+        for rel in _beat_files(scenes):
+            _link_or_copy(os.path.join(out, rel), os.path.join(tmp, *rel.split("/")))
+        for name, path in staged.items():
+            old = os.path.join(tmp, f"old-{name}")
+            live = os.path.join(folder, name)
+            if os.path.isdir(live):
+                os.replace(live, old)
+            os.replace(path, live)
     page = (
         templates()
         .get_template("deck.html")
@@ -110,7 +104,6 @@ def build_reveal(
             theme_css=f"reveal/dist/theme/{REVEAL_THEMES.get(theme, 'black')}.css",
             width=size[0],
             height=size[1],
-            up="../",
         )
     )
     atomic_write_text(dest, page)

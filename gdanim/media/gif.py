@@ -1,5 +1,11 @@
 """GIFs: the frames of an image-sequence render, each held as long as in the video, in one
-palette made from the frames themselves."""
+palette made from the frames themselves, starting on the scene's final picture.
+
+A GIF on a slide is also seen still: in a printed or exported deck, a thumbnail, a page
+before it plays. Its first frame is the one those show, so the loop is turned to start on
+the scene's last frame (its final state, held as long as the scene holds it), then plays
+from the opening picture: the same loop, entered where it shows the most.
+"""
 
 from __future__ import annotations
 
@@ -44,6 +50,7 @@ def encode_gif(frames_dir: str, fps: int, out: str, repeats: list[int] | None = 
         raise RuntimeError("the scene produced no frames")
     if repeats is None or len(repeats) != len(frames):
         repeats = [1] * len(frames)
+    frames, repeats = final_first(frames), final_first(repeats)
     timeline = os.path.join(frames_dir, "timeline")
     os.makedirs(timeline, exist_ok=True)
     k = 0
@@ -64,6 +71,11 @@ def encode_gif(frames_dir: str, fps: int, out: str, repeats: list[int] | None = 
          "-vf", graph, "-loop", "0", "-pix_fmt", "pal8", "-f", "gif", out],
         "the GIF", out,
     )  # fmt: skip
+
+
+def final_first(items: list[Any]) -> list[Any]:
+    """The loop's items turned to start on the last one (the scene's final picture)."""
+    return items[-1:] + items[:-1]
 
 
 def read_repeats(media_dir: str) -> list[int] | None:

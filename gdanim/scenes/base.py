@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
-from manim import DOWN, LEFT, UP, Rectangle, Scene, VGroup, config
+from manim import DOWN, LEFT, UP, FadeOut, Rectangle, Scene, VGroup, config
 
 from .. import interrupts
 from ..errors import InputError
@@ -173,8 +173,11 @@ class GdScene(Scene):
         """Wait until ``text``, shown since scene time ``since``, can be read at READING_CPS
         in cues that keep to broadcast practice (:func:`~gdanim.media.captions.to_practice`).
 
-        The scene clock moves in whole frames, so the hold is rounded up to one.
+        The scene clock moves in whole frames, so the hold is rounded up to one. A GIF
+        carries no captions: it shows the animation without the holds for reading them.
         """
+        if self.inputs.spec.format == "gif":
+            return
         need = max(reading_seconds(text), min_seconds(text))
         short = need - (self.time - since)
         if short > 1e-9:
@@ -199,6 +202,19 @@ class GdScene(Scene):
         rect.set_stroke(width=0).set_fill(self.theme.background, 1)
         self.add(rect)
         return rect
+
+    @property
+    def opens_still(self) -> bool:
+        """Whether the scene opens on its picture rather than fading it in from the
+        background: a GIF loops and is also seen still (a printed slide, a thumbnail), so no
+        frame of it is the bare background."""
+        return self.inputs.spec.format == "gif"
+
+    def fade_in_frame(self) -> None:
+        """The opening: everything added so far fades in from the background (a curtain
+        fading out), or, where the scene :attr:`opens_still`, is simply there."""
+        if not self.opens_still:
+            self.play(FadeOut(self.curtain()), run_time=style.INTRO_TIME)
 
     def method_name(self) -> str:
         """The optimizer's name as a title."""

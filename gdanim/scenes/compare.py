@@ -21,7 +21,6 @@ from manim import (
     LEFT,
     UP,
     FadeIn,
-    FadeOut,
     Flash,
     Mobject,
     ValueTracker,
@@ -78,7 +77,7 @@ class Compare(SharedClock):
     def construct(self) -> None:
         self.build()
         with self.captioned(self.caption_intro()):
-            self.play(FadeOut(self.curtain()), run_time=style.INTRO_TIME)
+            self.fade_in_frame()
             self.play(
                 *[FadeIn(v.trail.start, scale=1.6) for v in self.views],
                 FadeIn(self.counter),

@@ -16,6 +16,7 @@ update is read from the trajectory. Render with ``gdanim render derivation`` (or
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -33,6 +34,7 @@ from manim import (
 
 from .. import derivation as formulas
 from ..derivation import Plan
+from ..errors import InputError
 from ..pipeline.prepare import SceneInputs
 from . import style
 from .base import GdScene
@@ -47,6 +49,12 @@ TRANSFORM_TIME = 1.8
 MOVE_TIME = 0.9
 HEADING_TIME = 0.6
 FINAL_HOLD = style.HOLD_TIME
+#: The longest loop a GIF of the derivation may have, in seconds. A GIF has no captions:
+#: its beats are the animations alone, and a loop longer than this is not followed on a
+#: slide. Beyond it the render stops with what to do instead.
+GIF_LONGEST = 20.0
+#: The loop the suggested --duration aims at.
+GIF_AIM = 15.0
 
 
 class Derivation(GdScene):
@@ -88,6 +96,7 @@ class Derivation(GdScene):
         p = s.plan
         self.pace = self.inputs.spec.duration / NATURAL_DURATION
         self.captions = p.captions
+        self.beats_played = 0
         self.on_screen: list[Mobject] = []
         self.heading: Mobject | None = None
         dataset = self.inputs.dataset.name
@@ -98,7 +107,8 @@ class Derivation(GdScene):
             else f"{dataset}  ·  {self.run_summary()}",
         )
         self.add(title)
-        self.play(FadeIn(title), run_time=style.INTRO_TIME * self.pace)
+        if not self.opens_still:
+            self.play(FadeIn(title), run_time=style.INTRO_TIME * self.pace)
         tallest = max(h.height for h in s.headings.values())
         heading_box, self.page.box = split_heading(body, tallest)
         for h in s.headings.values():
@@ -203,6 +213,31 @@ class Derivation(GdScene):
             closing: list[Mobject] = [s.end] if s.end is not None else list(s.end_notes)
             self.beat("end", nums, [*work, *closing])
         self.wait(FINAL_HOLD * self.pace)
+        self.check_gif_length(final=True)
+
+    def check_gif_length(self, final: bool = False) -> None:
+        """In a GIF, stop with one line once the loop is bound to exceed :data:`GIF_LONGEST`:
+        the beats played so far, at their pace, tell how long all of them take."""
+        if not self.opens_still:
+            return
+        done = self.beats_played
+        total = max(len(self.captions), done, 1)
+        if final:
+            estimate = self.time
+        elif done >= 3:
+            estimate = self.time / done * total
+        else:
+            return
+        if estimate <= GIF_LONGEST:
+            return
+        duration = self.inputs.spec.duration
+        faster = max(0.5, math.floor(duration * GIF_AIM / estimate * 2) / 2)
+        raise InputError(
+            f"derivation: its GIF would loop for about {estimate:.0f} s at --duration "
+            f"{duration:g} ({total} beats, no captions to follow); render it as a video with "
+            f"its captions (--format mp4), or faster: --duration {faster:g} loops in about "
+            f"{estimate * faster / duration:.0f} s"
+        )
 
     def update_entries(self, s: Sheet) -> list[tuple[MathTex, list[Mobject], dict[str, str]]]:
         """Which update lines take dL/dw and dL/db from the gradient lines above.
@@ -254,6 +289,8 @@ class Derivation(GdScene):
         their shared terms travelling into place. Sources on screen that the new layout drops
         are used up by the transform; the others stay where they are.
         """
+        self.check_gif_length()
+        self.beats_played += 1
         caption = self.with_data_note(self.captions[key])
         layout = self.page.layout(pinned, work)
         targets = {id(t) for t, _, _ in enter}
@@ -302,7 +339,8 @@ class Derivation(GdScene):
         self.remove(*temporary)
         self.add(*new)
         self.on_screen.extend(new)
-        self.wait(formulas.reading_time(caption, len(new)) * self.pace)
+        if not self.opens_still:  # a GIF has no caption to read: its animations alone
+            self.wait(formulas.reading_time(caption, len(new)) * self.pace)
         # However fast the pace, a caption stays up long enough to be read.
         self.hold_until_read(caption, start)
         # Timed after the fact, so one caption ends exactly where the next begins.

@@ -13,7 +13,6 @@ from manim import (
     RIGHT,
     UP,
     FadeIn,
-    FadeOut,
     Flash,
     SurroundingRectangle,
     ValueTracker,
@@ -84,7 +83,7 @@ class DescentPath(GdScene):
         moving = VGroup(fit, off_chart, loss_line, trail.moving, readout.values)
         self.add(static)
         with self.captioned(self.caption_start()):
-            self.play(FadeOut(self.curtain()), run_time=style.INTRO_TIME)
+            self.fade_in_frame()
             self.play(FadeIn(moving), run_time=style.INTRO_TIME * 0.6)
 
         n = traj.n_updates

@@ -259,6 +259,9 @@ class LearningRates(SharedClock):
         ``mob`` is static from its first frame (painted once per play); only the cover is
         redrawn, where fading ``mob`` itself in would redraw every contour line each frame.
         """
+        if self.opens_still:
+            self.add(mob)
+            return
         cover = Rectangle(width=mob.width + 2 * COVER_PAD, height=mob.height + 2 * COVER_PAD)
         cover.set_stroke(width=0).set_fill(self.theme.background, 1).move_to(mob)
         self.add(mob, cover)
