@@ -12,6 +12,7 @@ from . import numbers
 from .config import TrainConfig
 from .datasets import Dataset
 from .datasets.conditioning import auto_epochs, moment_condition
+from .errors import InputError
 from .landscape import standardize
 from .optimizers import OPTIMIZERS
 from .trajectory import Trajectory
@@ -105,6 +106,10 @@ def standardization(dataset: Dataset, config: TrainConfig) -> Standardization | 
     )
 
 
+#: Seeds are taken modulo this (numpy's generators take non-negative integers).
+SEED_SPAN = 2**128
+
+
 def train(dataset: Dataset, config: TrainConfig | None = None) -> Trajectory:
     """Run ``config`` on ``dataset`` and record every state.
 
@@ -121,7 +126,9 @@ def train(dataset: Dataset, config: TrainConfig | None = None) -> Trajectory:
         x, mu, sd = standardize(x)
         x.setflags(write=False)
     opt = OPTIMIZERS[cfg.optimizer](lr=cfg.lr, momentum=cfg.momentum)
-    rng = np.random.default_rng(cfg.seed)
+    # Any whole number seeds a run: numpy takes non-negative ones, and this keeps each of
+    # those as it is.
+    rng = np.random.default_rng(cfg.seed % SEED_SPAN)
     n = x.size
     batch = {"full": n, "one": 1, "mini": min(cfg.batch_size, n)}[opt.batch]
 
@@ -140,6 +147,11 @@ def train(dataset: Dataset, config: TrainConfig | None = None) -> Trajectory:
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         thetas[0] = theta
         losses[0], grads[0] = full(theta)
+        if not (np.isfinite(losses[0]) and np.isfinite(grads[0]).all()):
+            raise InputError(
+                f"init ({w0:.4g}, {b0:.4g}): the loss there is too large to compute; "
+                "start nearer the data"
+            )
         limit = DIVERGENCE_FACTOR * max(losses[0], 1e-12 * (1.0 + float(np.var(y))))
         count = epochs + 1
         for k in range(1, epochs + 1):

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import IO, Any
 
 from ..errors import InputError
-from ..fileio import atomic_write_text
+from ..fileio import atomic_write_text, check_target
 from ..media import captions
 from ..media.ffmpeg import join_videos, poster
 from ..media.probe import video_info
@@ -87,6 +87,25 @@ def check_out_dir(out_dir: str) -> str:
     return os.path.abspath(out_dir)
 
 
+#: The files a lecture writes besides its scenes' (their names in the output folder).
+PACK_FILES = ("manifest.json", "index.html", f"{JOINED}.mp4", f"{JOINED}.srt", f"{JOINED}.vtt",
+              "lecture.pptx", "handout.pdf")  # fmt: skip
+
+
+def check_targets(lecture: Lecture, out: str, todo: list[Job]) -> None:
+    """One line, before anything renders, when the lecture would write over one of its own
+    inputs (the lecture file, a data file, a recorded run) or onto a device or a pipe."""
+    inputs: list[str | None] = [lecture.source]
+    for s in lecture.scenes:
+        inputs += [s.spec.data_path, s.spec.trajectory_path]
+    targets = [os.path.join(out, name) for name in PACK_FILES]
+    for job in todo:
+        stem = os.path.splitext(job.output)[0]
+        targets += [job.output, job.output + ".json", stem + ".srt", stem + ".vtt"]
+    for target in targets:
+        check_target(target, inputs, what="the lecture")
+
+
 def make_lecture(
     lecture: Lecture,
     out_dir: str,
@@ -116,6 +135,7 @@ def make_lecture(
     out = check_out_dir(out_dir)
     workers = None if scheduler else (jobs or _cores())
     todo = plan(lecture, out, gif=gif, force=force)
+    check_targets(lecture, out, todo)
     results = {s.name: SceneResult(s.name, s.spec) for s in lecture.scenes}
     failures: list[dict[str, str]] = []
     started = time.perf_counter()
