@@ -390,6 +390,8 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
     # SIGTERM unwinds like Ctrl-C, so temporary folders are removed on the way out.
     interrupts.install()
+    if os.environ.pop("GDANIM_DIE_WITH_PARENT", None):
+        interrupts.die_with_parent()
     if os.environ.get("GDANIM_DEBUG"):
         cli.main(args=argv, prog_name="gdanim")
         return

@@ -216,6 +216,12 @@ class RenderSpec(Model):
                 raise rule(f"chooses {what} of a {{data}} file; no data file is set", key)
         if (self.width is None) != (self.height is None):
             raise rule("give both width and height", "width")
+        if self.width is not None and self.height is not None:
+            # The sizes are checked as --resolution is, wherever they came from.
+            try:
+                checks.resolution((self.width, self.height))
+            except checks.Bad as exc:
+                raise rule(exc.message, "width") from None
         if self.lrs is not None:
             if self.scene not in LRS_SCENES:
                 raise rule(f"only {', '.join(LRS_SCENES)} takes {{lrs}}", "lrs")
