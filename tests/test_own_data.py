@@ -142,9 +142,11 @@ def test_xlsx_first_sheet_and_sheet_option(runner):
     assert (ds.x_label, ds.y_label) == ("height", "weight")
     assert np.array_equal(ds.x, HEIGHT) and np.array_equal(ds.y, WEIGHT)
     assert load_table("book.xlsx", sheet="1").n == 40
-    # The first sheet has no numbers: the message points to --sheet.
-    err = _err(runner.invoke(cli, ["analyze", "--data", "book.xlsx"]))
-    assert "book.xlsx" in err and "'notes'" in err and "--sheet" in err
+    # The first sheet holds notes, not a table: the sheet that holds one is read, and
+    # stderr says so.
+    out = runner.invoke(cli, ["analyze", "--data", "book.xlsx"])
+    assert out.exit_code == 0, out.output
+    assert "read sheet 'data': 'notes' holds no table (choose with --sheet)" in out.stderr
     err = _err(runner.invoke(cli, ["analyze", "--data", "book.xlsx", "--sheet", "Daten"]))
     assert "no sheet 'Daten'" in err and "'notes', 'data'" in err
     out = runner.invoke(cli, ["analyze", "--json", "--data", "book.xlsx", "--sheet", "data"])

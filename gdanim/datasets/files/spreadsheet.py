@@ -3,13 +3,16 @@ the first sheet unless one is named."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 
 from ...errors import InputError
-from .cells import Cell, is_missing
+from .cells import Cell, is_missing, is_number
+from .source import is_stream, whole
 from .table import Table, framed, is_comment
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -35,20 +38,21 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def check_bounds(p: str) -> None:
+def check_bounds(p: str, source: str | io.BytesIO | None = None) -> None:
     """Refuse, before the reader allocates anything, a workbook too large to hold: the file's
     size, its parts' size decompressed (read and counted, not taken from the zip's own
     word) and each worksheet's extent (the cells it spans)."""
+    src = p if source is None else source
     try:
-        size = os.path.getsize(p)
+        size = os.path.getsize(src) if isinstance(src, str) else len(src.getbuffer())
     except OSError:
         return
     if size > MAX_SHEET_FILE_BYTES:
         raise InputError(f"{p}: larger than {MAX_SHEET_FILE_BYTES // 1024**3} GiB")
-    if not zipfile.is_zipfile(p):
+    if not zipfile.is_zipfile(src):
         return
     try:
-        with zipfile.ZipFile(p) as z:
+        with zipfile.ZipFile(src) as z:
             infos = z.infolist()
             declared = sum(i.file_size for i in infos)
             if declared > MAX_UNPACKED_BYTES:
@@ -98,40 +102,73 @@ def _too_large(p: str, size: int) -> InputError:
     )
 
 
-def looks_like_spreadsheet(p: str) -> bool:
-    try:
-        with open(p, "rb") as fh:
-            head = fh.read(8)
-    except OSError:
-        return False
-    return head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0")
-
-
 def open_spreadsheet(p: str, sheet: str | None) -> Table:
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:  # pragma: no cover - a dependency
         raise InputError(f"{p}: reading spreadsheets needs python-calamine") from None
-    check_bounds(p)
+    source: str | io.BytesIO = io.BytesIO(whole(p)) if is_stream(p) else p
+    check_bounds(p, source)
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
     try:
-        book = CalamineWorkbook.from_path(p)
+        if isinstance(source, str):
+            book = CalamineWorkbook.from_path(source)
+        else:
+            book = CalamineWorkbook.from_filelike(source)
     except Exception as exc:  # calamine's own error types
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{p}: not a readable spreadsheet ({reason[:80]})") from None
     names = list(book.sheet_names)
     if not names:
         raise InputError(f"{p}: the workbook has no sheets")
-    if sheet is None:
-        chosen = names[0]
-    elif sheet in names:
-        chosen = sheet
-    elif sheet.lower() in (n.lower() for n in names):
-        chosen = next(n for n in names if n.lower() == sheet.lower())
-    elif sheet.isdigit() and int(sheet) < len(names):
-        chosen = names[int(sheet)]
-    else:
-        listed = ", ".join(repr(n) for n in names)
-        raise InputError(f"{p}: no sheet {sheet!r} (sheets: {listed})")
+    if sheet is not None:
+        return _sheet_table(p, book, _named_sheet(p, names, sheet))
+    # The first sheet, unless it holds no table (a sheet of notes) and a later one does.
+    for i, name in enumerate(names):
+        try:
+            table = _sheet_table(p, book, name)
+        except InputError:
+            continue
+        if i == 0 and (len(names) == 1 or _holds_table(table)):
+            return table
+        if _holds_table(table):
+            skipped = ", ".join(repr(n) for n in names[:i])
+            table.notes.insert(
+                0, f"read sheet {name!r}: {skipped} holds no table (choose with --sheet)"
+            )
+            return table
+    listed = ", ".join(repr(n) for n in names)
+    if len(names) > 1:
+        raise InputError(
+            f"{p}: no sheet holds a table of two numeric columns (sheets: {listed}); "
+            "choose one with --sheet"
+        )
+    return _sheet_table(p, book, names[0])
+
+
+def _named_sheet(p: str, names: list[str], sheet: str) -> str:
+    if sheet in names:
+        return sheet
+    if sheet.lower() in (n.lower() for n in names):
+        return next(n for n in names if n.lower() == sheet.lower())
+    if sheet.isdigit() and int(sheet) < len(names):
+        return names[int(sheet)]
+    listed = ", ".join(repr(n) for n in names)
+    raise InputError(f"{p}: no sheet {sheet!r} (sheets: {listed})")
+
+
+def _holds_table(table: Table) -> bool:
+    """At least two columns of numbers in the sheet's first rows."""
+    numeric = 0
+    for j in range(table.ncols):
+        values = [r[j] for r in table.sample if j < len(r) and not is_missing(r[j])]
+        if len(values) >= 2 and all(is_number(v) for v in values):
+            numeric += 1
+    return numeric >= 2
+
+
+def _sheet_table(p: str, book: Any, chosen: str) -> Table:
     try:
         values = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
     except Exception as exc:
@@ -149,8 +186,12 @@ def open_spreadsheet(p: str, sheet: str | None) -> Table:
             yield i, out
 
     rows = cells()
-    table = framed(p, rows, kind="spreadsheet")
+    try:
+        table = framed(p, rows, kind="spreadsheet")
+    except InputError as exc:
+        raise InputError(f"{exc} (sheet {chosen!r})") from None
     table.sheet = chosen
+    table.notes = [n.replace("skipped ", f"skipped sheet {chosen!r}, ", 1) for n in table.notes]
     # A spreadsheet's rows may end early where trailing cells are empty: pad them.
     for row in table.sample:
         row.extend([None] * (table.ncols - len(row)))
