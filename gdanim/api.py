@@ -283,6 +283,8 @@ def render(
     """
     from .pipeline.render import render as run
 
+    if output is not None and not isinstance(output, (str, os.PathLike)):
+        raise InputError(f"output: {type(output).__name__} is not a file name")
     spec, dataset = _spec(scene, data, x, y, options)
     result = run(
         spec,

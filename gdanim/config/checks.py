@@ -57,7 +57,7 @@ def _as_number(v: Any, text: bool) -> Any:
 def choice(options: Sequence[str]) -> Check:
     def check(v: Any, text: bool = False) -> Any:
         if text and isinstance(v, str):
-            v = v.strip()
+            v = v.strip(" ")  # a line break or a control character is never a name
         if not isinstance(v, str) or v not in options:
             raise Bad(f"{show(v)} is not one of {', '.join(options)}")
         return v

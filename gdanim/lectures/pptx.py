@@ -63,6 +63,8 @@ def build_pptx(
                     if body_size and shape.placeholder_format.idx != 0:
                         run.font.size = Pt(body_size)
 
+    # XML holds no control characters, and a deck's title property at most 255.
+    title = "".join(c if c.isprintable() else " " for c in title).strip()
     first = prs.slides.add_slide(prs.slide_layouts[0])
     first.shapes.title.text = title
     first.placeholders[1].text = subtitle
@@ -87,7 +89,7 @@ def build_pptx(
         paint(closing, body_size=20)
         closing.notes_slide.notes_text_frame.text = scene.summary
     props = prs.core_properties
-    props.title = title
+    props.title = title[:255]
     props.author = props.last_modified_by = "gdanim"
     props.created = props.modified = datetime.datetime(*FIXED_TIME)
     props.revision = 1

@@ -149,10 +149,24 @@ def framed(p: str, rows: Iterator[tuple[int, list[Cell]]], kind: str) -> Table:
     notes: list[str] = []
     skipped: list[int] = []
     width = _usual_width(sample)
-    # Title rows: a line of text above the header, shorter than the table's rows.
+    # Title rows: lines of text above the header, shorter than the table's rows or above
+    # another row of text that stands over the first row of numbers.
     while len(sample) > 2 and width > 1 and len(skipped) < 10 and _is_title(sample[0], width):
         skipped.append(places[0])
         sample, places = sample[1:], places[1:]
+    first_data = next((i for i, r in enumerate(sample[:12]) if _mostly_numbers(r)), None)
+    if first_data is not None and first_data >= 2:
+        header_at = first_data - 1
+        above = sample[header_at - 1]
+        if (
+            _is_units_row(sample[header_at], sample[first_data:])
+            and all(is_text(c) or is_missing(c) for c in above)
+            and _filled(above) >= _filled(sample[header_at])
+        ):
+            header_at -= 1  # a header, then a units row
+        if all(_texts_first(r) for r in sample[:header_at]):
+            skipped += places[:header_at]
+            sample, places = sample[header_at:], places[header_at:]
     header: list[str] | None = None
     if _is_header(sample):
         header = [str(c).strip() if c is not None else "" for c in sample[0]]
@@ -203,6 +217,16 @@ def _usual_width(sample: Sequence[Sequence[Cell]]) -> int:
 def is_text(cell: Cell) -> bool:
     """A cell of text: not missing, not a number in either decimal mark."""
     return isinstance(cell, str) and not is_missing(cell) and not _is_any_number(cell, ".")
+
+
+def _mostly_numbers(row: Sequence[Cell]) -> bool:
+    cells = [c for c in row if not is_missing(c)]
+    return len(cells) >= 2 and 2 * sum(_is_any_number(c, ".") for c in cells) > len(cells)
+
+
+def _texts_first(row: Sequence[Cell]) -> bool:
+    cells = [c for c in row if not is_missing(c)]
+    return bool(cells) and is_text(cells[0])
 
 
 def _is_title(row: Sequence[Cell], width: int) -> bool:
