@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import signal
@@ -104,7 +105,7 @@ def test_any_learning_rate_renders(runner, tmp_path, lr):
 
 
 @pytest.mark.render
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_interrupted_render_leaves_nothing_and_the_next_run_completes(tmp_path, sig):
     out = tmp_path / "a.mp4"
     args = [*GDANIM, "render", "descent-path", "--quality", "low", "--duration", "20",
@@ -164,6 +165,10 @@ def test_two_renders_at_once_to_the_same_output_one_wins_whole(tmp_path):
     meta = video_meta(str(out))
     assert tuple(meta["size"]) == (320, 180)
     assert meta["frames"] > 10
+    # The manifest is the winner's: its size and hash are the video's.
+    manifest = json.loads((tmp_path / "same.mp4.json").read_text())
+    assert manifest["output"]["bytes"] == out.stat().st_size
+    assert manifest["output"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     assert leftovers(tmp_path) == []
 
 

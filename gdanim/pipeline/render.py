@@ -319,7 +319,11 @@ def render(
     start = time.perf_counter()
     with private_dir(path) as tmp:
         seed_private_cache(tmp)
-        produced = render_scene(inputs, tmp, quiet)
+        try:
+            produced = render_scene(inputs, tmp, quiet)
+        except Exception:
+            _check_space(tmp)  # a full disk shows up as a truncated file deep in manim
+            raise
         publish_private_cache(tmp)
         if spec.format == "gif":
             out_gif = os.path.join(tmp, "out.gif")
@@ -344,6 +348,21 @@ def render(
                 os.unlink(srt)  # an older render's captions would not match this video
             atomic_write_text(manifest_path, json.dumps(manifest, indent=1) + "\n")
     return RenderResult(path, manifest_path, False, seconds, manifest)
+
+
+#: Below this much free space, a failed render is put down to a full disk.
+LOW_SPACE_BYTES = 64 * 1024**2
+
+
+def _check_space(folder: str) -> None:
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if free < LOW_SPACE_BYTES:
+        raise InputError(
+            f"{shown(folder)}: no space left on the device ({free / 1024**2:.0f} MiB free)"
+        )
 
 
 def _captions_of(produced: str, media_dir: str) -> str | None:

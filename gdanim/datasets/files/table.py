@@ -245,7 +245,8 @@ def _is_units_row(row: Sequence[Cell], below: Sequence[Sequence[Cell]]) -> bool:
         if not is_text(c) or len(str(c).strip()) > 24:
             return False
         column = [r[j] for r in below[:50] if j < len(r) and not is_missing(r[j])]
-        if column and all(_is_any_number(v, ".") for v in column):
+        # Mostly numbers: a note under the data may be among the rows looked at.
+        if column and sum(_is_any_number(v, ".") for v in column) >= 0.8 * len(column):
             over_numbers += 1
     return over_numbers >= 1
 
