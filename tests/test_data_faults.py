@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -64,13 +65,13 @@ def loads(path, **kw):
 
 def test_train_never_writes_over_its_data(runner):
     frame().to_csv("d.csv", index=False)
-    before = open("d.csv", "rb").read()
+    before = Path("d.csv").read_bytes()
     os.symlink("d.csv", "alias.json")
     err = one_line(runner.invoke(cli, ["train", "--data", "d.csv", "-o", "d.csv"]))
     assert "name it .json" in err
     err = one_line(runner.invoke(cli, ["train", "--data", "d.csv", "-o", "alias.json"]))
     assert "would overwrite the input d.csv" in err
-    assert open("d.csv", "rb").read() == before
+    assert Path("d.csv").read_bytes() == before
 
 
 def test_render_refuses_an_extension_that_is_not_the_format(runner):
@@ -261,8 +262,8 @@ def test_a_damaged_output_is_not_reused(tmp_path):
     video.write_bytes(b"\x00" * 5000)
     import hashlib
 
-    manifest = {"key": "k", "output": {"bytes": 5000,
-                                       "sha256": hashlib.sha256(video.read_bytes()).hexdigest()}}  # fmt: skip
+    digest = hashlib.sha256(video.read_bytes()).hexdigest()
+    manifest = {"key": "k", "output": {"bytes": 5000, "sha256": digest}}
     assert reusable(str(video), manifest, "k")
     assert not reusable(str(video), manifest, "other")
     with open(video, "r+b") as fh:
@@ -459,7 +460,7 @@ def test_a_named_pipe_is_read_once(tmp_path, runner):
     result = runner.invoke(cli, ["train", "--data", str(fifo), "-o", "run.json"])
     writer.join(timeout=10)
     assert result.exit_code == 0, result.output
-    assert json.loads(open("run.json").read())["dataset"]["n"] == 40
+    assert json.loads(Path("run.json").read_text())["dataset"]["n"] == 40
 
 
 def test_process_substitution_as_data(tmp_path):
