@@ -73,13 +73,14 @@ def frame_size(quality: str, aspect: str) -> tuple[int, int]:
 
 
 DATA_HELP = (
-    "Your own table: CSV/TSV/text export (any delimiter, decimal comma, UTF-8/UTF-16/Latin-1) "
-    "or a spreadsheet (.xlsx, .xls, .ods)."
+    "Your own table: CSV/TSV/text export (any delimiter, decimal comma, UTF-8/UTF-16/Latin-1), "
+    "a spreadsheet (.xlsx, .xls, .ods), .gz/.zip of a table, JSON records, Parquet, Feather or "
+    "Stata."
 )
 QUALITY_HELP = (
     "low 480p15, medium 720p30, high 1080p60, 4k 2160p60 [default: medium; gif: low; png: high]"
 )
-RESOLUTION_HELP = "WIDTHxHEIGHT (even), overrides --quality."
+RESOLUTION_HELP = "WIDTHxHEIGHT (even, 128 px to 8K), overrides --quality."
 VARY_HELP = (
     "compare: one training option and 2 to 4 values, e.g. optimizer=gd,momentum, "
     "l2=0,10, 'init=0,0;150,-300' (any of optimizer, loss, lr, normalize, l2, init, "

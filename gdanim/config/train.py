@@ -61,7 +61,9 @@ class TrainConfig(Model):
         Opt(checks.number(0, 1, hi_open=True), "Momentum/Nesterov beta, Adam beta1.", metavar="B"),
     ] = 0.9
     batch_size: Annotated[int, Opt(checks.integer(1), "Minibatch size.", metavar="N")] = 16
-    seed: Annotated[int, Opt(checks.integer(), "Seed for sgd/minibatch.", metavar="N")] = 0
+    seed: Annotated[
+        int, Opt(checks.integer(), "Seed for sgd/minibatch (any whole number).", metavar="N")
+    ] = 0
     normalize: Annotated[
         bool | None,
         Opt(
