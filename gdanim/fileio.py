@@ -113,6 +113,8 @@ def check_target(path: str, inputs: Iterable[str | None] = (), what: str = "-o")
         if kind is not None:
             link = " (a link to it)" if os.path.islink(path) else ""
             raise InputError(f"{shown(path)}: is {kind}{link}, not a file {what} can write")
+    if _system(path):
+        raise InputError(f"{shown(path)}: is a system file, not a file {what} can write")
     for given in inputs:
         if given and os.path.exists(path) and _same(path, given):
             raise InputError(
@@ -129,8 +131,18 @@ def shown(path: str) -> str:
     return text
 
 
+def _system(path: str) -> bool:
+    """Under ``/dev`` or ``/proc`` (``/dev/stdout`` is a link that a rename would replace)."""
+    for p in (os.path.abspath(path), os.path.realpath(path)):
+        if p.startswith(("/dev/", "/proc/", "/sys/")):
+            return True
+    return False
+
+
 def _guard(dst: str) -> None:
     """The last check before a rename onto ``dst``."""
+    if _system(dst):
+        raise InputError(f"{shown(dst)}: is a system file, not a file gdanim can write")
     try:
         st = os.stat(dst)
     except OSError:

@@ -24,6 +24,11 @@ PANDAS_FORMATS = {
     "stata": ("Stata (.dta)", "read_stata"),
 }
 INSTALL = "pip install 'gdanim[formats]'"
+#: A JSON table larger than this is refused: parsed, it takes many times its size.
+MAX_JSON_BYTES = 256 * 1024**2
+#: Cells (rows times columns) a Parquet or Feather file may hold, checked from its metadata
+#: before it is read.
+MAX_CELLS = 20_000_000
 
 
 def records_table(p: str, header: Sequence[str], rows: Iterator[list[Cell]]) -> Table:
@@ -62,6 +67,10 @@ def json_table(p: str) -> Table:
     """JSON records (``[{"x": 1, "y": 2}, ...]``), columns (``{"x": [...], "y": [...]}``),
     pandas' ``split`` orient, or JSON Lines (a record per line)."""
     raw = whole(p)
+    if len(raw) > MAX_JSON_BYTES:
+        raise InputError(
+            f"{p}: a JSON table over {MAX_JSON_BYTES // 1024**2} MiB; save it as CSV or Parquet"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -144,6 +153,7 @@ def pandas_table(p: str, fmt: str) -> Table:
         import pandas as pd
     except ImportError:
         raise InputError(needs) from None
+    _check_cells(p, fmt)
     try:
         frame = getattr(pd, reader)(p)
     except ImportError:
@@ -163,6 +173,33 @@ def pandas_table(p: str, fmt: str) -> Table:
         except (TypeError, ValueError):
             columns.append([None if _na(v) else str(v) for v in col.tolist()])
     return records_table(p, header, (list(r) for r in zip(*columns, strict=True)))
+
+
+def _check_cells(p: str, fmt: str) -> None:
+    """Refuse, from its metadata, a Parquet or Feather file with more cells than are read."""
+    try:
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            meta = pq.ParquetFile(p).metadata
+            rows, cols = meta.num_rows, meta.num_columns
+        elif fmt == "feather":
+            import pyarrow.ipc as ipc
+
+            with ipc.open_file(p) as reader:
+                cols = len(reader.schema)
+                rows = sum(
+                    reader.get_batch(i).num_rows for i in range(reader.num_record_batches)
+                )
+        else:
+            return
+    except Exception:  # the reader says what is wrong, or pyarrow is missing
+        return
+    if rows * cols > MAX_CELLS:
+        raise InputError(
+            f"{p}: {rows:,} rows by {cols:,} columns, more than the {MAX_CELLS:,} cells "
+            "gdanim reads; select the two columns first"
+        )
 
 
 def _na(v: Any) -> bool:
