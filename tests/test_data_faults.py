@@ -493,3 +493,11 @@ def test_python_errors_are_one_line_input_errors(tmp_path):
 def test_an_input_error_is_always_one_line():
     assert str(InputError("a\nb\tc\x1b")) == "a\\nb\\tc\\x1b"
     assert io.StringIO(str(InputError("plain"))).read() == "plain"
+
+
+def test_a_deck_title_is_made_safe():
+    from gdanim.lectures.pptx import deck_title
+
+    assert deck_title("Gradient\x07 descent\n101") == "Gradient descent 101"
+    long = deck_title("word " * 100)
+    assert len(long) == 120 and long.endswith("…")

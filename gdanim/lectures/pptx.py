@@ -30,6 +30,13 @@ def check_available() -> None:
         raise InputError("--pptx needs python-pptx: pip install 'gdanim[pptx]'") from None
 
 
+def deck_title(title: str) -> str:
+    """The lecture's title as a deck can hold it: XML takes no control characters, and a
+    title slide shows a line or two (the document property takes at most 255 characters)."""
+    title = " ".join("".join(c if c.isprintable() else " " for c in title).split())
+    return title if len(title) <= 120 else title[:119].rstrip() + "…"
+
+
 def build_pptx(
     dest: str, out: str, title: str, subtitle: str, scenes: Sequence[SceneDeck],
     size: tuple[int, int], theme: str = "dark",
@@ -63,8 +70,7 @@ def build_pptx(
                     if body_size and shape.placeholder_format.idx != 0:
                         run.font.size = Pt(body_size)
 
-    # XML holds no control characters, and a deck's title property at most 255.
-    title = "".join(c if c.isprintable() else " " for c in title).strip()
+    title = deck_title(title)
     first = prs.slides.add_slide(prs.slide_layouts[0])
     first.shapes.title.text = title
     first.placeholders[1].text = subtitle
@@ -89,7 +95,7 @@ def build_pptx(
         paint(closing, body_size=20)
         closing.notes_slide.notes_text_frame.text = scene.summary
     props = prs.core_properties
-    props.title = title[:255]
+    props.title = title
     props.author = props.last_modified_by = "gdanim"
     props.created = props.modified = datetime.datetime(*FIXED_TIME)
     props.revision = 1
