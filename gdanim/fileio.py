@@ -141,15 +141,14 @@ def _system(path: str) -> bool:
 
 def _guard(dst: str) -> None:
     """The last check before a rename onto ``dst``."""
-    if _system(dst):
-        raise InputError(f"{shown(dst)}: is a system file, not a file gdanim can write")
     try:
-        st = os.stat(dst)
+        kind = _special(os.stat(dst).st_mode)
     except OSError:
-        return
-    kind = _special(st.st_mode)
+        kind = None
     if kind is not None:
         raise InputError(f"{shown(dst)}: is {kind}, not a file gdanim can write")
+    if _system(dst):
+        raise InputError(f"{shown(dst)}: is a system file, not a file gdanim can write")
 
 
 def _temp_beside(path: str) -> str:

@@ -188,9 +188,7 @@ def _check_cells(p: str, fmt: str) -> None:
 
             with ipc.open_file(p) as reader:
                 cols = len(reader.schema)
-                rows = sum(
-                    reader.get_batch(i).num_rows for i in range(reader.num_record_batches)
-                )
+                rows = sum(reader.get_batch(i).num_rows for i in range(reader.num_record_batches))
         else:
             return
     except Exception:  # the reader says what is wrong, or pyarrow is missing
