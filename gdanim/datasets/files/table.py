@@ -264,13 +264,16 @@ def _trailing_notes(sample: Sequence[Sequence[Cell]], ncols: int) -> int:
 def is_note_row(row: Sequence[Cell], ncols: int) -> bool:
     """A line of prose among the rows: text in its first filled cell, and a different
     number of fields than the table's rows, or that text alone and written as a sentence."""
+    if len(row) == ncols:  # the common case, checked cheaply: a full row is data
+        first = row[0]
+        if ncols <= 2 or not isinstance(first, str) or not first[:1].isalpha():
+            return False
+        if any(not is_missing(c) for c in row[1:]):
+            return False
+        text = first.strip()
+        return is_text(first) and (":" in text or " " in text)
     cells = [c for c in row if not is_missing(c)]
-    if not cells or not is_text(cells[0]):
-        return False
-    if len(row) != ncols:
-        return True
-    text = str(cells[0])
-    return len(cells) == 1 and ncols > 2 and (":" in text or " " in text.strip())
+    return bool(cells) and is_text(cells[0])
 
 
 def _is_header(sample: Sequence[Sequence[Cell]]) -> bool:
