@@ -501,3 +501,17 @@ def test_a_deck_title_is_made_safe():
     assert deck_title("Gradient\x07 descent\n101") == "Gradient descent 101"
     long = deck_title("word " * 100)
     assert len(long) == 120 and long.endswith("…")
+
+
+def test_a_damaged_joined_lecture_is_joined_again(tmp_path):
+    import hashlib
+
+    from gdanim.lectures.assemble import _intact
+
+    video = tmp_path / "lecture.mp4"
+    video.write_bytes(b"\x02" * 4000)
+    record = {"bytes": 4000, "sha256": hashlib.sha256(video.read_bytes()).hexdigest()}
+    assert _intact(str(video), record)
+    video.write_bytes(b"\x02" * 1000)
+    assert not _intact(str(video), record)
+    assert not _intact(str(tmp_path / "missing.mp4"), record)

@@ -16,6 +16,7 @@ from ..fileio import atomic_write_text, check_target
 from ..media import captions
 from ..media.ffmpeg import join_videos, poster
 from ..media.probe import video_info
+from ..pipeline.identity import file_sha256
 from ..pipeline.manifest import read_json
 from .file import JOINED, POSTER_AT, Lecture
 from .jobs import Job, check_dask, cpu_seconds, one_line, plan, run_dask, run_local
@@ -215,6 +216,15 @@ def make_lecture(
     return LectureReport(out, manifest, failures)
 
 
+def _intact(path: str, record: dict[str, Any]) -> bool:
+    """The file has the size and hash its record says (a damaged file is made again)."""
+    try:
+        size_ok = os.path.getsize(path) == record.get("bytes")
+        return size_ok and bool(record.get("sha256")) and file_sha256(path) == record["sha256"]
+    except OSError:
+        return False
+
+
 def _join(
     out: str, parts: list[SceneResult], failures: list[dict[str, str]], stream: IO[str],
     force: bool,
@@ -228,7 +238,7 @@ def _join(
     durations = [i.duration for i in infos]
     key = _json_key({"parts": keys, "durations": durations})
     old = (read_json(os.path.join(out, "manifest.json")) or {}).get("lecture") or {}
-    reused = not force and os.path.isfile(dest) and old.get("key") == key
+    reused = not force and os.path.isfile(dest) and old.get("key") == key and _intact(dest, old)
     method = old.get("method", "copy")
     try:
         if not reused:
@@ -250,6 +260,8 @@ def _join(
         "key": key,
         "method": method,
         "reused": reused,
+        "bytes": os.path.getsize(dest),
+        "sha256": file_sha256(dest),
         "duration": round(info.duration, 3),
         "parts_duration": round(sum(durations), 3),
         "parts": [{"name": r.name, "start": s} for r, s in zip(parts, starts, strict=True)],
