@@ -8,6 +8,7 @@ and long loops call :func:`check` at safe points (every frame) to raise it again
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from types import FrameType
@@ -34,24 +35,34 @@ def install() -> None:
             signal.signal(sig, _handler)
 
 
-def die_with_parent(sig: int = signal.SIGTERM) -> None:
-    """Ask the kernel to send ``sig`` to this process when its parent dies (Linux), so a
-    worker never outlives the command that started it; elsewhere nothing happens."""
+def die_with_parent(sig: int = signal.SIGTERM, grace: float = 15.0) -> None:
+    """Stop this process when its parent dies, so a worker never outlives the command that
+    started it: the kernel sends ``sig`` (Linux), which unwinds the work and removes its
+    temporary files, and a watchdog ends the process ``grace`` seconds later whatever it
+    was doing (a pool worker would otherwise wait for its next job forever)."""
     import ctypes
     import ctypes.util
     import os
     import sys
+    import time
 
-    if not sys.platform.startswith("linux"):
-        return
     parent = os.getppid()
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, int(sig), 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before the request was made
-        os.kill(os.getpid(), sig)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(1, int(sig), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        with contextlib.suppress(OSError):
+            os.kill(os.getpid(), sig)
+        time.sleep(grace)
+        os._exit(130)
+
+    threading.Thread(target=watch, name="gdanim-parent-watch", daemon=True).start()
 
 
 def check() -> None:
