@@ -515,3 +515,8 @@ def test_a_damaged_joined_lecture_is_joined_again(tmp_path):
     video.write_bytes(b"\x02" * 1000)
     assert not _intact(str(video), record)
     assert not _intact(str(tmp_path / "missing.mp4"), record)
+
+
+def test_standard_output_is_named_for_a_device(runner):
+    err = one_line(runner.invoke(cli, ["train", "--dataset", "campaign", "-o", "/dev/stdout"]))
+    assert "-o - writes to standard output" in err

@@ -301,7 +301,12 @@ def check_json_output(path: str, inputs: list[str | None]) -> None:
     ext = os.path.splitext(path)[1].lower()
     if ext in _NOT_JSON:
         fail(f"{shown(path)}: train writes JSON, not {ext}; name it .json")
-    check_target(path, inputs)
+    try:
+        check_target(path, inputs)
+    except InputError as exc:
+        if "system file" in str(exc) or "device" in str(exc) or "pipe" in str(exc):
+            raise InputError(f"{exc}; -o - writes to standard output") from None
+        raise
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         fail(f"{shown(path)}: the folder {shown(folder)} does not exist")
