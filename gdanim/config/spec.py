@@ -313,7 +313,7 @@ class RenderSpec(Model):
             data_name
             or self.dataset
             or (
-                os.path.splitext(os.path.basename(self.data_path))[0]
+                os.path.splitext(os.path.basename(self.data_path).removesuffix(".gz"))[0]
                 if self.data_path
                 else "campaign"
             )

@@ -21,7 +21,16 @@ from .cells import NotNumeric, cell_number
 from .columns import pick_columns
 from .fast import fast_columns, vector_columns
 from .records import json_table, pandas_table
-from .source import gunzip, head, is_stream, is_workbook_zip, refuse_kind, unzip_table, whole
+from .source import (
+    gunzip,
+    gzip_name,
+    head,
+    is_stream,
+    is_workbook_zip,
+    refuse_kind,
+    unzip_table,
+    whole,
+)
 from .spreadsheet import SPREADSHEET_EXTENSIONS, open_spreadsheet
 from .table import Table, is_note_row
 from .text import open_text
@@ -208,7 +217,7 @@ def _load_columns(table: Any, xi: int, yi: int, chosen_note: str | None, missing
             f"(the first at {table.place(first_dropped)}); --missing error refuses such files"
         )
     return own_dataset(
-        xa, ya, os.path.splitext(os.path.basename(p))[0] or "data", table.name(xi),
+        xa, ya, os.path.splitext(gzip_name(p))[0] or "data", table.name(xi),
         table.name(yi), p, total, tuple(notes),
     )  # fmt: skip
 
