@@ -520,3 +520,25 @@ def test_a_damaged_joined_lecture_is_joined_again(tmp_path):
 def test_standard_output_is_named_for_a_device(runner):
     err = one_line(runner.invoke(cli, ["train", "--dataset", "campaign", "-o", "/dev/stdout"]))
     assert "-o - writes to standard output" in err
+
+
+def test_a_full_disk_during_a_render_is_one_line(tmp_path, monkeypatch):
+    import shutil
+    from collections import namedtuple
+    from xml.etree.ElementTree import ParseError
+
+    from gdanim.cli import main
+    from gdanim.pipeline import render as render_mod
+
+    def truncated_svg(*args, **kwargs):
+        raise ParseError("no element found: line 1, column 0")
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(render_mod, "render_scene", truncated_svg)
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9, 4096))
+    out = tmp_path / "a.png"
+    with pytest.raises(SystemExit) as exc:
+        main(["render", "descent-path", "--format", "png", "-o", str(out)])
+    assert exc.value.code == 2
+    assert not out.exists()
+    assert [f for f in os.listdir(tmp_path) if f.startswith(".gdanim-")] == []
