@@ -542,3 +542,19 @@ def test_a_full_disk_during_a_render_is_one_line(tmp_path, monkeypatch):
     assert exc.value.code == 2
     assert not out.exists()
     assert [f for f in os.listdir(tmp_path) if f.startswith(".gdanim-")] == []
+
+
+def test_a_source_line_under_a_long_sheet_is_a_note(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["x", "y"])
+    for i in range(1, 601):
+        ws.append([i, 2 * i + 1])
+    ws.append([])
+    ws.append(["Source: a made-up sheet"])
+    wb.save(tmp_path / "long.xlsx")
+    ds = load_table(tmp_path / "long.xlsx")
+    assert ds.n == 600
+    assert ds.notes == ("skipped sheet 'Sheet', row 603 after the data (notes, not data)",)

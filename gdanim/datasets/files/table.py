@@ -266,7 +266,7 @@ def is_note_row(row: Sequence[Cell], ncols: int) -> bool:
     number of fields than the table's rows, or that text alone and written as a sentence."""
     if len(row) == ncols:  # the common case, checked cheaply: a full row is data
         first = row[0]
-        if ncols <= 2 or not isinstance(first, str) or not first[:1].isalpha():
+        if ncols < 2 or not isinstance(first, str) or not first[:1].isalpha():
             return False
         if any(not is_missing(c) for c in row[1:]):
             return False
