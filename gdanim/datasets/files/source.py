@@ -134,21 +134,20 @@ def is_workbook_zip(p: str) -> bool:
     return "[Content_Types].xml" in names or "mimetype" in names or "content.xml" in names
 
 
-_NOT_TABLES = (
+_NOT_TABLES: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "a PDF document"),
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
-    (b"BM", None),  # a bitmap only with a plausible header: checked below
     (b"II*\x00", "a TIFF image"),
     (b"MM\x00*", "a TIFF image"),
     (b"\x7fELF", "a program"),
     (b"SQLite format 3\x00", "an SQLite database"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
     (b"Rar!", "a RAR archive"),
-    (b"BZh", None),
-    (b"\xfd7zXZ\x00", "an xz-compressed file"),
+    (b"BZh91AY&SY", "a bzip2-compressed file (unpack it first)"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file (unpack it first)"),
     (b"RIFF", "a RIFF file (audio or video)"),
 )
 
@@ -156,7 +155,7 @@ _NOT_TABLES = (
 def kind_of(p: str, first: bytes) -> str | None:
     """What a file that is not a table is (``"a PDF document"``), else ``None``."""
     for magic, what in _NOT_TABLES:
-        if what and first.startswith(magic):
+        if first.startswith(magic):
             return what
     if first[4:12] in (b"ftypisom", b"ftypmp42", b"ftypM4V ") or first[4:8] == b"ftyp":
         return "a video (MP4)"
