@@ -25,7 +25,7 @@ MAX_UNPACKED_BYTES = 1024**3
 #: holds every one of them in memory.
 MAX_CELLS = 20_000_000
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]{0,200}?\br="([A-Z]{1,3})([0-9]{1,7})"')
 _DIMENSION = re.compile(
     rb'<(?:\w+:)?dimension ref="([A-Z]{1,3})?([0-9]{1,7})?:?([A-Z]{1,3})?([0-9]{1,7})?"'
 )
