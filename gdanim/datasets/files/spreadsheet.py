@@ -62,24 +62,20 @@ def check_bounds(p: str, source: str | io.BytesIO | None = None) -> None:
                 sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(
                     ".xml"
                 )
-                rows = cols = 0
                 with z.open(info) as fh:
+                    rows = cols = 0
                     tail = b""
                     while chunk := fh.read(1 << 20):
                         total += len(chunk)
                         if total > MAX_UNPACKED_BYTES:
                             raise _too_large(p, total)
-                        if not sheet:
-                            continue
-                        text = tail + chunk
-                        for m in _CELL_REF.finditer(text):
-                            cols = max(cols, _column_number(m.group(1)))
-                            rows = max(rows, int(m.group(2)))
-                        dim = _DIMENSION.search(text)
-                        if dim and dim.group(3) and dim.group(4):
-                            cols = max(cols, _column_number(dim.group(3)))
-                            rows = max(rows, int(dim.group(4)))
-                        tail = text[-64:]
+                        if sheet:
+                            text = tail + chunk
+                            r, c = _extent(text)
+                            rows, cols = max(rows, r), max(cols, c)
+                            tail = text[-256:]
+                if sheet and cols < 27 and rows * 26 > MAX_CELLS:
+                    cols = max(cols, _single_letter_columns(z, info))
                 if rows * cols > MAX_CELLS:
                     name = os.path.splitext(os.path.basename(info.filename))[0]
                     raise InputError(
@@ -93,6 +89,47 @@ def check_bounds(p: str, source: str | io.BytesIO | None = None) -> None:
         if isinstance(exc, InputError):
             raise
         raise InputError(f"{p}: not a readable spreadsheet ({type(exc).__name__})") from None
+
+
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]{0,200}?\br="([0-9]{1,7})"')
+_WIDE_REF = re.compile(rb' r="([A-Z]{2,3})[0-9]')
+
+
+def _extent(text: bytes) -> tuple[int, int]:
+    """The last row and the widest column (of two or more letters) this part of a sheet's
+    XML names, and its declared dimension. Rows come in order, so the last row tag is the
+    largest; a table narrower than 27 columns costs one scan in C."""
+    rows = cols = 0
+    last = max(text.rfind(b"<row "), text.rfind(b":row "))
+    if last >= 0:
+        m = _ROW_REF.search(text, max(0, last - 8))
+        if m:
+            rows = int(m.group(1))
+    for m in _WIDE_REF.finditer(text):
+        cols = max(cols, _column_number(m.group(1)))
+    for m in _CELL_REF.finditer(text[-65536:]):  # the last cells: a stray one far out
+        cols = max(cols, _column_number(m.group(1)))
+        rows = max(rows, int(m.group(2)))
+    dim = _DIMENSION.search(text[:4096])
+    if dim and dim.group(3) and dim.group(4):
+        cols = max(cols, _column_number(dim.group(3)))
+        rows = max(rows, int(dim.group(4)))
+    return rows, cols
+
+
+def _single_letter_columns(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """The widest column of one letter a sheet uses (read again: only for very long sheets)."""
+    found = 0
+    with z.open(info) as fh:
+        tail = b""
+        while chunk := fh.read(1 << 20):
+            text = tail + chunk
+            for k in range(26, found, -1):
+                if text.find(b'r="' + bytes([64 + k])) >= 0:
+                    found = k
+                    break
+            tail = text[-16:]
+    return found
 
 
 def _too_large(p: str, size: int) -> InputError:
