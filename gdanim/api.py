@@ -280,6 +280,8 @@ def render(
     """
     from .pipeline.render import render as run
 
+    if output is not None and not isinstance(output, (str, os.PathLike)):
+        raise InputError(f"output: {type(output).__name__} is not a file name")
     spec, dataset = _spec(scene, data, x, y, options)
     result = run(
         spec,
@@ -391,22 +393,45 @@ def lecture(
     for flag, on in (("gif", gif), ("slides", slides), ("pptx", pptx), ("handout", handout),
                      ("force", force), ("quiet", quiet)):  # fmt: skip
         argv += [f"--{flag}"] if on else []
-    done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE if quiet else None,
-                          text=True, check=False)  # fmt: skip
-    if done.returncode == 130:
+    # The command stops when this process dies (its workers with it), and an interrupt here
+    # stops it as Ctrl-C would, so nothing is left rendering.
+    env = {**os.environ, "GDANIM_DIE_WITH_PARENT": "1"}
+    err = subprocess.PIPE if quiet else None
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, text=True, env=env)
+    try:
+        _, stderr = proc.communicate()
+    except BaseException:
+        _stop(proc)
+        raise
+    if proc.returncode == 130:
         raise KeyboardInterrupt
-    if done.returncode == 2:
-        lines = (done.stderr or "").strip().splitlines() or ["the lecture failed"]
-        raise InputError(lines[-1].removeprefix("gdanim: error: "))
+    lines = (stderr or "").strip().splitlines()
+    last = lines[-1].removeprefix("gdanim: error: ") if lines else ""
+    if proc.returncode == 2:
+        raise InputError(last or "the lecture failed")
     out = os.path.abspath(os.fspath(output))
     try:
         with open(os.path.join(out, "manifest.json"), encoding="utf-8") as fh:
             manifest = json.load(fh)
     except (OSError, ValueError):
-        raise RuntimeError(
-            f"the lecture wrote no manifest: {(done.stderr or '').strip()}"
-        ) from None
+        why = last or f"exit code {proc.returncode}"
+        raise InputError(f"the lecture wrote no manifest ({why})") from None
     return LectureReport(out, manifest, list(manifest.get("failures", [])))
+
+
+def _stop(proc: Any) -> None:
+    """Stop a running ``gdanim lecture`` as Ctrl-C does (it cleans up), then for good."""
+    import signal
+    import subprocess
+
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def manifest_of(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 
+def one_line(text: str) -> str:
+    """``text`` as one line: line breaks and other control characters written as escapes
+    (a file name may hold a newline)."""
+    if not any(ord(c) < 32 or ord(c) == 127 for c in text):
+        return text
+    return "".join(c if 32 <= ord(c) != 127 else repr(c)[1:-1] for c in text)
+
+
 class InputError(ValueError):
     """Bad input from the user: a file, an option value, a combination of options.
 
-    The CLI prints ``gdanim: error: <message>`` and exits with code 2; no traceback.
+    The CLI prints ``gdanim: error: <message>`` and exits with code 2; no traceback. The
+    message is always one line.
     """
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        super().__init__(one_line(str(message)), *args)

@@ -1,4 +1,5 @@
-"""Ctrl-C and SIGTERM stop a render cleanly, even when Python swallows the first exception.
+"""Ctrl-C, SIGTERM and a closed terminal (SIGHUP) stop a render cleanly, even when Python
+swallows the first exception.
 
 A signal handler's exception can land inside a weakref callback or a ``__del__``, where
 Python prints "Exception ignored" and carries on. So the handler also records the signal,
@@ -7,6 +8,7 @@ and long loops call :func:`check` at safe points (every frame) to raise it again
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from types import FrameType
@@ -19,13 +21,48 @@ def _handler(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _signals() -> list[signal.Signals]:
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    return [getattr(signal, n) for n in names if hasattr(signal, n)]
+
+
 def install() -> None:
-    """Route SIGINT and SIGTERM through the recording handler (main thread only)."""
+    """Route SIGINT, SIGTERM and SIGHUP through the recording handler (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         return
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in _signals():
         if signal.getsignal(sig) is not signal.SIG_IGN:
             signal.signal(sig, _handler)
+
+
+def die_with_parent(sig: int = signal.SIGTERM, grace: float = 15.0) -> None:
+    """Stop this process when its parent dies, so a worker never outlives the command that
+    started it: the kernel sends ``sig`` (Linux), which unwinds the work and removes its
+    temporary files, and a watchdog ends the process ``grace`` seconds later whatever it
+    was doing (a pool worker would otherwise wait for its next job forever)."""
+    import ctypes
+    import ctypes.util
+    import os
+    import sys
+    import time
+
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(1, int(sig), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        with contextlib.suppress(OSError):
+            os.kill(os.getpid(), sig)
+        time.sleep(grace)
+        os._exit(130)
+
+    threading.Thread(target=watch, name="gdanim-parent-watch", daemon=True).start()
 
 
 def check() -> None:

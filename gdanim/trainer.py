@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 from . import numbers
 from .datasets import Dataset
 from .datasets.conditioning import moment_condition
+from .errors import InputError
 from .landscape import standardize
 from .optimizers import OPTIMIZERS
 from .settings import RunSettings
@@ -75,6 +76,10 @@ def standardization(dataset: Dataset, normalize: bool, auto: bool) -> Standardiz
     )
 
 
+#: Seeds are taken modulo this (numpy's generators take non-negative integers).
+SEED_SPAN = 2**128
+
+
 class Resolvable(Protocol):
     """Options that settle into a run's settings on a dataset (a ``TrainConfig``)."""
 
@@ -98,7 +103,9 @@ def train(dataset: Dataset, settings: RunSettings | Resolvable) -> Trajectory:
         x, mu, sd = standardize(x)
         x.setflags(write=False)
     opt = OPTIMIZERS[cfg.optimizer](lr=cfg.lr, momentum=cfg.momentum)
-    rng = np.random.default_rng(cfg.seed)
+    # Any whole number seeds a run: numpy takes non-negative ones, and this keeps each of
+    # those as it is.
+    rng = np.random.default_rng(cfg.seed % SEED_SPAN)
     n = x.size
     batch = {"full": n, "one": 1, "mini": min(cfg.batch_size, n)}[opt.batch]
 
@@ -117,6 +124,11 @@ def train(dataset: Dataset, settings: RunSettings | Resolvable) -> Trajectory:
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         thetas[0] = theta
         losses[0], grads[0] = full(theta)
+        if not (np.isfinite(losses[0]) and np.isfinite(grads[0]).all()):
+            raise InputError(
+                f"init ({w0:.4g}, {b0:.4g}): the loss there is too large to compute; "
+                "start nearer the data"
+            )
         limit = DIVERGENCE_FACTOR * max(losses[0], 1e-12 * (1.0 + float(np.var(y))))
         count = epochs + 1
         for k in range(1, epochs + 1):

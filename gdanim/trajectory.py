@@ -260,9 +260,13 @@ class Trajectory:
             raise InputError(f"{p}: cannot read ({exc})") from None
         except json.JSONDecodeError as exc:
             raise InputError(f"{p}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise InputError(f"{p}: nested too deeply to be a trajectory") from None
         except ValueError as exc:
             raise InputError(f"{p}: not valid JSON ({exc})") from None
         try:
             return cls.from_dict(data)
+        except RecursionError:
+            raise InputError(f"{p}: nested too deeply to be a trajectory") from None
         except ValueError as exc:
             raise InputError(f"{p}: {exc}") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import signal
@@ -46,6 +47,12 @@ def test_any_finite_table_with_two_distinct_x_loads_or_says_why(tmp_path, rows, 
     xs = np.array([r[0] for r in rows])
     if np.ptp(xs) == 0:
         with pytest.raises(InputError, match="distinct"):
+            load_csv(path)
+        return
+    with np.errstate(under="ignore"):
+        spread = float(np.mean((xs - xs.mean()) ** 2))
+    if spread < np.finfo(np.float64).tiny:  # x so close together that squares underflow
+        with pytest.raises(InputError, match="underflow"):
             load_csv(path)
         return
     ds = load_csv(path)
@@ -105,7 +112,7 @@ def test_any_learning_rate_renders(runner, tmp_path, lr):
 
 
 @pytest.mark.render
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_interrupted_render_leaves_nothing_and_the_next_run_completes(tmp_path, sig):
     out = tmp_path / "a.mp4"
     args = [*GDANIM, "render", "descent-path", "--quality", "low", "--duration", "20",
@@ -165,6 +172,10 @@ def test_two_renders_at_once_to_the_same_output_one_wins_whole(tmp_path):
     meta = video_meta(str(out))
     assert tuple(meta["size"]) == (320, 180)
     assert meta["frames"] > 10
+    # The manifest is the winner's: its size and hash are the video's.
+    manifest = json.loads((tmp_path / "same.mp4.json").read_text())
+    assert manifest["output"]["bytes"] == out.stat().st_size
+    assert manifest["output"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     assert leftovers(tmp_path) == []
 
 

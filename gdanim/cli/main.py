@@ -202,13 +202,14 @@ def train_cmd(output: str, **kw: Any) -> None:
     from ..trainer import train
 
     spec = spec_from(kw)
+    if output != "-":
+        check_json_output(output, [spec.data_path])
     ds = load_data(spec)
     report_standardization(ds, spec.train)
     traj = train(ds, spec.train)
     if output == "-":
         click.echo(traj.to_json(), nl=False)
     else:
-        _check_writable(output)
         traj.save(output)
     _report_run(traj)
 
@@ -282,12 +283,32 @@ def _report_run(traj: Any) -> None:
         )
 
 
-def _check_writable(path: str) -> None:
+#: Extensions a trajectory file must not be given: another program's files.
+_NOT_JSON = (".csv", ".tsv", ".txt", ".dat", ".data", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods",
+             ".toml", ".mp4", ".gif", ".webm", ".png", ".pdf", ".pptx", ".html", ".gz",
+             ".zip", ".parquet", ".feather", ".dta")  # fmt: skip
+
+
+def check_json_output(path: str, inputs: list[str | None]) -> None:
+    """One line when ``train -o`` cannot or must not write ``path``; creates nothing."""
+    from ..fileio import check_target, shown
+
+    if path.endswith((os.sep, "/")) or os.path.isdir(path):
+        fail(f"{shown(path)}: is a folder; give a file name with -o (e.g. run.json)")
+    ext = os.path.splitext(path)[1].lower()
+    if ext in _NOT_JSON:
+        fail(f"{shown(path)}: train writes JSON, not {ext}; name it .json")
+    try:
+        check_target(path, inputs)
+    except InputError as exc:
+        if "system file" in str(exc) or "device" in str(exc) or "pipe" in str(exc):
+            raise InputError(f"{exc}; -o - writes to standard output") from None
+        raise
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        fail(f"{path}: the folder {folder} does not exist")
+        fail(f"{shown(path)}: the folder {shown(folder)} does not exist")
     if not os.access(folder, os.W_OK):
-        fail(f"{path}: the folder {folder} is not writable")
+        fail(f"{shown(path)}: the folder {shown(folder)} is not writable")
 
 
 def lecture_options(f: F) -> F:
@@ -372,6 +393,8 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
     # SIGTERM unwinds like Ctrl-C, so temporary folders are removed on the way out.
     interrupts.install()
+    if os.environ.pop("GDANIM_DIE_WITH_PARENT", None):
+        interrupts.die_with_parent()
     if os.environ.get("GDANIM_DEBUG"):
         cli.main(args=argv, prog_name="gdanim")
         return

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .names import MAX_PIXELS, REGIMES
+from .names import MAX_PIXELS, MIN_SIDE, REGIMES
 
 Check = Callable[[Any, bool], Any]
 
@@ -57,7 +57,7 @@ def _as_number(v: Any, text: bool) -> Any:
 def choice(options: Sequence[str]) -> Check:
     def check(v: Any, text: bool = False) -> Any:
         if text and isinstance(v, str):
-            v = v.strip()
+            v = v.strip(" ")  # a line break or a control character is never a name
         if not isinstance(v, str) or v not in options:
             raise Bad(f"{show(v)} is not one of {', '.join(options)}")
         return v
@@ -200,7 +200,7 @@ def point(v: Any, text: bool = False) -> Any:
 
 
 def resolution(v: Any, text: bool = False) -> Any:
-    """``"WIDTHxHEIGHT"`` (or a pair) with even positive sizes up to 8K."""
+    """``"WIDTHxHEIGHT"`` (or a pair) with even sizes from :data:`MIN_SIDE` up to 8K."""
     if isinstance(v, (list, tuple)) and len(v) == 2 and all(is_number(x) for x in v):
         w, h = v
     elif isinstance(v, str):
@@ -218,6 +218,8 @@ def resolution(v: Any, text: bool = False) -> Any:
         raise Bad(f"sizes must be positive, not {show(v)}")
     if w % 2 or h % 2:
         raise Bad(f"width and height must be even (video codecs), not {show(v)}")
+    if min(w, h) < MIN_SIDE:
+        raise Bad(f"{show(v)} is too small: each side at least {MIN_SIDE} pixels")
     if w * h > MAX_PIXELS:
         raise Bad(f"{show(v)} is larger than 8K")
     return (w, h)

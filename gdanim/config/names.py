@@ -41,6 +41,8 @@ THEMES = ("dark", "light")
 #: Quality each format renders at unless told: GIFs are for slides, videos for lectures.
 DEFAULT_QUALITY = {"mp4": "medium", "webm": "medium", "gif": "low", "png": "high"}
 MAX_PIXELS = 7680 * 4320
+#: The shortest side a frame may have: the panels' text needs room.
+MIN_SIDE = 128
 #: GIF frame delays are whole centiseconds: only these rates play at their true speed.
 GIF_RATES = (10, 20, 25, 50)
 DURATION = (0.5, 600.0)

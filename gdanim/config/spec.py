@@ -73,13 +73,14 @@ def frame_size(quality: str, aspect: str) -> tuple[int, int]:
 
 
 DATA_HELP = (
-    "Your own table: CSV/TSV/text export (any delimiter, decimal comma, UTF-8/UTF-16/Latin-1) "
-    "or a spreadsheet (.xlsx, .xls, .ods)."
+    "Your own table: CSV/TSV/text export (any delimiter, decimal comma, UTF-8/UTF-16/Latin-1), "
+    "a spreadsheet (.xlsx, .xls, .ods), .gz/.zip of a table, JSON records, Parquet, Feather or "
+    "Stata."
 )
 QUALITY_HELP = (
     "low 480p15, medium 720p30, high 1080p60, 4k 2160p60 [default: medium; gif: low; png: high]"
 )
-RESOLUTION_HELP = "WIDTHxHEIGHT (even), overrides --quality."
+RESOLUTION_HELP = "WIDTHxHEIGHT (even, 128 px to 8K), overrides --quality."
 VARY_HELP = (
     "compare: one training option and 2 to 4 values, e.g. optimizer=gd,momentum, "
     "l2=0,10, 'init=0,0;150,-300' (any of "
@@ -221,6 +222,12 @@ class RenderSpec(Model):
                 raise rule(f"chooses {what} of a {{data}} file; no data file is set", key)
         if (self.width is None) != (self.height is None):
             raise rule("give both width and height", "width")
+        if self.width is not None and self.height is not None:
+            # The sizes are checked as --resolution is, wherever they came from.
+            try:
+                checks.resolution((self.width, self.height))
+            except checks.Bad as exc:
+                raise rule(exc.message, "width") from None
         if self.lrs is not None:
             if self.scene not in LRS_SCENES:
                 raise rule(f"only {', '.join(LRS_SCENES)} takes {{lrs}}", "lrs")
@@ -305,7 +312,7 @@ class RenderSpec(Model):
             data_name
             or self.dataset
             or (
-                os.path.splitext(os.path.basename(self.data_path))[0]
+                os.path.splitext(os.path.basename(self.data_path).removesuffix(".gz"))[0]
                 if self.data_path
                 else "campaign"
             )

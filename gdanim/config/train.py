@@ -135,7 +135,7 @@ class TrainConfig(Model):
         int,
         Opt(
             checks.integer(),
-            "Seed for sgd/minibatch.",
+            "Seed for sgd/minibatch (any whole number).",
             metavar="N",
             varies=Varies("the seed", lambda v, _: f"seed {v}", used_by=("sgd", "minibatch")),
         ),

@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import InputError
 from .conditioning import auto_epochs
 
 #: What to do with rows missing x or y: leave them out (and say so), or refuse the file.
@@ -138,6 +139,30 @@ class Dataset:
         return self.x[pick], self.y[pick]
 
 
+#: Beyond this, squares of the data overflow float64 in the loss.
+MAX_MAGNITUDE = 1e150
+
+
+def check_magnitudes(x: FloatArray, y: FloatArray, where: str, x_label: str, y_label: str) -> None:
+    """One line when the losses cannot be computed on the data: a value too large to square,
+    or x values so close together that their spread squared is below float64's range."""
+    for values, label in ((x, x_label), (y, y_label)):
+        big = float(np.max(np.abs(values))) if values.size else 0.0
+        if not np.isfinite(big) or big > MAX_MAGNITUDE:
+            raise InputError(
+                f"{where}: {label!r} holds {big:.3g}: too large to square (at most "
+                f"{MAX_MAGNITUDE:.0e}); rescale it"
+            )
+    spread = x - np.mean(x)
+    with np.errstate(under="ignore"):
+        var = float(np.mean(spread * spread))
+    if not var >= np.finfo(np.float64).tiny:
+        raise InputError(
+            f"{where}: x {x_label!r} spreads over only {float(np.ptp(x)):.3g}: its squares "
+            "underflow; rescale it (e.g. multiply by 1e6)"
+        )
+
+
 def own_dataset(
     x: FloatArray, y: FloatArray, name: str, x_label: str, y_label: str, source: str,
     total: int, notes: tuple[str, ...] = (),
@@ -146,6 +171,7 @@ def own_dataset(
     flat line through the mean, the "right" rate, mse, enough updates, x standardised when
     the raw problem needs it."""
     base = os.path.basename(source)
+    check_magnitudes(x, y, base, x_label, y_label)
     rows_text = f"{x.size:,} of {total:,} rows" if x.size != total else f"{x.size:,} rows"
     return Dataset(
         x,

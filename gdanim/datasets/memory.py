@@ -8,7 +8,8 @@ ones last; rows missing x or y are left out and the dataset's notes say how many
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sized
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,8 @@ import numpy as np
 from ..errors import InputError
 from .dataset import MISSING_POLICIES, Dataset, own_dataset
 
+#: The most values a column held in memory may have.
+MAX_ROWS = 100_000_000
 #: How a scene's subtitle names data that came from memory.
 IN_MEMORY = "your data"
 
@@ -46,6 +49,12 @@ def _column(data: Any, name: str) -> Any:
 
 def _floats(values: Any) -> np.ndarray | None:
     """A column as float64 with NaN for missing values, or ``None`` if it holds text."""
+    if isinstance(values, Iterator) or (
+        isinstance(values, Iterable) and not isinstance(values, (str, bytes, Sized))
+    ):
+        values = list(itertools.islice(values, MAX_ROWS + 1))  # a generator, read once
+        if len(values) > MAX_ROWS:
+            raise InputError(f"more than {MAX_ROWS:,} values")
     if hasattr(values, "to_numpy"):
         try:
             values = values.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -54,7 +63,12 @@ def _floats(values: Any) -> np.ndarray | None:
                 values = values.to_numpy()
             except (TypeError, ValueError):
                 return None
-    arr = np.asarray(values)
+    try:
+        arr = np.asarray(values)
+    except (ValueError, TypeError):
+        return None
+    if arr.ndim != 1:
+        return None
     if arr.dtype.kind == "b":
         return None
     if arr.dtype.kind in "iuf":
@@ -97,6 +111,10 @@ def from_frame(
         raise InputError(f"missing {missing!r}: skip or error")
     names = _names(data)
     numeric = {n: a for n in names if (a := _floats(_column(data, n))) is not None}
+    lengths = {n: len(a) for n, a in numeric.items()}
+    if len(set(lengths.values())) > 1:
+        listed = ", ".join(f"{n!r}: {k}" for n, k in lengths.items())
+        raise InputError(f"the columns have different lengths ({listed})")
     xs = None if x is None else str(x)
     ys = None if y is None else str(y)
     chosen = [_pick(names, v) for v in (xs, ys) if v is not None]

@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from ..errors import InputError
-from ..fileio import atomic_write_text
+from ..fileio import atomic_write_text, check_target
 from ..media import captions
 from ..media.ffmpeg import join_videos, poster
 from ..media.probe import video_info
+from ..pipeline.identity import file_sha256
 from ..pipeline.manifest import read_json
 from .file import JOINED, POSTER_AT, Lecture
 from .jobs import Job, check_dask, cpu_seconds, one_line, plan, run_dask, run_local
@@ -90,6 +91,25 @@ def check_out_dir(out_dir: str) -> str:
     return os.path.abspath(out_dir)
 
 
+#: The files a lecture writes besides its scenes' (their names in the output folder).
+PACK_FILES = ("manifest.json", "index.html", f"{JOINED}.mp4", f"{JOINED}.srt", f"{JOINED}.vtt",
+              "lecture.pptx", "handout.pdf")  # fmt: skip
+
+
+def check_targets(lecture: Lecture, out: str, todo: list[Job]) -> None:
+    """One line, before anything renders, when the lecture would write over one of its own
+    inputs (the lecture file, a data file, a recorded run) or onto a device or a pipe."""
+    inputs: list[str | None] = [lecture.source]
+    for s in lecture.scenes:
+        inputs += [s.spec.data_path, s.spec.trajectory_path]
+    targets = [os.path.join(out, name) for name in PACK_FILES]
+    for job in todo:
+        stem = os.path.splitext(job.output)[0]
+        targets += [job.output, job.output + ".json", stem + ".srt", stem + ".vtt"]
+    for target in targets:
+        check_target(target, inputs, what="the lecture")
+
+
 def make_lecture(
     lecture: Lecture,
     out_dir: str,
@@ -123,6 +143,7 @@ def make_lecture(
     out = check_out_dir(out_dir)
     workers = None if scheduler else (jobs or _cores())
     todo = plan(lecture, out, gif=gif, force=force)
+    check_targets(lecture, out, todo)
     results = {s.name: SceneResult(s.name, s.spec) for s in lecture.scenes}
     failures: list[dict[str, str]] = []
     started = time.perf_counter()
@@ -202,6 +223,15 @@ def make_lecture(
     return LectureReport(out, manifest, failures)
 
 
+def _intact(path: str, record: dict[str, Any]) -> bool:
+    """The file has the size and hash its record says (a damaged file is made again)."""
+    try:
+        size_ok = os.path.getsize(path) == record.get("bytes")
+        return size_ok and bool(record.get("sha256")) and file_sha256(path) == record["sha256"]
+    except OSError:
+        return False
+
+
 def _join(
     out: str, parts: list[SceneResult], failures: list[dict[str, str]], stream: IO[str],
     force: bool,
@@ -215,7 +245,7 @@ def _join(
     durations = [i.duration for i in infos]
     key = _json_key({"parts": keys, "durations": durations})
     old = (read_json(os.path.join(out, "manifest.json")) or {}).get("lecture") or {}
-    reused = not force and os.path.isfile(dest) and old.get("key") == key
+    reused = not force and os.path.isfile(dest) and old.get("key") == key and _intact(dest, old)
     method = old.get("method", "copy")
     try:
         if not reused:
@@ -237,6 +267,8 @@ def _join(
         "key": key,
         "method": method,
         "reused": reused,
+        "bytes": os.path.getsize(dest),
+        "sha256": file_sha256(dest),
         "duration": round(info.duration, 3),
         "parts_duration": round(sum(durations), 3),
         "parts": [{"name": r.name, "start": s} for r, s in zip(parts, starts, strict=True)],

@@ -92,7 +92,12 @@ def load_lecture(path: str) -> Lecture:
         raise InputError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML: {exc}") from None
-    return parse_lecture(doc, path, os.path.dirname(os.path.abspath(path)))
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to be a lecture file") from None
+    try:
+        return parse_lecture(doc, path, os.path.dirname(os.path.abspath(path)))
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to be a lecture file") from None
 
 
 class _Where:

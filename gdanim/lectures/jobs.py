@@ -170,8 +170,10 @@ def drain(executor: Executor, jobs: Sequence[Job], on_done: Done) -> None:
 
 def _worker_init() -> None:
     """A pool worker's Ctrl-C stops its job (which cleans up) and every job queued after it:
-    :func:`run_job` checks for a stop that was asked for before it starts."""
+    :func:`run_job` checks for a stop that was asked for before it starts. A worker whose
+    parent dies (killed, its terminal closed) is stopped the same way, never left running."""
     interrupts.install()
+    interrupts.die_with_parent()
 
 
 def _interrupt(pool: Any) -> None:

@@ -123,6 +123,13 @@ def check_available() -> None:
         raise InputError("--pptx needs python-pptx: pip install 'gdanim[pptx]'") from None
 
 
+def deck_title(title: str) -> str:
+    """The lecture's title as a deck can hold it: XML takes no control characters, and a
+    title slide shows a line or two (the document property takes at most 255 characters)."""
+    title = " ".join("".join(c if c.isprintable() else " " for c in title).split())
+    return title if len(title) <= 120 else title[:119].rstrip() + "…"
+
+
 def build_pptx(
     dest: str, out: str, title: str, subtitle: str, scenes: Sequence[SceneDeck],
     size: tuple[int, int], theme: str = "dark",
@@ -156,6 +163,7 @@ def build_pptx(
                     if body_size and shape.placeholder_format.idx != 0:
                         run.font.size = Pt(body_size)
 
+    title = deck_title(title)
     # The layouts' boxes are for a 4:3 page: the text is placed anew on this page.
     margin = round(min(sw, sh) * MARGIN)
     inner = sw - 2 * margin

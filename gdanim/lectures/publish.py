@@ -102,6 +102,8 @@ def publish(
             from .jobs import one_line
 
             fail(kind, "deck", one_line(exc))
+            if os.path.isfile(dest):
+                os.unlink(dest)  # an earlier run's deck would not match this lecture
             continue
         made[kind] = {
             "path": os.path.relpath(dest, out).replace(os.sep, "/"),

@@ -32,6 +32,10 @@ def code_digest() -> str:
 
 
 def file_sha256(path: str) -> str:
+    from ..datasets.files.source import is_stream, read_stream
+
+    if is_stream(path):  # a pipe is read once: its bytes are kept for the reader
+        return hashlib.sha256(read_stream(path)).hexdigest()
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

@@ -22,11 +22,11 @@ from typing import Any
 from ..config import RenderSpec
 from ..datasets import Dataset
 from ..errors import InputError
-from ..fileio import atomic_move, atomic_write_text, private_dir
+from ..fileio import atomic_move, atomic_write_text, check_target, folder_lock, private_dir, shown
 from ..media import captions, ffmpeg, gif
 from ..scenes.registry import SCENES
 from . import encoding
-from .identity import content_hashes, spec_key
+from .identity import content_hashes, file_sha256, spec_key
 from .manifest import build_manifest, read_json
 from .prepare import SceneInputs, prepare
 
@@ -237,19 +237,72 @@ def check_output_path(path: str, create_folders: bool = False) -> None:
     ``media/`` may create its folders.
     """
     if os.path.isdir(path):
-        raise InputError(f"{path}: is a folder; give a file name with -o")
+        raise InputError(f"{shown(path)}: is a folder; give a file name with -o")
     folder = os.path.dirname(os.path.abspath(path))
     if not create_folders and not os.path.isdir(folder):
         if os.path.exists(folder):
-            raise InputError(f"{path}: {folder} is a file, not a folder")
-        raise InputError(f"{path}: the folder {folder} does not exist")
+            raise InputError(f"{shown(path)}: {shown(folder)} is a file, not a folder")
+        raise InputError(f"{shown(path)}: the folder {shown(folder)} does not exist")
     existing = folder
     while not os.path.exists(existing):
         existing = os.path.dirname(existing)
     if not os.path.isdir(existing):
-        raise InputError(f"{path}: {existing} is a file, not a folder")
+        raise InputError(f"{shown(path)}: {shown(existing)} is a file, not a folder")
     if not os.access(existing, os.W_OK):
-        raise InputError(f"{path}: the folder {existing} is not writable")
+        raise InputError(f"{shown(path)}: the folder {shown(existing)} is not writable")
+
+
+def output_path(spec: RenderSpec, output: str | None, data_name: str | None = None) -> str:
+    """Where a render goes: ``output``, a file in ``output`` when it names a folder (which
+    is created when it ends with a separator), or a readable name under ``media/``.
+
+    The extension must be the format's, and the file must not be one of the render's
+    inputs, a device, a pipe or a link to one: :class:`InputError` says so in one line,
+    before anything is rendered.
+    """
+    default = spec.default_name(data_name)
+    if output is None:
+        path = default
+    elif os.path.isdir(output) or output.endswith((os.sep, "/")):
+        if not os.path.isdir(output):
+            parent = os.path.dirname(os.path.abspath(output.rstrip("/" + os.sep)))
+            if not os.path.isdir(parent):
+                raise InputError(f"{shown(output)}: the folder {shown(parent)} does not exist")
+            try:
+                os.makedirs(output, exist_ok=True)
+            except OSError as exc:
+                raise InputError(
+                    f"{shown(output)}: cannot create the folder ({exc.strerror})"
+                ) from None
+        path = os.path.join(output, os.path.basename(default))
+    else:
+        path = output
+    ext = os.path.splitext(path)[1].lower().lstrip(".")
+    if ext != spec.format:
+        said = f"the extension says {ext}" if ext else "the file name has no extension"
+        raise InputError(
+            f"{shown(path)}: {said} but --format is {spec.format} (name it .{spec.format})"
+        )
+    check_target(path, [spec.data_path, spec.trajectory_path])
+    for side in (path + ".json", os.path.splitext(path)[0] + ".srt"):
+        check_target(side, [spec.data_path, spec.trajectory_path])
+    check_output_path(path, create_folders=output is None)
+    return path
+
+
+def reusable(path: str, manifest: dict[str, Any] | None, key: str) -> bool:
+    """An earlier render at ``path`` is this one: its manifest has the key, and the file
+    has the size and hash the manifest recorded (a damaged or replaced file is rendered
+    again)."""
+    if manifest is None or manifest.get("key") != key:
+        return False
+    recorded = manifest.get("output") or {}
+    try:
+        if os.path.getsize(path) != recorded.get("bytes"):
+            return False
+        return bool(recorded.get("sha256")) and file_sha256(path) == recorded.get("sha256")
+    except OSError:
+        return False
 
 
 def render(
@@ -267,17 +320,15 @@ def render(
     (columns chosen by default, rows left out, x standardised by default). ``dataset`` is
     data held in memory, drawn instead of the data the spec names.
     """
-    path = output or spec.default_name(dataset.name if dataset is not None else None)
-    ext = os.path.splitext(path)[1].lower().lstrip(".")
-    if ext and ext != spec.format and ext in ("mp4", "gif", "webm", "png"):
-        raise InputError(f"{path}: the extension says {ext} but --format is {spec.format}")
-    check_output_path(path, create_folders=output is None)
+    path = output_path(spec, output, dataset.name if dataset is not None else None)
     manifest_path = path + ".json"
     key = spec_key(spec, content_hashes(spec, dataset))
     if not force and os.path.isfile(path):
-        old = read_json(manifest_path)
-        if old is not None and old.get("key") == key:
-            return RenderResult(path, manifest_path, True, 0.0, old)
+        with folder_lock(path):
+            old = read_json(manifest_path)
+            if reusable(path, old, key):
+                assert old is not None
+                return RenderResult(path, manifest_path, True, 0.0, old)
 
     inputs = prepare(spec, dataset)
     if notes is not None:
@@ -288,7 +339,11 @@ def render(
     start = time.perf_counter()
     with private_dir(path) as tmp:
         seed_private_cache(tmp)
-        produced = render_scene(inputs, tmp, quiet)
+        try:
+            produced = render_scene(inputs, tmp, quiet)
+        except Exception:
+            _check_space(tmp)  # a full disk shows up as a truncated file deep in manim
+            raise
         publish_private_cache(tmp)
         if spec.format == "gif":
             out_gif = os.path.join(tmp, "out.gif")
@@ -299,21 +354,41 @@ def render(
         if spec.format == "mp4":
             produced = ffmpeg.faststart(produced, os.path.join(tmp, "out.mp4"))
         size = os.path.getsize(produced)
+        digest = file_sha256(produced)
         found = _captions_of(produced, tmp) if spec.format in ("mp4", "webm") else None
         beats = captions.read(found) if found else []
         if beats:  # one cue per beat from the scene; the file holds them to practice
             found = os.path.join(tmp, "practice.srt")
             captions.write(found, captions.practice(beats))
-        atomic_move(produced, path)
+        seconds = time.perf_counter() - start
+        manifest = build_manifest(spec, inputs, key, path, size, seconds, beats)
+        manifest["output"]["sha256"] = digest
+        # The video, its captions and its manifest are replaced together: a render racing
+        # to the same file waits here, so no file is left with another render's manifest.
         srt = os.path.splitext(path)[0] + ".srt"
-        if found:
-            atomic_move(found, srt)
-        elif spec.format in ("mp4", "webm") and os.path.isfile(srt):
-            os.unlink(srt)  # an older render's captions would not match this video
-    seconds = time.perf_counter() - start
-    manifest = build_manifest(spec, inputs, key, path, size, seconds, beats)
-    atomic_write_text(manifest_path, json.dumps(manifest, indent=1) + "\n")
+        with folder_lock(path):
+            atomic_move(produced, path)
+            if found:
+                atomic_move(found, srt)
+            elif spec.format in ("mp4", "webm") and os.path.isfile(srt):
+                os.unlink(srt)  # an older render's captions would not match this video
+            atomic_write_text(manifest_path, json.dumps(manifest, indent=1) + "\n")
     return RenderResult(path, manifest_path, False, seconds, manifest)
+
+
+#: Below this much free space, a failed render is put down to a full disk.
+LOW_SPACE_BYTES = 64 * 1024**2
+
+
+def _check_space(folder: str) -> None:
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if free < LOW_SPACE_BYTES:
+        raise InputError(
+            f"{shown(folder)}: no space left on the device ({free / 1024**2:.0f} MiB free)"
+        )
 
 
 def _captions_of(produced: str, media_dir: str) -> str | None:

@@ -3,10 +3,13 @@
 - :mod:`~gdanim.datasets.files.load`: :func:`~gdanim.datasets.files.load.load_table` opens the
   file, chooses its columns and reads their numbers into a
   :class:`~gdanim.datasets.Dataset`, rows with a missing value left out or refused;
-- :mod:`~gdanim.datasets.files.text` and :mod:`~gdanim.datasets.files.spreadsheet` read text
-  exports of every common kind and spreadsheets into a
+- :mod:`~gdanim.datasets.files.source` reads a pipe once, unpacks ``.gz`` and ``.zip`` tables
+  and names a file that is not a table (a web page, a PDF, an image);
+- :mod:`~gdanim.datasets.files.text`, :mod:`~gdanim.datasets.files.spreadsheet` and
+  :mod:`~gdanim.datasets.files.records` (JSON, and Parquet, Feather and Stata through pandas)
+  read text exports of every common kind, workbooks and record files into a
   :mod:`~gdanim.datasets.files.table` (a header and rows of cells, each row with the line or
-  sheet row it came from);
+  sheet row it came from; titles, a units row and notes after the data set aside);
 - :mod:`~gdanim.datasets.files.columns`: which columns are x and y;
 - :mod:`~gdanim.datasets.files.cells`: what a cell holds (no value, a formatted number, text)
   and the size a usable number keeps;

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -19,8 +20,19 @@ from ..dataset import Dataset, own_dataset
 from .cells import NotNumeric, cell_number
 from .columns import pick_columns
 from .fast import fast_columns, vector_columns
-from .spreadsheet import SPREADSHEET_EXTENSIONS, looks_like_spreadsheet, open_spreadsheet
-from .table import Table
+from .records import json_table, pandas_table
+from .source import (
+    gunzip,
+    gzip_name,
+    head,
+    is_stream,
+    is_workbook_zip,
+    refuse_kind,
+    unzip_table,
+    whole,
+)
+from .spreadsheet import SPREADSHEET_EXTENSIONS, open_spreadsheet
+from .table import Table, is_note_row
 from .text import open_text
 
 #: ``--missing``: leave out rows with a missing value in a chosen column, or refuse the file.
@@ -75,24 +87,69 @@ def load_table(
             raise InputError(exc.message) from None
 
 
+#: Extensions of the formats read through pandas.
+_PANDAS_EXTENSIONS = {".parquet": "parquet", ".pq": "parquet", ".feather": "feather",
+                      ".arrow": "feather", ".dta": "stata"}  # fmt: skip
+
+
 def open_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
-    """Open a text export or a spreadsheet; :class:`InputError` says what is wrong in one line."""
+    """Open a text export, a workbook, a compressed table or a JSON, Parquet, Feather or
+    Stata file; :class:`InputError` says what is wrong (or what the file is) in one line."""
     p = os.fspath(path)
     if os.path.isdir(p):
         raise InputError(f"{p}: is a directory, not a data file")
     if not os.path.exists(p):
         raise InputError(f"{p}: no such file")
-    is_sheet = p.lower().endswith(SPREADSHEET_EXTENSIONS) or looks_like_spreadsheet(p)
-    if is_sheet:
+    first = head(p)
+    lower = p.lower()
+    ext = os.path.splitext(lower)[1]
+    fmt = _PANDAS_EXTENSIONS.get(ext)
+    if first.startswith(b"PAR1"):
+        fmt = "parquet"
+    elif first.startswith(b"ARROW1"):
+        fmt = "feather"
+    elif first.startswith(b"<stata_dta>"):
+        fmt = "stata"
+    is_zip = first.startswith(b"PK\x03\x04")
+    is_sheet = lower.endswith(SPREADSHEET_EXTENSIONS) or first.startswith(b"\xd0\xcf\x11\xe0")
+    if is_zip and not is_sheet and not is_stream(p) and not is_workbook_zip(p):
+        _no_sheet(p, sheet)
+        member, data = unzip_table(p)
+        table = _text_of(p, data)
+        table.notes.insert(0, f"read {member} from the zip archive")
+        return table
+    if is_sheet or is_zip:
         return open_spreadsheet(p, sheet)
+    _no_sheet(p, sheet)
+    if fmt is not None:
+        if is_stream(p):
+            raise InputError(f"{p}: give a {fmt} file by its name, not through a pipe")
+        return pandas_table(p, fmt)
+    if first[:2] == b"\x1f\x8b":
+        return _text_of(p, gunzip(p, whole(p)))
+    refuse_kind(p, first)
+    stripped = first.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if ext in (".json", ".jsonl", ".ndjson") or stripped[:1] in (b"[", b"{"):
+        return json_table(p)
+    return open_text(p, whole(p) if is_stream(p) else None, unpacked=is_stream(p))
+
+
+def _text_of(p: str, data: bytes) -> Table:
+    """Unpacked bytes read as a text table, after checking what they are."""
+    refuse_kind(p, data[:4096])
+    if data[:4] == b"PK\x03\x04" or data[:2] == b"\x1f\x8b":
+        raise InputError(f"{p}: an archive inside an archive; unpack it and give the table")
+    return open_text(p, data, unpacked=True)
+
+
+def _no_sheet(p: str, sheet: str | None) -> None:
     if sheet is not None:
-        raise InputError(f"{p}: --sheet applies to spreadsheets (.xlsx, .xls, .ods), not text")
-    return open_text(p)
+        raise InputError(f"{p}: --sheet applies to spreadsheets (.xlsx, .xls, .ods), not this file")
 
 
 def _load_columns(table: Any, xi: int, yi: int, chosen_note: str | None, missing: str) -> Dataset:
     p = table.path
-    notes: list[str] = []
+    notes: list[str] = list(table.notes)
     if chosen_note:
         notes.append(chosen_note)
 
@@ -118,7 +175,10 @@ def _load_columns(table: Any, xi: int, yi: int, chosen_note: str | None, missing
         xs, ys = array("d"), array("d")
         total = 0
         decimal = table.decimal
-        for where, cells in table.rows():
+        # Rows of prose after the data (notes, a source) are set aside; data after them
+        # makes them rows like any other, read (and refused) as such.
+        aside: list[tuple[int, list[Any]]] = []
+        for where, cells in _with_notes_aside(table, aside):
             if len(cells) != table.ncols and not (
                 table.kind == "spreadsheet" and len(cells) > table.ncols
             ):
@@ -139,6 +199,9 @@ def _load_columns(table: Any, xi: int, yi: int, chosen_note: str | None, missing
             ys.append(vy)
         xa = np.frombuffer(xs, dtype=np.float64).copy()
         ya = np.frombuffer(ys, dtype=np.float64).copy()
+        if aside:
+            wheres = [w for w, _ in aside]
+            notes.append(f"skipped {table.places(wheres)} after the data (notes, not data)")
 
     cols = f"{table.name(xi)!r} or {table.name(yi)!r}"
     if xa.size == 0 and dropped:
@@ -154,9 +217,28 @@ def _load_columns(table: Any, xi: int, yi: int, chosen_note: str | None, missing
             f"(the first at {table.place(first_dropped)}); --missing error refuses such files"
         )
     return own_dataset(
-        xa, ya, os.path.splitext(os.path.basename(p))[0] or "data", table.name(xi),
+        xa, ya, os.path.splitext(gzip_name(p))[0] or "data", table.name(xi),
         table.name(yi), p, total, tuple(notes),
     )  # fmt: skip
+
+
+def _with_notes_aside(
+    table: Table, aside: list[tuple[int, list[Any]]]
+) -> Iterator[tuple[int, list[Any]]]:
+    """The table's rows, holding back rows of prose; those that end the file stay in
+    ``aside``, those followed by data are given back in place."""
+    for where, cells in table.rows():
+        if is_note_row(cells, table.ncols) or (aside and _blankish(cells)):
+            aside.append((where, cells))
+            continue
+        if aside:
+            yield from aside
+            aside.clear()
+        yield where, cells
+
+
+def _blankish(cells: list[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
 def _missing_value(table: Any, where: int, j: int) -> InputError:

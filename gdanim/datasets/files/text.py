@@ -14,22 +14,33 @@ from collections.abc import Iterator, Sequence
 
 from ...errors import InputError
 from .cells import Cell, detect_decimal
+from .source import MAX_TEXT_BYTES, whole
 from .table import Table, framed, is_comment
 
-MAX_TEXT_BYTES = 2 * 1024**3
+__all__ = ["MAX_TEXT_BYTES", "open_text", "read_bytes"]
 
 
 def read_bytes(p: str) -> bytes:
-    try:
-        with open(p, "rb") as fh:
-            raw = fh.read(MAX_TEXT_BYTES + 1)
-    except IsADirectoryError:
-        raise InputError(f"{p}: is a directory, not a data file") from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror})") from None
-    if len(raw) > MAX_TEXT_BYTES:
-        raise InputError(f"{p}: larger than 2 GiB")
-    return raw
+    return whole(p)
+
+
+def _mixed_utf8(raw: bytes) -> str | None:
+    """UTF-8 text holding a few Windows-1252 bytes (a cell pasted from another program):
+    each stray byte decoded as Windows-1252, the rest as UTF-8; ``None`` when the file has
+    no valid UTF-8 beyond ASCII (then it is a legacy file throughout)."""
+    strays = 0
+
+    def handler(err: UnicodeError) -> tuple[str, int]:
+        nonlocal strays
+        assert isinstance(err, UnicodeDecodeError)
+        strays += 1
+        bad = err.object[err.start : err.start + 1]
+        return bad.decode("cp1252", errors="ignore") or bad.decode("latin-1"), err.start + 1
+
+    codecs.register_error("gdanim-cp1252", handler)
+    text = raw.decode("utf-8", errors="gdanim-cp1252")
+    wide = sum(1 for c in text if ord(c) > 127)
+    return text if wide > strays else None
 
 
 def decode(p: str, raw: bytes) -> tuple[str, str]:
@@ -56,6 +67,9 @@ def decode(p: str, raw: bytes) -> tuple[str, str]:
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
+            mixed = _mixed_utf8(raw)
+            if mixed is not None:
+                return _no_nul(p, mixed), "utf-8 (with Windows-1252 bytes)"
             # Not UTF-8: a legacy single-byte export. Windows-1252 is what spreadsheets on
             # Windows write; it agrees with Latin-1 on every letter, and Latin-1 takes the
             # five bytes it leaves undefined.
@@ -65,10 +79,14 @@ def decode(p: str, raw: bytes) -> tuple[str, str]:
             except UnicodeDecodeError:
                 encoding = "latin-1"
                 text = raw.decode(encoding)
+    return _no_nul(p, text), encoding
+
+
+def _no_nul(p: str, text: str) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise InputError(f"{p}: line {line}: binary content, not a text table")
-    return text, encoding
+    return text
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
@@ -87,6 +105,43 @@ def _utf16_without_bom(raw: bytes) -> str | None:
 
 
 _DELIMITERS = ("\t", ";", ",", "|")
+#: Fields separated by any run of spaces and tabs (fixed-width and UCI-style ``.data`` files).
+WHITESPACE = "whitespace"
+
+
+def _fields(lines: Sequence[str], d: str) -> list[int]:
+    if d == WHITESPACE:
+        lines = [ln.replace("\t", " ").strip() + "\n" for ln in lines]
+        d = " "
+    return [
+        len(r)
+        for r in csv.reader(lines, delimiter=d, skipinitialspace=d == " ")
+        if any(c.strip() for c in r)
+    ]
+
+
+def _consistent(counts: list[int]) -> tuple[int, float]:
+    mode = max(set(counts), key=counts.count)
+    return mode, counts.count(mode) / len(counts)
+
+
+def detect_delimiter(lines: Sequence[str]) -> str:
+    """:func:`_detect_delimiter`, with runs of spaces and tabs together as one delimiter
+    where they split the lines into more fields than a tab alone does."""
+    d = _detect_delimiter(lines)
+    if d not in ("\t", " ") or not any("\t" in ln for ln in lines):
+        return d
+    if not any("  " in ln or " \t" in ln or "\t " in ln or (d == "\t" and " " in ln)
+               for ln in lines):  # fmt: skip
+        return d
+    try:
+        mode_ws, share_ws = _consistent(_fields(lines, WHITESPACE))
+        mode_d, _ = _consistent(_fields(lines, d))
+    except (csv.Error, ValueError):
+        return d
+    if share_ws >= 0.9 and mode_ws > mode_d:
+        return WHITESPACE
+    return d
 
 
 def _detect_delimiter(lines: Sequence[str]) -> str:
@@ -116,8 +171,11 @@ def _detect_delimiter(lines: Sequence[str]) -> str:
     return best[1] if best else ","
 
 
-def open_text(p: str) -> Table:
-    raw = read_bytes(p)
+def open_text(p: str, raw: bytes | None = None, unpacked: bool = False) -> Table:
+    """A text export as a :class:`Table`; ``raw``: its bytes when already read (unpacked
+    from an archive, or read once from a pipe)."""
+    if raw is None:
+        raw = read_bytes(p)
     text, encoding = decode(p, raw)
     del raw
     if not text.strip():
@@ -125,6 +183,7 @@ def open_text(p: str) -> Table:
 
     lines = io.StringIO(text, newline=None)
     state = {"line": 0, "comments": 0}
+    spaced = {"on": False}
 
     def content() -> Iterator[str]:
         for ln in lines:
@@ -134,7 +193,7 @@ def open_text(p: str) -> Table:
             if is_comment(ln):
                 state["comments"] += 1
                 continue
-            yield ln
+            yield ln.replace("\t", " ").strip() + "\n" if spaced["on"] else ln
 
     # Detect the delimiter on the first content lines.
     probe: list[str] = []
@@ -144,7 +203,10 @@ def open_text(p: str) -> Table:
             break
     if not probe:
         raise InputError(f"{p}: no data rows (only comments or blank lines)")
-    delimiter = _detect_delimiter(probe)
+    delimiter = detect_delimiter(probe)
+    if delimiter in (WHITESPACE, " "):
+        # Runs of spaces (and tabs) between fields, none at either end of a line.
+        spaced["on"], delimiter = True, " "
     comments_in_probe = state["comments"]
     lines.seek(0)
     state["line"] = 0
@@ -163,6 +225,7 @@ def open_text(p: str) -> Table:
     rows = numbered()
     table = framed(p, rows, kind="text")
     table.encoding, table.delimiter, table.text = encoding, delimiter, text
+    table.unpacked = unpacked or spaced["on"]
     table.comment_lines = max(comments_in_probe, state["comments"])
     table.decimal = detect_decimal(table.sample, delimiter)
     return table
