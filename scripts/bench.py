@@ -53,6 +53,7 @@ sys.path.insert(0, ROOT)
 
 from gdanim.config import RenderSpec  # noqa: E402
 from gdanim.media.ffmpeg import ffmpeg_exe  # noqa: E402
+from gdanim.media.gif import read_repeats  # noqa: E402
 from gdanim.pipeline.prepare import prepare  # noqa: E402
 from gdanim.pipeline.render import manim_config, render, render_scene  # noqa: E402
 from gdanim.scenes.registry import SCENES  # noqa: E402
@@ -366,13 +367,17 @@ def case_gif(repeats: int) -> dict[str, Any]:
 
     inputs = prepare(spec)
     frames_dir = render_scene(inputs, os.path.join(work, "ref"), quiet=True)
-    ref = np.stack(
-        [
-            np.asarray(Image.open(os.path.join(frames_dir, f)).convert("RGB"))
-            for f in sorted(os.listdir(frames_dir))
-            if f.endswith(".png")
-        ]
-    )
+    pngs = [
+        np.asarray(Image.open(os.path.join(frames_dir, f)).convert("RGB"))
+        for f in sorted(os.listdir(frames_dir))
+        if f.endswith(".png")
+    ]
+    # Ours holds each frame as the scene does and opens on the final one (the loop turned);
+    # manim's plays the frames from the first.
+    counts = read_repeats(os.path.join(work, "ref")) or [1] * len(pngs)
+    timeline = [p for p, k in zip(pngs, counts, strict=True) for _ in range(max(k, 1))]
+    last = max(counts[-1], 1)
+    refs = {"ours": np.stack(timeline[-last:] + timeline[:-last]), "manim": np.stack(pngs)}
     cfg = manim_config(spec, os.path.join(work, "manim"), quiet=True)
     cfg["format"] = "gif"
     info = SCENES[spec.scene]
@@ -382,14 +387,17 @@ def case_gif(repeats: int) -> dict[str, Any]:
         scene.render()
         theirs = str(scene.renderer.file_writer.movie_file_path)
 
-    def error(path: str) -> float:
+    def error(path: str, ref: np.ndarray) -> float:
         got = _frames_of(path)
         n = min(len(got), len(ref))
         return float(np.mean(np.abs(got[:n].astype(int) - ref[:n].astype(int))))
 
     result: dict[str, Any] = {
-        "ours": {"bytes": os.path.getsize(ours), "mean_abs_error": error(ours)},
-        "manim": {"bytes": os.path.getsize(theirs), "mean_abs_error": error(theirs)},
+        "ours": {"bytes": os.path.getsize(ours), "mean_abs_error": error(ours, refs["ours"])},
+        "manim": {
+            "bytes": os.path.getsize(theirs),
+            "mean_abs_error": error(theirs, refs["manim"]),
+        },
     }
     result["size_ratio"] = result["ours"]["bytes"] / result["manim"]["bytes"]
     return result
