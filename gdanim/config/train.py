@@ -49,8 +49,12 @@ class TrainConfig(Model):
         int | None, Opt(checks.integer(0, MAX_EPOCHS), "Number of updates.", metavar="N")
     ] = None
     init: Annotated[
-        tuple[float, float] | None,
-        Opt(checks.point, "Starting point 'W,B' in data units.", metavar="W,B"),
+        tuple[float, ...] | None,
+        Opt(
+            checks.point,
+            "Starting point 'W,B' in data units ('W1,W2,B' with two features).",
+            metavar="W,B",
+        ),
     ] = None
     l2: Annotated[float, Opt(checks.number(0), "Ridge penalty (l2/2) w^2.", metavar="L2")] = 0.0
     delta: Annotated[
