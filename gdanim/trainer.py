@@ -30,13 +30,10 @@ def resolve(config: TrainConfig, dataset: Dataset) -> TrainConfig:
     loss = config.loss or dataset.loss
     init = config.init if config.init is not None else dataset.init
     if len(init) != dataset.d + 1:
-        want = (
-            "'W,B'" if dataset.d == 1 else f"'{','.join(f'W{j + 1}' for j in range(dataset.d))},B'"
-        )
-        raise InputError(
-            f"init: {len(init)} numbers, but {dataset.d} feature{'s' * (dataset.d > 1)} start "
-            f"from {dataset.d + 1}: {want}"
-        )
+        d = dataset.d
+        want = "'W,B'" if d == 1 else f"'{','.join(f'W{j + 1}' for j in range(d))},B'"
+        who = "one feature starts" if d == 1 else f"{d} features start"
+        raise InputError(f"init: {len(init)} numbers, but {who} from {d + 1}: {want}")
     normalize = config.standardizes(dataset)
     epochs = config.epochs
     if epochs is None:
