@@ -22,6 +22,7 @@ from gdanim.cli import cli
 from gdanim.config import VARY_SCENES, RenderSpec
 from gdanim.media import captions, ffmpeg, probe
 from gdanim.pipeline.manifest import Manifest
+from gdanim.pipeline.prepare import FEATURE_SCENES
 from gdanim.scenes.registry import SCENES, SceneInfo
 from tests.scene_tools import video_meta
 
@@ -156,8 +157,12 @@ def test_missing_lecture_file_is_one_line(runner):
 def test_default_lecture_jobs(tmp_path):
     lec = lecture.default_lecture()
     assert [s.spec.scene for s in lec.scenes] == list(lecture.DEFAULT_SCENES)
-    # Every scene but compare, which needs an experiment (vary or a preset) to run.
-    assert tuple(s for s in SCENES if s not in VARY_SCENES) == lecture.DEFAULT_SCENES
+    # Every scene but compare, which needs an experiment (vary or a preset) to run, and
+    # feature-scaling, which needs two features.
+    assert (
+        tuple(s for s in SCENES if s not in VARY_SCENES and s not in FEATURE_SCENES)
+        == lecture.DEFAULT_SCENES
+    )
     jobs = lecture.plan(lec, str(tmp_path / "out"))
     assert [(j.kind, j.name) for j in jobs] == [("video", s) for s in lecture.DEFAULT_SCENES]
     for job in jobs:

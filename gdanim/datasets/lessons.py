@@ -94,7 +94,7 @@ def _houses() -> tuple[FloatArray, FloatArray]:
     rng = np.random.default_rng(2047)
     n = 47
     size = np.round(850.0 + 3650.0 * rng.random(n) ** 1.3)  # sq ft, more small houses
-    beds = np.clip(np.round(1.0 + size / 1000.0 + 0.8 * _normal(rng, n)), 1, 5)
+    beds = np.clip(np.round(1.0 + size / 1500.0 + _normal(rng, n)), 1, 5)
     price = np.round(0.11 * size + 14.0 * beds + 60.0 + 30.0 * _normal(rng, n), 1)  # $1000s
     return np.column_stack([size, beds]), price
 

@@ -145,7 +145,7 @@ def build_manifest(
                 "diverged_at": t.diverged_at,
                 "outcome": {"kind": verdict.kind, "update": verdict.update, "text": verdict.text},
                 "final": {
-                    "w": float(t.w[-1]),
+                    "w": float(t.w[-1]) if t.d == 1 else [float(v) for v in t.w[-1]],
                     "b": float(t.b[-1]),
                     "loss": float(t.loss[-1]) if t.loss is not None else None,
                 },
