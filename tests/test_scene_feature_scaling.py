@@ -93,3 +93,47 @@ def test_low_quality_render_on_a_table_of_ones_own(runner, tmp_path):
     assert manifest["dataset"]["columns"]["x"] == ["wt", "hp"]
     captions = (tmp_path / "fs.srt").read_text()
     assert "times longer than it is wide" in captions
+
+
+def _cars(path) -> None:
+    rng = np.random.default_rng(4)
+    wt = rng.uniform(1.5, 5.5, 32)
+    hp = 40 * wt + rng.normal(0, 30, 32) + 20
+    mpg = 38 - 3.5 * wt - 0.03 * hp + rng.normal(0, 2, 32)
+    with open(path, "w") as fh:
+        fh.write(",wt,hp,mpg\n")
+        for i, (a, b, c) in enumerate(zip(wt, hp, mpg, strict=True)):
+            fh.write(f"{i},{a:.3f},{b:.0f},{c:.1f}\n")
+
+
+def test_compare_varying_normalize_on_two_features_is_this_picture(tmp_path):
+    _cars(tmp_path / "cars.csv")
+    keys = {"scene": "compare", "data": str(tmp_path / "cars.csv"), "x": "wt,hp", "y": "mpg"}
+    spec = RenderSpec.parse({**keys, "vary": "normalize=false,true"}, "python")
+    inputs = prepare(spec)
+    assert inputs.scaling is not None and [r.label for r in inputs.runs] == ["raw", "standardised"]
+    other = RenderSpec.parse({**keys, "vary": "l2=0,1"}, "python")
+    with pytest.raises(InputError, match="compare --vary normalize=false,true"):
+        prepare(other)
+
+
+def test_lecture_file_and_python_take_a_list_of_columns(tmp_path):
+    from gdanim import lectures
+
+    _cars(tmp_path / "cars.csv")
+    (tmp_path / "lecture.toml").write_text(
+        '[[scenes]]\nscene = "feature-scaling"\ndata = "cars.csv"\nx = ["wt", "hp"]\n'
+        'y = "mpg"\n[[scenes]]\nscene = "feature-scaling"\n'
+    )
+    lec = lectures.load_lecture(str(tmp_path / "lecture.toml"))
+    first, second = (prepare(s.spec) for s in lec.scenes)
+    assert lec.scenes[0].spec.x_col == ("wt", "hp")
+    assert first.dataset.features == ("wt", "hp")
+    assert second.dataset.name == "houses"  # no data given: the two-feature lesson
+
+    import gdanim
+
+    frame = {"wt": [2.0, 3.0, 4.0, 3.5], "hp": [90.0, 150.0, 110.0, 200.0], "mpg": [30, 22, 20, 15]}
+    with pytest.warns(UserWarning):
+        facts = gdanim.analyze(frame, x=["wt", "hp"], y="mpg")
+    assert len(facts.weights) == 2 and len(facts.eigenvalues) == 3

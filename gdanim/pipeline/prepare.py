@@ -147,9 +147,11 @@ def check_features(spec: RenderSpec, ds: Dataset) -> None:
                 "(choose two columns with --x a,b, or --dataset houses)"
             )
     elif ds.d > 1:
+        also = " or compare --vary normalize=false,true" if ds.d == 2 else ""
         raise InputError(
             f"{spec.scene} draws one feature; {ds.name!r} has {ds.d} "
-            f"({', '.join(ds.features)}): render feature-scaling, or choose one column with --x"
+            f"({', '.join(ds.features)}): render feature-scaling{also}, or choose one column "
+            "with --x"
         )
 
 
@@ -177,6 +179,9 @@ def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
         return prepare_scaling(spec, dataset if dataset is not None else load_spec_data(spec))
     if spec.vary is not None:
         ds = dataset if dataset is not None else load_spec_data(spec)
+        key, values = spec.vary
+        if ds.d == 2 and key == "normalize" and set(values) == {False, True}:
+            return prepare_scaling(spec, ds)
         check_features(spec, ds)
         return prepare_comparison(spec, ds)
     if spec.trajectory_path:
@@ -311,7 +316,8 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
     """
     from ..landscape.plane import weight_landscape
 
-    check_features(spec, ds)
+    if spec.scene in FEATURE_SCENES:
+        check_features(spec, ds)
     if spec.trajectory_path:
         raise InputError(f"{spec.scene} trains its own two runs; it does not draw --trajectory")
     base = spec.train
