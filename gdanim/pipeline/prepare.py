@@ -148,10 +148,10 @@ def check_features(spec: RenderSpec, ds: Dataset) -> None:
             )
     elif ds.d > 1:
         also = " or compare --vary normalize=false,true" if ds.d == 2 else ""
+        pick = ", or choose one column with --x" if ds.source != "built-in" else ""
         raise InputError(
             f"{spec.scene} draws one feature; {ds.name!r} has {ds.d} "
-            f"({', '.join(ds.features)}): render feature-scaling{also}, or choose one column "
-            "with --x"
+            f"({', '.join(ds.features)}): render feature-scaling{also}{pick}"
         )
 
 

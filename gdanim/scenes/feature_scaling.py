@@ -129,7 +129,7 @@ class FeatureScaling(GdScene):
         trajs = [raw_run.trajectory, std_run.trajectory]
         gaps = self.gaps(trajs, sc.raw.analysis.optimum_loss)
         curve = self.place_panel(
-            curve_box, lambda w, h: LossCurve(gaps, w, h, self.theme, y_name="above best")
+            curve_box, lambda w, h: LossCurve(gaps, w, h, self.theme, y_name="excess")
         )
         curves = VGroup(
             *(curve.curve(t, tracker, c) for t, c in zip(gaps, self.colors, strict=True))
@@ -262,7 +262,7 @@ class FeatureScaling(GdScene):
 
     @staticmethod
     def gaps(trajs: list[Trajectory], best: float) -> list[Trajectory]:
-        """Each run's loss above the best, floored at a millionth of the start's: on a log
+        """Each run's excess loss (above the best), floored at a millionth of the start's: on a log
         axis a run that stalls and one that arrives part by orders of magnitude."""
         out = []
         for t in trajs:

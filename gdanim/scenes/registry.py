@@ -48,7 +48,7 @@ SCENES: dict[str, SceneInfo] = {
         "gdanim.scenes.feature_scaling",
         "FeatureScaling",
         "two features, raw beside standardised: the long thin valley and the round bowl",
-        cost=20.0,
+        cost=18.0,
     ),
     "compare": SceneInfo(
         "gdanim.scenes.compare",
