@@ -31,14 +31,13 @@ from numpy.typing import NDArray
 from ..landscape import Landscape
 from ..landscape.plane import weight_landscape
 from ..numbers import count
-from ..outcome import Outcome
 from ..pipeline.prepare import Run, ScalingSide
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, GdScene
-from .runs import outcome_color, run_colors
+from .runs import run_colors
 from .style import Theme
-from .widgets import DescentTrail, LossContours, LossCurve, Panel, fmt, label, note
+from .widgets import DescentTrail, LossContours, LossCurve, Panel, fmt, label
 from .widgets.contours import scale_ratio
 from .widgets.data import core_range
 
@@ -161,7 +160,7 @@ class FeatureScaling(GdScene):
                 )
         moving.suspend_updating()
         with self.captioned(self.caption_verdict()):
-            self.finale(verdict_panels)
+            self.finale(verdict_panels, curve)
         with self.captioned(self.caption_end()):
             self.play(Wait(style.HOLD_TIME))
 
@@ -177,10 +176,7 @@ class FeatureScaling(GdScene):
             else f"each at its '{sc.rate}' rate"
         )
         first = f"{ds.caption}  ·  {inputs.loss_name}  ·  {self.optimizer_label()}, {rate}"
-        centred = (
-            "features centred: the loss over (w1, w2) at the best b "
-            f"(the mean {_short(ds.y_label).lower()})"
-        )
+        centred = f"features centred (the best b: the mean {_short(ds.y_label).lower()})"
         scaled = "right: each also divided by its sd"
         if self.portrait:
             return f"{first}\n{centred}\n{scaled}"
@@ -335,9 +331,10 @@ class FeatureScaling(GdScene):
             f"the valley is {fmt(a.valley_ratio, 3)} times longer than it is wide",
         ]
         narrow = [
-            f"{name}: condition number {fmt(a.condition_number, 3)}",
+            name,
+            f"condition number {fmt(a.condition_number, 3)}",
             crit,
-            f"valley {fmt(a.valley_ratio, 3)} times longer than wide",
+            f"valley {fmt(a.valley_ratio, 3)}× longer than wide",
         ]
         size = style.TICK_SIZE
         first = label(lines[0], self.theme, size, color)
@@ -379,27 +376,49 @@ class FeatureScaling(GdScene):
             groups.add(dots)
         return panel, groups
 
-    def finale(self, panels: list[LossContours]) -> None:
+    def finale(self, panels: list[LossContours], curve: LossCurve) -> None:
+        """A flash on each minimum reached; each run's verdict on the loss panel, in its
+        colour, where there is room for it whatever the aspect."""
         runs = self.inputs.runs
-        flashes = []
-        notes = VGroup()
-        for panel, run in zip(panels, runs, strict=True):
-            verdict: Outcome = run.outcome
-            if verdict.kind == "converged" and len(panel.optimum):
-                flashes.append(Flash(panel.optimum[0], color=self.theme.optimum))
-                continue
-            message = note(verdict.text, self.theme, outcome_color(verdict, self.theme))
-            inner = panel.frame.width - 2 * style.NOTE_INSET
-            if message.width > inner:
-                message.scale_to_fit_width(inner)
-            message.move_to(panel.frame.get_top() + DOWN * (message.height / 2 + 0.12))
-            backdrop = SurroundingRectangle(message, buff=0.08, stroke_width=0)
-            backdrop.set_fill(self.theme.panel, 0.9)
-            notes.add(VGroup(backdrop, message))
-        anims = [*flashes, *([FadeIn(notes)] if len(notes) else [])]
-        if anims:
-            self.play(*anims, run_time=style.VERDICT_TIME)
+        flashes = [
+            Flash(panel.optimum[0], color=self.theme.optimum)
+            for panel, run in zip(panels, runs, strict=True)
+            if run.outcome.kind == "converged" and len(panel.optimum)
+        ]
+        inner = curve.frame.width - 0.3
+        lines = VGroup()
+        for run, color in zip(runs, self.colors, strict=True):
+            text = f"{run.label}: {run.outcome.text}"
+            line: VMobject = label(text, self.theme, style.TICK_SIZE, color)
+            if line.width > inner:
+                line = self.wrapped(text, inner, color)
+            lines.add(line)
+        lines.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        if lines.width > inner:
+            lines.scale_to_fit_width(inner)
+        room = curve.frame.height - 0.2
+        if lines.height > room:
+            lines.scale_to_fit_height(room)
+        right = curve.frame.get_right() + LEFT * 0.15
+        lines.move_to([right[0] - lines.width / 2, curve.frame.get_y(), 0])
+        backdrop = SurroundingRectangle(lines, buff=0.08, stroke_width=0)
+        backdrop.set_fill(self.theme.panel, 0.9)
+        self.play(*flashes, FadeIn(VGroup(backdrop, lines)), run_time=style.VERDICT_TIME)
         self.play(Wait(style.HOLD_TIME))
+
+    def wrapped(self, text: str, room: float, color: str) -> VGroup:
+        """``text`` in lines of whole words, each as wide as ``room`` allows, in the
+        smallest readable size."""
+        size = style.TICK_SIZE
+        lines: list[str] = []
+        for word in text.split(" "):
+            trial = f"{lines[-1]} {word}" if lines else word
+            if lines and label(trial, self.theme, size).width <= room:
+                lines[-1] = trial
+            else:
+                lines.append(word)
+        group = VGroup(*(label(v, self.theme, size, color) for v in lines))
+        return group.arrange(DOWN, buff=0.05, aligned_edge=LEFT)
 
     # -- layout
     def layout(self, box: Box) -> tuple[Box, Box, Box, Box]:
@@ -408,6 +427,6 @@ class FeatureScaling(GdScene):
             raw, std, curve, data = box.split_v(1.25, 1.25, 0.8, 0.8)
             return raw, std, curve, data
         top, bottom = box.split_v(1.45, 1.0)
-        raw, std = top.split_h(1.5 if self.portrait else 1.9, 1.0)
+        raw, std = top.split_h(1.5 if self.portrait else 1.7, 1.0)
         curve, data = bottom.split_h(1.0, 1.0)
         return raw, std, curve, data
