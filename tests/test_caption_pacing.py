@@ -27,13 +27,15 @@ CASES: dict[str, dict[str, Any]] = {
     "hiker-bowl": {},
     "hiker-bowl-huber-housing": {"dataset": "housing", "train": TrainConfig(loss="huber")},
     "derivation-fast": {"train": TrainConfig(l2=0.5), "duration": 2.0},
+    "feature-scaling-fast": {"duration": 1.0},
+    "feature-scaling-large-rate": {"train": TrainConfig(lr="large"), "duration": 2.0},
 }
 
 
 def _spec(name: str, tmp_path: Any) -> RenderSpec:
     kw = dict(CASES[name])
-    scene = next(s for s in ("descent-path", "learning-rates", "hiker-bowl", "derivation")
-                 if name.startswith(s))  # fmt: skip
+    scene = next(s for s in ("descent-path", "learning-rates", "hiker-bowl", "derivation",
+                             "feature-scaling") if name.startswith(s))  # fmt: skip
     if kw.pop("csv", False):
         path = tmp_path / "heights.csv"
         rows = "".join(f"{i},{60 + i * 0.3},{100 + i * 1.9 + (i % 3)}\n" for i in range(30))
