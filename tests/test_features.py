@@ -303,3 +303,27 @@ def test_builtin_houses_lesson():
     np.testing.assert_array_equal(ds.x, np.round(ds.x))
     raw = analyze(ds, make_loss(ds.loss))
     assert raw.condition_number > 1e6
+
+
+def test_numpys_parser_and_the_careful_reader_agree_on_several_columns(tmp_path, monkeypatch):
+    import gdanim.datasets.files.load as load
+
+    x, y = _houses(200)
+    path = tmp_path / "h.csv"
+    with open(path, "w") as fh:
+        fh.write("size,bedrooms,price\n")
+        for (a, b), c in zip(x, y, strict=True):
+            fh.write(f"{a:.1f},{b:.0f},{c:.2f}\n")
+    fast = load_table(path, "size,bedrooms", "price")
+    monkeypatch.setattr(load, "fast_matrix", lambda table, cols: None)
+    careful = load_table(path, "size,bedrooms", "price")
+    assert fast.sha256 == careful.sha256 and fast.rows_in_file == careful.rows_in_file == 200
+    # A missing cell goes the careful way, and the row is left out with a note.
+    text = path.read_text().splitlines()
+    text[5] = text[5].replace(text[5].split(",")[1], "", 1)
+    path.write_text("\n".join(text) + "\n")
+    monkeypatch.undo()
+    gappy = load_table(path, "size,bedrooms", "price")
+    assert gappy.n == 199 and any("left out 1 of 200 rows" in n for n in gappy.notes)
+    with pytest.raises(InputError, match="line 6, column 'bedrooms': missing value"):
+        load_table(path, "size,bedrooms", "price", missing="error")

@@ -18,7 +18,7 @@ from ...errors import InputError
 from ..dataset import Dataset, feature_problem, own_dataset
 from .cells import NotNumeric, cell_number
 from .columns import feature_names, pick_columns, pick_feature_columns
-from .fast import fast_columns, vector_columns
+from .fast import fast_columns, fast_matrix, vector_columns
 from .spreadsheet import SPREADSHEET_EXTENSIONS, looks_like_spreadsheet, open_spreadsheet
 from .table import Table
 from .text import open_text
@@ -181,7 +181,9 @@ def _load_features(
     values: list[array[float]] = [array("d") for _ in cols]
     total, dropped, first_dropped = 0, 0, None
     decimal = table.decimal
-    for where, cells in table.rows():
+    fast = fast_matrix(table, cols)
+    rows = iter(()) if fast is not None else table.rows()
+    for where, cells in rows:
         if len(cells) != table.ncols and not (
             table.kind == "spreadsheet" and len(cells) > table.ncols
         ):
@@ -200,7 +202,11 @@ def _load_features(
             continue
         for out, v in zip(values, row, strict=True):
             out.append(float(v))  # type: ignore[arg-type]
-    arrays = [np.frombuffer(v, dtype=np.float64).copy() for v in values]
+    if fast is not None:
+        arrays = [fast[:, k].copy() for k in range(len(cols))]
+        total = int(fast.shape[0])
+    else:
+        arrays = [np.frombuffer(v, dtype=np.float64).copy() for v in values]
     names = tuple(table.name(j) for j in xis)
     listed = ", ".join(repr(table.name(j)) for j in cols)
     n = arrays[0].size
