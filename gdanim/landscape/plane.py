@@ -83,3 +83,12 @@ def weight_landscape(
         optimum_loss=l_star,
         start_loss=l0,
     )
+
+
+def framed_part(path: FloatArray, loss: FloatArray | None, diverged: bool) -> FloatArray:
+    """The states of a run a view frames: all of them, or for a diverging run those before
+    its loss climbed past 4x its start (it then leaves the view honestly)."""
+    if not diverged or loss is None:
+        return path
+    climbed = np.nonzero(loss > 4.0 * loss[0])[0]
+    return path[: max(int(climbed[0]), 1)] if climbed.size else path

@@ -314,7 +314,7 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
     what differs is the scale alone. Each run takes its own ``right`` rate (half its critical
     rate), or the regime ``--lr`` names.
     """
-    from ..landscape.plane import weight_landscape
+    from ..landscape.plane import framed_part, weight_landscape
 
     if spec.scene in FEATURE_SCENES:
         check_features(spec, ds)
@@ -357,9 +357,8 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
         cfg = cfg0.replace(lr=float(lr)).resolve(centred)
         t = train(centred, cfg)
         path = t.w_opt if standardized and t.w_opt is not None else t.w
-        land = weight_landscape(
-            (centred.x - 0.0) / (sd if standardized else 1.0), ds.y, loss, [np.asarray(path)]
-        )
+        shown = framed_part(np.asarray(path), t.loss, t.diverged)
+        land = weight_landscape(centred.x / (sd if standardized else 1.0), ds.y, loss, [shown])
         info = dict(t.config)
         info["init"] = [float(v) for v in init]
         info["centred"] = True

@@ -29,7 +29,7 @@ from manim import (
 from numpy.typing import NDArray
 
 from ..landscape import Landscape
-from ..landscape.plane import weight_landscape
+from ..landscape.plane import framed_part, weight_landscape
 from ..numbers import count
 from ..pipeline.prepare import Run, ScalingSide
 from ..trajectory import Trajectory
@@ -297,9 +297,9 @@ class FeatureScaling(GdScene):
             x = x / np.array(sc.x_std)
         area = box.plot_area()
         loss = self.inputs.config.make_loss(ds)
-        return weight_landscape(
-            x, ds.y, loss, [side.path], aspect=area.w / area.h, reach_fraction=0.0
-        )
+        run = self.inputs.runs[1 if side.standardized else 0].trajectory
+        shown = framed_part(side.path, run.loss, run.diverged)
+        return weight_landscape(x, ds.y, loss, [shown], aspect=area.w / area.h, reach_fraction=0.0)
 
     def tagged(self, box: Box, to_scale: bool, side: ScalingSide) -> tuple[Text, Box]:
         """A small line above a raw panel: to scale, or stretched by how much."""
