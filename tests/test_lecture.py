@@ -60,6 +60,7 @@ def test_example_lecture_file_parses(tmp_path):
         "descent-path",
         "descent-path-grades",
         "learning-rates",
+        "feature-scaling",
     ]
     grades = lec.scenes[3].spec
     # Paths are relative to the lecture file, wherever it is run from.
@@ -71,6 +72,8 @@ def test_example_lecture_file_parses(tmp_path):
     rates = lec.scenes[4].spec
     assert rates.lrs == ("small", "right", "large") and rates.dataset == "campaign"
     assert all(s.spec.lrs is None for s in lec.scenes[:4])
+    scaling = lec.scenes[5].spec
+    assert scaling.dataset == "houses" and scaling.train.lr == "right"
     assert all(s.spec.duration == 8.0 and s.spec.theme == "dark" for s in lec.scenes)
 
 
