@@ -1,5 +1,10 @@
 """Losses of a line ``y_hat = w x + b``: values and exact gradients, vectorised over parameters.
 
+With ``d`` features (``x`` of shape ``(N, d)``) the model is ``y_hat = w . x + b``; the
+``*_features`` methods take the weight vector ``w`` (shape ``(d,)``, or ``(..., d)`` for a grid)
+and the squared losses evaluate them from the data's moments in ``O(d^2)`` per parameter
+vector.
+
 Every loss is an average of a per-point penalty ``phi(r)`` of the residual ``r = y_hat - y``.
 ``value`` and ``grad`` take scalar parameters or whole grids of them (any broadcastable
 shapes), so the same code draws the contour map and trains.
@@ -49,6 +54,33 @@ class Moments:
             y_var=float(np.mean(yc * yc)),
             xy_cov=float(np.mean(xc * yc)),
             x_sq_mean=xv + xm * xm,
+        )
+
+
+@dataclass(frozen=True)
+class FeatureMoments:
+    """Centred moments of ``d`` features and the target: means, covariances, ``y``'s variance."""
+
+    n: int
+    x_mean: FloatArray
+    y_mean: float
+    x_cov: FloatArray
+    xy_cov: FloatArray
+    y_var: float
+
+    @classmethod
+    def of(cls, x: FloatArray, y: FloatArray) -> FeatureMoments:
+        n = int(y.size)
+        xm = x.mean(axis=0)
+        ym = float(np.mean(y))
+        xc, yc = x - xm, y - ym
+        return cls(
+            n=n,
+            x_mean=xm,
+            y_mean=ym,
+            x_cov=xc.T @ xc / n,
+            xy_cov=xc.T @ yc / n,
+            y_var=float(np.mean(yc * yc)),
         )
 
 
@@ -137,6 +169,45 @@ class Loss(ABC):
             gb += g.sum(axis=1)
         return (gw / x.size).reshape(w.shape), (gb / x.size).reshape(w.shape)
 
+    # ------------------------------------------------------------ d features
+    def value_and_grad_features(
+        self, x: FloatArray, y: FloatArray, w: FloatArray, b: float
+    ) -> tuple[float, FloatArray, float]:
+        """Loss, ``dL/dw`` (shape ``(d,)``) and ``dL/db`` at one point, ``x`` of shape
+        ``(N, d)``: the trainer's inner loop with several features."""
+        r = x @ w + b - y
+        g = self.dphi(r)
+        value = float(np.mean(self.phi(r))) + 0.5 * self.l2 * float(w @ w)
+        return value, x.T @ g / y.size + self.l2 * w, float(np.mean(g))
+
+    def value_features(
+        self, x: FloatArray, y: FloatArray, w: ArrayLike, b: ArrayLike
+    ) -> FloatArray:
+        """Loss at weight vectors ``w`` (shape ``(..., d)``) and intercepts ``b`` (shape
+        ``(...)``); returns their common leading shape."""
+        wa = np.asarray(w, dtype=np.float64)
+        ba = np.broadcast_to(np.asarray(b, dtype=np.float64), wa.shape[:-1])
+        flat_w, flat_b = wa.reshape(-1, wa.shape[-1]), ba.reshape(-1)
+        out = self._data_value_features(x, y, flat_w, flat_b)
+        if self.l2:
+            out = out + 0.5 * self.l2 * np.einsum("ij,ij->i", flat_w, flat_w)
+        return np.asarray(out, dtype=np.float64).reshape(ba.shape)
+
+    def grad_features(
+        self, x: FloatArray, y: FloatArray, w: FloatArray, b: float
+    ) -> tuple[FloatArray, float]:
+        """``(dL/dw, dL/db)`` at one point over the points given (a batch, for SGD)."""
+        return self.value_and_grad_features(x, y, w, b)[1:]
+
+    def _data_value_features(
+        self, x: FloatArray, y: FloatArray, w: FloatArray, b: FloatArray
+    ) -> FloatArray:
+        acc = np.zeros(w.shape[0])
+        for s in range(0, y.size, _CHUNK):
+            r = w @ x[s : s + _CHUNK].T + b[:, None] - y[s : s + _CHUNK]
+            acc += self.phi(r).sum(axis=1)
+        return acc / y.size
+
     def describe(self) -> dict[str, float | str]:
         """Name and hyper-parameters, as recorded in trajectories."""
         out: dict[str, float | str] = {"loss": self.name, "l2": self.l2}
@@ -187,6 +258,45 @@ class _Squared(Loss):
         value = 0.5 * k * sq + 0.5 * self.l2 * w * w
         dw = k * (w * m.x_var - m.xy_cov + m.x_mean * c) + self.l2 * w
         return value, dw, k * c
+
+    def feature_moments(self, x: FloatArray, y: FloatArray) -> FeatureMoments:
+        """:class:`FeatureMoments` of ``(x, y)``, remembered as :meth:`moments` are."""
+        for cx, cy, m in self._feature_cache:
+            if cx is x and cy is y:
+                return m
+        m = FeatureMoments.of(x, y)
+        if not x.flags.writeable and not y.flags.writeable:
+            self._feature_cache[:] = [(x, y, m)]
+        return m
+
+    @cached_property
+    def _feature_cache(self) -> list[tuple[FloatArray, FloatArray, FeatureMoments]]:
+        return []
+
+    def value_and_grad_features(
+        self, x: FloatArray, y: FloatArray, w: FloatArray, b: float
+    ) -> tuple[float, FloatArray, float]:
+        if y.size <= 4 * w.size:
+            return super().value_and_grad_features(x, y, w, b)
+        # From the moments: O(d^2) per update whatever the number of points.
+        m = self.feature_moments(x, y)
+        k = self.curvature
+        c = float(w @ m.x_mean) + b - m.y_mean
+        cw = m.x_cov @ w
+        sq = max(float(w @ cw) - 2.0 * float(w @ m.xy_cov) + m.y_var + c * c, 0.0)
+        value = 0.5 * k * sq + 0.5 * self.l2 * float(w @ w)
+        dw = k * (cw - m.xy_cov + m.x_mean * c) + self.l2 * w
+        return value, dw, k * c
+
+    def _data_value_features(
+        self, x: FloatArray, y: FloatArray, w: FloatArray, b: FloatArray
+    ) -> FloatArray:
+        if y.size <= 4 * w.shape[1]:
+            return super()._data_value_features(x, y, w, b)
+        m = self.feature_moments(x, y)
+        c = w @ m.x_mean + b - m.y_mean
+        sq = np.einsum("ij,jk,ik->i", w, m.x_cov, w) - 2.0 * (w @ m.xy_cov) + m.y_var + c * c
+        return 0.5 * self.curvature * np.maximum(sq, 0.0)
 
     def _data_value(self, x: FloatArray, y: FloatArray, w: FloatArray, b: FloatArray) -> FloatArray:
         if x.size <= 4:

@@ -1,6 +1,7 @@
 """Optimizers: each computes one step from a gradient; the trainer owns the loop.
 
-An optimizer sees the parameter vector ``theta = [w, b]`` and the gradient the trainer
+An optimizer sees the parameter vector ``theta = [w, b]`` (``[w1, ..., wd, b]`` with ``d``
+features; the state of those with one is that vector's size) and the gradient the trainer
 evaluated at :meth:`Optimizer.probe` (the current point, or Nesterov's look-ahead). Which
 points the gradient averages over is the trainer's business, told by :attr:`batch`.
 """
@@ -145,11 +146,18 @@ class Momentum(Optimizer):
 
     def __init__(self, lr: float, momentum: float = 0.9, **kw: float) -> None:
         super().__init__(lr, momentum, **kw)
-        self.v = np.zeros(2)
+        self._v: FloatArray | None = None
+
+    def _velocity(self, theta: FloatArray) -> FloatArray:
+        """The velocity: zero, the parameter vector's size, until the first update."""
+        if self._v is None:
+            self._v = np.zeros_like(theta)
+        return self._v
 
     def _update(self, theta: FloatArray, grad: FloatArray) -> FloatArray:
-        self.v = self.momentum * self.v - self.lr * grad
-        return theta + self.v
+        v = self.momentum * self._velocity(theta) - self.lr * grad
+        self._v = v
+        return theta + v
 
 
 class Nesterov(Momentum):
@@ -168,7 +176,7 @@ class Nesterov(Momentum):
         return 2.0 * (1.0 + beta) / ((1.0 + 2.0 * beta) * lam_max)
 
     def probe(self, theta: FloatArray) -> FloatArray:
-        return theta + self.momentum * self.v
+        return theta + self.momentum * self._velocity(theta)
 
 
 class Adam(Optimizer):
@@ -189,10 +197,12 @@ class Adam(Optimizer):
 
     def __init__(self, lr: float, momentum: float = 0.9, **kw: float) -> None:
         super().__init__(lr, momentum, **kw)
-        self.m = np.zeros(2)
-        self.s = np.zeros(2)
+        self.m: FloatArray | None = None
+        self.s: FloatArray | None = None
 
     def _update(self, theta: FloatArray, grad: FloatArray) -> FloatArray:
+        if self.m is None or self.s is None:
+            self.m, self.s = np.zeros_like(theta), np.zeros_like(theta)
         b1, b2 = self.momentum, self.beta2
         self.m = b1 * self.m + (1 - b1) * grad
         self.s = b2 * self.s + (1 - b2) * grad * grad

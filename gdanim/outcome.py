@@ -119,6 +119,10 @@ def prediction_metric(x: ArrayLike) -> FloatArray:
     matrix turns two such changes into the mean product of the prediction changes.
     """
     xa = np.asarray(x, dtype=np.float64)
+    if xa.ndim == 2:  # several features: E [x; 1][x; 1]^T
+        from .datasets.conditioning import design
+
+        return design(xa)
     m1, m2 = float(np.mean(xa)), float(np.mean(xa * xa))
     return np.array([[m2, m1], [m1, 1.0]])
 
@@ -130,11 +134,12 @@ def reversal_share(traj: Trajectory, start: int, x: ArrayLike | None = None) -> 
     ``b`` are each divided by their spread over the stretch. Steps that do not move are left
     out; ``0.0`` when fewer than two steps remain.
     """
-    d = np.column_stack([np.diff(traj.w[start:]), np.diff(traj.b[start:])])
+    w = traj.w[start:]
+    d = np.column_stack([np.diff(w, axis=0), np.diff(traj.b[start:])])
     if x is not None:
         metric = prediction_metric(x)
     else:
-        spread = np.array([np.ptp(traj.w[start:]), np.ptp(traj.b[start:])])
+        spread = np.concatenate([np.ravel(np.ptp(w, axis=0)), [np.ptp(traj.b[start:])]])
         spread[spread == 0] = 1.0
         metric = np.diag(1.0 / spread**2)
     moving = np.einsum("ij,jk,ik->i", d, metric, d) > 0

@@ -27,7 +27,7 @@ class RunSettings:
     optimizer: str
     lr: float
     epochs: int
-    init: tuple[float, float]
+    init: tuple[float, ...]
     l2: float = 0.0
     delta: float = 1.0
     momentum: float = 0.9
@@ -38,7 +38,7 @@ class RunSettings:
     def __post_init__(self) -> None:
         # Plain Python numbers, so that a run's record is the same JSON whatever made it.
         object.__setattr__(self, "lr", float(self.lr))
-        object.__setattr__(self, "init", (float(self.init[0]), float(self.init[1])))
+        object.__setattr__(self, "init", tuple(float(v) for v in self.init))
 
     def replace(self, **changes: Any) -> RunSettings:
         return dataclasses.replace(self, **changes)

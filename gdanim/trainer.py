@@ -12,7 +12,7 @@ from . import numbers
 from .datasets import Dataset
 from .datasets.conditioning import moment_condition
 from .errors import InputError
-from .landscape import standardize
+from .landscape import standardize, standardize_features
 from .optimizers import OPTIMIZERS
 from .settings import RunSettings
 from .trajectory import Trajectory
@@ -29,17 +29,36 @@ class Standardization:
     """How and why x was standardised for a run, for notes, captions and the manifest."""
 
     auto: bool
-    x_mean: float
-    x_std: float
+    x_mean: float | tuple[float, ...]
+    x_std: float | tuple[float, ...]
     condition_raw: float
     condition: float
+    #: With several features, their labels (``x_mean`` and ``x_std`` then hold one each).
+    features: tuple[str, ...] = ()
+
+    def _each(self) -> str:
+        """``size: mean 1,500, sd 400; bedrooms: mean 3, sd 0.9``."""
+        f = numbers.fmt
+        assert isinstance(self.x_mean, tuple) and isinstance(self.x_std, tuple)
+        return "; ".join(
+            f"{name}: mean {f(m, 3)}, sd {f(s, 3)}"
+            for name, m, s in zip(self.features, self.x_mean, self.x_std, strict=True)
+        )
 
     def text(self) -> str:
         """``x standardised: mean 68.3, sd 1.79; condition number 6.83e6 raw, now 1``."""
         f = numbers.fmt
+        if self.features:
+            why = " (by default: raw features are too ill-conditioned)" if self.auto else ""
+            return (
+                f"features standardised{why}: {self._each()}; condition number "
+                f"{f(self.condition_raw, 3)} raw, now {f(self.condition, 3)}"
+            )
         why = " (by default: raw x is too ill-conditioned)" if self.auto else ""
+        mu, sd = self.x_mean, self.x_std
+        assert not isinstance(mu, tuple) and not isinstance(sd, tuple)
         return (
-            f"x standardised{why}: mean {f(self.x_mean, 3)}, sd {f(self.x_std, 3)}; condition "
+            f"x standardised{why}: mean {f(mu, 3)}, sd {f(sd, 3)}; condition "
             f"number {f(self.condition_raw, 3)} raw, now {f(self.condition, 3)}"
         )
 
@@ -50,13 +69,26 @@ class Standardization:
     def screen_text(self) -> str:
         """The scenes' subtitle line: ``x standardised: mean 68.3, sd 1.79 (... 6.83e6 → 1)``."""
         f = numbers.fmt
+        if self.features:
+            return (
+                f"features standardised (condition number {f(self.condition_raw, 3)} → "
+                f"{f(self.condition, 3)})"
+            )
+        mu, sd = self.x_mean, self.x_std
+        assert not isinstance(mu, tuple) and not isinstance(sd, tuple)
         return (
-            f"x standardised: mean {f(self.x_mean, 3)}, sd {f(self.x_std, 3)}  "
+            f"x standardised: mean {f(mu, 3)}, sd {f(sd, 3)}  "
             f"(condition number {f(self.condition_raw, 3)} → {f(self.condition, 3)})"
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        if not self.features:
+            del out["features"]
+        else:
+            out["x_mean"], out["x_std"] = list(self.x_mean), list(self.x_std)  # type: ignore[arg-type]
+            out["features"] = list(self.features)
+        return out
 
 
 def standardization(dataset: Dataset, normalize: bool, auto: bool) -> Standardization | None:
@@ -66,6 +98,16 @@ def standardization(dataset: Dataset, normalize: bool, auto: bool) -> Standardiz
     """
     if not normalize:
         return None
+    if dataset.d > 1:
+        zs, mus, sds = standardize_features(dataset.x)
+        return Standardization(
+            auto=auto,
+            x_mean=tuple(float(v) for v in mus),
+            x_std=tuple(float(v) for v in sds),
+            condition_raw=moment_condition(dataset.x),
+            condition=moment_condition(zs),
+            features=dataset.features,
+        )
     z, mu, sd = standardize(dataset.x)
     return Standardization(
         auto=auto,
@@ -96,6 +138,8 @@ def train(dataset: Dataset, settings: RunSettings | Resolvable) -> Trajectory:
     sets ``diverged_at``.
     """
     cfg = settings if isinstance(settings, RunSettings) else settings.resolve(dataset)
+    if dataset.d > 1:
+        return _train_features(dataset, cfg)
     loss = cfg.make_loss()
     x, y = dataset.x, dataset.y
     mu, sd = 0.0, 1.0
@@ -169,6 +213,86 @@ def train(dataset: Dataset, settings: RunSettings | Resolvable) -> Trajectory:
         db=grads[:, 1],
         w_opt=thetas[:, 0] if cfg.normalize else None,
         b_opt=thetas[:, 1] if cfg.normalize else None,
+        diverged_at=diverged_at,
+        config=info,
+        dataset=dataset.describe(),
+    )
+
+
+def _train_features(dataset: Dataset, cfg: RunSettings) -> Trajectory:
+    """:func:`train` with ``d >= 2`` features: ``theta = [w1, ..., wd, b]``, the same loop."""
+    loss = cfg.make_loss()
+    x, y = dataset.x, dataset.y
+    d = dataset.d
+    mu, sd = np.zeros(d), np.ones(d)
+    if cfg.normalize:
+        x, mu, sd = standardize_features(x)
+        x.setflags(write=False)
+    opt = OPTIMIZERS[cfg.optimizer](lr=cfg.lr, momentum=cfg.momentum)
+    rng = np.random.default_rng(cfg.seed % SEED_SPAN)
+    n = y.size
+    batch = {"full": n, "one": 1, "mini": min(cfg.batch_size, n)}[opt.batch]
+
+    w0, b0 = np.array(cfg.init[:d]), float(cfg.init[d])
+    theta = np.append(w0 * sd, b0 + float(w0 @ mu))  # the same plane in the optimizer's units
+    epochs = cfg.epochs
+    thetas = np.empty((epochs + 1, d + 1))
+    losses = np.empty(epochs + 1)
+    grads = np.empty((epochs + 1, d + 1))
+
+    def full(th: FloatArray) -> tuple[float, FloatArray]:
+        value, gw, gb = loss.value_and_grad_features(x, y, th[:d], float(th[d]))
+        return value, np.append(gw, gb)
+
+    diverged_at: int | None = None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        thetas[0] = theta
+        losses[0], grads[0] = full(theta)
+        if not (np.isfinite(losses[0]) and np.isfinite(grads[0]).all()):
+            raise InputError(
+                f"init {tuple(float(v) for v in cfg.init)}: the loss there is too large to "
+                "compute; start nearer the data"
+            )
+        limit = DIVERGENCE_FACTOR * max(losses[0], 1e-12 * (1.0 + float(np.var(y))))
+        count = epochs + 1
+        for k in range(1, epochs + 1):
+            probe = opt.probe(theta)
+            if batch == n:
+                g = grads[k - 1] if probe is theta else full(probe)[1]
+            else:
+                if batch == 1:
+                    idx = rng.integers(n, size=1)
+                else:
+                    idx = rng.choice(n, size=batch, replace=False)
+                gw, gb = loss.grad_features(x[idx], y[idx], probe[:d], float(probe[d]))
+                g = np.append(gw, gb)
+            theta = opt.step(theta, g)
+            lk, gk = full(theta) if np.isfinite(theta).all() else (np.inf, g)
+            if not np.isfinite(lk) or lk > limit or not np.isfinite(gk).all():
+                diverged_at = k
+                if np.isfinite(lk) and np.isfinite(gk).all() and np.isfinite(theta).all():
+                    thetas[k], losses[k], grads[k] = theta, lk, gk
+                    count = k + 1
+                else:
+                    count = k
+                break
+            thetas[k], losses[k], grads[k] = theta, lk, gk
+
+    thetas, losses, grads = thetas[:count], losses[:count], grads[:count]
+    w_data = thetas[:, :d] / sd
+    b_data = thetas[:, d] - w_data @ mu
+    info = cfg.to_dict()
+    info.update(opt.hyperparameters())
+    if cfg.normalize:
+        info["x_mean"], info["x_std"] = [float(v) for v in mu], [float(v) for v in sd]
+    return Trajectory(
+        w=w_data,
+        b=b_data,
+        loss=losses,
+        dw=grads[:, :d],
+        db=grads[:, d],
+        w_opt=thetas[:, :d] if cfg.normalize else None,
+        b_opt=thetas[:, d] if cfg.normalize else None,
         diverged_at=diverged_at,
         config=info,
         dataset=dataset.describe(),

@@ -21,6 +21,15 @@ Top-level keys:
 
 Only ``w`` and ``b`` are required: a run recorded by another tool loads, and the missing
 columns are filled in from the data it is drawn with (:meth:`Trajectory.complete`).
+
+Several features (version 2)
+----------------------------
+A run on ``d >= 2`` features (``y = w . x + b``) is written the same way with ``"version": 2``,
+except that ``w``, ``dw`` and ``w_opt`` hold a list of ``d`` numbers per state (the weight
+vector, in the order of ``dataset.features``, or ``dataset.columns.x`` for a file), and
+``config.init`` is ``[w1, ..., wd, b]``. With ``--normalize`` each feature is standardised on
+its own (``config.x_mean``, ``config.x_std`` are lists). A one-feature run is written exactly
+as version 1 above.
 """
 
 from __future__ import annotations
@@ -40,6 +49,10 @@ from .fileio import atomic_write_text
 FloatArray = NDArray[np.float64]
 FORMAT = "gdanim-trajectory"
 VERSION = 1
+#: The version of a file with several features: a weight vector per state.
+VERSION_FEATURES = 2
+#: The columns that hold a weight (a vector per state with several features).
+WEIGHT_KEYS = ("w", "dw", "w_opt")
 
 
 def _as_vector(a: Any, name: str, n: int | None = None) -> FloatArray:
@@ -55,14 +68,31 @@ def _as_vector(a: Any, name: str, n: int | None = None) -> FloatArray:
     return arr
 
 
+def _as_weights(a: Any, name: str, n: int | None = None) -> FloatArray:
+    """A weight column: a number per state, or a vector of ``d >= 2`` per state."""
+    try:
+        arr = np.array(a, dtype=np.float64)
+    except (OverflowError, TypeError, ValueError):
+        raise ValueError(f"{name} must be a list of numbers (or of lists of numbers)") from None
+    if arr.ndim != 2:
+        return _as_vector(arr, name, n)
+    if arr.shape[1] < 2:
+        raise ValueError(f"{name} must hold 2 or more weights per state, got {arr.shape[1]}")
+    if n is not None and arr.shape[0] != n:
+        raise ValueError(f"{name} has {arr.shape[0]} entries, expected {n}")
+    arr.setflags(write=False)
+    return arr
+
+
 @dataclass(frozen=True)
 class Trajectory:
-    """States of a run, each array of shape ``(n_states,)``.
+    """States of a run, each array of shape ``(n_states,)``; with ``d`` features ``w``, ``dw``
+    and ``w_opt`` have shape ``(n_states, d)``.
 
     Attributes
     ----------
     w, b
-        The line in data units at each state; finite.
+        The line (or plane) in data units at each state; finite.
     loss, dw, db
         Loss and full-data gradient at each state; ``None`` for a bare imported path until
         :meth:`complete` fills them in.
@@ -86,18 +116,22 @@ class Trajectory:
     dataset: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        w = _as_vector(self.w, "w")
+        w = _as_weights(self.w, "w")
+        n = int(w.shape[0])
         object.__setattr__(self, "w", w)
-        object.__setattr__(self, "b", _as_vector(self.b, "b", w.size))
-        if w.size < 1:
+        object.__setattr__(self, "b", _as_vector(self.b, "b", n))
+        if n < 1:
             raise ValueError("a trajectory needs at least one state")
         if not (np.isfinite(self.w).all() and np.isfinite(self.b).all()):
             raise ValueError("w and b must be finite")
         for name in ("loss", "dw", "db", "w_opt", "b_opt"):
             v = getattr(self, name)
             if v is not None:
-                object.__setattr__(self, name, _as_vector(v, name, w.size))
-        if self.diverged_at is not None and not 1 <= self.diverged_at <= w.size:
+                arr = _as_weights(v, name, n) if name in WEIGHT_KEYS else _as_vector(v, name, n)
+                if name in WEIGHT_KEYS and arr.shape[1:] != w.shape[1:]:
+                    raise ValueError(f"{name} must have as many weights per state as w")
+                object.__setattr__(self, name, arr)
+        if self.diverged_at is not None and not 1 <= self.diverged_at <= n:
             raise ValueError("diverged_at counts updates from 1 up to the number of states")
         for name in ("loss", "dw", "db", "w_opt", "b_opt"):
             v = getattr(self, name)
@@ -106,7 +140,12 @@ class Trajectory:
 
     @property
     def n_states(self) -> int:
-        return int(self.w.size)
+        return int(self.w.shape[0])
+
+    @property
+    def d(self) -> int:
+        """Number of features: 1, or the length of each weight vector."""
+        return 1 if self.w.ndim == 1 else int(self.w.shape[1])
 
     @property
     def n_updates(self) -> int:
@@ -171,6 +210,12 @@ class Trajectory:
             b = self.b[i] + f * (self.b[j] - self.b[i])
             return np.asarray(w, dtype=np.float64), np.asarray(b, dtype=np.float64)
         idx = np.arange(self.n_states, dtype=np.float64)
+        if self.w.ndim == 2:
+            ws = [np.interp(s, idx, self.w[:, j]) for j in range(self.d)]
+            return (
+                np.stack(ws, axis=-1).astype(np.float64),
+                np.asarray(np.interp(s, idx, self.b), dtype=np.float64),
+            )
         return (
             np.asarray(np.interp(s, idx, self.w), dtype=np.float64),
             np.asarray(np.interp(s, idx, self.b), dtype=np.float64),
@@ -178,10 +223,15 @@ class Trajectory:
 
     # ---------------------------------------------------------------- JSON
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+        out: dict[str, Any] = {
+            "format": FORMAT,
+            "version": VERSION if self.d == 1 else VERSION_FEATURES,
+        }
         for name in ("w", "b", "loss", "dw", "db", "w_opt", "b_opt"):
             v = getattr(self, name)
-            if v is not None:
+            if v is not None and v.ndim == 2:
+                out[name] = [[float(u) for u in row] for row in v]
+            elif v is not None:
                 out[name] = [float(u) for u in v]
         out["diverged_at"] = self.diverged_at
         out["config"] = self.config
@@ -190,7 +240,8 @@ class Trajectory:
 
     def to_frame(self) -> Any:
         """A pandas DataFrame, a row per state: ``update``, ``w``, ``b``, ``loss``, ``dw``,
-        ``db`` (and ``w_opt``, ``b_opt`` when x was standardised). Needs pandas."""
+        ``db`` (and ``w_opt``, ``b_opt`` when x was standardised); with ``d`` features
+        ``w1`` ... ``wd``, ``dw1`` ..., ``w_opt1`` .... Needs pandas."""
         try:
             import pandas as pd
         except ImportError:
@@ -198,7 +249,10 @@ class Trajectory:
         columns: dict[str, Any] = {"update": np.arange(self.n_states)}
         for name in ("w", "b", "loss", "dw", "db", "w_opt", "b_opt"):
             values = getattr(self, name)
-            if values is not None:
+            if values is not None and values.ndim == 2:
+                for j in range(values.shape[1]):
+                    columns[f"{name}{j + 1}"] = values[:, j]
+            elif values is not None:
                 columns[name] = values
         return pd.DataFrame(columns).set_index("update")
 
@@ -220,12 +274,22 @@ class Trajectory:
             raise ValueError("a trajectory is a JSON object with lists 'w' and 'b'")
         if "w" not in data or "b" not in data:
             raise ValueError("a trajectory needs lists 'w' and 'b'")
+
+        def number(u: Any) -> bool:
+            return isinstance(u, (int, float)) and not isinstance(u, bool)
+
         for key in ("w", "b", "loss", "dw", "db", "w_opt", "b_opt"):
             v = data.get(key)
-            if v is not None and (
-                not isinstance(v, list)
-                or not all(isinstance(u, (int, float)) and not isinstance(u, bool) for u in v)
-            ):
+            if v is None:
+                continue
+            vectors = key in WEIGHT_KEYS and isinstance(v, list) and v and isinstance(v[0], list)
+            if vectors:
+                size = len(v[0])
+                if not all(
+                    isinstance(u, list) and len(u) == size and all(map(number, u)) for u in v
+                ):
+                    raise ValueError(f"'{key}' must be a list of equally long lists of numbers")
+            elif not isinstance(v, list) or not all(number(u) for u in v):
                 raise ValueError(f"'{key}' must be a list of numbers")
         div = data.get("diverged_at")
         if div is not None and (not isinstance(div, int) or isinstance(div, bool)):

@@ -43,6 +43,8 @@ PRESETS = ("momentum", "optimizers", "normalize", "mae-vs-mse", "ridge", "bad-st
 
 CASES = [(scene, family) for scene in SCENES for family in FAMILIES]
 CASES += [("compare", preset) for preset in PRESETS]
+# Two features: the squared losses only, the houses lesson.
+CASES += [("feature-scaling", family) for family in ("default", "diverging")]
 
 #: Math typed as code: ``x_i``, ``w_1``, ``H_δ``.
 CODE_MATH = re.compile(r"\w_\w")

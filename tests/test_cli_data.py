@@ -99,12 +99,12 @@ def test_analyze_mae_has_no_critical_rate(runner):
     assert out["can_diverge"] is False
 
 
-def test_datasets_lists_all_ten(runner):
+def test_datasets_lists_all_eleven(runner):
     result = runner.invoke(cli, ["datasets"])
     assert result.exit_code == 0, result.output
     names = {ln.split()[0] for ln in result.stdout.splitlines()[1:] if ln.strip()}
     assert names == set(DATASETS)
-    assert len(DATASETS) == 10
+    assert len(DATASETS) == 11
     rows = json.loads(runner.invoke(cli, ["datasets", "--json"]).stdout)
     assert sorted(r["name"] for r in rows) == sorted(DATASETS)
     campaign = next(r for r in rows if r["name"] == "campaign")
@@ -302,7 +302,7 @@ def test_message_names_the_path_as_given(runner):
         (["--lr", "1e400"], ["--lr"]),
         (["--init", "1"], ["--init"]),
         (["--init", "a,b"], ["--init", "a,b"]),
-        (["--init", "1,2,3"], ["--init"]),
+        (["--init", "1,2,3"], ["init: 3 numbers, but one feature starts from 2: 'W,B'"]),
         (["--init", "1,inf"], ["--init", "finite"]),
         (["--epochs", "-5"], ["--epochs"]),
         (["--momentum", "1"], ["--momentum"]),

@@ -481,8 +481,11 @@ def test_python_errors_are_one_line_input_errors(tmp_path):
         gdanim.train({"a": [1, 2, 3], "b": [1, 2]})
     with pytest.raises(InputError, match="output: int is not a file name"):
         gdanim.render("descent-path", output=123)
-    with pytest.raises(InputError, match="sequences of numbers"):
+    # A table as x is several features; two rows cannot fit two weights and an intercept.
+    with pytest.raises(InputError, match="too few rows"):
         gdanim.train(x=[[1, 2], [3, 4]], y=[1, 2])
+    with pytest.raises(InputError, match="sequences of numbers"):
+        gdanim.train(x=object(), y=[1, 2])
     run = gdanim.train(x=(v for v in [1.0, 2.0, 3.0, 4.0]), y=[3, 5, 7, 9], lr=0.05, epochs=50)
     assert run.n_states == 51
     with pytest.raises(InputError) as info:

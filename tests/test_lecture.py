@@ -22,6 +22,7 @@ from gdanim.cli import cli
 from gdanim.config import VARY_SCENES, RenderSpec
 from gdanim.media import captions, ffmpeg, probe
 from gdanim.pipeline.manifest import Manifest
+from gdanim.pipeline.prepare import FEATURE_SCENES
 from gdanim.scenes.registry import SCENES, SceneInfo
 from tests.scene_tools import video_meta
 
@@ -59,6 +60,7 @@ def test_example_lecture_file_parses(tmp_path):
         "descent-path",
         "descent-path-grades",
         "learning-rates",
+        "feature-scaling",
     ]
     grades = lec.scenes[3].spec
     # Paths are relative to the lecture file, wherever it is run from.
@@ -70,6 +72,8 @@ def test_example_lecture_file_parses(tmp_path):
     rates = lec.scenes[4].spec
     assert rates.lrs == ("small", "right", "large") and rates.dataset == "campaign"
     assert all(s.spec.lrs is None for s in lec.scenes[:4])
+    scaling = lec.scenes[5].spec
+    assert scaling.dataset == "houses" and scaling.train.lr == "right"
     assert all(s.spec.duration == 8.0 and s.spec.theme == "dark" for s in lec.scenes)
 
 
@@ -156,8 +160,12 @@ def test_missing_lecture_file_is_one_line(runner):
 def test_default_lecture_jobs(tmp_path):
     lec = lecture.default_lecture()
     assert [s.spec.scene for s in lec.scenes] == list(lecture.DEFAULT_SCENES)
-    # Every scene but compare, which needs an experiment (vary or a preset) to run.
-    assert tuple(s for s in SCENES if s not in VARY_SCENES) == lecture.DEFAULT_SCENES
+    # Every scene but compare, which needs an experiment (vary or a preset) to run, and
+    # feature-scaling, which needs two features.
+    assert (
+        tuple(s for s in SCENES if s not in VARY_SCENES and s not in FEATURE_SCENES)
+        == lecture.DEFAULT_SCENES
+    )
     jobs = lecture.plan(lec, str(tmp_path / "out"))
     assert [(j.kind, j.name) for j in jobs] == [("video", s) for s in lecture.DEFAULT_SCENES]
     for job in jobs:

@@ -265,6 +265,7 @@ FINGERPRINTS = {
     "clean": "24888cda54e64c370b11095bb2b260c6bbc812a1646cd0ba6e2e76f9bc28e6f5",
     "heteroscedastic": "b9fc6c5ceeb301172808a17574fece9abc0e0e1789bb2f70d2d9a9cf197f1a47",
     "housing": "40b137fa8ffbbe537021d994067ac9d062a92c19c59129ba4a4bf819f0cd73db",
+    "houses": "3623acc933de37142e1120d5b355a5ac40d55d159c4f1bfbcb487f4319b81bf4",
     "mixture": "e1b160ba3c2f37f3085509c12cb00d041f00e06148b166c1bc98a01a42a7451b",
     "noisy": "fd55349768d8a5546faa89a21834cbc57510f0c10f9fc0504d98f0a879dc5edb",
     "outliers": "b15857c9b305cb37a57442fac0835b66c5ed41485bebdf23e41e74588966afa0",
@@ -284,9 +285,11 @@ def test_generated_data_is_stable(name):
     np.testing.assert_array_equal(a.x, b.x)
     np.testing.assert_array_equal(a.y, b.y)
     assert a.sha256 == FINGERPRINTS[name]
+    features = {"features": list(a.features)} if a.d > 1 else {}
     assert a.describe() == {
         "name": name,
         "n": a.n,
         "sha256": FINGERPRINTS[name],
         "source": "built-in",
+        **features,
     }

@@ -119,23 +119,29 @@ def datasets_cmd(as_json: bool) -> None:
     for name in sorted(DATASETS):
         ds = get_dataset(name)
         a = analyze(ds, make_loss(ds.loss))
-        rows.append(
-            {
-                "name": name,
-                "n": ds.n,
-                "x_min": float(ds.x.min()),
-                "x_max": float(ds.x.max()),
-                "loss": ds.loss,
-                "lr_critical": a.lr_critical,
-                "description": ds.description,
-            }
-        )
+        row: dict[str, Any] = {
+            "name": name,
+            "n": ds.n,
+            "x_min": float(ds.x.min()),
+            "x_max": float(ds.x.max()),
+            "loss": ds.loss,
+            "lr_critical": a.lr_critical,
+            "description": ds.description,
+        }
+        if ds.d > 1:
+            row["features"] = list(ds.features)
+            row["x_min"] = [float(v) for v in ds.x.min(axis=0)]
+            row["x_max"] = [float(v) for v in ds.x.max(axis=0)]
+        rows.append(row)
     if as_json:
         click.echo(json.dumps(rows, indent=1))
         return
     click.echo(f"{'name':<17}{'n':>4}  {'x range':<15}{'loss':<9}{'lr_crit':>9}  description")
     for r in rows:
-        xr = f"[{r['x_min']:.3g}, {r['x_max']:.3g}]"
+        if "features" in r:
+            xr = f"{len(r['features'])} features"
+        else:
+            xr = f"[{r['x_min']:.3g}, {r['x_max']:.3g}]"
         click.echo(
             f"{r['name']:<17}{r['n']:>4}  {xr:<15}{r['loss']:<9}{_fmt(r['lr_critical']):>9}"
             f"  {r['description']}"
@@ -167,14 +173,17 @@ def analyze_cmd(as_json: bool, **kw: Any) -> None:
         click.echo(json.dumps(out, indent=1))
         return
     report_standardization(ds, cfg)
-    lam_min, lam_max = a.eigenvalues
-    w, b = a.optimum
     click.echo(f"{ds.name}: {ds.n} points, {lo.title}, {OPTIMIZERS[cfg.optimizer].title}")
-    click.echo(f"  optimum           w = {w:.6g}, b = {b:.6g}, loss = {a.optimum_loss:.6g}")
-    click.echo(
-        f"  Hessian           eigenvalues {lam_min:.4g} and {lam_max:.4g}, "
-        f"condition number {a.condition_number:.4g}"
-    )
+    if ds.d > 1:
+        _analyze_features(ds, a)
+    else:
+        lam_min, lam_max = a.eigenvalues
+        w, b = a.optimum
+        click.echo(f"  optimum           w = {w:.6g}, b = {b:.6g}, loss = {a.optimum_loss:.6g}")
+        click.echo(
+            f"  Hessian           eigenvalues {lam_min:.4g} and {lam_max:.4g}, "
+            f"condition number {a.condition_number:.4g}"
+        )
     if a.lr_critical is not None:
         verb = "diverges" if a.can_diverge else "overshoots and oscillates"
         click.echo(f"  critical rate     {a.lr_critical:.4g}  ({a.rule}): above it the run {verb}")
@@ -189,6 +198,21 @@ def analyze_cmd(as_json: bool, **kw: Any) -> None:
     )
     for note in a.notes:
         click.echo(f"  note: {note}")
+
+
+def _analyze_features(ds: Dataset, a: Any) -> None:
+    """``analyze``'s optimum and curvature with several features."""
+    click.echo(f"  features          {', '.join(ds.features)}")
+    ws = ", ".join(f"{v:.6g}" for v in a.weights)
+    click.echo(
+        f"  optimum           w = ({ws}), b = {a.optimum[-1]:.6g}, loss = {a.optimum_loss:.6g}"
+    )
+    lams = ", ".join(f"{v:.4g}" for v in a.eigenvalues)
+    click.echo(f"  Hessian           eigenvalues {lams}, condition number {a.condition_number:.4g}")
+    click.echo(
+        f"  valley            {a.valley_ratio:.4g} times longer than it is wide "
+        "(the square root of the condition number)"
+    )
 
 
 @cli.command("train")
@@ -273,6 +297,13 @@ def _report_run(traj: Any) -> None:
         click.echo(
             f"note: diverged at update {traj.diverged_at} with lr {lr:.4g}; training stopped "
             f"there ({traj.n_states} states kept)",
+            err=True,
+        )
+    elif traj.d > 1:
+        ws = ", ".join(f"{v:.6g}" for v in traj.w[-1])
+        click.echo(
+            f"{traj.n_updates} updates with lr {lr:.4g}: w = ({ws}), "
+            f"b = {traj.b[-1]:.6g}, loss = {traj.loss[-1]:.6g}",
             err=True,
         )
     else:

@@ -149,6 +149,19 @@ def column(v: Any, text: bool = False) -> Any:
     return nonempty(v, text)
 
 
+def columns(v: Any, text: bool = False) -> Any:
+    """One column, or several (a list; ``"a,b"`` as text is split where no column has that
+    name, when the file is read)."""
+    if isinstance(v, (list, tuple)):
+        if not v:
+            raise Bad("names no column")
+        names = tuple(column(c, text) for c in v)
+        if len(set(names)) != len(names):
+            raise Bad(f"{show(list(v))} names a column twice")
+        return names[0] if len(names) == 1 else names
+    return column(v, text)
+
+
 def rate(v: Any, text: bool = False) -> Any:
     """A learning rate: a number > 0, or a regime name."""
     given = v
@@ -179,7 +192,8 @@ def rates(v: Any, text: bool = False) -> Any:
 
 
 def point(v: Any, text: bool = False) -> Any:
-    """A point ``(w, b)``: two finite numbers (``"W,B"`` as text)."""
+    """A point ``(w, b)``: two finite numbers (``"W,B"`` as text); with several features
+    ``(w1, ..., wd, b)``, checked against the data's features when a run is resolved."""
     if text and isinstance(v, str):
         parts = v.replace(" ", "").split(",")
         try:
@@ -188,15 +202,15 @@ def point(v: Any, text: bool = False) -> Any:
             raise Bad(f"{show(v)} is not two numbers 'W,B'") from None
     if isinstance(v, tuple):
         v = list(v)
-    if not isinstance(v, list) or len(v) != 2:
+    if not isinstance(v, list) or len(v) < 2:
         raise Bad(f"{show(v)} is not two numbers [w, b]")
     try:
         out = [float(x) for x in v if not isinstance(x, (bool, str))]
     except (TypeError, ValueError):
         out = []
-    if len(out) != 2 or not all(math.isfinite(x) for x in out):
+    if len(out) != len(v) or not all(math.isfinite(x) for x in out):
         raise Bad(f"{show(v)} is not two finite numbers [w, b]")
-    return (out[0], out[1])
+    return tuple(out)
 
 
 def resolution(v: Any, text: bool = False) -> Any:

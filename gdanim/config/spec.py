@@ -111,8 +111,12 @@ class RenderSpec(Model):
         None, alias="data"
     )
     x_col: Annotated[
-        str | None,
-        Opt(checks.column, "x column: header name or 0-based index [default: first numeric]."),
+        str | tuple[str, ...] | None,
+        Opt(
+            checks.columns,
+            "x column: header name or 0-based index [default: first numeric]; several "
+            "features: 'a,b'.",
+        ),
     ] = Field(None, alias="x")
     y_col: Annotated[
         str | None,

@@ -6,9 +6,11 @@ the :class:`~gdanim.settings.RunSettings` every later stage reads.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Annotated, Any
 
 from .. import numbers
+from ..errors import InputError
 from . import checks
 from .fields import Model, Opt, Varies, choice_from
 from .names import MAX_EPOCHS
@@ -83,10 +85,10 @@ class TrainConfig(Model):
         int | None, Opt(checks.integer(0, MAX_EPOCHS), "Number of updates.", metavar="N")
     ] = None
     init: Annotated[
-        tuple[float, float] | None,
+        tuple[float, ...] | None,
         Opt(
             checks.point,
-            "Starting point 'W,B' in data units.",
+            "Starting point 'W,B' in data units ('W1,W2,B' with two features).",
             metavar="W,B",
             varies=Varies("the start", lambda v, _: f"start ({_fmt(v[0])}, {_fmt(v[1])})"),
         ),
@@ -160,24 +162,35 @@ class TrainConfig(Model):
 
     def resolve(self, dataset: Dataset) -> RunSettings:
         """The run's settings on ``dataset``: every default filled in and ``lr`` a number."""
-        from ..datasets.conditioning import auto_epochs
-        from ..landscape import standardize
+        from ..datasets.conditioning import MAX_AUTO_EPOCHS, auto_epochs, moment_condition
+        from ..landscape import scaled
         from ..settings import RunSettings
         from ..trainer import STANDARDIZED_FRACTION
 
+        init = self.init if self.init is not None else dataset.init
+        if len(init) != dataset.d + 1:
+            d = dataset.d
+            want = "'W,B'" if d == 1 else f"'{','.join(f'W{j + 1}' for j in range(d))},B'"
+            who = "one feature starts" if d == 1 else f"{d} features start"
+            raise InputError(f"init: {len(init)} numbers, but {who} from {d + 1}: {want}")
         normalize = self.standardizes(dataset)
         epochs = self.epochs
         if epochs is None:
             epochs = dataset.epochs
             if normalize and dataset.auto_standardize:
-                epochs = auto_epochs(standardize(dataset.x)[0])
+                epochs = auto_epochs(scaled(dataset.x))
+                if dataset.d > 1:
+                    # Correlated features leave a valley even after scaling: at a tenth of the
+                    # critical rate its floor shrinks by 1 - 0.2 / kappa per update.
+                    kappa = moment_condition(scaled(dataset.x))
+                    need = math.ceil(8.0 * kappa / (2.0 * STANDARDIZED_FRACTION))
+                    epochs = min(max(epochs, need), MAX_AUTO_EPOCHS)
         lr = self.lr if self.lr is not None else dataset.lr
         if self.lr is None and self.optimizer == "adam" and not isinstance(lr, str):
             # A lesson's rate is gradient descent's: Adam steps about lr per coordinate, so
             # 0.01 would crawl towards an optimum a hundred units away. Its "right" regime is
             # scaled to the distance instead.
             lr = "right"
-        init = self.init if self.init is not None else dataset.init
         # Every option passes through as it is, but those a default settles here.
         run = RunSettings(
             **{
@@ -185,7 +198,7 @@ class TrainConfig(Model):
                 "loss": self.loss or dataset.loss,
                 "lr": 0.0,  # settled below: the rates named by regime need the landscape
                 "epochs": epochs,
-                "init": (float(init[0]), float(init[1])),
+                "init": tuple(float(v) for v in init),
                 "normalize": normalize,
             }
         )

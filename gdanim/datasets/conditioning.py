@@ -18,7 +18,7 @@ def auto_epochs(x: FloatArray) -> int:
     """Updates for gradient descent at the "right" rate to converge on this feature.
 
     At half the critical rate the slowest direction shrinks by ``1 - 1/kappa`` per update
-    (``kappa`` the condition number of ``[[E x^2, E x], [E x, 1]]``), so ``8 kappa`` updates
+    (``kappa`` the condition number of :func:`design`), so ``8 kappa`` updates
     leave ``e^-8`` of the starting gap. Frames, not updates, set a render's cost.
     """
     kappa = moment_condition(x)
@@ -33,7 +33,18 @@ MAX_AUTO_EPOCHS = 20_000
 
 def design(x: FloatArray) -> FloatArray:
     """``[[E x^2, E x], [E x, 1]]``: the Hessian of half-mse (the squared losses' up to a
-    factor)."""
+    factor).
+
+    With ``d`` features (``x`` of shape ``(N, d)``) it is ``E [x; 1][x; 1]^T``, of size
+    ``d + 1``: the weights first, the intercept last.
+    """
+    if x.ndim == 2:
+        n, d = x.shape
+        out = np.empty((d + 1, d + 1))
+        out[:d, :d] = x.T @ x / n
+        out[:d, d] = out[d, :d] = x.mean(axis=0)
+        out[d, d] = 1.0
+        return out
     m1 = float(np.mean(x))
     m2 = float(np.mean(x * x))
     return np.array([[m2, m1], [m1, 1.0]])
@@ -42,7 +53,7 @@ def design(x: FloatArray) -> FloatArray:
 def moment_condition(x: FloatArray) -> float:
     """Condition number of :func:`design`: the squared losses' Hessian's."""
     lam = np.linalg.eigvalsh(design(x))
-    return float(lam[1] / lam[0]) if lam[0] > 0 else float("inf")
+    return float(lam[-1] / lam[0]) if lam[0] > 0 else float("inf")
 
 
 def needs_standardizing(x: FloatArray) -> bool:

@@ -88,6 +88,34 @@ def _housing() -> tuple[FloatArray, FloatArray]:
     return np.round(size, 3), np.round(price, 1)
 
 
+def _houses() -> tuple[FloatArray, FloatArray]:
+    """47 houses: size in square feet and bedrooms against price, the textbook's two features
+    on scales a thousand times apart."""
+    rng = np.random.default_rng(2047)
+    n = 47
+    size = np.round(850.0 + 3650.0 * rng.random(n) ** 1.3)  # sq ft, more small houses
+    beds = np.clip(np.round(1.0 + size / 1500.0 + _normal(rng, n)), 1, 5)
+    price = np.round(0.11 * size + 14.0 * beds + 60.0 + 30.0 * _normal(rng, n), 1)  # $1000s
+    return np.column_stack([size, beds]), price
+
+
+def _houses_dataset() -> Dataset:
+    x, y = _houses()
+    return Dataset(
+        x,
+        y,
+        "houses",
+        x_label="Size (sq ft), bedrooms",
+        y_label="Price ($1000s)",
+        x_labels=("Size (sq ft)", "Bedrooms"),
+        init=(0.0, 0.0, round(float(np.mean(y)), 1)),
+        lr="right",
+        loss="mse",
+        epochs=1000,
+        description="47 houses: size and bedrooms against price, raw scales far apart",
+    )
+
+
 def _shape_dataset(kind: str, description: str) -> Callable[[], Dataset]:
     def make() -> Dataset:
         x, y = _shape(kind)
@@ -158,6 +186,7 @@ DATASETS: dict[str, Callable[[], Dataset]] = {
     "rolling-downhill": _rolling_downhill_dataset,
     "uniform": _uniform,
     "housing": _housing_dataset,
+    "houses": _houses_dataset,
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from .dataset import MISSING_POLICIES, Dataset, own_dataset
+from .dataset import MISSING_POLICIES, Dataset, feature_problem, own_dataset
 
 #: The most values a column held in memory may have.
 MAX_ROWS = 100_000_000
@@ -98,9 +98,50 @@ def _pick(names: list[str], wanted: str) -> str:
     raise InputError(f"no column {wanted!r} (the columns are: {', '.join(names)})")
 
 
+def _from_frame_features(
+    data: Any, xs: list[str], y: str | int | None, missing: str, name: str
+) -> Dataset:
+    """Several feature columns of ``data`` against ``y`` (named, else the next numeric one)."""
+    names = _names(data)
+    numeric = {n: a for n in names if (a := _floats(_column(data, n))) is not None}
+    chosen = [_pick(names, v) for v in xs]
+    if len(set(chosen)) != len(chosen):
+        raise InputError("x names a column twice")
+    notes: list[str] = []
+    if y is None:
+        free = [n for n in numeric if n not in chosen]
+        if not free:
+            raise InputError(f"no other numeric column for y (columns: {', '.join(names)})")
+        yc = free[0]
+        notes.append(f"using y = {yc} (the next numeric column); choose with y=")
+    else:
+        yc = _pick(names, str(y))
+    for col in [*chosen, yc]:
+        if col not in numeric:
+            raise InputError(f"column {col!r} is not numeric")
+    if yc in chosen:
+        raise InputError(f"y is also one of the x columns ({yc!r})")
+    xa = np.column_stack([numeric[c] for c in chosen])
+    ya = numeric[yc]
+    gone = np.isnan(xa).any(axis=1) | np.isnan(ya)
+    total = int(ya.size)
+    listed = ", ".join(repr(c) for c in [*chosen, yc])
+    if gone.any():
+        if missing == "error":
+            raise InputError(f"row {int(np.argmax(gone))}: a missing value in {listed}")
+        notes.append(
+            f"left out {int(gone.sum()):,} of {total:,} rows with a missing value in "
+            f"{listed} (the first at row {int(np.argmax(gone))})"
+        )
+        xa, ya = xa[~gone], ya[~gone]
+    if ya.size == 0:
+        raise InputError(f"no row has all of {listed}")
+    return _dataset(xa, ya, name, ", ".join(chosen), yc, total, tuple(notes), tuple(chosen))
+
+
 def from_frame(
     data: Any,
-    x: str | int | None = None,
+    x: str | int | list[Any] | tuple[Any, ...] | None = None,
     y: str | int | None = None,
     *,
     missing: str = "skip",
@@ -109,6 +150,12 @@ def from_frame(
     """A :class:`~gdanim.datasets.Dataset` of two columns of ``data``; see the module."""
     if missing not in MISSING_POLICIES:
         raise InputError(f"missing {missing!r}: skip or error")
+    if isinstance(x, (list, tuple)):
+        if len(x) > 1:
+            return _from_frame_features(data, [str(v) for v in x], y, missing, name)
+        if not x:
+            raise InputError("x names no column")
+        x = x[0]
     names = _names(data)
     numeric = {n: a for n in names if (a := _floats(_column(data, n))) is not None}
     lengths = {n: len(a) for n, a in numeric.items()}
@@ -166,10 +213,21 @@ def from_frame(
 
 
 def from_arrays(x: Any, y: Any, *, name: str = IN_MEMORY) -> Dataset:
-    """A dataset of two sequences of numbers of one length."""
+    """A dataset of two sequences of numbers of one length; or, for several features, ``x``
+    a table of numbers with a row per ``y`` and a column per feature."""
     xa, ya = _floats(x), _floats(y)
+    if xa is None and not isinstance(x, (str, bytes)):
+        try:
+            xa = np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError):
+            xa = None
     if xa is None or ya is None:
         raise InputError("x and y must be sequences of numbers")
+    if xa.ndim == 2 and xa.shape[1] > 1 and ya.ndim == 1 and xa.shape[0] == ya.size:
+        labels = tuple(f"x{j + 1}" for j in range(xa.shape[1]))
+        return _dataset(xa, ya, name, ", ".join(labels), "y", int(ya.size), (), labels)
+    if xa.ndim == 2 and xa.shape[1] == 1:
+        xa = xa[:, 0]
     if xa.ndim != 1 or ya.ndim != 1 or xa.shape != ya.shape:
         raise InputError(f"x and y must be 1-D of one length, not {xa.shape} and {ya.shape}")
     return _dataset(xa, ya, name, "x", "y", int(xa.size), ())
@@ -177,12 +235,16 @@ def from_arrays(x: Any, y: Any, *, name: str = IN_MEMORY) -> Dataset:
 
 def _dataset(
     x: np.ndarray, y: np.ndarray, name: str, x_label: str, y_label: str, total: int,
-    notes: tuple[str, ...],
+    notes: tuple[str, ...], x_labels: tuple[str, ...] = (),
 ) -> Dataset:  # fmt: skip
-    if x.size < 2:
-        raise InputError(f"needs at least 2 data rows, found {x.size}")
+    if y.size < 2:
+        raise InputError(f"needs at least 2 data rows, found {y.size}")
     if not (np.isfinite(x).all() and np.isfinite(y).all()):
         raise InputError("x and y must be finite")
-    if np.ptp(x) == 0:
+    if x_labels:
+        problem = feature_problem(x, x_labels)
+        if problem:
+            raise InputError(problem)
+    elif np.ptp(x) == 0:
         raise InputError(f"needs at least 2 distinct values in x ({x_label!r})")
-    return own_dataset(x, y, name, x_label, y_label, name, total, notes)
+    return own_dataset(x, y, name, x_label, y_label, name, total, notes, x_labels)

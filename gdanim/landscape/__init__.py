@@ -16,7 +16,10 @@ from .analysis import (
     analyze,
     hessian,
     optimum,
+    optimum_features,
+    scaled,
     standardize,
+    standardize_features,
 )
 from .framing import (
     GRID_POINTS_MAX,
@@ -42,6 +45,9 @@ __all__ = [
     "frame_view",
     "hessian",
     "optimum",
+    "optimum_features",
+    "scaled",
     "standardize",
+    "standardize_features",
     "sublevel_box",
 ]

@@ -16,9 +16,12 @@ minibatch  ``2 / (c * mean of the B largest)``    a bound for the stiffest batch
 adam       none                                   steps are about ``lr`` per coordinate
 ========== ====================================== =============================================
 
-``c`` is the loss's curvature (2 for mse, 1 for half-mse). Huber has the same curvature as
-half-mse near the fit but bounded gradients far from it, and mae has no curvature: for them
-the rate above which steps overshoot is reported, but a run cannot blow up, only oscillate.
+``c`` is the loss's curvature (2 for mse, 1 for half-mse). With ``d`` features the bowl is over
+``(w1, ..., wd, b)``, ``x_i^2`` is ``|x_i|^2`` and everything else reads the same; the optimum,
+the eigenvalues and the condition number are of that ``(d + 1)``-dimensional bowl. Huber has
+the same curvature as half-mse near the fit but bounded gradients far from it, and mae has no
+curvature: for them the rate above which steps overshoot is reported, but a run cannot blow
+up, only oscillate.
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ LARGE_FACTOR = 1.15
 def hessian(x: FloatArray, loss: Loss) -> FloatArray:
     """The Hessian of ``loss`` (or its curvature bound, for huber and mae), L2 included."""
     h = loss.curvature * design(x)
-    h[0, 0] += loss.l2
+    d = h.shape[0] - 1
+    h[range(d), range(d)] += loss.l2
     return h
 
 
@@ -87,18 +91,56 @@ def optimum(x: FloatArray, y: FloatArray, loss: Loss) -> tuple[float, float]:
     return w, b
 
 
+def optimum_features(x: FloatArray, y: FloatArray, loss: Loss) -> tuple[float, ...]:
+    """The minimiser ``(w1, ..., wd, b)`` for ``d`` features (``x`` of shape ``(N, d)``): the
+    normal equations for the squared losses, IRLS for the others."""
+    n, d = x.shape
+    xm, ym = x.mean(axis=0), float(np.mean(y))
+    xc, yc = x - xm, y - ym
+    sxx = xc.T @ xc / n
+    sxy = xc.T @ yc / n
+    if loss.quadratic:
+        c = loss.curvature
+        w = np.linalg.solve(c * sxx + loss.l2 * np.eye(d), c * sxy)
+        return (*(float(v) for v in w), ym - float(w @ xm))
+    w = np.linalg.solve(sxx, sxy)
+    b = ym - float(w @ xm)
+    for _ in range(200):
+        a = np.abs(x @ w + b - y)
+        if loss.name == "huber":
+            wt = np.where(a <= loss.delta, 1.0, loss.delta / np.maximum(a, 1e-300))
+        else:
+            wt = 1.0 / np.maximum(a, 1e-9 * (1.0 + float(np.std(y))))
+        sw = float(wt.sum())
+        mx = wt @ x / sw
+        my = float(wt @ y) / sw
+        dx = x - mx
+        a11 = (dx * wt[:, None]).T @ dx / sw
+        reg = loss.l2 * n / sw
+        w_new = np.linalg.solve(a11 + reg * np.eye(d), (dx * wt[:, None]).T @ (y - my) / sw)
+        b_new = my - float(w_new @ mx)
+        done = np.all(np.abs(w_new - w) <= 1e-13 * (1 + np.abs(w))) and abs(b_new - b) <= 1e-13 * (
+            1 + abs(b)
+        )
+        w, b = w_new, b_new
+        if done:
+            break
+    return (*(float(v) for v in w), b)
+
+
 @dataclass(frozen=True)
 class Analysis:
     """What the data and loss say about learning rates.
 
     ``hessian`` and ``eigenvalues`` are in the optimizer's coordinates (standardised x when
-    ``normalize``); ``optimum`` is in data units.
+    ``normalize``); ``optimum`` is in data units: ``(w, b)``, or ``(w1, ..., wd, b)`` with
+    ``d`` features. ``eigenvalues`` ascend, ``d + 1`` of them.
     """
 
-    optimum: tuple[float, float]
+    optimum: tuple[float, ...]
     optimum_loss: float
     hessian: FloatArray
-    eigenvalues: tuple[float, float]
+    eigenvalues: tuple[float, ...]
     condition_number: float
     lr_critical: float | None
     lr_fastest: float | None
@@ -107,9 +149,21 @@ class Analysis:
     can_diverge: bool
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def weights(self) -> tuple[float, ...]:
+        """The optimum's weights: ``(w,)``, or ``(w1, ..., wd)``."""
+        return self.optimum[:-1]
+
+    @property
+    def valley_ratio(self) -> float:
+        """How many times longer than wide the bowl's level sets are: the square root of the
+        condition number (each axis of a level set goes as ``1 / sqrt(eigenvalue)``)."""
+        return float(np.sqrt(self.condition_number))
+
     def to_dict(self) -> dict[str, Any]:
+        w: Any = self.optimum[0] if len(self.optimum) == 2 else list(self.weights)
         return {
-            "optimum": {"w": self.optimum[0], "b": self.optimum[1], "loss": self.optimum_loss},
+            "optimum": {"w": w, "b": self.optimum[-1], "loss": self.optimum_loss},
             "hessian": self.hessian.tolist(),
             "eigenvalues": list(self.eigenvalues),
             "condition_number": self.condition_number,
@@ -129,6 +183,18 @@ def standardize(x: FloatArray) -> tuple[FloatArray, float, float]:
     return (x - mu) / sd, mu, sd
 
 
+def standardize_features(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Each feature (column of ``x``) standardised: ``((x - mean) / std, mean, std)``."""
+    mu = x.mean(axis=0)
+    sd = x.std(axis=0)
+    return (x - mu) / sd, mu, sd
+
+
+def scaled(x: FloatArray) -> FloatArray:
+    """``x`` standardised: the feature, or each feature."""
+    return standardize_features(x)[0] if x.ndim == 2 else standardize(x)[0]
+
+
 def analyze(
     dataset: Dataset,
     loss: Loss,
@@ -137,18 +203,25 @@ def analyze(
     momentum: float = 0.9,
     batch_size: int = 16,
     normalize: bool = False,
-    init: tuple[float, float] | None = None,
+    init: tuple[float, ...] | None = None,
 ) -> Analysis:
     """Optimum, curvature and learning-rate regimes of ``loss`` on ``dataset``."""
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}")
-    x = standardize(dataset.x)[0] if normalize else dataset.x
+    x = scaled(dataset.x) if normalize else dataset.x
     h = hessian(x, loss)
     lam = np.linalg.eigvalsh(h)
-    lam_min, lam_max = float(lam[0]), float(lam[1])
+    lam_min, lam_max = float(lam[0]), float(lam[-1])
     cond = lam_max / lam_min if lam_min > 0 else float("inf")
-    w_star, b_star = optimum(dataset.x, dataset.y, loss)
-    best = float(loss.value(dataset.x, dataset.y, w_star, b_star))
+    best_point: tuple[float, ...]
+    if dataset.d > 1:
+        best_point = optimum_features(dataset.x, dataset.y, loss)
+        w_vec = np.array(best_point[:-1])
+        best = float(loss.value_features(dataset.x, dataset.y, w_vec, best_point[-1]))
+    else:
+        w_star, b_star = optimum(dataset.x, dataset.y, loss)
+        best_point = (w_star, b_star)
+        best = float(loss.value(dataset.x, dataset.y, w_star, b_star))
     c = loss.curvature
     notes: list[str] = []
     beta = momentum
@@ -157,8 +230,9 @@ def analyze(
 
     def stiffest(k: int) -> float:
         """The mean curvature of the ``k`` stiffest points."""
-        per_point = c * (x * x + 1.0) + loss.l2
-        k = max(1, min(k, x.size))
+        sq = (x * x).sum(axis=1) if x.ndim == 2 else x * x
+        per_point = c * (sq + 1.0) + loss.l2
+        k = max(1, min(k, per_point.size))
         return float(np.mean(np.sort(per_point)[-k:]))
 
     crit = None if c == 0 else method.critical_rate(lam_max, beta, stiffest, batch_size)
@@ -180,15 +254,15 @@ def analyze(
             "large": LARGE_FACTOR * crit,
         }
     else:
-        regimes = _scale_regimes(dataset, loss, optimizer, normalize, init, (w_star, b_star))
+        regimes = _scale_regimes(dataset, loss, optimizer, normalize, init, best_point)
         notes.append("no critical rate: regimes are scaled to reach the optimum in ~60 steps")
     if method.batch != "full":
         notes.append("stochastic: the critical rate is a worst-case bound over points/batches")
     return Analysis(
-        optimum=(w_star, b_star),
+        optimum=best_point,
         optimum_loss=best,
         hessian=h,
-        eigenvalues=(lam_min, lam_max),
+        eigenvalues=tuple(float(v) for v in lam),
         condition_number=cond,
         lr_critical=crit,
         lr_fastest=fastest,
@@ -204,10 +278,12 @@ def _scale_regimes(
     loss: Loss,
     optimizer: str,
     normalize: bool,
-    init: tuple[float, float] | None,
-    best: tuple[float, float],
+    init: tuple[float, ...] | None,
+    best: tuple[float, ...],
 ) -> dict[str, float]:
     """Rates from the distance to cover when there is no critical rate to scale by."""
+    if dataset.d > 1:
+        return _scale_regimes_features(dataset, loss, optimizer, normalize, init, best)
     w0, b0 = init if init is not None else (0.0, float(np.mean(dataset.y)))
     x = dataset.x
     if normalize:
@@ -220,5 +296,33 @@ def _scale_regimes(
     else:
         g = np.hypot(*loss.grad(x, dataset.y, w0, b0))
         right = float(np.hypot(*delta)) / (60.0 * max(float(g), 1e-12))
+        right = right if right > 0 else 1e-3
+    return {"small": right / 10.0, "right": right, "large": right * 8.0}
+
+
+def _scale_regimes_features(
+    dataset: Dataset,
+    loss: Loss,
+    optimizer: str,
+    normalize: bool,
+    init: tuple[float, ...] | None,
+    best: tuple[float, ...],
+) -> dict[str, float]:
+    """:func:`_scale_regimes` with ``d`` features, in the optimizer's coordinates."""
+    d = dataset.d
+    start = np.array(init if init is not None and len(init) == d + 1 else dataset.init, float)
+    goal = np.array(best, dtype=np.float64)
+    x = dataset.x
+    if normalize:
+        x, mu, sd = standardize_features(x)
+        start = np.append(start[:d] * sd, start[d] + start[:d] @ mu)
+        goal = np.append(goal[:d] * sd, goal[d] + goal[:d] @ mu)
+    delta = np.abs(goal - start)
+    if optimizer == "adam":
+        right = float(max(delta.max(), 1e-3)) / 60.0
+    else:
+        gw, gb = loss.grad_features(x, dataset.y, start[:d], float(start[d]))
+        g = float(np.sqrt(gw @ gw + gb * gb))
+        right = float(np.linalg.norm(delta)) / (60.0 * max(g, 1e-12))
         right = right if right > 0 else 1e-3
     return {"small": right / 10.0, "right": right, "large": right * 8.0}

@@ -13,7 +13,7 @@ from typing import Any
 from ..config import LRS_SCENES, VARY_SCENES, RenderSpec, checks
 from ..config.vary import PRESETS
 from ..errors import InputError
-from ..pipeline.prepare import load_spec_data
+from ..pipeline.prepare import FEATURE_SCENES, load_spec_data
 from ..scenes.registry import SCENES
 
 DEFAULT_TITLE = "Gradient descent on linear regression"
@@ -168,7 +168,8 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
         )
     if not items:
         raise where("scenes", "the lecture has no scenes")
-    if "dataset" not in top and "data" not in top:
+    implicit_data = "dataset" not in top and "data" not in top
+    if implicit_data:
         top["dataset"] = DEFAULT_DATASET
 
     scenes: list[LectureScene] = []
@@ -199,6 +200,8 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
         if any(k in own for k in DATA_KEYS):
             for k in DATA_KEYS:
                 merged.pop(k, None)
+        if implicit_data and scene in FEATURE_SCENES and not any(k in own for k in DATA_KEYS):
+            merged.pop("dataset", None)  # two features: the houses lesson by default
         if scene not in LRS_SCENES and "lrs" not in own:
             merged.pop("lrs", None)  # the file's rates are the learning-rates scenes'
         if scene not in VARY_SCENES:

@@ -8,7 +8,9 @@ from ..media import captions
 from ..pipeline.manifest import Manifest
 
 
-def _num(v: float) -> str:
+def _num(v: float | tuple[float, ...]) -> str:
+    if isinstance(v, tuple):
+        return "(" + ", ".join(numbers.fmt(u) for u in v) + ")"
     return numbers.fmt(v)
 
 

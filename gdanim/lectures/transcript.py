@@ -95,7 +95,13 @@ def on_screen(scene: str, manifest: Manifest) -> tuple[str, ...]:
         if run.diverged_at:
             out.append(f"{rate}: diverges, stopped at update {numbers.count(run.diverged_at)}.")
         elif run.verdict:
-            out.append(f"{rate}: {run.verdict}; it ends at w = {numbers.fmt(run.w)}, "
+            w = run.w
+            weights = (
+                numbers.fmt(w)
+                if isinstance(w, float)
+                else "(" + ", ".join(numbers.fmt(v) for v in w) + ")"
+            )
+            out.append(f"{rate}: {run.verdict}; it ends at w = {weights}, "
                        f"b = {numbers.fmt(run.b)}.")  # fmt: skip
     return tuple(out)
 

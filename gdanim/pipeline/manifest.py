@@ -23,13 +23,17 @@ if TYPE_CHECKING:
     from .prepare import SceneInputs
 
 
+def _weights(v: Any) -> float | tuple[float, ...]:
+    return tuple(float(u) for u in v) if isinstance(v, list) else float(v)
+
+
 @dataclass(frozen=True)
 class RunRecord:
     """One run as the render recorded it.
 
     ``diverged_at`` is the update at which the run was stopped (``None`` when it was not);
     ``verdict`` is the outcome in words (``"converged in 1,234 updates"``); ``w``, ``b`` and
-    ``loss`` are where the run ended.
+    ``loss`` are where the run ended (``w`` a tuple with several features).
     """
 
     label: str = ""
@@ -37,7 +41,7 @@ class RunRecord:
     updates: int = 0
     diverged_at: int | None = None
     verdict: str = ""
-    w: float = 0.0
+    w: float | tuple[float, ...] = 0.0
     b: float = 0.0
     loss: float | None = None
 
@@ -52,7 +56,7 @@ class RunRecord:
             updates=int(run.get("updates", 0)),
             diverged_at=int(run["diverged_at"]) if run.get("diverged_at") else None,
             verdict=str((run.get("outcome") or {}).get("text") or ""),
-            w=float(final.get("w", 0.0)),
+            w=_weights(final.get("w", 0.0)),
             b=float(final.get("b", 0.0)),
             loss=float(loss) if loss is not None else None,
         )
@@ -161,7 +165,7 @@ def build_manifest(
                 "diverged_at": t.diverged_at,
                 "outcome": {"kind": verdict.kind, "update": verdict.update, "text": verdict.text},
                 "final": {
-                    "w": float(t.w[-1]),
+                    "w": float(t.w[-1]) if t.d == 1 else [float(v) for v in t.w[-1]],
                     "b": float(t.b[-1]),
                     "loss": float(t.loss[-1]) if t.loss is not None else None,
                 },

@@ -6,8 +6,11 @@ the landscape around them: :class:`SceneInputs`. A scene only draws what it is g
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from ..config import TRAIN_KEYS, RenderSpec, TrainConfig
 from ..config.names import REGIMES
@@ -59,6 +62,37 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class ScalingSide:
+    """One side of feature-scaling: a run on centred features, raw or standardised.
+
+    ``analysis`` is of the centred problem in the run's own coordinates, ``landscape`` the
+    loss over its two weights at the best intercept, ``path`` the weights it stepped through
+    (``(n_states, 2)``, standardised units on the standardised side).
+    """
+
+    standardized: bool
+    config: RunSettings
+    analysis: Analysis
+    landscape: Landscape
+    path: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """What feature-scaling shows: the same data, centred, raw beside standardised.
+
+    ``rate``: the regime each run's rate was taken from (``"right"`` unless ``--lr`` names
+    another).
+    """
+
+    raw: ScalingSide
+    scaled: ScalingSide
+    x_mean: tuple[float, ...]
+    x_std: tuple[float, ...]
+    rate: str
+
+
+@dataclass(frozen=True)
 class SceneInputs:
     """Everything a scene draws: computed in numpy before manim starts."""
 
@@ -71,6 +105,7 @@ class SceneInputs:
     config: RunSettings
     standardized: Standardization | None = None
     comparison: Comparison | None = None
+    scaling: Scaling | None = None
 
     @property
     def trajectory(self) -> Trajectory:
@@ -90,12 +125,35 @@ class SceneInputs:
         return tuple(out)
 
 
+#: The scenes that draw several features, and what they need.
+FEATURE_SCENES = ("feature-scaling",)
+
+
 def load_spec_data(spec: RenderSpec) -> Dataset:
     if spec.data_path:
         return load_table(
             spec.data_path, spec.x_col, spec.y_col, sheet=spec.sheet, missing=spec.missing
         )
-    return get_dataset(spec.dataset or "campaign")
+    default = "houses" if spec.scene in FEATURE_SCENES else "campaign"
+    return get_dataset(spec.dataset or default)
+
+
+def check_features(spec: RenderSpec, ds: Dataset) -> None:
+    """A scene gets the number of features it draws: one, or two for feature-scaling."""
+    if spec.scene in FEATURE_SCENES:
+        if ds.d != 2:
+            have = "one feature" if ds.d == 1 else f"{ds.d} features"
+            raise InputError(
+                f"{spec.scene} draws two features; {ds.name!r} has {have} "
+                "(choose two columns with --x a,b, or --dataset houses)"
+            )
+    elif ds.d > 1:
+        also = " or compare --vary normalize=false,true" if ds.d == 2 else ""
+        pick = ", or choose one column with --x" if ds.source != "built-in" else ""
+        raise InputError(
+            f"{spec.scene} draws one feature; {ds.name!r} has {ds.d} "
+            f"({', '.join(ds.features)}): render feature-scaling{also}{pick}"
+        )
 
 
 def _dataset_for_trajectory(spec: RenderSpec, traj: Trajectory) -> Dataset:
@@ -118,11 +176,19 @@ def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
     ``dataset`` is data held in memory (a DataFrame's columns, arrays); without it the spec
     names the data.
     """
+    if spec.scene in FEATURE_SCENES:
+        return prepare_scaling(spec, dataset if dataset is not None else load_spec_data(spec))
     if spec.vary is not None:
-        return prepare_comparison(spec, dataset if dataset is not None else load_spec_data(spec))
+        ds = dataset if dataset is not None else load_spec_data(spec)
+        key, values = spec.vary
+        if ds.d == 2 and key == "normalize" and set(values) == {False, True}:
+            return prepare_scaling(spec, ds)
+        check_features(spec, ds)
+        return prepare_comparison(spec, ds)
     if spec.trajectory_path:
         traj = Trajectory.load(spec.trajectory_path)
         ds = dataset if dataset is not None else _dataset_for_trajectory(spec, traj)
+        check_features(spec, ds)
         sha = traj.dataset.get("sha256")
         if isinstance(sha, str) and sha != ds.sha256:
             raise InputError(
@@ -151,6 +217,7 @@ def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
         runs: list[tuple[Trajectory, float, str]] = [(traj, cfg.lr, "recorded")]
     else:
         ds = dataset if dataset is not None else load_spec_data(spec)
+        check_features(spec, ds)
         std = spec.train.standardization(ds)
         cfg = spec.train.resolve(ds)
         rates: tuple[float | str, ...] = spec.lrs or (
@@ -233,4 +300,85 @@ def prepare_comparison(spec: RenderSpec, ds: Dataset) -> SceneInputs:
     return SceneInputs(
         spec, ds, runs, first.analysis, first.landscape, first.loss_name, first.config,
         first.standardized, comparison,
+    )  # fmt: skip
+
+
+#: Updates of a feature-scaling run on one's own data unless --epochs says otherwise.
+SCALING_EPOCHS = 1000
+
+
+def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
+    """Two runs on the same two features, centred: in raw units and standardised.
+
+    Centring moves the best intercept to the mean of ``y`` for every pair of weights, so the
+    runs, started there, descend exactly the loss over ``(w1, w2)`` that the scene draws;
+    what differs is the scale alone. Each run takes its own ``right`` rate (half its critical
+    rate), or the regime ``--lr`` names.
+    """
+    from ..landscape.plane import framed_part, weight_landscape
+
+    if spec.scene in FEATURE_SCENES:
+        check_features(spec, ds)
+    if spec.trajectory_path:
+        raise InputError(f"{spec.scene} trains its own two runs; it does not draw --trajectory")
+    base = spec.train
+    if isinstance(base.lr, float):
+        raise InputError(
+            f"{spec.scene} runs each side at its own rate: --lr takes small, right or large "
+            "here (by default each side's 'right' rate, half its critical rate)"
+        )
+    loss = base.make_loss(ds)
+    if not loss.quadratic:
+        raise InputError(
+            f"{spec.scene} draws the squared losses' bowls: --loss mse or half-mse, not {loss.name}"
+        )
+    mu = ds.x.mean(axis=0)
+    sd = ds.x.std(axis=0)
+    y_mean = float(np.mean(ds.y))
+    init = base.init if base.init is not None else (0.0, 0.0, y_mean)
+    if len(init) != 3:
+        raise InputError(f"init: {len(init)} numbers, but 2 features start from 3: 'W1,W2,B'")
+    centred = Dataset(
+        ds.x - mu, ds.y, ds.name, x_labels=ds.features, y_label=ds.y_label,
+        init=(init[0], init[1], init[2] + init[0] * mu[0] + init[1] * mu[1]),
+        loss=loss.name, epochs=ds.epochs, source=ds.source,
+    )  # fmt: skip
+    epochs = base.epochs
+    if epochs is None:
+        epochs = SCALING_EPOCHS if ds.auto_standardize else ds.epochs
+    sides: list[ScalingSide] = []
+    runs: list[Run] = []
+    rate = base.lr if isinstance(base.lr, str) else "right"
+    for standardized in (False, True):
+        cfg0 = base.replace(
+            loss=loss.name, normalize=standardized, epochs=epochs, init=centred.init, lr="right"
+        )
+        a = cfg0.analysis(centred)
+        lr = a.lr_regimes[rate]
+        cfg = cfg0.replace(lr=float(lr)).resolve(centred)
+        t = train(centred, cfg)
+        path = t.w_opt if standardized and t.w_opt is not None else t.w
+        shown = framed_part(np.asarray(path), t.loss, t.diverged)
+        land = weight_landscape(centred.x / (sd if standardized else 1.0), ds.y, loss, [shown])
+        info = dict(t.config)
+        info["init"] = [float(v) for v in init]
+        info["centred"] = True
+        if standardized:
+            info["x_mean"], info["x_std"] = [float(v) for v in mu], [float(v) for v in sd]
+        data_units = replace(t, b=t.b - t.w @ mu, config=info, dataset=ds.describe())
+        sides.append(ScalingSide(standardized, cfg, a, land, np.asarray(path)))
+        label = "standardised" if standardized else "raw"
+        runs.append(Run(data_units, float(lr), label, classify(data_units, a.optimum_loss)))
+    analysis = base.replace(normalize=False).analysis(ds)
+    scaling = Scaling(
+        sides[0], sides[1], tuple(float(v) for v in mu), tuple(float(v) for v in sd), rate
+    )
+    std = Standardization(
+        auto=False, x_mean=scaling.x_mean, x_std=scaling.x_std,
+        condition_raw=sides[0].analysis.condition_number,
+        condition=sides[1].analysis.condition_number, features=ds.features,
+    )  # fmt: skip
+    return SceneInputs(
+        spec, ds, tuple(runs), analysis, sides[0].landscape, loss.name, sides[0].config,
+        std, None, scaling,
     )  # fmt: skip

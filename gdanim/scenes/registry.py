@@ -44,6 +44,12 @@ SCENES: dict[str, SceneInfo] = {
         "too small, just right, too large: the same start side by side",
         cost=28.0,
     ),
+    "feature-scaling": SceneInfo(
+        "gdanim.scenes.feature_scaling",
+        "FeatureScaling",
+        "two features, raw beside standardised: the long thin valley and the round bowl",
+        cost=18.0,
+    ),
     "compare": SceneInfo(
         "gdanim.scenes.compare",
         "Compare",

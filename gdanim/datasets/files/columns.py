@@ -63,28 +63,65 @@ def _other_sheets(table: Any) -> str:
     return f" on sheet {table.sheet!r} (choose another with --sheet)"
 
 
+def _resolve(table: Any, spec: str, what: str) -> int:
+    """A column by header (exactly, else ignoring case) or 0-based index."""
+    p, ncols, header = table.path, table.ncols, table.header
+    spec_s = spec.strip()
+    if header is not None:
+        names = [h.strip() for h in header]
+        if spec_s in names:
+            return names.index(spec_s)
+        folded = [h.casefold() for h in names]
+        if folded.count(spec_s.casefold()) == 1:
+            return folded.index(spec_s.casefold())
+    if spec_s.lstrip("-").isdigit():
+        idx = int(spec_s)
+        if 0 <= idx < ncols:
+            return idx
+        raise InputError(f"{p}: --{what} column index {idx} is out of range (0..{ncols - 1})")
+    listed = ", ".join(repr(h) for h in header) if header else f"0..{ncols - 1}"
+    raise InputError(f"{p}: unknown --{what} column {spec!r} (columns: {listed})")
+
+
+def feature_names(table: Any, x: str | tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The several features ``x`` names (a tuple, or ``"a,b"`` that is no column's header),
+    else ``None`` (one feature)."""
+    if isinstance(x, tuple):
+        return x if len(x) > 1 else None
+    if x is None or "," not in x:
+        return None
+    if table.header is not None and x.strip() in [h.strip() for h in table.header]:
+        return None
+    return tuple(part.strip() for part in x.split(","))
+
+
+def pick_feature_columns(
+    table: Any, xs: tuple[str, ...], y: str | None
+) -> tuple[list[int], int, str | None]:
+    """Several x columns and the y column (named, else the first numeric column left)."""
+    p = table.path
+    xis = [_resolve(table, v, "x") for v in xs]
+    if len(set(xis)) != len(xis):
+        raise InputError(f"{p}: --x names a column twice")
+    note = None
+    if y is not None:
+        yi = _resolve(table, y, "y")
+    else:
+        _, yi, _ = pick_columns(table, xs[0], None, set(xis[1:]))
+        note = f"using y = {table.name(yi)} (the next numeric column); choose with --y"
+    if yi in xis:
+        raise InputError(f"{p}: y is also one of the x columns ({table.name(yi)!r})")
+    return xis, yi, note
+
+
 def pick_columns(
     table: Any, x: str | None, y: str | None, passed_over: set[int] | None = None
 ) -> tuple[int, int, str | None]:
     """The x and y columns, and a note saying which were taken when the user did not say."""
-    p, ncols, header = table.path, table.ncols, table.header
+    p, ncols = table.path, table.ncols
 
     def resolve(spec: str, what: str) -> int:
-        spec_s = spec.strip()
-        if header is not None:
-            names = [h.strip() for h in header]
-            if spec_s in names:
-                return names.index(spec_s)
-            folded = [h.casefold() for h in names]
-            if folded.count(spec_s.casefold()) == 1:
-                return folded.index(spec_s.casefold())
-        if spec_s.lstrip("-").isdigit():
-            idx = int(spec_s)
-            if 0 <= idx < ncols:
-                return idx
-            raise InputError(f"{p}: --{what} column index {idx} is out of range (0..{ncols - 1})")
-        listed = ", ".join(repr(h) for h in header) if header else f"0..{ncols - 1}"
-        raise InputError(f"{p}: unknown --{what} column {spec!r} (columns: {listed})")
+        return _resolve(table, spec, what)
 
     xi = resolve(x, "x") if x is not None else None
     yi = resolve(y, "y") if y is not None else None

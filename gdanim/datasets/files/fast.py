@@ -19,6 +19,31 @@ from .cells import MAX_ABS
 FloatArray = NDArray[np.float64]
 
 
+def fast_matrix(table: Any, cols: list[int]) -> FloatArray | None:
+    """:func:`fast_columns` for any columns: their numbers, a column each, or ``None``."""
+    if not table.plain_text or '"' in (table.text or "")[:65536]:
+        return None
+    skip = table.first_data_line() - 1
+    try:
+        data = np.loadtxt(
+            table.path,
+            encoding=table.encoding,
+            delimiter=table.delimiter,
+            skiprows=skip,
+            dtype=np.float64,
+            comments=None,
+            ndmin=2,
+        )
+    except (ValueError, IndexError, OSError, UnicodeDecodeError):
+        return None
+    if data.shape[1] != table.ncols or data.shape[0] < 2:
+        return None
+    picked = data[:, cols]
+    if not np.isfinite(picked).all() or np.abs(picked).max() > MAX_ABS:
+        return None
+    return np.ascontiguousarray(picked)
+
+
 def fast_columns(table: Any, xi: int, yi: int) -> tuple[FloatArray, FloatArray] | None:
     """numpy's C parser for a clean, all-numeric UTF-8 table; ``None`` sends it the careful way.
 

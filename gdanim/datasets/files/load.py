@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 
 from ...errors import InputError
-from ..dataset import Dataset, own_dataset
+from ..dataset import Dataset, feature_problem, own_dataset
 from .cells import NotNumeric, cell_number
-from .columns import pick_columns
-from .fast import fast_columns, vector_columns
+from .columns import feature_names, pick_columns, pick_feature_columns
+from .fast import fast_columns, fast_matrix, vector_columns
 from .records import json_table, pandas_table
 from .source import (
     gunzip,
@@ -41,7 +41,7 @@ MISSING_POLICIES = ("skip", "error")
 
 def load_table(
     path: str | os.PathLike[str],
-    x: str | None = None,
+    x: str | tuple[str, ...] | None = None,
     y: str | None = None,
     *,
     sheet: str | None = None,
@@ -57,7 +57,8 @@ def load_table(
         spreadsheet (``.xlsx``, ``.xls``, ``.ods``).
     x, y
         Column names (exact, then ignoring case) or 0-based indices. By default the first two
-        numeric columns that are not a row index.
+        numeric columns that are not a row index. Several features: ``x`` a tuple of names,
+        or ``"a,b"`` where no column is called that.
     sheet
         A spreadsheet's sheet by name or 0-based position; default the first.
     missing
@@ -72,9 +73,19 @@ def load_table(
     if missing not in MISSING_POLICIES:
         raise InputError(f"--missing {missing!r}: skip or error")
     p = os.fspath(path)
+    if isinstance(x, tuple) and len(x) == 1:
+        x = x[0]
     passed_over: set[int] = set()
+    table = open_table(p, sheet)
+    several = feature_names(table, x)
+    if several is not None:
+        xis, yi, note = pick_feature_columns(table, several, y)
+        try:
+            return _load_features(table, xis, yi, note, missing)
+        except NotNumeric as exc:
+            raise InputError(exc.message) from None
+    assert not isinstance(x, tuple)
     while True:
-        table = open_table(p, sheet)
         xi, yi, chosen_note = pick_columns(table, x, y, passed_over)
         try:
             return _load_columns(table, xi, yi, chosen_note, missing)
@@ -83,6 +94,7 @@ def load_table(
             # "136"): it is not numeric after all, so choose again without it.
             if (exc.column == xi and x is None) or (exc.column == yi and y is None):
                 passed_over.add(exc.column)
+                table = open_table(p, sheet)
                 continue
             raise InputError(exc.message) from None
 
@@ -239,6 +251,65 @@ def _with_notes_aside(
 
 def _blankish(cells: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _load_features(
+    table: Any, xis: list[int], yi: int, chosen_note: str | None, missing: str
+) -> Dataset:
+    """Several feature columns and the target, row by row (every format, every fault named)."""
+    p = table.path
+    notes: list[str] = [*table.notes, *([chosen_note] if chosen_note else [])]
+    cols = [*xis, yi]
+    values: list[array[float]] = [array("d") for _ in cols]
+    total, dropped, first_dropped = 0, 0, None
+    decimal = table.decimal
+    fast = fast_matrix(table, cols)
+    rows = iter(()) if fast is not None else table.rows()
+    for where, cells in rows:
+        if len(cells) != table.ncols and not (
+            table.kind == "spreadsheet" and len(cells) > table.ncols
+        ):
+            raise InputError(
+                f"{p}: {table.place(where)}: expected {table.ncols} fields, found {len(cells)}"
+            )
+        total += 1
+        row = [cell_number(table, cells[j], where, j, decimal) for j in cols]
+        gap = next((j for j, v in zip(cols, row, strict=True) if v is None), None)
+        if gap is not None:
+            if missing == "error":
+                raise _missing_value(table, where, gap)
+            dropped += 1
+            if first_dropped is None:
+                first_dropped = where
+            continue
+        for out, v in zip(values, row, strict=True):
+            out.append(float(v))  # type: ignore[arg-type]
+    if fast is not None:
+        arrays = [fast[:, k].copy() for k in range(len(cols))]
+        total = int(fast.shape[0])
+    else:
+        arrays = [np.frombuffer(v, dtype=np.float64).copy() for v in values]
+    names = tuple(table.name(j) for j in xis)
+    listed = ", ".join(repr(table.name(j)) for j in cols)
+    n = arrays[0].size
+    if n == 0 and dropped:
+        raise InputError(f"{p}: no row has values in all of {listed}")
+    if n < 2:
+        raise InputError(f"{p}: needs at least 2 data rows, found {n}")
+    x = np.column_stack(arrays[:-1])
+    problem = feature_problem(x, names)
+    if problem:
+        raise InputError(f"{p}: {problem}")
+    if dropped:
+        assert first_dropped is not None
+        notes.append(
+            f"left out {dropped:,} of {total:,} rows with a missing value in {listed} "
+            f"(the first at {table.place(first_dropped)}); --missing error refuses such files"
+        )
+    return own_dataset(
+        x, arrays[-1], os.path.splitext(os.path.basename(p))[0] or "data", ", ".join(names),
+        table.name(yi), p, total, tuple(notes), names,
+    )  # fmt: skip
 
 
 def _missing_value(table: Any, where: int, j: int) -> InputError:

@@ -66,6 +66,7 @@ class LossCurve(Panel):
         theme: Theme,
         loss_floor: float | None = None,
         epochs: int | None = None,
+        y_name: str = "loss",
     ) -> None:
         losses = np.concatenate([t.loss for t in trajectories if t.loss is not None])
         finite = losses[np.isfinite(losses)]
@@ -99,7 +100,7 @@ class LossCurve(Panel):
             values = nice_ticks(0, n, 4)
             x_ticks = list(zip(values, numbers.tick_labels(values), strict=True))
             x_label = "update"
-        y_label = "loss (log)" if self.log_y else "loss"
+        y_label = f"{y_name} (log)" if self.log_y else y_name
         super().__init__(x_range, y_range, width, height, theme, x_label, y_label, x_ticks, y_ticks)
         self.epochs = n
 

@@ -1,0 +1,432 @@
+"""feature-scaling: two features, raw beside standardised; the long valley and the round bowl.
+
+Both runs descend the same data, centred (so the best intercept is the mean of ``y`` and the
+loss is a bowl over ``(w1, w2)``): on the left in the features' own units, on the right with
+each feature divided by its standard deviation. Each side shows its contours and path, its
+condition number and critical rate; below, the two loss curves and the predictions against
+the actual values. Every number on screen and in the captions comes from the runs
+(:func:`gdanim.pipeline.prepare.prepare_scaling`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    Circle,
+    FadeIn,
+    FadeOut,
+    Flash,
+    Line,
+    SurroundingRectangle,
+    Text,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Wait,
+)
+from numpy.typing import NDArray
+
+from ..landscape import Landscape
+from ..landscape.plane import framed_part, weight_landscape
+from ..numbers import count
+from ..pipeline.prepare import Run, ScalingSide
+from ..trajectory import Trajectory
+from . import style
+from .base import Box, GdScene
+from .runs import run_colors
+from .style import Theme
+from .widgets import DescentTrail, LossContours, LossCurve, Panel, fmt, label
+from .widgets.contours import scale_ratio
+from .widgets.data import core_range
+
+FloatArray = NDArray[np.float64]
+
+_POINT = Circle(radius=style.DATA_DOT_RADIUS)
+#: Points drawn in the predicted-against-actual panel, at most.
+MAX_PREDICTED = 120
+
+
+def _short(name: str) -> str:
+    """A feature's name without its unit: ``Size (sq ft)`` -> ``Size``."""
+    bare = name.split(" (")[0].strip()
+    return bare or name
+
+
+class PredictedPanel(Panel):
+    """Predicted against actual ``y``, the diagonal where they agree, one colour per run."""
+
+    def __init__(
+        self, y: FloatArray, width: float, height: float, theme: Theme, y_label: str
+    ) -> None:
+        lo, hi = core_range(y)
+        pad = 0.08 * (hi - lo or 1.0)
+        lo, hi = lo - pad, hi + pad
+        super().__init__((lo, hi), (lo, hi), width, height, theme, f"actual {y_label}", "ŷ (fit)")
+        a, b = self.axes.c2p(lo, lo), self.axes.c2p(hi, hi)
+        self.diagonal = Line(a, b, stroke_width=style.THIN, color=theme.muted)
+        self.add(self.diagonal)
+        self.y = y
+
+    def clipped(self, actual: FloatArray, predicted: FloatArray) -> FloatArray:
+        (x0, x1), (y0, y1) = self.x_range, self.y_range
+        return self.to_scene(np.clip(actual, x0, x1), np.clip(predicted, y0, y1))
+
+
+class FeatureScaling(GdScene):
+    """Raw and standardised side by side: contours and paths, loss curves, predictions."""
+
+    scene_name = "feature-scaling"
+
+    def construct(self) -> None:
+        inputs = self.inputs
+        sc = inputs.scaling
+        assert sc is not None
+        ds = inputs.dataset
+        raw_run, std_run = inputs.runs
+        self.colors = run_colors([raw_run.outcome, std_run.outcome], self.theme)
+        f1, f2 = (_short(v) for v in ds.features)
+        title, body = self.title_block(
+            f"Feature scaling: {f1} and {f2} against {_short(ds.y_label)}", self.subtitle()
+        )
+        raw_box, std_box, curve_box, data_box = self.layout(body)
+        tracker = ValueTracker(0.0)
+
+        panels: list[LossContours] = []
+        trails = []
+        heads = VGroup()
+        for side, run, box, color in zip(
+            (sc.raw, sc.scaled), (raw_run, std_run), (raw_box, std_box), self.colors, strict=True
+        ):
+            head, plot_box = self.header(side, box, color)
+            heads.add(head)
+            path = Trajectory(
+                w=side.path[:, 0],
+                b=side.path[:, 1],
+                loss=run.trajectory.loss,
+                diverged_at=run.trajectory.diverged_at,
+            )
+            if side.standardized:
+                boxes = [(plot_box, True)]
+            else:
+                # The valley to scale, a needle; beside it the same stretched across, where
+                # the steps show.
+                true_box, zoom_box = plot_box.split_h(1.0, 1.0, gap=style.GAP * 1.3)
+                boxes = [(true_box, True), (zoom_box, False)]
+            for sub, to_scale in boxes:
+                if not side.standardized:
+                    tag, sub = self.tagged(sub, to_scale, side)
+                    heads.add(tag)
+                panel = self.contour_panel(side, sub, to_scale)
+                trails.append(DescentTrail(panel, path, tracker, self.theme, color))
+                panels.append(panel)
+        self.contour_panels = panels
+        # The verdict goes where the steps show: the stretched raw panel, the standardised one.
+        verdict_panels = [panels[1], panels[2]]
+
+        trajs = [raw_run.trajectory, std_run.trajectory]
+        gaps = self.gaps(trajs, sc.raw.analysis.optimum_loss)
+        curve = self.place_panel(
+            curve_box, lambda w, h: LossCurve(gaps, w, h, self.theme, y_name="excess")
+        )
+        curves = VGroup(
+            *(curve.curve(t, tracker, c) for t, c in zip(gaps, self.colors, strict=True))
+        )
+        data, points = self.predicted(data_box, trajs, tracker)
+
+        static = VGroup(title, heads, *panels, curve, data, *(t.start for t in trails))
+        static.suspend_updating()
+        moving = VGroup(*(t.moving for t in trails), curves, points)
+        self.add(static)
+        with self.captioned(self.caption_start()):
+            self.play(FadeOut(self.curtain()), run_time=style.INTRO_TIME)
+            self.play(FadeIn(moving), run_time=style.INTRO_TIME * 0.6)
+        with self.captioned(self.caption_bowls()):
+            self.play(Wait(style.HOLD_TIME))
+
+        n = max(t.n_updates for t in trajs)
+        if n > 0:
+            lead = max(trajs, key=lambda t: t.n_updates)
+
+            def timing(t: float) -> float:
+                return lead.position(t) / n
+
+            with self.captioned(self.caption_descent()):
+                self.play(
+                    tracker.animate.set_value(float(n)),
+                    rate_func=timing,
+                    run_time=inputs.spec.duration,
+                )
+        moving.suspend_updating()
+        with self.captioned(self.caption_verdict()):
+            self.finale(verdict_panels, curve)
+        with self.captioned(self.caption_end()):
+            self.play(Wait(style.HOLD_TIME))
+
+    # -- words: every number from the runs
+    def subtitle(self) -> str:
+        inputs = self.inputs
+        sc = inputs.scaling
+        assert sc is not None
+        ds = inputs.dataset
+        rate = (
+            "each at half its critical rate"
+            if sc.rate == "right"
+            else f"each at its '{sc.rate}' rate"
+        )
+        first = f"{ds.caption}  ·  {inputs.loss_name}  ·  {self.optimizer_label()}, {rate}"
+        centred = f"features centred (the best b: the mean {_short(ds.y_label).lower()})"
+        scaled = "right: each also divided by its sd"
+        if self.portrait:
+            return f"{first}\n{centred}\n{scaled}"
+        return f"{first}\n{centred}; {scaled}"
+
+    def caption_start(self) -> str:
+        ds = self.inputs.dataset
+        f1, f2 = (_short(v).lower() for v in ds.features)
+        return (
+            f"Two features now: {f1} and {f2}. The model is "
+            f"{_short(ds.y_label).lower()} = w1 × {f1} + w2 × {f2} + b, and gradient "
+            "descent steps w1, w2 and b together. With centred features the best b is the "
+            "mean, so the loss is a bowl over (w1, w2)."
+        )
+
+    def caption_bowls(self) -> str:
+        sc = self.inputs.scaling
+        assert sc is not None
+        f1, f2 = (_short(v).lower() for v in self.inputs.dataset.features)
+        raw, std = sc.raw.analysis, sc.scaled.analysis
+        big = 0 if sc.x_std[0] >= sc.x_std[1] else 1
+        names = (f1, f2)
+        return (
+            f"In raw units the valley is {fmt(raw.valley_ratio, 3)} times longer than it is "
+            f"wide (condition number {fmt(raw.condition_number, 3)}): {names[big]} varies by "
+            f"{fmt(sc.x_std[big], 3)}, {names[1 - big]} by {fmt(sc.x_std[1 - big], 3)}, so "
+            f"the loss is far steeper along w{big + 1}. Standardised, every feature varies "
+            f"by 1: the bowl is {fmt(std.valley_ratio, 3)} times longer than wide."
+        )
+
+    def caption_descent(self) -> str:
+        sc = self.inputs.scaling
+        assert sc is not None
+        raw_run, std_run = self.inputs.runs
+        raw, std = sc.raw.analysis, sc.scaled.analysis
+        if sc.rate == "right" and raw.lr_critical and std.lr_critical:
+            rates = (
+                f"Each side steps at half its own critical rate: {fmt(raw_run.lr, 3)} raw "
+                f"(critical {fmt(raw.lr_critical, 3)}), {fmt(std_run.lr, 3)} standardised "
+                f"(critical {fmt(std.lr_critical, 3)})."
+            )
+        else:
+            rates = (
+                f"Each side at its '{sc.rate}' rate: {fmt(raw_run.lr, 3)} raw, "
+                f"{fmt(std_run.lr, 3)} standardised."
+            )
+        if raw_run.trajectory.diverged or std_run.trajectory.diverged:
+            return f"{rates} Above a critical rate the steps grow instead of shrinking."
+        return (
+            f"{rates} In raw units the steep walls set that rate: the first steps drop to "
+            "the valley's floor, then the descent barely moves along it."
+        )
+
+    def caption_verdict(self) -> str:
+        raw_run, std_run = self.inputs.runs
+        best = self.inputs.analysis.optimum_loss
+        return (
+            f"Raw: {raw_run.outcome.text}, loss {self.final_loss(raw_run)}. Standardised: "
+            f"{std_run.outcome.text}, loss {self.final_loss(std_run)}. The best loss is "
+            f"{fmt(best)}."
+        )
+
+    def caption_end(self) -> str:
+        raw_run, std_run = self.inputs.runs
+        if std_run.outcome.kind == "converged" and raw_run.outcome.kind != "converged":
+            return (
+                "Normalise, then go fast: the same data and the same best fit, reached in "
+                f"{count(std_run.outcome.update)} updates once every feature has the same scale."
+            )
+        if std_run.outcome.kind == "converged":
+            return (
+                f"Standardised, the descent converged in {count(std_run.outcome.update)} "
+                f"updates; in raw units it took {count(raw_run.outcome.update)}."
+            )
+        return (
+            "Scaling changes the bowl's shape, not its best fit: the condition number decides "
+            "how fast gradient descent can go."
+        )
+
+    @staticmethod
+    def gaps(trajs: list[Trajectory], best: float) -> list[Trajectory]:
+        """Each run's excess loss (above the best), floored at a millionth of the start's: on a log
+        axis a run that stalls and one that arrives part by orders of magnitude."""
+        out = []
+        for t in trajs:
+            assert t.loss is not None
+            gap = t.loss - best
+            floor = max(float(gap[0]), 1e-300) * 1e-6
+            out.append(Trajectory(w=t.b, b=t.b, loss=np.maximum(gap, floor)))
+        return out
+
+    @staticmethod
+    def final_loss(run: Run) -> str:
+        t = run.trajectory
+        assert t.loss is not None
+        return fmt(float(t.loss[-1]))
+
+    # -- pieces
+    def contour_panel(self, side: ScalingSide, box: Box, to_scale: bool) -> LossContours:
+        """A side's contours and minimum: to scale (their true shape), or as framed."""
+        w1, w2 = self.axis_names(side)
+        land = side.landscape
+        if to_scale:
+            land = self.true_landscape(side, box)
+
+        def make(w: float, h: float) -> LossContours:
+            return LossContours(land, w, h, self.theme, w1, w2)
+
+        return self.place_panel(box, make)
+
+    def true_landscape(self, side: ScalingSide, box: Box) -> Landscape:
+        """The side's loss over a view with both axes to scale for ``box``."""
+        sc = self.inputs.scaling
+        assert sc is not None
+        ds = self.inputs.dataset
+        x = ds.x - np.array(sc.x_mean)
+        if side.standardized:
+            x = x / np.array(sc.x_std)
+        area = box.plot_area()
+        loss = self.inputs.config.make_loss()
+        run = self.inputs.runs[1 if side.standardized else 0].trajectory
+        shown = framed_part(side.path, run.loss, run.diverged)
+        return weight_landscape(x, ds.y, loss, [shown], aspect=area.w / area.h, reach_fraction=0.0)
+
+    def tagged(self, box: Box, to_scale: bool, side: ScalingSide) -> tuple[Text, Box]:
+        """A small line above a raw panel: to scale, or stretched by how much."""
+        if to_scale:
+            words = "to scale: a needle"
+        else:
+            area = box.plot_area()
+            ratio = scale_ratio(side.landscape.view, area.w, area.h)
+            words = f"stretched ×{fmt(max(ratio, 1 / ratio), 2)} across"
+        tag = label(words, self.theme, style.TICK_SIZE, self.theme.muted)
+        if tag.width > box.w:
+            tag.scale_to_fit_width(box.w)
+        tag.move_to([box.x, box.top - tag.height / 2, 0])
+        h = tag.height + 0.08
+        return tag, Box(box.x, box.y - h / 2, box.w, box.h - h)
+
+    def axis_names(self, side: ScalingSide) -> tuple[str, str]:
+        f1, f2 = (_short(v).lower() for v in self.inputs.dataset.features)
+        if side.standardized:
+            return f"w1 ({f1}, per sd)", f"w2 ({f2}, per sd)"
+        return f"w1 ({f1})", f"w2 ({f2})"
+
+    def header(self, side: ScalingSide, box: Box, color: str) -> tuple[VGroup, Box]:
+        a = side.analysis
+        name = "Standardised" if side.standardized else "Raw units"
+        crit = f"critical rate {fmt(a.lr_critical, 3)}" if a.lr_critical else "no critical rate"
+        lines = [
+            f"{name}: condition number {fmt(a.condition_number, 3)}, {crit}",
+            f"the valley is {fmt(a.valley_ratio, 3)} times longer than it is wide",
+        ]
+        narrow = [
+            name,
+            f"condition number {fmt(a.condition_number, 3)}",
+            crit,
+            f"valley {fmt(a.valley_ratio, 3)}× longer than wide",
+        ]
+        size = style.TICK_SIZE
+        first = label(lines[0], self.theme, size, color)
+        if first.width > box.w:  # a narrow side: the rate on a line of its own
+            lines = narrow
+        group = VGroup(
+            *(label(v, self.theme, size, color if i == 0 else self.theme.muted)
+              for i, v in enumerate(lines))
+        ).arrange(DOWN, buff=0.06, aligned_edge=LEFT)  # fmt: skip
+        if group.width > box.w:
+            group.scale_to_fit_width(box.w)
+        group.move_to([box.left + group.width / 2, box.top - group.height / 2, 0])
+        h = group.height + 0.1
+        return group, Box(box.x, box.y - h / 2, box.w, box.h - h)
+
+    def predicted(
+        self, box: Box, trajs: list[Trajectory], tracker: ValueTracker
+    ) -> tuple[PredictedPanel, VGroup]:
+        ds = self.inputs.dataset
+        keep = np.linspace(0, ds.n - 1, min(ds.n, MAX_PREDICTED)).round().astype(np.intp)
+        order = np.argsort(ds.y, kind="stable")[keep]
+        x, y = ds.x[order], ds.y[order]
+        panel = self.place_panel(
+            box,
+            lambda w, h: PredictedPanel(y, w, h, self.theme, _short(ds.y_label).lower()),
+        )
+        template = _POINT.points
+        groups = VGroup()
+        for t, color in zip(trajs, self.colors, strict=True):
+            dots = VMobject(stroke_width=0).set_fill(color, 0.8)
+
+            def place(m: VMobject, t: Trajectory = t) -> None:
+                w, b = t.at(tracker.get_value())
+                pts = panel.clipped(y, x @ w + b)
+                m.points = (template[None, :, :] + pts[:, None, :]).reshape(-1, 3)
+
+            place(dots)
+            dots.add_updater(place)
+            groups.add(dots)
+        return panel, groups
+
+    def finale(self, panels: list[LossContours], curve: LossCurve) -> None:
+        """A flash on each minimum reached; each run's verdict on the loss panel, in its
+        colour, where there is room for it whatever the aspect."""
+        runs = self.inputs.runs
+        flashes = [
+            Flash(panel.optimum[0], color=self.theme.optimum)
+            for panel, run in zip(panels, runs, strict=True)
+            if run.outcome.kind == "converged" and len(panel.optimum)
+        ]
+        inner = curve.frame.width - 0.3
+        lines = VGroup()
+        for run, color in zip(runs, self.colors, strict=True):
+            text = f"{run.label}: {run.outcome.text}"
+            line: VMobject = label(text, self.theme, style.TICK_SIZE, color)
+            if line.width > inner:
+                line = self.wrapped(text, inner, color)
+            lines.add(line)
+        lines.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        if lines.width > inner:
+            lines.scale_to_fit_width(inner)
+        room = curve.frame.height - 0.2
+        if lines.height > room:
+            lines.scale_to_fit_height(room)
+        right = curve.frame.get_right() + LEFT * 0.15
+        lines.move_to([right[0] - lines.width / 2, curve.frame.get_y(), 0])
+        backdrop = SurroundingRectangle(lines, buff=0.08, stroke_width=0)
+        backdrop.set_fill(self.theme.panel, 0.9)
+        self.play(*flashes, FadeIn(VGroup(backdrop, lines)), run_time=style.VERDICT_TIME)
+        self.play(Wait(style.HOLD_TIME))
+
+    def wrapped(self, text: str, room: float, color: str) -> VGroup:
+        """``text`` in lines of whole words, each as wide as ``room`` allows, in the
+        smallest readable size."""
+        size = style.TICK_SIZE
+        lines: list[str] = []
+        for word in text.split(" "):
+            trial = f"{lines[-1]} {word}" if lines else word
+            if lines and label(trial, self.theme, size).width <= room:
+                lines[-1] = trial
+            else:
+                lines.append(word)
+        group = VGroup(*(label(v, self.theme, size, color) for v in lines))
+        return group.arrange(DOWN, buff=0.05, aligned_edge=LEFT)
+
+    # -- layout
+    def layout(self, box: Box) -> tuple[Box, Box, Box, Box]:
+        """The raw and standardised contours, the loss curves, the predictions."""
+        if box.h > box.w * 1.5:  # tall: one column
+            raw, std, curve, data = box.split_v(1.25, 1.25, 0.8, 0.8)
+            return raw, std, curve, data
+        top, bottom = box.split_v(1.45, 1.0)
+        raw, std = top.split_h(1.5 if self.portrait else 1.7, 1.0)
+        curve, data = bottom.split_h(1.0, 1.0)
+        return raw, std, curve, data

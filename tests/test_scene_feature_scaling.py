@@ -1,0 +1,139 @@
+"""feature-scaling: raw beside standardised, on the houses lesson and on a table of one's own."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from gdanim.cli import cli
+from gdanim.config import RenderSpec
+from gdanim.errors import InputError
+from gdanim.pipeline.prepare import prepare
+from tests.scene_tools import build_scene, family_bounds, find_all, video_meta
+
+
+def test_the_runs_descend_the_drawn_surface():
+    inputs = prepare(RenderSpec.parse({"scene": "feature-scaling"}, "python"))
+    sc = inputs.scaling
+    assert sc is not None and inputs.dataset.name == "houses"
+    raw_run, std_run = inputs.runs
+    # Centred features, started at the mean: every state's loss is the surface under it.
+    for side, run in ((sc.raw, raw_run), (sc.scaled, std_run)):
+        land = side.landscape
+        assert run.trajectory.loss is not None
+        w1, w2 = side.path[-1]
+        i = int(np.argmin(np.abs(land.b_grid - w2)))
+        j = int(np.argmin(np.abs(land.w_grid - w1)))
+        # The surface is on a grid: compare with the loss the landscape's own formula gives.
+        assert land.view.contains(float(w1), float(w2))
+        assert land.z[i, j] >= land.optimum_loss * (1 - 1e-9)
+        np.testing.assert_allclose(run.trajectory.loss[0], land.start_loss, rtol=1e-9)
+    # The lesson: raw is needle-thin and stalls, standardised is nearly round and converges.
+    assert sc.raw.analysis.condition_number > 1e5 > 10 > sc.scaled.analysis.condition_number
+    assert std_run.outcome.kind == "converged" and raw_run.outcome.kind != "converged"
+    # In data units both approach the same least-squares fit.
+    design = np.column_stack([inputs.dataset.x, np.ones(inputs.dataset.n)])
+    exact = np.linalg.lstsq(design, inputs.dataset.y, rcond=None)[0]
+    np.testing.assert_allclose(std_run.trajectory.w[-1], exact[:2], rtol=1e-6)
+    assert std_run.trajectory.b[-1] == pytest.approx(exact[2], rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        ({"dataset": "campaign"}, "feature-scaling draws two features; 'campaign' has one"),
+        ({"lr": 0.01}, "--lr takes small, right or large here"),
+        ({"loss": "mae"}, "squared losses' bowls"),
+    ],
+)
+def test_wrong_inputs_are_one_line(options, fragment):
+    with pytest.raises(InputError, match=fragment.replace("(", r"\(")):
+        prepare(RenderSpec.parse({"scene": "feature-scaling", **options}, "python"))
+
+
+def test_one_feature_scenes_refuse_two_features():
+    with pytest.raises(InputError, match="descent-path draws one feature; 'houses' has 2"):
+        prepare(RenderSpec.parse({"scene": "descent-path", "dataset": "houses"}, "python"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
+def test_nothing_is_drawn_outside_the_frame(tmp_path, aspect):
+    spec = RenderSpec(scene="feature-scaling", aspect=aspect, format="png", quality="low")
+    scene = build_scene(spec, tmp_path)
+    lo, hi = family_bounds(scene.mobjects)
+    fw, fh = scene.frame_size
+    assert lo[0] >= -fw / 2 - 1e-6 and hi[0] <= fw / 2 + 1e-6, (lo, hi, fw)
+    assert lo[1] >= -fh / 2 - 1e-6 and hi[1] <= fh / 2 + 1e-6, (lo, hi, fh)
+    assert len(find_all(scene, "LossContours")) == 3  # raw to scale, raw stretched, scaled
+
+
+@pytest.mark.render
+def test_low_quality_render_on_a_table_of_ones_own(runner, tmp_path):
+    rng = np.random.default_rng(9)
+    wt = rng.uniform(1.5, 5.5, 32)
+    hp = 40 * wt + rng.normal(0, 30, 32) + 20
+    mpg = 38 - 3.5 * wt - 0.03 * hp + rng.normal(0, 2, 32)
+    with open("cars.csv", "w") as fh:
+        fh.write("model,wt,hp,mpg\n")
+        for i, (a, b, c) in enumerate(zip(wt, hp, mpg, strict=True)):
+            fh.write(f"car {i},{a:.3f},{b:.0f},{c:.1f}\n")
+    out = tmp_path / "fs.mp4"
+    args = ["render", "feature-scaling", "--data", "cars.csv", "--x", "wt,hp", "--y", "mpg"]
+    result = runner.invoke(cli, [*args, "--quality", "low", "--duration", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    meta = video_meta(str(out))
+    assert tuple(meta["size"]) == (854, 480)
+    manifest = json.loads((tmp_path / "fs.mp4.json").read_text())
+    labels = [r["label"] for r in manifest["runs"]]
+    assert labels == ["raw", "standardised"]
+    assert all(len(r["final"]["w"]) == 2 for r in manifest["runs"])
+    assert manifest["dataset"]["columns"]["x"] == ["wt", "hp"]
+    captions = (tmp_path / "fs.srt").read_text()
+    assert "times longer than it is wide" in captions
+
+
+def _cars(path) -> None:
+    rng = np.random.default_rng(4)
+    wt = rng.uniform(1.5, 5.5, 32)
+    hp = 40 * wt + rng.normal(0, 30, 32) + 20
+    mpg = 38 - 3.5 * wt - 0.03 * hp + rng.normal(0, 2, 32)
+    with open(path, "w") as fh:
+        fh.write(",wt,hp,mpg\n")
+        for i, (a, b, c) in enumerate(zip(wt, hp, mpg, strict=True)):
+            fh.write(f"{i},{a:.3f},{b:.0f},{c:.1f}\n")
+
+
+def test_compare_varying_normalize_on_two_features_is_this_picture(tmp_path):
+    _cars(tmp_path / "cars.csv")
+    keys = {"scene": "compare", "data": str(tmp_path / "cars.csv"), "x": "wt,hp", "y": "mpg"}
+    spec = RenderSpec.parse({**keys, "vary": "normalize=false,true"}, "python")
+    inputs = prepare(spec)
+    assert inputs.scaling is not None and [r.label for r in inputs.runs] == ["raw", "standardised"]
+    other = RenderSpec.parse({**keys, "vary": "l2=0,1"}, "python")
+    with pytest.raises(InputError, match="compare --vary normalize=false,true"):
+        prepare(other)
+
+
+def test_lecture_file_and_python_take_a_list_of_columns(tmp_path):
+    from gdanim import lectures
+
+    _cars(tmp_path / "cars.csv")
+    (tmp_path / "lecture.toml").write_text(
+        '[[scenes]]\nscene = "feature-scaling"\ndata = "cars.csv"\nx = ["wt", "hp"]\n'
+        'y = "mpg"\n[[scenes]]\nscene = "feature-scaling"\n'
+    )
+    lec = lectures.load_lecture(str(tmp_path / "lecture.toml"))
+    first, second = (prepare(s.spec) for s in lec.scenes)
+    assert lec.scenes[0].spec.x_col == ("wt", "hp")
+    assert first.dataset.features == ("wt", "hp")
+    assert second.dataset.name == "houses"  # no data given: the two-feature lesson
+
+    import gdanim
+
+    frame = {"wt": [2.0, 3.0, 4.0, 3.5], "hp": [90.0, 150.0, 110.0, 200.0], "mpg": [30, 22, 20, 15]}
+    with pytest.warns(UserWarning):
+        facts = gdanim.analyze(frame, x=["wt", "hp"], y="mpg")
+    assert len(facts.weights) == 2 and len(facts.eigenvalues) == 3
