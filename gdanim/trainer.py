@@ -12,15 +12,16 @@ from . import numbers
 from .config import TrainConfig
 from .datasets import Dataset
 from .datasets.conditioning import auto_epochs, moment_condition
-from .landscape import standardize
+from .landscape import ROUND_RIGHT_FRACTION, standardize
 from .optimizers import OPTIMIZERS
 from .trajectory import Trajectory
 
 FloatArray = NDArray[np.float64]
 # A run has diverged once its loss exceeds this multiple of the start (or is not finite).
 DIVERGENCE_FACTOR = 1e6
-#: The default rate on one's own standardised data, as a fraction of the critical rate.
-STANDARDIZED_FRACTION = 0.1
+#: The default rate on one's own standardised data, as a fraction of the critical rate: the
+#: "right" regime of a round bowl.
+STANDARDIZED_FRACTION = ROUND_RIGHT_FRACTION
 
 
 def resolve(config: TrainConfig, dataset: Dataset) -> TrainConfig:
@@ -47,10 +48,9 @@ def resolve(config: TrainConfig, dataset: Dataset) -> TrainConfig:
     )
     if config.lr is None and normalize and dataset.auto_standardize:
         # On standardised x the bowl is round: half the critical rate lands on the optimum
-        # in one update, which shows no descent. A tenth of it takes visible steps, each
-        # shrinking the gap by a fifth, and converges in a few dozen updates.
-        a = cfg.analysis(dataset)
-        lr = STANDARDIZED_FRACTION * a.lr_critical if a.lr_critical else a.lr_regimes["right"]
+        # in one update, which shows no descent. The round bowl's "right" regime, a tenth of
+        # it, takes visible steps, each shrinking the gap by a fifth.
+        lr = cfg.analysis(dataset).lr_regimes["right"]
     if isinstance(lr, str):
         lr = cfg.analysis(dataset).lr_regimes[lr]
     return cfg.replace(lr=float(lr))

@@ -140,8 +140,13 @@ def own_dataset(
     total: int, notes: tuple[str, ...] = (),
 ) -> Dataset:  # fmt: skip
     """One's own data (a file, a DataFrame, arrays) with the defaults it trains with: the
-    flat line through the mean, the "right" rate, mse, enough updates, x standardised when
-    the raw problem needs it."""
+    flat line through the lowest y, the "right" rate, mse, enough updates, x standardised
+    when the raw problem needs it.
+
+    The start is off the valley's floor in both w and b (the flat line through the mean
+    sits on it, and its descent only turns the line about the mean), and it is on the data
+    panel, below every point: a line that is plainly wrong and plainly improves.
+    """
     base = os.path.basename(source)
     rows_text = f"{x.size:,} of {total:,} rows" if x.size != total else f"{x.size:,} rows"
     return Dataset(
@@ -151,7 +156,7 @@ def own_dataset(
         x_label=x_label,
         y_label=y_label,
         source=source,
-        init=(0.0, float(np.mean(y))),
+        init=(0.0, float(np.min(y))),
         lr="right",
         loss="mse",
         epochs=auto_epochs(x),

@@ -11,11 +11,14 @@ from __future__ import annotations
 from .analysis import (
     LARGE_FACTOR,
     RIGHT_FRACTION,
+    ROUND_RIGHT_FRACTION,
+    ROUND_SMALL_FRACTION,
     SMALL_FRACTION,
     Analysis,
     analyze,
     hessian,
     optimum,
+    round_rate,
     standardize,
 )
 from .framing import (
@@ -33,6 +36,8 @@ __all__ = [
     "LARGE_FACTOR",
     "OPTIMUM_ROOM",
     "RIGHT_FRACTION",
+    "ROUND_RIGHT_FRACTION",
+    "ROUND_SMALL_FRACTION",
     "SMALL_FRACTION",
     "Analysis",
     "Landscape",
@@ -42,6 +47,7 @@ __all__ = [
     "frame_view",
     "hessian",
     "optimum",
+    "round_rate",
     "standardize",
     "sublevel_box",
 ]

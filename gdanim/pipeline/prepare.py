@@ -179,8 +179,6 @@ def safe_config(cfg: TrainConfig, dataset: Dataset, asked_rate: bool) -> TrainCo
     its ``right`` regime (half the critical rate). On standardised x it takes a tenth of the
     critical rate, as one's own standardised data does, so the descent takes visible steps.
     """
-    from ..trainer import STANDARDIZED_FRACTION
-
     out = cfg.resolve(dataset)
     if asked_rate:
         return out
@@ -188,7 +186,7 @@ def safe_config(cfg: TrainConfig, dataset: Dataset, asked_rate: bool) -> TrainCo
     crit = a.lr_critical
     lr = float(out.lr or 0.0)
     if out.normalize and crit:
-        lr = STANDARDIZED_FRACTION * crit
+        lr = float(a.lr_regimes["right"])  # a tenth of the critical rate: the round bowl's
     elif crit and a.can_diverge and lr >= crit:
         lr = float(a.lr_regimes["right"])
     return out.replace(lr=lr)
