@@ -91,9 +91,7 @@ def rate_name(lr: float, critical: float | None) -> str | None:
     return f"{fmt(ratio, 2)} times the critical rate {crit}"
 
 
-def data_lines(
-    forms: LossForms, step: FirstStep, lr_critical: float | None = None
-) -> DataLines:
+def data_lines(forms: LossForms, step: FirstStep, lr_critical: float | None = None) -> DataLines:
     """Lines of the run's first update, every number read from ``step``.
 
     ``lr_critical``, where there is one, names the rate: ``η = 0.0181 (half the critical

@@ -251,4 +251,5 @@ def _scale_regimes(
         g = np.hypot(*loss.grad(x, dataset.y, w0, b0))
         right = float(np.hypot(*delta)) / (60.0 * max(float(g), 1e-12))
         right = right if right > 0 else 1e-3
-    return {"small": round_rate(right / 10.0), "right": round_rate(right), "large": round_rate(right * 8.0)}
+    rates = {"small": right / 10.0, "right": right, "large": right * 8.0}
+    return {k: round_rate(v) for k, v in rates.items()}

@@ -41,7 +41,6 @@ from .widgets import (
     note,
 )
 
-
 #: The first updates played one at a time, before the clock speeds up.
 FIRST_STEPS = 3
 #: Seconds one of those updates takes to land, and to show its arrows first.
@@ -240,10 +239,7 @@ class DescentPath(GdScene):
             if plain
             else "Each update steps downhill. "
         )
-        first = (
-            f"Update 1 lands on w = {fmt(t.w[1])}, b = {fmt(t.b[1])}, "
-            f"loss {fmt(t.loss[1])}"
-        )
+        first = f"Update 1 lands on w = {fmt(t.w[1])}, b = {fmt(t.b[1])}, loss {fmt(t.loss[1])}"
         rest = f"; after {k} updates the loss is {fmt(t.loss[k])}." if k > 1 else "."
         return how + first + rest
 

@@ -47,6 +47,8 @@ from .bowl.geometry import Ground
 from .bowl.pieces import Floor, bowl_pieces, fit_points, floor_pieces, level_paths
 from .bowl.side import SideText, closing_note, split_body
 from .bowl.walk import (
+    FEEL,
+    FEEL_TIME,
     FINALE_TIME,
     HIKER_IN_TIME,
     OFF_RIM_TIME,
@@ -228,6 +230,15 @@ class HikerBowl(GdScene, ThreeDScene):
             run_time=HIKER_IN_TIME,
         )  # fmt: skip
         hiker.resume_updating()
+        if walkers.now.phase == FEEL and self.walk.beats:
+            # The loop's "feel which way is downhill" is highlighted from here: the hiker
+            # feels, and the downhill arrow grows under its stick while the row is lit.
+            felt = ValueTracker(0.0)
+            felt.add_updater(lambda m: setattr(walkers, "felt", m.get_value()))
+            self.add(felt)
+            self.play(felt.animate.set_value(1.0), run_time=FEEL_TIME)
+            felt.clear_updaters()
+            self.remove(felt)
         return walkers
 
     def finale(self, message: Text) -> None:

@@ -110,7 +110,7 @@ class LossCurve(Panel):
         # A long run, or one whose fall is over within its first few updates, gets a log
         # update axis: on a linear one the whole descent is a cliff at update 1.
         self.log_x = n > 300 or (n >= 20 and front_loaded(trajectories, n, self.log_y, lo))
-        self.scale = 1.0
+        self.loss_unit = 1.0
         if self.log_y:
             y_range = (math.floor(math.log10(lo) * 4) / 4, math.ceil(math.log10(hi) * 4) / 4)
             if y_range[1] - y_range[0] < 0.5:
@@ -121,8 +121,8 @@ class LossCurve(Panel):
             if max(abs(lo), abs(hi)) >= numbers.PLAIN_MAX:
                 # Ticks such as "4e8 3e8" read badly: the axis counts in a power of ten,
                 # which its name gives ("loss (×10⁸)").
-                self.scale = 10.0 ** math.floor(math.log10(max(abs(lo), abs(hi))))
-                lo, hi, pad = lo / self.scale, hi / self.scale, pad / self.scale
+                self.loss_unit = 10.0 ** math.floor(math.log10(max(abs(lo), abs(hi))))
+                lo, hi, pad = lo / self.loss_unit, hi / self.loss_unit, pad / self.loss_unit
             y_range = (max(0.0, lo - pad) if lo >= 0 else lo - pad, hi + pad)
             most = max(2, min(4, int(height / style.TICK_SPACING)))
             values = nice_ticks(*y_range, most)
@@ -140,8 +140,8 @@ class LossCurve(Panel):
             x_ticks = list(zip(values, numbers.tick_labels(values), strict=True))
             x_label = "update"
         y_label = "loss (log)" if self.log_y else "loss"
-        if self.scale != 1.0:
-            y_label = f"loss (×{power_of_ten(round(math.log10(self.scale)))})"
+        if self.loss_unit != 1.0:
+            y_label = f"loss (×{power_of_ten(round(math.log10(self.loss_unit)))})"
         super().__init__(x_range, y_range, width, height, theme, x_label, y_label, x_ticks, y_ticks)
         self.epochs = n
 
@@ -150,7 +150,10 @@ class LossCurve(Panel):
         e = np.arange(traj.n_states, dtype=np.float64)
         xs = np.log10(1 + e) if self.log_x else e
         with np.errstate(divide="ignore"):
-            ys = np.log10(np.maximum(traj.loss, 1e-300)) if self.log_y else traj.loss / self.scale
+            if self.log_y:
+                ys = np.log10(np.maximum(traj.loss, 1e-300))
+            else:
+                ys = traj.loss / self.loss_unit
         return xs, ys
 
     def curve(self, traj: Trajectory, tracker: ValueTracker, color: str) -> VGroup:

@@ -1,0 +1,84 @@
+"""Each scene shows the idea it is named for: the first updates get their own time, colours
+mean one thing, a diverging run is seen to climb."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from gdanim.config import RenderSpec
+from gdanim.pipeline.prepare import prepare
+from gdanim.scenes import descent_path
+from gdanim.scenes.descent_path import DescentPath, eased, first_steps
+
+from .scene_tools import build_scene
+
+
+class Recording(DescentPath):
+    """descent-path that notes, after each animation, how long it ran and where the
+    update tracker stood."""
+
+    def play(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().play(*args, **kwargs)
+        tracker = getattr(self, "_tracker", None)
+        run_time = kwargs.get("run_time", 1.0)
+        self.log.append((run_time, None if tracker is None else tracker.get_value()))
+
+    def construct(self) -> None:
+        import manim
+
+        self.log: list[tuple[float, float | None]] = []
+        make = manim.ValueTracker
+
+        def spy(value: float = 0.0):  # type: ignore[no-untyped-def]
+            t = make(value)
+            if not hasattr(self, "_tracker"):
+                self._tracker = t
+            return t
+
+        descent_path.ValueTracker = spy  # type: ignore[assignment,misc]
+        try:
+            super().construct()
+        finally:
+            descent_path.ValueTracker = make  # type: ignore[misc]
+
+
+def test_the_eased_clock_starts_slow_and_ends_on_the_last_update():
+    assert eased(97, 0.0) == 0.0 and eased(97, 1.0) == 97.0
+    values = [eased(97, t) for t in np.linspace(0, 1, 50)]
+    assert all(b >= a for a, b in itertools.pairwise(values))
+
+
+def test_first_steps_never_pass_the_run():
+    inputs = prepare(RenderSpec(scene="descent-path", epochs=2))
+    assert first_steps(inputs.trajectory) == 2
+    inputs = prepare(RenderSpec(scene="descent-path"))
+    assert first_steps(inputs.trajectory) == 3
+
+
+@pytest.mark.slow
+def test_update_one_is_held_on_screen_at_the_derivations_numbers(tmp_path, monkeypatch):
+    from gdanim.scenes.registry import SCENES
+
+    spec = RenderSpec(scene="descent-path", quality="low")
+    info = SCENES["descent-path"]
+    monkeypatch.setattr(
+        f"{info.module}.{info.cls}", Recording, raising=True
+    )  # build_scene looks the class up by name
+    scene = build_scene(spec, tmp_path)
+    traj = scene.inputs.trajectory
+    # The derivation's first update on the campaign data.
+    assert round(float(traj.w[1]), 2) == 36.15 and round(float(traj.b[1]), 2) == 6.60
+    log = scene.log
+    # Seconds spent with the readout standing on update 1, 2 and 3, and moving towards them.
+    held = {k: sum(t for t, v in log if v == k) for k in (1.0, 2.0, 3.0)}
+    assert held[1.0] >= 0.8, log  # the arrows of update 2 grow while update 1 stands
+    assert held[2.0] >= 0.8 and held[3.0] >= 0.2
+    steps = [t for t, v in log if v in (1.0, 2.0, 3.0)]
+    assert len(steps) >= 3
+    # Then the rest of the run on the eased clock, landing on the last update.
+    assert log[-1][1] == traj.n_updates or any(v == traj.n_updates for _, v in log)
+    first = scene.caption_first_steps(3)
+    assert "w = 36.15, b = 6.597" in first
