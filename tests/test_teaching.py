@@ -82,3 +82,59 @@ def test_update_one_is_held_on_screen_at_the_derivations_numbers(tmp_path, monke
     assert log[-1][1] == traj.n_updates or any(v == traj.n_updates for _, v in log)
     first = scene.caption_first_steps(3)
     assert "w = 36.15, b = 6.597" in first
+
+
+def _rgb(c: object) -> np.ndarray:
+    from manim import ManimColor
+
+    return np.array(ManimColor(c).to_rgb())
+
+
+def _luma(c: object) -> float:
+    r, g, b = _rgb(c)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@pytest.mark.parametrize("name", ["dark", "light"])
+def test_run_colours_are_distinct_and_outside_the_contour_ramp(name):
+    from gdanim.scenes.style import THEMES
+
+    t = THEMES[name]
+    ramp = [_rgb(t.contour_color(u)) for u in np.linspace(0, 1, 41)]
+    runs = [_rgb(c) for c in t.run_colors]
+    for i, c in enumerate(runs):
+        # Far from every contour colour (RGB distance; viridis' teal and green were 0.1 off).
+        assert min(np.linalg.norm(c - r) for r in ramp) > 0.25, t.run_colors[i]
+        # And from each other, the warning and the optimum's colours.
+        for other in (*runs[:i], _rgb(t.warn), _rgb(t.optimum)):
+            assert np.linalg.norm(c - other) > 0.25
+    assert t.run_colors[0] == t.path  # the first run is drawn as the one-run scenes draw a path
+
+
+def test_the_contour_ramp_runs_the_same_way_in_both_themes():
+    from gdanim.scenes.style import THEMES
+
+    for t in THEMES.values():
+        # The lowest loss at the ramp's light end, the highest at its dark end.
+        assert _luma(t.contour_color(0.0)) > _luma(t.contour_color(1.0)) + 0.3
+
+
+def test_a_compared_runs_verdict_is_in_its_own_colour():
+    from gdanim.outcome import Outcome
+    from gdanim.scenes.legends import verdict_color
+    from gdanim.scenes.style import THEMES
+
+    t = THEMES["dark"]
+    inputs = prepare(RenderSpec(scene="compare", preset="momentum"))
+    colours = [
+        verdict_color(r.outcome, c, t) for r, c in zip(inputs.runs, t.run_colors, strict=False)
+    ]
+    assert colours == list(t.run_colors[:2])  # both converged: each in its run's colour
+    diverged = Outcome("diverged", 3, "diverged at update 3", 3, float("nan"))
+    assert verdict_color(diverged, t.run_colors[1], t) == t.warn
+
+
+def test_later_runs_are_drawn_wider_under_earlier_ones():
+    from gdanim.scenes.compare import run_stroke
+
+    assert run_stroke(0) < run_stroke(1) < run_stroke(2) < run_stroke(3)

@@ -54,6 +54,13 @@ PANEL_GAP = 0.25  # between the panels of one layout
 SIDE_SHARE = 0.42  # of the body's width: the loss panel and legend beside the map
 INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most this share
 WORDS = {2: "Two", 3: "Three", 4: "Four"}
+#: How much wider each later run's path is than the one before, on a shared map.
+STROKE_STEP = 1.6
+
+
+def run_stroke(i: int) -> float:
+    """The path width of the ``i``-th run on a shared map: later runs wider (and drawn under)."""
+    return style.PATH_STROKE + STROKE_STEP * i
 
 
 @dataclass
@@ -264,8 +271,11 @@ class Compare(SharedClock):
         self.panels: list[Mobject] = [contours, loss]
         self.maps = [contours]
         views = []
-        for run, color, name, verdict in zip(self.runs, self.colors, names, verdicts, strict=True):
+        for i, (run, color, name, verdict) in enumerate(
+            zip(self.runs, self.colors, names, verdicts, strict=True)
+        ):
             trail = DescentTrail(contours, run.trajectory, self.tracker, t, color)
+            trail.line.set_stroke(width=run_stroke(i))
             trail.exit_arrow.move_to(contours.frame.get_center())
             curve = loss.curve(run.trajectory, self.tracker, color)
             views.append(RunView(run, color, name, verdict, trail, contours, curve=curve))
@@ -348,7 +358,10 @@ class Compare(SharedClock):
     # -- beats
     def descend(self) -> None:
         """All runs on one clock; each stops at its own end, its verdict shown when it has one."""
-        for v in self.views:
+        # Later runs go under earlier ones, in wider strokes: the first run (plain gradient
+        # descent in the presets) stays on top, and a run that follows another's path still
+        # shows as a band either side of it.
+        for v in reversed(self.views):
             v.verdict.set_opacity(0)
             o = v.run.outcome
             if o.kind in ("converged", "diverged") and o.update > 0:

@@ -69,7 +69,7 @@ class SideText:
         heading = label("Blindfolded, you can only:", th, style.LABEL_SIZE, th.muted)
         loop = VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 2)
 
-        arrow_icon = SlopeArrow(th.fit, ARROW_STROKE * 0.8, ARROW_HEAD * 0.8)
+        arrow_icon = SlopeArrow(th.path, ARROW_STROKE * 0.8, ARROW_HEAD * 0.8)
         arrow_icon.put(np.array([0.0, 0, 0]), np.array([0.55, 0, 0]), np.array([0, 0, 1.0]), 1)
         prints_icon = VMobject(stroke_width=0).set_fill(th.path, 0.9)
         centres = np.array([[0.08, 0.0, 0.0], [0.38, 0.0, 0.0]])
@@ -109,7 +109,7 @@ class SideText:
             r.move_to(row)
             self.boxes.append(r)
         highlight = self.boxes[0].copy()
-        highlight.set_stroke(self.theme.fit, style.STROKE).set_fill(opacity=0)
+        highlight.set_stroke(self.theme.ink, style.STROKE).set_fill(opacity=0)
         return highlight
 
 

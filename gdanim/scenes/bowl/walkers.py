@@ -148,7 +148,7 @@ class Walkers:
         trail = VMobject(stroke_color=th.path, stroke_width=style.PATH_STROKE * 0.8)
         trail.set_stroke(opacity=0.85)
         prints = VMobject(stroke_width=0).set_fill(th.path, 0.9)
-        arrow = SlopeArrow(th.fit, ARROW_STROKE, ARROW_HEAD)
+        arrow = SlopeArrow(th.path, ARROW_STROKE, ARROW_HEAD)
         colors = HikerColors(body=th.ink, blindfold=th.data, stick=th.muted, outline=th.background)
         hiker = Hiker(HIKER_SIZE, colors, HIKER_STROKE)
         self.trail_path = trail_path
