@@ -45,7 +45,7 @@ from .base import Box, GdScene
 from .bowl.camera import BowlCamera, CameraPlan, tween
 from .bowl.geometry import Ground
 from .bowl.pieces import Floor, bowl_pieces, fit_points, floor_pieces, level_paths
-from .bowl.side import SideText, closing_note, split_body
+from .bowl.side import SideText, closing_note, rim_update, split_body
 from .bowl.walk import (
     FEEL,
     FEEL_TIME,
@@ -108,7 +108,7 @@ class HikerBowl(GdScene, ThreeDScene):
         title, body = self.title_block(
             f"The blindfolded hiker on {inputs.dataset.name}", self.run_summary()
         )
-        state = ValueTracker(0.0)
+        state = self.state = ValueTracker(0.0)
         readout = Readout(traj, state, self.theme, max_width=body.w)
         readout_box, rest = self.split_readout(body, readout.height)
         side = self.side = SideText(self.theme)
@@ -259,7 +259,12 @@ class HikerBowl(GdScene, ThreeDScene):
         walkers = self.walkers
         off = walkers.step_off_rim(self.theme.warn)
         self.add(walkers.warn_arrow)
-        self.play(off.animate.set_value(1.0), FadeIn(message), run_time=OFF_RIM_TIME)
+        # The readout lands on the update past the rim, the one the note names.
+        state = self.state
+        state.clear_updaters()
+        left = rim_update(self.inputs)
+        landing = [state.animate.set_value(float(left))] if left is not None else []
+        self.play(off.animate.set_value(1.0), FadeIn(message), *landing, run_time=OFF_RIM_TIME)
         walkers.hiker.clear_updaters()
 
     def settle(self, mesh: VMobject, floor: Floor, loss_axis: VGroup, highlight: VMobject) -> None:

@@ -113,6 +113,16 @@ class SideText:
         return highlight
 
 
+def rim_update(inputs: SceneInputs) -> int | None:
+    """The first update whose state lies outside the bowl's view (past the rim), if any."""
+    traj = inputs.trajectory
+    view = inputs.landscape.view
+    for i, (w, b) in enumerate(zip(traj.w, traj.b, strict=True)):
+        if not view.contains(w, b):
+            return i
+    return None
+
+
 def closing_note(inputs: SceneInputs, theme: Theme) -> Text:
     """What the walk came to: the bottom, not there yet, or off the rim."""
     traj = inputs.trajectory
@@ -124,10 +134,19 @@ def closing_note(inputs: SceneInputs, theme: Theme) -> Text:
         not land.view.contains(w, b) for w, b in zip(traj.w, traj.b, strict=True)
     ):
         at = traj.diverged_at or traj.n_updates
-        text = (
-            "diverged: lr too large,\neach step overshoots\nand climbs higher:\n"
-            f"loss {loss} at update {at}"
-        )
+        left = rim_update(inputs)
+        if left is not None and left < at:
+            # The readout stops where the hiker went over the rim; the note names that
+            # update too, then where the run ended.
+            text = (
+                "diverged: lr too large,\neach step overshoots:\n"
+                f"off the rim at update {left},\nloss {loss} at update {at}"
+            )
+        else:
+            text = (
+                "diverged: lr too large,\neach step overshoots\nand climbs higher:\n"
+                f"loss {loss} at update {at}"
+            )
         return note(text, th, th.warn)
     v = land.view
     w_star, b_star = land.optimum
