@@ -138,3 +138,59 @@ def test_later_runs_are_drawn_wider_under_earlier_ones():
     from gdanim.scenes.compare import run_stroke
 
     assert run_stroke(0) < run_stroke(1) < run_stroke(2) < run_stroke(3)
+
+
+def _heights_and_weights(tmp_path):
+    """A real-magnitude table: heights in cm against weights in kg."""
+    rng = np.random.default_rng(5)
+    h = np.round(rng.normal(170, 10, 200), 1)
+    w = np.round(0.9 * h - 90 + rng.normal(0, 6, 200), 1)
+    path = tmp_path / "heights.csv"
+    rows = "".join(f"{a},{b}\n" for a, b in zip(h, w, strict=True))
+    path.write_text("height_cm,weight_kg\n" + rows)
+    return path
+
+
+def test_standardised_runs_are_drawn_on_the_round_bowl_the_optimizer_walks(tmp_path):
+    path = _heights_and_weights(tmp_path)
+    inputs = prepare(RenderSpec(scene="descent-path", data_path=str(path)))
+    run = inputs.runs[0]
+    assert inputs.standardized is not None and run.path is not None
+    # The map draws the optimizer's own coordinates; the readouts keep data units.
+    assert np.array_equal(run.on_map.w, run.trajectory.w_opt)
+    assert np.array_equal(run.on_map.b, run.trajectory.b_opt)
+    assert run.trajectory.w[-1] == pytest.approx(inputs.analysis.optimum[0], rel=1e-3)
+    m = inputs.map
+    assert m is inputs.on_map and m is not inputs.landscape
+    v = m.view
+    assert v.w_max - v.w_min == pytest.approx(v.b_max - v.b_min)  # a round bowl looks round
+    w_star, b_star = m.optimum
+    assert w_star == pytest.approx(float(run.on_map.w[-1]), rel=1e-3)
+    assert v.contains(float(run.on_map.w[0]), float(run.on_map.b[0]))
+    # The raw landscape stays for the bowl scene, in data units.
+    assert inputs.landscape.optimum[0] == pytest.approx(inputs.analysis.optimum[0])
+
+
+def test_own_data_starts_off_the_valley_floor_with_each_regime_as_named(tmp_path):
+    path = _heights_and_weights(tmp_path)
+    inputs = prepare(RenderSpec(scene="learning-rates", data_path=str(path)))
+    ds = inputs.dataset
+    small, right, large = inputs.runs
+    assert (small.trajectory.w[0], small.trajectory.b[0]) == (0.0, float(np.min(ds.y)))
+    # Too small crawls, just right takes visible steps, too large climbs.
+    assert small.outcome.kind != "converged"
+    assert right.outcome.kind == "converged" and right.outcome.update >= 10
+    assert large.outcome.kind == "diverged"
+
+
+def test_compare_normalize_says_how_stretched_the_raw_valley_was():
+    from gdanim.experiments import closing_line
+
+    inputs = prepare(RenderSpec(scene="compare", preset="normalize"))
+    raw, std = inputs.comparison.surfaces
+    assert raw.on_map is None and std.on_map is not None
+    stretch = np.sqrt(raw.analysis.condition_number)
+    assert round(stretch) == 48
+    assert closing_line(inputs).endswith(
+        "The valley was 48 times longer than wide; now it is round."
+    )

@@ -29,6 +29,14 @@ METHOD_NAMES = {
 }
 
 
+def map_labels(standardized: bool) -> tuple[str, str]:
+    """The contour map's axis names: on standardised x the map is in the optimizer's
+    coordinates, the slope and intercept on standardised x."""
+    if standardized:
+        return "w (std. x)", "b (std. x)"
+    return "w (slope)", "b (intercept)"
+
+
 @dataclass(frozen=True)
 class Box:
     """A layout rectangle in scene units: centre ``(x, y)``, size ``w`` by ``h``."""

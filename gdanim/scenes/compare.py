@@ -38,7 +38,7 @@ from ..outcome import Outcome
 from ..pipeline.prepare import Comparison, Run
 from ..trajectory import Trajectory
 from . import style
-from .base import Box
+from .base import Box, map_labels
 from .clock import SharedClock
 from .grid import bottom_box, grid_cells, pt, top_box
 from .legends import Legend, line_legend, run_header, run_legend, wrapped
@@ -261,7 +261,10 @@ class Compare(SharedClock):
             else:
                 map_box, loss_box = plots.split_h(1.15, 1.0, gap=PANEL_GAP)
         legend.move_to(pt(legend_box.left, legend_box.top), aligned_edge=UP + LEFT)
-        contours = self.place_panel(map_box, lambda w, h: LossContours(inputs.landscape, w, h, t))
+        w_label, b_label = map_labels(inputs.on_map is not None)
+        contours = self.place_panel(
+            map_box, lambda w, h: LossContours(inputs.map, w, h, t, w_label, b_label)
+        )
         frame_traj = loss_frame(self.runs, inputs.analysis.optimum_loss)
         epochs = self.longest_updates()
         loss = self.place_panel(
@@ -274,7 +277,7 @@ class Compare(SharedClock):
         for i, (run, color, name, verdict) in enumerate(
             zip(self.runs, self.colors, names, verdicts, strict=True)
         ):
-            trail = DescentTrail(contours, run.trajectory, self.tracker, t, color)
+            trail = DescentTrail(contours, run.on_map, self.tracker, t, color)
             trail.line.set_stroke(width=run_stroke(i))
             trail.exit_arrow.move_to(contours.frame.get_center())
             curve = loss.curve(run.trajectory, self.tracker, color)
@@ -331,18 +334,23 @@ class Compare(SharedClock):
             head = VGroup(name, verdict)
             head.move_to(pt(cell.left, cell.top), aligned_edge=UP + LEFT)
             _, map_box = top_box(cell, hh + HEADER_PAD)
-            contours = self.run_map(map_box, comp.surfaces[i].landscape)
+            surface = comp.surfaces[i]
+            contours = self.run_map(map_box, surface.map, surface.on_map is not None)
             self.panels.append(contours)
             self.maps.append(contours)
-            trail = DescentTrail(contours, run.trajectory, self.tracker, t, color)
+            trail = DescentTrail(contours, run.on_map, self.tracker, t, color)
             trail.exit_arrow.move_to(contours.frame.get_center())
             fit = self.fitted_line(data, run.trajectory, color)
             views.append(RunView(run, color, name, verdict, trail, contours, fit=fit))
         return views
 
-    def run_map(self, box: Box, landscape: Landscape) -> LossContours:
-        """A run's own contour panel, fitted to ``box``."""
-        return self.place_panel(box, lambda w, h: LossContours(landscape, w, h, self.theme))
+    def run_map(self, box: Box, landscape: Landscape, standardized: bool = False) -> LossContours:
+        """A run's own contour panel, fitted to ``box``: in the optimizer's coordinates where
+        x is standardised."""
+        w_label, b_label = map_labels(standardized)
+        return self.place_panel(
+            box, lambda w, h: LossContours(landscape, w, h, self.theme, w_label, b_label)
+        )
 
     def fitted_line(self, data: DataPanel, traj: Trajectory, color: str) -> VMobject:
         """The run's line on the data panel, following the shared clock."""

@@ -29,7 +29,7 @@ from manim import (
 from ..numbers import count
 from ..trajectory import Trajectory
 from . import style
-from .base import Box, GdScene
+from .base import Box, GdScene, map_labels
 from .widgets import (
     DataPanel,
     DescentTrail,
@@ -48,6 +48,8 @@ STEP_TIME = 1.0
 ARROW_TIME = 0.6
 #: Least and most length of a drawn arrow, in scene units (the frame is 8 tall).
 ARROW_MIN, ARROW_MAX = 0.35, 1.4
+#: The gradient arrow's least length: it shows a direction, so it is drawn long enough to see.
+GRADIENT_MIN = 0.8
 
 
 def first_steps(traj: Trajectory, most: int = FIRST_STEPS) -> int:
@@ -102,8 +104,10 @@ class DescentPath(GdScene):
         readout_box, panels_box = self.split_readout(body, readout.height)
         contour_box, data_box, curve_box = self.layout(panels_box)
 
+        w_label, b_label = map_labels(inputs.on_map is not None)
         contours = self.place_panel(
-            contour_box, lambda w, h: LossContours(inputs.landscape, w, h, self.theme)
+            contour_box,
+            lambda w, h: LossContours(inputs.map, w, h, self.theme, w_label, b_label),
         )
         self.contours = contours
         data = self.data_panel(data_box)
@@ -133,7 +137,7 @@ class DescentPath(GdScene):
             )
         )
         off_chart.update()
-        trail = self.trail = DescentTrail(contours, traj, tracker, self.theme)
+        trail = self.trail = DescentTrail(contours, inputs.runs[0].on_map, tracker, self.theme)
         loss_line = curve.curve(traj, tracker, self.theme.path)
 
         # Everything that never moves goes in first and stops updating: manim paints it
@@ -187,7 +191,7 @@ class DescentPath(GdScene):
         which points the other way (uphill), and the names ``∇L`` and ``−η∇L``. ``None`` when
         either end is off the map or the step is too short to draw.
         """
-        traj = self.inputs.trajectory
+        traj = self.inputs.runs[0].on_map
         w0, b0, w1, b1 = (float(v) for v in (traj.w[i], traj.b[i], traj.w[i + 1], traj.b[i + 1]))
         if not (contours.contains(w0, b0) and contours.contains(w1, b1)):
             return None
@@ -211,7 +215,7 @@ class DescentPath(GdScene):
             # The gradient itself, on the first update only (the one the derivation
             # computes): it points uphill, the step the other way.
             room = room_to_edge(contours, p0, -unit) - 0.1
-            g_len = min(max(length, ARROW_MIN), ARROW_MAX, room)
+            g_len = min(max(length, GRADIENT_MIN), ARROW_MAX, room)
             if g_len >= ARROW_MIN * 0.6:
                 g_end = p0 - unit * g_len
                 grad = Arrow(
@@ -268,10 +272,10 @@ class DescentPath(GdScene):
     def scale_note(self) -> str:
         """Why the steps may not look perpendicular to the contours."""
         contours = getattr(self, "contours", None)
-        if self.inputs.config.normalize:
+        if self.inputs.on_map is not None:
             return (
-                " x is standardised: each step is taken in standardised units, so it need not "
-                "cross these contours at right angles."
+                " The map shows w and b on standardised x, where the optimizer steps: there "
+                "the bowl is round."
             )
         if contours is None or contours.to_scale:
             return ""
@@ -295,10 +299,10 @@ class DescentPath(GdScene):
 
     # -- beats
     def finale(self, contours: LossContours, trail: DescentTrail, box: Box) -> None:
-        traj = self.inputs.trajectory
+        traj = self.inputs.runs[0].on_map
         verdict = self.inputs.outcome
         w, b = float(traj.w[-1]), float(traj.b[-1])
-        w_star, b_star = self.inputs.landscape.optimum
+        w_star, b_star = self.inputs.map.optimum
         off = np.hypot(
             (w - w_star) / (contours.x_range[1] - contours.x_range[0]),
             (b - b_star) / (contours.y_range[1] - contours.y_range[0]),

@@ -18,6 +18,7 @@ from ..outcome import Outcome
 from ..pipeline.prepare import Run
 from ..trajectory import Trajectory
 from . import style
+from .base import map_labels
 from .grid import (
     RATE_MARK_SIZE,
     Cell,
@@ -81,9 +82,10 @@ def run_view(
     name, verdict = header.submobjects
     assert isinstance(name, VGroup) and isinstance(verdict, VGroup)
 
+    w_label, b_label = map_labels(run.path is not None)
     contours = LossContours(
         landscape, cell.contour.w, cell.contour.h, t,
-        b_label="b (intercept)" if cell.y_labels else "",
+        w_label=w_label, b_label=b_label if cell.y_labels else "",
     )  # fmt: skip
     loss = LossCurve([frame_traj], cell.loss.w, cell.loss.h, t, epochs=epochs)
     for panel, area in ((contours, cell.contour), (loss, cell.loss)):
@@ -97,7 +99,7 @@ def run_view(
         shrink_axis_labels(panel, t, AXIS_LABEL_SIZE)
         place_plot(panel, area)
 
-    trail = DescentTrail(contours, traj, tracker, t, color)
+    trail = DescentTrail(contours, run.on_map, tracker, t, color)
     # Out of sight until used, and inside its panel so it never widens the layout.
     trail.exit_arrow.move_to(contours.frame.get_center())
     curve = loss.curve(traj, tracker, color)

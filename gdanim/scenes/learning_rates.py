@@ -152,7 +152,7 @@ class LearningRates(SharedClock):
         lane = partial(
             run_view,
             frame_traj=frame_traj,
-            landscape=inputs.landscape,
+            landscape=inputs.map,
             tracker=self.tracker,
             epochs=self.longest_updates(),
             theme=self.theme,
