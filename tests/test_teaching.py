@@ -166,6 +166,7 @@ def test_standardised_runs_are_drawn_on_the_round_bowl_the_optimizer_walks(tmp_p
     assert v.w_max - v.w_min == pytest.approx(v.b_max - v.b_min)  # a round bowl looks round
     w_star, b_star = m.optimum
     assert w_star == pytest.approx(float(run.on_map.w[-1]), rel=1e-3)
+    assert b_star == pytest.approx(float(run.on_map.b[-1]), rel=1e-3)
     assert v.contains(float(run.on_map.w[0]), float(run.on_map.b[0]))
     # The raw landscape stays for the bowl scene, in data units.
     assert inputs.landscape.optimum[0] == pytest.approx(inputs.analysis.optimum[0])
