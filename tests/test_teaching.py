@@ -195,3 +195,33 @@ def test_compare_normalize_says_how_stretched_the_raw_valley_was():
     assert closing_line(inputs).endswith(
         "The valley was 48 times longer than wide; now it is round."
     )
+
+
+def test_a_loss_axis_shows_the_descent_not_the_decimals():
+    from gdanim.scenes.style import THEMES
+    from gdanim.scenes.widgets import LossCurve
+    from gdanim.trajectory import Trajectory
+
+    t = THEMES["dark"]
+    zero = np.zeros(3)
+    # A line through two points: the loss falls to 1e-31. The axis stops 8 decades down.
+    exact = Trajectory(w=zero, b=zero, loss=np.array([50.0, 2.0, 1e-31]))
+    curve = LossCurve([exact], 4.0, 2.5, t)
+    assert curve.log_y and curve.y_range[0] >= np.log10(50.0) - 8.5
+    # Losses in the hundreds of millions on a linear axis count in a power of ten.
+    big = Trajectory(w=zero, b=zero, loss=np.array([4.2e8, 3.9e8, 3.1e8]))
+    curve = LossCurve([big], 4.0, 2.5, t)
+    assert not curve.log_y and curve.loss_unit == 1e8
+    labels = [m.original_text for m in find_texts(curve)]
+    assert "loss (×10⁸)" in labels and not any("e8" in s for s in labels)
+    # A run whose whole fall is in its first updates gets a logarithmic update axis.
+    n = 200
+    fall = 30.0 + 1000.0 * 0.5 ** np.arange(n + 1)
+    front = Trajectory(w=np.zeros(n + 1), b=np.zeros(n + 1), loss=fall)
+    assert LossCurve([front], 4.0, 2.5, t).log_x
+    steady = Trajectory(w=np.zeros(n + 1), b=np.zeros(n + 1), loss=1000.0 - 4.0 * np.arange(n + 1))
+    assert not LossCurve([steady], 4.0, 2.5, t).log_x
+
+
+def find_texts(mob):
+    return [m for m in mob.get_family() if hasattr(m, "original_text")]
