@@ -221,7 +221,7 @@ class Compare(SharedClock):
         if key != "normalize":
             note = self.standardized_note()
             if note:
-                parts.append(note)
+                parts += note.split("  ")  # its two halves wrap apart in a narrow frame
         return [p for p in parts if p]
 
     def build_shared(self, body: Box) -> list[RunView]:

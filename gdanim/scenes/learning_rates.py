@@ -193,7 +193,7 @@ class LearningRates(SharedClock):
         ]
         std_note = self.standardized_note()
         if std_note:
-            parts.append(std_note)
+            parts += std_note.split("  ")  # its two halves wrap apart in a narrow frame
         return parts
 
     def regimes_hold(self) -> bool:
