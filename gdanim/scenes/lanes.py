@@ -141,6 +141,12 @@ def off_scale_mark(
     mark.move_to(tip + DOWN * (mark.height / 2 + 0.03))
     text = typeset("off the scale", theme, style.TICK_SIZE, color)
     text.next_to(mark, RIGHT, buff=0.06).align_to(mark, UP)
-    if text.get_right()[0] > loss.frame.get_right()[0]:
+    left, right = loss.frame.get_left()[0], loss.frame.get_right()[0]
+    if text.get_right()[0] > right:
         text.next_to(mark, LEFT, buff=0.06).align_to(mark, UP)
+        if text.get_left()[0] < left:
+            # Neither side has room: the panel's lower right corner, which a climbing curve
+            # (it starts at the left, and leaves through the top) never reaches.
+            corner = loss.frame.get_corner(DOWN + RIGHT)
+            text.move_to(corner + np.array([-0.06, 0.06, 0.0]), aligned_edge=DOWN + RIGHT)
     return VGroup(mark, text), k
