@@ -225,3 +225,25 @@ def test_a_loss_axis_shows_the_descent_not_the_decimals():
 
 def find_texts(mob):
     return [m for m in mob.get_family() if hasattr(m, "original_text")]
+
+
+def test_the_derivation_names_its_rate_against_the_critical_one():
+    from gdanim.derivation.data_lines import rate_name
+
+    crit = 0.036176
+    assert rate_name(0.0181, crit) == "half the critical 0.03618"
+    assert rate_name(0.01, crit) == "0.28 times the critical 0.03618"
+    assert rate_name(0.0416, crit) == "1.15 times the critical 0.03618"
+    assert rate_name(0.1, None) is None
+    # The rate the screen writes is the rate the run used: three significant digits.
+    inputs = prepare(RenderSpec(scene="derivation", dataset="housing"))
+    lr = inputs.runs[0].lr
+    assert lr == float(f"{lr:.3g}")
+
+
+def test_the_bias_gradient_caption_has_its_sign():
+    from gdanim.derivation.narration import GRAD_B_CAPTION
+
+    assert "minus twice the average residual" in GRAD_B_CAPTION["mse"]
+    assert "minus the average residual" in GRAD_B_CAPTION["half-mse"]
+    assert "points below the line minus points above" in GRAD_B_CAPTION["mae"]
