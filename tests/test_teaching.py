@@ -231,9 +231,9 @@ def test_the_derivation_names_its_rate_against_the_critical_one():
     from gdanim.derivation.data_lines import rate_name
 
     crit = 0.036176
-    assert rate_name(0.0181, crit) == "half the critical 0.03618"
-    assert rate_name(0.01, crit) == "0.28 times the critical 0.03618"
-    assert rate_name(0.0416, crit) == "1.15 times the critical 0.03618"
+    assert rate_name(0.0181, crit) == "half the critical rate 0.03618"
+    assert rate_name(0.01, crit) == "0.28 × the critical rate 0.03618"
+    assert rate_name(0.0416, crit) == "1.15 × the critical rate 0.03618"
     assert rate_name(0.1, None) is None
     # The rate the screen writes is the rate the run used: three significant digits.
     inputs = prepare(RenderSpec(scene="derivation", dataset="housing"))

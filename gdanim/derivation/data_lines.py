@@ -67,19 +67,19 @@ def _n_scale(forms: LossForms, n: int) -> str:
 
 #: Rates named by their share of the critical rate (the regimes', the round bowl's).
 RATE_NAMES = (
-    (0.5, "half the critical"),
-    (0.1, "a tenth of the critical"),
-    (0.05, "5% of the critical"),
-    (0.005, "0.5% of the critical"),
-    (1.15, "1.15 times the critical"),
+    (0.5, "half the critical rate"),
+    (0.1, "a tenth of the critical rate"),
+    (0.05, "5% of the critical rate"),
+    (0.005, "0.5% of the critical rate"),
+    (1.15, "1.15 × the critical rate"),
 )
 
 
 def rate_name(lr: float, critical: float | None) -> str | None:
     """What ``lr`` is, against the rate above which gradient descent diverges.
 
-    ``half the critical 0.03618``; ``0.28 times the critical 0.03618`` for a rate that is no
-    regime's (the critical rate: above it gradient descent diverges).
+    ``half the critical rate 0.03618``; ``0.28 × the critical rate 0.03618`` for a rate that
+    is no regime's (above the critical rate gradient descent diverges).
     """
     if not critical or not lr > 0:
         return None
@@ -88,14 +88,14 @@ def rate_name(lr: float, critical: float | None) -> str | None:
     for share, words in RATE_NAMES:
         if abs(ratio / share - 1.0) < 0.01:
             return f"{words} {crit}"
-    return f"{fmt(ratio, 2)} times the critical {crit}"
+    return f"{fmt(ratio, 2)} × the critical rate {crit}"
 
 
 def data_lines(forms: LossForms, step: FirstStep, lr_critical: float | None = None) -> DataLines:
     """Lines of the run's first update, every number read from ``step``.
 
     ``lr_critical``, where there is one, names the rate: ``η = 0.0181 (half the critical
-    0.03618)``.
+    rate 0.03618)``.
     """
     num = tex_num
     carried = part(CARRIED_MINUS, "inner")
@@ -139,7 +139,8 @@ def data_lines(forms: LossForms, step: FirstStep, lr_critical: float | None = No
     eta = eq(r"\eta", "=", part(num(step.lr), "num"))
     if named:
         # One row, short, so that the narrow frames' page does not shrink for it.
-        said = rf"\quad\text{{({named})}}".replace("%", r"\%")
+        words = named.replace("%", r"\%").replace("×", r"$\times$")
+        said = rf"\quad\text{{({words})}}"
         eta = eq(*eta.parts, said)
     lines: list[Eq] = []
     extra: list[Eq] = []

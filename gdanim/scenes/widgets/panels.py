@@ -290,9 +290,7 @@ def thin_tick_labels(panel: Panel) -> None:
     if kept_x and kept_y:
         a, b = kept_x[0], kept_y[0]
         gap = LABEL_GAP / 2
-        apart = (
-            a.get_left()[0] > b.get_right()[0] + gap or a.get_top()[1] < b.get_bottom()[1] - gap
-        )
+        apart = a.get_left()[0] > b.get_right()[0] + gap or a.get_top()[1] < b.get_bottom()[1] - gap
         if not apart:
             if len(kept_x) > 3:
                 panel.ticks.remove(a)
