@@ -232,8 +232,8 @@ def test_the_derivation_names_its_rate_against_the_critical_one():
 
     crit = 0.036176
     assert rate_name(0.0181, crit) == "half the critical rate 0.03618"
-    assert rate_name(0.01, crit) == "0.28 × the critical rate 0.03618"
-    assert rate_name(0.0416, crit) == "1.15 × the critical rate 0.03618"
+    assert rate_name(0.01, crit) == "0.28 × critical rate 0.03618"
+    assert rate_name(0.0416, crit) == "1.15 × critical rate 0.03618"
     assert rate_name(0.1, None) is None
     # The rate the screen writes is the rate the run used: three significant digits.
     inputs = prepare(RenderSpec(scene="derivation", dataset="housing"))

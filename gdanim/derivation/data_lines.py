@@ -71,14 +71,14 @@ RATE_NAMES = (
     (0.1, "a tenth of the critical rate"),
     (0.05, "5% of the critical rate"),
     (0.005, "0.5% of the critical rate"),
-    (1.15, "1.15 × the critical rate"),
+    (1.15, "1.15 × critical rate"),
 )
 
 
 def rate_name(lr: float, critical: float | None) -> str | None:
     """What ``lr`` is, against the rate above which gradient descent diverges.
 
-    ``half the critical rate 0.03618``; ``0.28 × the critical rate 0.03618`` for a rate that
+    ``half the critical rate 0.03618``; ``0.28 × critical rate 0.03618`` for a rate that
     is no regime's (above the critical rate gradient descent diverges).
     """
     if not critical or not lr > 0:
@@ -88,7 +88,7 @@ def rate_name(lr: float, critical: float | None) -> str | None:
     for share, words in RATE_NAMES:
         if abs(ratio / share - 1.0) < 0.01:
             return f"{words} {crit}"
-    return f"{fmt(ratio, 2)} × the critical rate {crit}"
+    return f"{fmt(ratio, 2)} × critical rate {crit}"
 
 
 def data_lines(forms: LossForms, step: FirstStep, lr_critical: float | None = None) -> DataLines:
