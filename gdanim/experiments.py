@@ -128,7 +128,28 @@ def closing_line(inputs: SceneInputs) -> str:
         if r.outcome.kind != "converged":
             alike.setdefault(r.outcome.text, []).append(r.label)
     parts += [f"{' and '.join(names)}: {text}" for text, names in alike.items()]
-    return "; ".join(parts) + "."
+    return "; ".join(parts) + "." + valley_words(inputs)
+
+
+def valley_words(inputs: SceneInputs) -> str:
+    """For raw against standardised x: how stretched the raw valley was, in words.
+
+    A level curve of the loss is an ellipse whose axes are in the ratio of the square root of
+    the Hessian's condition number: ``" The valley was 42 times longer than wide; now it is
+    round."``
+    """
+    import math
+
+    from .numbers import fmt
+
+    comp = inputs.comparison
+    if comp is None or comp.key != "normalize" or True not in comp.values:
+        return ""
+    raw = [s for s, v in zip(comp.surfaces, comp.values, strict=True) if not v]
+    if not raw or not math.isfinite(raw[0].analysis.condition_number):
+        return ""
+    stretch = math.sqrt(raw[0].analysis.condition_number)
+    return f" The valley was {fmt(stretch, 2)} times longer than wide; now it is round."
 
 
 def rate_note(inputs: SceneInputs) -> str | None:

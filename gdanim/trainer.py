@@ -12,7 +12,7 @@ from . import numbers
 from .datasets import Dataset
 from .datasets.conditioning import moment_condition
 from .errors import InputError
-from .landscape import standardize, standardize_features
+from .landscape import ROUND_RIGHT_FRACTION, standardize, standardize_features
 from .optimizers import OPTIMIZERS
 from .settings import RunSettings
 from .trajectory import Trajectory
@@ -20,8 +20,9 @@ from .trajectory import Trajectory
 FloatArray = NDArray[np.float64]
 # A run has diverged once its loss exceeds this multiple of the start (or is not finite).
 DIVERGENCE_FACTOR = 1e6
-#: The default rate on one's own standardised data, as a fraction of the critical rate.
-STANDARDIZED_FRACTION = 0.1
+#: The default rate on one's own standardised data, as a fraction of the critical rate: the
+#: "right" regime of a round bowl.
+STANDARDIZED_FRACTION = ROUND_RIGHT_FRACTION
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ fixed-in-frame texts and its pinned (fixed-orientation) labels land where they a
 It reports, as sentences:
 
 1. anything visible that lies outside the frame (beyond :data:`FRAME_TOLERANCE_PX`);
-2. texts (``Text``, ``MathTex``/``Tex``, ``GlyphNumber``) whose boxes overlap, each box shrunk
-   by :data:`OVERLAP_TOLERANCE_PX` first; invisible texts (opacity 0) are left out;
+2. texts (``Text``, ``MathTex``/``Tex``, ``GlyphNumber``) closer than :data:`TEXT_GAP_PX`
+   (so "10" and "100" never read as "10100"); invisible texts (opacity 0) are left out;
+   and in the 2D scenes, texts crossed by a plotted stroke (a curve, a path, a contour line,
+   a fitted line) unless an opaque backdrop is painted between them;
 3. texts whose capital letters / digits are under :data:`MIN_TEXT_PX` tall at 480p. A text's
    size comes from its font size and how much it was scaled since it was typeset, never from
    its bounding box, so a rotated axis label is judged by its glyphs;
@@ -39,7 +41,9 @@ from manim.camera.three_d_camera import ThreeDCamera
 MIN_TEXT_PX = 12.0  # capital-letter height at 480p
 REFERENCE_PX = 480  # the short side of the frame the size rule is stated for
 FRAME_TOLERANCE_PX = 1.0
-OVERLAP_TOLERANCE_PX = 1.0
+OVERLAP_TOLERANCE_PX = 1.0  # a stroke may graze a text's box by this much
+TEXT_GAP_PX = 2.0  # the least gap between two texts' boxes
+BACKDROP_OPACITY = 0.8  # a fill at least this opaque hides the strokes under it
 MIN_TICK_LABELS = 3
 # Height of a capital (an upright "H") of MathTex per point of font size, in scene units:
 # measured once (MathTex("H", font_size=54) is 0.3833 units tall), so checking a scene never
@@ -233,9 +237,9 @@ def outside_frame(view: View, texts: list[Item], others: list[Item]) -> list[str
 def overlapping_texts(view: View, texts: list[Item]) -> list[str]:
     if len(texts) < 2:
         return []
-    tol = OVERLAP_TOLERANCE_PX / view.px
-    lo = np.array([t.box[0] for t in texts]) + tol
-    hi = np.array([t.box[1] for t in texts]) - tol
+    half_gap = TEXT_GAP_PX / 2 / view.px
+    lo = np.array([t.box[0] for t in texts]) - half_gap
+    hi = np.array([t.box[1] for t in texts]) + half_gap
     both = np.minimum(hi[:, None, :], hi[None, :, :]) - np.maximum(lo[:, None, :], lo[None, :, :])
     hit = (both[..., 0] > 0) & (both[..., 1] > 0)
     out = []
@@ -246,9 +250,85 @@ def overlapping_texts(view: View, texts: list[Item]) -> list[str]:
         w, h = both[i, j] * view.px
         out.append(
             f"{describe_text(a.mob)} overlaps {describe_text(b.mob)} "
-            f"({w + 2 * OVERLAP_TOLERANCE_PX:.0f} x {h + 2 * OVERLAP_TOLERANCE_PX:.0f} px)"
+            f"({w - TEXT_GAP_PX:.0f} x {h - TEXT_GAP_PX:.0f} px, "
+            f"closer than {TEXT_GAP_PX:.0f} px)"
         )
     return sorted(set(out))
+
+
+#: Strokes the check holds texts clear of: what a panel plots (contour lines, paths, loss
+#: curves, fitted lines: plain ``VMobject`` polylines). Frames, ticks, arrows and the 3D
+#: scene's mesh are left out (a tick label sits by its tick by design).
+PLOTTED = ("DescentTrail", "LossContours")
+
+
+def _plotted(item: Item) -> bool:
+    return type(item.mob) is VMobject and (
+        not item.owners or any(w in PLOTTED for w in item.owners)
+    )
+
+
+def _segments_hit(pts: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> bool:
+    """Whether the polyline through ``pts`` (a stroke's points) enters the box ``lo``-``hi``."""
+    if len(pts) < 2:
+        return False
+    p, q = pts[:-1], pts[1:]
+    d = q - p
+    t0 = np.zeros(len(p))
+    t1 = np.ones(len(p))
+    ok = np.ones(len(p), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for k in (0, 1):
+            par = d[:, k] == 0
+            ok &= ~(par & ((lo[k] - p[:, k] > 0) | (hi[k] - p[:, k] < 0)))
+            ta = np.where(par, -np.inf, (lo[k] - p[:, k]) / d[:, k])
+            tb = np.where(par, np.inf, (hi[k] - p[:, k]) / d[:, k])
+            t0 = np.maximum(t0, np.minimum(ta, tb))
+            t1 = np.minimum(t1, np.maximum(ta, tb))
+    return bool(np.any(ok & (t0 <= t1)))
+
+
+def texts_on_strokes(view: View, texts: list[Item], others: list[Item]) -> list[str]:
+    """Texts crossed by a plotted stroke painted before no opaque backdrop of theirs."""
+    if view.three_d:
+        return []
+    tol = OVERLAP_TOLERANCE_PX / view.px
+    order = {id(item.mob): k for k, item in enumerate(others)}
+    strokes = [
+        o for o in others
+        if _plotted(o)
+        and float(np.max(np.atleast_1d(o.mob.get_stroke_width()))) > 0
+        and float(np.max(np.asarray(o.mob.get_stroke_opacities(), dtype=np.float64))) > 0
+        and not _filled(o.mob)
+    ]  # fmt: skip
+    backdrops = [o for o in others if isinstance(o.mob, VMobject) and _filled(o.mob)]
+    out = []
+    for t in texts:
+        lo, hi = t.box[0] + tol, t.box[1] - tol
+        if np.any(hi <= lo):
+            continue
+        for s in strokes:
+            slo, shi = s.box
+            if np.any(shi < lo) or np.any(slo > hi):
+                continue
+            if not _segments_hit(view.points(s.mob), lo, hi):
+                continue
+            covered = any(
+                order[id(b.mob)] > order[id(s.mob)]
+                and np.all(b.box[0] <= t.box[0] + tol)
+                and np.all(b.box[1] >= t.box[1] - tol)
+                for b in backdrops
+            )
+            if not covered:
+                what = " > ".join(s.owners) or type(s.mob).__name__
+                out.append(f"{describe_text(t.mob)} lies on a stroke of {what}")
+                break
+    return sorted(set(out))
+
+
+def _filled(m: VMobject) -> bool:
+    fill = np.asarray(m.get_fill_opacities(), dtype=np.float64)
+    return bool(fill.size and float(np.max(fill)) >= BACKDROP_OPACITY)
 
 
 # ------------------------------------------------------------------------------ 3. text size
@@ -445,6 +525,7 @@ def check_layout(scene: Any) -> list[str]:
     return [
         *outside_frame(view, texts, others),
         *overlapping_texts(view, texts),
+        *texts_on_strokes(view, texts, others),
         *small_texts(view, texts),
         *few_tick_labels(view, scene),
     ]

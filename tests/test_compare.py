@@ -133,10 +133,14 @@ def test_the_mae_line_residuals_have_a_smaller_median():
 def test_a_far_start_still_converges_in_more_updates():
     runs = inputs_of("bad-start").runs
     near, far = runs
-    assert near.label == "start (0, 0)" and far.label == "start (150, -300)"
+    assert near.label == "start (0, 0)" and far.label == "start (-60, 1000)"
     assert near.outcome.kind == far.outcome.kind == "converged"
     assert far.outcome.update > near.outcome.update
-    assert near.trajectory.w[0] == 0 and far.trajectory.w[0] == 150
+    assert near.trajectory.w[0] == 0 and far.trajectory.w[0] == -60
+    # The bad start is clearly worse than the default one, not merely elsewhere.
+    assert near.trajectory.loss[0] == pytest.approx(123_870.14, abs=0.01)
+    assert far.trajectory.loss[0] == pytest.approx(229_144.43, abs=0.01)
+    assert far.trajectory.loss[0] > 1.8 * near.trajectory.loss[0]
 
 
 def test_the_full_batch_settles_and_the_stochastic_runs_jitter():

@@ -204,10 +204,9 @@ class TrainConfig(Model):
         )
         if self.lr is None and normalize and dataset.auto_standardize:
             # On standardised x the bowl is round: half the critical rate lands on the optimum
-            # in one update, which shows no descent. A tenth of it takes visible steps, each
-            # shrinking the gap by a fifth, and converges in a few dozen updates.
-            a = run.analysis(dataset)
-            lr = STANDARDIZED_FRACTION * a.lr_critical if a.lr_critical else a.lr_regimes["right"]
+            # in one update, which shows no descent. The round bowl's "right" regime, a tenth
+            # of it, takes visible steps, each shrinking the gap by a fifth.
+            lr = run.analysis(dataset).lr_regimes["right"]
         if isinstance(lr, str):
             lr = run.analysis(dataset).lr_regimes[lr]
         return run.replace(lr=float(lr))

@@ -162,8 +162,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "bad-start", "A bad start still gets there",
-            "the default start against a far corner: the same optimum, more updates",
-            "campaign", "init=0,0;150,-300",
+            "the default start against a worse one: the same optimum, more updates",
+            "campaign", "init=0,0;-60,1000", {"epochs": 2000},
         ),
         Preset(
             "sgd-vs-batch", "Full batch, single point, minibatch",

@@ -222,8 +222,13 @@ def own_dataset(
     total: int, notes: tuple[str, ...] = (), x_labels: tuple[str, ...] = (),
 ) -> Dataset:  # fmt: skip
     """One's own data (a file, a DataFrame, arrays) with the defaults it trains with: the
-    flat line through the mean, the "right" rate, mse, enough updates, x standardised when
-    the raw problem needs it. Several features start from zero weights."""
+    flat line through the lowest y, the "right" rate, mse, enough updates, x standardised
+    when the raw problem needs it. Several features start from zero weights.
+
+    The start is off the valley's floor in both w and b (the flat line through the mean
+    sits on it, and its descent only turns the line about the mean), and it is on the data
+    panel, below every point: a line that is plainly wrong and plainly improves.
+    """
     base = os.path.basename(source)
     check_magnitudes(x, y, base, x_label, y_label)
     n = y.size
@@ -235,7 +240,7 @@ def own_dataset(
         x_label=x_label,
         y_label=y_label,
         source=source,
-        init=(*[0.0] * (1 if x.ndim == 1 else x.shape[1]), float(np.mean(y))),
+        init=(*[0.0] * (1 if x.ndim == 1 else x.shape[1]), float(np.min(y))),
         lr="right",
         loss="mse",
         epochs=auto_epochs(x),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from ..numbers import fmt
 from .first_step import FirstStep
 from .losses import LossForms
 from .tex import (
@@ -64,8 +65,38 @@ def _n_scale(forms: LossForms, n: int) -> str:
     return forms.grad_scale.replace("N", str(n))
 
 
-def data_lines(forms: LossForms, step: FirstStep) -> DataLines:
-    """Lines of the run's first update, every number read from ``step``."""
+#: Rates named by their share of the critical rate (the regimes', the round bowl's).
+RATE_NAMES = (
+    (0.5, "half the critical rate"),
+    (0.1, "a tenth of the critical rate"),
+    (0.05, "5% of the critical rate"),
+    (0.005, "0.5% of the critical rate"),
+    (1.15, "1.15 × critical rate"),
+)
+
+
+def rate_name(lr: float, critical: float | None) -> str | None:
+    """What ``lr`` is, against the rate above which gradient descent diverges.
+
+    ``half the critical rate 0.03618``; ``0.28 × critical rate 0.03618`` for a rate that
+    is no regime's (above the critical rate gradient descent diverges).
+    """
+    if not critical or not lr > 0:
+        return None
+    ratio = lr / critical
+    crit = fmt(critical)
+    for share, words in RATE_NAMES:
+        if abs(ratio / share - 1.0) < 0.01:
+            return f"{words} {crit}"
+    return f"{fmt(ratio, 2)} × critical rate {crit}"
+
+
+def data_lines(forms: LossForms, step: FirstStep, lr_critical: float | None = None) -> DataLines:
+    """Lines of the run's first update, every number read from ``step``.
+
+    ``lr_critical``, where there is one, names the rate: ``η = 0.0181 (half the critical
+    rate 0.03618)``.
+    """
     num = tex_num
     carried = part(CARRIED_MINUS, "inner")
     setup = eq(
@@ -104,7 +135,13 @@ def data_lines(forms: LossForms, step: FirstStep) -> DataLines:
         grad_w = eq(DLDW, "=", part(num(step.dw), "num"))
         grad_b = eq(DLDB, "=", part(num(step.db), "num"))
 
+    named = rate_name(step.lr, lr_critical)
     eta = eq(r"\eta", "=", part(num(step.lr), "num"))
+    if named:
+        # One row, short, so that the narrow frames' page does not shrink for it.
+        words = named.replace("%", r"\%").replace("×", r"$\times$")
+        said = rf"\quad\text{{({words})}}"
+        eta = eq(*eta.parts, said)
     lines: list[Eq] = []
     extra: list[Eq] = []
     lead: list[Eq] = []

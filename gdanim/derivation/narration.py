@@ -66,20 +66,20 @@ GRAD_W_CAPTION = {
 }
 GRAD_B_CAPTION = {
     "mse": (
-        "∂L/∂b = −(2/N) Σ (yᵢ − ŷᵢ): twice the average residual. When the line sits too "
-        "low on average this is negative, and the update raises b."
+        "∂L/∂b = −(2/N) Σ (yᵢ − ŷᵢ): minus twice the average residual. When the line "
+        "sits too low on average this is negative, and the update raises b."
     ),
     "half-mse": (
-        "∂L/∂b = −(1/N) Σ (yᵢ − ŷᵢ): the average residual. When the line sits too low on "
-        "average this is negative, and the update raises b."
+        "∂L/∂b = −(1/N) Σ (yᵢ − ŷᵢ): minus the average residual. When the line sits too "
+        "low on average this is negative, and the update raises b."
     ),
     "mae": (
-        "∂L/∂b = −(1/N) Σ sign(yᵢ − ŷᵢ): points above the line minus points below, over N. "
+        "∂L/∂b = −(1/N) Σ sign(yᵢ − ŷᵢ): points below the line minus points above, over N. "
         "It is zero when the line splits the data in half."
     ),
     "huber": (
-        "∂L/∂b = −(1/N) Σ H′(yᵢ − ŷᵢ): the average clipped residual. When the line sits "
-        "too low it is negative, and the update raises b."
+        "∂L/∂b = −(1/N) Σ H′(yᵢ − ŷᵢ): minus the average clipped residual. When the "
+        "line sits too low it is negative, and the update raises b."
     ),
 }
 UPDATE_CAPTION = {

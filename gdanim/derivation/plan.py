@@ -41,14 +41,18 @@ def plan(
     delta: float = 1.0,
     lr: float | None = None,
     batch_size: int = 16,
+    lr_critical: float | None = None,
 ) -> Plan:
-    """The derivation of ``loss`` and ``optimizer`` with the numbers of ``traj``'s first update."""
+    """The derivation of ``loss`` and ``optimizer`` with the numbers of ``traj``'s first update.
+
+    ``lr_critical`` (gradient descent's, where the loss has one) names the rate on screen.
+    """
     forms = loss_forms(loss, l2, delta)
     step = first_step(x, y, traj, loss, optimizer, l2=l2, delta=delta, lr=lr, batch_size=batch_size)
     return Plan(
         forms=forms,
         step=step,
         updates=tuple(update_lines(optimizer, step.hyper, step.batch_size)),
-        data=data_lines(forms, step),
+        data=data_lines(forms, step, lr_critical),
         captions=captions(forms, step),
     )

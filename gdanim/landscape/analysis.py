@@ -43,6 +43,20 @@ FloatArray = NDArray[np.float64]
 SMALL_FRACTION = 0.05
 RIGHT_FRACTION = 0.5
 LARGE_FACTOR = 1.15
+#: Each regime's share of the critical rate.
+REGIME_FRACTIONS = {"small": SMALL_FRACTION, "right": RIGHT_FRACTION, "large": LARGE_FACTOR}
+# On standardised x the bowl is round: half the critical rate lands on the optimum in one
+# update and a twentieth of it in a few dozen, so neither looks like what it is named. A
+# tenth takes visible steps (each shrinks the gap by a fifth); a two-hundredth crawls.
+ROUND_SMALL_FRACTION = 0.005
+ROUND_RIGHT_FRACTION = 0.1
+#: Significant digits of a chosen rate: it is written the same on screen and in the formulas.
+RATE_DIGITS = 3
+
+
+def round_rate(lr: float) -> float:
+    """A chosen rate at :data:`RATE_DIGITS` significant digits (``0.172715`` -> ``0.173``)."""
+    return float(f"{lr:.{RATE_DIGITS}g}")
 
 
 def hessian(x: FloatArray, loss: Loss) -> FloatArray:
@@ -248,10 +262,15 @@ def analyze(
 
     fastest = method.fastest_rate(lam_min, lam_max) if crit is not None else None
     if crit is not None:
+        small, right = (
+            (ROUND_SMALL_FRACTION, ROUND_RIGHT_FRACTION)
+            if normalize
+            else (SMALL_FRACTION, RIGHT_FRACTION)
+        )
         regimes = {
-            "small": SMALL_FRACTION * crit,
-            "right": RIGHT_FRACTION * crit,
-            "large": LARGE_FACTOR * crit,
+            "small": round_rate(small * crit),
+            "right": round_rate(right * crit),
+            "large": round_rate(LARGE_FACTOR * crit),
         }
     else:
         regimes = _scale_regimes(dataset, loss, optimizer, normalize, init, best_point)
@@ -297,7 +316,8 @@ def _scale_regimes(
         g = np.hypot(*loss.grad(x, dataset.y, w0, b0))
         right = float(np.hypot(*delta)) / (60.0 * max(float(g), 1e-12))
         right = right if right > 0 else 1e-3
-    return {"small": right / 10.0, "right": right, "large": right * 8.0}
+    rates = {"small": right / 10.0, "right": right, "large": right * 8.0}
+    return {k: round_rate(v) for k, v in rates.items()}
 
 
 def _scale_regimes_features(
@@ -325,4 +345,5 @@ def _scale_regimes_features(
         g = float(np.sqrt(gw @ gw + gb * gb))
         right = float(np.linalg.norm(delta)) / (60.0 * max(g, 1e-12))
         right = right if right > 0 else 1e-3
-    return {"small": right / 10.0, "right": right, "large": right * 8.0}
+    rates = {"small": right / 10.0, "right": right, "large": right * 8.0}
+    return {k: round_rate(v) for k, v in rates.items()}

@@ -6,6 +6,8 @@ the landscape around them: :class:`SceneInputs`. A scene only draws what it is g
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,7 +18,8 @@ from ..config import TRAIN_KEYS, RenderSpec, TrainConfig
 from ..config.names import REGIMES
 from ..datasets import Dataset, get_dataset, load_table
 from ..errors import InputError
-from ..landscape import Analysis, Landscape, build_landscape
+from ..landscape import Analysis, Landscape, View, build_landscape, frame_view, round_rate
+from ..landscape.analysis import REGIME_FRACTIONS
 from ..outcome import Outcome, classify
 from ..settings import RunSettings
 from ..trainer import Standardization, train
@@ -25,12 +28,66 @@ from ..trajectory import Trajectory
 
 @dataclass(frozen=True)
 class Run:
-    """One trajectory, its rate, its label for the scene and what it did."""
+    """One trajectory, its rate, its label for the scene and what it did.
+
+    ``path``: on standardised x, the run in the coordinates the optimizer steps in (the
+    slope and intercept on standardised x), where its bowl is round; the maps draw it.
+    ``trajectory`` stays in data units, for the readouts and the fitted line.
+    """
 
     trajectory: Trajectory
     lr: float
     label: str
     outcome: Outcome
+    path: Trajectory | None = None
+
+    @property
+    def on_map(self) -> Trajectory:
+        """The run as the contour maps draw it: the optimizer's coordinates where x is
+        standardised, else data units."""
+        return self.path if self.path is not None else self.trajectory
+
+
+def optimizer_path(traj: Trajectory) -> Trajectory | None:
+    """``traj`` in the optimizer's own coordinates, or ``None`` when x was not standardised."""
+    if traj.w_opt is None or traj.b_opt is None:
+        return None
+    return Trajectory(
+        w=traj.w_opt, b=traj.b_opt, loss=traj.loss, diverged_at=traj.diverged_at,
+        config=traj.config, dataset=traj.dataset,
+    )  # fmt: skip
+
+
+def standardized_data(ds: Dataset, std: Standardization) -> Dataset:
+    """``ds`` with x standardised as the optimizer saw it: the map's coordinates."""
+    x = (np.asarray(ds.x, dtype=np.float64) - std.x_mean) / std.x_std
+    return dataclasses.replace(ds, x=x, x_label=f"{ds.x_label}, standardised")
+
+
+#: The round map's half-width, in units of the farthest start's distance from the bottom.
+ROUND_ROOM = 1.35
+
+
+def map_landscape(
+    ds: Dataset, std: Standardization | None, loss: Any, paths: list[Trajectory | None]
+) -> Landscape | None:
+    """The loss over the optimizer's coordinates, framed around ``paths``; ``None`` on raw x."""
+    if std is None or not paths or any(p is None for p in paths):
+        return None
+    z = standardized_data(ds, std)
+    tracks = [(p.w, p.b, p.loss, p.diverged) for p in paths if p is not None]
+    # The bowl is round here: a view as tall as it is wide (in units) shows it round,
+    # centred on the bottom with room around the farthest start for the first steps.
+    from ..landscape import optimum
+
+    cw, cb = optimum(z.x, z.y, loss)
+    reach = max(max(abs(p[0][0] - cw), abs(p[1][0] - cb)) for p in tracks)
+    v = frame_view(z, loss, tracks)
+    half = max(ROUND_ROOM * reach, v.w_max - cw, cw - v.w_min, v.b_max - cb, cb - v.b_min)
+    if not (math.isfinite(half) and half > 0):
+        half = 1.0
+    square = View(cw - half, cw + half, cb - half, cb + half)
+    return build_landscape(z, loss, tracks, view=square)
 
 
 @dataclass(frozen=True)
@@ -42,6 +99,12 @@ class Surface:
     landscape: Landscape
     loss_name: str
     standardized: Standardization | None = None
+    #: On standardised x: the loss over the optimizer's coordinates, where the runs are drawn.
+    on_map: Landscape | None = None
+
+    @property
+    def map(self) -> Landscape:
+        return self.on_map if self.on_map is not None else self.landscape
 
 
 @dataclass(frozen=True)
@@ -106,6 +169,14 @@ class SceneInputs:
     standardized: Standardization | None = None
     comparison: Comparison | None = None
     scaling: Scaling | None = None
+    #: On standardised x: the loss over the optimizer's coordinates (a round bowl), where
+    #: the maps draw the runs (:attr:`Run.on_map`); ``landscape`` stays in data units.
+    on_map: Landscape | None = None
+
+    @property
+    def map(self) -> Landscape:
+        """The landscape the contour maps show: the optimizer's where x is standardised."""
+        return self.on_map if self.on_map is not None else self.landscape
 
     @property
     def trajectory(self) -> Trajectory:
@@ -235,9 +306,11 @@ def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
     analysis = cfg.analysis(ds)
     landscape = build_landscape(ds, loss, [(t.w, t.b, t.loss, t.diverged) for t, _, _ in runs])
     done = tuple(
-        Run(t, lr, label, classify(t, analysis.optimum_loss, ds.x)) for t, lr, label in runs
+        Run(t, lr, label, classify(t, analysis.optimum_loss, ds.x), optimizer_path(t))
+        for t, lr, label in runs
     )
-    return SceneInputs(spec, ds, done, analysis, landscape, loss.name, cfg, std)
+    on_map = map_landscape(ds, std, loss, [r.path for r in done])
+    return SceneInputs(spec, ds, done, analysis, landscape, loss.name, cfg, std, on_map=on_map)
 
 
 def safe_config(cfg: TrainConfig, dataset: Dataset, asked_rate: bool) -> RunSettings:
@@ -247,8 +320,6 @@ def safe_config(cfg: TrainConfig, dataset: Dataset, asked_rate: bool) -> RunSett
     its ``right`` regime (half the critical rate). On standardised x it takes a tenth of the
     critical rate, as one's own standardised data does, so the descent takes visible steps.
     """
-    from ..trainer import STANDARDIZED_FRACTION
-
     out = cfg.resolve(dataset)
     if asked_rate:
         return out
@@ -256,7 +327,7 @@ def safe_config(cfg: TrainConfig, dataset: Dataset, asked_rate: bool) -> RunSett
     crit = a.lr_critical
     lr = out.lr
     if out.normalize and crit:
-        lr = STANDARDIZED_FRACTION * crit
+        lr = float(a.lr_regimes["right"])  # a tenth of the critical rate: the round bowl's
     elif crit and a.can_diverge and lr >= crit:
         lr = float(a.lr_regimes["right"])
     return out.replace(lr=lr)
@@ -282,9 +353,20 @@ def prepare_comparison(spec: RenderSpec, ds: Dataset) -> SceneInputs:
             build_landscape(ds, lo, [(t.w, t.b, t.loss, t.diverged)])
             for lo, t in zip(losses, trajs, strict=True)
         ]
+    stds = [spec.train.replace(**{key: v}).standardization(ds) for v in values]
+    paths = [optimizer_path(t) for t in trajs]
+    if shared:
+        one_map = map_landscape(ds, stds[0], losses[0], paths)
+        maps = [one_map] * len(trajs)
+    else:
+        maps = [
+            map_landscape(ds, sd, lo, [p]) for sd, lo, p in zip(stds, losses, paths, strict=True)
+        ]
     surfaces = tuple(
-        Surface(c, a, la, lo.name, spec.train.replace(**{key: v}).standardization(ds))
-        for c, a, la, lo, v in zip(configs, analyses, landscapes, losses, values, strict=True)
+        Surface(c, a, la, lo.name, sd, m)
+        for c, a, la, lo, sd, m in zip(
+            configs, analyses, landscapes, losses, stds, maps, strict=True
+        )
     )
     runs = tuple(
         Run(
@@ -292,14 +374,15 @@ def prepare_comparison(spec: RenderSpec, ds: Dataset) -> SceneInputs:
             c.lr,
             value_label(key, v, c.to_dict()),
             classify(t, a.optimum_loss, ds.x),
+            p,
         )
-        for t, c, a, v in zip(trajs, configs, analyses, values, strict=True)
+        for t, c, a, v, p in zip(trajs, configs, analyses, values, paths, strict=True)
     )
     comparison = Comparison(key, tuple(values), shared, surfaces, not asked_rate, spec.preset)
     first = surfaces[0]
     return SceneInputs(
         spec, ds, runs, first.analysis, first.landscape, first.loss_name, first.config,
-        first.standardized, comparison,
+        first.standardized, comparison, on_map=first.on_map,
     )  # fmt: skip
 
 
@@ -354,7 +437,10 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
             loss=loss.name, normalize=standardized, epochs=epochs, init=centred.init, lr="right"
         )
         a = cfg0.analysis(centred)
-        lr = a.lr_regimes[rate]
+        # Both sides at the same share of their own critical rate, so that scale alone
+        # differs (the round bowl's own regimes are slower, to show steps on one map).
+        crit = a.lr_critical
+        lr = round_rate(REGIME_FRACTIONS[rate] * crit) if crit is not None else a.lr_regimes[rate]
         cfg = cfg0.replace(lr=float(lr)).resolve(centred)
         t = train(centred, cfg)
         path = t.w_opt if standardized and t.w_opt is not None else t.w

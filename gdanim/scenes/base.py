@@ -22,6 +22,14 @@ from .widgets import fmt, label
 P = TypeVar("P", bound=Any)
 
 
+def map_labels(standardized: bool) -> tuple[str, str]:
+    """The contour map's axis names: on standardised x the map is in the optimizer's
+    coordinates, the slope and intercept on standardised x."""
+    if standardized:
+        return "w (std. x)", "b (std. x)"
+    return "w (slope)", "b (intercept)"
+
+
 @dataclass(frozen=True)
 class Box:
     """A layout rectangle in scene units: centre ``(x, y)``, size ``w`` by ``h``."""
@@ -126,15 +134,31 @@ class GdScene(Scene):
             t.scale_to_fit_width(f.w)
         lines = []
         for line in subtitle.split("\n"):
-            s = label(line, self.theme, style.LABEL_SIZE, self.theme.muted)
-            if s.width > f.w:
-                s.scale_to_fit_width(f.w)
-            lines.append(s)
+            for part in self.wrap_subtitle(line, f.w):
+                s = label(part, self.theme, style.LABEL_SIZE, self.theme.muted)
+                if s.width > f.w:
+                    s.scale_to_fit_width(f.w)
+                lines.append(s)
         group = VGroup(t, *lines).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
         group.to_edge(UP, buff=style.MARGIN).align_to([f.left, 0, 0], LEFT)
         below = group.get_bottom()[1] - style.TITLE_GAP
         bottom = -config.frame_height / 2 + style.MARGIN
         return group, Box(f.x, (below + bottom) / 2, f.w, below - bottom)
+
+    def wrap_subtitle(self, line: str, width: float) -> list[str]:
+        """``line`` in rows that fit ``width`` at the subtitle's size, broken where it has a
+        double space (between its parts); a part too long alone is shrunk when set."""
+        if label(line, self.theme, style.LABEL_SIZE).width <= width or "  " not in line:
+            return [line]
+        sep = "  ·  " if "  ·  " in line else "  "
+        rows: list[str] = []
+        for part in (p.strip() for p in line.split(sep) if p.strip()):
+            trial = f"{rows[-1]}{sep}{part}" if rows else part
+            if rows and label(trial, self.theme, style.LABEL_SIZE).width <= width:
+                rows[-1] = trial
+            else:
+                rows.append(part)
+        return rows
 
     @contextlib.contextmanager
     def captioned(self, text: str) -> Iterator[None]:

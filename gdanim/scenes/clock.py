@@ -21,6 +21,7 @@ REVEAL_SPAN = 0.06
 TIMING_SAMPLES = 2049
 TITLE_LINE_GAP = 0.12
 COUNTER_GAP = 0.4  # between the title and the update counter
+COUNTER_CLEAR = 0.06  # least room between the title and a counter on the line below it
 
 
 class SharedClock(GdScene):
@@ -72,6 +73,11 @@ class SharedClock(GdScene):
                 ]
             )
         )
+        if not on_title:
+            # Beside the first subtitle line, the counter stays clear of the title above.
+            clash = counter.get_top()[1] - (title.get_bottom()[1] - COUNTER_CLEAR)
+            if clash > 0:
+                counter.shift(DOWN * clash)
         tracker = self.tracker
 
         def follow(_: Mobject) -> None:

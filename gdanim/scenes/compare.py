@@ -37,7 +37,7 @@ from ..outcome import Outcome
 from ..pipeline.prepare import Comparison, Run
 from ..trajectory import Trajectory
 from . import style
-from .base import Box
+from .base import Box, map_labels
 from .clock import SharedClock
 from .grid import bottom_box, grid_cells, pt, top_box
 from .legends import Legend, line_legend, run_header, run_legend, wrapped
@@ -53,6 +53,13 @@ PANEL_GAP = 0.25  # between the panels of one layout
 SIDE_SHARE = 0.42  # of the body's width: the loss panel and legend beside the map
 INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most this share
 WORDS = {2: "Two", 3: "Three", 4: "Four"}
+#: How much wider each later run's path is than the one before, on a shared map.
+STROKE_STEP = 1.6
+
+
+def run_stroke(i: int) -> float:
+    """The path width of the ``i``-th run on a shared map: later runs wider (and drawn under)."""
+    return style.PATH_STROKE + STROKE_STEP * i
 
 
 @dataclass
@@ -213,7 +220,7 @@ class Compare(SharedClock):
         if key != "normalize":
             note = self.standardized_note()
             if note:
-                parts.append(note)
+                parts += note.split("  ")  # its two halves wrap apart in a narrow frame
         return [p for p in parts if p]
 
     def build_shared(self, body: Box) -> list[RunView]:
@@ -253,7 +260,10 @@ class Compare(SharedClock):
             else:
                 map_box, loss_box = plots.split_h(1.15, 1.0, gap=PANEL_GAP)
         legend.move_to(pt(legend_box.left, legend_box.top), aligned_edge=UP + LEFT)
-        contours = self.place_panel(map_box, lambda w, h: LossContours(inputs.landscape, w, h, t))
+        w_label, b_label = map_labels(inputs.on_map is not None)
+        contours = self.place_panel(
+            map_box, lambda w, h: LossContours(inputs.map, w, h, t, w_label, b_label)
+        )
         frame_traj = loss_frame(self.runs, inputs.analysis.optimum_loss)
         epochs = self.longest_updates()
         loss = self.place_panel(
@@ -263,8 +273,11 @@ class Compare(SharedClock):
         self.panels: list[Mobject] = [contours, loss]
         self.maps = [contours]
         views = []
-        for run, color, name, verdict in zip(self.runs, self.colors, names, verdicts, strict=True):
-            trail = DescentTrail(contours, run.trajectory, self.tracker, t, color)
+        for i, (run, color, name, verdict) in enumerate(
+            zip(self.runs, self.colors, names, verdicts, strict=True)
+        ):
+            trail = DescentTrail(contours, run.on_map, self.tracker, t, color)
+            trail.line.set_stroke(width=run_stroke(i))
             trail.exit_arrow.move_to(contours.frame.get_center())
             curve = loss.curve(run.trajectory, self.tracker, color)
             views.append(RunView(run, color, name, verdict, trail, contours, curve=curve))
@@ -320,18 +333,23 @@ class Compare(SharedClock):
             head = VGroup(name, verdict)
             head.move_to(pt(cell.left, cell.top), aligned_edge=UP + LEFT)
             _, map_box = top_box(cell, hh + HEADER_PAD)
-            contours = self.run_map(map_box, comp.surfaces[i].landscape)
+            surface = comp.surfaces[i]
+            contours = self.run_map(map_box, surface.map, surface.on_map is not None)
             self.panels.append(contours)
             self.maps.append(contours)
-            trail = DescentTrail(contours, run.trajectory, self.tracker, t, color)
+            trail = DescentTrail(contours, run.on_map, self.tracker, t, color)
             trail.exit_arrow.move_to(contours.frame.get_center())
             fit = self.fitted_line(data, run.trajectory, color)
             views.append(RunView(run, color, name, verdict, trail, contours, fit=fit))
         return views
 
-    def run_map(self, box: Box, landscape: Landscape) -> LossContours:
-        """A run's own contour panel, fitted to ``box``."""
-        return self.place_panel(box, lambda w, h: LossContours(landscape, w, h, self.theme))
+    def run_map(self, box: Box, landscape: Landscape, standardized: bool = False) -> LossContours:
+        """A run's own contour panel, fitted to ``box``: in the optimizer's coordinates where
+        x is standardised."""
+        w_label, b_label = map_labels(standardized)
+        return self.place_panel(
+            box, lambda w, h: LossContours(landscape, w, h, self.theme, w_label, b_label)
+        )
 
     def fitted_line(self, data: DataPanel, traj: Trajectory, color: str) -> VMobject:
         """The run's line on the data panel, following the shared clock."""
@@ -347,7 +365,10 @@ class Compare(SharedClock):
     # -- beats
     def descend(self) -> None:
         """All runs on one clock; each stops at its own end, its verdict shown when it has one."""
-        for v in self.views:
+        # Later runs go under earlier ones, in wider strokes: the first run (plain gradient
+        # descent in the presets) stays on top, and a run that follows another's path still
+        # shows as a band either side of it.
+        for v in reversed(self.views):
             v.verdict.set_opacity(0)
             o = v.run.outcome
             if o.kind in ("converged", "diverged") and o.update > 0:

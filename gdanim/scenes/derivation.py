@@ -80,6 +80,7 @@ class Derivation(GdScene):
             delta=cfg.delta,
             lr=inputs.runs[0].lr,
             batch_size=cfg.batch_size,
+            lr_critical=inputs.analysis.lr_critical,
         )
 
     def build(self) -> Sheet:

@@ -6,24 +6,86 @@ given its inputs, the trained run and its surface, by :mod:`gdanim.pipeline`.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from manim import (
     DOWN,
     LEFT,
     RIGHT,
     UP,
+    Arrow,
     FadeIn,
+    FadeOut,
     Flash,
+    GrowArrow,
     SurroundingRectangle,
     ValueTracker,
     VGroup,
     Wait,
+    smooth,
 )
 
 from ..numbers import count
+from ..trajectory import Trajectory
 from . import style
-from .base import Box, GdScene
-from .widgets import DataPanel, DescentTrail, LossContours, LossCurve, Readout, fmt, note
+from .base import Box, GdScene, map_labels
+from .widgets import (
+    DataPanel,
+    DescentTrail,
+    LossContours,
+    LossCurve,
+    Readout,
+    fmt,
+    label,
+    note,
+)
+
+#: The first updates played one at a time, before the clock speeds up.
+FIRST_STEPS = 3
+#: Seconds one of those updates takes to land, and to show its arrows first.
+STEP_TIME = 1.0
+ARROW_TIME = 0.6
+#: Least and most length of a drawn arrow, in scene units (the frame is 8 tall).
+ARROW_MIN, ARROW_MAX = 0.35, 1.4
+#: The gradient arrow's least length: it shows a direction, so it is drawn long enough to see.
+GRADIENT_MIN = 0.8
+
+
+def first_steps(traj: Trajectory, most: int = FIRST_STEPS) -> int:
+    """How many updates are played one at a time: up to ``most``, never past a divergence."""
+    return max(0, min(most, traj.n_updates))
+
+
+def room_to_edge(panel: LossContours, p: np.ndarray, direction: np.ndarray) -> float:
+    """How far from scene point ``p`` along the unit ``direction`` the panel's frame is."""
+    lo, hi = panel.frame.get_corner(DOWN + LEFT), panel.frame.get_corner(UP + RIGHT)
+    out = math.inf
+    for k in (0, 1):
+        d = float(direction[k])
+        if d > 1e-9:
+            out = min(out, (hi[k] - p[k]) / d)
+        elif d < -1e-9:
+            out = min(out, (lo[k] - p[k]) / d)
+    return max(out, 0.0)
+
+
+def inside(panel: LossContours, mob: VGroup, at: np.ndarray, pad: float = 0.06) -> np.ndarray:
+    """``at`` moved so that ``mob`` centred there stays inside the panel's frame."""
+    lo, hi = panel.frame.get_corner(DOWN + LEFT), panel.frame.get_corner(UP + RIGHT)
+    half = np.array([mob.width / 2 + pad, mob.height / 2 + pad, 0.0])
+    return np.clip(at, lo + half, hi - half)
+
+
+def eased(m: int, t: float, skew: float = 0.75) -> float:
+    """Updates done at time fraction ``t`` of a clock over ``m`` updates: the early ones get
+    more of the time (see :meth:`~gdanim.trajectory.Trajectory.position`)."""
+    if m <= 0 or t <= 0.0:
+        return 0.0
+    if t >= 1.0:
+        return float(m)
+    s = skew * math.expm1(t * math.log1p(m)) + (1.0 - skew) * t * m
+    return min(max(s, 0.0), float(m))
 
 
 class DescentPath(GdScene):
@@ -42,8 +104,10 @@ class DescentPath(GdScene):
         readout_box, panels_box = self.split_readout(body, readout.height)
         contour_box, data_box, curve_box = self.layout(panels_box)
 
+        w_label, b_label = map_labels(inputs.on_map is not None)
         contours = self.place_panel(
-            contour_box, lambda w, h: LossContours(inputs.landscape, w, h, self.theme)
+            contour_box,
+            lambda w, h: LossContours(inputs.map, w, h, self.theme, w_label, b_label),
         )
         self.contours = contours
         data = self.data_panel(data_box)
@@ -73,7 +137,7 @@ class DescentPath(GdScene):
             )
         )
         off_chart.update()
-        trail = self.trail = DescentTrail(contours, traj, tracker, self.theme)
+        trail = self.trail = DescentTrail(contours, inputs.runs[0].on_map, tracker, self.theme)
         loss_line = curve.curve(traj, tracker, self.theme.path)
 
         # Everything that never moves goes in first and stops updating: manim paints it
@@ -87,10 +151,18 @@ class DescentPath(GdScene):
             self.play(FadeIn(moving), run_time=style.INTRO_TIME * 0.6)
 
         n = traj.n_updates
-        if n > 0:
+        k = first_steps(traj)
+        if k > 0:
+            # The first updates one at a time: where the gradient points, the step against
+            # it, and the readout landing on the step's numbers (the derivation's).
+            with self.captioned(self.caption_first_steps(k)):
+                for i in range(k):
+                    self.one_step(contours, tracker, i)
+        if n > k:
+            m = n - k
 
             def timing(t: float) -> float:
-                return traj.position(t) / n
+                return eased(m, t) / m
 
             with self.captioned(self.caption_descent()):
                 self.play(
@@ -102,7 +174,79 @@ class DescentPath(GdScene):
         with self.captioned(self.caption_end()):
             self.finale(contours, trail, readout_box)
 
+    def one_step(self, contours: LossContours, tracker: ValueTracker, i: int) -> None:
+        """Update ``i + 1`` on its own: the uphill gradient and the step, then the landing."""
+        arrows = self.step_arrows(contours, i)
+        if arrows is not None:
+            self.play(*(GrowArrow(a) for a in arrows[0]), run_time=ARROW_TIME)
+            self.add(arrows[1])
+        self.play(tracker.animate.set_value(float(i + 1)), rate_func=smooth, run_time=STEP_TIME)
+        if arrows is not None:
+            self.play(FadeOut(VGroup(*arrows[0], arrows[1])), run_time=ARROW_TIME * 0.5)
+
+    def step_arrows(self, contours: LossContours, i: int) -> tuple[list[Arrow], VGroup] | None:
+        """The arrows of update ``i + 1`` on the map, and their names.
+
+        The step from state ``i`` to ``i + 1``; for plain gradient descent also the gradient,
+        which points the other way (uphill), and the names ``∇L`` and ``−η∇L``. ``None`` when
+        either end is off the map or the step is too short to draw.
+        """
+        traj = self.inputs.runs[0].on_map
+        w0, b0, w1, b1 = (float(v) for v in (traj.w[i], traj.b[i], traj.w[i + 1], traj.b[i + 1]))
+        if not (contours.contains(w0, b0) and contours.contains(w1, b1)):
+            return None
+        p0, p1 = contours.axes.c2p(w0, b0), contours.axes.c2p(w1, b1)
+        step = p1 - p0
+        length = float(np.linalg.norm(step))
+        if length < ARROW_MIN * 0.5:
+            return None
+        t = self.theme
+        plain = self.inputs.config.optimizer == "gd"
+        ink = t.path
+        arrow = Arrow(p0, p1, buff=0, color=ink, stroke_width=4, max_tip_length_to_length_ratio=0.2)
+        arrows = [arrow]
+        names = VGroup()
+        unit = step / length
+        side = np.array([-unit[1], unit[0], 0.0])
+        step_name = label("−η∇L" if plain else "step", t, style.TICK_SIZE, ink)
+        names.add(step_name)
+        step_name.move_to(inside(contours, step_name, (p0 + p1) / 2 + side * 0.28))
+        if plain and i == 0:
+            # The gradient itself, on the first update only (the one the derivation
+            # computes): it points uphill, the step the other way.
+            room = room_to_edge(contours, p0, -unit) - 0.1
+            g_len = min(max(length, GRADIENT_MIN), ARROW_MAX, room)
+            if g_len >= ARROW_MIN * 0.6:
+                g_end = p0 - unit * g_len
+                grad = Arrow(
+                    p0, g_end, buff=0, color=t.muted, stroke_width=4,
+                    max_tip_length_to_length_ratio=0.25,
+                )  # fmt: skip
+                arrows.insert(0, grad)
+                g_name = label("∇L: uphill", t, style.TICK_SIZE, t.muted)
+                g_name.move_to(inside(contours, g_name, (p0 + g_end) / 2 - side * 0.28))
+                names.add(g_name)
+        backed = VGroup()
+        for name in names:
+            backdrop = SurroundingRectangle(name, buff=0.04, stroke_width=0)
+            backdrop.set_fill(t.panel, 0.85)
+            backed.add(backdrop, name)
+        return arrows, backed
+
     # -- captions: every number comes from the run
+    def caption_first_steps(self, k: int) -> str:
+        t = self.inputs.trajectory
+        assert t.loss is not None
+        plain = self.inputs.config.optimizer == "gd"
+        how = (
+            "The gradient points uphill; the step −η∇L goes the other way. "
+            if plain
+            else "Each update steps downhill. "
+        )
+        first = f"Update 1 lands on w = {fmt(t.w[1])}, b = {fmt(t.b[1])}, loss {fmt(t.loss[1])}"
+        rest = f"; after {k} updates the loss is {fmt(t.loss[k])}." if k > 1 else "."
+        return how + first + rest
+
     def caption_start(self) -> str:
         t = self.inputs.trajectory
         assert t.loss is not None
@@ -128,10 +272,10 @@ class DescentPath(GdScene):
     def scale_note(self) -> str:
         """Why the steps may not look perpendicular to the contours."""
         contours = getattr(self, "contours", None)
-        if self.inputs.config.normalize:
+        if self.inputs.on_map is not None:
             return (
-                " x is standardised: each step is taken in standardised units, so it need not "
-                "cross these contours at right angles."
+                " The map shows w and b on standardised x, where the optimizer steps: there "
+                "the bowl is round."
             )
         if contours is None or contours.to_scale:
             return ""
@@ -155,10 +299,10 @@ class DescentPath(GdScene):
 
     # -- beats
     def finale(self, contours: LossContours, trail: DescentTrail, box: Box) -> None:
-        traj = self.inputs.trajectory
+        traj = self.inputs.runs[0].on_map
         verdict = self.inputs.outcome
         w, b = float(traj.w[-1]), float(traj.b[-1])
-        w_star, b_star = self.inputs.landscape.optimum
+        w_star, b_star = self.inputs.map.optimum
         off = np.hypot(
             (w - w_star) / (contours.x_range[1] - contours.x_range[0]),
             (b - b_star) / (contours.y_range[1] - contours.y_range[0]),

@@ -45,8 +45,10 @@ from .base import Box, GdScene
 from .bowl.camera import BowlCamera, CameraPlan, tween
 from .bowl.geometry import Ground
 from .bowl.pieces import Floor, bowl_pieces, fit_points, floor_pieces, level_paths
-from .bowl.side import SideText, closing_note, split_body
+from .bowl.side import SideText, closing_note, rim_update, split_body
 from .bowl.walk import (
+    FEEL,
+    FEEL_TIME,
     FINALE_TIME,
     HIKER_IN_TIME,
     OFF_RIM_TIME,
@@ -106,7 +108,7 @@ class HikerBowl(GdScene, ThreeDScene):
         title, body = self.title_block(
             f"The blindfolded hiker on {inputs.dataset.name}", self.run_summary()
         )
-        state = ValueTracker(0.0)
+        state = self.state = ValueTracker(0.0)
         readout = Readout(traj, state, self.theme, max_width=body.w)
         readout_box, rest = self.split_readout(body, readout.height)
         side = self.side = SideText(self.theme)
@@ -228,6 +230,15 @@ class HikerBowl(GdScene, ThreeDScene):
             run_time=HIKER_IN_TIME,
         )  # fmt: skip
         hiker.resume_updating()
+        if walkers.now.phase == FEEL and self.walk.beats:
+            # The loop's "feel which way is downhill" is highlighted from here: the hiker
+            # feels, and the downhill arrow grows under its stick while the row is lit.
+            felt = ValueTracker(0.0)
+            felt.add_updater(lambda m: setattr(walkers, "felt", m.get_value()))
+            self.add(felt)
+            self.play(felt.animate.set_value(1.0), run_time=FEEL_TIME)
+            felt.clear_updaters()
+            self.remove(felt)
         return walkers
 
     def finale(self, message: Text) -> None:
@@ -248,7 +259,12 @@ class HikerBowl(GdScene, ThreeDScene):
         walkers = self.walkers
         off = walkers.step_off_rim(self.theme.warn)
         self.add(walkers.warn_arrow)
-        self.play(off.animate.set_value(1.0), FadeIn(message), run_time=OFF_RIM_TIME)
+        # The readout lands on the update past the rim, the one the note names.
+        state = self.state
+        state.clear_updaters()
+        left = rim_update(self.inputs)
+        landing = [state.animate.set_value(float(left))] if left is not None else []
+        self.play(off.animate.set_value(1.0), FadeIn(message), *landing, run_time=OFF_RIM_TIME)
         walkers.hiker.clear_updaters()
 
     def settle(self, mesh: VMobject, floor: Floor, loss_axis: VGroup, highlight: VMobject) -> None:

@@ -18,6 +18,7 @@ from ..outcome import Outcome
 from ..pipeline.prepare import Run
 from ..trajectory import Trajectory
 from . import style
+from .base import map_labels
 from .grid import (
     RATE_MARK_SIZE,
     Cell,
@@ -81,9 +82,10 @@ def run_view(
     name, verdict = header.submobjects
     assert isinstance(name, VGroup) and isinstance(verdict, VGroup)
 
+    w_label, b_label = map_labels(run.path is not None)
     contours = LossContours(
         landscape, cell.contour.w, cell.contour.h, t,
-        b_label="b (intercept)" if cell.y_labels else "",
+        w_label=w_label, b_label=b_label if cell.y_labels else "",
     )  # fmt: skip
     loss = LossCurve([frame_traj], cell.loss.w, cell.loss.h, t, epochs=epochs)
     for panel, area in ((contours, cell.contour), (loss, cell.loss)):
@@ -97,7 +99,7 @@ def run_view(
         shrink_axis_labels(panel, t, AXIS_LABEL_SIZE)
         place_plot(panel, area)
 
-    trail = DescentTrail(contours, traj, tracker, t, color)
+    trail = DescentTrail(contours, run.on_map, tracker, t, color)
     # Out of sight until used, and inside its panel so it never widens the layout.
     trail.exit_arrow.move_to(contours.frame.get_center())
     curve = loss.curve(traj, tracker, color)
@@ -139,6 +141,12 @@ def off_scale_mark(
     mark.move_to(tip + DOWN * (mark.height / 2 + 0.03))
     text = typeset("off the scale", theme, style.TICK_SIZE, color)
     text.next_to(mark, RIGHT, buff=0.06).align_to(mark, UP)
-    if text.get_right()[0] > loss.frame.get_right()[0]:
+    left, right = loss.frame.get_left()[0], loss.frame.get_right()[0]
+    if text.get_right()[0] > right:
         text.next_to(mark, LEFT, buff=0.06).align_to(mark, UP)
+        if text.get_left()[0] < left:
+            # Neither side has room: the panel's lower right corner, which a climbing curve
+            # (it starts at the left, and leaves through the top) never reaches.
+            corner = loss.frame.get_corner(DOWN + RIGHT)
+            text.move_to(corner + np.array([-0.06, 0.06, 0.0]), aligned_edge=DOWN + RIGHT)
     return VGroup(mark, text), k

@@ -152,7 +152,7 @@ class LearningRates(SharedClock):
         lane = partial(
             run_view,
             frame_traj=frame_traj,
-            landscape=inputs.landscape,
+            landscape=inputs.map,
             tracker=self.tracker,
             epochs=self.longest_updates(),
             theme=self.theme,
@@ -193,7 +193,7 @@ class LearningRates(SharedClock):
         ]
         std_note = self.standardized_note()
         if std_note:
-            parts.append(std_note)
+            parts += std_note.split("  ")  # its two halves wrap apart in a narrow frame
         return parts
 
     def regimes_hold(self) -> bool:

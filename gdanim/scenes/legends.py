@@ -14,7 +14,6 @@ from ..outcome import Outcome
 from ..pipeline.prepare import Run
 from . import style
 from .grid import header_size, pt, typeset
-from .runs import outcome_color
 from .style import Theme
 
 # Scene units (the short side of the frame is 8).
@@ -52,6 +51,12 @@ def wrapped(text: str, theme: Theme, color: str, width: float, size: float) -> V
     return group
 
 
+def verdict_color(outcome: Outcome, color: str, theme: Theme) -> str:
+    """A compared run's verdict in the run's own colour, so it reads as that run's; a
+    divergence in the warning colour, which means nothing else."""
+    return theme.warn if outcome.kind == "diverged" else color
+
+
 def run_legend(
     runs: Sequence[Run],
     colors: Sequence[str],
@@ -75,15 +80,15 @@ def run_legend(
         swatch = Line(pt(0, 0), pt(LEGEND_SWATCH, 0), color=color, stroke_width=5)
         swatch.next_to(name[0], LEFT, buff=LEGEND_ICON_GAP)
         o = run.outcome
-        verdict = wrapped(o.text, t, outcome_color(o, t), text_w, VERDICT_SIZE)
+        verdict = wrapped(o.text, t, verdict_color(o, color, t), text_w, VERDICT_SIZE)
         heads.append(VGroup(swatch, name))
         verdicts.append(verdict)
     if inline:
         name_w = max(h.width for h in heads)
         room = width - name_w - LEGEND_COL_GAP
         verdicts = [
-            wrapped(r.outcome.text, t, outcome_color(r.outcome, t), room, VERDICT_SIZE)
-            for r in runs
+            wrapped(r.outcome.text, t, verdict_color(r.outcome, c, t), room, VERDICT_SIZE)
+            for r, c in zip(runs, colors, strict=True)
         ]
         y = 0.0
         for h, v in zip(heads, verdicts, strict=True):
@@ -111,7 +116,7 @@ def run_header(
     size = header_size(width)
     name = wrapped(title, t, color, width, size)
     o = outcome
-    verdict = wrapped(o.text, t, outcome_color(o, t), width, VERDICT_SIZE)
+    verdict = wrapped(o.text, t, verdict_color(o, color, t), width, VERDICT_SIZE)
     verdict.next_to(name, DOWN, buff=LINE_GAP).align_to(name, LEFT)
     return name, verdict
 

@@ -15,8 +15,11 @@ from ..pipeline.prepare import Run
 from ..trajectory import Trajectory
 from .style import Theme
 
-# A run whose loss ends this many times above its start grows: the shared axis leaves it out.
+# A run whose loss ends this many times above its start grows.
 LOSS_HEADROOM = 2.0
+#: Room above the start the shared axis gives a growing run, so its loss is seen to climb
+#: (three decades) before it leaves through the top.
+CLIMB_ROOM = 1e3
 
 
 def outcome_color(outcome: Outcome, theme: Theme) -> str:
@@ -27,9 +30,10 @@ def outcome_color(outcome: Outcome, theme: Theme) -> str:
 def loss_frame(runs: Sequence[Run], floor: float) -> Trajectory:
     """A two-state stand-in spanning the shared loss axis.
 
-    From the best loss up to the start, or to the highest loss a run that does not diverge
-    reaches: a diverging curve leaves through the top (where a mark says so) instead of
-    squashing the others flat against the floor.
+    From the best loss up to the highest loss a run reaches; a growing run (one that
+    diverges) is given at most :data:`CLIMB_ROOM` times its start, so its curve is seen to
+    climb, then leaves through the top (where a mark says so) instead of squashing the
+    others flat against the floor.
     """
     highs = []
     lows = [floor]
@@ -38,7 +42,8 @@ def loss_frame(runs: Sequence[Run], floor: float) -> Trajectory:
         assert loss is not None
         finite = loss[np.isfinite(loss)]
         grows = r.trajectory.diverged or float(finite[-1]) > LOSS_HEADROOM * float(loss[0])
-        highs.append(float(loss[0]) if grows else float(np.max(finite)))
+        top = float(np.max(finite))
+        highs.append(min(top, CLIMB_ROOM * float(loss[0])) if grows else top)
         lows.append(float(np.min(finite)))
     lo, hi = min(lows), max(highs)
     zero = np.zeros(2)

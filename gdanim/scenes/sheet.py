@@ -80,7 +80,7 @@ def typeset(plan: Plan, theme: Theme, page: Page, *, wrap: bool = False) -> Shee
 
     def tex(line: Eq) -> MathTex:
         """One line in the theme: ink, with highlighted parts in their role's colour."""
-        colors = {"inner": theme.fit, "l2": theme.run_colors[3], "num": theme.data}
+        colors = {"inner": theme.fit, "l2": theme.run_colors[1], "num": theme.data}
         strings = line.wrapped() if wrap else line.strings
         m = MathTex(*strings, font_size=EQ_FONT, color=theme.ink)
         if len(m.submobjects) != len(line.parts):

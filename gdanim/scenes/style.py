@@ -1,7 +1,12 @@
 """Themes, font sizes and spacing: every layout number of the scenes has a name here.
 
 Colours come from the Okabe-Ito palette (distinguishable with every common colour-vision
-deficiency); contour levels use a viridis ramp, which stays ordered in greyscale too.
+deficiency); contour levels use a viridis ramp, which stays ordered in greyscale too. Each
+colour means one thing in every scene: the path's (white or black) a run's path and the
+steps it takes, ``fit`` the regression line, ``data`` the points, ``optimum`` the minimum
+and a run that reached it, ``warn`` a divergence. Compared runs take the path's colour first,
+then hues outside the contour ramp (pink, blue, orange or olive), so no path is drawn in a contour's
+colour. The ramp runs the same way in both themes: the lowest loss at its light end.
 """
 
 from __future__ import annotations
@@ -62,7 +67,7 @@ THEMES: dict[str, Theme] = {
         path="#FFFFFF",
         optimum=GREEN,
         warn=VERMILLION,
-        run_colors=(SKY, GREEN, VERMILLION, PURPLE),
+        run_colors=("#FFFFFF", PURPLE, SKY, ORANGE),
         contour_low=0.95,
         contour_high=0.15,
     ),
@@ -78,9 +83,11 @@ THEMES: dict[str, Theme] = {
         # Okabe-Ito's hues darkened to at least 4.5:1 on white, as text needs.
         optimum="#007A5A",
         warn="#B84E00",
-        run_colors=(BLUE, "#007A5A", "#B84E00", "#9E4F80"),
-        contour_low=0.0,
-        contour_high=0.8,
+        run_colors=("#000000", "#9E4F80", "#1F4FFF", "#6B6B00"),
+        # The light end of the ramp at the lowest loss, as in the dark theme; it stops
+        # before viridis' last yellows, which are faint on white.
+        contour_low=0.78,
+        contour_high=0.0,
     ),
 }
 

@@ -69,7 +69,7 @@ class SideText:
         heading = label("Blindfolded, you can only:", th, style.LABEL_SIZE, th.muted)
         loop = VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 2)
 
-        arrow_icon = SlopeArrow(th.fit, ARROW_STROKE * 0.8, ARROW_HEAD * 0.8)
+        arrow_icon = SlopeArrow(th.path, ARROW_STROKE * 0.8, ARROW_HEAD * 0.8)
         arrow_icon.put(np.array([0.0, 0, 0]), np.array([0.55, 0, 0]), np.array([0, 0, 1.0]), 1)
         prints_icon = VMobject(stroke_width=0).set_fill(th.path, 0.9)
         centres = np.array([[0.08, 0.0, 0.0], [0.38, 0.0, 0.0]])
@@ -109,8 +109,18 @@ class SideText:
             r.move_to(row)
             self.boxes.append(r)
         highlight = self.boxes[0].copy()
-        highlight.set_stroke(self.theme.fit, style.STROKE).set_fill(opacity=0)
+        highlight.set_stroke(self.theme.ink, style.STROKE).set_fill(opacity=0)
         return highlight
+
+
+def rim_update(inputs: SceneInputs) -> int | None:
+    """The first update whose state lies outside the bowl's view (past the rim), if any."""
+    traj = inputs.trajectory
+    view = inputs.landscape.view
+    for i, (w, b) in enumerate(zip(traj.w, traj.b, strict=True)):
+        if not view.contains(w, b):
+            return i
+    return None
 
 
 def closing_note(inputs: SceneInputs, theme: Theme) -> Text:
@@ -124,10 +134,19 @@ def closing_note(inputs: SceneInputs, theme: Theme) -> Text:
         not land.view.contains(w, b) for w, b in zip(traj.w, traj.b, strict=True)
     ):
         at = traj.diverged_at or traj.n_updates
-        text = (
-            "diverged: lr too large,\neach step overshoots\nand climbs higher:\n"
-            f"loss {loss} at update {at}"
-        )
+        left = rim_update(inputs)
+        if left is not None and left < at:
+            # The readout stops where the hiker went over the rim; the note names that
+            # update too, then where the run ended.
+            text = (
+                "diverged: lr too large,\neach step overshoots:\n"
+                f"off the rim at update {left},\nloss {loss} at update {at}"
+            )
+        else:
+            text = (
+                "diverged: lr too large,\neach step overshoots\nand climbs higher:\n"
+                f"loss {loss} at update {at}"
+            )
         return note(text, th, th.warn)
     v = land.view
     w_star, b_star = land.optimum

@@ -20,10 +20,11 @@ from .geometry import BowlMap
 # Timing, seconds.
 RISE_TIME = 2.2
 HIKER_IN_TIME = 0.9
+FEEL_TIME = 1.2  # the first feel, as the loop's "feel" row lights up
 BEAT_SHARE = 0.55  # of --duration for the steps shown one by one
 MIN_BEAT = 0.55  # least seconds for one feel-then-step beat
-MAX_BEATS = 5
-FEEL_SHARE = 0.42  # of a beat spent feeling the slope
+MAX_BEATS = 3  # few enough that each feel lasts long enough to see what it feels
+FEEL_SHARE = 0.5  # of a beat spent feeling the slope
 FINALE_TIME = 1.0
 OFF_RIM_TIME = 1.2
 SETTLE_TIME = 2.8

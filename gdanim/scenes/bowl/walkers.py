@@ -148,7 +148,7 @@ class Walkers:
         trail = VMobject(stroke_color=th.path, stroke_width=style.PATH_STROKE * 0.8)
         trail.set_stroke(opacity=0.85)
         prints = VMobject(stroke_width=0).set_fill(th.path, 0.9)
-        arrow = SlopeArrow(th.fit, ARROW_STROKE, ARROW_HEAD)
+        arrow = SlopeArrow(th.path, ARROW_STROKE, ARROW_HEAD)
         colors = HikerColors(body=th.ink, blindfold=th.data, stick=th.muted, outline=th.background)
         hiker = Hiker(HIKER_SIZE, colors, HIKER_STROKE)
         self.trail_path = trail_path
@@ -195,7 +195,10 @@ class Walkers:
             start = position(m.anchor)
             d, length = arrow_vector(m.anchor)
             if m.phase == FEEL:
-                length *= smooth(min(m.feel * 1.6, 1.0))
+                # The first feel may have begun before the walk (while the loop's "feel"
+                # row is first highlighted): ``felt`` keeps that arrow grown.
+                feel = max(m.feel, self.felt) if round(m.anchor) == 0 else m.feel
+                length *= smooth(min(feel * 1.6, 1.0))
             tip_w, tip_b = bw.wb(start[0] + d[0] * length, start[1] + d[1] * length)
             tip = bw.points(tip_w, tip_b, loss_at(tip_w, tip_b))[0]
             lift = np.array([0.0, 0.0, LIFT * 2])
@@ -214,6 +217,7 @@ class Walkers:
             hiker.pose(position(m.s), heading_at(m), swing, cam.axes_in_world())
 
         self.now = walk.at(0.0)
+        self.felt = 0.0
         self.drawers = [
             (trail, draw_trail), (prints, draw_prints), (arrow, draw_arrow), (hiker, draw_hiker)
         ]  # fmt: skip

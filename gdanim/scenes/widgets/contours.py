@@ -22,7 +22,7 @@ from ...landscape import Landscape
 from ...trajectory import Trajectory
 from .. import style
 from ..style import Theme
-from .panels import Panel, Polyline, state_follower
+from .panels import Panel, Polyline, clip_segments, state_follower
 
 FloatArray = NDArray[np.float64]
 
@@ -172,19 +172,35 @@ class DescentTrail(VGroup):
             self.exit_arrow.set_opacity(0)
             return
         self.marker.set_opacity(0)
-        xr, yr = self.panel.x_range, self.panel.y_range
-        cx, cy = (xr[0] + xr[1]) / 2, (yr[0] + yr[1]) / 2
-        # Direction in panel units, then the point where the ray from the centre exits.
-        dx = (w - cx) / (xr[1] - xr[0])
-        dy = (b - cy) / (yr[1] - yr[0])
-        scale = 0.5 / max(abs(dx), abs(dy), 1e-12)
-        ex, ey = cx + dx * scale * (xr[1] - xr[0]), cy + dy * scale * (yr[1] - yr[0])
-        tip = self.panel.axes.c2p(ex, ey)
-        direction = np.array([dx, dy, 0.0])
-        direction /= np.linalg.norm(direction) or 1.0
+        tip, direction = self.exit_point(s)
         arrow = self.template_arrow.copy()
         arrow.put_start_and_end_on(tip - direction * 0.55, tip)
         self.exit_arrow.become(arrow).set_opacity(1)
+
+    def exit_point(self, s: float) -> tuple[FloatArray, FloatArray]:
+        """Where the path, outside the panel at state ``s``, crossed its frame (a scene
+        point) and the scene direction it was going: the exit arrow's tip and heading."""
+        traj = self.trajectory
+        w, b = np.asarray(traj.w, dtype=np.float64), np.asarray(traj.b, dtype=np.float64)
+        (x0, x1), (y0, y1) = self.panel.x_range, self.panel.y_range
+        inside = (w >= x0) & (w <= x1) & (b >= y0) & (b <= y1)
+        last = min(math.floor(s), len(w) - 1)
+        before = np.flatnonzero(inside[: last + 1])
+        i = int(before[-1]) if before.size else 0
+        j = min(i + 1, len(w) - 1)
+        p = np.array([[w[i], b[i]]])
+        q = np.array([[w[j], b[j]]])
+        _, t1, ok = clip_segments(p, q, (x0, x1, y0, y1))
+        f = float(t1[0]) if ok[0] else 1.0
+        ex, ey = w[i] + f * (w[j] - w[i]), b[i] + f * (b[j] - b[i])
+        tip = np.asarray(self.panel.axes.c2p(ex, ey), dtype=np.float64)
+        start = np.asarray(self.panel.axes.c2p(w[i], b[i]), dtype=np.float64)
+        direction = tip - start
+        norm = float(np.linalg.norm(direction))
+        if norm < 1e-9:  # the exit is the last state inside: head away from the centre
+            direction = tip - np.asarray(self.panel.frame.get_center(), dtype=np.float64)
+            norm = float(np.linalg.norm(direction)) or 1.0
+        return tip, direction / norm
 
     def clear_updaters_all(self) -> None:
         self.line.clear_updaters()

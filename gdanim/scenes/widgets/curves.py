@@ -52,6 +52,34 @@ def log_ticks(y_range: tuple[float, float], most: int) -> list[tuple[float, str]
     return [(math.log10(v), t) for v, t in zip(kept, numbers.tick_labels(kept), strict=True)]
 
 
+#: How many decades below its top a log loss axis reaches at most.
+LOG_DEPTH = 8
+#: A run whose loss has made this share of its whole fall by update ``n / FRONT_SHARE_AT``
+#: falls "at once": its update axis is logarithmic.
+FRONT_SHARE = 0.9
+FRONT_SHARE_AT = 20
+
+
+def front_loaded(
+    trajectories: Sequence[Trajectory], n: int, log_y: bool, floor: float = 0.0
+) -> bool:
+    """Whether some run makes nearly all its fall in its first twentieth of the updates."""
+    k = max(1, n // FRONT_SHARE_AT)
+    for t in trajectories:
+        if t.loss is None or t.n_states <= k + 1:
+            continue
+        loss = np.maximum(t.loss[np.isfinite(t.loss)], floor)
+        if loss.size <= k + 1 or t.diverged:
+            continue
+        with np.errstate(divide="ignore"):
+            y = np.log10(np.maximum(loss, 1e-300)) if log_y else loss
+        y = np.maximum(y, y.min())
+        fall = float(y[0] - y.min())
+        if fall > 0 and float(y[0] - y[k]) >= FRONT_SHARE * fall:
+            return True
+    return False
+
+
 class LossCurve(Panel):
     """Loss against update, log-scaled where it spans decades, drawn up to the tracker.
 
@@ -73,10 +101,17 @@ class LossCurve(Panel):
         lo, hi = float(np.min(finite)), float(np.max(finite))
         if loss_floor is not None and np.isfinite(loss_floor):
             lo = min(lo, loss_floor)
+        # A run that fits exactly (two points, a line through them) heads for 0: on a log
+        # axis that is 1e-31 at the bottom and every tick a power of ten, the descent
+        # squeezed into one corner. The axis stops LOG_DEPTH decades below the top.
+        lo = max(lo, hi * 10.0**-LOG_DEPTH) if lo > 0 or hi > 0 else lo
         self.log_y = lo > 0 and hi / lo > 100
         n = epochs if epochs is not None else max(t.n_updates for t in trajectories)
         n = max(n, 1)
-        self.log_x = n > 300
+        # A long run, or one whose fall is over within its first few updates, gets a log
+        # update axis: on a linear one the whole descent is a cliff at update 1.
+        self.log_x = n > 300 or (n >= 20 and front_loaded(trajectories, n, self.log_y, lo))
+        self.loss_unit = 1.0
         if self.log_y:
             y_range = (math.floor(math.log10(lo) * 4) / 4, math.ceil(math.log10(hi) * 4) / 4)
             if y_range[1] - y_range[0] < 0.5:
@@ -84,6 +119,11 @@ class LossCurve(Panel):
             y_ticks = log_ticks(y_range, max(3, int(height / style.TICK_SPACING)))
         else:
             pad = 0.06 * (hi - lo or abs(hi) or 1.0)
+            if max(abs(lo), abs(hi)) >= numbers.PLAIN_MAX:
+                # Ticks such as "4e8 3e8" read badly: the axis counts in a power of ten,
+                # which its name gives ("loss (×10⁸)").
+                self.loss_unit = 10.0 ** math.floor(math.log10(max(abs(lo), abs(hi))))
+                lo, hi, pad = lo / self.loss_unit, hi / self.loss_unit, pad / self.loss_unit
             y_range = (max(0.0, lo - pad) if lo >= 0 else lo - pad, hi + pad)
             most = max(2, min(4, int(height / style.TICK_SPACING)))
             values = nice_ticks(*y_range, most)
@@ -101,6 +141,8 @@ class LossCurve(Panel):
             x_ticks = list(zip(values, numbers.tick_labels(values), strict=True))
             x_label = "update"
         y_label = f"{y_name} (log)" if self.log_y else y_name
+        if self.loss_unit != 1.0:
+            y_label = f"{y_name} (×{power_of_ten(round(math.log10(self.loss_unit)))})"
         super().__init__(x_range, y_range, width, height, theme, x_label, y_label, x_ticks, y_ticks)
         self.epochs = n
 
@@ -109,7 +151,10 @@ class LossCurve(Panel):
         e = np.arange(traj.n_states, dtype=np.float64)
         xs = np.log10(1 + e) if self.log_x else e
         with np.errstate(divide="ignore"):
-            ys = np.log10(np.maximum(traj.loss, 1e-300)) if self.log_y else traj.loss
+            if self.log_y:
+                ys = np.log10(np.maximum(traj.loss, 1e-300))
+            else:
+                ys = traj.loss / self.loss_unit
         return xs, ys
 
     def curve(self, traj: Trajectory, tracker: ValueTracker, color: str) -> VGroup:

@@ -283,3 +283,16 @@ def thin_tick_labels(panel: Panel) -> None:
             panel.ticks.remove(m)
         else:
             last = m.get_top()[1]
+    # At the corner the first label of each axis ("0" and "0") may meet: one gives way, from
+    # the axis that keeps three labels without it.
+    kept_x = sorted((m for m in below if m in panel.ticks.submobjects), key=lambda t: t.get_x())
+    kept_y = sorted((m for m in left if m in panel.ticks.submobjects), key=lambda t: t.get_y())
+    if kept_x and kept_y:
+        a, b = kept_x[0], kept_y[0]
+        gap = LABEL_GAP / 2
+        apart = a.get_left()[0] > b.get_right()[0] + gap or a.get_top()[1] < b.get_bottom()[1] - gap
+        if not apart:
+            if len(kept_x) > 3:
+                panel.ticks.remove(a)
+            elif len(kept_y) > 3:
+                panel.ticks.remove(b)
