@@ -30,6 +30,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from ..media import h264
+
 #: manim versions whose segment encoder this module knows.
 KNOWN_MANIM = ("0.22.",)
 
@@ -66,6 +68,12 @@ def encoder_class(constant_rate: bool = True) -> Any:
             try:
                 frame = pixels if converted else to_video_frame(pixels, stream.pix_fmt)
                 first = self._next_pts
+                if self._sealed:
+                    raise RuntimeError("a segment that is one hold takes no further frames")
+                if constant_rate and repeat > 1 and first == 0:
+                    self._write_hold(frame, repeat, time_base)
+                    self._next_pts += repeat
+                    return
                 if constant_rate or repeat == 1:
                     times: Any = range(first, first + repeat)
                 else:
@@ -78,6 +86,55 @@ def encoder_class(constant_rate: bool = True) -> Any:
                 self._next_pts += repeat
             except BaseException as error:
                 raise self._operation_error("encode", error) from error
+
+        _sealed = False
+
+        def _write_hold(self, frame: Any, repeat: int, time_base: Fraction) -> None:
+            """A segment that is one frame held: the frame encoded once, as a keyframe, then
+            each repeat written as a picture that skips every macroblock (:mod:`..media.h264`),
+            with the keyframe again every group of pictures. Where the stream's parameters do
+            not allow that, x264 encodes every repeat."""
+            stream: Any = self._stream
+            frame.pts, frame.time_base = 0, time_base
+            packets = list(stream.encode(frame))
+            params = h264.parameters(bytes(stream.codec_context.extradata or b""))
+            if params is None or stream.codec_context.name != "libx264":
+                for packet in packets:
+                    self._container.mux(packet)
+                for pts in range(1, repeat):
+                    frame.pts = pts
+                    for packet in stream.encode(frame):
+                        self._container.mux(packet)
+                return
+            packets += list(stream.encode(None))
+            self._sealed = True
+            if len(packets) != 1:
+                raise RuntimeError(f"x264 gave {len(packets)} packets for one frame")
+            key = bytes(packets[0])
+            gop = int(dict(self.spec.options).get("g", 250))
+            count = 0
+            for pts in range(repeat):
+                if pts % gop == 0:
+                    data, count = key, 0
+                else:
+                    count += 1
+                    data = h264.repeat_frame(params, count)
+                packet = av.Packet(data)
+                packet.pts = packet.dts = pts
+                packet.time_base = time_base
+                packet.stream = stream
+                packet.is_keyframe = pts % gop == 0
+                self._container.mux(packet)
+
+        def finish(self) -> None:
+            if not self._sealed or self._closed:
+                super().finish()
+                return
+            self._closed = True  # the encoder is flushed already
+            try:
+                self._container.close()
+            except Exception as error:
+                raise self._operation_error("finish", error) from error
 
     return HeldFrameEncoder
 

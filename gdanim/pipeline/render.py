@@ -199,6 +199,9 @@ def encoder_options(spec: RenderSpec) -> dict[str, str]:
     options = dict(ENCODER_OPTIONS[spec.format])
     if spec.format in ("mp4", "webm"):
         options["g"] = str(max(1, int(KEYFRAME_SECONDS * spec.frame_rate)))
+    if spec.format == "mp4" and constant_rate(spec):
+        # CAVLC, so that a hold's repeats can be written as skipped pictures (see encoding)
+        options["x264-params"] += ":cabac=0"
     return options
 
 
