@@ -1,19 +1,19 @@
-"""How a still stretch of a scene is encoded: converted once, every frame kept.
+"""How a still stretch of a scene is encoded: converted once, every frame stored cheaply.
 
 manim writes a hold (a ``wait``, a pause to read a caption) as one frame with a repeat count,
-and its segment encoder converts that frame to the encoder's pixel format once per repeat:
-for a derivation at 1080p60, most of the render. Here a hold is converted once and the
-converted frame is handed to the encoder for every frame the hold lasts, so the file is
-constant frame rate at its nominal rate: every frame is in the file, as video editors and
-platforms expect (a file that stores a hold once, as one frame with a long duration, is read
-as a slower rate by MLT and drifts in editors). x264 codes a repeated frame as skipped blocks:
-a few hundred bytes and a small fraction of a drawn frame's time (see the README's speed
-section for the measured cost). B-frames are off (``bf=0`` in the encoder options), so every
-keyframe starts a closed group of pictures and beats can be cut there by copying packets.
-
-Previews (``quality="low"``) may keep the older, variable-rate way: a hold encoded as its first
-and last frame with the presentation times between them left out (``constant_rate=False``);
-players show the first frame until the second and the video lasts as long.
+and its segment encoder converts and encodes that frame once per repeat: for a derivation at
+1080p60, most of the render. A file that stores a hold once, as one frame with a long
+duration, is variable frame rate, which MLT reads as a slower rate and editors drift on. Here
+a segment that is one frame held has the frame converted and encoded once, as a keyframe, and
+every repeat written as an H.264 picture that skips every macroblock (:mod:`..media.h264`, a
+few bytes each, which needs CAVLC: ``cabac=0``), with the keyframe copied again every group
+of pictures. So the file is constant frame rate at its nominal rate with a keyframe at least
+every group of pictures, for about what storing the hold once cost. A hold that follows drawn
+frames in one segment, and a stream the repeats cannot be written for (VP9), has x264 or
+libvpx encode every repeat from the frame converted once. B-frames are off (``bf=0``), so
+every keyframe starts a closed group of pictures and beats can be cut there by copying
+packets. ``constant_rate=False`` stores a hold as its first and last frame instead (the
+variable-rate files gdanim wrote before, kept for comparison in ``scripts/bench.py``).
 
 Each drawn frame is converted to the encoder's pixel format where it is drawn, straight from
 the camera's pixels, and the encoder thread is handed the converted frame: manim would copy

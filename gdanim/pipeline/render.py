@@ -206,9 +206,9 @@ def encoder_options(spec: RenderSpec) -> dict[str, str]:
 
 
 def constant_rate(spec: RenderSpec) -> bool:
-    """Whether every frame of a hold is encoded (see :mod:`.encoding`): always but for
-    previews (``quality="low"``), which need not go into an editor."""
-    return spec.resolved_quality != "low"
+    """Whether every frame of a hold is stored (see :mod:`.encoding`): for every video, previews
+    included, since a hold's repeats cost next to nothing (the README's speed section)."""
+    return spec.format in ("mp4", "webm")
 
 
 def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str:
