@@ -192,14 +192,13 @@ def test_same_spec_is_reused_and_force_renders_again(runner, tmp_path):
     assert json.loads((tmp_path / "a.mp4.json").read_text())["key"] != first["key"]
 
 
-def test_previews_keep_holds_written_once(runner, tmp_path):
+def test_previews_are_constant_rate_too(runner, tmp_path):
     out = tmp_path / "preview.mp4"
     args = ["render", "descent-path", "--quality", "low", "-o", str(out), *SMALL]
     assert runner.invoke(cli, args).exit_code == 0
-    meta = video_meta(str(out))
-    # variable rate: a hold is its first and last frame, each on the nominal frame clock
-    assert meta["whole_frames"] and meta["packets"] < meta["frames"]
-    assert editor_facts(str(out))["moov_first"]
+    facts = editor_facts(str(out))
+    assert facts["packets"] == facts["frames"] and facts["fps"] == 15
+    assert facts["keyframe_gap"] <= 2.0 + 1e-6 and facts["moov_first"]
 
 
 @pytest.mark.parametrize("fmt", ["mp4", "gif", "png"])

@@ -1,19 +1,19 @@
-"""How a still stretch of a scene is encoded: converted once, every frame kept.
+"""How a still stretch of a scene is encoded: converted once, every frame stored cheaply.
 
 manim writes a hold (a ``wait``, a pause to read a caption) as one frame with a repeat count,
-and its segment encoder converts that frame to the encoder's pixel format once per repeat:
-for a derivation at 1080p60, most of the render. Here a hold is converted once and the
-converted frame is handed to the encoder for every frame the hold lasts, so the file is
-constant frame rate at its nominal rate: every frame is in the file, as video editors and
-platforms expect (a file that stores a hold once, as one frame with a long duration, is read
-as a slower rate by MLT and drifts in editors). x264 codes a repeated frame as skipped blocks:
-a few hundred bytes and a small fraction of a drawn frame's time (see the README's speed
-section for the measured cost). B-frames are off (``bf=0`` in the encoder options), so every
-keyframe starts a closed group of pictures and beats can be cut there by copying packets.
-
-Previews (``quality="low"``) may keep the older, variable-rate way: a hold encoded as its first
-and last frame with the presentation times between them left out (``constant_rate=False``);
-players show the first frame until the second and the video lasts as long.
+and its segment encoder converts and encodes that frame once per repeat: for a derivation at
+1080p60, most of the render. A file that stores a hold once, as one frame with a long
+duration, is variable frame rate, which MLT reads as a slower rate and editors drift on. Here
+a segment that is one frame held has the frame converted and encoded once, as a keyframe, and
+every repeat written as an H.264 picture that skips every macroblock (:mod:`..media.h264`, a
+few bytes each, which needs CAVLC: ``cabac=0``), with the keyframe copied again every group
+of pictures. So the file is constant frame rate at its nominal rate with a keyframe at least
+every group of pictures, for about what storing the hold once cost. A hold that follows drawn
+frames in one segment, and a stream the repeats cannot be written for (VP9), has x264 or
+libvpx encode every repeat from the frame converted once. B-frames are off (``bf=0``), so
+every keyframe starts a closed group of pictures and beats can be cut there by copying
+packets. ``constant_rate=False`` stores a hold as its first and last frame instead (the
+variable-rate files gdanim wrote before, kept for comparison in ``scripts/bench.py``).
 
 Each drawn frame is converted to the encoder's pixel format where it is drawn, straight from
 the camera's pixels, and the encoder thread is handed the converted frame: manim would copy
@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 from typing import Any
+
+from ..media import h264
 
 #: manim versions whose segment encoder this module knows.
 KNOWN_MANIM = ("0.22.",)
@@ -66,6 +68,12 @@ def encoder_class(constant_rate: bool = True) -> Any:
             try:
                 frame = pixels if converted else to_video_frame(pixels, stream.pix_fmt)
                 first = self._next_pts
+                if self._sealed:
+                    raise RuntimeError("a segment that is one hold takes no further frames")
+                if constant_rate and repeat > 1 and first == 0:
+                    self._write_hold(frame, repeat, time_base)
+                    self._next_pts += repeat
+                    return
                 if constant_rate or repeat == 1:
                     times: Any = range(first, first + repeat)
                 else:
@@ -78,6 +86,55 @@ def encoder_class(constant_rate: bool = True) -> Any:
                 self._next_pts += repeat
             except BaseException as error:
                 raise self._operation_error("encode", error) from error
+
+        _sealed = False
+
+        def _write_hold(self, frame: Any, repeat: int, time_base: Fraction) -> None:
+            """A segment that is one frame held: the frame encoded once, as a keyframe, then
+            each repeat written as a picture that skips every macroblock (:mod:`..media.h264`),
+            with the keyframe again every group of pictures. Where the stream's parameters do
+            not allow that, x264 encodes every repeat."""
+            stream: Any = self._stream
+            frame.pts, frame.time_base = 0, time_base
+            packets = list(stream.encode(frame))
+            params = h264.parameters(bytes(stream.codec_context.extradata or b""))
+            if params is None or stream.codec_context.name != "libx264":
+                for packet in packets:
+                    self._container.mux(packet)
+                for pts in range(1, repeat):
+                    frame.pts = pts
+                    for packet in stream.encode(frame):
+                        self._container.mux(packet)
+                return
+            packets += list(stream.encode(None))
+            self._sealed = True
+            if len(packets) != 1:
+                raise RuntimeError(f"x264 gave {len(packets)} packets for one frame")
+            key = bytes(packets[0])
+            gop = int(dict(self.spec.options).get("g", 250))
+            count = 0
+            for pts in range(repeat):
+                if pts % gop == 0:
+                    data, count = key, 0
+                else:
+                    count += 1
+                    data = h264.repeat_frame(params, count)
+                packet = av.Packet(data)
+                packet.pts = packet.dts = pts
+                packet.time_base = time_base
+                packet.stream = stream
+                packet.is_keyframe = pts % gop == 0
+                self._container.mux(packet)
+
+        def finish(self) -> None:
+            if not self._sealed or self._closed:
+                super().finish()
+                return
+            self._closed = True  # the encoder is flushed already
+            try:
+                self._container.close()
+            except Exception as error:
+                raise self._operation_error("finish", error) from error
 
     return HeldFrameEncoder
 

@@ -199,13 +199,16 @@ def encoder_options(spec: RenderSpec) -> dict[str, str]:
     options = dict(ENCODER_OPTIONS[spec.format])
     if spec.format in ("mp4", "webm"):
         options["g"] = str(max(1, int(KEYFRAME_SECONDS * spec.frame_rate)))
+    if spec.format == "mp4" and constant_rate(spec):
+        # CAVLC, so that a hold's repeats can be written as skipped pictures (see encoding)
+        options["x264-params"] += ":cabac=0"
     return options
 
 
 def constant_rate(spec: RenderSpec) -> bool:
-    """Whether every frame of a hold is encoded (see :mod:`.encoding`): always but for
-    previews (``quality="low"``), which need not go into an editor."""
-    return spec.resolved_quality != "low"
+    """Whether every frame of a hold is stored (see :mod:`.encoding`): for every video, previews
+    included, since a hold's repeats cost next to nothing (the README's speed section)."""
+    return spec.format in ("mp4", "webm")
 
 
 def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str:
