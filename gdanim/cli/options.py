@@ -25,7 +25,17 @@ DATA = ("dataset", "data_path", "x_col", "y_col", "sheet", "missing")
 TRAIN = tuple(TrainConfig.model_fields)
 #: What ``analyze`` reads: the landscape does not depend on the rate, the length or the seed.
 ANALYSIS = ("loss", "optimizer", "l2", "delta", "momentum", "batch_size", "normalize", "init")
-OUTPUT = ("format", "quality", "resolution", "fps", "aspect", "theme", "duration")
+OUTPUT = (
+    "format",
+    "quality",
+    "resolution",
+    "fps",
+    "aspect",
+    "theme",
+    "duration",
+    "narrate",
+    "voice",
+)
 #: The output options ``lecture`` applies to every scene, and how its help says so.
 LECTURE_OUTPUT = ("quality", "theme", "aspect", "resolution", "fps", "duration")
 EVERY_SCENE = {

@@ -7,7 +7,7 @@ the landscape around them: :class:`SceneInputs`. A scene only draws what it is g
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import RenderSpec, TrainConfig
 from ..config.names import REGIMES
@@ -17,6 +17,9 @@ from ..landscape import Analysis, Landscape, build_landscape
 from ..outcome import Outcome, classify
 from ..trainer import Standardization, standardization, train
 from ..trajectory import Trajectory
+
+if TYPE_CHECKING:
+    from ..speech.narration import Narration
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class SceneInputs:
     config: TrainConfig
     standardized: Standardization | None = None
     comparison: Comparison | None = None
+    #: A narrated render's beats and their speech (:mod:`gdanim.speech`), else ``None``.
+    narration: Narration | None = None
 
     @property
     def trajectory(self) -> Trajectory:

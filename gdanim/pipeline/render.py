@@ -240,12 +240,14 @@ def render(
     quiet: bool = False,
     notes: Callable[[str], None] | None = None,
     dataset: Dataset | None = None,
+    name: str | None = None,
 ) -> RenderResult:
     """Render ``spec`` to ``output`` (default: a readable name under ``media/``).
 
     ``notes`` hears what the user should know about the data before the render starts
     (columns chosen by default, rows left out, x standardised by default). ``dataset`` is
-    data held in memory, drawn instead of the data the spec names.
+    data held in memory, drawn instead of the data the spec names. ``name`` prefixes the ids
+    of a narrated render's beats (a lecture's scene name; default: the scene's).
     """
     path = output or spec.default_name(dataset.name if dataset is not None else None)
     ext = os.path.splitext(path)[1].lower().lstrip(".")
@@ -253,7 +255,14 @@ def render(
         raise InputError(f"{path}: the extension says {ext} but --format is {spec.format}")
     check_output_path(path, create_folders=output is None)
     manifest_path = path + ".json"
-    key = spec.key(content_hashes(spec, dataset))
+    content = content_hashes(spec, dataset)
+    voice = None
+    if spec.narrated:
+        from ..speech.render import voice_for
+
+        voice = voice_for(spec)
+        content["voice"] = voice.key(name or spec.scene)
+    key = spec.key(content)
     if not force and os.path.isfile(path):
         old = read_json(manifest_path)
         if old is not None and old.get("key") == key:
@@ -268,6 +277,10 @@ def render(
     start = time.perf_counter()
     with private_dir(path) as tmp:
         seed_private_cache(tmp)
+        if voice is not None:
+            from ..speech.render import narrate
+
+            inputs = narrate(inputs, voice, name or spec.scene, tmp)
         produced = render_scene(inputs, tmp, quiet)
         publish_private_cache(tmp)
         if spec.format == "gif":
@@ -276,8 +289,12 @@ def render(
             produced = out_gif
         if not os.path.isfile(produced) or os.path.getsize(produced) == 0:
             raise RuntimeError(f"manim produced no output for {spec.scene}")
-        size = os.path.getsize(produced)
         captions = _captions_of(produced, tmp) if spec.format in ("mp4", "webm") else None
+        if inputs.narration is not None:
+            from ..speech.narration import add_narration
+
+            produced = add_narration(produced, inputs.narration, spec.format, tmp)
+        size = os.path.getsize(produced)
         atomic_move(produced, path)
         srt = os.path.splitext(path)[0] + ".srt"
         if captions:
@@ -286,6 +303,10 @@ def render(
             os.unlink(srt)  # an older render's captions would not match this video
     seconds = time.perf_counter() - start
     manifest = build_manifest(spec, inputs, key, path, size, seconds)
+    if inputs.narration is not None:
+        from ..speech.render import narration_record
+
+        manifest["narration"] = narration_record(inputs.narration)
     atomic_write_text(manifest_path, json.dumps(manifest, indent=1) + "\n")
     return RenderResult(path, manifest_path, False, seconds, manifest)
 

@@ -166,11 +166,13 @@ class GdScene(Scene):
         return panel
 
     def hold_until_read(self, text: str, since: float) -> None:
-        """Wait until ``text``, shown since scene time ``since``, can be read at READING_CPS.
+        """Wait until ``text``, shown since scene time ``since``, can be read at READING_CPS
+        and, in a narrated scene, has been said (its speech and a pause).
 
         The scene clock moves in whole frames, so the hold is rounded up to one.
         """
-        short = reading_seconds(text) - (self.time - since)
+        said = self.inputs.narration.hold(text, since) if self.inputs.narration else 0.0
+        short = max(reading_seconds(text), said) - (self.time - since)
         if short > 1e-9:
             fps = config.frame_rate
             self.wait(math.ceil(short * fps - 1e-6) / fps + 1e-6)
