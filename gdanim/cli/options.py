@@ -37,7 +37,9 @@ OUTPUT = (
     "voice",
 )
 #: The output options ``lecture`` applies to every scene, and how its help says so.
-LECTURE_OUTPUT = ("quality", "theme", "aspect", "resolution", "fps", "duration")
+LECTURE_OUTPUT = (
+    "quality", "theme", "aspect", "resolution", "fps", "duration", "narrate", "voice",
+)  # fmt: skip
 EVERY_SCENE = {
     "quality": "For every scene: low 480p15, medium 720p30, high 1080p60, 4k 2160p60 "
     "[default: the file's, else medium].",
@@ -45,6 +47,10 @@ EVERY_SCENE = {
     "aspect": "For every scene.",
     "fps": "Frames per second.",
     "duration": "Seconds each scene's descent takes on screen.",
+    "narrate": "Speak every beat of every scene (--voice, default espeak), the beats timed to "
+    "the speech [default: the file's; on when --voice is given].",
+    "voice": "For every scene: espeak, joe (pip install 'gdanim[voice]'), piper:MODEL.onnx, or "
+    "a folder of recordings named by beat id (`gdanim script` lists them).",
 }
 
 

@@ -172,8 +172,10 @@ def decode_track(path: str, seconds: float) -> Samples:
     from ..media.ffmpeg import ffmpeg_exe
 
     n = round(seconds * RATE)
+    if not has_sound(path):
+        return np.zeros(n, dtype=np.float32)
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", path,
-           "-map", "0:a:0?", "-ac", "1", "-ar", str(RATE), "-f", "f32le", "pipe:1"]  # fmt: skip
+           "-map", "0:a:0", "-ac", "1", "-ar", str(RATE), "-f", "f32le", "pipe:1"]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, check=False, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         err = " ".join(done.stderr.decode(errors="replace").split())[-200:]
@@ -182,3 +184,23 @@ def decode_track(path: str, seconds: float) -> Samples:
     out = np.zeros(n, dtype=np.float32)
     out[: min(n, len(samples))] = samples[:n]
     return out
+
+
+def has_sound(path: str) -> bool:
+    """Whether a media file has an audio stream."""
+    import av
+
+    with av.open(path) as container:
+        return bool(container.streams.audio)
+
+
+def join_sound(parts: Sequence[tuple[str, float]], video: str, workdir: str) -> str:
+    """``video`` (parts joined one after another) with the parts' sound joined the same way:
+    each part's sound (silence where it has none) fitted to its length in the join, so every
+    scene stays in sync however many come before it. Returns the new file, in ``workdir``."""
+    samples = [decode_track(path, seconds) for path, seconds in parts]
+    wav = os.path.join(workdir, "sound.wav")
+    write_wav(wav, np.concatenate(samples) if samples else np.zeros(0, np.float32))
+    dest = os.path.join(workdir, "with-sound.mp4")
+    mux(video, wav, dest, "mp4")
+    return dest

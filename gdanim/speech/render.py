@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+from collections.abc import Sequence
 from typing import Any
 
 from ..config import RenderSpec
+from ..errors import InputError
 from ..pipeline.prepare import SceneInputs
 from .narration import PAUSE, Narration
 from .script import render_beats
@@ -45,3 +48,22 @@ def narration_record(narration: Narration) -> dict[str, Any]:
             for b, s, t in zip(narration.beats, narration.speech, narration.starts, strict=True)
         ],
     }  # fmt: skip
+
+
+def check_lecture_voices(scenes: Sequence[tuple[str, RenderSpec]]) -> None:
+    """Before a lecture renders: every voice it names can speak here, and a folder of
+    recordings holds none that belongs to no scene of the lecture."""
+    checked: dict[str, Voice] = {}
+    for _, spec in scenes:
+        if spec.narrated and spec.voice_name not in checked:
+            checked[spec.voice_name] = voice_for(spec)
+    for voice in checked.values():
+        if not isinstance(voice, Recordings):
+            continue
+        names = [n for n, s in scenes if s.narrated and s.voice_name == voice.name]
+        for beat, path in sorted(voice.files().items()):
+            if not any(beat.startswith(f"{n}-") and beat[len(n) + 1 :].isdigit() for n in names):
+                raise InputError(
+                    f"--voice {voice.folder}: {os.path.basename(path)} is no beat of this "
+                    f"lecture (its scenes: {', '.join(names)}); `gdanim script` lists the beats"
+                )
