@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 
+from ..config import RenderSpec
 from ..pipeline.prepare import SceneInputs
 from .narration import Beat, make_beats
 
@@ -59,3 +60,24 @@ def script_text(parts: Sequence[tuple[str, Sequence[Beat]]], title: str) -> str:
         lines += ["", f"# {name}"]
         lines += [f"{b.id}  {b.spoken}" for b in beats]
     return "\n".join(lines) + "\n"
+
+
+def render_script(spec: RenderSpec, name: str | None = None) -> list[Beat]:
+    """The beats of one render of ``spec`` (ids prefixed by ``name``, default the scene's)."""
+    from ..pipeline.prepare import prepare
+    from ..pipeline.render import check_toolchain
+    from ..scenes.registry import SCENES
+
+    inputs = prepare(spec)
+    check_toolchain(needs_latex=SCENES[spec.scene].needs_latex)
+    return render_beats(inputs, name or spec.scene)
+
+
+def lecture_script(scenes: Sequence[tuple[str, RenderSpec]], title: str) -> str:
+    """The narration script of a lecture's scenes, in order."""
+    return script_text([(name, render_script(spec, name)) for name, spec in scenes], title)
+
+
+def render_beats_text(spec: RenderSpec) -> str:
+    """The narration script of one render."""
+    return script_text([(spec.scene, render_script(spec))], f"{spec.scene}")

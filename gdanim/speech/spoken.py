@@ -198,7 +198,7 @@ def _tidy(text: str) -> str:
     t = re.sub(r"\s+([,.;:!?])", r"\1", t)
     t = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", t)
     t = re.sub(r",\s*([.;:!?])", r"\1", t)
-    t = re.sub(r"^[\s,;:]+", "", t)
+    t = re.sub(r"^[\s,;:]+|[\s,;:]+$", "", t)
     return t.strip()
 
 
