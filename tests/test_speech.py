@@ -258,14 +258,16 @@ def test_track_lays_each_beat_at_its_start():
 def _streams(path):
     import av
 
+    def end_of(stream):
+        with av.open(path) as c:
+            packets = [p for p in c.demux(c.streams[stream.index]) if p.pts is not None]
+            return max(float((p.pts + (p.duration or 0)) * p.time_base) for p in packets)
+
     with av.open(path) as c:
         v, a = c.streams.video[0], c.streams.audio
-        frames = [p for p in c.demux(v) if p.pts is not None]
-        end = max(float((p.pts + (p.duration or 0)) * v.time_base) for p in frames)
         fps = float(v.guessed_rate or v.average_rate)
-        sound = None
-        if a:
-            sound = (a[0].codec_context.name, float(a[0].duration * a[0].time_base))
+        end = end_of(v)
+        sound = (a[0].codec_context.name, end_of(a[0])) if a else None
         return end, fps, sound
 
 
