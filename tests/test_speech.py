@@ -325,12 +325,12 @@ def test_narrated_webm_carries_opus(tmp_path):
 
 @pytest.mark.render
 def test_own_recordings_time_the_beats(tmp_path, runner):
-    from gdanim.cli import main
+    from gdanim.cli.main import cli
 
     voice = tmp_path / "rec"
     voice.mkdir()
     # The script names the beats; the test records a tone of its own length for each.
-    out = runner.invoke(main.cli, ["script", "descent-path", "--dataset", "campaign", "-o",
+    out = runner.invoke(cli, ["script", "descent-path", "--dataset", "campaign", "-o",
                                    str(tmp_path / "script.txt")])  # fmt: skip
     assert out.exit_code == 0, out.output
     lines = [ln for ln in (tmp_path / "script.txt").read_text().splitlines()
@@ -342,7 +342,7 @@ def test_own_recordings_time_the_beats(tmp_path, runner):
         _tone(voice / f"{beat}.wav", seconds, 44100 if beat.endswith("1") else 16000)
     args = ["render", "descent-path", "--dataset", "campaign", "--quality", "low",
             "--voice", str(voice), "-o", str(tmp_path / "mine.mp4"), "-q"]  # fmt: skip
-    done = runner.invoke(main.cli, args)
+    done = runner.invoke(cli, args)
     assert done.exit_code == 0, done.output
     manifest = json.loads((tmp_path / "mine.mp4.json").read_text())
     beats = manifest["narration"]["beats"]
@@ -350,12 +350,12 @@ def test_own_recordings_time_the_beats(tmp_path, runner):
     assert beats[1]["start"] >= 9.0 + 0.6 - 0.07
     # A missing and an extra recording: one line each, naming the beat and the file.
     (voice / "descent-path-02.wav").rename(voice / "descent-path-09.wav")
-    done = runner.invoke(main.cli, [*args, "--force"])
+    done = runner.invoke(cli, [*args, "--force"])
     assert done.exit_code == 2
     assert "no recording for beat descent-path-02: expected" in done.output
     (voice / "descent-path-09.wav").rename(voice / "descent-path-02.wav")
     _tone(voice / "descent-path-04.wav", 1.0)
-    done = runner.invoke(main.cli, [*args, "--force"])
+    done = runner.invoke(cli, [*args, "--force"])
     assert done.exit_code == 2 and "descent-path-04.wav is no beat" in done.output
 
 
