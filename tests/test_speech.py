@@ -398,3 +398,40 @@ def test_write_wav_is_16_bit_mono(tmp_path):
         assert (w.getnchannels(), w.getsampwidth(), w.getframerate(), w.getnframes()) == (
             1, 2, RATE, RATE,
         )  # fmt: skip
+
+
+def test_python_api_takes_narrate_and_voice(tmp_path):
+    import gdanim
+
+    with pytest.raises(InputError, match="voice: 'nobody' is none of espeak"):
+        gdanim.render("descent-path", "campaign", voice="nobody", output=str(tmp_path / "a.mp4"))
+    with pytest.raises(InputError, match="voice: 'nobody' is none of espeak"):
+        gdanim.lecture(None, str(tmp_path / "l"), narrate=True, voice="nobody")
+    with pytest.raises(InputError, match="has no sound"):
+        gdanim.render("descent-path", "campaign", narrate=True, format="gif")
+
+
+def test_lecture_file_takes_narrate_and_a_voice_folder_beside_it(tmp_path):
+    from gdanim.lectures.file import parse_lecture
+
+    (tmp_path / "rec").mkdir()
+    lecture = parse_lecture(
+        {"narrate": True, "voice": "rec", "scenes": ["descent-path", {"scene": "hiker-bowl",
+                                                                      "narrate": False}]},
+        base_dir=str(tmp_path),
+    )  # fmt: skip
+    first, second = (s.spec for s in lecture.scenes)
+    assert first.narrated and first.voice == str(tmp_path / "rec")
+    assert not second.narrated
+
+
+def test_a_recording_of_no_scene_stops_the_lecture_before_it_renders(tmp_path):
+    from gdanim.speech.render import check_lecture_voices
+
+    _tone(tmp_path / "descent-path-01.wav", 0.5)
+    _tone(tmp_path / "intro-01.wav", 0.5)
+    spec = RenderSpec.parse({"scene": "descent-path", "voice": str(tmp_path)})
+    with pytest.raises(InputError, match=r"intro-01\.wav is no beat of this lecture"):
+        check_lecture_voices([("descent-path", spec)])
+    os.unlink(tmp_path / "intro-01.wav")
+    check_lecture_voices([("descent-path", spec)])
