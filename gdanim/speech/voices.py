@@ -162,11 +162,25 @@ class Piper(Voice):
 
     @functools.cached_property
     def _voice(self) -> Any:
+        import json
+
         piper = _piper_module(self.name)
+        import onnxruntime
+
+        # One thread: the renders beside it have the other cores, and the same samples
+        # come out whatever the machine.
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
         try:
-            return piper.PiperVoice.load(self.model, config_path=self.model + ".json")
+            with open(self.model + ".json", encoding="utf-8") as fh:
+                config = piper.PiperConfig.from_dict(json.load(fh))
+            session = onnxruntime.InferenceSession(
+                self.model, sess_options=options, providers=["CPUExecutionProvider"]
+            )
         except Exception as exc:  # a model the engine cannot load: one line
             raise InputError(f"--voice {self.name}: Piper cannot load it ({exc})") from None
+        return piper.PiperVoice(config=config, session=session)
 
     def say(self, beat_id: str, text: str) -> Speech:
         piper = _piper_module(self.name)
