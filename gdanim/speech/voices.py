@@ -22,7 +22,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -51,11 +51,9 @@ Samples = NDArray[np.float32]
 
 @dataclass(frozen=True)
 class Speech:
-    """One beat said aloud: mono samples at :data:`RATE`; ``words`` the engine's word times
-    (seconds from the start) where it gives them."""
+    """One beat said aloud: mono samples at :data:`RATE`."""
 
     samples: Samples
-    words: tuple[tuple[str, float, float], ...] | None = field(default=None, compare=False)
 
     @property
     def seconds(self) -> float:
