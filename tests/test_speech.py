@@ -390,6 +390,10 @@ def test_narrated_lecture_stays_in_sync_and_its_beats_speak(tmp_path):
     # Each beat's clip carries its voice.
     clips = sorted((out / "beats").glob("descent-path-*.mp4"))
     assert clips and all(_streams(str(c))[2] is not None for c in clips)
+    # The reveal.js deck plays the narrated clips with their sound, the silent ones muted.
+    deck = (out / "slides" / "index.html").read_text()
+    videos = re.findall(r"<video [^>]*>", deck)
+    assert videos and all(("muted" in v) == ("quiet-" in v) for v in videos)
 
 
 def test_write_wav_is_16_bit_mono(tmp_path):

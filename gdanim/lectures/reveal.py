@@ -99,6 +99,10 @@ def build_reveal(
         if os.path.isdir(assets):
             os.replace(assets, old)
         os.replace(staged, assets)
+    from ..speech.narration import has_sound
+
+    # A narrated beat's clip plays with its voice; the others stay muted (autoplay allows it).
+    spoken = {b.clip for s in scenes for b in s.beats if has_sound(os.path.join(out, b.clip))}
     page = (
         templates()
         .get_template("deck.html")
@@ -111,6 +115,7 @@ def build_reveal(
             width=size[0],
             height=size[1],
             up="../",
+            spoken=spoken,
         )
     )
     atomic_write_text(dest, page)
