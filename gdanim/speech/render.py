@@ -24,14 +24,16 @@ def voice_for(spec: RenderSpec) -> Voice:
 
 def narrate(inputs: SceneInputs, voice: Voice, name: str, media_dir: str) -> SceneInputs:
     """``inputs`` with a narration: each beat is said as the scene reaches it. A folder of
-    recordings is checked first against the scene's beats (read without drawing): a missing
-    or extra recording stops the render before it starts."""
+    recordings is checked first against the scene's beats (read without drawing): a missing,
+    extra or unreadable recording stops the render before it starts."""
     script = None
     if isinstance(voice, Recordings):
         script = render_beats(inputs, name, media_dir)
         ids = [b.id for b in script]
         voice.check_beats(ids)
         voice.check_extra(ids, prefix=f"{name}-")
+        for beat in script:  # every recording read (and kept) before the scene plays
+            voice.say(beat.id, beat.spoken)
     return dataclasses.replace(inputs, narration=Narration(voice, name, script))
 
 

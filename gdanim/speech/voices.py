@@ -236,6 +236,7 @@ class Recordings(Voice):
     def __init__(self, folder: str) -> None:
         self.folder = folder
         self.name = folder
+        self._decoded: dict[str, Speech] = {}
 
     def files(self) -> dict[str, str]:
         """Beat id -> its recording's path (hidden files and other types left out)."""
@@ -285,6 +286,8 @@ class Recordings(Voice):
             )
 
     def say(self, beat_id: str, text: str) -> Speech:
+        if beat_id in self._decoded:
+            return self._decoded[beat_id]
         path = self.files().get(beat_id)
         if path is None:
             self.check_beats([beat_id])
@@ -294,7 +297,8 @@ class Recordings(Voice):
             raise InputError(
                 f"--voice {self.folder}: beat {beat_id}: {path} holds no sound (under 0.05 s)"
             )
-        return Speech(samples)
+        self._decoded[beat_id] = Speech(samples)
+        return self._decoded[beat_id]
 
 
 def file_digest(path: str) -> str:
