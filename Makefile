@@ -16,11 +16,11 @@ system:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,voice]'
 	@touch $(STAMP)
 
 lecture: setup
-	$(BIN)/gdanim lecture --quality high -o media/lecture
+	$(BIN)/gdanim lecture --quality high --narrate --voice joe -o media/lecture
 
 lint: setup
 	$(BIN)/ruff check gdanim scripts tests scenes

@@ -366,17 +366,17 @@ def lecture(
     ``manifest.json`` and ``index.html`` in ``output``.
 
     ``file`` is a lecture TOML file (default: the four scenes on the campaign data);
-    ``options`` (``quality``, ``theme``, ``aspect``, ``resolution``, ``fps``, ``duration``)
-    apply to every scene; ``slides``, ``pptx`` and ``handout`` add the reveal.js deck, the
-    PowerPoint deck and the PDF handout, cut from the rendered videos. The report's ``index``
-    is the page's path, ``failures`` what failed.
+    ``options`` (``quality``, ``theme``, ``aspect``, ``resolution``, ``fps``, ``duration``,
+    ``narrate``, ``voice``) apply to every scene; ``slides``, ``pptx`` and ``handout`` add the
+    reveal.js deck, the PowerPoint deck and the PDF handout, cut from the rendered videos. The
+    report's ``index`` is the page's path, ``failures`` what failed.
     """
     import subprocess
     import sys
 
     from .lectures import LectureReport
 
-    allowed = ("quality", "theme", "aspect", "resolution", "fps", "duration")
+    allowed = ("quality", "theme", "aspect", "resolution", "fps", "duration", "narrate", "voice")
     for key in options:
         if key not in allowed:
             raise InputError(f"{key}: not a lecture option (options: {', '.join(allowed)})")
@@ -388,7 +388,10 @@ def lecture(
     argv += ["-o", os.fspath(output)]
     for key in options:
         value = options[key] if key == "resolution" else getattr(checked, key)
-        argv += [f"--{key}", str(value)]
+        if key == "narrate":
+            argv += ["--narrate" if value else "--no-narrate"]
+        elif value is not None:
+            argv += [f"--{key}", str(value)]
     argv += ["--jobs", str(jobs)] if jobs else []
     for flag, on in (("gif", gif), ("slides", slides), ("pptx", pptx), ("handout", handout),
                      ("force", force), ("quiet", quiet)):  # fmt: skip

@@ -55,7 +55,8 @@ from gdanim.config import RenderSpec  # noqa: E402
 from gdanim.media.ffmpeg import ffmpeg_exe  # noqa: E402
 from gdanim.media.gif import read_repeats  # noqa: E402
 from gdanim.pipeline.prepare import prepare  # noqa: E402
-from gdanim.pipeline.render import manim_config, render, render_scene  # noqa: E402
+from gdanim.pipeline.render import render  # noqa: E402
+from gdanim.pipeline.scene import manim_config, render_scene  # noqa: E402
 from gdanim.scenes.registry import SCENES  # noqa: E402
 
 HD = {"width": 1280, "height": 720, "fps": 30}
@@ -554,7 +555,7 @@ def _compare_videos(ours: str, reference: str, metric: str) -> float:
 
 def case_quality(repeats: int) -> dict[str, Any]:
     """The lecture's encoder settings against lossless x264 (qp 0) on the same frames."""
-    from gdanim.pipeline import render as render_module
+    from gdanim.pipeline import scene as render_module
 
     work = tempfile.mkdtemp(prefix="gdanim-bench-")
     ours_options = dict(render_module.ENCODER_OPTIONS["mp4"])

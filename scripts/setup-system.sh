@@ -7,6 +7,7 @@ packages=(
     texlive-latex-base texlive-latex-extra     # MathTex (standalone.cls is in latex-extra)
     texlive-fonts-recommended dvisvgm
     fonts-dejavu-core
+    espeak-ng                                  # --voice espeak: the narration's default voice
     chromium                                   # the test that opens the lecture's index.html
     poppler-utils                              # the test that reads the handout's text
 )

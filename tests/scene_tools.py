@@ -9,7 +9,7 @@ import numpy as np
 
 from gdanim.config import RenderSpec
 from gdanim.pipeline.prepare import prepare
-from gdanim.pipeline.render import manim_config
+from gdanim.pipeline.scene import manim_config
 from gdanim.scenes.registry import SCENES
 
 

@@ -70,7 +70,7 @@ def _render_probe(tmp_path, repaint_changed: bool) -> bytes:
     )
 
     from gdanim.config import RenderSpec
-    from gdanim.pipeline.render import manim_config
+    from gdanim.pipeline.scene import manim_config
     from gdanim.scenes.base import GdScene
 
     class Probe(GdScene):

@@ -18,7 +18,7 @@ from gdanim import derivation as F
 from gdanim.cli import cli
 from gdanim.config import RenderSpec
 from gdanim.pipeline.prepare import prepare
-from gdanim.pipeline.render import manim_config, seed_private_cache
+from gdanim.pipeline.scene import manim_config, seed_private_cache
 from gdanim.scenes.derivation import Derivation
 from gdanim.scenes.style import THEMES
 from tests.scene_tools import video_meta

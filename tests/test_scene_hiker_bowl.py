@@ -20,7 +20,8 @@ from gdanim.landscape import View
 from gdanim.media import captions
 from gdanim.media.captions import reading_seconds
 from gdanim.pipeline.prepare import prepare
-from gdanim.pipeline.render import manim_config, render
+from gdanim.pipeline.render import render
+from gdanim.pipeline.scene import manim_config
 from gdanim.scenes import style
 from gdanim.scenes.bowl.walk import (
     FEEL,

@@ -18,7 +18,7 @@ from gdanim.cli import cli
 from gdanim.config import RenderSpec, TrainConfig
 from gdanim.outcome import classify
 from gdanim.pipeline.prepare import prepare
-from gdanim.pipeline.render import manim_config
+from gdanim.pipeline.scene import manim_config
 from gdanim.scenes.grid import spread
 from gdanim.scenes.learning_rates import LearningRates
 from gdanim.scenes.rateline import RateLine

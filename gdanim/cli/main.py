@@ -322,18 +322,25 @@ _NOT_JSON = (".csv", ".tsv", ".txt", ".dat", ".data", ".xlsx", ".xlsm", ".xls", 
 
 def check_json_output(path: str, inputs: list[str | None]) -> None:
     """One line when ``train -o`` cannot or must not write ``path``; creates nothing."""
+    from ..fileio import shown
+
+    ext = os.path.splitext(path)[1].lower()
+    if ext in _NOT_JSON and not path.endswith((os.sep, "/")):
+        fail(f"{shown(path)}: train writes JSON, not {ext}; name it .json")
+    check_file_output(path, inputs, "run.json", "-o - writes to standard output")
+
+
+def check_file_output(path: str, inputs: list[str | None], example: str, stdout: str) -> None:
+    """One line when ``-o`` cannot or must not write the file ``path``; creates nothing."""
     from ..fileio import check_target, shown
 
     if path.endswith((os.sep, "/")) or os.path.isdir(path):
-        fail(f"{shown(path)}: is a folder; give a file name with -o (e.g. run.json)")
-    ext = os.path.splitext(path)[1].lower()
-    if ext in _NOT_JSON:
-        fail(f"{shown(path)}: train writes JSON, not {ext}; name it .json")
+        fail(f"{shown(path)}: is a folder; give a file name with -o (e.g. {example})")
     try:
         check_target(path, inputs)
     except InputError as exc:
         if "system file" in str(exc) or "device" in str(exc) or "pipe" in str(exc):
-            raise InputError(f"{exc}; -o - writes to standard output") from None
+            raise InputError(f"{exc}; {stdout}") from None
         raise
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -418,6 +425,50 @@ def lecture_cmd(lecture_file: str | None, out_dir: str, **kw: Any) -> None:
     code = run_command(lecture_file, out_dir, echo=click.echo, **checked, **kw)
     if code:
         sys.exit(code)
+
+
+@cli.command("script")
+@click.argument("target", required=False, metavar="[SCENE|LECTURE_FILE]")
+@options(DATA)
+@options(TRAIN)
+@option("trajectory_path")
+@option("lrs")
+@option("vary")
+@option("preset")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write [default: stdout]."
+)
+def script_cmd(target: str | None, output: str | None, **kw: Any) -> None:
+    """Write the narration script: one line per beat, its id and the words to say.
+
+    \b
+    TARGET is a scene (with the render's data and training options) or a lecture file;
+    with none, the default lecture. Record each line as ID.wav (or .mp3, .m4a) in one
+    folder and render with --voice FOLDER: each beat lasts as long as your recording.
+    """
+    from ..fileio import atomic_write_text
+    from ..speech.script import lecture_script, render_beats_text
+
+    if target in SCENES:
+        text = render_beats_text(spec_from(kw, scene=target))
+    else:
+        given = [k for k, v in kw.items() if v is not None]
+        if given:
+            fail(f"--{given[0].replace('_', '-')}: goes with a scene; a lecture file sets its own")
+        from ..lectures.file import default_lecture, load_lecture
+
+        if target is not None and not os.path.isfile(target):
+            fail(f"{target}: neither a scene ({', '.join(SCENES)}) nor a lecture file")
+        lecture = load_lecture(target) if target else default_lecture()
+        if output and target and os.path.abspath(output) == os.path.abspath(target):
+            fail(f"{output}: is the lecture file; the script goes to another file")
+        text = lecture_script([(s.name, s.spec) for s in lecture.scenes], lecture.title)
+    if output:
+        check_file_output(output, [target], "script.txt", "without -o it goes to standard output")
+        atomic_write_text(output, text)
+        click.echo(output, err=True)
+    else:
+        click.echo(text, nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:

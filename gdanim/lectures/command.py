@@ -39,6 +39,8 @@ def run_command(
     resolution: str | None = None,
     fps: int | None = None,
     duration: float | None = None,
+    narrate: bool | None = None,
+    voice: str | None = None,
     jobs: int | None = None,
     scheduler: str | None = None,
     gif: bool = False,
@@ -62,6 +64,8 @@ def run_command(
         resolution=resolution,
         fps=fps,
         duration=duration,
+        narrate=narrate,
+        voice=voice,
     )
     if dry_run:
         for line in describe_jobs(plan(lecture, out_dir, gif=gif), out_dir):

@@ -126,6 +126,11 @@ def _options(
     for key, value in table.items():
         if key in misplaced:
             raise where(label(key), misplaced[key])
+        if key == "voice" and isinstance(value, str) and value not in ("espeak", "joe"):
+            # A folder of recordings or a Piper model, relative to the lecture file.
+            prefix = "piper:" if value.startswith("piper:") else ""
+            path = os.path.expanduser(value.removeprefix(prefix))
+            value = prefix + os.path.normpath(os.path.join(base_dir, path))
         if key in PATH_KEYS:
             given = _check(where, label(key), checks.path, value)
             full = os.path.normpath(os.path.join(base_dir, os.path.expanduser(given)))
@@ -262,6 +267,8 @@ def with_options(
     resolution: str | None = None,
     fps: int | None = None,
     duration: float | None = None,
+    narrate: bool | None = None,
+    voice: str | None = None,
 ) -> Lecture:
     """The command line's output options applied to every scene."""
     change: dict[str, Any] = {}
@@ -269,7 +276,8 @@ def with_options(
         change.update(quality=quality, width=None, height=None)
     if resolution is not None:
         change["resolution"] = resolution
-    for key, value in (("theme", theme), ("aspect", aspect), ("fps", fps), ("duration", duration)):
+    for key, value in (("theme", theme), ("aspect", aspect), ("fps", fps), ("duration", duration),
+                       ("narrate", narrate), ("voice", voice)):  # fmt: skip
         if value is not None:
             change[key] = value
     if not change:

@@ -43,7 +43,7 @@ def plan(lecture: Lecture, out_dir: str, *, gif: bool = False, force: bool = Fal
     ]
     if gif or lecture.gif:
         for s in lecture.scenes:
-            spec = s.spec.replace(format="gif")
+            spec = s.spec.replace(format="gif", narrate=False)  # a GIF has no sound
             if spec.width is None:
                 spec = spec.replace(quality=GIF_QUALITY)
             jobs.append(Job(s.name, "gif", spec, os.path.join(out, f"{s.name}.gif"), force))
@@ -97,7 +97,7 @@ def run_job(job: Job) -> dict[str, Any]:
         interrupts.check()
         from ..pipeline.render import render
 
-        result = render(job.spec, job.output, force=job.force, quiet=True)
+        result = render(job.spec, job.output, force=job.force, quiet=True, name=job.name)
         manifest = Manifest.from_dict(result.manifest)
         out.update(
             path=result.path,

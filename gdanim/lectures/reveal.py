@@ -93,6 +93,10 @@ def build_reveal(
             if os.path.isdir(live):
                 os.replace(live, old)
             os.replace(path, live)
+    from ..speech.narration import has_sound
+
+    # A narrated beat's clip plays with its voice; the others stay muted (autoplay allows it).
+    spoken = {b.clip for s in scenes for b in s.beats if has_sound(os.path.join(out, b.clip))}
     page = (
         templates()
         .get_template("deck.html")
@@ -104,6 +108,7 @@ def build_reveal(
             theme_css=f"reveal/dist/theme/{REVEAL_THEMES.get(theme, 'black')}.css",
             width=size[0],
             height=size[1],
+            spoken=spoken,
         )
     )
     atomic_write_text(dest, page)

@@ -104,7 +104,8 @@ def split(src: str, starts: Sequence[float], dests: Sequence[str]) -> None:
     Each clip holds the frames shown from its start to the next one's, timed from 0. Exact when
     every start is a keyframe with nothing after it referring back across it: a scene's beats
     start where manim began a new animation segment, so they are. The packets are copied in
-    one pass (PyAV), by their presentation time. Each file is written atomically.
+    one pass (PyAV), by their presentation time; a sound track is cut with the picture (at
+    the audio frame nearest each start). Each file is written atomically.
     """
     import av
 
@@ -115,6 +116,7 @@ def split(src: str, starts: Sequence[float], dests: Sequence[str]) -> None:
         parts = [os.path.join(t, "clip.mp4") for t in tmps]
         inp = stack.enter_context(av.open(src))
         video = inp.streams.video[0]
+        sound = inp.streams.audio[0] if inp.streams.audio else None
         base = video.time_base
         assert base is not None
         bounds = [round(float(t) / base) for t in starts]  # in the stream's ticks
@@ -125,18 +127,40 @@ def split(src: str, starts: Sequence[float], dests: Sequence[str]) -> None:
                 out = stack.enter_context(
                     av.open(parts[k], "w", format="mp4", options={"movflags": "+faststart"})
                 )
-                opened[k] = (out, out.add_stream_from_template(video))
+                streams: list[Any] = [out.add_stream_from_template(video)]
+                if sound is not None:
+                    streams.append(out.add_stream_from_template(sound))
+                opened[k] = (out, streams)
             return opened[k]
 
-        for packet in inp.demux(video):
+        abounds: list[int] = []
+        half = 0
+        if sound is not None:
+            assert sound.time_base is not None
+            abounds = [round(float(t) / sound.time_base) for t in starts]
+            half = (sound.codec_context.frame_size or 1024) // 2
+        pending: list[Any] = []  # sound before its clip's first picture
+        for packet in inp.demux(*([video, sound] if sound is not None else [video])):
             if packet.pts is None or packet.dts is None:
                 continue
-            k = max(0, bisect.bisect_right(bounds, packet.pts + 1) - 1)
-            out, stream = output(k)
-            packet.pts -= bounds[k]
-            packet.dts -= bounds[k]
-            packet.stream = stream
-            out.mux(packet)
+            if packet.stream.type == "audio":
+                # Each audio frame goes to the clip its middle falls in.
+                k = k_out(abounds, packet.pts + half)
+                packet.pts -= abounds[k]
+                packet.dts -= abounds[k]
+                pending.append((k, packet))
+            else:
+                k = k_out(bounds, packet.pts + 1)
+                out, streams = output(k)
+                packet.pts -= bounds[k]
+                packet.dts -= bounds[k]
+                packet.stream = streams[0]
+                out.mux(packet)
+            while pending and pending[0][0] in opened:
+                k, p = pending.pop(0)
+                out, streams = opened[k]
+                p.stream = streams[1]
+                out.mux(p)
         for out, _ in opened.values():
             out.close()
         for part, dest in zip(parts, dests, strict=True):
@@ -164,6 +188,11 @@ def faststart(src: str, dest: str) -> str:
             packet.stream = streams[packet.stream.index]
             out.mux(packet)
     return dest
+
+
+def k_out(bounds: Sequence[int], pts: int) -> int:
+    """The clip a packet at ``pts`` belongs to."""
+    return max(0, bisect.bisect_right(bounds, pts) - 1)
 
 
 def still(src: str, at: float, dest: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +24,9 @@ from ..outcome import Outcome, classify
 from ..settings import RunSettings
 from ..trainer import Standardization, train
 from ..trajectory import Trajectory
+
+if TYPE_CHECKING:
+    from ..speech.narration import Narration
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,8 @@ class SceneInputs:
     #: On standardised x: the loss over the optimizer's coordinates (a round bowl), where
     #: the maps draw the runs (:attr:`Run.on_map`); ``landscape`` stays in data units.
     on_map: Landscape | None = None
+    #: A narrated render's beats and their speech (:mod:`gdanim.speech`), else ``None``.
+    narration: Narration | None = None
 
     @property
     def map(self) -> Landscape:

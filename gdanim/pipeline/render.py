@@ -8,12 +8,9 @@ versions and the render time; the same key again reuses the file unless forced.
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import json
 import os
 import shutil
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,24 +22,15 @@ from ..errors import InputError
 from ..fileio import atomic_move, atomic_write_text, check_target, folder_lock, private_dir, shown
 from ..media import captions, ffmpeg, gif
 from ..scenes.registry import SCENES
-from . import encoding
 from .identity import content_hashes, file_sha256, spec_key
 from .manifest import build_manifest, read_json
 from .prepare import SceneInputs, prepare
-
-ENCODER_OPTIONS: dict[str, dict[str, str]] = {
-    "mp4": {
-        "crf": "20",
-        "preset": "veryfast",
-        "tune": "animation",
-        "bf": "0",
-        "threads": "1",
-        "x264-params": "me=dia:subme=1",
-    },
-    "webm": {"crf": "32", "b": "0", "deadline": "good", "cpu-used": "5", "row-mt": "1"},
-    "gif": {},
-    "png": {},
-}
+from .scene import (
+    check_toolchain,
+    publish_private_cache,
+    render_scene,
+    seed_private_cache,
+)
 
 
 @dataclass(frozen=True)
@@ -54,184 +42,6 @@ class RenderResult:
     reused: bool
     seconds: float
     manifest: dict[str, Any]
-
-
-def check_toolchain(needs_latex: bool = True) -> None:
-    """One clear line when a system dependency is missing."""
-    missing = []
-    if needs_latex:
-        for tool, package in (("latex", "texlive-latex-base"), ("dvisvgm", "dvisvgm")):
-            if shutil.which(tool) is None:
-                missing.append(package)
-        if shutil.which("kpsewhich") is not None:
-            found = subprocess.run(
-                ["kpsewhich", "standalone.cls"], capture_output=True, text=True, check=False
-            )
-            if not found.stdout.strip():
-                missing.append("texlive-latex-extra")
-    if missing:
-        raise InputError(
-            "LaTeX is missing; install: apt-get install " + " ".join(missing) + " (or `make setup`)"
-        )
-    try:
-        import cairo  # noqa: F401
-        import manimpango  # noqa: F401
-    except ImportError as exc:
-        raise InputError(
-            f"manim's graphics libraries are missing ({exc.name}); install libcairo2 and "
-            "libpango-1.0-0 (apt-get), then `pip install manim` (or `make setup`)"
-        ) from None
-
-
-# Only typeset LaTeX is worth sharing (a LaTeX run per string); manim rewrites text SVGs in
-# place on every use, so those stay private to each job.
-CACHED_DIRS = ("Tex",)
-
-
-def cache_dir() -> str:
-    """Where typeset LaTeX and text outlines are kept between renders."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "gdanim")
-
-
-def seed_private_cache(media_dir: str) -> None:
-    """Copy the shared typesetting cache into a job's private folder.
-
-    Manim may rewrite cache files in place; a job that read another job's half-written file
-    would fail, so every job works on its own copies (never links) and publishes what it adds.
-    """
-    for sub in CACHED_DIRS:
-        src, dst = os.path.join(cache_dir(), sub), os.path.join(media_dir, sub)
-        os.makedirs(dst, exist_ok=True)
-        if not os.path.isdir(src):
-            continue
-        for name in os.listdir(src):
-            if name.startswith("."):
-                continue
-            with contextlib.suppress(OSError):
-                shutil.copyfile(os.path.join(src, name), os.path.join(dst, name))
-
-
-def publish_private_cache(media_dir: str) -> None:
-    """Add a finished job's new typesetting files to the shared cache, each atomically."""
-    for sub in CACHED_DIRS:
-        src, dst = os.path.join(media_dir, sub), os.path.join(cache_dir(), sub)
-        if not os.path.isdir(src):
-            continue
-        try:
-            os.makedirs(dst, exist_ok=True)
-        except OSError:
-            return
-        for name in os.listdir(src):
-            target = os.path.join(dst, name)
-            path = os.path.join(src, name)
-            if name.startswith(".") or os.path.exists(target) or not os.path.isfile(path):
-                continue
-            if os.path.getsize(path) == 0:
-                continue
-            with contextlib.suppress(OSError):
-                tmp = os.path.join(dst, f".{name}.{os.getpid()}.part")
-                shutil.copyfile(path, tmp)
-                os.replace(tmp, target)
-
-
-def manim_config(spec: RenderSpec, media_dir: str, quiet: bool) -> dict[str, Any]:
-    """Every manim setting a render relies on (``tempconfig`` ignores unknown keys)."""
-    from ..scenes.style import THEMES
-
-    w, h = spec.pixel_size
-    manim_format = {"mp4": "mp4", "webm": "webm", "gif": "png-sequence", "png": "png"}
-    return {
-        # First, so that setting the others logs nothing.
-        "verbosity": "ERROR",
-        "renderer": "cairo",
-        "media_dir": media_dir,
-        "video_dir": os.path.join(media_dir, "videos"),
-        "images_dir": os.path.join(media_dir, "images"),
-        "partial_movie_dir": os.path.join(media_dir, "partial"),
-        "tex_dir": os.path.join(media_dir, "Tex"),
-        "text_dir": os.path.join(media_dir, "texts"),
-        "log_dir": os.path.join(media_dir, "logs"),
-        "output_file": "scene",
-        "format": manim_format[spec.format],
-        "save_last_frame": spec.format == "png",
-        "write_to_movie": spec.format != "png",
-        "pixel_width": w,
-        "pixel_height": h,
-        "frame_rate": spec.frame_rate,
-        # The short side is 8 units whatever the aspect, so text keeps its size.
-        "frame_height": 8.0 * max(1.0, h / w),
-        "frame_width": 8.0 * max(1.0, w / h),
-        "background_color": THEMES[spec.theme].background,
-        "background_opacity": 1.0,
-        "transparent": False,
-        "disable_caching": True,
-        "flush_cache": False,
-        "progress_bar": "none" if quiet else "leave",
-        "preview": False,
-        "show_in_file_browser": False,
-        "write_all": False,
-        "save_sections": False,
-        "dry_run": False,
-        "log_to_file": False,
-        "from_animation_number": 0,
-        "upto_animation_number": -1,
-        "zero_pad": 5,
-        "media_embed": False,
-        # Flat-coloured animation: x264's animation tuning keeps edges crisp at a faster
-        # preset; VP9 at a realtime-class speed setting, multithreaded. x264 runs in the
-        # encoder thread alone: its own threads cost 12% more CPU for the same picture, and
-        # the drawing beside it keeps the other core busy. Flat colours on a still ground
-        # need little motion search: a diamond search and the first subpixel refinement
-        # take 15-25% less of x264's time for 3-8% more bytes and 0.1-0.4 dB of PSNR.
-        "video_encoder_options": encoder_options(spec),
-    }
-
-
-#: The longest a video goes between keyframes, in seconds: editors seek and platforms cut
-#: there (YouTube asks for a closed group of pictures of half the frame rate).
-KEYFRAME_SECONDS = 2.0
-
-
-def encoder_options(spec: RenderSpec) -> dict[str, str]:
-    """The encoder's options for ``spec``: its format's, with a keyframe at least every
-    :data:`KEYFRAME_SECONDS` (a closed group of pictures: there are no B-frames)."""
-    options = dict(ENCODER_OPTIONS[spec.format])
-    if spec.format in ("mp4", "webm"):
-        options["g"] = str(max(1, int(KEYFRAME_SECONDS * spec.frame_rate)))
-    if spec.format == "mp4" and constant_rate(spec):
-        # CAVLC, so that a hold's repeats can be written as skipped pictures (see encoding)
-        options["x264-params"] += ":cabac=0"
-    return options
-
-
-def constant_rate(spec: RenderSpec) -> bool:
-    """Whether every frame of a hold is stored (see :mod:`.encoding`): for every video, previews
-    included, since a hold's repeats cost next to nothing (the README's speed section)."""
-    return spec.format in ("mp4", "webm")
-
-
-def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str:
-    """Render ``inputs`` with manim into ``media_dir``; return the produced file or folder."""
-    from manim import tempconfig
-
-    spec = inputs.spec
-    # compare varying normalize on two features is feature-scaling's picture.
-    info = SCENES["feature-scaling" if inputs.scaling is not None else spec.scene]
-    cls = getattr(importlib.import_module(info.module), info.cls)
-    with tempconfig(manim_config(spec, media_dir, quiet)):
-        scene = cls(inputs)
-        if spec.format == "gif":
-            gif.count_repeats(scene.renderer.file_writer, media_dir)
-        elif spec.format in ("mp4", "webm"):
-            encoding.install(scene.renderer, constant_rate=constant_rate(spec))
-        scene.render()
-        writer = scene.renderer.file_writer
-        if spec.format == "png":
-            return str(writer.image_file_path)
-        if spec.format == "gif":
-            return str(writer.image_sequence_directory)
-        return str(writer.movie_file_path)
 
 
 def check_output_path(path: str, create_folders: bool = False) -> None:
@@ -317,16 +127,25 @@ def render(
     quiet: bool = False,
     notes: Callable[[str], None] | None = None,
     dataset: Dataset | None = None,
+    name: str | None = None,
 ) -> RenderResult:
     """Render ``spec`` to ``output`` (default: a readable name under ``media/``).
 
     ``notes`` hears what the user should know about the data before the render starts
     (columns chosen by default, rows left out, x standardised by default). ``dataset`` is
-    data held in memory, drawn instead of the data the spec names.
+    data held in memory, drawn instead of the data the spec names. ``name`` prefixes the ids
+    of a narrated render's beats (a lecture's scene name; default: the scene's).
     """
     path = output_path(spec, output, dataset.name if dataset is not None else None)
     manifest_path = path + ".json"
-    key = spec_key(spec, content_hashes(spec, dataset))
+    content = content_hashes(spec, dataset)
+    voice = None
+    if spec.narrated:
+        from ..speech.render import voice_for
+
+        voice = voice_for(spec)
+        content["voice"] = voice.key(name or spec.scene)
+    key = spec_key(spec, content)
     if not force and os.path.isfile(path):
         with folder_lock(path):
             old = read_json(manifest_path)
@@ -344,6 +163,10 @@ def render(
     with private_dir(path) as tmp:
         seed_private_cache(tmp)
         try:
+            if voice is not None:
+                from ..speech.render import narrate
+
+                inputs = narrate(inputs, voice, name or spec.scene, tmp)
             produced = render_scene(inputs, tmp, quiet)
         except Exception:
             _check_space(tmp)  # a full disk shows up as a truncated file deep in manim
@@ -355,6 +178,10 @@ def render(
             produced = out_gif
         if not os.path.isfile(produced) or os.path.getsize(produced) == 0:
             raise RuntimeError(f"manim produced no output for {spec.scene}")
+        if inputs.narration is not None:
+            from ..speech.narration import add_narration
+
+            produced = add_narration(produced, inputs.narration, spec.format, tmp)
         if spec.format == "mp4":
             produced = ffmpeg.faststart(produced, os.path.join(tmp, "out.mp4"))
         size = os.path.getsize(produced)
@@ -363,10 +190,14 @@ def render(
         beats = captions.read(found) if found else []
         if beats:  # one cue per beat from the scene; the file holds them to practice
             found = os.path.join(tmp, "practice.srt")
-            captions.write(found, captions.practice(beats))
+            captions.write(found, captions.practice(_said(beats, inputs)))
         seconds = time.perf_counter() - start
         manifest = build_manifest(spec, inputs, key, path, size, seconds, beats)
         manifest["output"]["sha256"] = digest
+        if inputs.narration is not None:
+            from ..speech.render import narration_record
+
+            manifest["narration"] = narration_record(inputs.narration)
         # The video, its captions and its manifest are replaced together: a render racing
         # to the same file waits here, so no file is left with another render's manifest.
         srt = os.path.splitext(path)[0] + ".srt"
@@ -393,6 +224,20 @@ def _check_space(folder: str) -> None:
         raise InputError(
             f"{shown(folder)}: no space left on the device ({free / 1024**2:.0f} MiB free)"
         )
+
+
+def _said(beats: list[captions.Cue], inputs: SceneInputs) -> list[captions.Cue]:
+    """A narrated scene's beats as the spans their words are said in: each caption from its
+    beat's start for as long as its speech (or its reading time, where that is longer), not
+    through the pause or the animation that follows; a silent scene's beats as they are."""
+    said = inputs.narration
+    if said is None or len(said.speech) != len(beats):
+        return beats
+    out = []
+    for cue, speech in zip(beats, said.speech, strict=True):
+        need = max(speech.seconds, captions.min_seconds(cue.text))
+        out.append(captions.Cue(cue.start, min(cue.end, cue.start + need), cue.text))
+    return out
 
 
 def _captions_of(produced: str, media_dir: str) -> str | None:

@@ -195,14 +195,16 @@ class GdScene(Scene):
 
     def hold_until_read(self, text: str, since: float) -> None:
         """Wait until ``text``, shown since scene time ``since``, can be read at READING_CPS
-        in cues that keep to broadcast practice (:func:`~gdanim.media.captions.to_practice`).
+        in cues that keep to broadcast practice (:func:`~gdanim.media.captions.to_practice`)
+        and, in a narrated scene, has been said (its speech and a pause).
 
         The scene clock moves in whole frames, so the hold is rounded up to one. A GIF
         carries no captions: it shows the animation without the holds for reading them.
         """
         if self.inputs.spec.format == "gif":
             return
-        need = max(reading_seconds(text), min_seconds(text))
+        said = self.inputs.narration.hold(text, since) if self.inputs.narration else 0.0
+        need = max(reading_seconds(text), min_seconds(text), said)
         short = need - (self.time - since)
         if short > 1e-9:
             fps = config.frame_rate
