@@ -40,6 +40,8 @@ GALLERY: dict[str, RenderSpec] = {
     # compare, its two pictures: the runs on one bowl, and a bowl per run with one data panel.
     "compare-momentum": _gif("compare", preset="momentum"),
     "compare-mae-vs-mse": _gif("compare", preset="mae-vs-mse", theme="light"),
+    # Two features: the houses lesson, raw beside standardised.
+    "feature-scaling": _gif("feature-scaling", dataset="houses"),
 }
 
 #: The narrated sample: its spec (the best voice installed speaks) and the seconds kept.
