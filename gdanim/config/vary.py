@@ -214,7 +214,9 @@ def number_text(v: float) -> str:
 
 
 def value_label(key: str, value: Any, batch_size: int = 16) -> str:
-    """A run's name on screen: ``momentum``, ``standardised x``, ``L2 = 10``, ``start (0, 0)``."""
+    """A run's name on screen: ``momentum``, ``standardised x``, ``L2 = 10``,
+    ``start w = 0, b = 0`` (a point as a pair would read as three numbers with a thousands
+    separator)."""
     if key == "optimizer":
         return f"minibatch of {batch_size}" if value == "minibatch" else str(value)
     if key == "loss":
@@ -222,7 +224,7 @@ def value_label(key: str, value: Any, batch_size: int = 16) -> str:
     if key == "normalize":
         return "standardised x" if value else "raw x"
     if key == "init":
-        return f"start ({number_text(value[0])}, {number_text(value[1])})"
+        return f"start w = {number_text(value[0])}, b = {number_text(value[1])}"
     if key == "lr":
         return str(value) if isinstance(value, str) else f"lr = {number_text(value)}"
     symbol = {"l2": "L2", "momentum": "β", "delta": "δ"}.get(key)
