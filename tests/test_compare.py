@@ -133,7 +133,7 @@ def test_the_mae_line_residuals_have_a_smaller_median():
 def test_a_far_start_still_converges_in_more_updates():
     runs = inputs_of("bad-start").runs
     near, far = runs
-    assert near.label == "start (0, 0)" and far.label == "start (-60, 1000)"
+    assert near.label == "start w = 0, b = 0" and far.label == "start w = -60, b = 1000"
     assert near.outcome.kind == far.outcome.kind == "converged"
     assert far.outcome.update > near.outcome.update
     assert near.trajectory.w[0] == 0 and far.trajectory.w[0] == -60
@@ -166,7 +166,7 @@ def test_vary_works_on_a_csv(tmp_path):
     path.write_text("hours,score\n1,52\n2,55\n3,61\n4,64\n5,70\n6,72\n7,75\n")
     spec = RenderSpec(scene="compare", data=str(path), vary="init=0,0;20,0")
     runs = prepare(spec).runs
-    assert [r.label for r in runs] == ["start (0, 0)", "start (20, 0)"]
+    assert [r.label for r in runs] == ["start w = 0, b = 0", "start w = 20, b = 0"]
     assert all(r.outcome.kind == "converged" for r in runs)
 
 
@@ -223,6 +223,9 @@ def test_every_preset_renders_a_short_clip_and_lists_its_runs(runner, preset):
         assert entry["final"]["w"] == pytest.approx(float(run.trajectory.w[-1]))
         assert entry["final"]["b"] == pytest.approx(float(run.trajectory.b[-1]))
         assert entry["final"]["loss"] == pytest.approx(float(run.trajectory.loss[-1]))
-    with open("clip.srt", encoding="utf-8") as fh:
-        captions = fh.read()
-    assert closing_line(inputs) in " ".join(captions.split())
+    # the closing line is the last beat, said in full in the captions' cues
+    assert manifest["beats"][-1]["text"] == closing_line(inputs)
+    from gdanim.media import captions
+
+    said = " ".join(c.text.replace("\n", " ") for c in captions.read("clip.srt"))
+    assert closing_line(inputs) in said

@@ -90,7 +90,8 @@ class TrainConfig(Model):
             checks.point,
             "Starting point 'W,B' in data units ('W1,W2,B' with two features).",
             metavar="W,B",
-            varies=Varies("the start", lambda v, _: f"start ({_fmt(v[0])}, {_fmt(v[1])})"),
+            # A point as a pair would read as three numbers with a thousands separator.
+            varies=Varies("the start", lambda v, _: f"start w = {_fmt(v[0])}, b = {_fmt(v[1])}"),
         ),
     ] = None
     l2: Annotated[

@@ -220,7 +220,9 @@ def number_text(v: float) -> str:
 
 
 def value_label(key: str, value: Any, options: Mapping[str, Any]) -> str:
-    """A run's name on screen: ``momentum``, ``standardised x``, ``L2 = 10``, ``start (0, 0)``.
+    """A run's name on screen: ``momentum``, ``standardised x``, ``L2 = 10``,
+    ``start w = 0, b = 0`` (a point as a pair would read as three numbers with a thousands
+    separator).
 
     ``options`` are the run's other options (a minibatch run is named by its batch size).
     """
