@@ -37,7 +37,8 @@ echo "check-wheel: installing $(basename "$wheel") with no extras, at the lowest
 
 cd "$work"
 export XDG_CACHE_HOME="$work/cache"
-for args in hiker-bowl derivation descent-path learning-rates "compare --preset momentum"; do
+for args in hiker-bowl derivation descent-path learning-rates "compare --preset momentum" \
+    feature-scaling; do
     scene=${args%% *}
     echo "check-wheel: gdanim render $args"
     # shellcheck disable=SC2086
@@ -45,6 +46,18 @@ for args in hiker-bowl derivation descent-path learning-rates "compare --preset 
         >/dev/null
     test -s "$work/$scene.png"
 done
+
+echo "check-wheel: a narrated render (eSpeak NG)"
+"$work/venv/bin/gdanim" render descent-path --quality low --narrate -q -o "$work/spoken.mp4" >/dev/null
+"$work/venv/bin/python" - "$work/spoken.mp4" <<'EOF'
+import sys
+
+import av
+
+with av.open(sys.argv[1]) as f:
+    kinds = sorted(s.type for s in f.streams)
+assert kinds == ["audio", "video"], kinds
+EOF
 
 echo "check-wheel: the Python API"
 "$work/venv/bin/python" - <<'EOF'
