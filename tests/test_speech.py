@@ -293,7 +293,7 @@ def test_narrated_render_speaks_in_sync_and_is_the_same_bytes_twice(tmp_path):
     assert sound is not None and sound[0] == "aac"
     assert abs(sound[1] - seconds) <= 2 / fps
     beats = first.manifest["narration"]["beats"]
-    assert [b["id"] for b in beats] == ["descent-path-01", "descent-path-02", "descent-path-03"]
+    assert [b["id"] for b in beats] == [f"descent-path-0{k}" for k in range(1, 5)]
     # Each beat lasts at least its speech and the pause; the speech sits at the beat's start.
     pcm = _pcm(first.path)
     starts = [b["start"] for b in beats] + [seconds]
@@ -301,11 +301,18 @@ def test_narrated_render_speaks_in_sync_and_is_the_same_bytes_twice(tmp_path):
         assert end - b["start"] >= b["speech_seconds"] + 0.6 - 1 / fps
         at = round(b["start"] * RATE)
         assert np.abs(pcm[at : at + RATE // 2]).max() > 0.01  # speaking from the start
-    # The captions are the speech's beats.
+    # The captions are the speech: each beat's cues start as it is said, stay within the time
+    # its words take (or their reading time, where that is longer) and keep to practice.
     from gdanim.media import captions
 
     cues = captions.read(os.path.splitext(first.path)[0] + ".srt")
-    assert [round(c.start, 2) for c in cues] == [round(b["start"], 2) for b in beats]
+    starts = {round(c.start, 2) for c in cues}
+    assert all(round(b["start"], 2) in starts for b in beats)
+    for c in cues:
+        assert not captions.practice_problems(c), c
+        beat = max((b for b in beats if b["start"] <= c.start + 1e-3), key=lambda b: b["start"])
+        said = max(beat["speech_seconds"], captions.min_seconds(beat["text"]))
+        assert c.end <= beat["start"] + said + 2e-3, (c, beat)
 
 
 @pytest.mark.render
@@ -336,8 +343,9 @@ def test_own_recordings_time_the_beats(tmp_path, runner):
     lines = [ln for ln in (tmp_path / "script.txt").read_text().splitlines()
              if ln and not ln.startswith("#")]  # fmt: skip
     ids = [ln.split()[0] for ln in lines]
-    assert ids == ["descent-path-01", "descent-path-02", "descent-path-03"]
-    lengths = {"descent-path-01": 9.0, "descent-path-02": 2.0, "descent-path-03": 5.0}
+    assert ids == [f"descent-path-0{k}" for k in range(1, 5)]
+    lengths = {"descent-path-01": 9.0, "descent-path-02": 2.0, "descent-path-03": 5.0,
+               "descent-path-04": 1.5}  # fmt: skip
     for beat, seconds in lengths.items():
         _tone(voice / f"{beat}.wav", seconds, 44100 if beat.endswith("1") else 16000)
     args = ["render", "descent-path", "--dataset", "campaign", "--quality", "low",
@@ -346,7 +354,7 @@ def test_own_recordings_time_the_beats(tmp_path, runner):
     assert done.exit_code == 0, done.output
     manifest = json.loads((tmp_path / "mine.mp4.json").read_text())
     beats = manifest["narration"]["beats"]
-    assert [round(b["speech_seconds"], 1) for b in beats] == [9.0, 2.0, 5.0]
+    assert [round(b["speech_seconds"], 1) for b in beats] == [9.0, 2.0, 5.0, 1.5]
     assert beats[1]["start"] >= 9.0 + 0.6 - 0.07
     # A missing and an extra recording: one line each, naming the beat and the file.
     (voice / "descent-path-02.wav").rename(voice / "descent-path-09.wav")
@@ -354,9 +362,9 @@ def test_own_recordings_time_the_beats(tmp_path, runner):
     assert done.exit_code == 2
     assert "no recording for beat descent-path-02: expected" in done.output
     (voice / "descent-path-09.wav").rename(voice / "descent-path-02.wav")
-    _tone(voice / "descent-path-04.wav", 1.0)
+    _tone(voice / "descent-path-05.wav", 1.0)
     done = runner.invoke(cli, [*args, "--force"])
-    assert done.exit_code == 2 and "descent-path-04.wav is no beat" in done.output
+    assert done.exit_code == 2 and "descent-path-05.wav is no beat" in done.output
 
 
 @pytest.mark.render

@@ -188,7 +188,7 @@ class FeatureScaling(GdScene):
         return (
             f"Two features now: {f1} and {f2}. The model is "
             f"{_short(ds.y_label).lower()} = w1 × {f1} + w2 × {f2} + b, and gradient "
-            "descent steps w1, w2 and b together. With centred features the best b is the "
+            "descent steps w1, w2 and b together. With centred features, the best b is the "
             "mean, so the loss is a bowl over (w1, w2)."
         )
 
