@@ -14,9 +14,16 @@ from click.testing import CliRunner
 
 
 @pytest.fixture(scope="session", autouse=True)
-def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``XDG_CACHE_HOME`` in a temporary folder for the whole run."""
-    folder = str(tmp_path_factory.mktemp("cache"))
+def private_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    """``XDG_CACHE_HOME`` in a temporary folder for the whole run.
+
+    With pytest-xdist, every worker of the run shares one folder (the typesetting cache is
+    safe across processes: each render works on copies and publishes files atomically), so a
+    LaTeX string is typeset once per run, not once per worker.
+    """
+    base = tmp_path_factory.getbasetemp()
+    folder = str(base.parent / "cache" if worker_id != "master" else base / "cache")
+    os.makedirs(folder, exist_ok=True)
     old = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = folder
     yield folder

@@ -9,7 +9,7 @@ import numpy as np
 
 from gdanim.config import RenderSpec
 from gdanim.pipeline.prepare import prepare
-from gdanim.pipeline.scene import manim_config
+from gdanim.pipeline.scene import manim_config, publish_private_cache, seed_private_cache
 from gdanim.scenes.registry import SCENES
 
 
@@ -27,10 +27,13 @@ def build_scene(spec: RenderSpec, tmp_path: Any) -> Any:
     cfg = manim_config(spec, str(tmp_path), quiet=True)
     # A still output makes manim skip every animation to its end state.
     cfg.update({"format": "png", "write_to_movie": False, "save_last_frame": True})
+    # The run's typesetting cache in, what this build typeset out: each string once per run.
+    seed_private_cache(str(tmp_path))
     with tempconfig(cfg):
         scene = cls(inputs)
         scene.render()
         scene.frame_size = (cfg["frame_width"], cfg["frame_height"])
+    publish_private_cache(str(tmp_path))
     return scene
 
 

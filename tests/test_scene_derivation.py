@@ -19,7 +19,7 @@ from gdanim import derivation as F
 from gdanim.cli import cli
 from gdanim.config import RenderSpec
 from gdanim.pipeline.prepare import prepare
-from gdanim.pipeline.scene import manim_config, seed_private_cache
+from gdanim.pipeline.scene import manim_config, publish_private_cache, seed_private_cache
 from gdanim.scenes.derivation import Derivation
 from gdanim.scenes.style import THEMES
 from tests.scene_tools import video_meta
@@ -40,7 +40,8 @@ def media(tmp_path_factory):
     line is typeset at most once per test run."""
     folder = tmp_path_factory.mktemp("derivation-media")
     seed_private_cache(str(folder))
-    return folder
+    yield folder
+    publish_private_cache(str(folder))
 
 
 def built(media, **kw):

@@ -32,6 +32,18 @@ OFF_SHARE_TOLERANCE = 0.004
 
 pytestmark = pytest.mark.slow
 
+#: This worker's own manim media folder (LaTeX and text outlines), set for the module.
+MEDIA: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_media(tmp_path_factory: pytest.TempPathFactory):
+    """Typesetting in a folder of this process's own: two workers drawing the same label
+    into one folder could read each other's half-written SVG."""
+    MEDIA["dir"] = str(tmp_path_factory.mktemp("golden-media"))
+    yield
+    MEDIA.clear()
+
 
 def campaign_run():
     ds = get_dataset("campaign")
@@ -76,6 +88,9 @@ def draw(make: Callable[[], object], background: str) -> np.ndarray:
         "disable_caching": True,
         "write_to_movie": False,
         "verbosity": "ERROR",
+        "media_dir": MEDIA["dir"],
+        "tex_dir": os.path.join(MEDIA["dir"], "Tex"),
+        "text_dir": os.path.join(MEDIA["dir"], "texts"),
     }
     with tempconfig(settings):
         scene = Scene()

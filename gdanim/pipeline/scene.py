@@ -86,10 +86,11 @@ def seed_private_cache(media_dir: str) -> None:
         if not os.path.isdir(src):
             continue
         for name in os.listdir(src):
-            if name.startswith("."):
+            target = os.path.join(dst, name)
+            if name.startswith(".") or os.path.exists(target):
                 continue
             with contextlib.suppress(OSError):
-                shutil.copyfile(os.path.join(src, name), os.path.join(dst, name))
+                shutil.copyfile(os.path.join(src, name), target)
 
 
 def publish_private_cache(media_dir: str) -> None:
