@@ -45,7 +45,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .errors import InputError
-from .fileio import atomic_write_text
+from .fileio import atomic_write_text, read_json
 
 FloatArray = NDArray[np.float64]
 FORMAT = "gdanim-trajectory"
@@ -454,19 +454,7 @@ class Trajectory:
     def load(cls, path: str | os.PathLike[str]) -> Trajectory:
         """Read a trajectory file; :class:`InputError` with one line when it is not one."""
         p = os.fspath(path)
-        try:
-            with open(p, encoding="utf-8-sig") as fh:
-                data = json.load(fh)
-        except FileNotFoundError:
-            raise InputError(f"{p}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{p}: cannot read ({exc})") from None
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{p}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
-        except RecursionError:
-            raise InputError(f"{p}: nested too deeply to be a trajectory") from None
-        except ValueError as exc:
-            raise InputError(f"{p}: not valid JSON ({exc})") from None
+        data = read_json(p, "a trajectory")
         try:
             return cls.from_dict(data)
         except RecursionError:

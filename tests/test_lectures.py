@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from gdanim import lectures as lecture
 from gdanim.cli import cli
 from gdanim.config import VARY_SCENES, RenderSpec
-from gdanim.lectures.records import LectureManifest
+from gdanim.lectures.records import JobResult, LectureManifest
 from gdanim.media import captions, ffmpeg, probe
 from gdanim.pipeline.manifest import Manifest
 from gdanim.pipeline.prepare import FEATURE_SCENES
@@ -585,8 +585,10 @@ def test_progress_is_one_line_on_a_terminal(tmp_path, monkeypatch):
     jobs = lecture.plan(lecture.default_lecture(), str(tmp_path))
     stream = Tty()
     with lecture.Progress(jobs, stream, 2, quiet=False) as progress:
-        progress.done(jobs[1], {"reused": True})
-        progress.done(jobs[0], {"error": "RuntimeError: boom"})
+        progress.done(jobs[1], JobResult(jobs[1].name, "video", jobs[1].output, reused=True))
+        progress.done(
+            jobs[0], JobResult(jobs[0].name, "video", jobs[0].output, error="RuntimeError: boom")
+        )
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue())  # without the colours
     lines = [ln for ln in re.split(r"[\r\n]", text) if ln.strip()]
     failures = [ln for ln in lines if "failed:" in ln]

@@ -85,8 +85,8 @@ def test_a_hand_edited_manifest_is_one_line_naming_the_key(tmp_path, change, wor
     ("text", "words"),
     [
         ("[1, 2]", "not a gdanim lecture manifest (not a JSON object)"),
-        ('{"format": ', "not valid JSON"),
-        ("", "not valid JSON"),
+        ('{"format": ', "line 1: not valid JSON"),
+        ("", "line 1: not valid JSON"),
     ],
 )
 def test_a_damaged_manifest_is_one_line(tmp_path, text, words):

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import InputError
+from ..fileio import read_json
 from ..pipeline.manifest import Manifest
 
 #: A job renders the scene's video or its GIF.
@@ -234,18 +235,7 @@ class LectureManifest(Record):
     @classmethod
     def load(cls, path: str) -> LectureManifest:
         """Read ``path``; :class:`InputError` with one line when it is missing or damaged."""
-        try:
-            with open(path, encoding="utf-8") as fh:
-                data = json.load(fh)
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: cannot read ({exc})") from None
-        except ValueError as exc:
-            raise InputError(f"{path}: not valid JSON ({exc})") from None
-        except RecursionError:
-            raise InputError(f"{path}: nested too deeply to be a manifest") from None
-        return cls.from_dict(data, where=path)
+        return cls.from_dict(read_json(path, "a manifest"), where=path)
 
     @classmethod
     def previous(cls, folder: str) -> LectureManifest | None:
