@@ -342,3 +342,17 @@ def test_a_wrong_type_in_config_on_the_command_line_is_exit_code_2(tmp_path):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
     assert "'config.lr' must be a number" in result.output + (result.stderr or "")
+
+
+def test_every_option_a_run_records_has_a_typed_field():
+    """A training option added to RunSettings, or a hyperparameter an optimizer records,
+    needs its field here too, or it would read back untyped (in ``extra``)."""
+    import dataclasses
+
+    from gdanim.optimizers import OPTIMIZERS
+    from gdanim.settings import RunSettings
+
+    recorded = {f.name for f in dataclasses.fields(RunSettings)}
+    for cls in OPTIMIZERS.values():
+        recorded |= set(cls(lr=0.1, momentum=0.9).hyperparameters())
+    assert recorded | {"x_mean", "x_std"} == set(TrajectoryConfig.KINDS)
