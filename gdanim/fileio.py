@@ -10,6 +10,7 @@ the process: what a killed process left behind is removed by the next write into
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from .errors import InputError
 
@@ -161,6 +163,24 @@ def _temp_beside(path: str) -> str:
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)
     return tmp
+
+
+def read_json(path: str, what: str) -> Any:
+    """The JSON in ``path``; :class:`InputError` in one line naming the file when it is
+    missing, unreadable or not JSON (``what`` is what it should have been)."""
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            return json.load(fh)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to be {what}") from None
+    except ValueError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc})") from None
 
 
 def atomic_write_text(path: str, text: str) -> None:

@@ -37,14 +37,15 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .errors import InputError
-from .fileio import atomic_write_text
+from .fileio import atomic_write_text, read_json
 
 FloatArray = NDArray[np.float64]
 FORMAT = "gdanim-trajectory"
@@ -53,6 +54,118 @@ VERSION = 1
 VERSION_FEATURES = 2
 #: The columns that hold a weight (a vector per state with several features).
 WEIGHT_KEYS = ("w", "dw", "w_opt")
+
+
+def _is_number(u: Any) -> bool:
+    return isinstance(u, (int, float)) and not isinstance(u, bool)
+
+
+def _numbers(v: Any) -> bool:
+    return isinstance(v, list) and all(map(_is_number, v))
+
+
+@dataclass(frozen=True, eq=False)
+class TrajectoryConfig(Mapping[str, Any]):
+    """The training a trajectory records (its ``config``), field by field.
+
+    Every field is ``None`` where the file does not say (a run recorded by another tool may
+    say nothing). Keys gdanim does not know are kept in ``extra``, and the keys' order as
+    read, so a file read and written again has the same bytes. It reads as a mapping too
+    (``config.get("lr")``), as the JSON object it is written as.
+    """
+
+    loss: str | None = None
+    optimizer: str | None = None
+    lr: float | None = None
+    epochs: int | None = None
+    #: ``(w, b)``, or ``(w1, ..., wd, b)`` with ``d`` features.
+    init: tuple[float, ...] | None = None
+    l2: float | None = None
+    delta: float | None = None
+    momentum: float | None = None
+    batch_size: int | None = None
+    seed: int | None = None
+    normalize: bool | None = None
+    beta2: float | None = None
+    eps: float | None = None
+    #: Only when x was standardised: its mean and sd (a tuple per feature with several).
+    x_mean: float | tuple[float, ...] | None = None
+    x_std: float | tuple[float, ...] | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    #: The keys in the order they are written (the known fields' order when not read).
+    order: tuple[str, ...] = ()
+
+    KINDS: ClassVar[dict[str, str]] = {
+        "loss": "text", "optimizer": "text", "lr": "number", "epochs": "whole",
+        "init": "numbers", "l2": "number", "delta": "number", "momentum": "number",
+        "batch_size": "whole", "seed": "whole", "normalize": "flag", "beta2": "number",
+        "eps": "number", "x_mean": "number or numbers", "x_std": "number or numbers",
+    }  # fmt: skip
+    _WORDS: ClassVar[dict[str, str]] = {
+        "text": "a string", "number": "a number", "whole": "a whole number",
+        "numbers": "a list of numbers", "flag": "true or false",
+        "number or numbers": "a number or a list of numbers",
+    }  # fmt: skip
+
+    def __post_init__(self) -> None:
+        for name, kind in self.KINDS.items():
+            value = getattr(self, name)
+            if isinstance(value, list):
+                value = tuple(value)
+                object.__setattr__(self, name, value)
+            if value is not None and not self._fits(kind, value):
+                raise ValueError(f"'config.{name}' must be {self._WORDS[kind]}, not {value!r}")
+        known = [f.name for f in fields(self) if f.name in self.KINDS]
+        if not self.order:
+            present = [k for k in known if getattr(self, k) is not None] + list(self.extra)
+            object.__setattr__(self, "order", tuple(present))
+
+    @staticmethod
+    def _fits(kind: str, value: Any) -> bool:
+        if kind == "text":
+            return isinstance(value, str)
+        if kind == "number":
+            return _is_number(value)
+        if kind == "whole":
+            return isinstance(value, int) and not isinstance(value, bool)
+        if kind == "flag":
+            return isinstance(value, bool)
+        vector = isinstance(value, tuple) and all(map(_is_number, value))
+        return vector if kind == "numbers" else vector or _is_number(value)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TrajectoryConfig:
+        """The ``config`` object of a trajectory file (or what a trainer records); a
+        ``ValueError`` naming the key when a known key has the wrong type."""
+        if isinstance(data, TrajectoryConfig):
+            return data
+        if not isinstance(data, Mapping):
+            raise ValueError("'config' must be an object")
+        known = {k: v for k, v in data.items() if k in cls.KINDS}
+        extra = {k: v for k, v in data.items() if k not in cls.KINDS}
+        return cls(**known, extra=extra, order=tuple(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object, its keys in :attr:`order`."""
+        return {key: self[key] for key in self.order}
+
+    def __getitem__(self, key: str) -> Any:
+        """The value as the JSON object has it (a list where the field holds a tuple)."""
+        if key not in self.order:
+            raise KeyError(key)
+        if key not in self.KINDS:
+            return self.extra[key]
+        value = getattr(self, key)
+        return list(value) if isinstance(value, tuple) else value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.order)
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __repr__(self) -> str:
+        return f"TrajectoryConfig({self.to_dict()!r})"
 
 
 def _as_vector(a: Any, name: str, n: int | None = None) -> FloatArray:
@@ -84,7 +197,7 @@ def _as_weights(a: Any, name: str, n: int | None = None) -> FloatArray:
     return arr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Trajectory:
     """States of a run, each array of shape ``(n_states,)``; with ``d`` features ``w``, ``dw``
     and ``w_opt`` have shape ``(n_states, d)``.
@@ -100,8 +213,11 @@ class Trajectory:
         The optimizer's own parameters when x was standardised, else ``None``.
     diverged_at
         Index of the first update whose loss blew up (training stopped there), or ``None``.
-    config, dataset
-        What produced it (free-form, JSON-serialisable).
+    config
+        The training that produced it (:class:`TrajectoryConfig`; any mapping is taken and
+        read into one, a wrong type refused with ``ValueError``).
+    dataset
+        The data it was drawn on (free-form, JSON-serialisable).
     """
 
     w: FloatArray
@@ -112,8 +228,30 @@ class Trajectory:
     w_opt: FloatArray | None = None
     b_opt: FloatArray | None = None
     diverged_at: int | None = None
-    config: dict[str, Any] = field(default_factory=dict)
+    config: TrajectoryConfig = field(default_factory=TrajectoryConfig)
     dataset: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(
+        self,
+        w: Any,
+        b: Any,
+        loss: Any = None,
+        dw: Any = None,
+        db: Any = None,
+        w_opt: Any = None,
+        b_opt: Any = None,
+        diverged_at: int | None = None,
+        config: Mapping[str, Any] | None = None,
+        dataset: dict[str, Any] | None = None,
+    ) -> None:
+        for name, value in (
+            ("w", w), ("b", b), ("loss", loss), ("dw", dw), ("db", db), ("w_opt", w_opt),
+            ("b_opt", b_opt), ("diverged_at", diverged_at),
+            ("config", TrajectoryConfig.from_dict(config or {})),
+            ("dataset", dataset if dataset is not None else {}),
+        ):  # fmt: skip
+            object.__setattr__(self, name, value)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         w = _as_weights(self.w, "w")
@@ -157,7 +295,7 @@ class Trajectory:
 
     @property
     def lr(self) -> float | None:
-        v = self.config.get("lr")
+        v = self.config.lr
         return float(v) if v is not None else None
 
     def complete(self, loss_at: Any, grad_at: Any) -> Trajectory:
@@ -234,7 +372,7 @@ class Trajectory:
             elif v is not None:
                 out[name] = [float(u) for u in v]
         out["diverged_at"] = self.diverged_at
-        out["config"] = self.config
+        out["config"] = self.config.to_dict()
         out["dataset"] = self.dataset
         return out
 
@@ -298,6 +436,7 @@ class Trajectory:
         dataset = data.get("dataset") or {}
         if not isinstance(config, dict) or not isinstance(dataset, dict):
             raise ValueError("'config' and 'dataset' must be objects")
+        config = TrajectoryConfig.from_dict(config)
         return cls(
             w=data["w"],
             b=data["b"],
@@ -315,19 +454,7 @@ class Trajectory:
     def load(cls, path: str | os.PathLike[str]) -> Trajectory:
         """Read a trajectory file; :class:`InputError` with one line when it is not one."""
         p = os.fspath(path)
-        try:
-            with open(p, encoding="utf-8-sig") as fh:
-                data = json.load(fh)
-        except FileNotFoundError:
-            raise InputError(f"{p}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{p}: cannot read ({exc})") from None
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{p}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
-        except RecursionError:
-            raise InputError(f"{p}: nested too deeply to be a trajectory") from None
-        except ValueError as exc:
-            raise InputError(f"{p}: not valid JSON ({exc})") from None
+        data = read_json(p, "a trajectory")
         try:
             return cls.from_dict(data)
         except RecursionError:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +15,7 @@ from gdanim.datasets import get_dataset
 from gdanim.errors import InputError
 from gdanim.losses import make_loss
 from gdanim.trainer import train
-from gdanim.trajectory import FORMAT, VERSION, Trajectory
+from gdanim.trajectory import FORMAT, VERSION, Trajectory, TrajectoryConfig
 
 ARRAYS = ("w", "b", "loss", "dw", "db", "w_opt", "b_opt")
 
@@ -53,7 +56,7 @@ def test_json_round_trip_is_bit_exact(runs, kind, tmp_path):
             continue
         np.testing.assert_array_equal(_bits(a), _bits(b), err_msg=name)
     assert back.diverged_at == traj.diverged_at
-    assert back.config == json.loads(json.dumps(traj.config))
+    assert back.config == json.loads(json.dumps(traj.config.to_dict()))
     assert back.dataset == traj.dataset
     # Saving the loaded trajectory gives the same bytes.
     assert back.to_json() == traj.to_json()
@@ -235,3 +238,121 @@ def test_trajectory_arrays_are_read_only(runs):
         traj.w[0] = 1.0
     assert traj.lr == 0.01
     assert traj.n_updates == 300 and not traj.diverged
+
+
+# ---------------------------------------------------------------- the typed config
+
+GOLDEN = Path(__file__).parent / "golden" / "records"
+#: Runs written by the trainer before ``config`` was typed, and their files' sha256.
+RECORDED_RUNS: dict[str, tuple[dict[str, Any], str]] = {
+    "gd": (
+        {"dataset": "clean", "epochs": 40},
+        "71b13a042d6d82853bd7200557d52631703259871977150f7b18d181857529c6",
+    ),
+    "adam-normalized": (
+        {"dataset": "campaign", "optimizer": "adam", "normalize": True, "epochs": 30},
+        "6bb0953ed9b66501f29e9e26d47d6466891e8634ef38e621a903224ee33d9e05",
+    ),
+    "minibatch-huber-l2": (
+        {"dataset": "outliers", "optimizer": "minibatch", "loss": "huber", "l2": 0.1,
+         "batch_size": 8, "seed": 3, "epochs": 25},
+        "9edbc86f40efc0d02dbf922da6e9351cb7f893abadd27c54cb69e8183fe5297f",
+    ),
+    "momentum-diverging": (
+        {"dataset": "noisy", "optimizer": "momentum", "lr": 5.0, "epochs": 30},
+        "9e98e7e611a97d5a4ee2da2002c04d8d8a87eccd1cac61a395deb2c1fa4599c9",
+    ),
+    "two-features": (
+        {"dataset": "houses", "normalize": True, "epochs": 20},
+        "0f04cdd2bc86c5861694e537bcd4eabaf51c35777aafc9f79590ee4dee7b94ec",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(RECORDED_RUNS))
+def test_a_run_is_written_with_the_bytes_it_had_before_config_was_typed(name, tmp_path):
+    import gdanim
+
+    options, sha = RECORDED_RUNS[name]
+    path = tmp_path / f"{name}.json"
+    gdanim.train(**options).save(path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == sha
+    assert path.read_bytes() == (GOLDEN / f"{name}.json").read_bytes()
+
+
+@pytest.mark.parametrize("name", sorted(RECORDED_RUNS))
+def test_a_recorded_file_read_and_written_again_keeps_its_bytes(name, tmp_path):
+    golden = GOLDEN / f"{name}.json"
+    traj = Trajectory.load(golden)
+    assert isinstance(traj.config, TrajectoryConfig)
+    assert traj.to_json().encode() == golden.read_bytes()
+
+
+def test_the_config_is_typed_and_still_reads_as_the_json_object():
+    traj = Trajectory.load(GOLDEN / "adam-normalized.json")
+    cfg = traj.config
+    assert (cfg.optimizer, cfg.loss, cfg.normalize, cfg.epochs) == ("adam", "mse", True, 30)
+    assert isinstance(cfg.lr, float) and isinstance(cfg.x_mean, float)
+    assert cfg.init == (0.0, 0.0) and cfg.beta2 == 0.999
+    assert cfg["init"] == [0.0, 0.0] and cfg.get("lr") == cfg.lr and "x_std" in cfg
+    assert dict(cfg) == json.loads((GOLDEN / "adam-normalized.json").read_text())["config"]
+    features = Trajectory.load(GOLDEN / "two-features.json").config
+    assert isinstance(features.x_std, tuple) and len(features.x_std) == 2
+
+
+def test_a_foreign_config_keeps_its_own_keys_and_order(tmp_path):
+    text = '{"w": [1, 2], "b": [3, 4], "config": {"tool": "mine", "lr": 1, "epochs": 1}}'
+    path = tmp_path / "foreign.json"
+    path.write_text(text)
+    traj = Trajectory.load(path)
+    assert traj.config.extra == {"tool": "mine"} and traj.config.lr == 1
+    assert list(traj.to_dict()["config"]) == ["tool", "lr", "epochs"]
+    assert traj.lr == 1.0
+
+
+@pytest.mark.parametrize(
+    ("config", "words"),
+    [
+        ('{"lr": "fast"}', "'config.lr' must be a number, not 'fast'"),
+        ('{"epochs": 2.5}', "'config.epochs' must be a whole number, not 2.5"),
+        ('{"normalize": "yes"}', "'config.normalize' must be true or false, not 'yes'"),
+        ('{"optimizer": 3}', "'config.optimizer' must be a string, not 3"),
+        ('{"init": [0, "b"]}', "'config.init' must be a list of numbers"),
+        ('{"x_std": {"a": 1}}', "'config.x_std' must be a number or a list of numbers"),
+        ('{"seed": true}', "'config.seed' must be a whole number, not True"),
+    ],
+)
+def test_a_wrong_type_in_config_is_one_line_naming_the_key(config, words, tmp_path):
+    path = tmp_path / "edited.json"
+    path.write_text('{"w": [1, 2], "b": [3, 4], "config": ' + config + "}")
+    with pytest.raises(InputError) as err:
+        Trajectory.load(path)
+    msg = str(err.value)
+    assert msg.startswith(f"{path}: {words}") and "\n" not in msg
+
+
+def test_a_wrong_type_in_config_on_the_command_line_is_exit_code_2(tmp_path):
+    from click.testing import CliRunner
+
+    from gdanim.cli import cli
+
+    path = tmp_path / "edited.json"
+    path.write_text('{"w": [1, 2], "b": [3, 4], "config": {"lr": "fast"}}')
+    args = ["render", "descent-path", "--trajectory", str(path), "-o", str(tmp_path / "x.mp4")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "'config.lr' must be a number" in result.output + (result.stderr or "")
+
+
+def test_every_option_a_run_records_has_a_typed_field():
+    """A training option added to RunSettings, or a hyperparameter an optimizer records,
+    needs its field here too, or it would read back untyped (in ``extra``)."""
+    import dataclasses
+
+    from gdanim.optimizers import OPTIMIZERS
+    from gdanim.settings import RunSettings
+
+    recorded = {f.name for f in dataclasses.fields(RunSettings)}
+    for cls in OPTIMIZERS.values():
+        recorded |= set(cls(lr=0.1, momentum=0.9).hyperparameters())
+    assert recorded | {"x_mean", "x_std"} == set(TrajectoryConfig.KINDS)

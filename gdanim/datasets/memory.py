@@ -98,6 +98,21 @@ def _pick(names: list[str], wanted: str) -> str:
     raise InputError(f"no column {wanted!r} (the columns are: {', '.join(names)})")
 
 
+def _drop_missing(gone: np.ndarray, missing: str, where: str, notes: list[str]) -> bool:
+    """Whether rows must be left out (``gone`` marks those missing a value in ``where``, the
+    columns in words): an error with ``missing="error"``, else a note saying how many."""
+    if not gone.any():
+        return False
+    first = int(np.argmax(gone))
+    if missing == "error":
+        raise InputError(f"row {first}: a missing value in {where}")
+    notes.append(
+        f"left out {int(gone.sum()):,} of {gone.size:,} rows with a missing value in "
+        f"{where} (the first at row {first})"
+    )
+    return True
+
+
 def _from_frame_features(
     data: Any, xs: list[str], y: str | int | None, missing: str, name: str
 ) -> Dataset:
@@ -126,13 +141,7 @@ def _from_frame_features(
     gone = np.isnan(xa).any(axis=1) | np.isnan(ya)
     total = int(ya.size)
     listed = ", ".join(repr(c) for c in [*chosen, yc])
-    if gone.any():
-        if missing == "error":
-            raise InputError(f"row {int(np.argmax(gone))}: a missing value in {listed}")
-        notes.append(
-            f"left out {int(gone.sum()):,} of {total:,} rows with a missing value in "
-            f"{listed} (the first at row {int(np.argmax(gone))})"
-        )
+    if _drop_missing(gone, missing, listed, notes):
         xa, ya = xa[~gone], ya[~gone]
     if ya.size == 0:
         raise InputError(f"no row has all of {listed}")
@@ -198,14 +207,7 @@ def from_frame(
     xa, ya = numeric[xc], numeric[yc]
     gone = np.isnan(xa) | np.isnan(ya)
     total = int(xa.size)
-    if gone.any():
-        if missing == "error":
-            row = int(np.argmax(gone))
-            raise InputError(f"row {row}: a missing value in {xc!r} or {yc!r}")
-        notes.append(
-            f"left out {int(gone.sum()):,} of {total:,} rows with a missing value in "
-            f"{xc!r} or {yc!r} (the first at row {int(np.argmax(gone))})"
-        )
+    if _drop_missing(gone, missing, f"{xc!r} or {yc!r}", notes):
         xa, ya = xa[~gone], ya[~gone]
     if xa.size == 0:
         raise InputError(f"no row has both {xc!r} and {yc!r}")

@@ -158,8 +158,8 @@ def build_landscape(
     """Evaluate ``loss`` over the framed view and choose contour levels.
 
     Levels are spaced geometrically in excess loss ``L - L*`` from the start's level down to
-    1/1000 of it, so the bowl reads the same whatever the loss's units, plus two levels above
-    the start to fill the corners.
+    1/1000 of it, so the bowl reads the same whatever the loss's units, plus three levels
+    above the start to fill the corners (:func:`contour_levels`).
     """
     view = view or frame_view(dataset, loss, paths)
     wg = np.linspace(view.w_min, view.w_max, resolution)
@@ -171,20 +171,26 @@ def build_landscape(
     l_star = float(loss.value(dataset.x, dataset.y, w_star, b_star))
     starts = [float(loss.value(dataset.x, dataset.y, p[0][0], p[1][0])) for p in paths]
     l0 = max(starts) if starts else float(np.max(z))
+    return Landscape(
+        view=view,
+        w_grid=wg,
+        b_grid=bg,
+        z=z,
+        levels=contour_levels(z, l_star, l0, n_levels),
+        optimum=(w_star, b_star),
+        optimum_loss=l_star,
+        start_loss=l0,
+    )
+
+
+def contour_levels(z: FloatArray, l_star: float, l0: float, n_levels: int) -> FloatArray:
+    """Contour levels spaced geometrically in excess loss ``L - L*``: ``n_levels`` from the
+    start's level ``l0`` down to 1/1000 of it, and three above it to fill the corners; only
+    those the surface ``z`` crosses."""
     gap = max(l0 - l_star, 1e-12 * max(abs(l_star), 1.0))
     ratio = 1e-3 ** (1.0 / (n_levels - 1))
     below = l_star + gap * ratio ** np.arange(n_levels)
     above = l_star + gap * ratio ** -np.arange(1, 4)
     levels = np.unique(np.concatenate([below, above]))
     zmin, zmax = float(np.min(z)), float(np.max(z))
-    levels = levels[(levels > zmin) & (levels < zmax)]
-    return Landscape(
-        view=view,
-        w_grid=wg,
-        b_grid=bg,
-        z=z,
-        levels=levels,
-        optimum=(w_star, b_star),
-        optimum_loss=l_star,
-        start_loss=l0,
-    )
+    return levels[(levels > zmin) & (levels < zmax)]

@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..losses import Loss
-from .framing import OPTIMUM_ROOM, Landscape, View
+from .framing import OPTIMUM_ROOM, Landscape, View, contour_levels
 
 FloatArray = NDArray[np.float64]
 
@@ -67,18 +67,12 @@ def weight_landscape(
     bg = np.linspace(view.b_min, view.b_max, resolution)
     grid = np.stack(np.meshgrid(wg, bg), axis=-1)
     z = loss.value_features(x, y, grid, b_best)
-    gap = max(l0 - l_star, 1e-12 * max(abs(l_star), 1.0))
-    ratio = 1e-3 ** (1.0 / (n_levels - 1))
-    below = l_star + gap * ratio ** np.arange(n_levels)
-    above = l_star + gap * ratio ** -np.arange(1, 4)
-    levels = np.unique(np.concatenate([below, above]))
-    levels = levels[(levels > float(np.min(z))) & (levels < float(np.max(z)))]
     return Landscape(
         view=view,
         w_grid=wg,
         b_grid=bg,
         z=z,
-        levels=levels,
+        levels=contour_levels(z, l_star, l0, n_levels),
         optimum=(float(star[0]), float(star[1])),
         optimum_loss=l_star,
         start_loss=l0,

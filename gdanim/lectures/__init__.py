@@ -61,8 +61,10 @@ command line (quality, theme, aspect, resolution, fps, duration) apply to every 
 name the key, ``scenes[N]`` counting from 1 as the tables appear in the file.
 
 The package, in the order a lecture is made: :mod:`.file` (the TOML file, checked by the
-configuration), :mod:`.jobs` (the renders, in a process pool or on Dask), :mod:`.progress`
-(the status line), :mod:`.assemble` (captions, the joined video, the manifest),
+configuration), :mod:`.jobs` (the renders, in a process pool or on Dask, each handing back a
+:class:`~.records.JobResult`), :mod:`.progress` (the status line), :mod:`.assemble`
+(captions, the joined video, the manifest: a :class:`~.records.LectureManifest`, written and
+read by that one class),
 :mod:`.narration` (captions from run numbers), :mod:`.page` (``index.html`` from its
 template), :mod:`.publish` (the decks and the handout, from :mod:`.beats`: each scene's video
 cut where its beats start; :mod:`.pptx`, :mod:`.reveal`, :mod:`.handout`) and
@@ -85,12 +87,15 @@ from .file import (
 from .jobs import Job, plan, run_job
 from .narration import generated_captions, run_sentences
 from .progress import Progress
+from .records import JobResult, LectureManifest
 from .results import SceneResult
 
 __all__ = [
     "DEFAULT_SCENES",
     "Job",
+    "JobResult",
     "Lecture",
+    "LectureManifest",
     "LectureReport",
     "LectureScene",
     "Progress",

@@ -17,21 +17,21 @@ from ..media import captions
 from ..media.ffmpeg import join_videos, poster
 from ..media.probe import video_info
 from ..pipeline.identity import file_sha256
-from ..pipeline.manifest import read_json
 from .file import JOINED, POSTER_AT, Lecture
 from .jobs import Job, check_dask, cpu_seconds, one_line, plan, run_dask, run_local
 from .narration import generated_captions
 from .page import write_index
 from .progress import Progress
 from .publish import publish
+from .records import JobResult, LectureManifest
 from .results import SceneResult
 
 
 def _scene_captions(result: SceneResult) -> None:
     """The scene's own subcaptions, else captions made from its run numbers; .srt and .vtt,
     to broadcast practice."""
-    assert result.video is not None and result.info is not None
-    path = result.video["path"]
+    assert result.info is not None
+    path = result.video_path
     srt = captions.sibling(path, "srt")
     generated = generated_captions(result.manifest, result.info.duration)
     cues: list[captions.Cue] = []
@@ -55,11 +55,16 @@ def _json_key(obj: Any) -> str:
 
 @dataclass
 class LectureReport:
-    """The outcome of :func:`make_lecture`."""
+    """The outcome of :func:`make_lecture`: ``record`` is its ``manifest.json``."""
 
     out_dir: str
-    manifest: dict[str, Any]
+    record: LectureManifest
     failures: list[dict[str, str]]
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The manifest as the file has it (a JSON object)."""
+        return self.record.to_dict()
 
     @property
     def index(self) -> str:
@@ -153,10 +158,10 @@ def make_lecture(
     cpu0 = cpu_seconds()
     with Progress(todo, stream, workers, quiet) as progress:
 
-        def on_done(job: Job, outcome: dict[str, Any]) -> None:
+        def on_done(job: Job, outcome: JobResult) -> None:
             setattr(results[job.name], job.kind, outcome)
-            if outcome.get("error"):
-                failures.append({"name": job.name, "kind": job.kind, "error": outcome["error"]})
+            if outcome.error:
+                failures.append({"name": job.name, "kind": job.kind, "error": outcome.error})
             progress.done(job, outcome)
 
         if scheduler:
@@ -168,12 +173,12 @@ def make_lecture(
     # Read each video back: its real duration sets the caption offsets of the joined video.
     ordered = [results[s.name] for s in lecture.scenes]
     for r in ordered:
-        if r.video is None or r.video.get("error"):
+        if r.video is None or not r.video.ok:
             continue
         try:
-            r.info = video_info(r.video["path"])
+            r.info = video_info(r.video_path)
             _scene_captions(r)
-            r.poster = poster(r.video["path"], r.info.duration * POSTER_AT)
+            r.poster = poster(r.video_path, r.info.duration * POSTER_AT)
         except Exception as exc:
             r.info = None
             err = one_line(exc)
@@ -210,27 +215,21 @@ def make_lecture(
             "decks_seconds": round(decks_seconds, 3),
             "total_seconds": round(time.perf_counter() - started, 3),
             "jobs_cpu_seconds": round(
-                sum(
-                    float(o.get("cpu_seconds", 0.0))
-                    for r in ordered
-                    for o in (r.video, r.gif)
-                    if o
-                ),
+                sum(o.cpu_seconds or 0.0 for r in ordered for o in (r.video, r.gif) if o),
                 3,
             ),
             "cpu_seconds": round(cpu_seconds() - cpu0, 3),
         },
     )  # fmt: skip
-    atomic_write_text(os.path.join(out, "manifest.json"), json.dumps(manifest, indent=1) + "\n")
+    atomic_write_text(os.path.join(out, "manifest.json"), manifest.to_json())
     write_index(out, lecture, ordered, joined, decks, failures)
     return LectureReport(out, manifest, failures)
 
 
-def _intact(path: str, record: dict[str, Any]) -> bool:
+def _intact(path: str, size: int, sha256: str) -> bool:
     """The file has the size and hash its record says (a damaged file is made again)."""
     try:
-        size_ok = os.path.getsize(path) == record.get("bytes")
-        return size_ok and bool(record.get("sha256")) and file_sha256(path) == record["sha256"]
+        return os.path.getsize(path) == size and bool(sha256) and file_sha256(path) == sha256
     except OSError:
         return False
 
@@ -243,16 +242,23 @@ def _join(
     if not parts:
         return None
     dest = os.path.join(out, f"{JOINED}.mp4")
-    keys = [r.video["key"] for r in parts if r.video]
+    keys = [r.rendered.key for r in parts]
     infos = [r.info for r in parts if r.info is not None]
     durations = [i.duration for i in infos]
     key = _json_key({"parts": keys, "durations": durations})
-    old = (read_json(os.path.join(out, "manifest.json")) or {}).get("lecture") or {}
-    reused = not force and os.path.isfile(dest) and old.get("key") == key and _intact(dest, old)
-    method = old.get("method", "copy")
+    previous = LectureManifest.previous(out)
+    old = previous.lecture if previous is not None else None
+    reused = (
+        not force
+        and old is not None
+        and os.path.isfile(dest)
+        and old.key == key
+        and _intact(dest, old.bytes, old.sha256)
+    )
+    method = old.method if old is not None else "copy"
     try:
         if not reused:
-            paths = [r.video["path"] for r in parts if r.video]
+            paths = [r.video_path for r in parts]
             method = join_videos(paths, infos, dest)
             _join_sound(paths, durations, dest)
         info = video_info(dest)
@@ -305,33 +311,33 @@ def _manifest(
     lecture: Lecture, out: str, ordered: list[SceneResult], joined: dict[str, Any] | None,
     decks: dict[str, dict[str, Any]], failures: list[dict[str, str]], options: dict[str, Any],
     timings: dict[str, Any],
-) -> dict[str, Any]:  # fmt: skip
+) -> LectureManifest:  # fmt: skip
     from ..pipeline.manifest import versions
 
     scenes = []
     for r in ordered:
         entry: dict[str, Any] = {"name": r.name, "scene": r.spec.scene, "spec": r.spec.to_dict()}
-        v = r.video or {}
         entry["ok"] = r.ok
-        entry["error"] = v.get("error")
+        entry["error"] = r.video.error if r.video else None
         if r.ok:
             assert r.info is not None
+            v = r.rendered
             entry.update(
-                key=v.get("key"),
-                output=_rel(out, v.get("path")),
-                manifest=_rel(out, v.get("manifest_path")),
+                key=v.key,
+                output=_rel(out, v.path),
+                manifest=_rel(out, v.manifest_path),
                 duration=round(r.info.duration, 3),
                 width=r.info.width,
                 height=r.info.height,
                 fps=r.info.fps,
                 codec=r.info.codec,
-                reused=bool(v.get("reused")),
-                render_seconds=round(float(v.get("seconds", 0.0)), 3),
-                cpu_seconds=v.get("cpu_seconds"),
-                worker={"host": v.get("host"), "pid": v.get("pid")},
+                reused=v.reused,
+                render_seconds=round(v.seconds, 3),
+                cpu_seconds=v.cpu_seconds,
+                worker={"host": v.host, "pid": v.pid},
                 captions={
-                    "srt": _rel(out, captions.sibling(v["path"], "srt")),
-                    "vtt": _rel(out, captions.sibling(v["path"], "vtt")),
+                    "srt": _rel(out, captions.sibling(r.video_path, "srt")),
+                    "vtt": _rel(out, captions.sibling(r.video_path, "vtt")),
                     "source": r.caption_source,
                     "cues": len(r.cues),
                 },
@@ -339,11 +345,11 @@ def _manifest(
             )
         if r.gif is not None:
             entry["gif"] = {
-                "output": _rel(out, r.gif.get("path")),
-                "key": r.gif.get("key"),
-                "reused": bool(r.gif.get("reused")),
-                "seconds": round(float(r.gif.get("seconds", 0.0)), 3),
-                "error": r.gif.get("error"),
+                "output": _rel(out, r.gif.path),
+                "key": r.gif.key,
+                "reused": r.gif.reused,
+                "seconds": round(r.gif.seconds, 3),
+                "error": r.gif.error,
             }
         if r.beats:
             entry["beats"] = [
@@ -355,18 +361,20 @@ def _manifest(
     lecture_entry = None
     if joined is not None:
         lecture_entry = {k: v for k, v in joined.items() if k != "cues"}
-    return {
-        "format": "gdanim-lecture",
-        "version": 1,
-        "title": lecture.title,
-        "source": os.path.abspath(lecture.source) if lecture.source else None,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "options": options,
-        "scenes": scenes,
-        "lecture": lecture_entry,
-        "decks": decks,
-        "failures": failures,
-        "complete": not failures,
-        "timings": timings,
-        "versions": versions(),
-    }
+    return LectureManifest.model_validate(
+        {
+            "format": "gdanim-lecture",
+            "version": 1,
+            "title": lecture.title,
+            "source": os.path.abspath(lecture.source) if lecture.source else None,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "options": options,
+            "scenes": scenes,
+            "lecture": lecture_entry,
+            "decks": decks,
+            "failures": failures,
+            "complete": not failures,
+            "timings": timings,
+            "versions": versions(),
+        }
+    )

@@ -55,6 +55,11 @@ class Lecture:
     pptx: bool = False
     handout: bool = False
 
+    @property
+    def theme(self) -> str:
+        """The theme of the page and the decks: the first scene's."""
+        return self.scenes[0].spec.theme if self.scenes else "dark"
+
 
 def default_lecture() -> Lecture:
     """The four scenes on the default dataset."""

@@ -8,7 +8,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import interrupts
@@ -16,6 +16,7 @@ from ..config import RenderSpec
 from ..errors import InputError
 from ..pipeline.manifest import Manifest
 from .file import GIF_QUALITY, Lecture
+from .records import JobKind, JobResult
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Job:
     """One render: ``kind`` is ``video`` (mp4) or ``gif``."""
 
     name: str
-    kind: str
+    kind: JobKind
     spec: RenderSpec
     output: str
     force: bool = False
@@ -74,7 +75,7 @@ def one_line(exc: BaseException) -> str:
     return text if len(text) <= 400 else text[:397] + "..."
 
 
-def run_job(job: Job) -> dict[str, Any]:
+def run_job(job: Job) -> JobResult:
     """Render one job; never raises (an error is returned as one line).
 
     A pure function of ``job``: the same spec gives the same file, and a file whose manifest
@@ -85,21 +86,15 @@ def run_job(job: Job) -> dict[str, Any]:
 
     start = time.perf_counter()
     cpu = cpu_seconds()
-    out: dict[str, Any] = {
-        "name": job.name,
-        "kind": job.kind,
-        "output": job.output,
-        "error": None,
-        "host": socket.gethostname(),
-        "pid": os.getpid(),
-    }
+    out = JobResult(job.name, job.kind, job.output, host=socket.gethostname(), pid=os.getpid())
     try:
         interrupts.check()
         from ..pipeline.render import render
 
         result = render(job.spec, job.output, force=job.force, quiet=True, name=job.name)
         manifest = Manifest.from_dict(result.manifest)
-        out.update(
+        out = replace(
+            out,
             path=result.path,
             manifest_path=result.manifest_path,
             reused=result.reused,
@@ -108,12 +103,13 @@ def run_job(job: Job) -> dict[str, Any]:
             manifest=manifest,
         )
     except Exception as exc:
-        out["error"] = one_line(exc)
-        if os.environ.get("GDANIM_DEBUG"):
-            out["traceback"] = traceback.format_exc()
-    out["wall_seconds"] = round(time.perf_counter() - start, 3)
-    out["cpu_seconds"] = round(cpu_seconds() - cpu, 3)
-    return out
+        debug = traceback.format_exc() if os.environ.get("GDANIM_DEBUG") else None
+        out = replace(out, error=one_line(exc), traceback=debug)
+    return replace(
+        out,
+        wall_seconds=round(time.perf_counter() - start, 3),
+        cpu_seconds=round(cpu_seconds() - cpu, 3),
+    )
 
 
 def cpu_seconds() -> float:
@@ -127,11 +123,11 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def _failed(job: Job, exc: BaseException) -> dict[str, Any]:
-    return {"name": job.name, "kind": job.kind, "output": job.output, "error": one_line(exc)}
+def _failed(job: Job, exc: BaseException) -> JobResult:
+    return JobResult(job.name, job.kind, job.output, error=one_line(exc))
 
 
-Done = Callable[[Job, dict[str, Any]], None]
+Done = Callable[[Job, JobResult], None]
 
 
 def run_local(jobs: Sequence[Job], workers: int, on_done: Done) -> None:

@@ -12,20 +12,13 @@ from typing import TYPE_CHECKING, Any
 from ..fileio import atomic_write_text
 from ..media import captions
 from ..scenes.registry import SCENES
+from ..theme import theme as find_theme
 from . import transcript
 from .file import JOINED, Lecture
 from .narration import run_sentences
 
 if TYPE_CHECKING:
     from .results import SceneResult
-
-#: Page colours per theme (Okabe-Ito accents, as in the scenes).
-PAGE_COLORS = {
-    "dark": {"bg": "#111418", "fg": "#e8e8e8", "muted": "#9aa3ad", "card": "#1b2027",
-             "accent": "#56b4e9", "bad": "#e69f00"},
-    "light": {"bg": "#ffffff", "fg": "#1d1d1f", "muted": "#5b6570", "card": "#f3f5f7",
-              "accent": "#0072b2", "bad": "#d55e00"},
-}  # fmt: skip
 
 
 def _e(text: Any) -> str:
@@ -75,8 +68,7 @@ def write_index(
 ) -> str:  # fmt: skip
     """``index.html``: the lecture and each scene with captions; works from disk, offline."""
     env = templates()
-    theme = lecture.scenes[0].spec.theme if lecture.scenes else "dark"
-    css = env.get_template("page.css").render(c=PAGE_COLORS.get(theme, PAGE_COLORS["dark"]))
+    css = env.get_template("page.css").render(c=find_theme(lecture.theme))
     vtts: list[tuple[str, str]] = []
     ok = sum(1 for r in ordered if r.ok)
     meta = f"{ok} of {len(ordered)} scenes"
@@ -109,18 +101,18 @@ def write_index(
     for r in ordered:
         entry: dict[str, Any] = {"name": r.name, "summary": SCENES[r.spec.scene].summary}
         if not r.ok:
-            entry["error"] = (r.video or {}).get("error") or "not rendered"
+            entry["error"] = (r.video.error if r.video else None) or "not rendered"
             scenes.append(entry)
             continue
-        assert r.video is not None and r.info is not None
-        video = os.path.basename(r.video["path"])
+        assert r.info is not None
+        video = os.path.basename(r.video_path)
         stem = os.path.splitext(video)[0]
         vid = f"vtt-{stem}"
         vtts.append((vid, captions.to_vtt(r.cues)))
         m = r.manifest
         links = [Link(video), _caption_links(stem)]
-        if r.gif and not r.gif.get("error") and r.gif.get("path"):
-            links.append(Link(os.path.basename(r.gif["path"])))
+        if r.gif and r.gif.ok and r.gif.path:
+            links.append(Link(os.path.basename(r.gif.path)))
         entry.update(
             error=None,
             video=video,

@@ -141,7 +141,7 @@ def build_pptx(
     from pptx.dml.color import RGBColor
     from pptx.util import Emu, Inches, Pt
 
-    from .page import PAGE_COLORS
+    from ..theme import theme as find_theme
 
     prs = Presentation()
     w, h = size
@@ -150,16 +150,16 @@ def build_pptx(
     sh = round(long_side * h / w) if w >= h else long_side
     prs.slide_width, prs.slide_height = Emu(sw), Emu(sh)
 
-    colors = PAGE_COLORS.get(theme, PAGE_COLORS["dark"])
+    colors = find_theme(theme)
 
     def paint(slide: Any, body_size: int | None = None) -> None:
         """The theme's background and text colours, as the videos have them."""
         slide.background.fill.solid()
-        slide.background.fill.fore_color.rgb = RGBColor.from_string(colors["bg"][1:])
+        slide.background.fill.fore_color.rgb = RGBColor.from_string(colors.background[1:])
         for shape in slide.placeholders:
             for paragraph in shape.text_frame.paragraphs:
                 for run in paragraph.runs:
-                    run.font.color.rgb = RGBColor.from_string(colors["fg"][1:])
+                    run.font.color.rgb = RGBColor.from_string(colors.ink[1:])
                     if body_size and shape.placeholder_format.idx != 0:
                         run.font.size = Pt(body_size)
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from .jobs import Job
+from .records import JobResult
 
 
 class Progress:
@@ -19,7 +20,7 @@ class Progress:
         self.workers = workers
         self.quiet = quiet
         self.tty = bool(getattr(stream, "isatty", lambda: False)()) and not quiet
-        self.finished: dict[int, dict[str, Any]] = {}
+        self.finished: dict[int, JobResult] = {}
         self._lock = threading.Lock()
         self._bar: Any = None
         self._task: Any = None
@@ -56,8 +57,8 @@ class Progress:
 
     def _extra(self) -> str:
         """``1 reused, 1 failed · rendering a.mp4, b.mp4``: what the bar does not show."""
-        failed = sum(1 for o in self.finished.values() if o.get("error"))
-        reused = sum(1 for o in self.finished.values() if o.get("reused"))
+        failed = sum(1 for o in self.finished.values() if o.error)
+        reused = sum(1 for o in self.finished.values() if o.reused)
         parts = [f"{reused} reused"] if reused else []
         if failed:
             parts.append(f"{failed} failed")
@@ -79,20 +80,20 @@ class Progress:
                 self.stream.write(text + "\n")
                 self.stream.flush()
 
-    def done(self, job: Job, outcome: dict[str, Any]) -> None:
+    def done(self, job: Job, outcome: JobResult) -> None:
         index = next(
             i for i, j in enumerate(self.jobs) if j is job or (j == job and i not in self.finished)
         )
         with self._lock:
             self.finished[index] = outcome
         count = f"[{len(self.finished)}/{len(self.jobs)}]"
-        if outcome.get("error"):
-            self.say(f"lecture: {count} {job.label} failed: {outcome['error']}")
-            if outcome.get("traceback"):  # GDANIM_DEBUG=1
-                self.say(str(outcome["traceback"]).rstrip())
+        if outcome.error:
+            self.say(f"lecture: {count} {job.label} failed: {outcome.error}")
+            if outcome.traceback:  # GDANIM_DEBUG=1
+                self.say(outcome.traceback.rstrip())
         elif not self.quiet and not self.tty:
-            seconds = float(outcome.get("seconds", 0.0))
-            how = "reused" if outcome.get("reused") else f"rendered in {seconds:.1f} s"
+            seconds = outcome.seconds
+            how = "reused" if outcome.reused else f"rendered in {seconds:.1f} s"
             self.say(f"lecture: {count} {job.label} {how}")
         if self._bar is not None:
             self._bar.update(self._task, completed=len(self.finished), extra=self._extra())

@@ -45,13 +45,11 @@ def scene_decks(
     """Every rendered scene cut into its beats (reused while unchanged)."""
     decks = []
     for r in ordered:
-        if not r.ok or r.video is None or r.info is None:
+        if not r.ok or r.info is None:
             continue
         try:
             cues = r.beat_cues or r.cues
-            beats = scene_beats(
-                out, r.name, r.video["path"], r.info, cues, r.video.get("key"), force
-            )
+            beats = scene_beats(out, r.name, r.video_path, r.info, cues, r.rendered.key, force)
         except Exception as exc:  # a scene that cannot be cut leaves the decks without it
             from .jobs import one_line
 
@@ -80,7 +78,7 @@ def publish(
     size = (ok[0].info.width, ok[0].info.height) if ok and ok[0].info else (1280, 720)
     total = joined["duration"] if joined else sum(r.info.duration for r in ok if r.info)
     subtitle = f"{len(decks)} scenes · {clock(total)} · made with gdanim"
-    theme = lecture.scenes[0].spec.theme if lecture.scenes else "dark"
+    theme = lecture.theme
     made: dict[str, dict[str, Any]] = {}
     for kind in kinds:
         t0 = time.perf_counter()

@@ -20,7 +20,8 @@ from .beats import FOLDER as BEATS
 from .decks import SceneDeck, closing_title
 
 REVEAL_VERSION = "5.2.1"
-#: reveal.js theme for each gdanim theme.
+#: reveal.js theme for each gdanim theme: its fonts and layout; the colours are gdanim's
+#: (:mod:`gdanim.theme`), set over it by the deck's template.
 REVEAL_THEMES = {"dark": "black", "light": "white"}
 FOLDER = "slides"
 #: The theme's fonts, loaded by the theme's stylesheet.
@@ -70,6 +71,7 @@ def build_reveal(
 ) -> tuple[str, int]:  # fmt: skip
     """Write ``out/slides/``: ``index.html``, the beats it plays and reveal.js. Returns the
     deck's path and its number of slides."""
+    from ..theme import theme as find_theme
     from .page import templates
 
     folder = os.path.join(out, FOLDER)
@@ -106,6 +108,7 @@ def build_reveal(
             scenes=scenes,
             closing_title=closing_title,
             theme_css=f"reveal/dist/theme/{REVEAL_THEMES.get(theme, 'black')}.css",
+            c=find_theme(theme),
             width=size[0],
             height=size[1],
             spoken=spoken,

@@ -8,13 +8,14 @@ empty), so a manifest that lacks one still reads.
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .. import fileio
+from ..errors import InputError
 from ..media.captions import Cue
 from ..version import __version__
 
@@ -121,9 +122,8 @@ def versions() -> dict[str, str]:
 def read_json(path: str) -> dict[str, Any] | None:
     """A JSON object from ``path``, or ``None`` when it is missing, unreadable or not one."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError):
+        data = fileio.read_json(path, "a manifest")
+    except InputError:
         return None
     return data if isinstance(data, dict) else None
 

@@ -23,7 +23,7 @@ from ..landscape.analysis import REGIME_FRACTIONS
 from ..outcome import Outcome, classify
 from ..settings import RunSettings
 from ..trainer import Standardization, train
-from ..trajectory import Trajectory
+from ..trajectory import Trajectory, TrajectoryConfig
 
 if TYPE_CHECKING:
     from ..speech.narration import Narration
@@ -456,7 +456,8 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
         info["centred"] = True
         if standardized:
             info["x_mean"], info["x_std"] = [float(v) for v in mu], [float(v) for v in sd]
-        data_units = replace(t, b=t.b - t.w @ mu, config=info, dataset=ds.describe())
+        config = TrajectoryConfig.from_dict(info)
+        data_units = replace(t, b=t.b - t.w @ mu, config=config, dataset=ds.describe())
         sides.append(ScalingSide(standardized, cfg, a, land, np.asarray(path)))
         label = "standardised" if standardized else "raw"
         runs.append(Run(data_units, float(lr), label, classify(data_units, a.optimum_loss)))

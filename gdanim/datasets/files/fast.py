@@ -23,6 +23,7 @@ def fast_matrix(table: Any, cols: list[int]) -> FloatArray | None:
     """:func:`fast_columns` for any columns: their numbers, a column each, or ``None``."""
     if not table.plain_text or '"' in (table.text or "")[:65536]:
         return None
+    # Everything before the first data row: blank lines and the header.
     skip = table.first_data_line() - 1
     try:
         data = np.loadtxt(
@@ -50,26 +51,8 @@ def fast_columns(table: Any, xi: int, yi: int) -> tuple[FloatArray, FloatArray] 
     Anything unusual (text or missing cells, quotes, comments, ragged rows, non-finite or huge
     numbers) returns ``None``, and the row-by-row reader finds the line and column to report.
     """
-    if not table.plain_text or '"' in (table.text or "")[:65536]:
-        return None
-    # Everything before the first data row: blank lines and the header.
-    skip = table.first_data_line() - 1
-    try:
-        data = np.loadtxt(
-            table.path,
-            encoding=table.encoding,
-            delimiter=table.delimiter,
-            skiprows=skip,
-            dtype=np.float64,
-            comments=None,
-            ndmin=2,
-        )
-    except (ValueError, IndexError, OSError, UnicodeDecodeError):
-        return None
-    if data.shape[1] != table.ncols or data.shape[0] < 2:
-        return None
-    cols = data[:, [xi, yi]]
-    if not np.isfinite(cols).all() or np.abs(cols).max() > MAX_ABS:
+    cols = fast_matrix(table, [xi, yi])
+    if cols is None:
         return None
     return np.ascontiguousarray(cols[:, 0]), np.ascontiguousarray(cols[:, 1])
 

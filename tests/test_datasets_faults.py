@@ -513,11 +513,11 @@ def test_a_damaged_joined_lecture_is_joined_again(tmp_path):
 
     video = tmp_path / "lecture.mp4"
     video.write_bytes(b"\x02" * 4000)
-    record = {"bytes": 4000, "sha256": hashlib.sha256(video.read_bytes()).hexdigest()}
-    assert _intact(str(video), record)
+    sha = hashlib.sha256(video.read_bytes()).hexdigest()
+    assert _intact(str(video), 4000, sha)
     video.write_bytes(b"\x02" * 1000)
-    assert not _intact(str(video), record)
-    assert not _intact(str(tmp_path / "missing.mp4"), record)
+    assert not _intact(str(video), 4000, sha)
+    assert not _intact(str(tmp_path / "missing.mp4"), 4000, sha)
 
 
 def test_standard_output_is_named_for_a_device(runner):

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from gdanim import lectures as lecture
 from gdanim.cli import cli
 from gdanim.config import VARY_SCENES, RenderSpec
+from gdanim.lectures.records import JobResult, LectureManifest
 from gdanim.media import captions, ffmpeg, probe
 from gdanim.pipeline.manifest import Manifest
 from gdanim.pipeline.prepare import FEATURE_SCENES
@@ -202,8 +203,9 @@ def test_a_job_is_a_picklable_pure_function_of_its_spec(tmp_path):
     bad.write_text('{"w": [1, 2], "b": "x"}')
     spec = RenderSpec(scene="descent-path", trajectory_path=str(bad), width=320, height=180)
     out = lecture.run_job(lecture.Job("x", "video", spec, str(tmp_path / "x.mp4")))
-    assert out["error"] and "bad.json" in out["error"]
-    assert "\n" not in out["error"]
+    assert out.error and "bad.json" in out.error
+    assert "\n" not in out.error and not out.ok and out.path is None
+    assert pickle.loads(pickle.dumps(out)) == out  # it crosses back from a worker
 
 
 # --------------------------------------------------------------------------------------------
@@ -297,6 +299,9 @@ def test_manifest_records_specs_keys_outputs_and_timings(two):
         assert s["duration"] > 1 and s["gif"]["output"] == f"{s['name']}.gif"
         assert s["gif"]["error"] is None
     assert [s["spec"]["dataset"] for s in m["scenes"]] == ["campaign", "housing"]
+    # Read as the typed record and written again, the file keeps its bytes.
+    text = (out / "manifest.json").read_text()
+    assert LectureManifest.load(str(out / "manifest.json")).to_json() == text
     assert m["lecture"]["parts"][1]["start"] == m["scenes"][0]["duration"]
     assert m["options"]["jobs"] == 2
     assert m["timings"]["total_seconds"] > 0
@@ -447,6 +452,10 @@ def test_a_failing_scene_is_reported_and_the_rest_finish(runner, tmp_path):
     assert m["complete"] is False
     assert [(f["name"], f["kind"]) for f in m["failures"]] == [("broken", "video")]
     assert m["lecture"]["parts"] == [{"name": "descent-path", "start": 0.0}]
+    assert (
+        LectureManifest.load(str(out / "manifest.json")).to_json()
+        == (out / "manifest.json").read_text()
+    )
     page = (out / "index.html").read_text()
     assert 'class="failed" id="scene-broken"' in page and "broken.json" in page
 
@@ -465,6 +474,12 @@ def test_a_scene_not_written_yet_fails_alone(tmp_path, monkeypatch):
     assert "future.mp4 failed: ModuleNotFoundError" in err.getvalue()
     assert report.manifest["lecture"] is None
     assert (tmp_path / "out" / "index.html").is_file()
+    # The file is the typed record's bytes, and reads back as it was written.
+    written = (tmp_path / "out" / "manifest.json").read_text()
+    assert report.record.to_json() == written
+    back = LectureManifest.load(str(tmp_path / "out" / "manifest.json"))
+    assert back == report.record and back.scenes[0].ok is False and back.scenes[0].key is None
+    assert "key" not in report.manifest["scenes"][0]  # what a failed scene never had
 
 
 def test_missing_extras_are_one_line(runner, monkeypatch):
@@ -570,8 +585,10 @@ def test_progress_is_one_line_on_a_terminal(tmp_path, monkeypatch):
     jobs = lecture.plan(lecture.default_lecture(), str(tmp_path))
     stream = Tty()
     with lecture.Progress(jobs, stream, 2, quiet=False) as progress:
-        progress.done(jobs[1], {"reused": True})
-        progress.done(jobs[0], {"error": "RuntimeError: boom"})
+        progress.done(jobs[1], JobResult(jobs[1].name, "video", jobs[1].output, reused=True))
+        progress.done(
+            jobs[0], JobResult(jobs[0].name, "video", jobs[0].output, error="RuntimeError: boom")
+        )
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue())  # without the colours
     lines = [ln for ln in re.split(r"[\r\n]", text) if ln.strip()]
     failures = [ln for ln in lines if "failed:" in ln]
