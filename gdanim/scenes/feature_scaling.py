@@ -25,6 +25,7 @@ from manim import (
     VGroup,
     VMobject,
     Wait,
+    smooth,
 )
 from numpy.typing import NDArray
 
@@ -35,6 +36,7 @@ from ..pipeline.prepare import Run, ScalingSide
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, GdScene
+from .descent_path import eased
 from .runs import run_colors
 from .style import Theme
 from .widgets import DescentTrail, LossContours, LossCurve, Panel, fmt, label
@@ -46,6 +48,11 @@ FloatArray = NDArray[np.float64]
 _POINT = Circle(radius=style.DATA_DOT_RADIUS)
 #: Points drawn in the predicted-against-actual panel, at most.
 MAX_PREDICTED = 120
+#: The first updates played one at a time (both sides together), before the eased clock:
+#: enough for the raw steps to cross the valley and back a few times.
+FIRST_STEPS = 5
+#: Seconds one of those updates takes.
+STEP_TIME = 0.8
 
 
 def _short(name: str) -> str:
@@ -146,11 +153,22 @@ class FeatureScaling(GdScene):
             self.play(Wait(style.HOLD_TIME))
 
         n = max(t.n_updates for t in trajs)
-        if n > 0:
-            lead = max(trajs, key=lambda t: t.n_updates)
+        k = min(FIRST_STEPS, n)
+        if k > 0:
+            # The first hops one at a time: across the valley and back on the raw side, a
+            # straight step on the standardised one.
+            with self.captioned(self.caption_first_steps(k)):
+                for i in range(k):
+                    self.play(
+                        tracker.animate.set_value(float(i + 1)),
+                        rate_func=smooth,
+                        run_time=STEP_TIME,
+                    )
+        if n > k:
+            m = n - k
 
             def timing(t: float) -> float:
-                return lead.position(t) / n
+                return eased(m, t) / m
 
             with self.captioned(self.caption_descent()):
                 self.play(
@@ -170,11 +188,7 @@ class FeatureScaling(GdScene):
         sc = inputs.scaling
         assert sc is not None
         ds = inputs.dataset
-        rate = (
-            "each at half its critical rate"
-            if sc.rate == "right"
-            else f"each at its '{sc.rate}' rate"
-        )
+        rate = self.rate_words()
         first = f"{ds.caption}  ·  {inputs.loss_name}  ·  {self.optimizer_label()}, {rate}"
         centred = f"features centred (the best b: the mean {_short(ds.y_label).lower()})"
         scaled = "right: each also divided by its sd"
@@ -207,15 +221,61 @@ class FeatureScaling(GdScene):
             f"by 1: the bowl is {fmt(std.valley_ratio, 3)} times longer than wide."
         )
 
+    def rate_words(self) -> str:
+        """``raw at 0.9 of its critical rate, standardised at 0.5 of its own``."""
+        sc = self.inputs.scaling
+        assert sc is not None
+        a, b = sc.raw.fraction, sc.scaled.fraction
+        if a is None or b is None:
+            return f"each at its '{sc.rate}' rate"
+        if fmt(a, 2) == fmt(b, 2):
+            return f"each at {fmt(a, 2)} of its critical rate"
+        return f"raw at {fmt(a, 2)} of its critical rate, standardised at {fmt(b, 2)} of its own"
+
+    @staticmethod
+    def share(x: float) -> str:
+        """A share of the way as a percentage: ``0.23%``, ``99.9%``."""
+        pct = 100.0 * min(max(x, 0.0), 1.0)
+        return f"{fmt(pct, 2 if pct < 10 else 3)}%"
+
+    def caption_first_steps(self, k: int) -> str:
+        sc = self.inputs.scaling
+        assert sc is not None
+        raw_run, std_run = self.inputs.runs
+        raw = sc.raw.walk
+        assert raw is not None
+        head = f"The first {count(k)} updates, one at a time. "
+        if raw_run.trajectory.diverged:
+            return head + "In raw units each step overshoots further than the last."
+        if raw.crossings:
+            rw = (
+                "In raw units the steps bounce across the narrow valley, from one steep wall "
+                "to the other, each hop shorter than the last. "
+            )
+        else:
+            rw = "In raw units the first step drops onto the narrow valley's floor. "
+        if std_run.trajectory.diverged:
+            return head + rw
+        if std_run.outcome.kind == "converged" and std_run.outcome.update <= 2 * k:
+            return (
+                head
+                + rw
+                + (
+                    "Standardised, the bowl is wide: a step or two reach its floor, a few more "
+                    "its middle."
+                )
+            )
+        return head + rw + "Standardised, the bowl is wide: no wall to bounce between."
+
     def caption_descent(self) -> str:
         sc = self.inputs.scaling
         assert sc is not None
         raw_run, std_run = self.inputs.runs
         raw, std = sc.raw.analysis, sc.scaled.analysis
-        if sc.rate == "right" and raw.lr_critical and std.lr_critical:
+        if raw.lr_critical and std.lr_critical:
             rates = (
-                f"Each side steps at half its own critical rate: {fmt(raw_run.lr, 3)} raw "
-                f"(critical {fmt(raw.lr_critical, 3)}), {fmt(std_run.lr, 3)} standardised "
+                f"Raw steps take a rate of {fmt(raw_run.lr, 3)} (critical "
+                f"{fmt(raw.lr_critical, 3)}), standardised ones {fmt(std_run.lr, 3)} "
                 f"(critical {fmt(std.lr_critical, 3)})."
             )
         else:
@@ -225,9 +285,23 @@ class FeatureScaling(GdScene):
             )
         if raw_run.trajectory.diverged or std_run.trajectory.diverged:
             return f"{rates} Above a critical rate the steps grow instead of shrinking."
+        walk, walk_std = sc.raw.walk, sc.scaled.walk
+        assert walk is not None and walk_std is not None
+        n = count(raw_run.trajectory.n_updates)
+        how = (
+            f"the steps bounce across the narrow valley ({count(walk.crossings)} crossings) "
+            "and crawl along it"
+            if walk.crossings
+            else "the steps drop to the narrow valley's floor and crawl along it"
+        )
+        pace = ""
+        if walk.to_arrive is not None and walk.along < 0.5:
+            left = walk.to_arrive
+            pace = f"; at this pace it needs about {fmt(left, 3)} updates to get there"
         return (
-            f"{rates} In raw units the steep walls set that rate: the first steps drop to "
-            "the valley's floor, then the descent barely moves along it."
+            f"{rates} In raw units {how}: the steep walls cap the rate, so after {n} updates "
+            f"it has come {self.share(walk.along)} of the way along the floor{pace}. "
+            f"Standardised, the same {n} updates come {self.share(walk_std.along)} of the way."
         )
 
     def caption_verdict(self) -> str:
