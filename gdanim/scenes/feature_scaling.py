@@ -14,17 +14,18 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     Circle,
     FadeIn,
     FadeOut,
     Flash,
     Line,
-    SurroundingRectangle,
     Text,
     ValueTracker,
     VGroup,
     VMobject,
     Wait,
+    config,
     smooth,
 )
 from numpy.typing import NDArray
@@ -97,6 +98,7 @@ class FeatureScaling(GdScene):
         title, body = self.title_block(
             f"Feature scaling: {f1} and {f2} against {_short(ds.y_label)}", self.subtitle()
         )
+        body, self.verdict_box = self.verdict_strip(body)
         raw_box, std_box, curve_box, data_box = self.layout(body)
         tracker = ValueTracker(0.0)
 
@@ -116,21 +118,29 @@ class FeatureScaling(GdScene):
             )
             if side.standardized:
                 boxes = [(plot_box, True)]
+            elif not self.needle_room:
+                # 4:3 and 1:1: two maps across, the raw one stretched where the steps show
+                # (its true shape, a needle, is said in its header and the captions).
+                boxes = [(plot_box, False)]
             else:
                 # The valley to scale, a needle; beside it the same stretched across, where
                 # the steps show.
                 true_box, zoom_box = plot_box.split_h(1.0, 1.0, gap=style.GAP * 1.3)
                 boxes = [(true_box, True), (zoom_box, False)]
             for sub, to_scale in boxes:
-                if not side.standardized:
+                note = ""
+                if not side.standardized and self.needle_room:
                     tag, sub = self.tagged(sub, to_scale, side)
                     heads.add(tag)
-                panel = self.contour_panel(side, sub, to_scale)
+                elif not side.standardized:
+                    # No line to spare above the map: the stretch goes in its axis name.
+                    note = f", stretched ×{fmt(self.stretch(side, sub), 2)}"
+                panel = self.contour_panel(side, sub, to_scale, note)
                 trails.append(DescentTrail(panel, path, tracker, self.theme, color))
                 panels.append(panel)
         self.contour_panels = panels
         # The verdict goes where the steps show: the stretched raw panel, the standardised one.
-        verdict_panels = [panels[1], panels[2]]
+        verdict_panels = panels[-2:]
 
         trajs = [raw_run.trajectory, std_run.trajectory]
         gaps = self.gaps(trajs, sc.raw.analysis.optimum_loss)
@@ -189,12 +199,11 @@ class FeatureScaling(GdScene):
         assert sc is not None
         ds = inputs.dataset
         rate = self.rate_words()
-        first = f"{ds.caption}  ·  {inputs.loss_name}  ·  {self.optimizer_label()}, {rate}"
+        first = f"{ds.caption}  ·  {inputs.loss_name}  ·  {self.optimizer_label()}"
+        if not self.wide:
+            return f"{first}  ·  features centred\n{rate}"
         centred = f"features centred (the best b: the mean {_short(ds.y_label).lower()})"
-        scaled = "right: each also divided by its sd"
-        if self.portrait:
-            return f"{first}\n{centred}\n{scaled}"
-        return f"{first}\n{centred}; {scaled}"
+        return f"{first}, {rate}\n{centred}; right: each also divided by its sd"
 
     def caption_start(self) -> str:
         ds = self.inputs.dataset
@@ -230,6 +239,8 @@ class FeatureScaling(GdScene):
             return f"each at its '{sc.rate}' rate"
         if fmt(a, 2) == fmt(b, 2):
             return f"each at {fmt(a, 2)} of its critical rate"
+        if not self.wide:
+            return f"rate: {fmt(a, 2)} of critical raw, {fmt(b, 2)} standardised"
         return f"raw at {fmt(a, 2)} of its critical rate, standardised at {fmt(b, 2)} of its own"
 
     @staticmethod
@@ -349,9 +360,13 @@ class FeatureScaling(GdScene):
         return fmt(float(t.loss[-1]))
 
     # -- pieces
-    def contour_panel(self, side: ScalingSide, box: Box, to_scale: bool) -> LossContours:
-        """A side's contours and minimum: to scale (their true shape), or as framed."""
+    def contour_panel(
+        self, side: ScalingSide, box: Box, to_scale: bool, note: str = ""
+    ) -> LossContours:
+        """A side's contours and minimum: to scale (their true shape), or as framed; ``note``
+        follows the w1 axis's name."""
         w1, w2 = self.axis_names(side)
+        w1 += note
         land = side.landscape
         if to_scale:
             land = self.true_landscape(side, box)
@@ -380,15 +395,21 @@ class FeatureScaling(GdScene):
         if to_scale:
             words = "to scale: a needle"
         else:
-            area = box.plot_area()
-            ratio = scale_ratio(side.landscape.view, area.w, area.h)
-            words = f"stretched ×{fmt(max(ratio, 1 / ratio), 2)} across"
+            words = f"stretched ×{fmt(self.stretch(side, box), 2)} across"
         tag = label(words, self.theme, style.TICK_SIZE, self.theme.muted)
         if tag.width > box.w:
             tag.scale_to_fit_width(box.w)
         tag.move_to([box.x, box.top - tag.height / 2, 0])
         h = tag.height + 0.08
         return tag, Box(box.x, box.y - h / 2, box.w, box.h - h)
+
+    @staticmethod
+    def stretch(side: ScalingSide, box: Box) -> float:
+        """How many times more one axis of ``side``'s framed map in ``box`` is drawn
+        stretched than the other."""
+        area = box.plot_area()
+        ratio = scale_ratio(side.landscape.view, area.w, area.h)
+        return max(ratio, 1 / ratio)
 
     def axis_names(self, side: ScalingSide) -> tuple[str, str]:
         f1, f2 = (_short(v).lower() for v in self.inputs.dataset.features)
@@ -404,12 +425,9 @@ class FeatureScaling(GdScene):
             f"{name}: condition number {fmt(a.condition_number, 3)}, {crit}",
             f"the valley is {fmt(a.valley_ratio, 3)} times longer than it is wide",
         ]
-        narrow = [
-            name,
-            f"condition number {fmt(a.condition_number, 3)}",
-            crit,
-            f"valley {fmt(a.valley_ratio, 3)}× longer than wide",
-        ]
+        narrow = [name, f"condition number {fmt(a.condition_number, 3)}", crit]
+        if self.wide:
+            narrow.append(f"valley {fmt(a.valley_ratio, 3)}× longer than wide")
         size = style.TICK_SIZE
         first = label(lines[0], self.theme, size, color)
         if first.width > box.w:  # a narrow side: the rate on a line of its own
@@ -450,57 +468,69 @@ class FeatureScaling(GdScene):
             groups.add(dots)
         return panel, groups
 
+    def verdict_lines(self) -> VGroup:
+        """Each run's verdict in its colour: side by side where the frame is wide enough,
+        else one under the other."""
+        runs = self.inputs.runs
+        lines = VGroup(
+            *(
+                label(f"{run.label}: {run.outcome.text}", self.theme, style.TICK_SIZE, color)
+                for run, color in zip(runs, self.colors, strict=True)
+            )
+        )
+        lines.arrange(RIGHT, buff=0.6, aligned_edge=DOWN)
+        if lines.width > self.frame.w:
+            lines.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+        if lines.width > self.frame.w:
+            lines.scale_to_fit_width(self.frame.w)
+        return lines
+
+    def verdict_strip(self, body: Box) -> tuple[Box, Box]:
+        """The body less a strip along its bottom where the verdicts are written."""
+        self.verdicts = self.verdict_lines()
+        h = self.verdicts.height + 0.06
+        strip = Box(body.x, body.y - body.h / 2 + h / 2, body.w, h)
+        rest = Box(body.x, body.y + (h + 0.15) / 2, body.w, body.h - h - 0.15)
+        return rest, strip
+
     def finale(self, panels: list[LossContours], curve: LossCurve) -> None:
-        """A flash on each minimum reached; each run's verdict on the loss panel, in its
-        colour, where there is room for it whatever the aspect."""
+        """A flash on each minimum reached; each run's verdict in its colour, a line each, in
+        the strip kept for them below the panels."""
         runs = self.inputs.runs
         flashes = [
             Flash(panel.optimum[0], color=self.theme.optimum)
             for panel, run in zip(panels, runs, strict=True)
             if run.outcome.kind == "converged" and len(panel.optimum)
         ]
-        inner = curve.frame.width - 0.3
-        lines = VGroup()
-        for run, color in zip(runs, self.colors, strict=True):
-            text = f"{run.label}: {run.outcome.text}"
-            line: VMobject = label(text, self.theme, style.TICK_SIZE, color)
-            if line.width > inner:
-                line = self.wrapped(text, inner, color)
-            lines.add(line)
-        lines.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
-        if lines.width > inner:
-            lines.scale_to_fit_width(inner)
-        room = curve.frame.height - 0.2
-        if lines.height > room:
-            lines.scale_to_fit_height(room)
-        right = curve.frame.get_right() + LEFT * 0.15
-        lines.move_to([right[0] - lines.width / 2, curve.frame.get_y(), 0])
-        backdrop = SurroundingRectangle(lines, buff=0.08, stroke_width=0)
-        backdrop.set_fill(self.theme.panel, 0.9)
-        self.play(*flashes, FadeIn(VGroup(backdrop, lines)), run_time=style.VERDICT_TIME)
+        box = self.verdict_box
+        lines = self.verdicts
+        lines.move_to([box.left + lines.width / 2, box.y, 0])
+        self.play(*flashes, FadeIn(lines), run_time=style.VERDICT_TIME)
         self.play(Wait(style.HOLD_TIME))
 
-    def wrapped(self, text: str, room: float, color: str) -> VGroup:
-        """``text`` in lines of whole words, each as wide as ``room`` allows, in the
-        smallest readable size."""
-        size = style.TICK_SIZE
-        lines: list[str] = []
-        for word in text.split(" "):
-            trial = f"{lines[-1]} {word}" if lines else word
-            if lines and label(trial, self.theme, size).width <= room:
-                lines[-1] = trial
-            else:
-                lines.append(word)
-        group = VGroup(*(label(v, self.theme, size, color) for v in lines))
-        return group.arrange(DOWN, buff=0.05, aligned_edge=LEFT)
-
     # -- layout
+    @property
+    def wide(self) -> bool:
+        """16:9 and wider."""
+        return config.frame_width >= 1.5 * config.frame_height
+
+    @property
+    def needle_room(self) -> bool:
+        """Whether the raw side has room for its valley to scale beside the stretched map: a
+        wide frame (16:9) or a tall one (9:16), not 4:3 or 1:1."""
+        w, h = config.frame_width, config.frame_height
+        return w >= 1.5 * h or h >= 1.5 * w
+
     def layout(self, box: Box) -> tuple[Box, Box, Box, Box]:
         """The raw and standardised contours, the loss curves, the predictions."""
-        if box.h > box.w * 1.5:  # tall: one column
+        if config.frame_height >= 1.5 * config.frame_width:  # tall: one column
             raw, std, curve, data = box.split_v(1.25, 1.25, 0.8, 0.8)
             return raw, std, curve, data
-        top, bottom = box.split_v(1.45, 1.0)
-        raw, std = top.split_h(1.5 if self.portrait else 1.7, 1.0)
+        if self.needle_room:
+            top, bottom = box.split_v(1.5, 1.0)
+            raw, std = top.split_h(1.7, 1.0)
+        else:
+            top, bottom = box.split_v(1.5, 1.0)
+            raw, std = top.split_h(1.1, 1.0)  # the raw side's numbers are the longer
         curve, data = bottom.split_h(1.0, 1.0)
         return raw, std, curve, data
