@@ -73,12 +73,66 @@ def test_raw_steps_bounce_across_the_valley_and_crawl_along_it():
     [
         ({"dataset": "campaign"}, "feature-scaling draws two features; 'campaign' has one"),
         ({"lr": 0.01}, "--lr takes small, right or large here"),
-        ({"loss": "mae"}, "squared losses' bowls"),
+        ({"loss": "mae"}, "draws a squared loss's bowl"),
     ],
 )
 def test_wrong_inputs_are_one_line(options, fragment):
     with pytest.raises(InputError, match=fragment.replace("(", r"\(")):
         prepare(RenderSpec.parse({"scene": "feature-scaling", **options}, "python"))
+
+
+@pytest.mark.parametrize(
+    ("loss", "why"),
+    [("mae", "mae has no curvature"), ("huber", "huber's curvature changes with the fit")],
+)
+def test_losses_without_a_fixed_bowl_are_refused_with_the_reason(loss, why):
+    with pytest.raises(InputError, match=f"best b the mean of y.*{why}"):
+        prepare(RenderSpec.parse({"scene": "feature-scaling", "loss": loss}, "python"))
+
+
+def test_a_recorded_two_feature_run_takes_its_side(runner, tmp_path):
+    _cars(tmp_path / "cars.csv")
+    data = ["--data", str(tmp_path / "cars.csv"), "--x", "wt,hp", "--y", "mpg"]
+    out = tmp_path / "run.json"
+    result = runner.invoke(
+        cli, ["train", *data, "--no-normalize", "--epochs", "40", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    recorded = json.loads(out.read_text())
+    spec = RenderSpec.parse(
+        {"scene": "feature-scaling", "data": str(tmp_path / "cars.csv"), "x": "wt,hp", "y": "mpg",
+         "trajectory": str(out)},
+        "python",
+    )  # fmt: skip
+    inputs = prepare(spec)
+    raw_run, std_run = inputs.runs
+    assert [r.label for r in inputs.runs] == ["raw (recorded)", "standardised"]
+    # The recorded states as they were, in data units; the other side as many updates.
+    from gdanim.trajectory import Trajectory
+
+    file_run = Trajectory.load(str(out))
+    np.testing.assert_array_equal(raw_run.trajectory.w, file_run.w)
+    np.testing.assert_allclose(raw_run.trajectory.b, file_run.b, rtol=1e-12)
+    assert raw_run.lr == file_run.lr == recorded["config"]["lr"]
+    assert std_run.trajectory.n_updates == file_run.n_updates == 40
+    # Its path is drawn on the raw map: (w1, w2) as recorded.
+    assert inputs.scaling is not None
+    np.testing.assert_array_equal(inputs.scaling.raw.path, file_run.w)
+
+
+def test_a_recorded_run_goes_to_the_scene_that_draws_it(runner, tmp_path):
+    two, one = tmp_path / "two.json", tmp_path / "one.json"
+    assert runner.invoke(cli, ["train", "--dataset", "houses", "-o", str(two)]).exit_code == 0
+    assert runner.invoke(cli, ["train", "--dataset", "campaign", "-o", str(one)]).exit_code == 0
+    result = runner.invoke(cli, ["render", "descent-path", "--trajectory", str(two)])
+    assert result.exit_code == 2
+    assert "descent-path draws one feature; 'houses' has 2" in result.output
+    assert "render feature-scaling" in result.output
+    spec = RenderSpec.parse(
+        {"scene": "feature-scaling", "dataset": "houses", "trajectory": str(one)}, "python"
+    )
+    with pytest.raises(InputError, match="records 1 feature; feature-scaling draws a run of two"):
+        prepare(spec)
 
 
 def test_one_feature_scenes_refuse_two_features():

@@ -303,6 +303,8 @@ def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
     names the data.
     """
     if spec.scene in FEATURE_SCENES:
+        if dataset is None and spec.trajectory_path:
+            dataset = _dataset_for_trajectory(spec, Trajectory.load(spec.trajectory_path))
         return prepare_scaling(spec, dataset if dataset is not None else load_spec_data(spec))
     if spec.vary is not None:
         ds = dataset if dataset is not None else load_spec_data(spec)
@@ -452,6 +454,43 @@ SCALING_EPOCHS = 30
 RAW_FRACTION = 0.9
 
 
+def recorded_features_run(spec: RenderSpec, ds: Dataset) -> Trajectory:
+    """The two-feature run ``--trajectory`` names, checked against ``ds``, every state's loss
+    and gradient completed (a run recorded by another tool may have only the weights)."""
+    assert spec.trajectory_path
+    traj = Trajectory.load(spec.trajectory_path)
+    if np.ndim(traj.w) != 2 or np.shape(traj.w)[1] != 2:
+        d = 1 if np.ndim(traj.w) == 1 else np.shape(traj.w)[1]
+        raise InputError(
+            f"{spec.trajectory_path}: records {d} feature{'s' if d > 1 else ''}; "
+            f"{spec.scene} draws a run of two (record one with gdanim train --x a,b)"
+        )
+    sha = traj.dataset.get("sha256")
+    if isinstance(sha, str) and sha != ds.sha256:
+        raise InputError(
+            f"{spec.trajectory_path}: was recorded on other data than {ds.name!r} "
+            "(its sha256 differs)"
+        )
+    if traj.lr is None:
+        raise InputError(f"{spec.trajectory_path}: records no learning rate")
+    loss = spec.train.replace(
+        **{k: v for k, v in traj.config.items() if k in ("loss", "l2", "delta") and v}
+    ).make_loss(ds)
+    return traj.complete(
+        lambda w, b: loss.value_features(ds.x, ds.y, w, b),
+        lambda w, b: tuple(
+            np.array(v)
+            for v in zip(
+                *(
+                    loss.grad_features(ds.x, ds.y, wi, float(bi))
+                    for wi, bi in zip(w, b, strict=True)
+                ),
+                strict=True,
+            )
+        ),
+    )
+
+
 def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
     """Two runs on the same two features, centred: in raw units and standardised.
 
@@ -464,9 +503,16 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
 
     if spec.scene in FEATURE_SCENES:
         check_features(spec, ds)
-    if spec.trajectory_path:
-        raise InputError(f"{spec.scene} trains its own two runs; it does not draw --trajectory")
     base = spec.train
+    recorded: Trajectory | None = None
+    if spec.trajectory_path:
+        recorded = recorded_features_run(spec, ds)
+        # The run's own options; the other side trained with them, for as many updates.
+        options = {k: v for k, v in recorded.config.items() if k in TRAIN_KEYS and v is not None}
+        for key in ("lr", "init", "epochs", "normalize"):
+            options.pop(key, None)
+        base = base.replace(**options, lr=None, epochs=recorded.n_updates)
+        base = base.replace(init=(*(float(v) for v in recorded.w[0]), float(recorded.b[0])))
     if isinstance(base.lr, float):
         raise InputError(
             f"{spec.scene} runs each side at its own rate: --lr takes small, right or large "
@@ -474,8 +520,14 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
         )
     loss = base.make_loss(ds)
     if not loss.quadratic:
+        why = (
+            "mae has no curvature, so neither"
+            if loss.curvature == 0
+            else f"{loss.name}'s curvature changes with the fit and its best b is not the mean"
+        )
         raise InputError(
-            f"{spec.scene} draws the squared losses' bowls: --loss mse or half-mse, not {loss.name}"
+            f"{spec.scene} draws a squared loss's bowl, its best b the mean of y, its condition "
+            f"number and critical rate fixed: {why} (--loss mse or half-mse)"
         )
     mu = ds.x.mean(axis=0)
     sd = ds.x.std(axis=0)
@@ -507,8 +559,19 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
         a = cfg0.analysis(centred)
         crit = a.lr_critical
         lr = round_rate(share * crit) if crit is not None else a.lr_regimes[rate]
-        cfg = cfg0.replace(lr=float(lr)).resolve(centred)
-        t = train(centred, cfg)
+        if recorded is not None and standardized == bool(recorded.config.get("normalize")):
+            # The recorded run on its side: the same planes, with x centred.
+            assert recorded.lr is not None
+            lr = recorded.lr
+            cfg = cfg0.replace(lr=float(lr)).resolve(centred)
+            t = replace(
+                recorded,
+                b=recorded.b + recorded.w @ mu,
+                w_opt=recorded.w * sd if standardized else None,
+            )
+        else:
+            cfg = cfg0.replace(lr=float(lr)).resolve(centred)
+            t = train(centred, cfg)
         path = t.w_opt if standardized and t.w_opt is not None else t.w
         shown = framed_part(np.asarray(path), t.loss, t.diverged)
         on_map = a.optimum[:2]
@@ -532,6 +595,8 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
         fraction = float(lr) / crit if crit else None
         sides.append(ScalingSide(standardized, cfg, a, land, np.asarray(path), fraction, walk))
         label = "standardised" if standardized else "raw"
+        if recorded is not None and standardized == bool(recorded.config.get("normalize")):
+            label += " (recorded)"
         runs.append(Run(data_units, float(lr), label, classify(data_units, a.optimum_loss)))
     analysis = base.replace(normalize=False).analysis(ds)
     scaling = Scaling(

@@ -213,7 +213,19 @@ class FeatureScaling(GdScene):
             f"{_short(ds.y_label).lower()} = w1 × {f1} + w2 × {f2} + b, and gradient "
             "descent steps w1, w2 and b together. With centred features, the best b is the "
             "mean, so the loss is a bowl over (w1, w2)."
+            + "".join(
+                f" The {run.label.split(' ')[0]} run is the one recorded in {self.recorded_name}: "
+                "its b moved as well, and its (w1, w2) are drawn over the loss at the best b."
+                for run in self.inputs.runs
+                if run.label.endswith("(recorded)")
+            )
         )
+
+    @property
+    def recorded_name(self) -> str:
+        import os
+
+        return os.path.basename(self.inputs.spec.trajectory_path or "the file")
 
     def caption_bowls(self) -> str:
         sc = self.inputs.scaling
