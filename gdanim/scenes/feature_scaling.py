@@ -109,6 +109,10 @@ class FeatureScaling(GdScene):
             (sc.raw, sc.scaled), (raw_run, std_run), (raw_box, std_box), self.colors, strict=True
         ):
             head, plot_box = self.header(side, box, color)
+            if not side.standardized and not self.needle_room:
+                # No line to spare above the map: its stretch goes in the header's name.
+                note = f"stretched ×{fmt(self.stretch(side, plot_box), 2)}"
+                head, plot_box = self.header(side, box, color, note)
             heads.add(head)
             path = Trajectory(
                 w=side.path[:, 0],
@@ -128,14 +132,10 @@ class FeatureScaling(GdScene):
                 true_box, zoom_box = plot_box.split_h(1.0, 1.0, gap=style.GAP * 1.3)
                 boxes = [(true_box, True), (zoom_box, False)]
             for sub, to_scale in boxes:
-                note = ""
                 if not side.standardized and self.needle_room:
                     tag, sub = self.tagged(sub, to_scale, side)
                     heads.add(tag)
-                elif not side.standardized:
-                    # No line to spare above the map: the stretch goes in its axis name.
-                    note = f", stretched ×{fmt(self.stretch(side, sub), 2)}"
-                panel = self.contour_panel(side, sub, to_scale, note)
+                panel = self.contour_panel(side, sub, to_scale)
                 trails.append(DescentTrail(panel, path, tracker, self.theme, color))
                 panels.append(panel)
         self.contour_panels = panels
@@ -372,13 +372,9 @@ class FeatureScaling(GdScene):
         return fmt(float(t.loss[-1]))
 
     # -- pieces
-    def contour_panel(
-        self, side: ScalingSide, box: Box, to_scale: bool, note: str = ""
-    ) -> LossContours:
-        """A side's contours and minimum: to scale (their true shape), or as framed; ``note``
-        follows the w1 axis's name."""
+    def contour_panel(self, side: ScalingSide, box: Box, to_scale: bool) -> LossContours:
+        """A side's contours and minimum: to scale (their true shape), or as framed."""
         w1, w2 = self.axis_names(side)
-        w1 += note
         land = side.landscape
         if to_scale:
             land = self.true_landscape(side, box)
@@ -425,13 +421,18 @@ class FeatureScaling(GdScene):
 
     def axis_names(self, side: ScalingSide) -> tuple[str, str]:
         f1, f2 = (_short(v).lower() for v in self.inputs.dataset.features)
+        if side.standardized and not self.needle_room:
+            return "w1 (per sd)", "w2 (per sd)"
         if side.standardized:
             return f"w1 ({f1}, per sd)", f"w2 ({f2}, per sd)"
         return f"w1 ({f1})", f"w2 ({f2})"
 
-    def header(self, side: ScalingSide, box: Box, color: str) -> tuple[VGroup, Box]:
+    def header(self, side: ScalingSide, box: Box, color: str, note: str = "") -> tuple[VGroup, Box]:
+        """A side's name (and ``note``), condition number, critical rate and valley."""
         a = side.analysis
         name = "Standardised" if side.standardized else "Raw units"
+        if note:
+            name = f"{name}, {note}"
         crit = f"critical rate {fmt(a.lr_critical, 3)}" if a.lr_critical else "no critical rate"
         lines = [
             f"{name}: condition number {fmt(a.condition_number, 3)}, {crit}",
