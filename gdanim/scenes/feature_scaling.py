@@ -53,7 +53,7 @@ MAX_PREDICTED = 120
 #: enough for the raw steps to cross the valley and back a few times.
 FIRST_STEPS = 5
 #: Seconds one of those updates takes.
-STEP_TIME = 0.8
+STEP_TIME = 1.2
 
 
 def _short(name: str) -> str:
