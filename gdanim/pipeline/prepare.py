@@ -496,8 +496,9 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
 
     Centring moves the best intercept to the mean of ``y`` for every pair of weights, so the
     runs, started there, descend exactly the loss over ``(w1, w2)`` that the scene draws;
-    what differs is the scale alone. Each run takes its own ``right`` rate (half its critical
-    rate), or the regime ``--lr`` names.
+    what differs is the scale alone. By default the raw run steps at :data:`RAW_FRACTION` of
+    its critical rate and the standardised one at half its own; ``--lr`` naming a regime puts
+    both at its share. With ``--trajectory`` the recorded two-feature run takes its side.
     """
     from ..landscape.plane import framed_part, weight_landscape
 
@@ -516,7 +517,7 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
     if isinstance(base.lr, float):
         raise InputError(
             f"{spec.scene} runs each side at its own rate: --lr takes small, right or large "
-            "here (by default each side's 'right' rate, half its critical rate)"
+            "here (by default 0.9 of the raw side's critical rate and half the standardised one's)"
         )
     loss = base.make_loss(ds)
     if not loss.quadratic:
