@@ -275,8 +275,10 @@ class FeatureScaling(GdScene):
                 "In raw units the steps bounce across the narrow valley, from one steep wall "
                 "to the other, each hop shorter than the last. "
             )
-        else:
+        elif raw.across >= 0.9:
             rw = "In raw units the first step drops onto the narrow valley's floor. "
+        else:
+            rw = "In raw units the steps creep down the steep wall toward the valley's floor. "
         if std_run.trajectory.diverged:
             return head + rw
         if std_run.outcome.kind == "converged" and std_run.outcome.update <= 2 * k:
@@ -316,6 +318,11 @@ class FeatureScaling(GdScene):
             "and crawl along it"
             if walk.crossings
             else "the steps drop to the narrow valley's floor and crawl along it"
+            if walk.across >= 0.9
+            else (
+                f"the steps come {self.share(walk.across)} of the way down the steep wall "
+                "and crawl along the valley"
+            )
         )
         pace = ""
         if walk.to_arrive is not None and walk.along < 0.5:
