@@ -90,6 +90,13 @@ def test_losses_without_a_fixed_bowl_are_refused_with_the_reason(loss, why):
         prepare(RenderSpec.parse({"scene": "feature-scaling", "loss": loss}, "python"))
 
 
+def test_other_optimizers_take_the_updates_they_need_to_arrive():
+    spec = RenderSpec.parse({"scene": "feature-scaling", "optimizer": "momentum"}, "python")
+    raw_run, std_run = prepare(spec).runs
+    assert raw_run.trajectory.n_updates == std_run.trajectory.n_updates == 1000
+    assert std_run.outcome.kind == "converged" and raw_run.outcome.kind != "converged"
+
+
 def test_a_recorded_two_feature_run_takes_its_side(runner, tmp_path):
     _cars(tmp_path / "cars.csv")
     data = ["--data", str(tmp_path / "cars.csv"), "--x", "wt,hp", "--y", "mpg"]

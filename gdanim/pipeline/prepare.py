@@ -447,6 +447,9 @@ def prepare_comparison(spec: RenderSpec, ds: Dataset) -> SceneInputs:
 #: bounce across the valley to fade and its crawl along the floor to show beyond it, and for
 #: the standardised side to arrive.
 SCALING_EPOCHS = 30
+#: ... with another optimizer than plain gradient descent (momentum, adam, stochastic ones),
+#: whose standardised runs take longer than 30 updates to arrive.
+SCALING_EPOCHS_OTHER = 1000
 #: By default the raw side steps at this share of its critical rate: near the fastest it can
 #: go along the valley's floor, and its steps bounce from wall to wall, shrinking by a fifth
 #: each (``|1 - 2 x 0.9| = 0.8`` along the steep axis). The standardised side takes half its
@@ -543,7 +546,7 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
     )  # fmt: skip
     epochs = base.epochs
     if epochs is None:
-        epochs = SCALING_EPOCHS
+        epochs = SCALING_EPOCHS if base.optimizer == "gd" else SCALING_EPOCHS_OTHER
     sides: list[ScalingSide] = []
     runs: list[Run] = []
     rate = base.lr if isinstance(base.lr, str) else "right"
