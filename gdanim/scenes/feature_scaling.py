@@ -203,7 +203,7 @@ class FeatureScaling(GdScene):
         if not self.wide:
             return f"{first}  ·  features centred\n{rate}"
         centred = f"features centred (the best b: the mean {_short(ds.y_label).lower()})"
-        return f"{first}, {rate}\n{centred}; right: each also divided by its sd"
+        return f"{first}  ·  {rate}\n{centred}; right: each also divided by its sd"
 
     def caption_start(self) -> str:
         ds = self.inputs.dataset
@@ -243,7 +243,7 @@ class FeatureScaling(GdScene):
         )
 
     def rate_words(self) -> str:
-        """``raw at 0.9 of its critical rate, standardised at 0.5 of its own``."""
+        """``rate: 0.9 of critical raw, 0.5 standardised``."""
         sc = self.inputs.scaling
         assert sc is not None
         a, b = sc.raw.fraction, sc.scaled.fraction
@@ -251,9 +251,7 @@ class FeatureScaling(GdScene):
             return f"each at its '{sc.rate}' rate"
         if fmt(a, 2) == fmt(b, 2):
             return f"each at {fmt(a, 2)} of its critical rate"
-        if not self.wide:
-            return f"rate: {fmt(a, 2)} of critical raw, {fmt(b, 2)} standardised"
-        return f"raw at {fmt(a, 2)} of its critical rate, standardised at {fmt(b, 2)} of its own"
+        return f"rate: {fmt(a, 2)} of critical raw, {fmt(b, 2)} standardised"
 
     @staticmethod
     def share(x: float) -> str:
