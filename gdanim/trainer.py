@@ -133,126 +133,72 @@ def train(dataset: Dataset, settings: RunSettings | Resolvable) -> Trajectory:
     """Run ``settings`` on ``dataset`` and record every state.
 
     ``settings`` are resolved ones, or options (a ``TrainConfig``) resolved here for the data.
+    One loop for any number of features ``d``: ``theta = [w1, ..., wd, b]`` in the
+    optimizer's coordinates (standardised x when ``normalize``). With one feature the loss
+    is taken through its one-feature methods and the coordinates converted as they always
+    were, so its runs stay byte for byte what they were.
 
     Divergence is a result: training stops at the first update whose loss is not finite or
     exceeds :data:`DIVERGENCE_FACTOR` times the start, keeps every finite state up to it, and
     sets ``diverged_at``.
     """
     cfg = settings if isinstance(settings, RunSettings) else settings.resolve(dataset)
-    if dataset.d > 1:
-        return _train_features(dataset, cfg)
     loss = cfg.make_loss()
     x, y = dataset.x, dataset.y
-    mu, sd = 0.0, 1.0
+    d = dataset.d
+    one = d == 1
+    mu: Any
+    sd: Any
+    if one:
+        mu, sd = 0.0, 1.0
+        if cfg.normalize:
+            x, mu, sd = standardize(x)
+    else:
+        mu, sd = np.zeros(d), np.ones(d)
+        if cfg.normalize:
+            x, mu, sd = standardize_features(x)
     if cfg.normalize:
-        x, mu, sd = standardize(x)
         x.setflags(write=False)
     opt = OPTIMIZERS[cfg.optimizer](lr=cfg.lr, momentum=cfg.momentum)
     # Any whole number seeds a run: numpy takes non-negative ones, and this keeps each of
     # those as it is.
     rng = np.random.default_rng(cfg.seed % SEED_SPAN)
-    n = x.size
-    batch = {"full": n, "one": 1, "mini": min(cfg.batch_size, n)}[opt.batch]
-
-    w0, b0 = cfg.init
-    theta = np.array([w0 * sd, b0 + w0 * mu])  # the same line in the optimizer's coordinates
-    epochs = cfg.epochs
-    thetas = np.empty((epochs + 1, 2))
-    losses = np.empty(epochs + 1)
-    grads = np.empty((epochs + 1, 2))
-
-    def full(th: FloatArray) -> tuple[float, FloatArray]:
-        value, gw, gb = loss.value_and_grad(x, y, float(th[0]), float(th[1]))
-        return value, np.array([gw, gb])
-
-    diverged_at: int | None = None
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        thetas[0] = theta
-        losses[0], grads[0] = full(theta)
-        if not (np.isfinite(losses[0]) and np.isfinite(grads[0]).all()):
-            raise InputError(
-                f"init ({w0:.4g}, {b0:.4g}): the loss there is too large to compute; "
-                "start nearer the data"
-            )
-        limit = DIVERGENCE_FACTOR * max(losses[0], 1e-12 * (1.0 + float(np.var(y))))
-        count = epochs + 1
-        for k in range(1, epochs + 1):
-            probe = opt.probe(theta)
-            if batch == n:
-                g = grads[k - 1] if probe is theta else full(probe)[1]
-            else:
-                if batch == 1:
-                    idx = rng.integers(n, size=1)
-                else:
-                    idx = rng.choice(n, size=batch, replace=False)
-                gw, gb = loss.grad(x[idx], y[idx], probe[0], probe[1])
-                g = np.array([float(gw), float(gb)])
-            theta = opt.step(theta, g)
-            lk, gk = full(theta) if np.isfinite(theta).all() else (np.inf, g)
-            if not np.isfinite(lk) or lk > limit or not np.isfinite(gk).all():
-                diverged_at = k
-                if np.isfinite(lk) and np.isfinite(gk).all() and np.isfinite(theta).all():
-                    thetas[k], losses[k], grads[k] = theta, lk, gk
-                    count = k + 1
-                else:
-                    count = k
-                break
-            thetas[k], losses[k], grads[k] = theta, lk, gk
-
-    thetas, losses, grads = thetas[:count], losses[:count], grads[:count]
-    w_data = thetas[:, 0] / sd
-    b_data = thetas[:, 1] - thetas[:, 0] * mu / sd
-    info = cfg.to_dict()
-    info.update(opt.hyperparameters())
-    if cfg.normalize:
-        info["x_mean"], info["x_std"] = mu, sd
-    return Trajectory(
-        w=w_data,
-        b=b_data,
-        loss=losses,
-        dw=grads[:, 0],
-        db=grads[:, 1],
-        w_opt=thetas[:, 0] if cfg.normalize else None,
-        b_opt=thetas[:, 1] if cfg.normalize else None,
-        diverged_at=diverged_at,
-        config=info,
-        dataset=dataset.describe(),
-    )
-
-
-def _train_features(dataset: Dataset, cfg: RunSettings) -> Trajectory:
-    """:func:`train` with ``d >= 2`` features: ``theta = [w1, ..., wd, b]``, the same loop."""
-    loss = cfg.make_loss()
-    x, y = dataset.x, dataset.y
-    d = dataset.d
-    mu, sd = np.zeros(d), np.ones(d)
-    if cfg.normalize:
-        x, mu, sd = standardize_features(x)
-        x.setflags(write=False)
-    opt = OPTIMIZERS[cfg.optimizer](lr=cfg.lr, momentum=cfg.momentum)
-    rng = np.random.default_rng(cfg.seed % SEED_SPAN)
     n = y.size
     batch = {"full": n, "one": 1, "mini": min(cfg.batch_size, n)}[opt.batch]
 
-    w0, b0 = np.array(cfg.init[:d]), float(cfg.init[d])
-    theta = np.append(w0 * sd, b0 + float(w0 @ mu))  # the same plane in the optimizer's units
+    if one:
+        w0, b0 = cfg.init
+        theta = np.array([w0 * sd, b0 + w0 * mu])  # the same line in the optimizer's units
+    else:
+        wv, b0 = np.array(cfg.init[:d]), float(cfg.init[d])
+        theta = np.append(wv * sd, b0 + float(wv @ mu))  # the same plane, likewise
     epochs = cfg.epochs
     thetas = np.empty((epochs + 1, d + 1))
     losses = np.empty(epochs + 1)
     grads = np.empty((epochs + 1, d + 1))
 
+    def grad(xs: FloatArray, ys: FloatArray, th: FloatArray) -> FloatArray:
+        if one:
+            gw, gb = loss.grad(xs, ys, th[0], th[1])
+            return np.array([float(gw), float(gb)])
+        gws, gbs = loss.grad_features(xs, ys, th[:d], float(th[d]))
+        return np.append(gws, gbs)
+
     def full(th: FloatArray) -> tuple[float, FloatArray]:
-        value, gw, gb = loss.value_and_grad_features(x, y, th[:d], float(th[d]))
-        return value, np.append(gw, gb)
+        if one:
+            value, gw, gb = loss.value_and_grad(x, y, float(th[0]), float(th[1]))
+            return value, np.array([gw, gb])
+        value, gws, gbs = loss.value_and_grad_features(x, y, th[:d], float(th[d]))
+        return value, np.append(gws, gbs)
 
     diverged_at: int | None = None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         thetas[0] = theta
         losses[0], grads[0] = full(theta)
         if not (np.isfinite(losses[0]) and np.isfinite(grads[0]).all()):
+            start = f"({w0:.4g}, {b0:.4g})" if one else str(tuple(float(v) for v in cfg.init))
             raise InputError(
-                f"init {tuple(float(v) for v in cfg.init)}: the loss there is too large to "
-                "compute; start nearer the data"
+                f"init {start}: the loss there is too large to compute; start nearer the data"
             )
         limit = DIVERGENCE_FACTOR * max(losses[0], 1e-12 * (1.0 + float(np.var(y))))
         count = epochs + 1
@@ -265,8 +211,7 @@ def _train_features(dataset: Dataset, cfg: RunSettings) -> Trajectory:
                     idx = rng.integers(n, size=1)
                 else:
                     idx = rng.choice(n, size=batch, replace=False)
-                gw, gb = loss.grad_features(x[idx], y[idx], probe[:d], float(probe[d]))
-                g = np.append(gw, gb)
+                g = grad(x[idx], y[idx], probe)
             theta = opt.step(theta, g)
             lk, gk = full(theta) if np.isfinite(theta).all() else (np.inf, g)
             if not np.isfinite(lk) or lk > limit or not np.isfinite(gk).all():
@@ -280,19 +225,25 @@ def _train_features(dataset: Dataset, cfg: RunSettings) -> Trajectory:
             thetas[k], losses[k], grads[k] = theta, lk, gk
 
     thetas, losses, grads = thetas[:count], losses[:count], grads[:count]
-    w_data = thetas[:, :d] / sd
-    b_data = thetas[:, d] - w_data @ mu
     info = cfg.to_dict()
     info.update(opt.hyperparameters())
-    if cfg.normalize:
-        info["x_mean"], info["x_std"] = [float(v) for v in mu], [float(v) for v in sd]
+    if one:
+        w_data = thetas[:, 0] / sd
+        b_data = thetas[:, 1] - thetas[:, 0] * mu / sd
+        if cfg.normalize:
+            info["x_mean"], info["x_std"] = mu, sd
+    else:
+        w_data = thetas[:, :d] / sd
+        b_data = thetas[:, d] - w_data @ mu
+        if cfg.normalize:
+            info["x_mean"], info["x_std"] = [float(v) for v in mu], [float(v) for v in sd]
     return Trajectory(
         w=w_data,
         b=b_data,
         loss=losses,
-        dw=grads[:, :d],
+        dw=grads[:, 0] if one else grads[:, :d],
         db=grads[:, d],
-        w_opt=thetas[:, :d] if cfg.normalize else None,
+        w_opt=(thetas[:, 0] if one else thetas[:, :d]) if cfg.normalize else None,
         b_opt=thetas[:, d] if cfg.normalize else None,
         diverged_at=diverged_at,
         config=info,

@@ -45,15 +45,6 @@ KNOWN: dict[tuple[str, str], str] = {
         f"{SMALL_Y}; run headers 9.1-10.5 px; verdicts 10.3-10.9 px (three columns 1.6 wide)"
     ),
     ("hiker-bowl", "1:1"): "loop 10.8 px; legend 9.0 px (scaled into a 3.5-wide side column)",
-    ("feature-scaling", "4:3"): (
-        "the standardised side's header 10.3 px, the subtitle 11.0 px, the stretched tag 10.9 px "
-        "and verdicts 9.0 px; the raw panel's w1 axis keeps 2 tick labels"
-    ),
-    ("feature-scaling", "1:1"): (
-        "three contour panels across 1:1: headers 8.0 px, tags 7.2-9.2 px, verdicts 7.3 px; "
-        "the raw panels' axes keep 2 tick labels"
-    ),
-    ("feature-scaling", "9:16"): "the raw panel's w2 axis keeps 2 tick labels (2.6 units tall)",
 }
 
 

@@ -300,50 +300,37 @@ def _scale_regimes(
     init: tuple[float, ...] | None,
     best: tuple[float, ...],
 ) -> dict[str, float]:
-    """Rates from the distance to cover when there is no critical rate to scale by."""
-    if dataset.d > 1:
-        return _scale_regimes_features(dataset, loss, optimizer, normalize, init, best)
-    w0, b0 = init if init is not None else (0.0, float(np.mean(dataset.y)))
-    x = dataset.x
-    if normalize:
-        x, mu, sd = standardize(x)
-        w0, b0 = w0 * sd, b0 + w0 * mu
-        best = (best[0] * sd, best[1] + best[0] * mu)
-    delta = np.abs(np.array(best) - np.array([w0, b0]))
-    if optimizer == "adam":
-        right = float(max(delta.max(), 1e-3)) / 60.0
-    else:
-        g = np.hypot(*loss.grad(x, dataset.y, w0, b0))
-        right = float(np.hypot(*delta)) / (60.0 * max(float(g), 1e-12))
-        right = right if right > 0 else 1e-3
-    rates = {"small": right / 10.0, "right": right, "large": right * 8.0}
-    return {k: round_rate(v) for k, v in rates.items()}
-
-
-def _scale_regimes_features(
-    dataset: Dataset,
-    loss: Loss,
-    optimizer: str,
-    normalize: bool,
-    init: tuple[float, ...] | None,
-    best: tuple[float, ...],
-) -> dict[str, float]:
-    """:func:`_scale_regimes` with ``d`` features, in the optimizer's coordinates."""
+    """Rates from the distance to cover when there is no critical rate to scale by, in the
+    optimizer's coordinates, for any number of features (one feature's arithmetic as it
+    always was, so its rates are unchanged)."""
     d = dataset.d
-    start = np.array(init if init is not None and len(init) == d + 1 else dataset.init, float)
-    goal = np.array(best, dtype=np.float64)
     x = dataset.x
-    if normalize:
-        x, mu, sd = standardize_features(x)
-        start = np.append(start[:d] * sd, start[d] + start[:d] @ mu)
-        goal = np.append(goal[:d] * sd, goal[d] + goal[:d] @ mu)
+    if d == 1:
+        w0, b0 = init if init is not None else (0.0, float(np.mean(dataset.y)))
+        start, goal = np.array([w0, b0]), np.array(best)
+        if normalize:
+            x, mu, sd = standardize(x)
+            start = np.array([w0 * sd, b0 + w0 * mu])
+            goal = np.array([best[0] * sd, best[1] + best[0] * mu])
+    else:
+        start = np.array(init if init is not None and len(init) == d + 1 else dataset.init, float)
+        goal = np.array(best, dtype=np.float64)
+        if normalize:
+            x, mus, sds = standardize_features(x)
+            start = np.append(start[:d] * sds, start[d] + start[:d] @ mus)
+            goal = np.append(goal[:d] * sds, goal[d] + goal[:d] @ mus)
     delta = np.abs(goal - start)
     if optimizer == "adam":
         right = float(max(delta.max(), 1e-3)) / 60.0
     else:
-        gw, gb = loss.grad_features(x, dataset.y, start[:d], float(start[d]))
-        g = float(np.sqrt(gw @ gw + gb * gb))
-        right = float(np.linalg.norm(delta)) / (60.0 * max(g, 1e-12))
+        if d == 1:
+            g = float(np.hypot(*loss.grad(x, dataset.y, float(start[0]), float(start[1]))))
+            distance = float(np.hypot(*delta))
+        else:
+            gw, gb = loss.grad_features(x, dataset.y, start[:d], float(start[d]))
+            g = float(np.sqrt(gw @ gw + gb * gb))
+            distance = float(np.linalg.norm(delta))
+        right = distance / (60.0 * max(g, 1e-12))
         right = right if right > 0 else 1e-3
     rates = {"small": right / 10.0, "right": right, "large": right * 8.0}
     return {k: round_rate(v) for k, v in rates.items()}

@@ -27,6 +27,7 @@ def weight_landscape(
     pad: float = 0.1,
     aspect: float | None = None,
     reach_fraction: float = 0.5,
+    frame_optimum: bool = True,
 ) -> Landscape:
     """The loss over ``(w1, w2)`` for centred ``x`` (shape ``(N, 2)``) at ``b = mean(y)``.
 
@@ -35,6 +36,8 @@ def weight_landscape(
     start's level set's half-width on either side). The landscape's ``w``/``b`` axes hold
     ``w1``/``w2``. With ``aspect`` (a panel's width over its height) the view is widened
     along one axis so that both axes are to scale: the contours then have their true shape.
+    ``frame_optimum=False`` frames the paths alone (a run that crawls far from the minimum,
+    seen close up).
     """
     assert x.ndim == 2 and x.shape[1] == 2
     b_best = float(np.mean(y))
@@ -44,7 +47,7 @@ def weight_landscape(
     rhs = x.T @ (y - b_best) / n
     star = np.linalg.solve(c * cov + loss.l2 * np.eye(2), c * rhs)
     l_star = float(loss.value_features(x, y, star, b_best))
-    pts = np.vstack([star[None, :], *[p for p in paths]])
+    pts = np.vstack([star[None, :], *[p for p in paths]] if frame_optimum else list(paths))
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     starts = [float(loss.value_features(x, y, p[0], b_best)) for p in paths]
     l0 = max(starts) if starts else l_star + 1.0
@@ -55,8 +58,9 @@ def weight_landscape(
     span = np.maximum(np.maximum(hi - lo, reach), 1e-9 * (1 + np.abs(star)))
     mid = (lo + hi) / 2
     lo, hi = mid - span / 2, mid + span / 2
-    lo = np.minimum(lo, star - OPTIMUM_ROOM * span)
-    hi = np.maximum(hi, star + OPTIMUM_ROOM * span)
+    if frame_optimum:
+        lo = np.minimum(lo, star - OPTIMUM_ROOM * span)
+        hi = np.maximum(hi, star + OPTIMUM_ROOM * span)
     view = View(float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])).padded(pad)
     if aspect is not None:
         sw, sb = view.w_max - view.w_min, view.b_max - view.b_min

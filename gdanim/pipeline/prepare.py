@@ -141,6 +141,56 @@ class ScalingSide:
     analysis: Analysis
     landscape: Landscape
     path: NDArray[np.float64]
+    #: The run's rate as a share of its critical rate (``None`` without one).
+    fraction: float | None = None
+    #: How the path went through the valley (:func:`valley_walk`).
+    walk: ValleyWalk | None = None
+
+
+@dataclass(frozen=True)
+class ValleyWalk:
+    """A run's path through a two-weight valley, along the bowl's own axes.
+
+    ``crossings``: how many updates carried the weights across the valley's floor (the line
+    through the minimum along the shallow axis) from one wall to the other. ``along``: the
+    share of the way to the minimum covered along the floor, from the start to the last
+    update (1 arrives, 0 has not moved). ``across``: the same across the valley.
+    """
+
+    crossings: int
+    along: float
+    across: float
+    #: Plain gradient descent at ``lr``: the updates it needs to come 99.9% of the way along
+    #: the floor from where it started (each shrinks the rest by ``lr`` times the shallow
+    #: curvature); ``None`` for other optimizers or a rate that never arrives.
+    to_arrive: float | None = None
+
+
+def valley_walk(
+    path: NDArray[np.float64], hessian: NDArray[np.float64], best: Any, lr: float | None = None
+) -> ValleyWalk:
+    """How ``path`` (``(n_states, 2)`` weights) moved in the valley of ``hessian`` (2 x 2, in
+    the path's coordinates, the loss's own: the squared loss's ``E x xᵀ`` times its
+    curvature) around the minimum ``best``; ``lr``: plain gradient descent's rate."""
+    lam, vecs = np.linalg.eigh(hessian)
+    to_arrive = None
+    if lr is not None:
+        shrink = abs(1.0 - lr * float(lam[0]))
+        if 0.0 < shrink < 1.0:
+            to_arrive = math.log(1e-3) / math.log(shrink)
+    rel = np.asarray(path, dtype=np.float64) - np.asarray(best, dtype=np.float64)
+    along, across = rel @ vecs[:, 0], rel @ vecs[:, 1]
+    # A crossing counts while the walls are still apart by more than a hundredth of the
+    # start's distance from the floor: below that the hop is not there to see.
+    seen = np.abs(across) > 0.01 * max(abs(float(across[0])), 1e-300)
+    sign = np.sign(across)
+    flips = (sign[1:] * sign[:-1] < 0) & (seen[1:] | seen[:-1])
+
+    def covered(c: NDArray[np.float64]) -> float:
+        start = abs(float(c[0]))
+        return 1.0 - abs(float(c[-1])) / start if start > 0 else 1.0
+
+    return ValleyWalk(int(np.count_nonzero(flips)), covered(along), covered(across), to_arrive)
 
 
 @dataclass(frozen=True)
@@ -253,6 +303,8 @@ def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
     names the data.
     """
     if spec.scene in FEATURE_SCENES:
+        if dataset is None and spec.trajectory_path:
+            dataset = _dataset_for_trajectory(spec, Trajectory.load(spec.trajectory_path))
         return prepare_scaling(spec, dataset if dataset is not None else load_spec_data(spec))
     if spec.vary is not None:
         ds = dataset if dataset is not None else load_spec_data(spec)
@@ -391,8 +443,55 @@ def prepare_comparison(spec: RenderSpec, ds: Dataset) -> SceneInputs:
     )  # fmt: skip
 
 
-#: Updates of a feature-scaling run on one's own data unless --epochs says otherwise.
-SCALING_EPOCHS = 1000
+#: Updates of a feature-scaling run unless --epochs says otherwise: enough for the raw side's
+#: bounce across the valley to fade and its crawl along the floor to show beyond it, and for
+#: the standardised side to arrive.
+SCALING_EPOCHS = 30
+#: ... with another optimizer than plain gradient descent (momentum, adam, stochastic ones),
+#: whose standardised runs take longer than 30 updates to arrive.
+SCALING_EPOCHS_OTHER = 1000
+#: By default the raw side steps at this share of its critical rate: near the fastest it can
+#: go along the valley's floor, and its steps bounce from wall to wall, shrinking by a fifth
+#: each (``|1 - 2 x 0.9| = 0.8`` along the steep axis). The standardised side takes half its
+#: own, which lands on the floor in one step and walks along it.
+RAW_FRACTION = 0.9
+
+
+def recorded_features_run(spec: RenderSpec, ds: Dataset) -> Trajectory:
+    """The two-feature run ``--trajectory`` names, checked against ``ds``, every state's loss
+    and gradient completed (a run recorded by another tool may have only the weights)."""
+    assert spec.trajectory_path
+    traj = Trajectory.load(spec.trajectory_path)
+    if np.ndim(traj.w) != 2 or np.shape(traj.w)[1] != 2:
+        d = 1 if np.ndim(traj.w) == 1 else np.shape(traj.w)[1]
+        raise InputError(
+            f"{spec.trajectory_path}: records {d} feature{'s' if d > 1 else ''}; "
+            f"{spec.scene} draws a run of two (record one with gdanim train --x a,b)"
+        )
+    sha = traj.dataset.get("sha256")
+    if isinstance(sha, str) and sha != ds.sha256:
+        raise InputError(
+            f"{spec.trajectory_path}: was recorded on other data than {ds.name!r} "
+            "(its sha256 differs)"
+        )
+    if traj.lr is None:
+        raise InputError(f"{spec.trajectory_path}: records no learning rate")
+    loss = spec.train.replace(
+        **{k: v for k, v in traj.config.items() if k in ("loss", "l2", "delta") and v}
+    ).make_loss(ds)
+    return traj.complete(
+        lambda w, b: loss.value_features(ds.x, ds.y, w, b),
+        lambda w, b: tuple(
+            np.array(v)
+            for v in zip(
+                *(
+                    loss.grad_features(ds.x, ds.y, wi, float(bi))
+                    for wi, bi in zip(w, b, strict=True)
+                ),
+                strict=True,
+            )
+        ),
+    )
 
 
 def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
@@ -400,25 +499,39 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
 
     Centring moves the best intercept to the mean of ``y`` for every pair of weights, so the
     runs, started there, descend exactly the loss over ``(w1, w2)`` that the scene draws;
-    what differs is the scale alone. Each run takes its own ``right`` rate (half its critical
-    rate), or the regime ``--lr`` names.
+    what differs is the scale alone. By default the raw run steps at :data:`RAW_FRACTION` of
+    its critical rate and the standardised one at half its own; ``--lr`` naming a regime puts
+    both at its share. With ``--trajectory`` the recorded two-feature run takes its side.
     """
     from ..landscape.plane import framed_part, weight_landscape
 
     if spec.scene in FEATURE_SCENES:
         check_features(spec, ds)
-    if spec.trajectory_path:
-        raise InputError(f"{spec.scene} trains its own two runs; it does not draw --trajectory")
     base = spec.train
+    recorded: Trajectory | None = None
+    if spec.trajectory_path:
+        recorded = recorded_features_run(spec, ds)
+        # The run's own options; the other side trained with them, for as many updates.
+        options = {k: v for k, v in recorded.config.items() if k in TRAIN_KEYS and v is not None}
+        for key in ("lr", "init", "epochs", "normalize"):
+            options.pop(key, None)
+        base = base.replace(**options, lr=None, epochs=recorded.n_updates)
+        base = base.replace(init=(*(float(v) for v in recorded.w[0]), float(recorded.b[0])))
     if isinstance(base.lr, float):
         raise InputError(
             f"{spec.scene} runs each side at its own rate: --lr takes small, right or large "
-            "here (by default each side's 'right' rate, half its critical rate)"
+            "here (by default 0.9 of the raw side's critical rate and half the standardised one's)"
         )
     loss = base.make_loss(ds)
     if not loss.quadratic:
+        why = (
+            "mae has no curvature, so neither"
+            if loss.curvature == 0
+            else f"{loss.name}'s curvature changes with the fit and its best b is not the mean"
+        )
         raise InputError(
-            f"{spec.scene} draws the squared losses' bowls: --loss mse or half-mse, not {loss.name}"
+            f"{spec.scene} draws a squared loss's bowl, its best b the mean of y, its condition "
+            f"number and critical rate fixed: {why} (--loss mse or half-mse)"
         )
     mu = ds.x.mean(axis=0)
     sd = ds.x.std(axis=0)
@@ -433,24 +546,50 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
     )  # fmt: skip
     epochs = base.epochs
     if epochs is None:
-        epochs = SCALING_EPOCHS if ds.auto_standardize else ds.epochs
+        epochs = SCALING_EPOCHS if base.optimizer == "gd" else SCALING_EPOCHS_OTHER
     sides: list[ScalingSide] = []
     runs: list[Run] = []
     rate = base.lr if isinstance(base.lr, str) else "right"
     for standardized in (False, True):
+        # Both sides at the named regime's share of their own critical rate, so that scale
+        # alone differs; by default the raw side near its critical rate, where the bounce
+        # across the valley and the crawl along it show, the standardised one at half its own.
+        share = REGIME_FRACTIONS[rate]
+        if base.lr is None and not standardized:
+            share = RAW_FRACTION
         cfg0 = base.replace(
             loss=loss.name, normalize=standardized, epochs=epochs, init=centred.init, lr="right"
         )
         a = cfg0.analysis(centred)
-        # Both sides at the same share of their own critical rate, so that scale alone
-        # differs (the round bowl's own regimes are slower, to show steps on one map).
         crit = a.lr_critical
-        lr = round_rate(REGIME_FRACTIONS[rate] * crit) if crit is not None else a.lr_regimes[rate]
-        cfg = cfg0.replace(lr=float(lr)).resolve(centred)
-        t = train(centred, cfg)
+        lr = round_rate(share * crit) if crit is not None else a.lr_regimes[rate]
+        if recorded is not None and standardized == bool(recorded.config.get("normalize")):
+            # The recorded run on its side: the same planes, with x centred.
+            assert recorded.lr is not None
+            lr = recorded.lr
+            cfg = cfg0.replace(lr=float(lr)).resolve(centred)
+            t = replace(
+                recorded,
+                b=recorded.b + recorded.w @ mu,
+                w_opt=recorded.w * sd if standardized else None,
+            )
+        else:
+            cfg = cfg0.replace(lr=float(lr)).resolve(centred)
+            t = train(centred, cfg)
         path = t.w_opt if standardized and t.w_opt is not None else t.w
         shown = framed_part(np.asarray(path), t.loss, t.diverged)
-        land = weight_landscape(centred.x / (sd if standardized else 1.0), ds.y, loss, [shown])
+        on_map = a.optimum[:2]
+        if standardized:
+            on_map = tuple(float(v) for v in np.asarray(on_map) * sd)
+        plain = float(lr) if cfg.optimizer == "gd" else None
+        walk = valley_walk(np.asarray(path), a.hessian[:2, :2], on_map, plain)
+        # A run that crawls far from the minimum is seen close up, its path alone framed:
+        # framed with the minimum, its zig-zag would be one short stroke.
+        close_up = not standardized and not t.diverged and walk.along < 0.5
+        land = weight_landscape(
+            centred.x / (sd if standardized else 1.0), ds.y, loss, [shown],
+            reach_fraction=0.0 if close_up else 0.5, frame_optimum=not close_up,
+        )  # fmt: skip
         info = dict(t.config)
         info["init"] = [float(v) for v in init]
         info["centred"] = True
@@ -458,8 +597,11 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
             info["x_mean"], info["x_std"] = [float(v) for v in mu], [float(v) for v in sd]
         config = TrajectoryConfig.from_dict(info)
         data_units = replace(t, b=t.b - t.w @ mu, config=config, dataset=ds.describe())
-        sides.append(ScalingSide(standardized, cfg, a, land, np.asarray(path)))
+        fraction = float(lr) / crit if crit else None
+        sides.append(ScalingSide(standardized, cfg, a, land, np.asarray(path), fraction, walk))
         label = "standardised" if standardized else "raw"
+        if recorded is not None and standardized == bool(recorded.config.get("normalize")):
+            label += " (recorded)"
         runs.append(Run(data_units, float(lr), label, classify(data_units, a.optimum_loss)))
     analysis = base.replace(normalize=False).analysis(ds)
     scaling = Scaling(

@@ -14,17 +14,19 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     Circle,
     FadeIn,
     FadeOut,
     Flash,
     Line,
-    SurroundingRectangle,
     Text,
     ValueTracker,
     VGroup,
     VMobject,
     Wait,
+    config,
+    smooth,
 )
 from numpy.typing import NDArray
 
@@ -35,6 +37,7 @@ from ..pipeline.prepare import Run, ScalingSide
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, GdScene
+from .descent_path import eased
 from .runs import run_colors
 from .style import Theme
 from .widgets import DescentTrail, LossContours, LossCurve, Panel, fmt, label
@@ -46,6 +49,11 @@ FloatArray = NDArray[np.float64]
 _POINT = Circle(radius=style.DATA_DOT_RADIUS)
 #: Points drawn in the predicted-against-actual panel, at most.
 MAX_PREDICTED = 120
+#: The first updates played one at a time (both sides together), before the eased clock:
+#: enough for the raw steps to cross the valley and back a few times.
+FIRST_STEPS = 5
+#: Seconds one of those updates takes.
+STEP_TIME = 1.2
 
 
 def _short(name: str) -> str:
@@ -90,6 +98,7 @@ class FeatureScaling(GdScene):
         title, body = self.title_block(
             f"Feature scaling: {f1} and {f2} against {_short(ds.y_label)}", self.subtitle()
         )
+        body, self.verdict_box = self.verdict_strip(body)
         raw_box, std_box, curve_box, data_box = self.layout(body)
         tracker = ValueTracker(0.0)
 
@@ -100,6 +109,10 @@ class FeatureScaling(GdScene):
             (sc.raw, sc.scaled), (raw_run, std_run), (raw_box, std_box), self.colors, strict=True
         ):
             head, plot_box = self.header(side, box, color)
+            if not side.standardized and not self.needle_room:
+                # No line to spare above the map: its stretch goes in the header's name.
+                note = f"stretched ×{fmt(self.stretch(side, plot_box), 2)}"
+                head, plot_box = self.header(side, box, color, note)
             heads.add(head)
             path = Trajectory(
                 w=side.path[:, 0],
@@ -109,13 +122,17 @@ class FeatureScaling(GdScene):
             )
             if side.standardized:
                 boxes = [(plot_box, True)]
+            elif not self.needle_room:
+                # 4:3 and 1:1: two maps across, the raw one stretched where the steps show
+                # (its true shape, a needle, is said in its header and the captions).
+                boxes = [(plot_box, False)]
             else:
                 # The valley to scale, a needle; beside it the same stretched across, where
                 # the steps show.
                 true_box, zoom_box = plot_box.split_h(1.0, 1.0, gap=style.GAP * 1.3)
                 boxes = [(true_box, True), (zoom_box, False)]
             for sub, to_scale in boxes:
-                if not side.standardized:
+                if not side.standardized and self.needle_room:
                     tag, sub = self.tagged(sub, to_scale, side)
                     heads.add(tag)
                 panel = self.contour_panel(side, sub, to_scale)
@@ -123,7 +140,7 @@ class FeatureScaling(GdScene):
                 panels.append(panel)
         self.contour_panels = panels
         # The verdict goes where the steps show: the stretched raw panel, the standardised one.
-        verdict_panels = [panels[1], panels[2]]
+        verdict_panels = panels[-2:]
 
         trajs = [raw_run.trajectory, std_run.trajectory]
         gaps = self.gaps(trajs, sc.raw.analysis.optimum_loss)
@@ -146,11 +163,22 @@ class FeatureScaling(GdScene):
             self.play(Wait(style.HOLD_TIME))
 
         n = max(t.n_updates for t in trajs)
-        if n > 0:
-            lead = max(trajs, key=lambda t: t.n_updates)
+        k = min(FIRST_STEPS, n)
+        if k > 0:
+            # The first hops one at a time: across the valley and back on the raw side, a
+            # straight step on the standardised one.
+            with self.captioned(self.caption_first_steps(k)):
+                for i in range(k):
+                    self.play(
+                        tracker.animate.set_value(float(i + 1)),
+                        rate_func=smooth,
+                        run_time=STEP_TIME,
+                    )
+        if n > k:
+            m = n - k
 
             def timing(t: float) -> float:
-                return lead.position(t) / n
+                return eased(m, t) / m
 
             with self.captioned(self.caption_descent()):
                 self.play(
@@ -170,17 +198,12 @@ class FeatureScaling(GdScene):
         sc = inputs.scaling
         assert sc is not None
         ds = inputs.dataset
-        rate = (
-            "each at half its critical rate"
-            if sc.rate == "right"
-            else f"each at its '{sc.rate}' rate"
-        )
-        first = f"{ds.caption}  ·  {inputs.loss_name}  ·  {self.optimizer_label()}, {rate}"
+        rate = self.rate_words()
+        first = f"{ds.caption}  ·  {inputs.loss_name}  ·  {self.optimizer_label()}"
+        if not self.wide:
+            return f"{first}  ·  features centred\n{rate}"
         centred = f"features centred (the best b: the mean {_short(ds.y_label).lower()})"
-        scaled = "right: each also divided by its sd"
-        if self.portrait:
-            return f"{first}\n{centred}\n{scaled}"
-        return f"{first}\n{centred}; {scaled}"
+        return f"{first}  ·  {rate}\n{centred}; right: each also divided by its sd"
 
     def caption_start(self) -> str:
         ds = self.inputs.dataset
@@ -190,7 +213,19 @@ class FeatureScaling(GdScene):
             f"{_short(ds.y_label).lower()} = w1 × {f1} + w2 × {f2} + b, and gradient "
             "descent steps w1, w2 and b together. With centred features, the best b is the "
             "mean, so the loss is a bowl over (w1, w2)."
+            + "".join(
+                f" The {run.label.split(' ')[0]} run is the one recorded in {self.recorded_name}: "
+                "its b moved as well, and its (w1, w2) are drawn over the loss at the best b."
+                for run in self.inputs.runs
+                if run.label.endswith("(recorded)")
+            )
         )
+
+    @property
+    def recorded_name(self) -> str:
+        import os
+
+        return os.path.basename(self.inputs.spec.trajectory_path or "the file")
 
     def caption_bowls(self) -> str:
         sc = self.inputs.scaling
@@ -207,15 +242,63 @@ class FeatureScaling(GdScene):
             f"by 1: the bowl is {fmt(std.valley_ratio, 3)} times longer than wide."
         )
 
+    def rate_words(self) -> str:
+        """``rate: 0.9 of critical raw, 0.5 standardised``."""
+        sc = self.inputs.scaling
+        assert sc is not None
+        a, b = sc.raw.fraction, sc.scaled.fraction
+        if a is None or b is None:
+            return f"each at its '{sc.rate}' rate"
+        if fmt(a, 2) == fmt(b, 2):
+            return f"each at {fmt(a, 2)} of its critical rate"
+        return f"rate: {fmt(a, 2)} of critical raw, {fmt(b, 2)} standardised"
+
+    @staticmethod
+    def share(x: float) -> str:
+        """A share of the way as a percentage: ``0.23%``, ``99.9%``."""
+        pct = 100.0 * min(max(x, 0.0), 1.0)
+        return f"{fmt(pct, 2 if pct < 10 else 3)}%"
+
+    def caption_first_steps(self, k: int) -> str:
+        sc = self.inputs.scaling
+        assert sc is not None
+        raw_run, std_run = self.inputs.runs
+        raw = sc.raw.walk
+        assert raw is not None
+        head = f"The first {count(k)} updates, one at a time. "
+        if raw_run.trajectory.diverged:
+            return head + "In raw units each step overshoots further than the last."
+        if raw.crossings:
+            rw = (
+                "In raw units the steps bounce across the narrow valley, from one steep wall "
+                "to the other, each hop shorter than the last. "
+            )
+        elif raw.across >= 0.9:
+            rw = "In raw units the first step drops onto the narrow valley's floor. "
+        else:
+            rw = "In raw units the steps creep down the steep wall toward the valley's floor. "
+        if std_run.trajectory.diverged:
+            return head + rw
+        if std_run.outcome.kind == "converged" and std_run.outcome.update <= 2 * k:
+            return (
+                head
+                + rw
+                + (
+                    "Standardised, the bowl is wide: a step or two reach its floor, a few more "
+                    "its middle."
+                )
+            )
+        return head + rw + "Standardised, the bowl is wide: no wall to bounce between."
+
     def caption_descent(self) -> str:
         sc = self.inputs.scaling
         assert sc is not None
         raw_run, std_run = self.inputs.runs
         raw, std = sc.raw.analysis, sc.scaled.analysis
-        if sc.rate == "right" and raw.lr_critical and std.lr_critical:
+        if raw.lr_critical and std.lr_critical:
             rates = (
-                f"Each side steps at half its own critical rate: {fmt(raw_run.lr, 3)} raw "
-                f"(critical {fmt(raw.lr_critical, 3)}), {fmt(std_run.lr, 3)} standardised "
+                f"Raw steps take a rate of {fmt(raw_run.lr, 3)} (critical "
+                f"{fmt(raw.lr_critical, 3)}), standardised ones {fmt(std_run.lr, 3)} "
                 f"(critical {fmt(std.lr_critical, 3)})."
             )
         else:
@@ -225,9 +308,28 @@ class FeatureScaling(GdScene):
             )
         if raw_run.trajectory.diverged or std_run.trajectory.diverged:
             return f"{rates} Above a critical rate the steps grow instead of shrinking."
+        walk, walk_std = sc.raw.walk, sc.scaled.walk
+        assert walk is not None and walk_std is not None
+        n = count(raw_run.trajectory.n_updates)
+        how = (
+            f"the steps bounce across the narrow valley ({count(walk.crossings)} crossings) "
+            "and crawl along it"
+            if walk.crossings
+            else "the steps drop to the narrow valley's floor and crawl along it"
+            if walk.across >= 0.9
+            else (
+                f"the steps come {self.share(walk.across)} of the way down the steep wall "
+                "and crawl along the valley"
+            )
+        )
+        pace = ""
+        if walk.to_arrive is not None and walk.along < 0.5:
+            left = walk.to_arrive
+            pace = f"; at this pace it needs about {fmt(left, 3)} updates to get there"
         return (
-            f"{rates} In raw units the steep walls set that rate: the first steps drop to "
-            "the valley's floor, then the descent barely moves along it."
+            f"{rates} In raw units {how}: the steep walls cap the rate, so after {n} updates "
+            f"it has come {self.share(walk.along)} of the way along the floor{pace}. "
+            f"Standardised, the same {n} updates come {self.share(walk_std.along)} of the way."
         )
 
     def caption_verdict(self) -> str:
@@ -306,9 +408,7 @@ class FeatureScaling(GdScene):
         if to_scale:
             words = "to scale: a needle"
         else:
-            area = box.plot_area()
-            ratio = scale_ratio(side.landscape.view, area.w, area.h)
-            words = f"stretched ×{fmt(max(ratio, 1 / ratio), 2)} across"
+            words = f"stretched ×{fmt(self.stretch(side, box), 2)} across"
         tag = label(words, self.theme, style.TICK_SIZE, self.theme.muted)
         if tag.width > box.w:
             tag.scale_to_fit_width(box.w)
@@ -316,26 +416,36 @@ class FeatureScaling(GdScene):
         h = tag.height + 0.08
         return tag, Box(box.x, box.y - h / 2, box.w, box.h - h)
 
+    @staticmethod
+    def stretch(side: ScalingSide, box: Box) -> float:
+        """How many times more one axis of ``side``'s framed map in ``box`` is drawn
+        stretched than the other."""
+        area = box.plot_area()
+        ratio = scale_ratio(side.landscape.view, area.w, area.h)
+        return max(ratio, 1 / ratio)
+
     def axis_names(self, side: ScalingSide) -> tuple[str, str]:
         f1, f2 = (_short(v).lower() for v in self.inputs.dataset.features)
+        if side.standardized and not self.needle_room:
+            return "w1 (per sd)", "w2 (per sd)"
         if side.standardized:
             return f"w1 ({f1}, per sd)", f"w2 ({f2}, per sd)"
         return f"w1 ({f1})", f"w2 ({f2})"
 
-    def header(self, side: ScalingSide, box: Box, color: str) -> tuple[VGroup, Box]:
+    def header(self, side: ScalingSide, box: Box, color: str, note: str = "") -> tuple[VGroup, Box]:
+        """A side's name (and ``note``), condition number, critical rate and valley."""
         a = side.analysis
         name = "Standardised" if side.standardized else "Raw units"
+        if note:
+            name = f"{name}, {note}"
         crit = f"critical rate {fmt(a.lr_critical, 3)}" if a.lr_critical else "no critical rate"
         lines = [
             f"{name}: condition number {fmt(a.condition_number, 3)}, {crit}",
             f"the valley is {fmt(a.valley_ratio, 3)} times longer than it is wide",
         ]
-        narrow = [
-            name,
-            f"condition number {fmt(a.condition_number, 3)}",
-            crit,
-            f"valley {fmt(a.valley_ratio, 3)}× longer than wide",
-        ]
+        narrow = [name, f"condition number {fmt(a.condition_number, 3)}", crit]
+        if self.wide:
+            narrow.append(f"valley {fmt(a.valley_ratio, 3)}× longer than wide")
         size = style.TICK_SIZE
         first = label(lines[0], self.theme, size, color)
         if first.width > box.w:  # a narrow side: the rate on a line of its own
@@ -376,57 +486,69 @@ class FeatureScaling(GdScene):
             groups.add(dots)
         return panel, groups
 
+    def verdict_lines(self) -> VGroup:
+        """Each run's verdict in its colour: side by side where the frame is wide enough,
+        else one under the other."""
+        runs = self.inputs.runs
+        lines = VGroup(
+            *(
+                label(f"{run.label}: {run.outcome.text}", self.theme, style.TICK_SIZE, color)
+                for run, color in zip(runs, self.colors, strict=True)
+            )
+        )
+        lines.arrange(RIGHT, buff=0.6, aligned_edge=DOWN)
+        if lines.width > self.frame.w:
+            lines.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+        if lines.width > self.frame.w:
+            lines.scale_to_fit_width(self.frame.w)
+        return lines
+
+    def verdict_strip(self, body: Box) -> tuple[Box, Box]:
+        """The body less a strip along its bottom where the verdicts are written."""
+        self.verdicts = self.verdict_lines()
+        h = self.verdicts.height + 0.06
+        strip = Box(body.x, body.y - body.h / 2 + h / 2, body.w, h)
+        rest = Box(body.x, body.y + (h + 0.15) / 2, body.w, body.h - h - 0.15)
+        return rest, strip
+
     def finale(self, panels: list[LossContours], curve: LossCurve) -> None:
-        """A flash on each minimum reached; each run's verdict on the loss panel, in its
-        colour, where there is room for it whatever the aspect."""
+        """A flash on each minimum reached; each run's verdict in its colour, a line each, in
+        the strip kept for them below the panels."""
         runs = self.inputs.runs
         flashes = [
             Flash(panel.optimum[0], color=self.theme.optimum)
             for panel, run in zip(panels, runs, strict=True)
             if run.outcome.kind == "converged" and len(panel.optimum)
         ]
-        inner = curve.frame.width - 0.3
-        lines = VGroup()
-        for run, color in zip(runs, self.colors, strict=True):
-            text = f"{run.label}: {run.outcome.text}"
-            line: VMobject = label(text, self.theme, style.TICK_SIZE, color)
-            if line.width > inner:
-                line = self.wrapped(text, inner, color)
-            lines.add(line)
-        lines.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
-        if lines.width > inner:
-            lines.scale_to_fit_width(inner)
-        room = curve.frame.height - 0.2
-        if lines.height > room:
-            lines.scale_to_fit_height(room)
-        right = curve.frame.get_right() + LEFT * 0.15
-        lines.move_to([right[0] - lines.width / 2, curve.frame.get_y(), 0])
-        backdrop = SurroundingRectangle(lines, buff=0.08, stroke_width=0)
-        backdrop.set_fill(self.theme.panel, 0.9)
-        self.play(*flashes, FadeIn(VGroup(backdrop, lines)), run_time=style.VERDICT_TIME)
+        box = self.verdict_box
+        lines = self.verdicts
+        lines.move_to([box.left + lines.width / 2, box.y, 0])
+        self.play(*flashes, FadeIn(lines), run_time=style.VERDICT_TIME)
         self.play(Wait(style.HOLD_TIME))
 
-    def wrapped(self, text: str, room: float, color: str) -> VGroup:
-        """``text`` in lines of whole words, each as wide as ``room`` allows, in the
-        smallest readable size."""
-        size = style.TICK_SIZE
-        lines: list[str] = []
-        for word in text.split(" "):
-            trial = f"{lines[-1]} {word}" if lines else word
-            if lines and label(trial, self.theme, size).width <= room:
-                lines[-1] = trial
-            else:
-                lines.append(word)
-        group = VGroup(*(label(v, self.theme, size, color) for v in lines))
-        return group.arrange(DOWN, buff=0.05, aligned_edge=LEFT)
-
     # -- layout
+    @property
+    def wide(self) -> bool:
+        """16:9 and wider."""
+        return config.frame_width >= 1.5 * config.frame_height
+
+    @property
+    def needle_room(self) -> bool:
+        """Whether the raw side has room for its valley to scale beside the stretched map: a
+        wide frame (16:9) or a tall one (9:16), not 4:3 or 1:1."""
+        w, h = config.frame_width, config.frame_height
+        return w >= 1.5 * h or h >= 1.5 * w
+
     def layout(self, box: Box) -> tuple[Box, Box, Box, Box]:
         """The raw and standardised contours, the loss curves, the predictions."""
-        if box.h > box.w * 1.5:  # tall: one column
+        if config.frame_height >= 1.5 * config.frame_width:  # tall: one column
             raw, std, curve, data = box.split_v(1.25, 1.25, 0.8, 0.8)
             return raw, std, curve, data
-        top, bottom = box.split_v(1.45, 1.0)
-        raw, std = top.split_h(1.5 if self.portrait else 1.7, 1.0)
+        if self.needle_room:
+            top, bottom = box.split_v(1.5, 1.0)
+            raw, std = top.split_h(1.7, 1.0)
+        else:
+            top, bottom = box.split_v(1.5, 1.0)
+            raw, std = top.split_h(1.1, 1.0)  # the raw side's numbers are the longer
         curve, data = bottom.split_h(1.0, 1.0)
         return raw, std, curve, data
