@@ -6,8 +6,10 @@ import math
 
 import numpy as np
 from manim import (
+    DL,
     ORIGIN,
     RIGHT,
+    UR,
     Arrow,
     Circle,
     Dot,
@@ -28,6 +30,11 @@ FloatArray = NDArray[np.float64]
 
 MARKER_FILL = 0.2  # the path's marker is a ring, so the optimum's star shows through
 STEP_DOTS_UP_TO = 40  # runs of at most this many updates (or diverging) show each state
+#: A diverging run's hops are drawn as arcs, bowed to alternate sides of the line they
+#: overshoot along (this far out, as a share of the hop's length), so each hop is seen.
+HOP_BOW = 0.32
+HOP_SAMPLES = 24  # straight pieces per drawn arc
+ARC_HOPS_UP_TO = 200  # hops before the path leaves the view; longer runs are drawn straight
 
 
 def scale_ratio(view: object, width: float, height: float) -> float:
@@ -128,6 +135,9 @@ class DescentTrail(VGroup):
         self.exit_arrow.move_to(panel.frame).set_opacity(0)  # hidden until the path leaves
         self.template_arrow = self.exit_arrow.copy()
         self.tracker = tracker
+        self.arcs = self._hop_arcs(trajectory) if trajectory.diverged else None
+        if self.arcs is not None:
+            self.arc_points, self.arc_index, self.arc_exit = self._arc_path(self.arcs)
         # Each visited state as a small dot where a run zig-zags along one line (a diverging
         # run) or takes few updates: the overdrawn path alone would read as one stroke.
         self.steps = VMobject(stroke_width=0).set_fill(color, 0.9)
@@ -140,10 +150,86 @@ class DescentTrail(VGroup):
         self.add(self.start, self.moving)
         self.steps.add_updater(state_follower(tracker, self._show_steps))
         self._show_steps(tracker.get_value())
-        self.line.add_updater(state_follower(tracker, lambda s: self.poly.draw(self.line, s)))
+        self.line.add_updater(state_follower(tracker, self._draw_line))
         self.marker.add_updater(state_follower(tracker, self._place_marker))
         self._place_marker(tracker.get_value())
-        self.poly.draw(self.line, tracker.get_value())
+        self._draw_line(tracker.get_value())
+
+    def _hop_arcs(self, traj: Trajectory) -> FloatArray | None:
+        """Scene points along each hop's arc, ``(hops, HOP_SAMPLES + 1, 3)``, up to the hop
+        that leaves the view (None where the path has too many hops to draw so)."""
+        w, b = np.asarray(traj.w, dtype=np.float64), np.asarray(traj.b, dtype=np.float64)
+        (x0, x1), (y0, y1) = self.panel.x_range, self.panel.y_range
+        with np.errstate(invalid="ignore"):
+            inside = (w >= x0) & (w <= x1) & (b >= y0) & (b <= y1)
+        out = np.flatnonzero(~inside)
+        hops = int(out[0]) if out.size else len(w) - 1
+        if hops < 1 or hops > ARC_HOPS_UP_TO:
+            return None
+        pts = self.panel.to_scene(w[: hops + 1], b[: hops + 1])
+        p, q = pts[:-1], pts[1:]
+        chord = q - p
+        length = np.linalg.norm(chord, axis=1)
+        # One reference side for every hop (the first hop's left): hop k bows to it when k
+        # is even and away from it when odd, so a back-and-forth run's hops fall on
+        # alternate sides of the line instead of on one stroke.
+        first = chord[int(np.argmax(length > 1e-9))]
+        normal = np.array([-first[1], first[0], 0.0]) / (float(np.linalg.norm(first)) or 1.0)
+        side = np.where(np.arange(len(p)) % 2 == 0, 1.0, -1.0)
+        control = (p + q) / 2 + (side * HOP_BOW * length)[:, None] * normal
+        t = np.linspace(0.0, 1.0, HOP_SAMPLES + 1)[None, :, None]
+        arcs = (
+            (1 - t) ** 2 * p[:, None, :]
+            + 2 * (1 - t) * t * control[:, None, :]
+            + t**2 * q[:, None, :]
+        )
+        # A hop between two states in view keeps in view (its bow flattens on the frame):
+        # the path leaves the view only on the hop to a state outside it.
+        f = self.panel.frame
+        lo, hi = f.get_corner(DL), f.get_corner(UR)
+        kept = len(arcs) - 1 if out.size else len(arcs)
+        arcs[:kept, :, :2] = np.clip(arcs[:kept, :, :2], lo[:2], hi[:2])
+        return arcs
+
+    def _arc_path(self, arcs: FloatArray) -> tuple[FloatArray, FloatArray, float]:
+        """The arcs' samples in order up to where the drawn path leaves the view (the last
+        point then on the frame), each sample's state index, and that exit's state index
+        (inf if the path stays in view)."""
+        n = arcs.shape[1] - 1
+        flat = np.concatenate([arcs[:, :-1].reshape(-1, 3), arcs[-1:, -1]])
+        hop = np.arange(arcs.shape[0])[:, None] + np.arange(n)[None, :] / n
+        u = np.append(hop.ravel(), float(arcs.shape[0]))
+        f = self.panel.frame
+        (x0, y0), (x1, y1) = f.get_corner(DL)[:2], f.get_corner(UR)[:2]
+        eps = 1e-9
+        ok = (flat[:, 0] >= x0 - eps) & (flat[:, 0] <= x1 + eps)
+        ok &= (flat[:, 1] >= y0 - eps) & (flat[:, 1] <= y1 + eps)
+        bad = np.flatnonzero(~ok)
+        if bad.size == 0:
+            return flat, u, math.inf
+        j = int(bad[0])
+        _, t1, _ = clip_segments(flat[j - 1 : j, :2], flat[j : j + 1, :2], (x0, x1, y0, y1))
+        t = float(t1[0])
+        edge = flat[j - 1] + t * (flat[j] - flat[j - 1])
+        cut = float(u[j - 1] + t * (u[j] - u[j - 1]))
+        return np.concatenate([flat[:j], edge[None]]), np.append(u[:j], cut), cut
+
+    def _arc_point(self, s: float) -> FloatArray:
+        pts, u = self.arc_points, self.arc_index
+        return np.array([np.interp(s, u, pts[:, i]) for i in range(3)])
+
+    def _draw_line(self, s: float) -> None:
+        if self.arcs is None:
+            self.poly.draw(self.line, s)
+            return
+        pts, u = self.arc_points, self.arc_index
+        s = min(s, float(u[-1]))
+        k = int(np.searchsorted(u, s, side="right"))
+        shown = np.concatenate([pts[:k], self._arc_point(s)[None]])
+        if len(shown) < 2 or s <= 0:
+            self.line.clear_points()
+            return
+        self.line.set_points_as_corners(shown)
 
     def _state_points(self, traj: Trajectory) -> FloatArray:
         """Scene points of the states inside the panel, one row per state (NaN outside)."""
@@ -165,6 +251,21 @@ class DescentTrail(VGroup):
         self.steps.points = (template[None, :, :] + pts[:, None, :]).reshape(-1, 3)
 
     def _place_marker(self, s: float) -> None:
+        if self.arcs is not None:
+            if s <= self.arc_exit:
+                self.marker.move_to(self._arc_point(s))
+                self.marker.set_fill(opacity=MARKER_FILL).set_stroke(opacity=1)
+                self.exit_arrow.set_opacity(0)
+                return
+            self.marker.set_opacity(0)
+            pts = self.arc_points
+            edge = pts[-1]
+            direction = pts[-1] - pts[-2] if len(pts) > 1 else RIGHT
+            direction = direction / (float(np.linalg.norm(direction)) or 1.0)
+            arrow = self.template_arrow.copy()
+            arrow.put_start_and_end_on(edge - direction * 0.55, edge)
+            self.exit_arrow.become(arrow).set_opacity(1)
+            return
         w, b = self.poly.point(s)
         if self.panel.contains(w, b):
             self.marker.move_to(self.panel.axes.c2p(w, b))
