@@ -22,6 +22,7 @@ from gdanim.pipeline.scene import manim_config
 from gdanim.scenes.grid import spread
 from gdanim.scenes.learning_rates import LearningRates
 from gdanim.scenes.rateline import RateLine
+from gdanim.scenes.widgets.panels import clip_segments
 
 pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
 
@@ -303,3 +304,53 @@ def test_a_diverging_loss_curve_is_marked_where_it_leaves_the_axis(tmp_path):
     shown = loss[: large.off_scale_at]
     assert shown.size >= 3 and float(shown.max()) > 100 * start  # seen to climb
     assert all(v.off_scale_at == -1 for v in scene.views[:2])
+
+
+def _bow_sides(trail) -> list[float]:
+    """Each hop's middle against its straight line, on one fixed side (+) or the other."""
+    arcs = trail.arcs
+    p, q = arcs[:, 0, :2], arcs[:, -1, :2]
+    mid = arcs[:, arcs.shape[1] // 2, :2]
+    ref = q[0] - p[0]
+    normal = np.array([-ref[1], ref[0]])
+    return [float(np.dot(m - (a + b) / 2, normal)) for m, a, b in zip(mid, p, q, strict=True)]
+
+
+@pytest.mark.parametrize("l2", [0.0, 1000.0])
+def test_a_diverging_run_hops_to_alternate_sides_and_is_marked_where_it_leaves(tmp_path, l2):
+    scene, _, _ = build(tmp_path, aspect="16:9", lrs=None, theme="dark", train=TrainConfig(l2=l2))
+    large = scene.views[2]
+    assert large.outcome.kind == "diverged"
+    trail = large.trail
+    traj = large.run.on_map
+    # Each hop runs from one state to the next, bowed to the side the one before was not.
+    states = trail.panel.to_scene(traj.w[: len(trail.arcs) + 1], traj.b[: len(trail.arcs) + 1])
+    assert np.allclose(trail.arcs[:, 0], states[:-1]) and np.allclose(trail.arcs[:, -1], states[1:])
+    sides = _bow_sides(trail)
+    assert len(sides) >= 3 and sides[0] > 0
+    # Hop k bows to the first hop's side when k is even, away from it when odd (a hop
+    # squeezed against the frame may run straight).
+    assert all(s * (-1) ** k > 0 for k, s in enumerate(sides) if abs(s) > 1e-9)
+    assert sum(1 for s in sides if abs(s) > 1e-9) >= 3
+    # The exit arrow's tip is where the drawn path meets the frame, on the hop to the first
+    # state out of view, near where that hop's straight line crosses the frame.
+    f = trail.panel.frame
+    finish(scene)
+    tip = trail.exit_arrow.get_end()
+    assert trail.exit_arrow.get_stroke_opacity() == 1 and trail.marker.get_fill_opacity() == 0
+    on_edge = min(
+        abs(tip[0] - f.get_left()[0]), abs(tip[0] - f.get_right()[0]),
+        abs(tip[1] - f.get_bottom()[1]), abs(tip[1] - f.get_top()[1]),
+    )  # fmt: skip
+    assert on_edge < 1e-6
+    assert np.allclose(tip, trail.arc_points[-1])
+    (x0, x1), (y0, y1) = trail.panel.x_range, trail.panel.y_range
+    out = int(
+        np.flatnonzero(~((traj.w >= x0) & (traj.w <= x1) & (traj.b >= y0) & (traj.b <= y1)))[0]
+    )
+    assert out - 1 < trail.arc_exit < out
+    a, b = states[out - 1], trail.panel.to_scene(traj.w[out : out + 1], traj.b[out : out + 1])[0]
+    box = (f.get_left()[0], f.get_right()[0], f.get_bottom()[1], f.get_top()[1])
+    _, t1, _ = clip_segments(a[None, :2], b[None, :2], box)
+    chord_exit = a + float(t1[0]) * (b - a)
+    assert np.linalg.norm(tip - chord_exit) < 0.2 * f.width

@@ -33,6 +33,7 @@ STEP_DOTS_UP_TO = 40  # runs of at most this many updates (or diverging) show ea
 #: A diverging run's hops are drawn as arcs, bowed to alternate sides of the line they
 #: overshoot along (this far out, as a share of the hop's length), so each hop is seen.
 HOP_BOW = 0.32
+BOW_TRIES = (HOP_BOW, 0.24, 0.17, 0.12, 0.08, 0.05, 0.0)  # tried in turn near the frame
 HOP_SAMPLES = 24  # straight pieces per drawn arc
 ARC_HOPS_UP_TO = 200  # hops before the path leaves the view; longer runs are drawn straight
 
@@ -176,19 +177,25 @@ class DescentTrail(VGroup):
         first = chord[int(np.argmax(length > 1e-9))]
         normal = np.array([-first[1], first[0], 0.0]) / (float(np.linalg.norm(first)) or 1.0)
         side = np.where(np.arange(len(p)) % 2 == 0, 1.0, -1.0)
-        control = (p + q) / 2 + (side * HOP_BOW * length)[:, None] * normal
-        t = np.linspace(0.0, 1.0, HOP_SAMPLES + 1)[None, :, None]
-        arcs = (
-            (1 - t) ** 2 * p[:, None, :]
-            + 2 * (1 - t) * t * control[:, None, :]
-            + t**2 * q[:, None, :]
-        )
-        # A hop between two states in view keeps in view (its bow flattens on the frame):
-        # the path leaves the view only on the hop to a state outside it.
         f = self.panel.frame
-        lo, hi = f.get_corner(DL), f.get_corner(UR)
-        kept = len(arcs) - 1 if out.size else len(arcs)
-        arcs[:kept, :, :2] = np.clip(arcs[:kept, :, :2], lo[:2], hi[:2])
+        lo, hi = f.get_corner(DL)[:2], f.get_corner(UR)[:2]
+        t = np.linspace(0.0, 1.0, HOP_SAMPLES + 1)[:, None]
+        arcs = np.empty((len(p), HOP_SAMPLES + 1, 3))
+        for k in range(len(p)):
+            # The largest bow that keeps the hop in view up to where its straight line
+            # leaves it: hops between states in view stay in view, and the hop that leaves
+            # does so about where the run does.
+            _, t_out, _ = clip_segments(
+                p[k : k + 1, :2], q[k : k + 1, :2], (lo[0], hi[0], lo[1], hi[1])
+            )
+            seen = t[:, 0] <= float(t_out[0]) - 1e-9
+            for bow in BOW_TRIES:
+                c = (p[k] + q[k]) / 2 + side[k] * bow * length[k] * normal
+                arc = (1 - t) ** 2 * p[k] + 2 * (1 - t) * t * c + t**2 * q[k]
+                xy = arc[seen, :2]
+                if np.all((xy >= lo - 1e-9) & (xy <= hi + 1e-9)):
+                    break
+            arcs[k] = arc
         return arcs
 
     def _arc_path(self, arcs: FloatArray) -> tuple[FloatArray, FloatArray, float]:
