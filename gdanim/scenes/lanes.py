@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, DashedLine, Triangle, ValueTracker, VGroup
 
-from ..landscape import Landscape
+from ..landscape import Landscape, View, build_landscape
 from ..outcome import Outcome
-from ..pipeline.prepare import Run
+from ..pipeline.prepare import Run, SceneInputs, standardized_data
 from ..trajectory import Trajectory
 from . import style
 from .base import map_labels
@@ -58,6 +58,33 @@ class RunView:
     def group(self) -> VGroup:
         """Everything of this run that takes room on screen."""
         return VGroup(self.header, self.contours, self.loss)
+
+
+def lane_map(inputs: SceneInputs, width: float, height: float) -> Landscape:
+    """The landscape a lane's contour panel, ``width`` by ``height``, shows.
+
+    On standardised x the bowl is round: its view (square in units) is widened, or made
+    taller, to the panel's shape about the same centre, so the axes are to scale and the
+    bowl looks round in a wide lane. On raw x the lanes show the framed view as it is (its
+    w axis then says the axes are not to scale).
+    """
+    land = inputs.map
+    std = inputs.standardized
+    paths = [r.path for r in inputs.runs]
+    if inputs.on_map is None or std is None or any(p is None for p in paths):
+        return land
+    v = land.view
+    cw, cb = (v.w_min + v.w_max) / 2, (v.b_min + v.b_max) / 2
+    hw, hb = (v.w_max - v.w_min) / 2, (v.b_max - v.b_min) / 2
+    shape = width / height
+    if hw / hb < shape:
+        hw = hb * shape
+    else:
+        hb = hw / shape
+    view = View(cw - hw, cw + hw, cb - hb, cb + hb)
+    tracks = [(p.w, p.b, p.loss, p.diverged) for p in paths if p is not None]
+    z = standardized_data(inputs.dataset, std)
+    return build_landscape(z, inputs.config.make_loss(), tracks, view=view)
 
 
 def run_view(

@@ -49,7 +49,7 @@ from .grid import (
     row_cells,
     typeset,
 )
-from .lanes import run_view
+from .lanes import lane_map, run_view
 from .rateline import RateLine
 from .runs import loss_frame, outcome_color, run_colors
 from .widgets import (
@@ -152,7 +152,7 @@ class LearningRates(SharedClock):
         lane = partial(
             run_view,
             frame_traj=frame_traj,
-            landscape=inputs.map,
+            landscape=lane_map(inputs, cells[0].contour.w, cells[0].contour.h),
             tracker=self.tracker,
             epochs=self.longest_updates(),
             theme=self.theme,

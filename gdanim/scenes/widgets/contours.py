@@ -7,12 +7,15 @@ import math
 import numpy as np
 from manim import (
     DL,
+    DR,
     ORIGIN,
     RIGHT,
+    UL,
     UR,
     Arrow,
     Circle,
     Dot,
+    Rectangle,
     Star,
     ValueTracker,
     VGroup,
@@ -25,6 +28,7 @@ from ...trajectory import Trajectory
 from .. import style
 from ..style import Theme
 from .panels import Panel, Polyline, clip_segments, state_follower
+from .text import label
 
 FloatArray = NDArray[np.float64]
 
@@ -48,6 +52,7 @@ def scale_ratio(view: object, width: float, height: float) -> float:
 
 #: Beyond this ratio of scales (either way) the axes say they are not to scale.
 NOT_TO_SCALE = 1.5
+NOT_TO_SCALE_WORDS = "axes not to scale"
 
 
 class LossContours(Panel):
@@ -71,11 +76,12 @@ class LossContours(Panel):
         ratio = scale_ratio(v, width, height)
         self.to_scale = 1 / NOT_TO_SCALE <= ratio <= NOT_TO_SCALE
         if w_label and not self.to_scale:
-            w_label = f"{w_label}   (axes not to scale)"
+            w_label = f"{w_label}   ({NOT_TO_SCALE_WORDS})"
         super().__init__(
             (v.w_min, v.w_max), (v.b_min, v.b_max), width, height, theme, w_label, b_label
         )
         self.landscape = landscape
+        self.scale_tag = VGroup()
         lines = VGroup()
         paths = landscape.contour_paths()
         n = max(len(paths) - 1, 1)
@@ -94,6 +100,34 @@ class LossContours(Panel):
             star.move_to(self.axes.c2p(w_star, b_star))
             self.optimum.add(star)
         self.add(lines, self.optimum)
+        if not self.to_scale and not self.says_not_to_scale():
+            self.tag_not_to_scale()
+
+    def says_not_to_scale(self) -> bool:
+        """Whether an axis name still carries "(axes not to scale)"."""
+        return any(NOT_TO_SCALE_WORDS in getattr(m, "original_text", "") for m in self.labels)
+
+    def tag_not_to_scale(self) -> None:
+        """Say "axes not to scale" on the plot, in the corner farthest from the minimum, where
+        the w axis's name has no room for it (a narrow panel)."""
+        if len(self.scale_tag):
+            return
+        words = label(NOT_TO_SCALE_WORDS, self.theme, style.TICK_SIZE, self.theme.muted)
+        pad = 0.06
+        back = Rectangle(width=words.width + 2 * pad, height=words.height + 2 * pad)
+        back.set_stroke(width=0).set_fill(self.theme.panel, 1)
+        tag = VGroup(back, words.move_to(back))
+        f = self.frame
+        w_star, b_star = self.landscape.optimum
+        star = np.asarray(self.axes.c2p(w_star, b_star), dtype=np.float64)
+        corners = [UL, UR, DL, DR]
+        far = max(corners, key=lambda c: float(np.linalg.norm(f.get_corner(c) - star)))
+        inset = np.array([-far[0], -far[1], 0.0]) * style.THIN / 100
+        tag.move_to(f.get_corner(far) + inset, aligned_edge=far)
+        if tag.width > f.width or tag.height > f.height / 3:
+            return  # no room on the plot either: the axes stay unmarked rather than covered
+        self.scale_tag.add(tag)
+        self.add(self.scale_tag)
 
 
 _STEP_DOT = Circle(radius=style.DOT_RADIUS * 0.45)
