@@ -22,6 +22,8 @@ from gdanim.pipeline.scene import manim_config
 from gdanim.scenes.grid import spread
 from gdanim.scenes.learning_rates import LearningRates
 from gdanim.scenes.rateline import RateLine
+from gdanim.scenes.runs import loss_frame
+from gdanim.scenes.widgets import LossCurve
 from gdanim.scenes.widgets.panels import clip_segments
 
 pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
@@ -354,3 +356,48 @@ def test_a_diverging_run_hops_to_alternate_sides_and_is_marked_where_it_leaves(t
     _, t1, _ = clip_segments(a[None, :2], b[None, :2], box)
     chord_exit = a + float(t1[0]) * (b - a)
     assert np.linalg.norm(tip - chord_exit) < 0.2 * f.width
+
+
+@pytest.fixture(scope="module")
+def heights(tmp_path_factory) -> str:
+    """Heights in cm against weights in kg: x standardised by default."""
+    rng = np.random.default_rng(5)
+    h = np.round(rng.normal(170, 10, 200), 1)
+    w = np.round(0.9 * h - 90 + rng.normal(0, 6, 200), 1)
+    path = tmp_path_factory.mktemp("real") / "heights.csv"
+    rows = "".join(f"{a},{b}\n" for a, b in zip(h, w, strict=True))
+    path.write_text("height_cm,weight_kg\n" + rows)
+    return str(path)
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+def test_a_standardised_run_shows_a_round_bowl_and_its_fast_fall(tmp_path, heights, aspect):
+    scene, _, _ = build(tmp_path, aspect=aspect, lrs=None, theme="dark", data_path=heights)
+    assert scene.inputs.standardized is not None
+    for v in scene.views:
+        c = v.contours
+        # Axes to scale: a unit of b takes the length of a unit of w, so the bowl is round.
+        per_w = (c.x_range[1] - c.x_range[0]) / c.frame.width
+        per_b = (c.y_range[1] - c.y_range[0]) / c.frame.height
+        assert per_b / per_w == pytest.approx(1.0, rel=1e-6)
+        assert c.to_scale and len(c.scale_tag) == 0
+        # The map still holds the start and the optimum.
+        w0, b0 = v.run.on_map.w[0], v.run.on_map.b[0]
+        assert c.contains(w0, b0) and len(c.optimum) == 1
+    # The right rate makes its fall within a few updates: the shared update axis is
+    # logarithmic, though it is built from a stand-in of two states that alone says linear.
+    right = scene.views[1]
+    assert right.outcome.kind == "converged"
+    assert right.outcome.update * 10 <= scene.longest_updates()
+    assert all(v.loss.log_x for v in scene.views)
+    frame_traj = loss_frame(scene.inputs.runs, scene.inputs.analysis.optimum_loss)
+    alone = LossCurve([frame_traj], 3.0, 1.0, scene.theme, epochs=scene.longest_updates())
+    assert not alone.log_x
+
+
+def test_raw_lanes_say_their_axes_are_not_to_scale(tmp_path):
+    scene, _, _ = build(tmp_path, aspect="16:9", lrs=None, theme="dark")
+    for v in scene.views:
+        c = v.contours
+        assert not c.to_scale
+        assert c.says_not_to_scale() or len(c.scale_tag) == 1

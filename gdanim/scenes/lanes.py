@@ -8,6 +8,7 @@ axis, are made here and shown by the scene once the shared clock gets there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,10 +99,12 @@ def run_view(
     tracker: ValueTracker,
     epochs: int,
     theme: Theme,
+    descents: Sequence[Trajectory] = (),
 ) -> RunView:
     """One run's lane in ``cell``: ``header`` put in its place, the contour panel with the
     run's path and the loss panel (spanning ``frame_traj``, ``epochs`` wide) with its curve,
     both following ``tracker``, and the marks shown when the run settles or leaves the axis.
+    ``descents``, every lane's run, choose a log update axis where one falls at once.
     """
     t = theme
     traj = run.trajectory
@@ -114,7 +117,7 @@ def run_view(
         landscape, cell.contour.w, cell.contour.h, t,
         w_label=w_label, b_label=b_label if cell.y_labels else "",
     )  # fmt: skip
-    loss = LossCurve([frame_traj], cell.loss.w, cell.loss.h, t, epochs=epochs)
+    loss = LossCurve([frame_traj], cell.loss.w, cell.loss.h, t, epochs=epochs, descents=descents)
     for panel, area in ((contours, cell.contour), (loss, cell.loss)):
         if not cell.y_labels:
             strip_labels(panel, "left")
@@ -168,12 +171,11 @@ def off_scale_mark(
     mark.move_to(tip + DOWN * (mark.height / 2 + 0.03))
     text = typeset("off the scale", theme, style.TICK_SIZE, color)
     text.next_to(mark, RIGHT, buff=0.06).align_to(mark, UP)
-    left, right = loss.frame.get_left()[0], loss.frame.get_right()[0]
+    right = loss.frame.get_right()[0]
     if text.get_right()[0] > right:
-        text.next_to(mark, LEFT, buff=0.06).align_to(mark, UP)
-        if text.get_left()[0] < left:
-            # Neither side has room: the panel's lower right corner, which a climbing curve
-            # (it starts at the left, and leaves through the top) never reaches.
-            corner = loss.frame.get_corner(DOWN + RIGHT)
-            text.move_to(corner + np.array([-0.06, 0.06, 0.0]), aligned_edge=DOWN + RIGHT)
+        # No room on the right: the panel's lower right corner, which a climbing curve (it
+        # starts at the left, and leaves through the top) never reaches. Left of the mark,
+        # the words would lie on the curve climbing to it.
+        corner = loss.frame.get_corner(DOWN + RIGHT)
+        text.move_to(corner + np.array([-0.06, 0.06, 0.0]), aligned_edge=DOWN + RIGHT)
     return VGroup(mark, text), k

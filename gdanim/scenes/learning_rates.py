@@ -156,6 +156,7 @@ class LearningRates(SharedClock):
             tracker=self.tracker,
             epochs=self.longest_updates(),
             theme=self.theme,
+            descents=[r.trajectory for r in runs],
         )
         self.views = [
             lane(run, outcome, color, cell, header)

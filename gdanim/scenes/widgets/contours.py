@@ -112,8 +112,11 @@ class LossContours(Panel):
         the w axis's name has no room for it (a narrow panel)."""
         if len(self.scale_tag):
             return
-        words = label(NOT_TO_SCALE_WORDS, self.theme, style.TICK_SIZE, self.theme.muted)
         pad = 0.06
+        words = label(NOT_TO_SCALE_WORDS, self.theme, style.TICK_SIZE, self.theme.muted)
+        if words.width + 2 * pad > self.frame.width:
+            words = label(NOT_TO_SCALE_WORDS.replace(" to", "\nto"), self.theme,
+                          style.TICK_SIZE, self.theme.muted)  # fmt: skip
         back = Rectangle(width=words.width + 2 * pad, height=words.height + 2 * pad)
         back.set_stroke(width=0).set_fill(self.theme.panel, 1)
         tag = VGroup(back, words.move_to(back))
