@@ -164,6 +164,12 @@ class LearningRates(SharedClock):
                 runs, self.outcomes, colors, cells, headers, strict=True
             )
         ]
+        # The lanes share one map: where it says "axes not to scale" on the plot, the first
+        # lane says it for all, and the later runs' paths (a diverging one's wide hops)
+        # stay uncovered.
+        for v in self.views[1:]:
+            v.contours.remove(v.contours.scale_tag)
+            v.contours.scale_tag = VGroup()
 
     def header(
         self, run: Run, outcome: Outcome, color: str, width: float, word: str | None = ""

@@ -82,6 +82,7 @@ class LossContours(Panel):
         )
         self.landscape = landscape
         self.scale_tag = VGroup()
+        self._avoided = np.zeros((0, 3))
         lines = VGroup()
         paths = landscape.contour_paths()
         n = max(len(paths) - 1, 1)
@@ -108,8 +109,8 @@ class LossContours(Panel):
         return any(NOT_TO_SCALE_WORDS in getattr(m, "original_text", "") for m in self.labels)
 
     def tag_not_to_scale(self) -> None:
-        """Say "axes not to scale" on the plot, in the corner farthest from the minimum, where
-        the w axis's name has no room for it (a narrow panel)."""
+        """Say "axes not to scale" on the plot where the w axis's name has no room for it (a
+        narrow panel): in a corner clear of the minimum and of the paths drawn (``avoid``)."""
         if len(self.scale_tag):
             return
         pad = 0.06
@@ -121,16 +122,41 @@ class LossContours(Panel):
         back.set_stroke(width=0).set_fill(self.theme.panel, 1)
         tag = VGroup(back, words.move_to(back))
         f = self.frame
-        w_star, b_star = self.landscape.optimum
-        star = np.asarray(self.axes.c2p(w_star, b_star), dtype=np.float64)
-        corners = [UL, UR, DL, DR]
-        far = max(corners, key=lambda c: float(np.linalg.norm(f.get_corner(c) - star)))
-        inset = np.array([-far[0], -far[1], 0.0]) * style.THIN / 100
-        tag.move_to(f.get_corner(far) + inset, aligned_edge=far)
         if tag.width > f.width or tag.height > f.height / 3:
             return  # no room on the plot either: the axes stay unmarked rather than covered
         self.scale_tag.add(tag)
         self.add(self.scale_tag)
+        self._place_tag()
+
+    def avoid(self, points: FloatArray) -> None:
+        """Keep the "axes not to scale" tag off ``points`` (scene points of a path drawn on
+        the panel): it moves to a corner none of them reach, if there is one."""
+        self._avoided = np.concatenate([self._avoided, np.asarray(points)[:, :3]])
+        self._place_tag()
+
+    def _place_tag(self) -> None:
+        if not len(self.scale_tag):
+            return
+        tag = self.scale_tag[0]
+        f = self.frame
+        w_star, b_star = self.landscape.optimum
+        star = np.asarray(self.axes.c2p(w_star, b_star), dtype=np.float64)
+        pts = np.concatenate([self._avoided, star[None]])
+        pts = pts[np.isfinite(pts).all(axis=1)]
+        corners = sorted(
+            [UL, UR, DL, DR], key=lambda c: -float(np.linalg.norm(f.get_corner(c) - star))
+        )
+        pad = 0.05
+
+        def hits(corner: FloatArray) -> int:
+            tag.move_to(f.get_corner(corner), aligned_edge=corner)
+            lo, hi = tag.get_corner(DL) - pad, tag.get_corner(UR) + pad
+            inside = (pts[:, 0] >= lo[0]) & (pts[:, 0] <= hi[0])
+            inside &= (pts[:, 1] >= lo[1]) & (pts[:, 1] <= hi[1])
+            return int(np.count_nonzero(inside))
+
+        best = min(corners, key=hits)  # the first of the fewest: farthest from the minimum
+        tag.move_to(f.get_corner(best), aligned_edge=best)
 
 
 _STEP_DOT = Circle(radius=style.DOT_RADIUS * 0.45)
@@ -192,6 +218,19 @@ class DescentTrail(VGroup):
         self.marker.add_updater(state_follower(tracker, self._place_marker))
         self._place_marker(tracker.get_value())
         self._draw_line(tracker.get_value())
+        if isinstance(panel, LossContours):
+            panel.avoid(self.drawn_points())
+
+    def drawn_points(self) -> FloatArray:
+        """Scene points along the whole path as it will be drawn (each piece sampled)."""
+        if self.arcs is not None:
+            return self.arc_points
+        xy = self.poly.xy
+        pts = self.panel.to_scene(xy[:, 0], xy[:, 1])
+        if len(pts) < 2:
+            return pts
+        t = np.linspace(0.0, 1.0, 9)[None, :, None]
+        return (pts[:-1, None, :] + t * (pts[1:] - pts[:-1])[:, None, :]).reshape(-1, 3)
 
     def _hop_arcs(self, traj: Trajectory) -> FloatArray | None:
         """Scene points along each hop's arc, ``(hops, HOP_SAMPLES + 1, 3)``, up to the hop
