@@ -122,9 +122,6 @@ REAL_KNOWN: dict[tuple[str, str], str] = {
         "the data panel's y name 'weight_kg' is cut to 'weig…' at 9.1 px: the panel is "
         "under 1.2 units tall below a three-line heading"
     ),
-    ("learning-rates", "16:9"): (
-        "the narrow lanes' w ticks on standardised x ('-50', '0') come within 1 px"
-    ),
     ("learning-rates", "1:1"): (
         f"{SMALL_Y}; the w ticks '-50', '0' and '0', '10²' within 2 px; headers and "
         "verdicts 10-11 px (three columns 1.6 wide)"
