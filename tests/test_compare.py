@@ -229,3 +229,34 @@ def test_every_preset_renders_a_short_clip_and_lists_its_runs(runner, preset):
 
     said = " ".join(c.text.replace("\n", " ") for c in captions.read("clip.srt"))
     assert closing_line(inputs) in said
+
+
+def test_the_raw_panel_of_normalize_says_its_axes_are_not_to_scale():
+    """A narrow raw panel has no room for the words after its w name: it says them on the
+    plot, clear of the minimum; the standardised run's round bowl is on axes to scale."""
+    from gdanim.scenes.style import THEMES
+    from gdanim.scenes.widgets import LossContours
+    from gdanim.scenes.widgets.contours import NOT_TO_SCALE_WORDS
+
+    comp = inputs_of("normalize").comparison
+    raw, std = (s.map for s in comp.surfaces)
+    theme = THEMES["dark"]
+    narrow = LossContours(raw, 2.0, 3.0, theme)
+    assert not narrow.to_scale and not narrow.says_not_to_scale()
+    [tag] = narrow.scale_tag
+    words = tag[1]
+    assert words.original_text.split() == NOT_TO_SCALE_WORDS.split()
+    f = narrow.frame
+    assert f.get_left()[0] <= tag.get_left()[0] and tag.get_right()[0] <= f.get_right()[0]
+    assert f.get_bottom()[1] <= tag.get_bottom()[1] and tag.get_top()[1] <= f.get_top()[1]
+    star = narrow.optimum[0].get_center()
+    assert not (tag.get_left()[0] <= star[0] <= tag.get_right()[0]
+                and tag.get_bottom()[1] <= star[1] <= tag.get_top()[1])  # fmt: skip
+    # Where the name has room it carries the words, and the plot stays clear.
+    wide = LossContours(raw, 9.0, 3.0, theme)
+    assert wide.says_not_to_scale() and len(wide.scale_tag) == 0
+    # The standardised run's map, square in units, drawn square: to scale, nothing said.
+    v = std.view
+    square = LossContours(std, 3.0, 3.0 * (v.b_max - v.b_min) / (v.w_max - v.w_min), theme)
+    assert square.to_scale and len(square.scale_tag) == 0
+    assert not square.says_not_to_scale()

@@ -44,7 +44,10 @@ KNOWN: dict[tuple[str, str], str] = {
     ("learning-rates", "1:1"): (
         f"{SMALL_Y}; run headers 9.1-10.5 px; verdicts 10.3-10.9 px (three columns 1.6 wide)"
     ),
-    ("hiker-bowl", "1:1"): "loop 10.8 px; legend 9.0 px (scaled into a 3.5-wide side column)",
+    ("hiker-bowl", "1:1"): (
+        "the loop and legend, broken into short lines for the 3.7-wide side column, still "
+        "shrink to 10.6 px to fit its height; b ticks '100' and '200' meet as the camera turns"
+    ),
 }
 
 
@@ -110,9 +113,6 @@ REAL_KNOWN: dict[tuple[str, str], str] = {
         "the data panel's y name 'weight_kg' is cut to 'weig…' at 9.1 px: the panel is "
         "under 1.2 units tall below a three-line heading"
     ),
-    ("learning-rates", "16:9"): (
-        "the narrow lanes' w ticks on standardised x ('-50', '0') come within 1 px"
-    ),
     ("learning-rates", "1:1"): (
         f"{SMALL_Y}; the w ticks '-50', '0' and '0', '10²' within 2 px; headers and "
         "verdicts 10-11 px (three columns 1.6 wide)"
@@ -122,7 +122,9 @@ REAL_KNOWN: dict[tuple[str, str], str] = {
         "comes within 1 px of the closing note"
     ),
     ("hiker-bowl", "1:1"): (
-        "ticks '0.5' and '1.0' within 2 px as the bowl rises; loop 10.8 px, legend 9.0 px"
+        "ticks '0.5' and '1.0' within 2 px as the bowl rises; under a four-line subtitle the "
+        "side column's text shrinks to 8-10 px and the closing note comes within 2 px of the "
+        "readout"
     ),
     ("derivation", "1:1"): (
         "the standardised first step's lines (data units, w_1, b_1, after 200 updates) "

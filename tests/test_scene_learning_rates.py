@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 import pytest
-from manim import config, tempconfig
+from manim import DL, UR, config, tempconfig
 
 from gdanim.cli import cli
 from gdanim.config import RenderSpec, TrainConfig
@@ -22,6 +22,9 @@ from gdanim.pipeline.scene import manim_config
 from gdanim.scenes.grid import spread
 from gdanim.scenes.learning_rates import LearningRates
 from gdanim.scenes.rateline import RateLine
+from gdanim.scenes.runs import loss_frame
+from gdanim.scenes.widgets import LossCurve
+from gdanim.scenes.widgets.panels import clip_segments
 
 pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
 
@@ -303,3 +306,105 @@ def test_a_diverging_loss_curve_is_marked_where_it_leaves_the_axis(tmp_path):
     shown = loss[: large.off_scale_at]
     assert shown.size >= 3 and float(shown.max()) > 100 * start  # seen to climb
     assert all(v.off_scale_at == -1 for v in scene.views[:2])
+
+
+def _bow_sides(trail) -> list[float]:
+    """Each hop's middle against its straight line, on one fixed side (+) or the other."""
+    arcs = trail.arcs
+    p, q = arcs[:, 0, :2], arcs[:, -1, :2]
+    mid = arcs[:, arcs.shape[1] // 2, :2]
+    ref = q[0] - p[0]
+    normal = np.array([-ref[1], ref[0]])
+    return [float(np.dot(m - (a + b) / 2, normal)) for m, a, b in zip(mid, p, q, strict=True)]
+
+
+@pytest.mark.parametrize("l2", [0.0, 1000.0])
+def test_a_diverging_run_hops_to_alternate_sides_and_is_marked_where_it_leaves(tmp_path, l2):
+    scene, _, _ = build(tmp_path, aspect="16:9", lrs=None, theme="dark", train=TrainConfig(l2=l2))
+    large = scene.views[2]
+    assert large.outcome.kind == "diverged"
+    trail = large.trail
+    traj = large.run.on_map
+    # Each hop runs from one state to the next, bowed to the side the one before was not.
+    states = trail.panel.to_scene(traj.w[: len(trail.arcs) + 1], traj.b[: len(trail.arcs) + 1])
+    assert np.allclose(trail.arcs[:, 0], states[:-1]) and np.allclose(trail.arcs[:, -1], states[1:])
+    sides = _bow_sides(trail)
+    assert len(sides) >= 3 and sides[0] > 0
+    # Hop k bows to the first hop's side when k is even, away from it when odd (a hop
+    # squeezed against the frame may run straight).
+    assert all(s * (-1) ** k > 0 for k, s in enumerate(sides) if abs(s) > 1e-9)
+    assert sum(1 for s in sides if abs(s) > 1e-9) >= 3
+    # The exit arrow's tip is where the drawn path meets the frame, on the hop to the first
+    # state out of view, near where that hop's straight line crosses the frame.
+    f = trail.panel.frame
+    finish(scene)
+    tip = trail.exit_arrow.get_end()
+    assert trail.exit_arrow.get_stroke_opacity() == 1 and trail.marker.get_fill_opacity() == 0
+    on_edge = min(
+        abs(tip[0] - f.get_left()[0]), abs(tip[0] - f.get_right()[0]),
+        abs(tip[1] - f.get_bottom()[1]), abs(tip[1] - f.get_top()[1]),
+    )  # fmt: skip
+    assert on_edge < 1e-6
+    assert np.allclose(tip, trail.arc_points[-1])
+    (x0, x1), (y0, y1) = trail.panel.x_range, trail.panel.y_range
+    out = int(
+        np.flatnonzero(~((traj.w >= x0) & (traj.w <= x1) & (traj.b >= y0) & (traj.b <= y1)))[0]
+    )
+    assert out - 1 < trail.arc_exit < out
+    a, b = states[out - 1], trail.panel.to_scene(traj.w[out : out + 1], traj.b[out : out + 1])[0]
+    box = (f.get_left()[0], f.get_right()[0], f.get_bottom()[1], f.get_top()[1])
+    _, t1, _ = clip_segments(a[None, :2], b[None, :2], box)
+    chord_exit = a + float(t1[0]) * (b - a)
+    assert np.linalg.norm(tip - chord_exit) < 0.2 * f.width
+
+
+@pytest.fixture(scope="module")
+def heights(tmp_path_factory) -> str:
+    """Heights in cm against weights in kg: x standardised by default."""
+    rng = np.random.default_rng(5)
+    h = np.round(rng.normal(170, 10, 200), 1)
+    w = np.round(0.9 * h - 90 + rng.normal(0, 6, 200), 1)
+    path = tmp_path_factory.mktemp("real") / "heights.csv"
+    rows = "".join(f"{a},{b}\n" for a, b in zip(h, w, strict=True))
+    path.write_text("height_cm,weight_kg\n" + rows)
+    return str(path)
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+def test_a_standardised_run_shows_a_round_bowl_and_its_fast_fall(tmp_path, heights, aspect):
+    scene, _, _ = build(tmp_path, aspect=aspect, lrs=None, theme="dark", data_path=heights)
+    assert scene.inputs.standardized is not None
+    for v in scene.views:
+        c = v.contours
+        # Axes to scale: a unit of b takes the length of a unit of w, so the bowl is round.
+        per_w = (c.x_range[1] - c.x_range[0]) / c.frame.width
+        per_b = (c.y_range[1] - c.y_range[0]) / c.frame.height
+        assert per_b / per_w == pytest.approx(1.0, rel=1e-6)
+        assert c.to_scale and len(c.scale_tag) == 0
+        # The map still holds the start and the optimum.
+        w0, b0 = v.run.on_map.w[0], v.run.on_map.b[0]
+        assert c.contains(w0, b0) and len(c.optimum) == 1
+    # The right rate makes its fall within a few updates: the shared update axis is
+    # logarithmic, though it is built from a stand-in of two states that alone says linear.
+    right = scene.views[1]
+    assert right.outcome.kind == "converged"
+    assert right.outcome.update * 10 <= scene.longest_updates()
+    assert all(v.loss.log_x for v in scene.views)
+    frame_traj = loss_frame(scene.inputs.runs, scene.inputs.analysis.optimum_loss)
+    alone = LossCurve([frame_traj], 3.0, 1.0, scene.theme, epochs=scene.longest_updates())
+    assert not alone.log_x
+
+
+def test_raw_lanes_say_their_axes_are_not_to_scale(tmp_path):
+    scene, _, _ = build(tmp_path, aspect="16:9", lrs=None, theme="dark")
+    assert not any(v.contours.to_scale for v in scene.views)
+    # Their names have no room for it: the first lane's plot says it for the lanes' one map,
+    # in a corner its path does not cross.
+    first = scene.views[0].contours
+    assert not first.says_not_to_scale()
+    [tag] = first.scale_tag
+    lo, hi = tag.get_corner(DL), tag.get_corner(UR)
+    pts = scene.views[0].trail.drawn_points()
+    assert not np.any((pts[:, 0] >= lo[0]) & (pts[:, 0] <= hi[0])
+                      & (pts[:, 1] >= lo[1]) & (pts[:, 1] <= hi[1]))  # fmt: skip
+    assert all(len(v.contours.scale_tag) == 0 for v in scene.views[1:])

@@ -268,7 +268,15 @@ class Compare(SharedClock):
         epochs = self.longest_updates()
         loss = self.place_panel(
             loss_box,
-            lambda w, h: LossCurve([frame_traj], w, h, t, inputs.analysis.optimum_loss, epochs),
+            lambda w, h: LossCurve(
+                [frame_traj],
+                w,
+                h,
+                t,
+                inputs.analysis.optimum_loss,
+                epochs,
+                descents=[r.trajectory for r in self.runs],
+            ),
         )
         self.panels: list[Mobject] = [contours, loss]
         self.maps = [contours]

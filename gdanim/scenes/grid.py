@@ -150,6 +150,10 @@ def shrink_axis_labels(panel: Panel, theme: Theme, size: float) -> None:
             new.move_to(pt(right, frame.get_y()), aligned_edge=RIGHT)
         panel.labels.remove(old)
         panel.labels.add(new)
+    # A contour panel whose w name lost "(axes not to scale)" says it on the plot instead.
+    tag = getattr(panel, "tag_not_to_scale", None)
+    if tag is not None and not panel.to_scale and not panel.says_not_to_scale():
+        tag()
 
 
 def place_plot(panel: Panel, area: Box) -> None:

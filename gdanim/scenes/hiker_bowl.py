@@ -45,7 +45,7 @@ from .base import Box, GdScene
 from .bowl.camera import BowlCamera, CameraPlan, tween
 from .bowl.geometry import Ground
 from .bowl.pieces import Floor, bowl_pieces, fit_points, floor_pieces, level_paths
-from .bowl.side import SideText, closing_note, rim_update, split_body
+from .bowl.side import SideText, closing_note, rim_update, side_width, split_body
 from .bowl.walk import (
     FEEL,
     FEEL_TIME,
@@ -111,9 +111,15 @@ class HikerBowl(GdScene, ThreeDScene):
         state = self.state = ValueTracker(0.0)
         readout = Readout(traj, state, self.theme, max_width=body.w)
         readout_box, rest = self.split_readout(body, readout.height)
-        side = self.side = SideText(self.theme)
+        side = self.side = SideText(self.theme, side_width(rest))
         message = closing_note(inputs, self.theme)
-        bowl_box, text_box = split_body(rest, side.text.height + style.GAP * 1.5 + message.height)
+        text_h = side.text.height + side.note_gap * 1.5 + message.height
+        bowl_box, text_box = split_body(rest, text_h)
+        if side.narrow and text_h > text_box.h:
+            # A long subtitle leaves the column short: the text shrinks rather than run
+            # into the readout below it.
+            side.text.scale(text_box.h / text_h)
+            message.scale(text_box.h / text_h)
         self.bowl_box = bowl_box
         highlight = side.place(text_box)
         self.setup_geometry(bowl_box)
@@ -250,7 +256,7 @@ class HikerBowl(GdScene, ThreeDScene):
             self.play(FadeIn(message), run_time=FINALE_TIME)
 
     def place_note(self, message: Text) -> None:
-        message.next_to(self.side.text, DOWN, buff=style.GAP, aligned_edge=LEFT)
+        message.next_to(self.side.text, DOWN, buff=self.side.note_gap, aligned_edge=LEFT)
         self.add_fixed_in_frame_mobjects(message)
         self.remove(message)
 

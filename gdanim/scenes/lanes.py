@@ -8,14 +8,15 @@ axis, are made here and shown by the scene once the shared clock gets there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, DashedLine, Triangle, ValueTracker, VGroup
 
-from ..landscape import Landscape
+from ..landscape import Landscape, View, build_landscape
 from ..outcome import Outcome
-from ..pipeline.prepare import Run
+from ..pipeline.prepare import Run, SceneInputs, standardized_data
 from ..trajectory import Trajectory
 from . import style
 from .base import map_labels
@@ -60,6 +61,33 @@ class RunView:
         return VGroup(self.header, self.contours, self.loss)
 
 
+def lane_map(inputs: SceneInputs, width: float, height: float) -> Landscape:
+    """The landscape a lane's contour panel, ``width`` by ``height``, shows.
+
+    On standardised x the bowl is round: its view (square in units) is widened, or made
+    taller, to the panel's shape about the same centre, so the axes are to scale and the
+    bowl looks round in a wide lane. On raw x the lanes show the framed view as it is (its
+    w axis then says the axes are not to scale).
+    """
+    land = inputs.map
+    std = inputs.standardized
+    paths = [r.path for r in inputs.runs]
+    if inputs.on_map is None or std is None or any(p is None for p in paths):
+        return land
+    v = land.view
+    cw, cb = (v.w_min + v.w_max) / 2, (v.b_min + v.b_max) / 2
+    hw, hb = (v.w_max - v.w_min) / 2, (v.b_max - v.b_min) / 2
+    shape = width / height
+    if hw / hb < shape:
+        hw = hb * shape
+    else:
+        hb = hw / shape
+    view = View(cw - hw, cw + hw, cb - hb, cb + hb)
+    tracks = [(p.w, p.b, p.loss, p.diverged) for p in paths if p is not None]
+    z = standardized_data(inputs.dataset, std)
+    return build_landscape(z, inputs.config.make_loss(), tracks, view=view)
+
+
 def run_view(
     run: Run,
     outcome: Outcome,
@@ -71,10 +99,12 @@ def run_view(
     tracker: ValueTracker,
     epochs: int,
     theme: Theme,
+    descents: Sequence[Trajectory] = (),
 ) -> RunView:
     """One run's lane in ``cell``: ``header`` put in its place, the contour panel with the
     run's path and the loss panel (spanning ``frame_traj``, ``epochs`` wide) with its curve,
     both following ``tracker``, and the marks shown when the run settles or leaves the axis.
+    ``descents``, every lane's run, choose a log update axis where one falls at once.
     """
     t = theme
     traj = run.trajectory
@@ -87,7 +117,7 @@ def run_view(
         landscape, cell.contour.w, cell.contour.h, t,
         w_label=w_label, b_label=b_label if cell.y_labels else "",
     )  # fmt: skip
-    loss = LossCurve([frame_traj], cell.loss.w, cell.loss.h, t, epochs=epochs)
+    loss = LossCurve([frame_traj], cell.loss.w, cell.loss.h, t, epochs=epochs, descents=descents)
     for panel, area in ((contours, cell.contour), (loss, cell.loss)):
         if not cell.y_labels:
             strip_labels(panel, "left")
@@ -141,12 +171,11 @@ def off_scale_mark(
     mark.move_to(tip + DOWN * (mark.height / 2 + 0.03))
     text = typeset("off the scale", theme, style.TICK_SIZE, color)
     text.next_to(mark, RIGHT, buff=0.06).align_to(mark, UP)
-    left, right = loss.frame.get_left()[0], loss.frame.get_right()[0]
+    right = loss.frame.get_right()[0]
     if text.get_right()[0] > right:
-        text.next_to(mark, LEFT, buff=0.06).align_to(mark, UP)
-        if text.get_left()[0] < left:
-            # Neither side has room: the panel's lower right corner, which a climbing curve
-            # (it starts at the left, and leaves through the top) never reaches.
-            corner = loss.frame.get_corner(DOWN + RIGHT)
-            text.move_to(corner + np.array([-0.06, 0.06, 0.0]), aligned_edge=DOWN + RIGHT)
+        # No room on the right: the panel's lower right corner, which a climbing curve (it
+        # starts at the left, and leaves through the top) never reaches. Left of the mark,
+        # the words would lie on the curve climbing to it.
+        corner = loss.frame.get_corner(DOWN + RIGHT)
+        text.move_to(corner + np.array([-0.06, 0.06, 0.0]), aligned_edge=DOWN + RIGHT)
     return VGroup(mark, text), k

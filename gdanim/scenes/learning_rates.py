@@ -49,7 +49,7 @@ from .grid import (
     row_cells,
     typeset,
 )
-from .lanes import run_view
+from .lanes import lane_map, run_view
 from .rateline import RateLine
 from .runs import loss_frame, outcome_color, run_colors
 from .widgets import (
@@ -152,10 +152,11 @@ class LearningRates(SharedClock):
         lane = partial(
             run_view,
             frame_traj=frame_traj,
-            landscape=inputs.map,
+            landscape=lane_map(inputs, cells[0].contour.w, cells[0].contour.h),
             tracker=self.tracker,
             epochs=self.longest_updates(),
             theme=self.theme,
+            descents=[r.trajectory for r in runs],
         )
         self.views = [
             lane(run, outcome, color, cell, header)
@@ -163,6 +164,12 @@ class LearningRates(SharedClock):
                 runs, self.outcomes, colors, cells, headers, strict=True
             )
         ]
+        # The lanes share one map: where it says "axes not to scale" on the plot, the first
+        # lane says it for all, and the later runs' paths (a diverging one's wide hops)
+        # stay uncovered.
+        for v in self.views[1:]:
+            v.contours.remove(v.contours.scale_tag)
+            v.contours.scale_tag = VGroup()
 
     def header(
         self, run: Run, outcome: Outcome, color: str, width: float, word: str | None = ""

@@ -28,6 +28,11 @@ from .figures import (
 )
 
 HEIGHT_NOTE = "height: loss above its lowest,\non a ¾-power scale"
+LEGEND = ("downhill: minus the gradient", "footprints: where it stepped")
+# The same words in a column narrower than SIDE_WIDTH, broken rather than shrunk.
+NARROW_HEIGHT_NOTE = "height: loss above\nits lowest, on a\n¾-power scale"
+NARROW_FEEL = "1  feel which way\n    is downhill"
+NARROW_LEGEND = ("downhill:\nminus the gradient", "footprints:\nwhere it stepped")
 CLOSE_ENOUGH = 0.02  # of the floor's side: the hiker is at the bottom
 
 # Right-hand column (landscape) and the text below the bowl (portrait).
@@ -39,11 +44,18 @@ LEGEND_SIZE = 20
 PORTRAIT_TEXT_SHARE = 0.5  # most of the body the text may take below the bowl
 
 
+def side_width(box: Box) -> float:
+    """The width the loop and legend get: a column beside the bowl, or all of ``box``."""
+    if config.frame_width >= config.frame_height * SIDE_TEXT_ASPECT:
+        return min(SIDE_WIDTH, box.w * SIDE_SHARE)
+    return box.w
+
+
 def split_body(box: Box, text_height: float) -> tuple[Box, Box]:
     """The bowl's box and the box for the loop, the legend and the closing note."""
     if config.frame_width >= config.frame_height * SIDE_TEXT_ASPECT:
         # Square frames too: text below the bowl would leave it a few hundred pixels.
-        side = min(SIDE_WIDTH, box.w * SIDE_SHARE)
+        side = side_width(box)
         left, right = box.split_h(box.w - side - style.GAP, side)
         return left, right
     text_h = min(text_height, box.h * PORTRAIT_TEXT_SHARE)
@@ -56,21 +68,30 @@ class SideText:
 
     Made unplaced, so the layout can take their height; :meth:`place` puts them in their box
     and makes the loop's highlight, with ``boxes``, one outline per row for it to take.
+    In a column narrower than the text at full size (a square frame), the longer lines
+    break in two rather than shrink below a readable size.
     """
 
-    def __init__(self, theme: Theme) -> None:
+    def __init__(self, theme: Theme, width: float = SIDE_WIDTH) -> None:
         th = theme
         self.theme = theme
+        narrow = self.narrow = width < SIDE_WIDTH - 1e-9
+        self.width = width
+        # Broken lines take more height: a narrow column spaces its rows more tightly.
+        tight = 0.6 if narrow else 1.0
+        self.note_gap = style.GAP * (0.7 if narrow else 1.0)
         rows = VGroup(
-            label("1  feel which way is downhill", th, style.LABEL_SIZE),
+            label(NARROW_FEEL if narrow else "1  feel which way is downhill", th, style.LABEL_SIZE),
             label("2  take a small step", th, style.LABEL_SIZE),
             label("3  repeat", th, style.LABEL_SIZE),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 1.6)
-        heading = label("Blindfolded, you can only:", th, style.LABEL_SIZE, th.muted)
-        loop = VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 2)
+        ).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 1.6 * tight)
+        words = "Blindfolded,\nyou can only:" if narrow else "Blindfolded, you can only:"
+        heading = label(words, th, style.LABEL_SIZE, th.muted)
+        loop = VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 2 * tight)
 
         arrow_icon = SlopeArrow(th.path, ARROW_STROKE * 0.8, ARROW_HEAD * 0.8)
         arrow_icon.put(np.array([0.0, 0, 0]), np.array([0.55, 0, 0]), np.array([0, 0, 1.0]), 1)
+        legend_words = NARROW_LEGEND if narrow else LEGEND
         prints_icon = VMobject(stroke_width=0).set_fill(th.path, 0.9)
         centres = np.array([[0.08, 0.0, 0.0], [0.38, 0.0, 0.0]])
         heads = np.array([[1.0, 0, 0], [1.0, 0, 0]])
@@ -78,15 +99,17 @@ class SideText:
             centres, heads, PRINT_LENGTH * 1.3, PRINT_WIDTH * 1.3
         )
         items = VGroup(
-            VGroup(arrow_icon, label("downhill: minus the gradient", th, LEGEND_SIZE)),
-            VGroup(prints_icon, label("footprints: where it stepped", th, LEGEND_SIZE)),
+            VGroup(arrow_icon, label(legend_words[0], th, LEGEND_SIZE)),
+            VGroup(prints_icon, label(legend_words[1], th, LEGEND_SIZE)),
         )
         for icon, text in items:
             text.next_to(icon, RIGHT, buff=0.2)
         items.arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
-        scale_note = label(HEIGHT_NOTE, th, LEGEND_SIZE, th.muted)
+        scale_note = label(NARROW_HEIGHT_NOTE if narrow else HEIGHT_NOTE, th, LEGEND_SIZE, th.muted)
         legend = VGroup(items, scale_note).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
-        self.text = VGroup(loop, legend).arrange(DOWN, aligned_edge=LEFT, buff=style.GAP * 1.5)
+        self.text = VGroup(loop, legend).arrange(
+            DOWN, aligned_edge=LEFT, buff=style.GAP * 1.5 * tight
+        )
         self.rows = rows
         self.loop = loop
         self.legend = legend

@@ -6,11 +6,16 @@ import math
 
 import numpy as np
 from manim import (
+    DL,
+    DR,
     ORIGIN,
     RIGHT,
+    UL,
+    UR,
     Arrow,
     Circle,
     Dot,
+    Rectangle,
     Star,
     ValueTracker,
     VGroup,
@@ -23,11 +28,18 @@ from ...trajectory import Trajectory
 from .. import style
 from ..style import Theme
 from .panels import Panel, Polyline, clip_segments, state_follower
+from .text import label
 
 FloatArray = NDArray[np.float64]
 
 MARKER_FILL = 0.2  # the path's marker is a ring, so the optimum's star shows through
 STEP_DOTS_UP_TO = 40  # runs of at most this many updates (or diverging) show each state
+#: A diverging run's hops are drawn as arcs, bowed to alternate sides of the line they
+#: overshoot along (this far out, as a share of the hop's length), so each hop is seen.
+HOP_BOW = 0.32
+BOW_TRIES = (HOP_BOW, 0.24, 0.17, 0.12, 0.08, 0.05, 0.0)  # tried in turn near the frame
+HOP_SAMPLES = 24  # straight pieces per drawn arc
+ARC_HOPS_UP_TO = 200  # hops before the path leaves the view; longer runs are drawn straight
 
 
 def scale_ratio(view: object, width: float, height: float) -> float:
@@ -40,6 +52,7 @@ def scale_ratio(view: object, width: float, height: float) -> float:
 
 #: Beyond this ratio of scales (either way) the axes say they are not to scale.
 NOT_TO_SCALE = 1.5
+NOT_TO_SCALE_WORDS = "axes not to scale"
 
 
 class LossContours(Panel):
@@ -63,11 +76,13 @@ class LossContours(Panel):
         ratio = scale_ratio(v, width, height)
         self.to_scale = 1 / NOT_TO_SCALE <= ratio <= NOT_TO_SCALE
         if w_label and not self.to_scale:
-            w_label = f"{w_label}   (axes not to scale)"
+            w_label = f"{w_label}   ({NOT_TO_SCALE_WORDS})"
         super().__init__(
             (v.w_min, v.w_max), (v.b_min, v.b_max), width, height, theme, w_label, b_label
         )
         self.landscape = landscape
+        self.scale_tag = VGroup()
+        self._avoided = np.zeros((0, 3))
         lines = VGroup()
         paths = landscape.contour_paths()
         n = max(len(paths) - 1, 1)
@@ -86,6 +101,62 @@ class LossContours(Panel):
             star.move_to(self.axes.c2p(w_star, b_star))
             self.optimum.add(star)
         self.add(lines, self.optimum)
+        if not self.to_scale and not self.says_not_to_scale():
+            self.tag_not_to_scale()
+
+    def says_not_to_scale(self) -> bool:
+        """Whether an axis name still carries "(axes not to scale)"."""
+        return any(NOT_TO_SCALE_WORDS in getattr(m, "original_text", "") for m in self.labels)
+
+    def tag_not_to_scale(self) -> None:
+        """Say "axes not to scale" on the plot where the w axis's name has no room for it (a
+        narrow panel): in a corner clear of the minimum and of the paths drawn (``avoid``)."""
+        if len(self.scale_tag):
+            return
+        pad = 0.06
+        words = label(NOT_TO_SCALE_WORDS, self.theme, style.TICK_SIZE, self.theme.muted)
+        if words.width + 2 * pad > self.frame.width:
+            words = label(NOT_TO_SCALE_WORDS.replace(" to", "\nto"), self.theme,
+                          style.TICK_SIZE, self.theme.muted)  # fmt: skip
+        back = Rectangle(width=words.width + 2 * pad, height=words.height + 2 * pad)
+        back.set_stroke(width=0).set_fill(self.theme.panel, 1)
+        tag = VGroup(back, words.move_to(back))
+        f = self.frame
+        if tag.width > f.width or tag.height > f.height / 3:
+            return  # no room on the plot either: the axes stay unmarked rather than covered
+        self.scale_tag.add(tag)
+        self.add(self.scale_tag)
+        self._place_tag()
+
+    def avoid(self, points: FloatArray) -> None:
+        """Keep the "axes not to scale" tag off ``points`` (scene points of a path drawn on
+        the panel): it moves to a corner none of them reach, if there is one."""
+        self._avoided = np.concatenate([self._avoided, np.asarray(points)[:, :3]])
+        self._place_tag()
+
+    def _place_tag(self) -> None:
+        if not len(self.scale_tag):
+            return
+        tag = self.scale_tag[0]
+        f = self.frame
+        w_star, b_star = self.landscape.optimum
+        star = np.asarray(self.axes.c2p(w_star, b_star), dtype=np.float64)
+        pts = np.concatenate([self._avoided, star[None]])
+        pts = pts[np.isfinite(pts).all(axis=1)]
+        corners = sorted(
+            [UL, UR, DL, DR], key=lambda c: -float(np.linalg.norm(f.get_corner(c) - star))
+        )
+        pad = 0.05
+
+        def hits(corner: FloatArray) -> int:
+            tag.move_to(f.get_corner(corner), aligned_edge=corner)
+            lo, hi = tag.get_corner(DL) - pad, tag.get_corner(UR) + pad
+            inside = (pts[:, 0] >= lo[0]) & (pts[:, 0] <= hi[0])
+            inside &= (pts[:, 1] >= lo[1]) & (pts[:, 1] <= hi[1])
+            return int(np.count_nonzero(inside))
+
+        best = min(corners, key=hits)  # the first of the fewest: farthest from the minimum
+        tag.move_to(f.get_corner(best), aligned_edge=best)
 
 
 _STEP_DOT = Circle(radius=style.DOT_RADIUS * 0.45)
@@ -128,6 +199,9 @@ class DescentTrail(VGroup):
         self.exit_arrow.move_to(panel.frame).set_opacity(0)  # hidden until the path leaves
         self.template_arrow = self.exit_arrow.copy()
         self.tracker = tracker
+        self.arcs = self._hop_arcs(trajectory) if trajectory.diverged else None
+        if self.arcs is not None:
+            self.arc_points, self.arc_index, self.arc_exit = self._arc_path(self.arcs)
         # Each visited state as a small dot where a run zig-zags along one line (a diverging
         # run) or takes few updates: the overdrawn path alone would read as one stroke.
         self.steps = VMobject(stroke_width=0).set_fill(color, 0.9)
@@ -140,10 +214,105 @@ class DescentTrail(VGroup):
         self.add(self.start, self.moving)
         self.steps.add_updater(state_follower(tracker, self._show_steps))
         self._show_steps(tracker.get_value())
-        self.line.add_updater(state_follower(tracker, lambda s: self.poly.draw(self.line, s)))
+        self.line.add_updater(state_follower(tracker, self._draw_line))
         self.marker.add_updater(state_follower(tracker, self._place_marker))
         self._place_marker(tracker.get_value())
-        self.poly.draw(self.line, tracker.get_value())
+        self._draw_line(tracker.get_value())
+        if isinstance(panel, LossContours):
+            panel.avoid(self.drawn_points())
+
+    def drawn_points(self) -> FloatArray:
+        """Scene points along the whole path as it will be drawn (each piece sampled)."""
+        if self.arcs is not None:
+            return self.arc_points
+        xy = self.poly.xy
+        pts = self.panel.to_scene(xy[:, 0], xy[:, 1])
+        if len(pts) < 2:
+            return pts
+        t = np.linspace(0.0, 1.0, 9)[None, :, None]
+        return (pts[:-1, None, :] + t * (pts[1:] - pts[:-1])[:, None, :]).reshape(-1, 3)
+
+    def _hop_arcs(self, traj: Trajectory) -> FloatArray | None:
+        """Scene points along each hop's arc, ``(hops, HOP_SAMPLES + 1, 3)``, up to the hop
+        that leaves the view (None where the path has too many hops to draw so)."""
+        w, b = np.asarray(traj.w, dtype=np.float64), np.asarray(traj.b, dtype=np.float64)
+        (x0, x1), (y0, y1) = self.panel.x_range, self.panel.y_range
+        with np.errstate(invalid="ignore"):
+            inside = (w >= x0) & (w <= x1) & (b >= y0) & (b <= y1)
+        out = np.flatnonzero(~inside)
+        hops = int(out[0]) if out.size else len(w) - 1
+        if hops < 1 or hops > ARC_HOPS_UP_TO:
+            return None
+        pts = self.panel.to_scene(w[: hops + 1], b[: hops + 1])
+        p, q = pts[:-1], pts[1:]
+        chord = q - p
+        length = np.linalg.norm(chord, axis=1)
+        # One reference side for every hop (the first hop's left): hop k bows to it when k
+        # is even and away from it when odd, so a back-and-forth run's hops fall on
+        # alternate sides of the line instead of on one stroke.
+        first = chord[int(np.argmax(length > 1e-9))]
+        normal = np.array([-first[1], first[0], 0.0]) / (float(np.linalg.norm(first)) or 1.0)
+        side = np.where(np.arange(len(p)) % 2 == 0, 1.0, -1.0)
+        f = self.panel.frame
+        lo, hi = f.get_corner(DL)[:2], f.get_corner(UR)[:2]
+        t = np.linspace(0.0, 1.0, HOP_SAMPLES + 1)[:, None]
+        arcs = np.empty((len(p), HOP_SAMPLES + 1, 3))
+        for k in range(len(p)):
+            # The largest bow that keeps the hop in view up to where its straight line
+            # leaves it: hops between states in view stay in view, and the hop that leaves
+            # does so about where the run does.
+            _, t_out, _ = clip_segments(
+                p[k : k + 1, :2], q[k : k + 1, :2], (lo[0], hi[0], lo[1], hi[1])
+            )
+            seen = t[:, 0] <= float(t_out[0]) - 1e-9
+            for bow in BOW_TRIES:
+                c = (p[k] + q[k]) / 2 + side[k] * bow * length[k] * normal
+                arc = (1 - t) ** 2 * p[k] + 2 * (1 - t) * t * c + t**2 * q[k]
+                xy = arc[seen, :2]
+                if np.all((xy >= lo - 1e-9) & (xy <= hi + 1e-9)):
+                    break
+            arcs[k] = arc
+        return arcs
+
+    def _arc_path(self, arcs: FloatArray) -> tuple[FloatArray, FloatArray, float]:
+        """The arcs' samples in order up to where the drawn path leaves the view (the last
+        point then on the frame), each sample's state index, and that exit's state index
+        (inf if the path stays in view)."""
+        n = arcs.shape[1] - 1
+        flat = np.concatenate([arcs[:, :-1].reshape(-1, 3), arcs[-1:, -1]])
+        hop = np.arange(arcs.shape[0])[:, None] + np.arange(n)[None, :] / n
+        u = np.append(hop.ravel(), float(arcs.shape[0]))
+        f = self.panel.frame
+        (x0, y0), (x1, y1) = f.get_corner(DL)[:2], f.get_corner(UR)[:2]
+        eps = 1e-9
+        ok = (flat[:, 0] >= x0 - eps) & (flat[:, 0] <= x1 + eps)
+        ok &= (flat[:, 1] >= y0 - eps) & (flat[:, 1] <= y1 + eps)
+        bad = np.flatnonzero(~ok)
+        if bad.size == 0:
+            return flat, u, math.inf
+        j = int(bad[0])
+        _, t1, _ = clip_segments(flat[j - 1 : j, :2], flat[j : j + 1, :2], (x0, x1, y0, y1))
+        t = float(t1[0])
+        edge = flat[j - 1] + t * (flat[j] - flat[j - 1])
+        cut = float(u[j - 1] + t * (u[j] - u[j - 1]))
+        return np.concatenate([flat[:j], edge[None]]), np.append(u[:j], cut), cut
+
+    def _arc_point(self, s: float) -> FloatArray:
+        pts, u = self.arc_points, self.arc_index
+        return np.array([np.interp(s, u, pts[:, i]) for i in range(3)])
+
+    def _draw_line(self, s: float) -> None:
+        if self.arcs is None:
+            self.poly.draw(self.line, s)
+            return
+        pts, u = self.arc_points, self.arc_index
+        s = min(s, float(u[-1]))
+        k = int(np.searchsorted(u, s, side="right"))
+        shown = np.concatenate([pts[:k], self._arc_point(s)[None]])
+        if len(shown) < 2 or s <= 0:
+            self.line.clear_points()
+            return
+        self.line.set_points_as_corners(shown)
 
     def _state_points(self, traj: Trajectory) -> FloatArray:
         """Scene points of the states inside the panel, one row per state (NaN outside)."""
@@ -165,6 +334,21 @@ class DescentTrail(VGroup):
         self.steps.points = (template[None, :, :] + pts[:, None, :]).reshape(-1, 3)
 
     def _place_marker(self, s: float) -> None:
+        if self.arcs is not None:
+            if s <= self.arc_exit:
+                self.marker.move_to(self._arc_point(s))
+                self.marker.set_fill(opacity=MARKER_FILL).set_stroke(opacity=1)
+                self.exit_arrow.set_opacity(0)
+                return
+            self.marker.set_opacity(0)
+            pts = self.arc_points
+            edge = pts[-1]
+            direction = pts[-1] - pts[-2] if len(pts) > 1 else RIGHT
+            direction = direction / (float(np.linalg.norm(direction)) or 1.0)
+            arrow = self.template_arrow.copy()
+            arrow.put_start_and_end_on(edge - direction * 0.55, edge)
+            self.exit_arrow.become(arrow).set_opacity(1)
+            return
         w, b = self.poly.point(s)
         if self.panel.contains(w, b):
             self.marker.move_to(self.panel.axes.c2p(w, b))

@@ -95,7 +95,11 @@ class LossCurve(Panel):
         loss_floor: float | None = None,
         epochs: int | None = None,
         y_name: str = "loss",
+        descents: Sequence[Trajectory] | None = None,
     ) -> None:
+        """``trajectories`` span the axes; ``descents``, the runs to be drawn where they
+        differ (an axis built from a stand-in for several runs' range), say whether the
+        update axis needs to be logarithmic."""
         losses = np.concatenate([t.loss for t in trajectories if t.loss is not None])
         finite = losses[np.isfinite(losses)]
         lo, hi = float(np.min(finite)), float(np.max(finite))
@@ -110,7 +114,8 @@ class LossCurve(Panel):
         n = max(n, 1)
         # A long run, or one whose fall is over within its first few updates, gets a log
         # update axis: on a linear one the whole descent is a cliff at update 1.
-        self.log_x = n > 300 or (n >= 20 and front_loaded(trajectories, n, self.log_y, lo))
+        shapes = descents if descents is not None else trajectories
+        self.log_x = n > 300 or (n >= 20 and front_loaded(shapes, n, self.log_y, lo))
         self.loss_unit = 1.0
         if self.log_y:
             y_range = (math.floor(math.log10(lo) * 4) / 4, math.ceil(math.log10(hi) * 4) / 4)
