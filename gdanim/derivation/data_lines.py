@@ -91,11 +91,16 @@ def rate_name(lr: float, critical: float | None) -> str | None:
     return f"{fmt(ratio, 2)} × critical rate {crit}"
 
 
-def data_lines(forms: LossForms, step: FirstStep, lr_critical: float | None = None) -> DataLines:
+def data_lines(
+    forms: LossForms,
+    step: FirstStep,
+    lr_critical: float | None = None,
+    origin: str | None = None,
+) -> DataLines:
     """Lines of the run's first update, every number read from ``step``.
 
-    ``lr_critical``, where there is one, names the rate: ``η = 0.0181 (half the critical
-    rate 0.03618)``.
+    ``lr_critical``, where there is one, and ``origin`` (how the rate was chosen) name the
+    rate: ``η = 0.0181 (the 'right' rate, half the critical rate 0.03618)``.
     """
     num = tex_num
     carried = part(CARRIED_MINUS, "inner")
@@ -135,13 +140,13 @@ def data_lines(forms: LossForms, step: FirstStep, lr_critical: float | None = No
         grad_w = eq(DLDW, "=", part(num(step.dw), "num"))
         grad_b = eq(DLDB, "=", part(num(step.db), "num"))
 
-    named = rate_name(step.lr, lr_critical)
+    named = ", ".join(w for w in (origin, rate_name(step.lr, lr_critical)) if w)
     eta = eq(r"\eta", "=", part(num(step.lr), "num"))
     if named:
         # One row, short, so that the narrow frames' page does not shrink for it.
         words = named.replace("%", r"\%").replace("×", r"$\times$")
         said = rf"\quad\text{{({words})}}"
-        eta = eq(*eta.parts, said)
+        eta = eq(*eta.parts, said).wrap_at(said)
     lines: list[Eq] = []
     extra: list[Eq] = []
     lead: list[Eq] = []

@@ -110,8 +110,18 @@ UPDATE_CAPTION = {
 }
 
 
-def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
-    """One caption per beat, with this run's numbers."""
+#: What the picture beside the lines shows, said after the beat's own words.
+PICTURE_WORDS = {
+    "loss": "In the picture, each segment is one residual at the start line.",
+    "grad_w": "In the picture, each residual is drawn as heavy as its xᵢ is far from 0.",
+    "grad_b": "For b every residual counts the same: its pull is 1, not xᵢ.",
+    "gradient": "On the map, the gradient at the start points uphill.",
+}
+
+
+def captions(forms: LossForms, step: FirstStep, rate_origin: str | None = None) -> dict[str, str]:
+    """One caption per beat, with this run's numbers; ``rate_origin`` says how the rate was
+    chosen (``"the lesson's rate"``)."""
     f = fmt_text
     name = forms.name
     delta = f(forms.delta)
@@ -191,7 +201,18 @@ def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
     else:
         grad += " " + direction(step.dw, step.db)
     out["gradient"] = grad
-    out["step"] = step_caption(step)
+    out["step"] = step_caption(step, rate_origin)
+    if step.has_update and step.w1 is not None and step.b1 is not None:
+        onto = "."
+        if step.loss0 is not None and step.loss1 is not None:
+            onto = ", onto a lower contour." if step.loss1 < step.loss0 else ", onto a higher one."
+        out["landing"] = (
+            f"On the map, the step goes from the start ({f(step.w0)}, {f(step.b0)}) to "
+            f"({f(step.w1)}, {f(step.b1)}){onto}"
+        )
+    for key, words in PICTURE_WORDS.items():
+        if key in out:
+            out[key] += " " + words
     if step.n_updates > 1:
         if step.diverged_at is not None:
             out["end"] = f"Repeat, and this run blows up: it diverged at update {step.diverged_at}."
@@ -214,29 +235,30 @@ def direction(dw: float, db: float) -> str:
     return f"A step against the gradient {move(dw)} w and {move(db)} b."
 
 
-def step_caption(step: FirstStep) -> str:
+def step_caption(step: FirstStep, rate_origin: str | None = None) -> str:
     f = fmt_text
     if not step.has_update:
         return no_update_note(step)
     assert step.w1 is not None and step.b1 is not None
     eta = f"η = {f(step.lr)}"
+    said = f"{eta} ({rate_origin})" if rate_origin else eta
     opt = step.optimizer
     if opt == "adam":
         text = (
             f"At t = 1 the corrections make m̂ = g and ŝ = g², so Adam's first step moves each "
-            f"parameter by about {eta} against its gradient's sign: "
+            f"parameter by about {said} against its gradient's sign: "
             f"w₁ = {f(step.w1)}, b₁ = {f(step.b1)}."
         )
     elif step.batch != "full":
         size = "one random point" if step.batch_size == 1 else f"{step.batch_size} random points"
         text = (
-            f"The first update used {size}: with {eta}, w₁ = {f(step.w1)} and "
+            f"The first update used {size}: with {said}, w₁ = {f(step.w1)} and "
             f"b₁ = {f(step.b1)}. The full-data gradient would have given "
             f"{f(step.w0 - step.lr * step.dw)} and {f(step.b0 - step.lr * step.db)}."
         )
     else:
         text = (
-            f"One step with {eta}: w₁ = {f(step.w0)} − {f(step.lr)} · ({f(step.dw)}) = "
+            f"One step with {said}: w₁ = {f(step.w0)} − {f(step.lr)} · ({f(step.dw)}) = "
             f"{f(step.w1)} and b₁ = {f(step.b0)} − {f(step.lr)} · ({f(step.db)}) = {f(step.b1)}."
         )
         if opt in ("momentum", "nesterov"):
