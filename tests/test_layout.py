@@ -133,10 +133,6 @@ REAL_KNOWN: dict[tuple[str, str], str] = {
     ("hiker-bowl", "1:1"): (
         "ticks '0.5' and '1.0' within 2 px as the bowl rises; loop 10.8 px, legend 9.0 px"
     ),
-    ("derivation", "1:1"): (
-        "the standardised first step's lines (data units, w_1, b_1, after 200 updates) "
-        "shrink to 8-11 px; the setup and standardise lines meet as they move"
-    ),
 }
 
 

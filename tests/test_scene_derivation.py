@@ -310,9 +310,9 @@ def test_the_step_on_the_map_lands_on_the_runs_first_update(media):
     assert f"−η∇L,η={F.fmt_num(lr)}" in texts, texts
     # η is named where it is shown, and written one way: the subtitle's, the lines' digits.
     eta_line = "".join(plan.data.eta.strings)
-    assert F.tex_num(lr) in eta_line and "the lesson's rate" in eta_line
-    assert "0.28" in eta_line and "critical rate 0.03618" in eta_line
-    assert "(the lesson's rate)" in plan.captions["step"]
+    assert F.tex_num(lr) in eta_line and "(the lesson's rate)" in eta_line
+    assert "(the lesson's rate, 0.28 × critical rate 0.03618)" in plan.captions["step"]
+    assert "(0, 0) to (36.1457, 6.59714), onto a lower contour" in plan.captions["landing"]
     assert f"({F.fmt_num(w1)},{F.fmt_num(b1)})" in texts
 
 

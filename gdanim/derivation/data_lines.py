@@ -75,11 +75,12 @@ RATE_NAMES = (
 )
 
 
-def rate_name(lr: float, critical: float | None) -> str | None:
+def rate_name(lr: float, critical: float | None, short: bool = False) -> str | None:
     """What ``lr`` is, against the rate above which gradient descent diverges.
 
     ``half the critical rate 0.03618``; ``0.28 × critical rate 0.03618`` for a rate that
-    is no regime's (above the critical rate gradient descent diverges).
+    is no regime's (above the critical rate gradient descent diverges). ``short``: the
+    regime's words alone (``half the critical rate``), ``None`` for a rate that is none.
     """
     if not critical or not lr > 0:
         return None
@@ -87,8 +88,8 @@ def rate_name(lr: float, critical: float | None) -> str | None:
     crit = fmt(critical)
     for share, words in RATE_NAMES:
         if abs(ratio / share - 1.0) < 0.01:
-            return f"{words} {crit}"
-    return f"{fmt(ratio, 2)} × critical rate {crit}"
+            return words if short else f"{words} {crit}"
+    return None if short else f"{fmt(ratio, 2)} × critical rate {crit}"
 
 
 def data_lines(
@@ -100,7 +101,7 @@ def data_lines(
     """Lines of the run's first update, every number read from ``step``.
 
     ``lr_critical``, where there is one, and ``origin`` (how the rate was chosen) name the
-    rate: ``η = 0.0181 (the 'right' rate, half the critical rate 0.03618)``.
+    rate: ``η = 0.0181 (half the critical rate)``, ``η = 0.01 (the lesson's rate)``.
     """
     num = tex_num
     carried = part(CARRIED_MINUS, "inner")
@@ -140,13 +141,15 @@ def data_lines(
         grad_w = eq(DLDW, "=", part(num(step.dw), "num"))
         grad_b = eq(DLDB, "=", part(num(step.db), "num"))
 
-    named = ", ".join(w for w in (origin, rate_name(step.lr, lr_critical)) if w)
+    # Short, so the line keeps its size: the regime's share where it is one, else how the
+    # rate was chosen, else its share of the critical rate (the captions say all of it).
+    named = rate_name(step.lr, lr_critical, short=True) or origin or rate_name(step.lr, lr_critical)
     eta = eq(r"\eta", "=", part(num(step.lr), "num"))
     if named:
         # One row, short, so that the narrow frames' page does not shrink for it.
         words = named.replace("%", r"\%").replace("×", r"$\times$")
         said = rf"\quad\text{{({words})}}"
-        eta = eq(*eta.parts, said).wrap_at(said)
+        eta = eq(*eta.parts, said)
     lines: list[Eq] = []
     extra: list[Eq] = []
     lead: list[Eq] = []

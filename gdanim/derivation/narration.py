@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .data_lines import no_update_note
+from .data_lines import no_update_note, rate_name
 from .first_step import FirstStep
 from .losses import G_TEXT, SCALE_TEXT, LossForms
 from .tex import fmt_text
@@ -115,13 +115,17 @@ PICTURE_WORDS = {
     "loss": "In the picture, each segment is one residual at the start line.",
     "grad_w": "In the picture, each residual is drawn as heavy as its xᵢ is far from 0.",
     "grad_b": "For b every residual counts the same: its pull is 1, not xᵢ.",
-    "gradient": "On the map, the gradient at the start points uphill.",
 }
 
 
-def captions(forms: LossForms, step: FirstStep, rate_origin: str | None = None) -> dict[str, str]:
+def captions(
+    forms: LossForms,
+    step: FirstStep,
+    rate_origin: str | None = None,
+    lr_critical: float | None = None,
+) -> dict[str, str]:
     """One caption per beat, with this run's numbers; ``rate_origin`` says how the rate was
-    chosen (``"the lesson's rate"``)."""
+    chosen (``"the lesson's rate"``), ``lr_critical`` what share of the critical rate it is."""
     f = fmt_text
     name = forms.name
     delta = f(forms.delta)
@@ -201,14 +205,18 @@ def captions(forms: LossForms, step: FirstStep, rate_origin: str | None = None) 
     else:
         grad += " " + direction(step.dw, step.db)
     out["gradient"] = grad
-    out["step"] = step_caption(step, rate_origin)
+    out["step"] = step_caption(step, rate_origin, lr_critical)
     if step.has_update and step.w1 is not None and step.b1 is not None:
         onto = "."
         if step.loss0 is not None and step.loss1 is not None:
             onto = ", onto a lower contour." if step.loss1 < step.loss0 else ", onto a higher one."
+        plain = abs(step.w0 - step.lr * step.dw - step.w1) <= 1e-9 * (
+            abs(step.w0) + abs(step.w1) + 1
+        ) and abs(step.b0 - step.lr * step.db - step.b1) <= 1e-9 * (abs(step.b0) + abs(step.b1) + 1)
+        how = "the step −η∇L goes the other way" if plain else "the first step goes downhill"
         out["landing"] = (
-            f"On the map, the step goes from the start ({f(step.w0)}, {f(step.b0)}) to "
-            f"({f(step.w1)}, {f(step.b1)}){onto}"
+            f"On the map, the gradient at the start points uphill; {how}, from "
+            f"({f(step.w0)}, {f(step.b0)}) to ({f(step.w1)}, {f(step.b1)}){onto}"
         )
     for key, words in PICTURE_WORDS.items():
         if key in out:
@@ -235,13 +243,17 @@ def direction(dw: float, db: float) -> str:
     return f"A step against the gradient {move(dw)} w and {move(db)} b."
 
 
-def step_caption(step: FirstStep, rate_origin: str | None = None) -> str:
+def step_caption(
+    step: FirstStep, rate_origin: str | None = None, lr_critical: float | None = None
+) -> str:
     f = fmt_text
     if not step.has_update:
         return no_update_note(step)
     assert step.w1 is not None and step.b1 is not None
     eta = f"η = {f(step.lr)}"
     said = f"{eta} ({rate_origin})" if rate_origin else eta
+    if critical := rate_name(step.lr, lr_critical):
+        said = f"{eta} ({rate_origin}, {critical})" if rate_origin else f"{eta} ({critical})"
     opt = step.optimizer
     if opt == "adam":
         text = (

@@ -56,5 +56,5 @@ def plan(
         step=step,
         updates=tuple(update_lines(optimizer, step.hyper, step.batch_size)),
         data=data_lines(forms, step, lr_critical, rate_origin),
-        captions=captions(forms, step, rate_origin),
+        captions=captions(forms, step, rate_origin, lr_critical),
     )

@@ -37,6 +37,7 @@ from manim import (
     SurroundingRectangle,
     VGroup,
     Write,
+    config,
 )
 
 from .. import derivation as formulas
@@ -142,6 +143,9 @@ class Derivation(GdScene):
         for h in s.headings.values():
             h.move_to(np.array([heading_box.left, heading_box.y, 0.0]), aligned_edge=LEFT)
 
+        # A square or tall frame shows the picture only beside a line or two.
+        hide: list[Mobject] | None = [] if self.portrait else None
+
         # 1 the model
         self.set_heading(s, "model")
         self.beat("model", [], [s.model], picture=pics.data_view)
@@ -160,21 +164,26 @@ class Derivation(GdScene):
         if p.forms.name == "huber":
             outer = [s.outer[1]]
             self.beat(
-                "outer", [s.model], [s.loss_sub, *outer], enter=[(s.outer[1], [s.outer[0]], {})]
+                "outer",
+                [s.model],
+                [s.loss_sub, *outer],
+                enter=[(s.outer[1], [s.outer[0]], {})],
+                picture=hide,
             )
         elif p.forms.name == "mae":
             outer = [s.outer[0]]
-            self.beat("outer", [s.model], [s.loss_sub, *outer])
+            self.beat("outer", [s.model], [s.loss_sub, *outer], picture=hide)
 
         # 3 dL/dw: inner derivative, chain rule, constants gathered
         ref = [s.loss_sub, *outer]
         self.set_heading(s, "dw")
-        self.beat("inner_w", ref, [s.inner_w])
+        self.beat("inner_w", ref, [s.inner_w], picture=hide)
         self.beat(
             "chain_w",
             ref,
             [s.inner_w, s.chain_w],
             enter=[(s.chain_w, [s.loss_sub, s.inner_w], p.forms.keys_chain_w)],
+            picture=hide,
         )
         self.beat(
             "grad_w",
@@ -187,12 +196,13 @@ class Derivation(GdScene):
         # 4 dL/db the same way
         ref = [s.loss_sub, *outer, s.grad_w]
         self.set_heading(s, "db")
-        self.beat("inner_b", ref, [s.inner_b])
+        self.beat("inner_b", ref, [s.inner_b], picture=hide)
         self.beat(
             "chain_b",
             ref,
             [s.inner_b, s.chain_b],
             enter=[(s.chain_b, [s.loss_sub, s.inner_b], p.forms.keys_chain_b)],
+            picture=hide,
         )
         self.beat(
             "grad_b",
@@ -210,23 +220,28 @@ class Derivation(GdScene):
             self.cover(s.symbol_w, s.grad_w, 0)
             self.cover(s.symbol_b, s.grad_b, 0)
 
-        self.beat("update", grads, s.updates, enter=self.update_entries(s), before_enter=cover)
+        self.beat(
+            "update",
+            grads,
+            s.updates,
+            enter=self.update_entries(s),
+            before_enter=cover,
+            picture=hide,
+        )
 
         # 6 with this data: the sums, then the gradient in numbers
         self.set_heading(s, "data")
         setup = [s.setup, *([s.standardise] if s.standardise else [])]
         if s.sum_g is not None and s.sum_xg is not None:
-            self.beat("start", grads, [*setup, s.sum_g, s.sum_xg], picture=pics.map_view)
+            self.beat("start", grads, [*setup, s.sum_g, s.sum_xg], picture=[])
             enter = [
                 (s.num_w, [s.grad_w, s.sum_xg], p.data.keys_grad_w),
                 (s.num_b, [s.grad_b, s.sum_g], p.data.keys_grad_b),
             ]
         else:
-            self.beat("start", grads, setup, picture=pics.map_view)
+            self.beat("start", grads, setup, picture=[])
             enter = [(s.num_w, [s.grad_w], {}), (s.num_b, [s.grad_b], {})]
-        self.beat(
-            "gradient", grads, [*setup, s.num_w, s.num_b], enter=enter, picture=pics.gradient_view
-        )
+        self.beat("gradient", grads, [*setup, s.num_w, s.num_b], enter=enter)
 
         # 7 one step
         self.set_heading(s, "step")
@@ -235,21 +250,18 @@ class Derivation(GdScene):
         enter = []
         if len(s.step) == 2:
             enter = [(s.step[0], [s.num_w], {}), (s.step[1], [s.num_b], {})]
-        # A square or tall frame has no room for the map beside this many lines: there the
-        # map has a beat of its own with the step's two lines, and what the step led to
-        # (data units, the loss) comes with the verdict.
-        portrait = self.portrait
         landing = "landing" in self.captions and pics.landing is not None
-        later: list[Mobject] = list(s.extra) if portrait and landing else []
-        if later and "end" not in self.captions:
-            later = []
-        work = [m for m in work if m not in later]
-        self.beat("step", nums, work, enter=enter, picture=[] if portrait else None)
+        # In a square or tall frame, what the step led to (data units, the loss) waits for
+        # the verdict's beat, so that the step's own lines keep their size.
+        later: list[Mobject] = []
+        if self.portrait and landing and "end" in self.captions:
+            later = list(s.extra)
+            work = [m for m in work if m not in later]
+        self.beat("step", nums, work, enter=enter)
         if landing:
-            if portrait:
-                self.beat("landing", [], list(s.step), picture=pics.step_view)
-            else:
-                self.beat("landing", nums, work, picture=pics.step_view)
+            # The map, with the gradient and the step: beside the step's two lines where the
+            # frame is wide, alone where the lines would not be read beside it.
+            self.beat("landing", [], list(s.step) if self.wide else [], picture=pics.step_view)
         if "end" in self.captions:
             # Every run ends with its verdict: on screen as the last heading, and in words.
             verdict = self.inputs.outcome
@@ -270,7 +282,7 @@ class Derivation(GdScene):
             if later:
                 self.beat("end", [], [*later, *closing], picture=[])
             else:
-                self.beat("end", nums, [*work, *closing], picture=[] if portrait else None)
+                self.beat("end", nums, [*work, *closing], picture=[])
         self.wait(FINAL_HOLD * self.pace)
         self.check_gif_length(final=True)
 
@@ -429,6 +441,11 @@ class Derivation(GdScene):
             page, pic = rest.split_h(1 - PICTURE_SHARE, PICTURE_SHARE)
         return page, pic
 
+    @property
+    def wide(self) -> bool:
+        """A frame wide enough (16:9) for lines of numbers beside the picture."""
+        return config.frame_width >= config.frame_height * 1.6
+
     def rate_text(self, lr: float) -> str:
         # η as the lines write it: the same digits in the subtitle, the lines and captions.
         return f"η = {formulas.fmt_text(lr)}"
@@ -506,14 +523,19 @@ class Pictures:
             lambda w, h: DataPanel(r.x, r.y, w, h, theme, x_label, ds.y_label, extra),
         )
         self.start_line = self.data.line_through(r.w0, r.b0, theme.path)
-        start = label(
-            f"start: w₀ = {formulas.fmt_text(r.w0)}, b₀ = {formulas.fmt_text(r.b0)}",
-            theme, style.TICK_SIZE, theme.path,
-        )  # fmt: skip
-        if start.width > self.data.frame.width * 0.9:
-            start.scale_to_fit_width(self.data.frame.width * 0.9)
-        start.move_to(self.data.emptiest_spot(start.width, start.height))
-        self.start_name = self.backed(start)
+        # The start line's name, on one row or two; none where it would be too small.
+        w0, b0 = formulas.fmt_text(r.w0), formulas.fmt_text(r.b0)
+        room = self.data.frame.width * 0.9
+        start: Mobject = label(f"start: w₀ = {w0}, b₀ = {b0}", theme, style.TICK_SIZE, theme.path)
+        if start.width > room:
+            start = VGroup(
+                label("start line:", theme, style.TICK_SIZE, theme.path),
+                label(f"w₀ = {w0}, b₀ = {b0}", theme, style.TICK_SIZE, theme.path),
+            ).arrange(DOWN, buff=0.05, aligned_edge=LEFT)
+        self.start_name = VGroup()
+        if start.width <= room and start.height < self.data.frame.height * 0.4:
+            start.move_to(self.data.emptiest_spot(start.width, start.height))
+            self.start_name = self.backed(start)
         self.residuals = self.segments(theme.ink, weighted=False)
         self.weighted = self.segments(theme.fit, weighted=True)
         w_label, b_label = map_labels(inputs.on_map is not None)
