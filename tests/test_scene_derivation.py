@@ -241,7 +241,8 @@ def test_short_render_leaves_captions_with_the_runs_numbers(runner, tmp_path):
         for h, m, s, ms, h2, m2, s2, ms2 in stamps
     ]
     beats = json.loads((tmp_path / "x.mp4.json").read_text())["beats"]
-    assert len(beats) == 14 and len(times) >= 14  # a beat's caption split to practice
+    # 15 beats: the 14 of the lines and the map's; a beat's caption split to practice
+    assert len(beats) == 15 and len(times) >= 15
     assert all(a < b for a, b in times)
     assert all(b1 <= a2 + 1e-9 for (_, b1), (a2, _) in itertools.pairwise(times))
     for number in ("12651", "2309", "−3614.57", "−659.714", "36.1457", "6.59714", "0.01"):
@@ -312,7 +313,7 @@ def test_the_step_on_the_map_lands_on_the_runs_first_update(media):
     eta_line = "".join(plan.data.eta.strings)
     assert F.tex_num(lr) in eta_line and "(the lesson's rate)" in eta_line
     assert "(the lesson's rate, 0.28 × critical rate 0.03618)" in plan.captions["step"]
-    assert "(0, 0) to (36.1457, 6.59714), onto a lower contour" in plan.captions["landing"]
+    assert "η times as long, from (0, 0) to (36.1457, 6.59714), onto a lower contour" in plan.captions["landing"]
     assert f"({F.fmt_num(w1)},{F.fmt_num(b1)})" in texts
 
 

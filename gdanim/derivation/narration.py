@@ -213,7 +213,11 @@ def captions(
         plain = abs(step.w0 - step.lr * step.dw - step.w1) <= 1e-9 * (
             abs(step.w0) + abs(step.w1) + 1
         ) and abs(step.b0 - step.lr * step.db - step.b1) <= 1e-9 * (abs(step.b0) + abs(step.b1) + 1)
-        how = "the step −η∇L goes the other way" if plain else "the first step goes downhill"
+        how = (
+            "the step goes the other way, η times as long"
+            if plain
+            else "the first step goes downhill"
+        )
         out["landing"] = (
             f"On the map, the gradient at the start points uphill; {how}, from "
             f"({f(step.w0)}, {f(step.b0)}) to ({f(step.w1)}, {f(step.b1)}){onto}"
