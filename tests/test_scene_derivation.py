@@ -314,10 +314,10 @@ def test_the_step_on_the_map_lands_on_the_runs_first_update(media):
     assert F.tex_num(lr) in eta_line and "(the lesson's rate)" in eta_line
     assert "(the lesson's rate, 0.28 × critical rate 0.03618)" in plan.captions["step"]
     assert (
-        "η times as long, from (0, 0) to (36.1457, 6.59714), onto a lower contour"
+        "η times as long, from w = 0, b = 0 to w = 36.1457, b = 6.59714, onto a lower contour"
         in plan.captions["landing"]
     )
-    assert f"({F.fmt_num(w1)},{F.fmt_num(b1)})" in texts
+    assert f"w₁={F.fmt_num(w1)},b₁={F.fmt_num(b1)}" in texts
 
 
 def test_standardised_pictures_are_in_the_optimizers_coordinates(media, tmp_path):

@@ -134,7 +134,7 @@ def captions(
         )
         out["landing"] = (
             f"On the map, the gradient at the start points uphill; {how}, from "
-            f"({f(step.w0)}, {f(step.b0)}) to ({f(step.w1)}, {f(step.b1)}){onto}"
+            f"w = {f(step.w0)}, b = {f(step.b0)} to w = {f(step.w1)}, b = {f(step.b1)}{onto}"
         )
     for key, words in PICTURE_WORDS.items():
         if key in out:
@@ -169,9 +169,13 @@ def step_caption(
         return no_update_note(step)
     assert step.w1 is not None and step.b1 is not None
     eta = f"η = {f(step.lr)}"
-    said = f"{eta} ({rate_origin})" if rate_origin else eta
-    if critical := rate_name(step.lr, lr_critical):
-        said = f"{eta} ({rate_origin}, {critical})" if rate_origin else f"{eta} ({critical})"
+    # A regime's share of the critical rate says it all; else how the rate was chosen and
+    # its share.
+    share = rate_name(step.lr, lr_critical)
+    if rate_name(step.lr, lr_critical, short=True) or not rate_origin:
+        said = f"{eta} ({share})" if share else eta
+    else:
+        said = f"{eta} ({rate_origin}, {share})" if share else f"{eta} ({rate_origin})"
     opt = step.optimizer
     if opt == "adam":
         text = (

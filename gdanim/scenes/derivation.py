@@ -620,7 +620,10 @@ class Pictures:
             name = label(f"{name_text}, η = {formulas.fmt_text(st.eta)}", t, style.TICK_SIZE,
                          t.path)  # fmt: skip
             where = label(
-                f"({formulas.fmt_text(w1)}, {formulas.fmt_text(b1)})", t, style.TICK_SIZE, t.path
+                f"w₁ = {formulas.fmt_text(w1)}, b₁ = {formulas.fmt_text(b1)}",
+                t,
+                style.TICK_SIZE,
+                t.path,
             )
             block = VGroup(name, where).arrange(DOWN, buff=0.06, aligned_edge=LEFT)
             at = p1 + side * (block.height / 2 + 0.12) + away * block.width * 0.25
