@@ -619,13 +619,11 @@ class Pictures:
             name_text = "−η∇L" if plain else "first step"
             name = label(f"{name_text}, η = {formulas.fmt_text(st.eta)}", t, style.TICK_SIZE,
                          t.path)  # fmt: skip
-            where = label(
-                f"w₁ = {formulas.fmt_text(w1)}, b₁ = {formulas.fmt_text(b1)}",
-                t,
-                style.TICK_SIZE,
-                t.path,
-            )
-            block = VGroup(name, where).arrange(DOWN, buff=0.06, aligned_edge=LEFT)
+            rows = [
+                label(f"{p}₁ = {formulas.fmt_text(v)}", t, style.TICK_SIZE, t.path)
+                for p, v in (("w", w1), ("b", b1))
+            ]
+            block = VGroup(name, *rows).arrange(DOWN, buff=0.06, aligned_edge=LEFT)
             at = p1 + side * (block.height / 2 + 0.12) + away * block.width * 0.25
             block.move_to(_clamp_inside(m.frame, block, at))
             names.add(block)
