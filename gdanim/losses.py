@@ -102,6 +102,30 @@ class Loss(ABC):
     title: str = ""
     curvature: float = 0.0
     quadratic: bool = False
+    # How the derivation writes this loss: TeX parts (a residual ``e`` inside
+    # ``tex_open ... tex_close``) and words. ``$delta`` in a TeX part and ``{delta}`` and
+    # ``{penalty}`` in words stand for the run's values.
+    #: Before the sum in L; around the residual in L.
+    tex_scale: str = r"\frac{1}{N}"
+    tex_open: tuple[str, ...] = ()
+    tex_close: tuple[str, ...] = ()
+    #: The outer derivative before its bracket in the chain rule, and in the gradient.
+    tex_outer_head: tuple[str, ...] = ()
+    tex_g_head: tuple[str, ...] = ()
+    #: Before the sum in the gradient.
+    tex_grad_scale: str = r"\frac{1}{N}"
+    #: Lines defining the outer function and its derivative, where it needs them; each line
+    #: is parts, a part its TeX or ``(TeX, role)``.
+    tex_outer: tuple[tuple[str | tuple[str, str], ...], ...] = ()
+    #: The outer derivative at a residual, the gradient's factor, the chain rule's outer step.
+    words_g: str = ""
+    words_grad_scale: str = "1/N"
+    words_outer: str = ""
+    #: The loss, its outer derivative (where it has a line), dL/dw and dL/db in words.
+    words_loss: str = ""
+    words_outer_rule: str = ""
+    words_grad_w: str = ""
+    words_grad_b: str = ""
 
     def __init__(self, l2: float = 0.0, delta: float = 1.0) -> None:
         if not np.isfinite(l2) or l2 < 0:
@@ -321,18 +345,78 @@ class MSE(_Squared):
     name = "mse"
     title = "mean squared error, 1/N"
     curvature = 2.0
+    tex_open = (r"\bigl(",)
+    tex_close = (r"\bigr)", "^{2}")
+    tex_outer_head = ("2",)
+    tex_grad_scale = r"\frac{2}{N}"
+    words_g = "(yᵢ − ŷᵢ)"
+    words_grad_scale = "2/N"
+    words_outer = "the square gives 2(yᵢ − ŷᵢ)"
+    words_loss = (
+        "The loss: the mean squared error. Each residual yᵢ − ŷᵢ is squared, so misses "
+        "above and below the line both count, then averaged over the N points."
+    )
+    words_grad_w = (
+        "Gather the constants: ∂L/∂w = −(2/N) Σ xᵢ (yᵢ − ŷᵢ){penalty}, the residuals "
+        "weighted by xᵢ. Points far out in x pull hardest on the slope."
+    )
+    words_grad_b = (
+        "∂L/∂b = −(2/N) Σ (yᵢ − ŷᵢ): minus twice the average residual. When the line "
+        "sits too low on average this is negative, and the update raises b."
+    )
 
 
 class HalfMSE(_Squared):
     name = "half-mse"
     title = "half mean squared error, 1/(2N)"
     curvature = 1.0
+    tex_scale = r"\frac{1}{2N}"
+    tex_open = (r"\bigl(",)
+    tex_close = (r"\bigr)", "^{2}")
+    tex_outer_head = ("2",)
+    words_g = "(yᵢ − ŷᵢ)"
+    words_outer = "the square gives 2(yᵢ − ŷᵢ)"
+    words_loss = (
+        "The loss: half the mean squared error, 1/(2N). The 1/2 is there to cancel the 2 "
+        "that differentiating the square brings down."
+    )
+    words_grad_w = (
+        "The 2 cancels the 1/2: ∂L/∂w = −(1/N) Σ xᵢ (yᵢ − ŷᵢ){penalty}, the residuals "
+        "weighted by xᵢ. Points far out in x pull hardest on the slope."
+    )
+    words_grad_b = (
+        "∂L/∂b = −(1/N) Σ (yᵢ − ŷᵢ): minus the average residual. When the line sits too "
+        "low on average this is negative, and the update raises b."
+    )
 
 
 class MAE(Loss):
     name = "mae"
     title = "mean absolute error"
     curvature = 0.0
+    tex_open = (r"\bigl|",)
+    tex_close = (r"\bigr|",)
+    tex_outer_head = (r"\operatorname{sign}",)
+    tex_g_head = (r"\operatorname{sign}",)
+    tex_outer = ((r"\frac{d}{de}\,|e| = \operatorname{sign}(e) \in \{-1,\, 0,\, 1\}",),)
+    words_g = "sign(yᵢ − ŷᵢ)"
+    words_outer = "|·| gives sign(yᵢ − ŷᵢ)"
+    words_loss = (
+        "The loss: the mean absolute error, the average size of the residuals. A large miss "
+        "counts in proportion, not squared, so outliers pull less."
+    )
+    words_outer_rule = (
+        "The derivative of |e| is its sign, +1 or −1; at exactly 0 the trainer takes 0. "
+        "So every point pulls equally hard, whatever its distance."
+    )
+    words_grad_w = (
+        "Gather the constants: ∂L/∂w = −(1/N) Σ xᵢ sign(yᵢ − ŷᵢ){penalty}. Each point "
+        "votes with its xᵢ, up or down, however large its miss."
+    )
+    words_grad_b = (
+        "∂L/∂b = −(1/N) Σ sign(yᵢ − ŷᵢ): points below the line minus points above, over N. "
+        "It is zero when the line splits the data in half."
+    )
 
     def phi(self, r: FloatArray) -> FloatArray:
         return np.abs(r)
@@ -345,6 +429,41 @@ class Huber(Loss):
     name = "huber"
     title = "Huber loss"
     curvature = 1.0
+    tex_open = (r"H_\delta", r"\bigl(")
+    tex_close = (r"\bigr)",)
+    tex_outer_head = (r"H_\delta'",)
+    tex_g_head = (r"H_\delta'",)
+    tex_outer = (
+        (
+            r"H_\delta(e) = \begin{cases} \tfrac{1}{2} e^{2} & |e| \le \delta \\"
+            r" \delta\,\bigl(|e| - \tfrac{1}{2}\delta\bigr) & |e| > \delta \end{cases}",
+            r",\quad",
+            (r"\delta = $delta", "num"),
+        ),
+        (
+            r"H_\delta'(e) = \operatorname{clip}(e,\, -\delta,\, \delta)",
+            r",\quad",
+            (r"\delta = $delta", "num"),
+        ),
+    )
+    words_g = "H′(yᵢ − ŷᵢ)"
+    words_outer = "H gives H′(yᵢ − ŷᵢ)"
+    words_loss = (
+        "The loss: the Huber loss H with δ = {delta}, quadratic for residuals up to δ and linear "
+        "beyond, so a far-off point pulls with a capped force."
+    )
+    words_outer_rule = (
+        "Huber's derivative is the residual clipped to [−δ, δ]: a point's pull grows with "
+        "its miss up to δ = {delta}, then stays there."
+    )
+    words_grad_w = (
+        "Gather the constants: ∂L/∂w = −(1/N) Σ xᵢ H′(yᵢ − ŷᵢ){penalty}: squared-error "
+        "pulls for small misses, capped at δ for large ones."
+    )
+    words_grad_b = (
+        "∂L/∂b = −(1/N) Σ H′(yᵢ − ŷᵢ): minus the average clipped residual. When the "
+        "line sits too low it is negative, and the update raises b."
+    )
 
     def phi(self, r: FloatArray) -> FloatArray:
         a = np.abs(r)

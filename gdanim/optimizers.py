@@ -16,6 +16,23 @@ from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 Batch = Literal["full", "one", "mini"]
+#: A part of a line of TeX: its text, or ``(text, role)``. The role ``num`` highlights the
+#: run's constants; ``wrap`` starts the line's second row in a narrow frame. ``$beta``,
+#: ``$beta1``, ``$beta2``, ``$eps`` and ``$batch`` stand for the run's constants.
+TexPart = str | tuple[str, str]
+
+_DLDW = r"\frac{\partial L}{\partial w}"
+_DLDB = r"\frac{\partial L}{\partial b}"
+_GRAD = (r"\Bigl(", _DLDW, ",", _DLDB, r"\Bigr)")
+
+
+#: The stochastic optimizers' rule: the loss over a random batch B.
+_BATCH_TEX: tuple[tuple[TexPart, ...], ...] = (
+    ("w", r"\leftarrow", "w", "-", r"\eta", r"\frac{\partial L_B}{\partial w}"),
+    ("b", r"\leftarrow", "b", "-", r"\eta", r"\frac{\partial L_B}{\partial b}"),
+    (r"L_B:\ \text{the loss over a random batch } B,", (r"|B| = $batch", "num"),
+     (r"\text{, drawn anew each update}", "wrap")),
+)  # fmt: skip
 
 
 class Optimizer:
@@ -40,6 +57,16 @@ class Optimizer:
     #: The critical rate's rule, as ``gdanim analyze`` writes it and as the screen does.
     rule: ClassVar[str] = "2 / lambda_max"
     rule_screen: ClassVar[str] = "2/λmax"
+    #: The update rule as the derivation writes it, line by line, and in words (``{beta}``
+    #: and ``{batch}`` stand for the run's constants there).
+    update_tex: ClassVar[tuple[tuple[TexPart, ...], ...]] = (
+        ("w", r"\leftarrow", "w", "-", r"\eta", _DLDW),
+        ("b", r"\leftarrow", "b", "-", r"\eta", _DLDB),
+    )
+    update_words: ClassVar[str] = (
+        "The update: step against the gradient, scaled by the learning rate η, and repeat. "
+        "Where the gradient is zero the line stops moving."
+    )
 
     @classmethod
     def critical_rate(
@@ -103,6 +130,11 @@ class SGD(Optimizer):
     batch = "one"
     rule = "2 / (c max_i (x_i^2 + 1)), the stiffest single point"
     rule_screen = "the stiffest point's 2/λ"
+    update_tex = _BATCH_TEX
+    update_words = (
+        "Stochastic gradient descent: the same step, but each update takes the gradient over "
+        "one random point, cheap and noisy."
+    )
 
     @classmethod
     def critical_rate(
@@ -120,6 +152,11 @@ class MiniBatch(Optimizer):
     batch = "mini"
     rule = "2 / (c mean of the batch_size largest x_i^2 + 1), the stiffest batch"
     rule_screen = "the stiffest batch's 2/λ"
+    update_tex = _BATCH_TEX
+    update_words = (
+        "Minibatch gradient descent: the same step, but each update takes the gradient over "
+        "a fresh random batch of {batch} points."
+    )
 
     @classmethod
     def critical_rate(
@@ -137,6 +174,16 @@ class Momentum(Optimizer):
     uses_momentum = True
     rule = "2 (1 + beta) / lambda_max"
     rule_screen = "2(1+β)/λmax"
+    update_tex = (
+        (r"\nabla L", "=", *_GRAD),
+        ("v", r"\leftarrow", r"\beta v", "-", r"\eta", r"\nabla L", r",\quad",
+         (r"\beta = $beta", "num")),
+        ("(w,b)", r"\leftarrow", "(w,b)", "+", "v"),
+    )  # fmt: skip
+    update_words = (
+        "Momentum: a velocity v keeps β = {beta} of its last value and adds −η times the "
+        "gradient; (w, b) moves by v, so steps build up along a steady downhill direction."
+    )
 
     @classmethod
     def critical_rate(
@@ -168,6 +215,16 @@ class Nesterov(Momentum):
     method = "Nesterov momentum"
     rule = "2 (1 + beta) / ((1 + 2 beta) lambda_max)"
     rule_screen = "2(1+β)/((1+2β)λmax)"
+    update_tex = (
+        (r"\nabla L", "=", *_GRAD),
+        ("v", r"\leftarrow", r"\beta v", "-", r"\eta", r"\nabla L\bigl((w,b) + \beta v\bigr)",
+         r",\quad", (r"\beta = $beta", "num")),
+        ("(w,b)", r"\leftarrow", "(w,b)", "+", "v"),
+    )  # fmt: skip
+    update_words = (
+        "Nesterov momentum: like momentum (β = {beta}), but the gradient is taken at the "
+        "look-ahead point (w, b) + βv, where the velocity is about to carry the line."
+    )
 
     @classmethod
     def critical_rate(
@@ -188,6 +245,18 @@ class Adam(Optimizer):
     uses_momentum = True
     rule = "none: Adam's steps are about lr per coordinate"
     rule_screen = "none"
+    update_tex = (
+        ("g", "=", *_GRAD),
+        (r"m \leftarrow \beta_1 m + (1 - \beta_1)\, g,\quad",
+         (r"s \leftarrow \beta_2 s + (1 - \beta_2)\, g^{2}", "wrap")),
+        ("(w,b)", r"\leftarrow", "(w,b)", "-", r"\eta",
+         r"\frac{m / (1 - \beta_1^{\,t})}{\sqrt{s / (1 - \beta_2^{\,t})} + \epsilon}"),
+        ((r"\beta_1 = $beta1,\ \ \beta_2 = $beta2,\ \ \epsilon = $eps", "num"),),
+    )  # fmt: skip
+    update_words = (
+        "Adam: running averages of the gradient (m) and of its square (s), corrected for "
+        "their start at zero, give w and b each their own step size."
+    )
 
     @classmethod
     def critical_rate(

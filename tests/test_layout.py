@@ -126,10 +126,6 @@ REAL_KNOWN: dict[tuple[str, str], str] = {
         "side column's text shrinks to 8-10 px and the closing note comes within 2 px of the "
         "readout"
     ),
-    ("derivation", "1:1"): (
-        "the standardised first step's lines (data units, w_1, b_1, after 200 updates) "
-        "shrink to 8-11 px; the setup and standardise lines meet as they move"
-    ),
 }
 
 

@@ -242,7 +242,8 @@ def test_short_render_leaves_captions_with_the_runs_numbers(runner, tmp_path):
         for h, m, s, ms, h2, m2, s2, ms2 in stamps
     ]
     beats = json.loads((tmp_path / "x.mp4.json").read_text())["beats"]
-    assert len(beats) == 14 and len(times) >= 14  # a beat's caption split to practice
+    # 15 beats: the 14 of the lines and the map's; a beat's caption split to practice
+    assert len(beats) == 15 and len(times) >= 15
     assert all(a < b for a, b in times)
     assert all(b1 <= a2 + 1e-9 for (_, b1), (a2, _) in itertools.pairwise(times))
     for number in ("12651", "2309", "−3614.57", "−659.714", "36.1457", "6.59714", "0.01"):
@@ -251,3 +252,87 @@ def test_short_render_leaves_captions_with_the_runs_numbers(runner, tmp_path):
     assert tuple(meta["size"]) == (320, 180)
     assert times[-1][1] <= meta["duration"] + 0.2
     assert np.isclose(meta["fps"], 10)
+
+
+# ------------------------------------------------------------------ the pictures
+
+
+def pictured(media, tmp_path=None, **kw):
+    """The scene's pictures beside a page box of the frame's shape, and the run."""
+    from gdanim.scenes.base import Box
+    from gdanim.scenes.derivation import Pictures
+
+    spec = spec_for(**kw)
+    inputs = prepare(spec)
+    with tempconfig(manim_config(spec, str(media), True)):
+        scene = Derivation(inputs)
+        plan = scene.plan()
+        _, box = scene.split_picture(Box(0.0, -0.5, config.frame_width - 1, 6.0))
+        return inputs, plan, Pictures(scene, plan, box)
+
+
+def test_residuals_run_from_each_point_to_the_start_line(media):
+    inputs, _, pics = pictured(media)
+    traj = inputs.trajectory
+    x, y = inputs.dataset.x, inputs.dataset.y
+    w0, b0 = float(traj.w[0]), float(traj.b[0])
+    r = pics.res
+    assert (r.w0, r.b0) == (w0, b0)
+    np.testing.assert_allclose(r.x, x)
+    np.testing.assert_allclose(r.y_hat, w0 * x + b0)
+    # Every point is inside the panel here: one segment a point, from it to the line.
+    assert len(pics.residuals) == len(pics.weighted) == x.size
+    tops = pics.data.to_scene(x, y)
+    feet = pics.data.to_scene(x, w0 * x + b0)
+    for seg, top, foot in zip(pics.residuals, tops, feet, strict=True):
+        np.testing.assert_allclose(seg.get_start(), top, atol=1e-9)
+        np.testing.assert_allclose(seg.get_end(), foot, atol=1e-9)
+    # Where dL/dw appears, each residual is drawn by its x: the farther out, the heavier.
+    widths = np.array([seg.get_stroke_width() for seg in pics.weighted])
+    order = np.argsort(np.abs(x))
+    assert np.all(np.diff(widths[order]) >= -1e-9) and widths.max() > 3 * widths.min()
+
+
+def test_the_step_on_the_map_lands_on_the_runs_first_update(media):
+    inputs, plan, pics = pictured(media)
+    traj = inputs.trajectory
+    w1, b1 = float(traj.w[1]), float(traj.b[1])
+    assert (round(w1, 2), round(b1, 2)) == (36.15, 6.60)  # the lesson's numbers
+    axes = pics.map.axes
+    np.testing.assert_allclose(pics.step_arrow.get_end(), axes.c2p(w1, b1), atol=1e-9)
+    np.testing.assert_allclose(pics.step_arrow.get_start(), axes.c2p(traj.w[0], traj.b[0]))
+    # The gradient arrow points along (dL/dw, dL/db) as the map draws it: opposite the step.
+    g = pics.grad_arrow.get_end() - pics.grad_arrow.get_start()
+    s = pics.step_arrow.get_end() - pics.step_arrow.get_start()
+    cos = float(np.dot(g, s) / np.linalg.norm(g) / np.linalg.norm(s))
+    assert cos == pytest.approx(-1.0, abs=1e-9)
+    assert pics.is_plain_step(pics.step)
+    texts = {m.text for m in pics.stepped.get_family() if hasattr(m, "text")}
+    lr = inputs.runs[0].lr
+    assert f"−η∇L,η={F.fmt_num(lr)}" in texts, texts
+    # η is named where it is shown, and written one way: the subtitle's, the lines' digits.
+    eta_line = "".join(plan.data.eta.strings)
+    assert F.tex_num(lr) in eta_line and "(the lesson's rate)" in eta_line
+    assert "(the lesson's rate, 0.28 × critical rate 0.03618)" in plan.captions["step"]
+    assert (
+        "η times as long, from w = 0, b = 0 to w = 36.1457, b = 6.59714, onto a lower contour"
+        in plan.captions["landing"]
+    )
+    assert {f"w₁={F.fmt_num(w1)}", f"b₁={F.fmt_num(b1)}"} <= texts
+
+
+def test_standardised_pictures_are_in_the_optimizers_coordinates(media, tmp_path):
+    rng = np.random.default_rng(5)
+    h = np.round(rng.normal(170, 10, 60), 1)
+    w = np.round(0.9 * h - 90 + rng.normal(0, 6, 60), 1)
+    path = tmp_path / "heights.csv"
+    rows = "".join(f"{a},{b}\n" for a, b in zip(h, w, strict=True))
+    path.write_text("height_cm,weight_kg\n" + rows)
+    inputs, plan, pics = pictured(media, data_path=str(path))
+    assert plan.step.standardised
+    path_traj = inputs.runs[0].on_map
+    std = inputs.standardized
+    np.testing.assert_allclose(pics.res.x, (h - std.x_mean) / std.x_std)
+    np.testing.assert_allclose(pics.res.y_hat, path_traj.w[0] * pics.res.x + path_traj.b[0])
+    end = pics.map.axes.c2p(float(path_traj.w[1]), float(path_traj.b[1]))
+    np.testing.assert_allclose(pics.landing.get_center(), end, atol=1e-9)

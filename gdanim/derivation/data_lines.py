@@ -75,11 +75,12 @@ RATE_NAMES = (
 )
 
 
-def rate_name(lr: float, critical: float | None) -> str | None:
+def rate_name(lr: float, critical: float | None, short: bool = False) -> str | None:
     """What ``lr`` is, against the rate above which gradient descent diverges.
 
     ``half the critical rate 0.03618``; ``0.28 × critical rate 0.03618`` for a rate that
-    is no regime's (above the critical rate gradient descent diverges).
+    is no regime's (above the critical rate gradient descent diverges). ``short``: the
+    regime's words alone (``half the critical rate``), ``None`` for a rate that is none.
     """
     if not critical or not lr > 0:
         return None
@@ -87,15 +88,20 @@ def rate_name(lr: float, critical: float | None) -> str | None:
     crit = fmt(critical)
     for share, words in RATE_NAMES:
         if abs(ratio / share - 1.0) < 0.01:
-            return f"{words} {crit}"
-    return f"{fmt(ratio, 2)} × critical rate {crit}"
+            return words if short else f"{words} {crit}"
+    return None if short else f"{fmt(ratio, 2)} × critical rate {crit}"
 
 
-def data_lines(forms: LossForms, step: FirstStep, lr_critical: float | None = None) -> DataLines:
+def data_lines(
+    forms: LossForms,
+    step: FirstStep,
+    lr_critical: float | None = None,
+    origin: str | None = None,
+) -> DataLines:
     """Lines of the run's first update, every number read from ``step``.
 
-    ``lr_critical``, where there is one, names the rate: ``η = 0.0181 (half the critical
-    rate 0.03618)``.
+    ``lr_critical``, where there is one, and ``origin`` (how the rate was chosen) name the
+    rate: ``η = 0.0181 (half the critical rate)``, ``η = 0.01 (the lesson's rate)``.
     """
     num = tex_num
     carried = part(CARRIED_MINUS, "inner")
@@ -135,7 +141,9 @@ def data_lines(forms: LossForms, step: FirstStep, lr_critical: float | None = No
         grad_w = eq(DLDW, "=", part(num(step.dw), "num"))
         grad_b = eq(DLDB, "=", part(num(step.db), "num"))
 
-    named = rate_name(step.lr, lr_critical)
+    # Short, so the line keeps its size: the regime's share where it is one, else how the
+    # rate was chosen, else its share of the critical rate (the captions say all of it).
+    named = rate_name(step.lr, lr_critical, short=True) or origin or rate_name(step.lr, lr_critical)
     eta = eq(r"\eta", "=", part(num(step.lr), "num"))
     if named:
         # One row, short, so that the narrow frames' page does not shrink for it.

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from string import Template
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ..losses import LOSSES, Loss
 from .tex import (
     CARRIED_MINUS,
     CARRIED_X,
@@ -43,36 +45,16 @@ class _Shape:
     grad_scale: str  # before the sum in the gradient (with the carried minus)
 
 
-_SHAPES: dict[str, _Shape] = {
-    "mse": _Shape(r"\frac{1}{N}", (r"\bigl(",), (r"\bigr)", "^{2}"), ("2",), (), r"\frac{2}{N}"),
-    "half-mse": _Shape(
-        r"\frac{1}{2N}", (r"\bigl(",), (r"\bigr)", "^{2}"), ("2",), (), r"\frac{1}{N}"
-    ),
-    "mae": _Shape(
-        r"\frac{1}{N}",
-        (r"\bigl|",),
-        (r"\bigr|",),
-        (r"\operatorname{sign}",),
-        (r"\operatorname{sign}",),
-        r"\frac{1}{N}",
-    ),
-    "huber": _Shape(
-        r"\frac{1}{N}",
-        (r"H_\delta", r"\bigl("),
-        (r"\bigr)",),
-        (r"H_\delta'",),
-        (r"H_\delta'",),
-        r"\frac{1}{N}",
-    ),
-}
-#: Plain-text name of g(e_i) in captions.
-G_TEXT = {
-    "mse": "(yᵢ − ŷᵢ)",
-    "half-mse": "(yᵢ − ŷᵢ)",
-    "mae": "sign(yᵢ − ŷᵢ)",
-    "huber": "H′(yᵢ − ŷᵢ)",
-}
-SCALE_TEXT = {"mse": "2/N", "half-mse": "1/N", "mae": "1/N", "huber": "1/N"}
+def _shape(cls: type[Loss]) -> _Shape:
+    return _Shape(
+        cls.tex_scale, cls.tex_open, cls.tex_close, cls.tex_outer_head, cls.tex_g_head,
+        cls.tex_grad_scale,
+    )  # fmt: skip
+
+
+#: Plain-text name of g(e_i) in captions, and the gradient's factor.
+G_TEXT = {name: cls.words_g for name, cls in LOSSES.items()}
+SCALE_TEXT = {name: cls.words_grad_scale for name, cls in LOSSES.items()}
 
 
 @dataclass(frozen=True)
@@ -131,9 +113,9 @@ def _residual(open_: tuple[str, ...], close: tuple[str, ...], substituted: bool)
 
 def loss_forms(name: str, l2: float = 0.0, delta: float = 1.0) -> LossForms:
     """The derivation of loss ``name`` (with the L2 term when ``l2 > 0``)."""
-    if name not in _SHAPES:
+    if name not in LOSSES:
         raise ValueError(f"no derivation for loss {name!r}")
-    sh = _SHAPES[name]
+    sh = _shape(LOSSES[name])
     pen = [part("+", "l2"), part(L2_VALUE, "l2")] if l2 else []
     # the loss lines say what lambda is; the gradient lines keep the symbol
     lam: list[str | Part] = [r",\quad", part(rf"\lambda = {tex_num(l2)}", "l2")] if l2 else []
@@ -162,20 +144,12 @@ def loss_forms(name: str, l2: float = 0.0, delta: float = 1.0) -> LossForms:
     if sh.scale != sh.grad_scale:
         keys_grad[sh.scale] = sh.grad_scale
 
-    outer: tuple[Eq, ...] = ()
-    d = part(rf"\delta = {tex_num(delta)}", "num")
-    if name == "huber":
-        outer = (
-            eq(
-                r"H_\delta(e) = \begin{cases} \tfrac{1}{2} e^{2} & |e| \le \delta \\"
-                r" \delta\,\bigl(|e| - \tfrac{1}{2}\delta\bigr) & |e| > \delta \end{cases}",
-                r",\quad",
-                d,
-            ),
-            eq(r"H_\delta'(e) = \operatorname{clip}(e,\, -\delta,\, \delta)", r",\quad", d),
-        )
-    elif name == "mae":
-        outer = (eq(r"\frac{d}{de}\,|e| = \operatorname{sign}(e) \in \{-1,\, 0,\, 1\}"),)
+    values = {"delta": tex_num(delta)}
+    outer = tuple(
+        eq(*(Template(p).substitute(values) if isinstance(p, str) else
+             part(Template(p[0]).substitute(values), p[1]) for p in line))
+        for line in LOSSES[name].tex_outer
+    )  # fmt: skip
     return LossForms(
         name=name,
         k=2 if name == "mse" else 1,

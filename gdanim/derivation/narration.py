@@ -5,122 +5,50 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .data_lines import no_update_note
+from ..losses import LOSSES
+from ..optimizers import OPTIMIZERS
+from .data_lines import no_update_note, rate_name
 from .first_step import FirstStep
-from .losses import G_TEXT, SCALE_TEXT, LossForms
+from .losses import LossForms
 from .tex import fmt_text
 
 FloatArray = NDArray[np.float64]
 
-LOSS_CAPTION = {
-    "mse": (
-        "The loss: the mean squared error. Each residual yᵢ − ŷᵢ is squared, so misses "
-        "above and below the line both count, then averaged over the N points."
-    ),
-    "half-mse": (
-        "The loss: half the mean squared error, 1/(2N). The 1/2 is there to cancel the 2 "
-        "that differentiating the square brings down."
-    ),
-    "mae": (
-        "The loss: the mean absolute error, the average size of the residuals. A large miss "
-        "counts in proportion, not squared, so outliers pull less."
-    ),
-    "huber": (
-        "The loss: the Huber loss H with δ = {delta}, quadratic for residuals up to δ and linear "
-        "beyond, so a far-off point pulls with a capped force."
-    ),
-}
-OUTER_CAPTION = {
-    "mae": (
-        "The derivative of |e| is its sign, +1 or −1; at exactly 0 the trainer takes 0. "
-        "So every point pulls equally hard, whatever its distance."
-    ),
-    "huber": (
-        "Huber's derivative is the residual clipped to [−δ, δ]: a point's pull grows with "
-        "its miss up to δ = {delta}, then stays there."
-    ),
-}
-OUTER_NAME = {
-    "mse": "the square gives 2(yᵢ − ŷᵢ)",
-    "half-mse": "the square gives 2(yᵢ − ŷᵢ)",
-    "mae": "|·| gives sign(yᵢ − ŷᵢ)",
-    "huber": "H gives H′(yᵢ − ŷᵢ)",
-}
-GRAD_W_CAPTION = {
-    "mse": (
-        "Gather the constants: ∂L/∂w = −(2/N) Σ xᵢ (yᵢ − ŷᵢ){penalty}, the residuals "
-        "weighted by xᵢ. Points far out in x pull hardest on the slope."
-    ),
-    "half-mse": (
-        "The 2 cancels the 1/2: ∂L/∂w = −(1/N) Σ xᵢ (yᵢ − ŷᵢ){penalty}, the residuals "
-        "weighted by xᵢ. Points far out in x pull hardest on the slope."
-    ),
-    "mae": (
-        "Gather the constants: ∂L/∂w = −(1/N) Σ xᵢ sign(yᵢ − ŷᵢ){penalty}. Each point "
-        "votes with its xᵢ, up or down, however large its miss."
-    ),
-    "huber": (
-        "Gather the constants: ∂L/∂w = −(1/N) Σ xᵢ H′(yᵢ − ŷᵢ){penalty}: squared-error "
-        "pulls for small misses, capped at δ for large ones."
-    ),
-}
-GRAD_B_CAPTION = {
-    "mse": (
-        "∂L/∂b = −(2/N) Σ (yᵢ − ŷᵢ): minus twice the average residual. When the line "
-        "sits too low on average this is negative, and the update raises b."
-    ),
-    "half-mse": (
-        "∂L/∂b = −(1/N) Σ (yᵢ − ŷᵢ): minus the average residual. When the line sits too "
-        "low on average this is negative, and the update raises b."
-    ),
-    "mae": (
-        "∂L/∂b = −(1/N) Σ sign(yᵢ − ŷᵢ): points below the line minus points above, over N. "
-        "It is zero when the line splits the data in half."
-    ),
-    "huber": (
-        "∂L/∂b = −(1/N) Σ H′(yᵢ − ŷᵢ): minus the average clipped residual. When the "
-        "line sits too low it is negative, and the update raises b."
-    ),
-}
-UPDATE_CAPTION = {
-    "gd": (
-        "The update: step against the gradient, scaled by the learning rate η, and repeat. "
-        "Where the gradient is zero the line stops moving."
-    ),
-    "sgd": (
-        "Stochastic gradient descent: the same step, but each update takes the gradient over "
-        "one random point, cheap and noisy."
-    ),
-    "minibatch": (
-        "Minibatch gradient descent: the same step, but each update takes the gradient over "
-        "a fresh random batch of {batch} points."
-    ),
-    "momentum": (
-        "Momentum: a velocity v keeps β = {beta} of its last value and adds −η times the "
-        "gradient; (w, b) moves by v, so steps build up along a steady downhill direction."
-    ),
-    "nesterov": (
-        "Nesterov momentum: like momentum (β = {beta}), but the gradient is taken at the "
-        "look-ahead point (w, b) + βv, where the velocity is about to carry the line."
-    ),
-    "adam": (
-        "Adam: running averages of the gradient (m) and of its square (s), corrected for "
-        "their start at zero, give w and b each their own step size."
-    ),
+# The loss's and the optimizer's words live on their classes; these are views by name.
+LOSS_CAPTION = {name: cls.words_loss for name, cls in LOSSES.items()}
+OUTER_CAPTION = {name: cls.words_outer_rule for name, cls in LOSSES.items() if cls.words_outer_rule}
+OUTER_NAME = {name: cls.words_outer for name, cls in LOSSES.items()}
+GRAD_W_CAPTION = {name: cls.words_grad_w for name, cls in LOSSES.items()}
+GRAD_B_CAPTION = {name: cls.words_grad_b for name, cls in LOSSES.items()}
+UPDATE_CAPTION = {name: cls.update_words for name, cls in OPTIMIZERS.items()}
+
+
+#: What the picture beside the lines shows, said after the beat's own words.
+PICTURE_WORDS = {
+    "loss": "In the picture, each segment is one residual at the start line.",
+    "grad_w": "In the picture, each residual is drawn as heavy as its xᵢ is far from 0.",
+    "grad_b": "For b every residual counts the same: its pull is 1, not xᵢ.",
 }
 
 
-def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
-    """One caption per beat, with this run's numbers."""
+def captions(
+    forms: LossForms,
+    step: FirstStep,
+    rate_origin: str | None = None,
+    lr_critical: float | None = None,
+) -> dict[str, str]:
+    """One caption per beat, with this run's numbers; ``rate_origin`` says how the rate was
+    chosen (``"the lesson's rate"``), ``lr_critical`` what share of the critical rate it is."""
     f = fmt_text
     name = forms.name
+    loss = LOSSES[name]
     delta = f(forms.delta)
     out: dict[str, str] = {
         "model": (
             "The model: a line with slope w and intercept b predicts ŷᵢ = w xᵢ + b "
             "for each of the N data points."
         ),
-        "loss": LOSS_CAPTION[name].format(delta=delta),
+        "loss": loss.words_loss.format(delta=delta),
     }
     if forms.l2:
         out["loss"] += (
@@ -131,34 +59,34 @@ def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
         "Substitute ŷᵢ = w xᵢ + b. Now the loss is a function of w and b alone: "
         "the xᵢ and yᵢ are fixed numbers from the data."
     )
-    if name in OUTER_CAPTION:
-        out["outer"] = OUTER_CAPTION[name].format(delta=delta)
+    if loss.words_outer_rule:
+        out["outer"] = loss.words_outer_rule.format(delta=delta)
     out["inner_w"] = (
         "The chain rule, inside first: the residual yᵢ − (w xᵢ + b) changes with w only "
         "through −w xᵢ, so with b held fixed its derivative is −xᵢ."
     )
     out["chain_w"] = (
-        f"Then outside: {OUTER_NAME[name]}, times the inner derivative −xᵢ, term by term "
+        f"Then outside: {loss.words_outer}, times the inner derivative −xᵢ, term by term "
         "through the sum."
     )
     if forms.l2:
         out["chain_w"] += " The penalty (λ/2) w² gives λw."
     # The screen's ∂L/∂w carries the penalty's + λw; so does the caption.
     penalty = f" + λw (the penalty, λ = {f(forms.l2)})" if forms.l2 else ""
-    out["grad_w"] = GRAD_W_CAPTION[name].format(penalty=penalty)
+    out["grad_w"] = loss.words_grad_w.format(penalty=penalty)
     out["inner_b"] = (
         "The same for b: with w held fixed, the residual yᵢ − (w xᵢ + b) changes with b at rate −1."
     )
     out["chain_b"] = "The outer derivative is the same; the inner one is now −1."
     if forms.l2:
         out["chain_b"] += " The penalty has no b in it, so it drops out."
-    out["grad_b"] = GRAD_B_CAPTION[name]
+    out["grad_b"] = loss.words_grad_b
     beta = f(step.hyper.get("momentum", 0.9))
-    out["update"] = UPDATE_CAPTION[step.optimizer].format(batch=step.batch_size, beta=beta)
+    out["update"] = OPTIMIZERS[step.optimizer].update_words.format(batch=step.batch_size, beta=beta)
     if step.optimizer == "minibatch" and step.batch_size == step.n:
         out["update"] += " Here that is all the data, so each update is a full-batch step."
 
-    g = G_TEXT[name]
+    g = loss.words_g
     start = (
         f"With this data: N = {step.n} points, starting from w₀ = {f(step.w0)}, b₀ = {f(step.b0)}."
     )
@@ -175,7 +103,7 @@ def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
         start += f" The sums: Σ {g} = {f(step.sum_g)} and Σ xᵢ {g} = {f(step.sum_xg)}."
     out["start"] = start
 
-    k = SCALE_TEXT[name].replace("N", str(step.n))
+    k = loss.words_grad_scale.replace("N", str(step.n))
     if step.consistent:
         pen = f" + {f(forms.l2)} · {f(step.w0)}" if forms.l2 else ""
         grad = (
@@ -191,7 +119,26 @@ def captions(forms: LossForms, step: FirstStep) -> dict[str, str]:
     else:
         grad += " " + direction(step.dw, step.db)
     out["gradient"] = grad
-    out["step"] = step_caption(step)
+    out["step"] = step_caption(step, rate_origin, lr_critical)
+    if step.has_update and step.w1 is not None and step.b1 is not None:
+        onto = "."
+        if step.loss0 is not None and step.loss1 is not None:
+            onto = ", onto a lower contour." if step.loss1 < step.loss0 else ", onto a higher one."
+        plain = abs(step.w0 - step.lr * step.dw - step.w1) <= 1e-9 * (
+            abs(step.w0) + abs(step.w1) + 1
+        ) and abs(step.b0 - step.lr * step.db - step.b1) <= 1e-9 * (abs(step.b0) + abs(step.b1) + 1)
+        how = (
+            "the step goes the other way, η times as long"
+            if plain
+            else "the first step goes downhill"
+        )
+        out["landing"] = (
+            f"On the map, the gradient at the start points uphill; {how}, from "
+            f"w = {f(step.w0)}, b = {f(step.b0)} to w = {f(step.w1)}, b = {f(step.b1)}{onto}"
+        )
+    for key, words in PICTURE_WORDS.items():
+        if key in out:
+            out[key] += " " + words
     if step.n_updates > 1:
         if step.diverged_at is not None:
             out["end"] = f"Repeat, and this run blows up: it diverged at update {step.diverged_at}."
@@ -214,29 +161,38 @@ def direction(dw: float, db: float) -> str:
     return f"A step against the gradient {move(dw)} w and {move(db)} b."
 
 
-def step_caption(step: FirstStep) -> str:
+def step_caption(
+    step: FirstStep, rate_origin: str | None = None, lr_critical: float | None = None
+) -> str:
     f = fmt_text
     if not step.has_update:
         return no_update_note(step)
     assert step.w1 is not None and step.b1 is not None
     eta = f"η = {f(step.lr)}"
+    # A regime's share of the critical rate says it all; else how the rate was chosen and
+    # its share.
+    share = rate_name(step.lr, lr_critical)
+    if rate_name(step.lr, lr_critical, short=True) or not rate_origin:
+        said = f"{eta} ({share})" if share else eta
+    else:
+        said = f"{eta} ({rate_origin}, {share})" if share else f"{eta} ({rate_origin})"
     opt = step.optimizer
     if opt == "adam":
         text = (
             f"At t = 1 the corrections make m̂ = g and ŝ = g², so Adam's first step moves each "
-            f"parameter by about {eta} against its gradient's sign: "
+            f"parameter by about {said} against its gradient's sign: "
             f"w₁ = {f(step.w1)}, b₁ = {f(step.b1)}."
         )
     elif step.batch != "full":
         size = "one random point" if step.batch_size == 1 else f"{step.batch_size} random points"
         text = (
-            f"The first update used {size}: with {eta}, w₁ = {f(step.w1)} and "
+            f"The first update used {size}: with {said}, w₁ = {f(step.w1)} and "
             f"b₁ = {f(step.b1)}. The full-data gradient would have given "
             f"{f(step.w0 - step.lr * step.dw)} and {f(step.b0 - step.lr * step.db)}."
         )
     else:
         text = (
-            f"One step with {eta}: w₁ = {f(step.w0)} − {f(step.lr)} · ({f(step.dw)}) = "
+            f"One step with {said}: w₁ = {f(step.w0)} − {f(step.lr)} · ({f(step.dw)}) = "
             f"{f(step.w1)} and b₁ = {f(step.b0)} − {f(step.lr)} · ({f(step.db)}) = {f(step.b1)}."
         )
         if opt in ("momentum", "nesterov"):

@@ -42,10 +42,12 @@ def plan(
     lr: float | None = None,
     batch_size: int = 16,
     lr_critical: float | None = None,
+    rate_origin: str | None = None,
 ) -> Plan:
     """The derivation of ``loss`` and ``optimizer`` with the numbers of ``traj``'s first update.
 
-    ``lr_critical`` (gradient descent's, where the loss has one) names the rate on screen.
+    ``lr_critical`` (gradient descent's, where the loss has one) and ``rate_origin`` (how
+    the rate was chosen: ``"the lesson's rate"``) name the rate on screen and in words.
     """
     forms = loss_forms(loss, l2, delta)
     step = first_step(x, y, traj, loss, optimizer, l2=l2, delta=delta, lr=lr, batch_size=batch_size)
@@ -53,6 +55,6 @@ def plan(
         forms=forms,
         step=step,
         updates=tuple(update_lines(optimizer, step.hyper, step.batch_size)),
-        data=data_lines(forms, step, lr_critical),
-        captions=captions(forms, step),
+        data=data_lines(forms, step, lr_critical, rate_origin),
+        captions=captions(forms, step, rate_origin, lr_critical),
     )

@@ -250,7 +250,7 @@ class GdScene(Scene):
         """``loss, optimizer, lr`` of the first run, for subtitles."""
         cfg = self.inputs.config
         run = self.inputs.runs[0]
-        parts = [cfg.loss or "", self.optimizer_label(), f"lr = {fmt(run.lr, 3)}"]
+        parts = [cfg.loss or "", self.optimizer_label(), self.rate_text(run.lr)]
         if cfg.l2:
             parts.append(f"L2 = {fmt(cfg.l2)}")
         line = "  ·  ".join(p for p in parts if p)
@@ -259,6 +259,10 @@ class GdScene(Scene):
             line = f"{ds.caption}  ·  {line}"
         note = self.standardized_note()
         return f"{line}\n{note}" if note else line
+
+    def rate_text(self, lr: float) -> str:
+        """The learning rate as the subtitle writes it."""
+        return f"lr = {fmt(lr, 3)}"
 
     def optimizer_label(self) -> str:
         """The optimizer's name; a minibatch as large as the data says it is full-batch."""

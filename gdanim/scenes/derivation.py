@@ -23,24 +23,33 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    UP,
     Animation,
+    Arrow,
+    Dot,
     FadeIn,
     FadeOut,
+    GrowArrow,
+    Line,
     MathTex,
     Mobject,
     MoveToTarget,
+    SurroundingRectangle,
+    VGroup,
     Write,
+    config,
 )
 
 from .. import derivation as formulas
 from ..derivation import Plan
+from ..derivation.picture import MapStep, map_step, residuals
 from ..errors import InputError
 from ..pipeline.prepare import SceneInputs
 from . import style
-from .base import GdScene
+from .base import Box, GdScene, map_labels
 from .page import Page, boxes_meet, match, split_heading
 from .sheet import HEADING_SIZE, Sheet, typeset
-from .widgets import label
+from .widgets import DataPanel, LossContours, Panel, label
 
 # -- timing, in seconds at the natural pace
 NATURAL_DURATION = 8.0  # the --duration that means "natural pace"
@@ -55,6 +64,19 @@ FINAL_HOLD = style.HOLD_TIME
 GIF_LONGEST = 20.0
 #: The loop the suggested --duration aims at.
 GIF_AIM = 15.0
+
+# -- the picture beside the lines
+#: Share of the room below the heading that the picture takes: of the width in a wide frame,
+#: of the height in a square or tall one.
+PICTURE_SHARE = 0.4
+PICTURE_SHARE_TALL = 0.58
+#: Stroke widths of a residual, and of the least and most x-weighted ones.
+RESIDUAL_STROKE = 2.0
+WEIGHTED_STROKE = (0.6, 7.0)
+#: The gradient arrow's least and largest length in scene units: it shows a direction.
+GRADIENT_LENGTH = (0.8, 1.4)
+#: Below this length (scene units) the step is drawn as its landing point alone.
+STEP_LEAST = 0.08
 
 
 class Derivation(GdScene):
@@ -81,6 +103,7 @@ class Derivation(GdScene):
             lr=inputs.runs[0].lr,
             batch_size=cfg.batch_size,
             lr_critical=inputs.analysis.lr_critical,
+            rate_origin=rate_origin(inputs),
         )
 
     def build(self) -> Sheet:
@@ -111,18 +134,26 @@ class Derivation(GdScene):
         if not self.opens_still:
             self.play(FadeIn(title), run_time=style.INTRO_TIME * self.pace)
         tallest = max(h.height for h in s.headings.values())
-        heading_box, self.page.box = split_heading(body, tallest)
+        heading_box, rest = split_heading(body, tallest)
+        self.full_box = rest
+        self.narrow_box, picture_box = self.split_picture(rest)
+        self.page.box = self.narrow_box
+        pics = self.pictures = Pictures(self, p, picture_box)
+        self.shown: list[Mobject] = []
         for h in s.headings.values():
             h.move_to(np.array([heading_box.left, heading_box.y, 0.0]), aligned_edge=LEFT)
 
+        # A square or tall frame shows the picture only beside a line or two.
+        hide: list[Mobject] | None = [] if self.portrait else None
+
         # 1 the model
         self.set_heading(s, "model")
-        self.beat("model", [], [s.model])
+        self.beat("model", [], [s.model], picture=pics.data_view)
 
         # 2 the loss, then the model substituted into it
         huber_def = s.outer[:1] if p.forms.name == "huber" else []
         self.set_heading(s, "loss")
-        self.beat("loss", [s.model], [s.loss, *huber_def])
+        self.beat("loss", [s.model], [s.loss, *huber_def], picture=pics.residual_view)
         self.beat(
             "loss_sub",
             [s.model],
@@ -133,35 +164,53 @@ class Derivation(GdScene):
         if p.forms.name == "huber":
             outer = [s.outer[1]]
             self.beat(
-                "outer", [s.model], [s.loss_sub, *outer], enter=[(s.outer[1], [s.outer[0]], {})]
+                "outer",
+                [s.model],
+                [s.loss_sub, *outer],
+                enter=[(s.outer[1], [s.outer[0]], {})],
+                picture=hide,
             )
         elif p.forms.name == "mae":
             outer = [s.outer[0]]
-            self.beat("outer", [s.model], [s.loss_sub, *outer])
+            self.beat("outer", [s.model], [s.loss_sub, *outer], picture=hide)
 
         # 3 dL/dw: inner derivative, chain rule, constants gathered
         ref = [s.loss_sub, *outer]
         self.set_heading(s, "dw")
-        self.beat("inner_w", ref, [s.inner_w])
+        self.beat("inner_w", ref, [s.inner_w], picture=hide)
         self.beat(
             "chain_w",
             ref,
             [s.inner_w, s.chain_w],
             enter=[(s.chain_w, [s.loss_sub, s.inner_w], p.forms.keys_chain_w)],
+            picture=hide,
         )
-        self.beat("grad_w", ref, [s.grad_w], enter=[(s.grad_w, [s.chain_w], p.forms.keys_grad)])
+        self.beat(
+            "grad_w",
+            ref,
+            [s.grad_w],
+            enter=[(s.grad_w, [s.chain_w], p.forms.keys_grad)],
+            picture=pics.weighted_view,
+        )
 
         # 4 dL/db the same way
         ref = [s.loss_sub, *outer, s.grad_w]
         self.set_heading(s, "db")
-        self.beat("inner_b", ref, [s.inner_b])
+        self.beat("inner_b", ref, [s.inner_b], picture=hide)
         self.beat(
             "chain_b",
             ref,
             [s.inner_b, s.chain_b],
             enter=[(s.chain_b, [s.loss_sub, s.inner_b], p.forms.keys_chain_b)],
+            picture=hide,
         )
-        self.beat("grad_b", ref, [s.grad_b], enter=[(s.grad_b, [s.chain_b], p.forms.keys_grad)])
+        self.beat(
+            "grad_b",
+            ref,
+            [s.grad_b],
+            enter=[(s.grad_b, [s.chain_b], p.forms.keys_grad)],
+            picture=pics.residual_view,
+        )
 
         # 5 the update rule: dL/dw and dL/db fly into it
         grads = [s.grad_w, s.grad_b]
@@ -171,19 +220,26 @@ class Derivation(GdScene):
             self.cover(s.symbol_w, s.grad_w, 0)
             self.cover(s.symbol_b, s.grad_b, 0)
 
-        self.beat("update", grads, s.updates, enter=self.update_entries(s), before_enter=cover)
+        self.beat(
+            "update",
+            grads,
+            s.updates,
+            enter=self.update_entries(s),
+            before_enter=cover,
+            picture=hide,
+        )
 
         # 6 with this data: the sums, then the gradient in numbers
         self.set_heading(s, "data")
         setup = [s.setup, *([s.standardise] if s.standardise else [])]
         if s.sum_g is not None and s.sum_xg is not None:
-            self.beat("start", grads, [*setup, s.sum_g, s.sum_xg])
+            self.beat("start", grads, [*setup, s.sum_g, s.sum_xg], picture=[])
             enter = [
                 (s.num_w, [s.grad_w, s.sum_xg], p.data.keys_grad_w),
                 (s.num_b, [s.grad_b, s.sum_g], p.data.keys_grad_b),
             ]
         else:
-            self.beat("start", grads, setup)
+            self.beat("start", grads, setup, picture=[])
             enter = [(s.num_w, [s.grad_w], {}), (s.num_b, [s.grad_b], {})]
         self.beat("gradient", grads, [*setup, s.num_w, s.num_b], enter=enter)
 
@@ -194,7 +250,18 @@ class Derivation(GdScene):
         enter = []
         if len(s.step) == 2:
             enter = [(s.step[0], [s.num_w], {}), (s.step[1], [s.num_b], {})]
+        landing = "landing" in self.captions and pics.landing is not None
+        # In a square or tall frame, what the step led to (data units, the loss) waits for
+        # the verdict's beat, so that the step's own lines keep their size.
+        later: list[Mobject] = []
+        if self.portrait and landing and "end" in self.captions:
+            later = list(s.extra)
+            work = [m for m in work if m not in later]
         self.beat("step", nums, work, enter=enter)
+        if landing:
+            # The map, with the gradient and the step: beside the step's two lines where the
+            # frame is wide, alone where the lines would not be read beside it.
+            self.beat("landing", [], list(s.step) if self.wide else [], picture=pics.step_view)
         if "end" in self.captions:
             # Every run ends with its verdict: on screen as the last heading, and in words.
             verdict = self.inputs.outcome
@@ -212,7 +279,10 @@ class Derivation(GdScene):
             }
             self.set_heading(s, "end")
             closing: list[Mobject] = [s.end] if s.end is not None else list(s.end_notes)
-            self.beat("end", nums, [*work, *closing])
+            if later:
+                self.beat("end", [], [*later, *closing], picture=[])
+            else:
+                self.beat("end", nums, [*work, *closing], picture=[])
         self.wait(FINAL_HOLD * self.pace)
         self.check_gif_length(final=True)
 
@@ -282,17 +352,22 @@ class Derivation(GdScene):
         work: Sequence[Mobject],
         enter: Sequence[tuple[MathTex, Sequence[Mobject], dict[str, str]]] = (),
         before_enter: Callable[[], None] | None = None,
+        picture: Sequence[Mobject] | None = None,
     ) -> None:
         """One caption's worth: make room, bring the new lines in, hold while it is read.
 
         First the lines that stay slide to their new places and the others fade. Then the new
         lines come in: written, or built from others (``enter``: ``(line, sources, renames)``),
         their shared terms travelling into place. Sources on screen that the new layout drops
-        are used up by the transform; the others stay where they are.
+        are used up by the transform; the others stay where they are. ``picture``, when
+        given, is what the picture beside the lines shows from this beat on.
         """
         self.check_gif_length()
         self.beats_played += 1
         caption = self.with_data_note(self.captions[key])
+        if picture is not None:
+            # The lines have the whole width (or height) when no picture is shown.
+            self.page.box = self.narrow_box if picture else self.full_box
         layout = self.page.layout(pinned, work)
         targets = {id(t) for t, _, _ in enter}
         consumed = [
@@ -312,6 +387,11 @@ class Derivation(GdScene):
             elif m not in consumed:
                 reflow.append(FadeOut(m))
                 self.on_screen.remove(m)
+        arriving: list[Mobject] = []
+        if picture is not None:
+            reflow.extend(FadeOut(m) for m in self.shown if m not in picture)
+            arriving = [m for m in picture if m not in self.shown]
+            self.shown = list(picture)
         if reflow:
             self.play(*reflow, run_time=MOVE_TIME * self.pace)
         if before_enter is not None:
@@ -332,6 +412,10 @@ class Derivation(GdScene):
             if id(m) not in targets:
                 anims.append(Write(m) if isinstance(m, MathTex) else FadeIn(m))
                 run = max(run, WRITE_TIME)
+        for m in arriving:
+            parts = m.submobjects if isinstance(m, VGroup) and not isinstance(m, Panel) else [m]
+            anims.extend(GrowArrow(a) if isinstance(a, Arrow) else FadeIn(a) for a in parts)
+            run = max(run, WRITE_TIME)
         self.remove(*consumed)
         for m in consumed:
             self.on_screen.remove(m)
@@ -348,6 +432,24 @@ class Derivation(GdScene):
         shown = self.time - start
         self.add_subcaption(caption, duration=shown, offset=-shown)
 
+    def split_picture(self, rest: Box) -> tuple[Box, Box]:
+        """The page's box and the picture's: side by side in a wide frame, the picture
+        below the lines in a square or tall one."""
+        if self.portrait:
+            page, pic = rest.split_v(1 - PICTURE_SHARE_TALL, PICTURE_SHARE_TALL)
+        else:
+            page, pic = rest.split_h(1 - PICTURE_SHARE, PICTURE_SHARE)
+        return page, pic
+
+    @property
+    def wide(self) -> bool:
+        """A frame wide enough (16:9) for lines of numbers beside the picture."""
+        return config.frame_width >= config.frame_height * 1.6
+
+    def rate_text(self, lr: float) -> str:
+        # η as the lines write it: the same digits in the subtitle, the lines and captions.
+        return f"η = {formulas.fmt_text(lr)}"
+
     # ------------------------------------------------------------------ placing
     def place(self, m: Mobject, scale: float, centre: np.ndarray) -> None:
         m.scale(scale * self.page.natural(m)[0] / max(m.width, 1e-6))
@@ -359,3 +461,227 @@ class Derivation(GdScene):
         m.target.scale(scale * self.page.natural(m)[0] / max(m.width, 1e-6))
         m.target.move_to(centre)
         return MoveToTarget(m)
+
+
+def rate_origin(inputs: SceneInputs) -> str | None:
+    """How the run's learning rate was chosen, in a few words, where it was by name or by
+    default (``None`` for a number given)."""
+    asked = inputs.spec.train.lr
+    if isinstance(asked, str):
+        return f"the '{asked}' rate"
+    if asked is not None:
+        return None
+    if inputs.standardized is not None and inputs.standardized.auto:
+        return "the round bowl's 'right' rate"
+    default = inputs.dataset.lr
+    if isinstance(default, str) or inputs.config.optimizer == "adam":
+        return f"the '{default if isinstance(default, str) else 'right'}' rate"
+    return "the lesson's rate" if inputs.dataset.source == "built-in" else None
+
+
+def _clamp_inside(frame: Mobject, mob: Mobject, at: np.ndarray, pad: float = 0.06) -> np.ndarray:
+    """``at`` moved so that ``mob`` centred there stays inside ``frame``."""
+    lo, hi = frame.get_corner(DOWN + LEFT), frame.get_corner(UP - LEFT)
+    half = np.array([mob.width / 2 + pad, mob.height / 2 + pad, 0.0])
+    return np.clip(at, lo + half, np.maximum(lo + half, hi - half))
+
+
+def _room(frame: Mobject, p: np.ndarray, direction: np.ndarray) -> float:
+    """How far from ``p`` along the unit ``direction`` the edge of ``frame`` is."""
+    lo, hi = frame.get_corner(DOWN + LEFT), frame.get_corner(UP - LEFT)
+    out = math.inf
+    for k in (0, 1):
+        d = float(direction[k])
+        if d > 1e-12:
+            out = min(out, (hi[k] - p[k]) / d)
+        elif d < -1e-12:
+            out = min(out, (lo[k] - p[k]) / d)
+    return max(out, 0.0)
+
+
+class Pictures:
+    """What the derivation shows beside its lines, every number from the run.
+
+    The data with the start line and each residual as a segment from its point to the line
+    (when the loss appears), the segments weighted by ``|x_i|`` (where ``∂L/∂w`` sums
+    ``x_i e_i``); then the loss map with the start, the gradient (uphill) and the first
+    step landing on the run's first update. The views are lists of mobjects; a beat passes
+    the one it shows.
+    """
+
+    def __init__(self, scene: Derivation, plan: Plan, box: Box) -> None:
+        inputs = scene.inputs
+        theme = self.theme = scene.theme
+        ds = inputs.dataset
+        xs, ys = ds.subset(style.MAX_DATA_POINTS)
+        r = self.res = residuals(xs, ys, plan.step)
+        x_label = f"{ds.x_label}, standardised" if plan.step.standardised else ds.x_label
+        lo, hi = float(np.min(r.x)), float(np.max(r.x))
+        extra = [r.w0 * lo + r.b0, r.w0 * hi + r.b0]
+        self.data: DataPanel = scene.place_panel(
+            box,
+            lambda w, h: DataPanel(r.x, r.y, w, h, theme, x_label, ds.y_label, extra),
+        )
+        self.start_line = self.data.line_through(r.w0, r.b0, theme.path)
+        # The start line's name, on one row or two; none where it would be too small.
+        w0, b0 = formulas.fmt_text(r.w0), formulas.fmt_text(r.b0)
+        room = self.data.frame.width * 0.9
+        start: Mobject = label(f"start: w₀ = {w0}, b₀ = {b0}", theme, style.TICK_SIZE, theme.path)
+        if start.width > room:
+            start = VGroup(
+                label("start line:", theme, style.TICK_SIZE, theme.path),
+                label(f"w₀ = {w0}, b₀ = {b0}", theme, style.TICK_SIZE, theme.path),
+            ).arrange(DOWN, buff=0.05, aligned_edge=LEFT)
+        self.start_name = VGroup()
+        if start.width <= room and start.height < self.data.frame.height * 0.4:
+            start.move_to(self.data.emptiest_spot(start.width, start.height))
+            self.start_name = self.backed(start)
+        self.residuals = self.segments(theme.ink, weighted=False)
+        self.weighted = self.segments(theme.fit, weighted=True)
+        w_label, b_label = map_labels(inputs.on_map is not None)
+        self.map: LossContours = scene.place_panel(
+            box, lambda w, h: LossContours(inputs.map, w, h, theme, w_label, b_label)
+        )
+        self.step = map_step(plan.step)
+        self.build_map()
+
+    # -- the data
+    def segments(self, color: str, *, weighted: bool) -> VGroup:
+        """Each residual as a segment from its point to the start line, inside the panel."""
+        r, panel = self.res, self.data
+        (x0, x1), (y0, y1) = panel.x_range, panel.y_range
+        inside = (r.x >= x0) & (r.x <= x1)
+        top = np.clip(r.y, y0, y1)
+        foot = np.clip(r.y_hat, y0, y1)
+        a = panel.to_scene(r.x, top)
+        b = panel.to_scene(r.x, foot)
+        group = VGroup()
+        lo, hi = WEIGHTED_STROKE
+        for i in np.flatnonzero(inside):
+            if abs(top[i] - foot[i]) <= 0:
+                continue
+            line = Line(a[i], b[i], color=color, stroke_width=RESIDUAL_STROKE)
+            if weighted:
+                wt = float(r.weight[i])
+                line.set_stroke(width=lo + (hi - lo) * wt, opacity=0.25 + 0.75 * wt)
+            else:
+                line.set_stroke(opacity=0.8)
+            group.add(line)
+        return group
+
+    @property
+    def data_view(self) -> list[Mobject]:
+        return [self.data, self.start_line, self.start_name]
+
+    @property
+    def residual_view(self) -> list[Mobject]:
+        return [self.data, self.residuals, self.start_line, self.start_name]
+
+    @property
+    def weighted_view(self) -> list[Mobject]:
+        return [self.data, self.weighted, self.start_line, self.start_name]
+
+    # -- the map
+    def build_map(self) -> None:
+        t, m, st = self.theme, self.map, self.step
+        self.start_dot = VGroup()
+        self.gradient = VGroup()
+        self.stepped = VGroup()
+        self.grad_arrow: Arrow | None = None
+        self.step_arrow: Arrow | None = None
+        self.landing: Dot | None = None
+        (w0, b0) = st.start
+        if not m.contains(w0, b0):
+            return
+        p0 = np.asarray(m.axes.c2p(w0, b0), dtype=np.float64)
+        self.start_dot.add(Dot(p0, radius=style.DOT_RADIUS, color=t.path))
+        names = VGroup()
+        unit = self.uphill(p0)
+        plain = self.is_plain_step(st)
+        if st.end is not None and m.contains(*st.end):
+            p1 = np.asarray(m.axes.c2p(*st.end), dtype=np.float64)
+            length = float(np.linalg.norm(p1 - p0))
+            if length >= STEP_LEAST:
+                self.step_arrow = Arrow(
+                    p0, p1, buff=0, color=t.path, stroke_width=4,
+                    max_tip_length_to_length_ratio=0.2,
+                )  # fmt: skip
+                self.stepped.add(self.step_arrow)
+            self.landing = Dot(p1, radius=style.DOT_RADIUS * 0.8, color=t.path)
+            self.landing.set_stroke(t.background, 1.5)
+            self.stepped.add(self.landing)
+            w1, b1 = st.end
+            away = (p1 - p0) / length if length > 1e-9 else np.array([1.0, 0.0, 0.0])
+            # The gradient's name goes on one side of the start, the step's on the other.
+            side = np.array([-away[1], away[0], 0.0])
+            if side[1] > 0:
+                side = -side
+            name_text = "−η∇L" if plain else "first step"
+            name = label(f"{name_text}, η = {formulas.fmt_text(st.eta)}", t, style.TICK_SIZE,
+                         t.path)  # fmt: skip
+            rows = [
+                label(f"{p}₁ = {formulas.fmt_text(v)}", t, style.TICK_SIZE, t.path)
+                for p, v in (("w", w1), ("b", b1))
+            ]
+            block = VGroup(name, *rows).arrange(DOWN, buff=0.06, aligned_edge=LEFT)
+            at = p1 + side * (block.height / 2 + 0.12) + away * block.width * 0.25
+            block.move_to(_clamp_inside(m.frame, block, at))
+            names.add(block)
+        if unit is not None:
+            length = float(np.linalg.norm(self.step_arrow.get_vector())) if self.step_arrow else 0
+            least, most = GRADIENT_LENGTH
+            g_len = min(max(length, least), most, _room(m.frame, p0, unit) - 0.1)
+            if g_len >= least * 0.5:
+                g_end = p0 + unit * g_len
+                self.grad_arrow = Arrow(
+                    p0, g_end, buff=0, color=t.muted, stroke_width=4,
+                    max_tip_length_to_length_ratio=0.25,
+                )  # fmt: skip
+                side = np.array([-unit[1], unit[0], 0.0])
+                if side[1] < 0:
+                    side = -side
+                g_name = label("∇L: uphill", t, style.TICK_SIZE, t.muted)
+                at = (p0 + g_end) / 2 + side * (g_name.height / 2 + 0.12)
+                g_name.move_to(_clamp_inside(m.frame, g_name, at))
+                self.gradient.add(self.grad_arrow, self.backed(g_name))
+        self.stepped.add(*(self.backed(n) for n in names))
+
+    def uphill(self, p0: np.ndarray) -> np.ndarray | None:
+        """The unit scene direction of the gradient at the start, or ``None`` at zero."""
+        gw, gb = self.step.gradient
+        if not (math.isfinite(gw) and math.isfinite(gb)):
+            return None
+        axes = self.map.axes
+        o = np.asarray(axes.c2p(0.0, 0.0), dtype=np.float64)
+        ex = np.asarray(axes.c2p(1.0, 0.0), dtype=np.float64) - o
+        ey = np.asarray(axes.c2p(0.0, 1.0), dtype=np.float64) - o
+        v = gw * ex + gb * ey
+        norm = float(np.linalg.norm(v))
+        return v / norm if norm > 0 and math.isfinite(norm) else None
+
+    @staticmethod
+    def is_plain_step(st: MapStep) -> bool:
+        """Whether the first update is ``-η∇L`` (gradient descent's, momentum's from rest)."""
+        if st.end is None:
+            return False
+        (w0, b0), (gw, gb), (w1, b1) = st.start, st.gradient, st.end
+        tol = 1e-6 * (abs(w0) + abs(b0) + st.eta * (abs(gw) + abs(gb)) + 1e-12)
+        return abs(w0 - st.eta * gw - w1) <= tol and abs(b0 - st.eta * gb - b1) <= tol
+
+    def backed(self, m: Mobject) -> VGroup:
+        """``m`` on a backdrop of the panel's colour, legible over the contours."""
+        back = SurroundingRectangle(m, buff=0.04, stroke_width=0)
+        back.set_fill(self.theme.panel, 0.85)
+        return VGroup(back, m)
+
+    @property
+    def map_view(self) -> list[Mobject]:
+        return [self.map, self.start_dot]
+
+    @property
+    def gradient_view(self) -> list[Mobject]:
+        return [*self.map_view, self.gradient]
+
+    @property
+    def step_view(self) -> list[Mobject]:
+        return [*self.gradient_view, self.stepped]
