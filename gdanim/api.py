@@ -375,6 +375,7 @@ def lecture(
     import sys
 
     from .lectures import LectureReport
+    from .lectures.records import LectureManifest
 
     allowed = ("quality", "theme", "aspect", "resolution", "fps", "duration", "narrate", "voice")
     for key in options:
@@ -413,13 +414,15 @@ def lecture(
     if proc.returncode == 2:
         raise InputError(last or "the lecture failed")
     out = os.path.abspath(os.fspath(output))
+    path = os.path.join(out, "manifest.json")
     try:
-        with open(os.path.join(out, "manifest.json"), encoding="utf-8") as fh:
+        with open(path, encoding="utf-8") as fh:
             manifest = json.load(fh)
     except (OSError, ValueError):
         why = last or f"exit code {proc.returncode}"
         raise InputError(f"the lecture wrote no manifest ({why})") from None
-    return LectureReport(out, manifest, list(manifest.get("failures", [])))
+    record = LectureManifest.from_dict(manifest, where=path)
+    return LectureReport(out, record, list(manifest.get("failures", [])))
 
 
 def _stop(proc: Any) -> None:

@@ -115,8 +115,8 @@ def test_any_learning_rate_renders(runner, tmp_path, lr):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_interrupted_render_leaves_nothing_and_the_next_run_completes(tmp_path, sig):
     out = tmp_path / "a.mp4"
-    args = [*GDANIM, "render", "descent-path", "--quality", "low", "--duration", "20",
-            "-o", str(out), "-q"]  # fmt: skip
+    args = [*GDANIM, "render", "descent-path", "--resolution", "256x144", "--fps", "10",
+            "--duration", "60", "-o", str(out), "-q"]  # fmt: skip
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
     # Wait until manim is writing frames, then interrupt.
     deadline = time.time() + 60

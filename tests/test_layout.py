@@ -30,7 +30,6 @@ pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
 
 SCENES = ["descent-path", "learning-rates", "hiker-bowl", "derivation", "feature-scaling"]
 ASPECTS = ["16:9", "4:3", "1:1", "9:16"]
-THEMES = ["dark", "light"]
 
 SMALL_Y = "the small panels' b and loss axes keep 2 tick labels"
 
@@ -65,7 +64,10 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.mark.parametrize(
     ("scene", "aspect", "theme"),
-    [_case(s, a, t) for s in SCENES for a in ASPECTS for t in THEMES],
+    # The theme changes colours, never a position: the light theme at two aspects is enough
+    # to see that it stays so.
+    [_case(s, a, "dark") for s in SCENES for a in ASPECTS]
+    + [_case(s, a, "light") for s in SCENES for a in ("16:9", "1:1")],
 )
 def test_layout(media: Any, scene: str, aspect: str, theme: str) -> None:
     spec = RenderSpec(scene=scene, aspect=aspect, theme=theme, quality="low")

@@ -74,7 +74,8 @@ def test_example_lecture_file_parses(tmp_path):
     assert rates.lrs == ("small", "right", "large") and rates.dataset == "campaign"
     assert all(s.spec.lrs is None for s in lec.scenes[:4])
     scaling = lec.scenes[5].spec
-    assert scaling.dataset == "houses" and scaling.train.lr == "right"
+    # Each side at its own share of its critical rate, the scene's default.
+    assert scaling.dataset == "houses" and scaling.train.lr is None
     assert all(s.spec.duration == 8.0 and s.spec.theme == "dark" for s in lec.scenes)
 
 

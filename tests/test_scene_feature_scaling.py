@@ -158,7 +158,13 @@ def test_nothing_is_drawn_outside_the_frame(tmp_path, aspect):
     assert lo[1] >= -fh / 2 - 1e-6 and hi[1] <= fh / 2 + 1e-6, (lo, hi, fh)
     # 16:9 and 9:16: raw to scale, raw stretched, standardised; 1:1 has no room for the
     # needle drawn to scale, so raw stretched beside standardised.
-    assert len(find_all(scene, "LossContours")) == (2 if aspect == "1:1" else 3)
+    panels = find_all(scene, "LossContours")
+    assert len(panels) == (2 if aspect == "1:1" else 3)
+    # A stretched map says its stretch in words above it: no second note on the plot.
+    stretched = [p for p in panels if not p.to_scale]
+    assert stretched and all(len(p.scale_tag) == 0 for p in stretched)
+    assert not any("not to scale" in getattr(m, "original_text", "") for p in panels
+                   for m in p.labels)  # fmt: skip
 
 
 @pytest.mark.render

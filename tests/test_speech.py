@@ -69,6 +69,10 @@ def _every_template() -> list[str]:
     return out
 
 
+#: Sound is what these renders are for: the picture as small as a render allows.
+SMALL = {"width": 256, "height": 144}
+
+
 @pytest.mark.parametrize("text", REAL_CAPTIONS + _every_template())
 def test_every_caption_is_spoken_without_a_symbol(text):
     said = spoken(text)
@@ -283,8 +287,9 @@ def test_narrated_render_speaks_in_sync_and_is_the_same_bytes_twice(tmp_path):
     from gdanim.pipeline.render import render
 
     spec = RenderSpec.parse(
-        {"scene": "descent-path", "dataset": "campaign", "quality": "low", "narrate": True}
-    )
+        {"scene": "descent-path", "dataset": "campaign", "quality": "low", "narrate": True,
+         **SMALL}
+    )  # fmt: skip
     first = render(spec, str(tmp_path / "a.mp4"), quiet=True)
     second = render(spec, str(tmp_path / "b.mp4"), quiet=True, force=True)
     with open(first.path, "rb") as fa, open(second.path, "rb") as fb:
@@ -322,7 +327,7 @@ def test_narrated_webm_carries_opus(tmp_path):
 
     spec = RenderSpec.parse(
         {"scene": "descent-path", "dataset": "campaign", "quality": "low", "format": "webm",
-         "voice": "espeak", "duration": 2}
+         "voice": "espeak", "duration": 2, **SMALL}
     )  # fmt: skip
     out = render(spec, str(tmp_path / "a.webm"), quiet=True)
     seconds, fps, sound = _streams(out.path)
@@ -349,7 +354,8 @@ def test_own_recordings_time_the_beats(tmp_path, runner):
     for beat, seconds in lengths.items():
         _tone(voice / f"{beat}.wav", seconds, 44100 if beat.endswith("1") else 16000)
     args = ["render", "descent-path", "--dataset", "campaign", "--quality", "low",
-            "--voice", str(voice), "-o", str(tmp_path / "mine.mp4"), "-q"]  # fmt: skip
+            "--resolution", "256x144", "--voice", str(voice), "-o", str(tmp_path / "mine.mp4"),
+            "-q"]  # fmt: skip
     done = runner.invoke(cli, args)
     assert done.exit_code == 0, done.output
     manifest = json.loads((tmp_path / "mine.mp4.json").read_text())
@@ -374,7 +380,7 @@ def test_narrated_lecture_stays_in_sync_and_its_beats_speak(tmp_path):
     from gdanim.lectures.file import parse_lecture
 
     lecture = parse_lecture(
-        {"quality": "low", "narrate": True, "duration": 2, "scenes": [
+        {"quality": "low", "narrate": True, "duration": 2, **SMALL, "scenes": [
             {"scene": "descent-path"},
             {"scene": "descent-path", "name": "quiet", "narrate": False, "lr": "large"},
             {"scene": "learning-rates"},

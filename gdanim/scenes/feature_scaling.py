@@ -385,7 +385,8 @@ class FeatureScaling(GdScene):
             land = self.true_landscape(side, box)
 
         def make(w: float, h: float) -> LossContours:
-            return LossContours(land, w, h, self.theme, w1, w2)
+            # A stretched map says its stretch above it or in its header ("stretched ×89").
+            return LossContours(land, w, h, self.theme, w1, w2, say_scale=to_scale)
 
         return self.place_panel(box, make)
 

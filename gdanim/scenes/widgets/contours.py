@@ -71,11 +71,14 @@ class LossContours(Panel):
         theme: Theme,
         w_label: str = "w (slope)",
         b_label: str = "b (intercept)",
+        say_scale: bool = True,
     ) -> None:
         v = landscape.view
         ratio = scale_ratio(v, width, height)
         self.to_scale = 1 / NOT_TO_SCALE <= ratio <= NOT_TO_SCALE
-        if w_label and not self.to_scale:
+        # False where the scene says how the panel is stretched in words of its own.
+        self.say_scale = say_scale
+        if w_label and not self.to_scale and say_scale:
             w_label = f"{w_label}   ({NOT_TO_SCALE_WORDS})"
         super().__init__(
             (v.w_min, v.w_max), (v.b_min, v.b_max), width, height, theme, w_label, b_label
@@ -101,7 +104,7 @@ class LossContours(Panel):
             star.move_to(self.axes.c2p(w_star, b_star))
             self.optimum.add(star)
         self.add(lines, self.optimum)
-        if not self.to_scale and not self.says_not_to_scale():
+        if not self.to_scale and say_scale and not self.says_not_to_scale():
             self.tag_not_to_scale()
 
     def says_not_to_scale(self) -> bool:
@@ -111,7 +114,7 @@ class LossContours(Panel):
     def tag_not_to_scale(self) -> None:
         """Say "axes not to scale" on the plot where the w axis's name has no room for it (a
         narrow panel): in a corner clear of the minimum and of the paths drawn (``avoid``)."""
-        if len(self.scale_tag):
+        if len(self.scale_tag) or not self.say_scale:
             return
         pad = 0.06
         words = label(NOT_TO_SCALE_WORDS, self.theme, style.TICK_SIZE, self.theme.muted)

@@ -92,7 +92,8 @@ class Panel(VGroup):
             xl.next_to(self.frame, DOWN, buff=style.AXIS_LABEL_BUFF * 0.6 + 0.3)
             self.labels.add(xl)
         if y_label:
-            yl = fitted_label(y_label, theme, self.frame.height)
+            # The y name runs up the side, where a second line takes width, not height.
+            yl = fitted_label(y_label, theme, self.frame.height, lines=2)
             yl.rotate(math.pi / 2)
             left_edge = min([m.get_left()[0] for m in ticks if isinstance(m, Text)] or [lo[0]])
             yl.move_to([left_edge - style.AXIS_LABEL_BUFF - yl.width / 2, self.frame.get_y(), 0])

@@ -87,9 +87,10 @@ def label(
     return _TYPESET[key].copy()
 
 
-def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84) -> Text:
-    """An axis name that fits ``room``: shrunk to ``least`` of its size at most, then
-    shortened with an ellipsis, so a long column name stays readable at 480p."""
+def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84, lines: int = 1) -> Text:
+    """An axis name that fits ``room``: shrunk to ``least`` of its size at most, then bare of
+    a trailing remark, then (``lines=2``, where the side has room across) on two lines, and
+    only then shortened with an ellipsis, so a long column name stays readable at 480p."""
     t = label(text, theme, style.LABEL_SIZE)
     if t.width <= room:
         return t
@@ -99,7 +100,15 @@ def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84) -> T
     # as "b (inte…", "Funds raised ($)" as "Funds raised".
     bare = re.sub(r"\s*\([^()]*\)\s*$", "", text)
     if bare and bare != text:
-        return fitted_label(bare, theme, room, least)
+        return fitted_label(bare, theme, room, least, lines)
+    # Then two lines, broken at the space nearest the middle: "Number of / donations" reads
+    # whole where "Number of don…" does not.
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    if lines > 1 and spaces and "\n" not in text:
+        cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+        t = label(f"{text[:cut]}\n{text[cut + 1 :]}", theme, style.LABEL_SIZE)
+        if t.width * least <= room:
+            return t.scale(min(1.0, room / t.width))
     keep = len(text)
     while keep > 4:
         keep -= 1

@@ -1,0 +1,55 @@
+"""Axis names fitted to their room: shrunk a little, then bare of a remark, then (up the
+side) on two lines, and only then cut with an ellipsis."""
+
+from __future__ import annotations
+
+import pytest
+
+from gdanim.scenes import style
+from gdanim.scenes.style import THEMES
+from gdanim.scenes.widgets.text import fitted_label, label
+
+pytestmark = pytest.mark.slow  # text typeset with Pango
+
+THEME = THEMES["dark"]
+
+
+def width_of(text: str) -> float:
+    return float(label(text, THEME, style.LABEL_SIZE).width)
+
+
+def test_a_name_that_fits_is_kept_whole():
+    t = fitted_label("weight_kg", THEME, 10.0)
+    assert t.original_text == "weight_kg"
+
+
+def test_a_long_name_goes_on_two_lines_before_it_is_cut():
+    name = "Number of donations"
+    room = width_of(name) * 0.6  # too narrow for one line even shrunk to 0.84
+    t = fitted_label(name, THEME, room, lines=2)
+    assert t.original_text == "Number of\ndonations"
+    assert t.width <= room + 1e-9
+    # Set at its full size: two lines instead of one shrunk out of sight.
+    assert abs(t.width - width_of("Number of\ndonations")) < 1e-6
+
+
+def test_a_remark_in_parentheses_goes_first():
+    name = "Funds raised ($)"
+    room = width_of("Funds raised") * 1.01
+    t = fitted_label(name, THEME, room)
+    assert t.original_text == "Funds raised"
+
+
+def test_a_name_too_long_for_two_lines_is_cut_with_an_ellipsis():
+    name = "Number of donations"
+    room = width_of("donations") * 0.5
+    t = fitted_label(name, THEME, room, lines=2)
+    assert t.original_text.endswith("…") and "\n" not in t.original_text
+    assert t.width <= room + 1e-9
+
+
+def test_a_name_under_its_panel_stays_on_one_line():
+    """Below a panel a second line would run into what sits under it."""
+    name = "Number of donations"
+    t = fitted_label(name, THEME, width_of(name) * 0.6)
+    assert "\n" not in t.original_text and t.original_text.endswith("…")
