@@ -115,8 +115,9 @@ def test_any_learning_rate_renders(runner, tmp_path, lr):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_interrupted_render_leaves_nothing_and_the_next_run_completes(tmp_path, sig):
     out = tmp_path / "a.mp4"
-    args = [*GDANIM, "render", "descent-path", "--resolution", "256x144", "--fps", "10",
-            "--duration", "60", "-o", str(out), "-q"]  # fmt: skip
+    # Large and long enough to be caught mid-render on a fast machine.
+    args = [*GDANIM, "render", "descent-path", "--quality", "low", "--duration", "20",
+            "-o", str(out), "-q"]  # fmt: skip
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
     # Wait until manim is writing frames, then interrupt.
     deadline = time.time() + 60
@@ -133,7 +134,8 @@ def test_interrupted_render_leaves_nothing_and_the_next_run_completes(tmp_path, 
     assert b"Traceback" not in err
     assert not out.exists()
     assert leftovers(tmp_path) == []
-    done = subprocess.run([*args[:-5], "--duration", "1", "-o", str(out), "-q"], cwd=tmp_path)
+    again = [*args[:-5], "--resolution", "256x144", "--duration", "1", "-o", str(out), "-q"]
+    done = subprocess.run(again, cwd=tmp_path)
     assert done.returncode == 0
     assert video_meta(str(out))["frames"] > 10
 
