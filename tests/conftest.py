@@ -12,6 +12,8 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner
 
+from tests.tables import write_heights
+
 
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
@@ -38,3 +40,9 @@ def runner(tmp_path, monkeypatch) -> CliRunner:
     """A CliRunner working in an empty temporary folder."""
     monkeypatch.chdir(tmp_path)
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def heights(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A real-magnitude table: heights in cm against weights in kg, 200 rows."""
+    return str(write_heights(tmp_path_factory.mktemp("real")))

@@ -131,19 +131,6 @@ REAL_KNOWN: dict[tuple[str, str], str] = {
 }
 
 
-@pytest.fixture(scope="module")
-def heights(tmp_path_factory: pytest.TempPathFactory) -> str:
-    import numpy as np
-
-    rng = np.random.default_rng(5)
-    h = np.round(rng.normal(170, 10, 200), 1)
-    w = np.round(0.9 * h - 90 + rng.normal(0, 6, 200), 1)
-    path = tmp_path_factory.mktemp("real") / "heights.csv"
-    rows = "".join(f"{a},{b}\n" for a, b in zip(h, w, strict=True))
-    path.write_text("height_cm,weight_kg\n" + rows)
-    return str(path)
-
-
 def _real_case(scene: str, aspect: str) -> Any:
     reason = REAL_KNOWN.get((scene, aspect))
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []

@@ -23,6 +23,7 @@ from gdanim.pipeline.scene import manim_config, publish_private_cache, seed_priv
 from gdanim.scenes.derivation import Derivation
 from gdanim.scenes.style import THEMES
 from tests.scene_tools import video_meta
+from tests.tables import write_heights
 
 pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
 
@@ -322,12 +323,8 @@ def test_the_step_on_the_map_lands_on_the_runs_first_update(media):
 
 
 def test_standardised_pictures_are_in_the_optimizers_coordinates(media, tmp_path):
-    rng = np.random.default_rng(5)
-    h = np.round(rng.normal(170, 10, 60), 1)
-    w = np.round(0.9 * h - 90 + rng.normal(0, 6, 60), 1)
-    path = tmp_path / "heights.csv"
-    rows = "".join(f"{a},{b}\n" for a, b in zip(h, w, strict=True))
-    path.write_text("height_cm,weight_kg\n" + rows)
+    path = write_heights(tmp_path, 60)
+    h = np.loadtxt(path, delimiter=",", skiprows=1)[:, 0]
     inputs, plan, pics = pictured(media, data_path=str(path))
     assert plan.step.standardised
     path_traj = inputs.runs[0].on_map

@@ -358,18 +358,6 @@ def test_a_diverging_run_hops_to_alternate_sides_and_is_marked_where_it_leaves(t
     assert np.linalg.norm(tip - chord_exit) < 0.2 * f.width
 
 
-@pytest.fixture(scope="module")
-def heights(tmp_path_factory) -> str:
-    """Heights in cm against weights in kg: x standardised by default."""
-    rng = np.random.default_rng(5)
-    h = np.round(rng.normal(170, 10, 200), 1)
-    w = np.round(0.9 * h - 90 + rng.normal(0, 6, 200), 1)
-    path = tmp_path_factory.mktemp("real") / "heights.csv"
-    rows = "".join(f"{a},{b}\n" for a, b in zip(h, w, strict=True))
-    path.write_text("height_cm,weight_kg\n" + rows)
-    return str(path)
-
-
 @pytest.mark.parametrize("aspect", ["16:9", "9:16"])
 def test_a_standardised_run_shows_a_round_bowl_and_its_fast_fall(tmp_path, heights, aspect):
     scene, _, _ = build(tmp_path, aspect=aspect, lrs=None, theme="dark", data_path=heights)

@@ -12,6 +12,7 @@ from gdanim.config import RenderSpec
 from gdanim.pipeline.prepare import prepare
 from gdanim.scenes import descent_path
 from gdanim.scenes.descent_path import DescentPath, eased, first_steps
+from tests.tables import write_heights
 
 from .scene_tools import build_scene
 
@@ -142,13 +143,7 @@ def test_later_runs_are_drawn_wider_under_earlier_ones():
 
 def _heights_and_weights(tmp_path):
     """A real-magnitude table: heights in cm against weights in kg."""
-    rng = np.random.default_rng(5)
-    h = np.round(rng.normal(170, 10, 200), 1)
-    w = np.round(0.9 * h - 90 + rng.normal(0, 6, 200), 1)
-    path = tmp_path / "heights.csv"
-    rows = "".join(f"{a},{b}\n" for a, b in zip(h, w, strict=True))
-    path.write_text("height_cm,weight_kg\n" + rows)
-    return path
+    return write_heights(tmp_path)
 
 
 def test_standardised_runs_are_drawn_on_the_round_bowl_the_optimizer_walks(tmp_path):

@@ -49,7 +49,7 @@ from . import style
 from .base import Box, GdScene, map_labels
 from .page import Page, boxes_meet, match, split_heading
 from .sheet import HEADING_SIZE, Sheet, typeset
-from .widgets import DataPanel, LossContours, Panel, label
+from .widgets import DataPanel, LossContours, Panel, label, room_to_edge
 
 # -- timing, in seconds at the natural pace
 NATURAL_DURATION = 8.0  # the --duration that means "natural pace"
@@ -486,19 +486,6 @@ def _clamp_inside(frame: Mobject, mob: Mobject, at: np.ndarray, pad: float = 0.0
     return np.clip(at, lo + half, np.maximum(lo + half, hi - half))
 
 
-def _room(frame: Mobject, p: np.ndarray, direction: np.ndarray) -> float:
-    """How far from ``p`` along the unit ``direction`` the edge of ``frame`` is."""
-    lo, hi = frame.get_corner(DOWN + LEFT), frame.get_corner(UP - LEFT)
-    out = math.inf
-    for k in (0, 1):
-        d = float(direction[k])
-        if d > 1e-12:
-            out = min(out, (hi[k] - p[k]) / d)
-        elif d < -1e-12:
-            out = min(out, (lo[k] - p[k]) / d)
-    return max(out, 0.0)
-
-
 class Pictures:
     """What the derivation shows beside its lines, every number from the run.
 
@@ -630,7 +617,7 @@ class Pictures:
         if unit is not None:
             length = float(np.linalg.norm(self.step_arrow.get_vector())) if self.step_arrow else 0
             least, most = GRADIENT_LENGTH
-            g_len = min(max(length, least), most, _room(m.frame, p0, unit) - 0.1)
+            g_len = min(max(length, least), most, room_to_edge(m, p0, unit) - 0.1)
             if g_len >= least * 0.5:
                 g_end = p0 + unit * g_len
                 self.grad_arrow = Arrow(

@@ -39,6 +39,7 @@ from .widgets import (
     fmt,
     label,
     note,
+    room_to_edge,
 )
 
 #: The first updates played one at a time, before the clock speeds up.
@@ -55,19 +56,6 @@ GRADIENT_MIN = 0.8
 def first_steps(traj: Trajectory, most: int = FIRST_STEPS) -> int:
     """How many updates are played one at a time: up to ``most``, never past a divergence."""
     return max(0, min(most, traj.n_updates))
-
-
-def room_to_edge(panel: LossContours, p: np.ndarray, direction: np.ndarray) -> float:
-    """How far from scene point ``p`` along the unit ``direction`` the panel's frame is."""
-    lo, hi = panel.frame.get_corner(DOWN + LEFT), panel.frame.get_corner(UP + RIGHT)
-    out = math.inf
-    for k in (0, 1):
-        d = float(direction[k])
-        if d > 1e-9:
-            out = min(out, (hi[k] - p[k]) / d)
-        elif d < -1e-9:
-            out = min(out, (lo[k] - p[k]) / d)
-    return max(out, 0.0)
 
 
 def inside(panel: LossContours, mob: VGroup, at: np.ndarray, pad: float = 0.06) -> np.ndarray:

@@ -21,7 +21,7 @@ from .contours import (
 )
 from .curves import LossCurve, log_ticks
 from .data import DataPanel, core_range
-from .panels import Panel, Polyline, clip_segments, state_follower
+from .panels import Panel, Polyline, clip_segments, room_to_edge, state_follower
 from .readout import GlyphNumber, Readout
 from .text import (
     FONT,
@@ -59,6 +59,7 @@ __all__ = [
     "nice_ticks",
     "note",
     "power_of_ten",
+    "room_to_edge",
     "scale_ratio",
     "state_follower",
 ]

@@ -118,6 +118,19 @@ class Panel(VGroup):
         return self.x_range[0] <= x <= self.x_range[1] and self.y_range[0] <= y <= self.y_range[1]
 
 
+def room_to_edge(panel: Panel, p: NDArray[np.float64], direction: NDArray[np.float64]) -> float:
+    """How far from scene point ``p`` along the unit ``direction`` the panel's frame is."""
+    lo, hi = panel.frame.get_corner(DOWN + LEFT), panel.frame.get_corner(UP + RIGHT)
+    out = math.inf
+    for k in (0, 1):
+        d = float(direction[k])
+        if d > 1e-9:
+            out = min(out, (hi[k] - p[k]) / d)
+        elif d < -1e-9:
+            out = min(out, (lo[k] - p[k]) / d)
+    return max(out, 0.0)
+
+
 def clip_segments(
     p: FloatArray, q: FloatArray, box: tuple[float, float, float, float]
 ) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
