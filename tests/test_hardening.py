@@ -111,6 +111,10 @@ def test_any_learning_rate_renders(runner, tmp_path, lr):
 # ------------------------------------------------------------------ interruptions
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.render
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_interrupted_render_leaves_nothing_and_the_next_run_completes(tmp_path, sig):
@@ -118,7 +122,10 @@ def test_interrupted_render_leaves_nothing_and_the_next_run_completes(tmp_path, 
     # Large and long enough to be caught mid-render on a fast machine.
     args = [*GDANIM, "render", "descent-path", "--quality", "low", "--duration", "20",
             "-o", str(out), "-q"]  # fmt: skip
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    # Ctrl-C as a terminal delivers it: a suite started in the background (`make test &`)
+    # passes its children SIGINT ignored, and a render rightly keeps that.
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
+                            preexec_fn=_default_sigint)  # fmt: skip
     # Wait until manim is writing frames, then interrupt.
     deadline = time.time() + 60
     while time.time() < deadline and not any(
