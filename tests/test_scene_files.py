@@ -22,6 +22,7 @@ FILES = {
     "hiker_bowl.py": "HikerBowl",
     "derivation.py": "Derivation",
     "compare.py": "Compare",
+    "feature_scaling.py": "FeatureScaling",
     "first_steps.py": "FirstSteps",
 }
 
