@@ -40,6 +40,18 @@ def test_a_remark_in_parentheses_goes_first():
     assert t.original_text == "Funds raised"
 
 
+def test_a_scale_is_never_dropped():
+    """ "loss (×10⁶)" without its scale would read 3 for a loss of 3,000,000."""
+    name = "loss (×10⁶)"
+    room = width_of("(×10⁶)") * 1.05  # narrower than "loss (×10⁶)" even shrunk
+    t = fitted_label(name, THEME, room, lines=2)
+    assert t.original_text == "loss\n(×10⁶)"
+    assert t.width <= room + 1e-9
+    one = fitted_label("weight_kg (×10⁶)", THEME, width_of("weig (×10⁶)"))
+    assert one.original_text.endswith("… (×10⁶)") and "\n" not in one.original_text
+    assert one.width <= width_of("weig (×10⁶)") + 1e-9
+
+
 def test_a_name_too_long_for_two_lines_is_cut_with_an_ellipsis():
     name = "Number of donations"
     room = width_of("donations") * 0.5

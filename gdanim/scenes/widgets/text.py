@@ -96,6 +96,18 @@ def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84, line
         return t
     if t.width * least <= room:
         return t.scale(room / t.width)
+    # A scale ("loss (×10⁶)") is part of the numbers on the axis: it is never dropped. It
+    # takes a line of its own where the side has room, else the name before it is shortened.
+    scaled = re.fullmatch(r"(.*?)\s*(\(×[^()]*\))\s*", text)
+    if scaled:
+        name, unit = scaled.groups()
+        tries = [f"{name}\n{unit}"] if lines > 1 and name else []
+        tries += [f"{name[:keep].rstrip(' _-.(')}… {unit}" for keep in range(len(name) - 1, 0, -1)]
+        for attempt in tries:
+            t = label(attempt, theme, style.LABEL_SIZE)
+            if t.width * least <= room:
+                return t.scale(min(1.0, room / t.width))
+        return label(unit, theme, style.LABEL_SIZE).scale_to_fit_width(room)
     # A trailing remark in parentheses goes first: "b (intercept)" reads better as "b" than
     # as "b (inte…", "Funds raised ($)" as "Funds raised".
     bare = re.sub(r"\s*\([^()]*\)\s*$", "", text)
