@@ -20,3 +20,12 @@ class InputError(ValueError):
 
     def __init__(self, message: object = "", *args: object) -> None:
         super().__init__(one_line(str(message)), *args)
+
+
+class GifTooLong(InputError):
+    """A GIF that would loop too long to follow at the pace asked; ``duration`` is the
+    ``--duration`` at which its loop fits."""
+
+    def __init__(self, message: object, duration: float) -> None:
+        super().__init__(message)
+        self.duration = duration

@@ -582,6 +582,38 @@ def case_quality(repeats: int) -> dict[str, Any]:
     return out
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process (all its threads) and of the children it waited for."""
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def case_scenes(repeats: int) -> dict[str, Any]:
+    """Each scene of the lessons at 1080p60, in turn: CPU-seconds, and per second of video,
+    so that a new scene can be placed among the others on a shared machine (CPU time, unlike
+    wall time, hardly moves with the load)."""
+    work = tempfile.mkdtemp(prefix="gdanim-bench-")
+    cpu: dict[str, list[float]] = {s: [] for s in SCENES if s != "compare"}
+    video: dict[str, float] = {}
+    for _ in range(repeats):
+        for scene in cpu:
+            out = os.path.join(work, f"{scene}.mp4")
+            start = _cpu_seconds()
+            render(RenderSpec(scene=scene, quality="high"), out, force=True, quiet=True)
+            cpu[scene].append(_cpu_seconds() - start)
+            video[scene] = video_frames(out) / 60.0
+    med = {k: statistics.median(v) for k, v in cpu.items()}
+    return {
+        "cpu_seconds": med,
+        "video_seconds": video,
+        "cpu_per_video_second": {k: med[k] / video[k] for k in med},
+        "runs": cpu,
+    }
+
+
 CASES: dict[str, Callable[[int], dict[str, Any]]] = {
     "descent-path": case_descent,
     "epochs": case_epochs,
@@ -591,6 +623,7 @@ CASES: dict[str, Callable[[int], dict[str, Any]]] = {
     "lecture": case_lecture,
     "preview": case_preview,
     "quality": case_quality,
+    "scenes": case_scenes,
 }
 
 

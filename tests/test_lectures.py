@@ -209,6 +209,31 @@ def test_a_job_is_a_picklable_pure_function_of_its_spec(tmp_path):
     assert pickle.loads(pickle.dumps(out)) == out  # it crosses back from a worker
 
 
+def test_a_gif_too_long_to_follow_is_made_at_the_pace_that_fits(tmp_path, monkeypatch):
+    """`gdanim lecture --gif` asks a GIF of every scene: the derivation's, whose loop would
+    be too long at the lecture's pace, is made faster and says so; a video never is."""
+    from gdanim.errors import GifTooLong
+    from gdanim.pipeline import render as render_module
+
+    asked: list[float] = []
+
+    def render(spec, output, **_):
+        asked.append(spec.duration)
+        if spec.duration > 3:
+            raise GifTooLong("derivation: its GIF would loop for about 40 s", 3.0)
+        return render_module.RenderResult(output, output + ".json", False, 1.0, {})
+
+    monkeypatch.setattr(render_module, "render", render)
+    spec = RenderSpec(scene="derivation", format="gif", duration=8)
+    out = lecture.run_job(lecture.Job("derivation", "gif", spec, str(tmp_path / "d.gif")))
+    assert asked == [8, 3] and out.error is None
+    assert out.note == "at --duration 3, to loop in time"
+    asked.clear()
+    video = spec.replace(format="mp4")
+    out = lecture.run_job(lecture.Job("derivation", "video", video, str(tmp_path / "d.mp4")))
+    assert asked == [8] and out.error and "would loop" in out.error and out.note is None
+
+
 # --------------------------------------------------------------------------------------------
 # A whole lecture, rendered once for the tests below (two processes, GIFs too)
 

@@ -110,13 +110,19 @@ def test_gif_opens_on_the_scene_not_a_blank_frame(runner, tmp_path):
     assert np.abs(first - final).mean() < 6.0  # the same picture, palette and scale aside
 
 
-def test_a_derivation_gif_too_long_to_follow_stops_early_with_what_to_do(runner, tmp_path):
+def test_a_derivation_gif_too_long_to_follow_stops_early_with_what_to_do(tmp_path):
+    from gdanim.errors import GifTooLong, InputError
+    from gdanim.pipeline.render import render
+
     out = tmp_path / "d.gif"
-    args = ["render", "derivation", "--format", "gif", "-o", str(out), *SMALL[:2], "-q"]
-    result = runner.invoke(cli, args)  # --duration 8: the lecture's reading pace
-    assert result.exit_code == 2, result.output
-    message = result.output.strip().splitlines()[-1]
+    spec = RenderSpec(scene="derivation", format="gif", resolution="320x180")
+    with pytest.raises(GifTooLong) as caught:  # --duration 8: the lecture's reading pace
+        render(spec, str(out), quiet=True)
+    message = str(caught.value)
+    assert isinstance(caught.value, InputError)  # one line and exit code 2 on the command line
     assert "--format mp4" in message and "--duration 3 loops in about" in message, message
+    # The error carries that pace, for a lecture to make its GIF at it.
+    assert caught.value.duration == 3
     assert not out.exists() and leftovers(tmp_path) == []
 
 

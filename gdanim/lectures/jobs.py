@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import interrupts
 from ..config import RenderSpec
-from ..errors import InputError
+from ..errors import GifTooLong, InputError
 from ..pipeline.manifest import Manifest
 from .file import GIF_QUALITY, Lecture
 from .records import JobKind, JobResult
@@ -91,7 +91,16 @@ def run_job(job: Job) -> JobResult:
         interrupts.check()
         from ..pipeline.render import render
 
-        result = render(job.spec, job.output, force=job.force, quiet=True, name=job.name)
+        try:
+            result = render(job.spec, job.output, force=job.force, quiet=True, name=job.name)
+        except GifTooLong as slow:
+            if job.kind != "gif":
+                raise
+            # A GIF for the slides of every scene: the one whose loop would be too long to
+            # follow at the lecture's pace is made at the pace that fits, and says so.
+            spec = job.spec.replace(duration=slow.duration)
+            result = render(spec, job.output, force=job.force, quiet=True, name=job.name)
+            out = replace(out, note=f"at --duration {slow.duration:g}, to loop in time")
         manifest = Manifest.from_dict(result.manifest)
         out = replace(
             out,

@@ -94,6 +94,8 @@ class Progress:
         elif not self.quiet and not self.tty:
             seconds = outcome.seconds
             how = "reused" if outcome.reused else f"rendered in {seconds:.1f} s"
+            if outcome.note:
+                how += f" ({outcome.note})"
             self.say(f"lecture: {count} {job.label} {how}")
         if self._bar is not None:
             self._bar.update(self._task, completed=len(self.finished), extra=self._extra())

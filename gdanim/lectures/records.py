@@ -58,6 +58,8 @@ class JobResult:
     traceback: str | None = None
     wall_seconds: float = 0.0
     cpu_seconds: float | None = None
+    #: What the render changed to make its file, in words (a GIF at a faster pace).
+    note: str | None = None
 
     @property
     def ok(self) -> bool:

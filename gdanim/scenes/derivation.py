@@ -43,7 +43,7 @@ from manim import (
 from .. import derivation as formulas
 from ..derivation import Plan
 from ..derivation.picture import MapStep, map_step, residuals
-from ..errors import InputError
+from ..errors import GifTooLong
 from ..pipeline.prepare import SceneInputs
 from . import style
 from .base import Box, GdScene, map_labels
@@ -303,11 +303,12 @@ class Derivation(GdScene):
             return
         duration = self.inputs.spec.duration
         faster = max(0.5, math.floor(duration * GIF_AIM / estimate * 2) / 2)
-        raise InputError(
+        raise GifTooLong(
             f"derivation: its GIF would loop for about {estimate:.0f} s at --duration "
             f"{duration:g} ({total} beats, no captions to follow); render it as a video with "
             f"its captions (--format mp4), or faster: --duration {faster:g} loops in about "
-            f"{estimate * faster / duration:.0f} s"
+            f"{estimate * faster / duration:.0f} s",
+            faster,
         )
 
     def update_entries(self, s: Sheet) -> list[tuple[MathTex, list[Mobject], dict[str, str]]]:
