@@ -19,11 +19,10 @@ from click.testing import CliRunner
 
 from gdanim import lectures as lecture
 from gdanim.cli import cli
-from gdanim.config import VARY_SCENES, RenderSpec
+from gdanim.config import RenderSpec
 from gdanim.lectures.records import JobResult, LectureManifest
 from gdanim.media import captions, ffmpeg, probe
 from gdanim.pipeline.manifest import Manifest
-from gdanim.pipeline.prepare import FEATURE_SCENES
 from gdanim.scenes.registry import SCENES, SceneInfo
 from tests.scene_tools import video_meta
 
@@ -165,7 +164,7 @@ def test_default_lecture_jobs(tmp_path):
     # Every scene but compare, which needs an experiment (vary or a preset) to run, and
     # feature-scaling, which needs two features.
     assert (
-        tuple(s for s in SCENES if s not in VARY_SCENES and s not in FEATURE_SCENES)
+        tuple(s for s, info in SCENES.items() if "vary" not in info.options and info.features == 1)
         == lecture.DEFAULT_SCENES
     )
     jobs = lecture.plan(lec, str(tmp_path / "out"))

@@ -23,6 +23,7 @@ from .options import (
     DATA,
     LECTURE_OUTPUT,
     OUTPUT,
+    SCENE_ONLY,
     TRAIN,
     F,
     option,
@@ -263,9 +264,7 @@ def _render_epilog() -> str:
 @options(TRAIN)
 @options(OUTPUT)
 @option("trajectory_path")
-@option("lrs")
-@option("vary")
-@option("preset")
+@options(SCENE_ONLY)
 @click.option("-o", "--output", type=click.Path(), help="Output file [default: under media/].")
 @click.option("--force", is_flag=True, help="Render even if the same spec is already there.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, only errors.")
@@ -432,9 +431,7 @@ def lecture_cmd(lecture_file: str | None, out_dir: str, **kw: Any) -> None:
 @options(DATA)
 @options(TRAIN)
 @option("trajectory_path")
-@option("lrs")
-@option("vary")
-@option("preset")
+@options(SCENE_ONLY)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="File to write [default: stdout]."
 )

@@ -66,12 +66,6 @@ def _scenes() -> list[str]:
     return list(SCENES)
 
 
-#: Scenes that train several runs side by side, from ``lrs``.
-LRS_SCENES = ("learning-rates",)
-#: Scenes that vary one training option, from ``vary`` or ``preset``.
-VARY_SCENES = ("compare",)
-
-
 def _even(v: float) -> int:
     return max(2, round(v / 2.0) * 2)
 
@@ -260,16 +254,7 @@ class RenderSpec(Model):
                 checks.resolution((self.width, self.height))
             except checks.Bad as exc:
                 raise rule(exc.message, "width") from None
-        if self.lrs is not None:
-            if self.scene not in LRS_SCENES:
-                raise rule(f"only {', '.join(LRS_SCENES)} takes {{lrs}}", "lrs")
-            if self.trajectory_path:
-                raise rule("trains its own runs; it does not go with {trajectory}", "lrs")
-        for key, given in (("preset", self.preset is not None), ("vary", self.vary is not None)):
-            if given and self.scene not in VARY_SCENES:
-                raise rule(f"only {', '.join(VARY_SCENES)} takes {{{key}}}", key)
-        if self.scene in VARY_SCENES:
-            self._check_compare()
+        check_scene(self)
         if self.narrated and self.format not in SOUND_FORMATS:
             key = "narrate" if self.narrate else "voice"
             raise rule(f"a {self.format} has no sound: narrate an mp4 or webm", key)
@@ -284,26 +269,6 @@ class RenderSpec(Model):
     def voice_name(self) -> str:
         """The voice that speaks a narrated render (espeak unless one is given)."""
         return self.voice or "espeak"
-
-    def _check_compare(self) -> None:
-        from .vary import USED_BY
-
-        if self.vary is None:
-            raise rule(
-                "compares runs: give {vary} (e.g. optimizer=gd,momentum) or {preset}", "vary"
-            )
-        if self.trajectory_path:
-            raise rule("trains its own runs; it does not go with {trajectory}", "vary")
-        key = self.vary[0]
-        users = USED_BY.get(key)
-        if users and self.train.optimizer not in users:
-            raise rule(
-                f"{key.replace('_', '-')} changes only {', '.join(users)} runs; "
-                f"the optimizer is {self.train.optimizer}: set {{optimizer}}",
-                "vary",
-            )
-        if key == "delta" and self.train.loss != "huber":
-            raise rule("delta changes only huber runs: set {loss} huber", "vary")
 
     def replace(self, **changes: Any) -> Self:
         """A copy with ``changes``; a preset fills in its ``vary`` again."""
@@ -376,3 +341,45 @@ def all_keys() -> list[str]:
     """Every key a render takes, as the user writes them."""
     keys = [key_of(RenderSpec, n) for n in RenderSpec.model_fields if n != "train"]
     return [*keys, *TRAIN_KEYS, *RenderSpec.EXTRA_KEYS]
+
+
+# -- the checks a scene's registry entry asks for
+
+
+def check_scene(spec: RenderSpec) -> None:
+    """``spec``'s scene-only options are its scene's, and its scene's own check passes."""
+    from ..scenes.registry import SCENES, load, scene_options
+
+    for name, takers in scene_options().items():
+        if getattr(spec, name) is not None and spec.scene not in takers:
+            key = key_of(type(spec), name)
+            raise rule(f"only {', '.join(takers)} takes {{{key}}}", key)
+    check = SCENES[spec.scene].check
+    if check is not None:
+        load(check)(spec)
+
+
+def check_rates(spec: RenderSpec) -> None:
+    """learning-rates: ``lrs`` are rates it trains, so no recorded run goes with them."""
+    if spec.lrs is not None and spec.trajectory_path:
+        raise rule("trains its own runs; it does not go with {trajectory}", "lrs")
+
+
+def check_compare(spec: RenderSpec) -> None:
+    """compare: one experiment (``vary`` or a ``preset``), that its runs' options can show."""
+    from .vary import USED_BY
+
+    if spec.vary is None:
+        raise rule("compares runs: give {vary} (e.g. optimizer=gd,momentum) or {preset}", "vary")
+    if spec.trajectory_path:
+        raise rule("trains its own runs; it does not go with {trajectory}", "vary")
+    key = spec.vary[0]
+    users = USED_BY.get(key)
+    if users and spec.train.optimizer not in users:
+        raise rule(
+            f"{key.replace('_', '-')} changes only {', '.join(users)} runs; "
+            f"the optimizer is {spec.train.optimizer}: set {{optimizer}}",
+            "vary",
+        )
+    if key == "delta" and spec.train.loss != "huber":
+        raise rule("delta changes only huber runs: set {loss} huber", "vary")

@@ -10,11 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import LRS_SCENES, VARY_SCENES, RenderSpec, checks
+from ..config import RenderSpec, checks
+from ..config.fields import key_of
 from ..config.vary import PRESETS
 from ..errors import InputError
-from ..pipeline.prepare import FEATURE_SCENES, load_spec_data
-from ..scenes.registry import SCENES
+from ..pipeline.prepare import load_spec_data
+from ..scenes.registry import SCENES, scene_options
 
 DEFAULT_TITLE = "Gradient descent on linear regression"
 DEFAULT_SCENES = ("hiker-bowl", "derivation", "descent-path", "learning-rates")
@@ -76,8 +77,16 @@ SCENE_KEYS = ("scene", "name")
 #: A scene that sets one of these takes none of the file's.
 DATA_KEYS = ("dataset", "data", "x", "y", "sheet", "missing")
 PATH_KEYS = ("data", "trajectory")
-#: The compare scenes' experiment: one of them, taken by compare scenes only.
-COMPARE_KEYS = ("vary", "preset")
+
+
+def _keys(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Spec fields as the file spells them."""
+    return tuple(key_of(RenderSpec, n) for n in names)
+
+
+def _scene_only() -> tuple[str, ...]:
+    """The keys only some scenes take (their registry entries' ``options``)."""
+    return _keys(tuple(scene_options()))
 
 
 def load_lecture(path: str) -> Lecture:
@@ -158,12 +167,16 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
         {k: "only inside a [[scenes]] table" for k in SCENE_KEYS},
         base_dir,
     )
-    # The file's defaults are checked once on their own, so a bad one is named at the top.
+    # The file's defaults are checked once on their own, so a bad one is named at the top:
+    # those every scene takes, then each scene's own with them.
     at_top = functools.partial("{}: {}".format, file)
-    plain = {k: v for k, v in top.items() if k not in COMPARE_KEYS}
-    RenderSpec.parse({**plain, "scene": LRS_SCENES[0]}, "toml", at_top)
-    if any(k in top for k in COMPARE_KEYS):
-        RenderSpec.parse({**top, "scene": VARY_SCENES[0]}, "toml", at_top)
+    only = _scene_only()
+    plain = {k: v for k, v in top.items() if k not in only}
+    RenderSpec.parse(plain, "toml", at_top)
+    for scene, info in SCENES.items():
+        given = {k: top[k] for k in _keys(info.options) if k in top}
+        if given:
+            RenderSpec.parse({**plain, **given, "scene": scene}, "toml", at_top)
     title = DEFAULT_TITLE
     if "title" in doc:
         title = _check(where, "title", checks.nonempty, doc["title"]).strip()
@@ -210,19 +223,22 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
         if any(k in own for k in DATA_KEYS):
             for k in DATA_KEYS:
                 merged.pop(k, None)
-        if implicit_data and scene in FEATURE_SCENES and not any(k in own for k in DATA_KEYS):
-            merged.pop("dataset", None)  # two features: the houses lesson by default
-        if scene not in LRS_SCENES and "lrs" not in own:
-            merged.pop("lrs", None)  # the file's rates are the learning-rates scenes'
-        if scene not in VARY_SCENES:
-            for k in COMPARE_KEYS:
-                if k not in own:
-                    merged.pop(k, None)  # the file's experiment is the compare scenes'
-        elif any(k in own for k in COMPARE_KEYS):
-            for k in COMPARE_KEYS:
-                merged.pop(k, None)  # the scene's own experiment replaces the file's
+        info = SCENES[scene]
+        if (
+            implicit_data
+            and info.default_dataset != DEFAULT_DATASET
+            and not any(k in own for k in DATA_KEYS)
+        ):
+            merged.pop("dataset", None)  # the scene's own lesson by default
+        takes = _keys(info.options)
+        for k in only:
+            if k not in takes and k not in own:
+                merged.pop(k, None)  # the file's value is for the scenes that take it
+        if any(k in own for k in takes):
+            for k in takes:
+                merged.pop(k, None)  # the scene's own (an experiment, rates) replaces the file's
         preset = own.get("preset", merged.get("preset"))
-        if scene in VARY_SCENES and isinstance(preset, str) and preset in PRESETS:
+        if "preset" in takes and isinstance(preset, str) and preset in PRESETS:
             # A preset brings its lesson's data and options; the scene's own keys still win.
             for k in (*DATA_KEYS, *PRESETS[preset].options):
                 if k not in own:
