@@ -39,10 +39,7 @@ OUTPUT = (
     "narrate",
     "voice",
 )
-#: The output options ``lecture`` applies to every scene, and how its help says so.
-LECTURE_OUTPUT = (
-    "quality", "theme", "aspect", "resolution", "fps", "duration", "narrate", "voice",
-)  # fmt: skip
+#: How the help of ``lecture``'s options for every scene (``config.lecture.EVERY_SCENE``) says so.
 EVERY_SCENE = {
     "quality": "For every scene: low 480p15, medium 720p30, high 1080p60, 4k 2160p60 "
     "[default: the file's, else medium].",

@@ -7,17 +7,15 @@ import functools
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ..config import RenderSpec, checks
 from ..config.fields import key_of
+from ..config.lecture import DEFAULT_TITLE, EVERY_SCENE, FLAGS, Lecture, LectureScene
 from ..config.vary import PRESETS
 from ..errors import InputError
-from ..pipeline.prepare import load_spec_data
 from ..scenes.registry import SCENES, scene_options
 
-DEFAULT_TITLE = "Gradient descent on linear regression"
 DEFAULT_SCENES = ("hiker-bowl", "derivation", "descent-path", "learning-rates")
 DEFAULT_DATASET = "campaign"
 DEFAULT_DIR = os.path.join("media", "lecture")
@@ -36,32 +34,6 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # The lecture
 
 
-@dataclass(frozen=True)
-class LectureScene:
-    """One scene of a lecture: its output name (file stem) and its spec."""
-
-    name: str
-    spec: RenderSpec
-
-
-@dataclass(frozen=True)
-class Lecture:
-    """An ordered list of scenes and how the pack is written."""
-
-    scenes: tuple[LectureScene, ...]
-    title: str = DEFAULT_TITLE
-    source: str | None = None
-    gif: bool = False
-    slides: bool = False
-    pptx: bool = False
-    handout: bool = False
-
-    @property
-    def theme(self) -> str:
-        """The theme of the page and the decks: the first scene's."""
-        return self.scenes[0].spec.theme if self.scenes else "dark"
-
-
 def default_lecture() -> Lecture:
     """The four scenes on the default dataset."""
     return Lecture(
@@ -70,9 +42,7 @@ def default_lecture() -> Lecture:
 
 
 #: Keys of the file's top level only, and of a scene table only.
-TOP_KEYS = ("title", "scenes", "gif", "slides", "pptx", "handout")
-#: The flags of the file's top level: what is made besides the videos.
-FLAGS = ("gif", "slides", "pptx", "handout")
+TOP_KEYS = ("title", "scenes", *FLAGS)
 SCENE_KEYS = ("scene", "name")
 #: A scene that sets one of these takes none of the file's.
 DATA_KEYS = ("dataset", "data", "x", "y", "sheet", "missing")
@@ -250,6 +220,8 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
 
         spec = RenderSpec.parse({**merged, "scene": scene, "format": "mp4"}, "toml", place)
         if spec.data_path:
+            from ..pipeline.prepare import load_spec_data
+
             try:
                 load_spec_data(spec)
             except InputError as exc:
@@ -279,29 +251,29 @@ def _scene_name(name: Any, scene: str, used: dict[str, str], where: _Where, labe
     return name
 
 
-def with_options(
-    lecture: Lecture,
-    *,
-    quality: str | None = None,
-    theme: str | None = None,
-    aspect: str | None = None,
-    resolution: str | None = None,
-    fps: int | None = None,
-    duration: float | None = None,
-    narrate: bool | None = None,
-    voice: str | None = None,
-) -> Lecture:
-    """The command line's output options applied to every scene."""
+def with_options(lecture: Lecture, **options: Any) -> Lecture:
+    """The command line's output options (:data:`EVERY_SCENE`) applied to every scene;
+    ``None`` leaves a scene's own."""
     change: dict[str, Any] = {}
-    if quality is not None:
-        change.update(quality=quality, width=None, height=None)
-    if resolution is not None:
-        change["resolution"] = resolution
-    for key, value in (("theme", theme), ("aspect", aspect), ("fps", fps), ("duration", duration),
-                       ("narrate", narrate), ("voice", voice)):  # fmt: skip
-        if value is not None:
-            change[key] = value
+    for key, value in options.items():
+        if key not in EVERY_SCENE:
+            raise TypeError(f"with_options: {key!r} is not one of {', '.join(EVERY_SCENE)}")
+        if value is None:
+            continue
+        if key == "quality":
+            change.update(width=None, height=None)  # the quality sets the size again
+        change[key] = value
     if not change:
         return lecture
     scenes = tuple(LectureScene(s.name, s.spec.replace(**change)) for s in lecture.scenes)
     return dataclasses.replace(lecture, scenes=scenes)
+
+
+def with_flags(lecture: Lecture, **flags: bool) -> Lecture:
+    """``lecture`` making also what ``flags`` (:data:`FLAGS`) turn on, besides what its file
+    asks for."""
+    for key in flags:
+        if key not in FLAGS:
+            raise TypeError(f"with_flags: {key!r} is not one of {', '.join(FLAGS)}")
+    turned_on: dict[str, Any] = {k: True for k, on in flags.items() if on}
+    return dataclasses.replace(lecture, **turned_on)

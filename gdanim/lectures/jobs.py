@@ -14,7 +14,6 @@ from typing import Any
 from .. import interrupts
 from ..config import RenderSpec
 from ..errors import InputError
-from ..pipeline.manifest import Manifest
 from .file import GIF_QUALITY, Lecture
 from .records import JobKind, JobResult
 
@@ -92,15 +91,14 @@ def run_job(job: Job) -> JobResult:
         from ..pipeline.render import render
 
         result = render(job.spec, job.output, force=job.force, quiet=True, name=job.name)
-        manifest = Manifest.from_dict(result.manifest)
         out = replace(
             out,
             path=result.path,
             manifest_path=result.manifest_path,
             reused=result.reused,
             seconds=result.seconds,
-            key=manifest.key,
-            manifest=manifest,
+            key=result.manifest.key,
+            manifest=result.manifest,
         )
     except Exception as exc:
         debug = traceback.format_exc() if os.environ.get("GDANIM_DEBUG") else None

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .. import numbers
 from ..media.captions import Cue
-from ..pipeline.manifest import Manifest
+from ..pipeline.manifest import RenderManifest
 
 if TYPE_CHECKING:
     from .results import SceneResult
@@ -74,7 +74,7 @@ def clock(seconds: float) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
-def on_screen(scene: str, manifest: Manifest) -> tuple[str, ...]:
+def on_screen(scene: str, manifest: RenderManifest) -> tuple[str, ...]:
     """What the scene shows, then its data and training and each run's outcome."""
     runs = manifest.runs
     words = {2: "two", 3: "three", 4: "four"}
@@ -108,7 +108,7 @@ def on_screen(scene: str, manifest: Manifest) -> tuple[str, ...]:
 
 def beats_of(result: SceneResult) -> list[Cue]:
     """The scene's narration, one cue per beat (its captions where no beats were recorded)."""
-    return list(result.beat_cues or result.manifest.beats or result.cues)
+    return list(result.beat_cues or result.manifest.cues or result.cues)
 
 
 def sections(parts: list[SceneResult], starts: list[float]) -> list[Section]:

@@ -6,7 +6,6 @@ the landscape around them: :class:`SceneInputs`. A scene only draws what it is g
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -17,7 +16,7 @@ from numpy.typing import NDArray
 
 from ..config import TRAIN_KEYS, RenderSpec, TrainConfig
 from ..config.names import REGIMES
-from ..datasets import Dataset, get_dataset, load_table
+from ..datasets import Dataset, get_dataset, load_table, standardized_data
 from ..errors import InputError
 from ..landscape import Analysis, Landscape, View, build_landscape, frame_view, round_rate
 from ..landscape.analysis import REGIME_FRACTIONS
@@ -61,12 +60,6 @@ def optimizer_path(traj: Trajectory) -> Trajectory | None:
         w=traj.w_opt, b=traj.b_opt, loss=traj.loss, diverged_at=traj.diverged_at,
         config=traj.config, dataset=traj.dataset,
     )  # fmt: skip
-
-
-def standardized_data(ds: Dataset, std: Standardization) -> Dataset:
-    """``ds`` with x standardised as the optimizer saw it: the map's coordinates."""
-    x = (np.asarray(ds.x, dtype=np.float64) - std.x_mean) / std.x_std
-    return dataclasses.replace(ds, x=x, x_label=f"{ds.x_label}, standardised")
 
 
 #: The round map's half-width, in units of the farthest start's distance from the bottom.
