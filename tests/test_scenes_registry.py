@@ -54,6 +54,7 @@ def test_every_entry_names_functions_that_exist():
         if info.check is not None:
             assert callable(load(info.check)), name
         assert info.features in (1, 2)
+        assert info.shows.endswith("."), name  # the transcript says what it shows
         for option in info.options:
             assert option in RenderSpec.model_fields, (name, option)
     assert scene_options() == {

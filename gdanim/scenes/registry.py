@@ -42,6 +42,9 @@ class SceneInfo:
     features: int = 1
     #: The built-in dataset drawn when neither a dataset nor a data file is given.
     default_dataset: str = "campaign"
+    #: What the scene shows, in words, for a reader who cannot see it (the transcript);
+    #: ``{runs}`` stands for the number of runs in words.
+    shows: str = ""
 
 
 SCENES: dict[str, SceneInfo] = {
@@ -50,6 +53,10 @@ SCENES: dict[str, SceneInfo] = {
         "HikerBowl",
         "a hiker feels the slope and walks down the 3D loss bowl",
         cost=49.0,
+        shows=(
+            "The loss drawn as a 3D bowl over w and b. A hiker stands at the start, feels the "
+            "slope and walks downhill step by step towards the lowest point."
+        ),
     ),
     "derivation": SceneInfo(
         "gdanim.scenes.derivation",
@@ -57,12 +64,21 @@ SCENES: dict[str, SceneInfo] = {
         "the gradient derived step by step, then one update with this run's numbers",
         needs_latex=True,
         cost=70.0,
+        shows=(
+            "The formulas written out term by term: the model, the loss, its gradient by the "
+            "chain rule, then the first update with this run's numbers."
+        ),
     ),
     "descent-path": SceneInfo(
         "gdanim.scenes.descent_path",
         "DescentPath",
         "the (w, b) path on the loss contours, the line fitting the data, the loss curve",
         cost=16.0,
+        shows=(
+            "Three panels: the loss contours over w and b with the run's path across them, the "
+            "data with the line being fitted, and the loss falling over the updates; a readout "
+            "shows each update's w, b and loss."
+        ),
     ),
     "learning-rates": SceneInfo(
         "gdanim.scenes.learning_rates",
@@ -72,6 +88,11 @@ SCENES: dict[str, SceneInfo] = {
         prepare="gdanim.pipeline.prepare:prepare_rates",
         options=("lrs",),
         check="gdanim.config.spec:check_rates",
+        shows=(
+            "The same start run at {runs} learning rates side by side, each with its path on the "
+            "loss contours and its loss curve, under a log-scale rate line that marks where runs "
+            "start to diverge."
+        ),
     ),
     "feature-scaling": SceneInfo(
         "gdanim.scenes.feature_scaling",
@@ -81,6 +102,13 @@ SCENES: dict[str, SceneInfo] = {
         prepare="gdanim.pipeline.prepare:prepare_features",
         features=2,
         default_dataset="houses",
+        shows=(
+            "Two features, raw beside standardised: the loss over the two weights as contours. "
+            "The raw features make a valley so long and thin that it is drawn to scale and "
+            "stretched across, the run zig-zagging from wall to wall; standardised, it is a "
+            "near-round bowl the run descends in a few updates. Below, both runs' loss over the "
+            "updates and the fitted values against the actual ones."
+        ),
     ),
     "compare": SceneInfo(
         "gdanim.scenes.compare",
@@ -89,6 +117,10 @@ SCENES: dict[str, SceneInfo] = {
         prepare="gdanim.pipeline.prepare:prepare_compare",
         options=("preset", "vary"),
         check="gdanim.config.spec:check_compare",
+        shows=(
+            "{runs} runs that differ in one option, drawn together in their own colours: their "
+            "paths on the loss contours, their fitted lines and their loss curves."
+        ),
     ),
 }
 
