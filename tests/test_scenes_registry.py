@@ -132,3 +132,13 @@ def test_the_registry_imports_nothing_heavy():
     with open(registry.__file__, encoding="utf-8") as fh:
         text = fh.read()
     assert "manim" not in text.replace("no manim", "")
+
+
+def test_the_scene_that_draws_the_inputs():
+    """compare varying normalize on two features makes feature-scaling's pair of runs, and
+    feature-scaling draws them: the render and the narration script alike."""
+    pair = pipeline.prepare(
+        RenderSpec.parse({"scene": "compare", "vary": "normalize=false,true", "dataset": "houses"})
+    )
+    assert pair.scaling is not None and pair.scene == "feature-scaling"
+    assert pipeline.prepare(RenderSpec(scene="learning-rates")).scene == "learning-rates"

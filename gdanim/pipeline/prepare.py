@@ -229,6 +229,13 @@ class SceneInputs:
         return self.on_map if self.on_map is not None else self.landscape
 
     @property
+    def scene(self) -> str:
+        """The scene that draws these inputs: the spec's, but a pair of runs on raw and
+        standardised features (:func:`prepare_scaling`, which compare varying ``normalize``
+        on two features also makes) is feature-scaling's picture."""
+        return SCALING_SCENE if self.scaling is not None else self.spec.scene
+
+    @property
     def trajectory(self) -> Trajectory:
         return self.runs[0].trajectory
 
@@ -474,6 +481,8 @@ def prepare_comparison(spec: RenderSpec, ds: Dataset) -> SceneInputs:
     )  # fmt: skip
 
 
+#: The scene that draws :func:`prepare_scaling`'s pair of runs.
+SCALING_SCENE = "feature-scaling"
 #: Updates of a feature-scaling run unless --epochs says otherwise: enough for the raw side's
 #: bounce across the valley to fade and its crawl along the floor to show beyond it, and for
 #: the standardised side to arrive.
