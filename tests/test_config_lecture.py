@@ -62,3 +62,10 @@ def test_every_scene_options_and_flags_apply_to_a_lecture():
         with_options(lec, colour="red")
     with pytest.raises(TypeError):
         with_flags(lec, colour=True)
+
+
+def test_the_manifest_records_each_flag():
+    from gdanim.lectures.records import Options
+
+    assert tuple(k for k in Options.model_fields if k in FLAGS) == FLAGS
+    assert set(Options.model_fields) == {"jobs", "scheduler", "force", *FLAGS}

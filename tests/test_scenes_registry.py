@@ -142,3 +142,22 @@ def test_the_scene_that_draws_the_inputs():
     )
     assert pair.scaling is not None and pair.scene == "feature-scaling"
     assert pipeline.prepare(RenderSpec(scene="learning-rates")).scene == "learning-rates"
+
+
+def test_a_scenes_default_data_names_its_file_and_its_dry_run():
+    from gdanim.lectures.command import describe_jobs
+    from gdanim.lectures.jobs import plan
+
+    assert (
+        RenderSpec(scene="feature-scaling")
+        .default_name()
+        .startswith("media/renders/feature-scaling-houses-")
+    )
+    assert (
+        RenderSpec(scene="descent-path")
+        .default_name()
+        .startswith("media/renders/descent-path-campaign-")
+    )
+    lec = parse_lecture({"scenes": ["feature-scaling", "descent-path"]})
+    lines = describe_jobs(plan(lec, "out"), "out")
+    assert [line.split()[3] for line in lines] == ["houses", "campaign"]

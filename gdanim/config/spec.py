@@ -7,7 +7,7 @@ keys are checked together here (:func:`~gdanim.config.fields.rule`).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -27,6 +27,9 @@ from .names import (
 )
 from .train import TRAIN_KEYS, TrainConfig
 from .vary import VARY_KEYS
+
+if TYPE_CHECKING:
+    from ..scenes.registry import SceneInfo
 
 
 def _datasets() -> list[str]:
@@ -279,6 +282,13 @@ class RenderSpec(Model):
         out: Self = type(self).parse(values)
         return out
 
+    @property
+    def scene_info(self) -> SceneInfo:
+        """The scene's registry entry."""
+        from ..scenes.registry import SCENES
+
+        return SCENES[self.scene]
+
     # -- derived output settings
     @property
     def resolved_quality(self) -> str:
@@ -324,7 +334,7 @@ class RenderSpec(Model):
             or (
                 os.path.splitext(os.path.basename(self.data_path).removesuffix(".gz"))[0]
                 if self.data_path
-                else "campaign"
+                else self.scene_info.default_dataset
             )
         )
         w, h = self.pixel_size

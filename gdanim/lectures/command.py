@@ -9,7 +9,6 @@ from typing import IO, Any
 
 from .assemble import make_lecture
 from .file import (
-    DEFAULT_DATASET,
     EVERY_SCENE,
     FLAGS,
     default_lecture,
@@ -28,7 +27,9 @@ def describe_jobs(jobs: Sequence[Job], out_dir: str) -> list[str]:
     for job in jobs:
         s = job.spec
         w, h = s.pixel_size
-        data = s.dataset or (os.path.basename(s.data_path) if s.data_path else DEFAULT_DATASET)
+        data = s.dataset or (
+            os.path.basename(s.data_path) if s.data_path else s.scene_info.default_dataset
+        )
         target = os.path.relpath(job.output, os.path.abspath(out_dir))
         lines.append(
             f"{job.kind:<7}{job.name:<{width}}{s.scene:<16}{data:<14}{w}x{h}@{s.frame_rate:<4}"
