@@ -16,6 +16,7 @@ import pytest
 
 from gdanim.config import RenderSpec
 from gdanim.errors import InputError
+from gdanim.lectures.records import LectureManifest
 from gdanim.media.captions import Cue
 from gdanim.pipeline.manifest import RenderManifest
 from gdanim.pipeline.prepare import prepare
@@ -111,20 +112,28 @@ def test_a_hand_edited_manifest_is_one_line_naming_the_key(tmp_path, change, wor
     assert RenderManifest.previous(path) is None
 
 
+@pytest.mark.parametrize("record", [RenderManifest, LectureManifest])
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("[1, 2]", "not a gdanim render manifest (not a JSON object)"),
+        ("[1, 2]", "not {what} (not a JSON object)"),
         ('{"format": ', "line 1: not valid JSON"),
         ("", "line 1: not valid JSON"),
     ],
 )
-def test_a_damaged_manifest_is_one_line_and_nothing_to_reuse(tmp_path, text, words):
-    path = tmp_path / "a.mp4.json"
+def test_a_damaged_record_file_is_one_line(tmp_path, record, text, words):
+    """The render's and the lecture's manifests are read by the one base, alike."""
+    path = tmp_path / "manifest.json"
     path.write_text(text)
     with pytest.raises(InputError) as err:
-        RenderManifest.load(str(path))
-    assert str(err.value).startswith(f"{path}: {words}") and "\n" not in str(err.value)
+        record.load(str(path))
+    message = f"{path}: {words.format(what=record.WHAT)}"
+    assert str(err.value).startswith(message) and "\n" not in str(err.value)
+
+
+def test_a_damaged_or_missing_render_manifest_is_nothing_to_reuse(tmp_path):
+    path = tmp_path / "a.mp4.json"
+    path.write_text('{"format": ')
     assert RenderManifest.previous(str(path)) is None
     assert RenderManifest.previous(str(tmp_path / "missing.json")) is None
 
