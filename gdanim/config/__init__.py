@@ -12,6 +12,8 @@ through them, so an option is declared, checked and documented in one place.
 - :mod:`~gdanim.config.train`: :class:`TrainConfig`;
 - :mod:`~gdanim.config.spec`: :class:`RenderSpec`, and the checks a scene's registry entry
   asks for (the options only it takes, its own check);
+- :mod:`~gdanim.config.lecture`: a lecture's scenes and flags, and the options applied to every
+  scene (the lecture file, ``gdanim lecture`` and :func:`gdanim.lecture` take their names here);
 - :mod:`~gdanim.config.errors`: a validation error as one line naming the key.
 """
 
