@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .config import TRAIN_KEYS, RenderSpec, TrainConfig
+from .config.lecture import EVERY_SCENE as _LECTURE_OUTPUT
+from .config.lecture import FLAGS as _LECTURE_FLAGS
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -291,7 +293,7 @@ def render(
         notes=notes or _warn,
         dataset=dataset,
     )
-    return Rendered(result.path, result.manifest, result.reused, result.seconds)
+    return Rendered(result.path, result.manifest.to_dict(), result.reused, result.seconds)
 
 
 def scene_inputs(
@@ -354,10 +356,6 @@ def lecture(
     output: str | os.PathLike[str] = LECTURE_DIR,
     *,
     jobs: int | None = None,
-    gif: bool = False,
-    slides: bool = False,
-    pptx: bool = False,
-    handout: bool = False,
     force: bool = False,
     quiet: bool = True,
     **options: Any,
@@ -365,22 +363,30 @@ def lecture(
     """Render a whole lecture, as ``gdanim lecture``: its scenes, the joined video, captions,
     ``manifest.json`` and ``index.html`` in ``output``.
 
-    ``file`` is a lecture TOML file (default: the four scenes on the campaign data);
-    ``options`` (``quality``, ``theme``, ``aspect``, ``resolution``, ``fps``, ``duration``,
-    ``narrate``, ``voice``) apply to every scene; ``slides``, ``pptx`` and ``handout`` add the
-    reveal.js deck, the PowerPoint deck and the PDF handout, cut from the rendered videos. The
-    report's ``index`` is the page's path, ``failures`` what failed.
+    ``file`` is a lecture TOML file (default: the four scenes on the campaign data). The
+    output options (``quality``, ``theme``, ``aspect``, ``resolution``, ``fps``, ``duration``,
+    ``narrate``, ``voice``) apply to every scene; ``gif`` adds a GIF of each scene, and
+    ``slides``, ``pptx`` and ``handout`` the reveal.js deck, the PowerPoint deck and the PDF
+    handout, cut from the rendered videos. The report's ``index`` is the page's path,
+    ``failures`` what failed.
     """
     import subprocess
     import sys
 
+    from .config.checks import Bad, boolean
     from .lectures import LectureReport
     from .lectures.records import LectureManifest
 
-    allowed = ("quality", "theme", "aspect", "resolution", "fps", "duration", "narrate", "voice")
     for key in options:
-        if key not in allowed:
-            raise InputError(f"{key}: not a lecture option (options: {', '.join(allowed)})")
+        if key not in (*_LECTURE_OUTPUT, *_LECTURE_FLAGS):
+            allowed = ", ".join((*_LECTURE_OUTPUT, *_LECTURE_FLAGS))
+            raise InputError(f"{key}: not a lecture option (options: {allowed})")
+    flags = {k: options.pop(k) for k in _LECTURE_FLAGS if k in options}
+    for key, on in flags.items():
+        try:
+            boolean(on)
+        except Bad as exc:
+            raise InputError(f"{key}: {exc.message}") from None
     checked = RenderSpec.parse(dict(options), "python")
     # The renders run in worker processes; started from a script or a notebook they would
     # import the caller's main module again, so the lecture runs as the command does.
@@ -394,8 +400,7 @@ def lecture(
         elif value is not None:
             argv += [f"--{key}", str(value)]
     argv += ["--jobs", str(jobs)] if jobs else []
-    for flag, on in (("gif", gif), ("slides", slides), ("pptx", pptx), ("handout", handout),
-                     ("force", force), ("quiet", quiet)):  # fmt: skip
+    for flag, on in (*flags.items(), ("force", force), ("quiet", quiet)):
         argv += [f"--{flag}"] if on else []
     # The command stops when this process dies (its workers with it), and an interrupt here
     # stops it as Ctrl-C would, so nothing is left rendering.
@@ -441,10 +446,11 @@ def _stop(proc: Any) -> None:
 
 
 def manifest_of(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The manifest written beside a rendered file (``PATH.json``)."""
-    with open(os.fspath(path) + ".json", encoding="utf-8") as fh:
-        data: dict[str, Any] = json.load(fh)
-    return data
+    """The manifest written beside a rendered file (``PATH.json``), as the file has it; a
+    missing or damaged one is an :class:`InputError` in one line."""
+    from .pipeline.manifest import RenderManifest
+
+    return RenderManifest.load(os.fspath(path) + ".json").to_dict()
 
 
 # --------------------------------------------------------------------------------------------
@@ -482,18 +488,34 @@ def _option_parameters(keys: tuple[str, ...], taken: set[str]) -> list[Any]:
     return out
 
 
-def _show_options(fn: Callable[..., Any], keys: tuple[str, ...]) -> None:
+def _flag_parameters(names: tuple[str, ...]) -> list[Any]:
+    """On/off keywords, off by default."""
+    import inspect
+
+    return [
+        inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=bool)
+        for n in names
+    ]
+
+
+def _show_options(fn: Callable[..., Any], keys: tuple[str, ...], unset: bool = False) -> None:
     """Give ``fn`` a signature that lists ``keys`` in place of its ``**options``.
 
     The function still takes them through ``**options`` and checks them with the command
     line's model; ``inspect.signature`` (and so Jupyter, IPython and IDEs that ask it) shows
-    each with its type and default.
+    each with its type and default (``unset``: ``None`` for each option, which then keeps
+    what a lecture's file says).
     """
     import inspect
 
     sig = inspect.signature(fn)
     params = [p for p in sig.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
-    extra = _option_parameters(keys, {p.name for p in params})
+    taken = {p.name for p in params}
+    flags = tuple(k for k in keys if k in _LECTURE_FLAGS and k not in taken)
+    options = _option_parameters(keys, taken | set(flags))
+    if unset:
+        options = [p.replace(default=None, annotation=p.annotation | None) for p in options]
+    extra = [*_flag_parameters(flags), *options]
     fn.__signature__ = sig.replace(parameters=[*params, *extra])  # type: ignore[attr-defined]
 
 
@@ -508,3 +530,4 @@ _show_options(analyze, _TRAIN_OPTIONS)
 _show_options(load_data, _TRAIN_OPTIONS)
 _show_options(render, (*_RENDER_KEYS, "resolution"))
 _show_options(scene_inputs, (*_RENDER_KEYS, "resolution"))
+_show_options(lecture, (*_LECTURE_FLAGS, *_LECTURE_OUTPUT), unset=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -82,6 +83,9 @@ class FeatureMoments:
             xy_cov=xc.T @ yc / n,
             y_var=float(np.mean(yc * yc)),
         )
+
+
+_M = TypeVar("_M", Moments, FeatureMoments)
 
 
 class Loss(ABC):
@@ -252,22 +256,27 @@ class _Squared(Loss):
         return self.curvature * r
 
     @cached_property
-    def _cache(self) -> list[tuple[FloatArray, FloatArray, Moments]]:
-        return []
+    def _cache(self) -> dict[type, tuple[FloatArray, FloatArray, Any]]:
+        return {}
 
-    def moments(self, x: FloatArray, y: FloatArray) -> Moments:
-        """Moments of ``(x, y)``, remembered for the last read-only pair seen.
+    def _remembered(self, kind: type[_M], x: FloatArray, y: FloatArray) -> _M:
+        """``kind.of(x, y)``, remembered for the last read-only pair seen.
 
         The trainer asks thousands of times for the same data; only arrays that cannot
         change under us are remembered, by identity.
         """
-        for cx, cy, m in self._cache:
-            if cx is x and cy is y:
-                return m
-        m = Moments.of(x, y)
+        seen = self._cache.get(kind)
+        if seen is not None and seen[0] is x and seen[1] is y:
+            found: _M = seen[2]
+            return found
+        m = kind.of(x, y)
         if not x.flags.writeable and not y.flags.writeable:
-            self._cache[:] = [(x, y, m)]
+            self._cache[kind] = (x, y, m)
         return m
+
+    def moments(self, x: FloatArray, y: FloatArray) -> Moments:
+        """:class:`Moments` of ``(x, y)`` (remembered: :meth:`_remembered`)."""
+        return self._remembered(Moments, x, y)
 
     def value_and_grad(
         self, x: FloatArray, y: FloatArray, w: float, b: float
@@ -285,17 +294,7 @@ class _Squared(Loss):
 
     def feature_moments(self, x: FloatArray, y: FloatArray) -> FeatureMoments:
         """:class:`FeatureMoments` of ``(x, y)``, remembered as :meth:`moments` are."""
-        for cx, cy, m in self._feature_cache:
-            if cx is x and cy is y:
-                return m
-        m = FeatureMoments.of(x, y)
-        if not x.flags.writeable and not y.flags.writeable:
-            self._feature_cache[:] = [(x, y, m)]
-        return m
-
-    @cached_property
-    def _feature_cache(self) -> list[tuple[FloatArray, FloatArray, FeatureMoments]]:
-        return []
+        return self._remembered(FeatureMoments, x, y)
 
     def value_and_grad_features(
         self, x: FloatArray, y: FloatArray, w: FloatArray, b: float

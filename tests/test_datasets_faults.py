@@ -262,8 +262,19 @@ def test_a_damaged_output_is_not_reused(tmp_path):
     video.write_bytes(b"\x00" * 5000)
     import hashlib
 
+    from gdanim.pipeline.manifest import RenderManifest
+
     digest = hashlib.sha256(video.read_bytes()).hexdigest()
-    manifest = {"key": "k", "output": {"bytes": 5000, "sha256": digest}}
+    golden = RenderManifest.load(
+        os.path.join(os.path.dirname(__file__), "golden", "records", "render-compare.json")
+    )
+
+    def recorded(**output: object) -> RenderManifest:
+        return golden.model_copy(
+            update={"key": "k", "output": golden.output.model_copy(update=output)}
+        )
+
+    manifest = recorded(bytes=5000, sha256=digest)
     assert reusable(str(video), manifest, "k")
     assert not reusable(str(video), manifest, "other")
     with open(video, "r+b") as fh:
@@ -271,7 +282,7 @@ def test_a_damaged_output_is_not_reused(tmp_path):
     assert not reusable(str(video), manifest, "k")
     video.write_bytes(b"\x01" * 5000)  # the same size, other bytes
     assert not reusable(str(video), manifest, "k")
-    assert not reusable(str(video), {"key": "k", "output": {"bytes": 5000}}, "k")
+    assert not reusable(str(video), recorded(bytes=5000, sha256=None), "k")
 
 
 def test_a_worker_dies_with_its_parent(tmp_path):

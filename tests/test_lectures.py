@@ -19,11 +19,10 @@ from click.testing import CliRunner
 
 from gdanim import lectures as lecture
 from gdanim.cli import cli
-from gdanim.config import VARY_SCENES, RenderSpec
+from gdanim.config import RenderSpec
 from gdanim.lectures.records import JobResult, LectureManifest
 from gdanim.media import captions, ffmpeg, probe
-from gdanim.pipeline.manifest import Manifest
-from gdanim.pipeline.prepare import FEATURE_SCENES
+from gdanim.pipeline.manifest import RenderManifest
 from gdanim.scenes.registry import SCENES, SceneInfo
 from tests.scene_tools import video_meta
 
@@ -165,7 +164,7 @@ def test_default_lecture_jobs(tmp_path):
     # Every scene but compare, which needs an experiment (vary or a preset) to run, and
     # feature-scaling, which needs two features.
     assert (
-        tuple(s for s in SCENES if s not in VARY_SCENES and s not in FEATURE_SCENES)
+        tuple(s for s, info in SCENES.items() if "vary" not in info.options and info.features == 1)
         == lecture.DEFAULT_SCENES
     )
     jobs = lecture.plan(lec, str(tmp_path / "out"))
@@ -221,7 +220,10 @@ def test_a_gif_too_long_to_follow_is_made_at_the_pace_that_fits(tmp_path, monkey
         asked.append(spec.duration)
         if spec.duration > 3:
             raise GifTooLong("derivation: its GIF would loop for about 40 s", 3.0)
-        return render_module.RenderResult(output, output + ".json", False, 1.0, {})
+        golden = ROOT / "tests" / "golden" / "records" / "render-compare.json"
+        return render_module.RenderResult(
+            output, output + ".json", False, 1.0, RenderManifest.load(str(golden))
+        )
 
     monkeypatch.setattr(render_module, "render", render)
     spec = RenderSpec(scene="derivation", format="gif", duration=8)
@@ -556,16 +558,24 @@ def test_join_copies_matching_parts_and_reencodes_others(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["a.mp4", "b.mp4", "c.mp4", "mixed.mp4", "same.mp4"]
 
 
+RENDER_GOLDEN = ROOT / "tests" / "golden" / "records" / "render-learning-rates-diverging.json"
+
+
+def _render_manifest(**changes):
+    """A render's manifest as written, with ``changes``."""
+    return RenderManifest.from_dict({**json.loads(RENDER_GOLDEN.read_text()), **changes})
+
+
 def test_scenes_without_subcaptions_get_captions_from_their_numbers():
-    manifest = {
-        "runs": [
-            {"label": "small", "lr": 0.00181, "updates": 1500, "diverged_at": None,
-             "final": {"w": 54.97, "b": 72.6, "loss": 194.4}},
-            {"label": "large", "lr": 0.0416, "updates": 27, "diverged_at": 27,
-             "final": {"w": 1e9, "b": 1e8, "loss": 1e20}},
-        ]
-    }  # fmt: skip
-    cues = lecture.generated_captions(Manifest.from_dict(manifest), 8.0)
+    runs = [
+        {"label": "small", "lr": 0.00181, "updates": 1500, "diverged_at": None,
+         "outcome": {"kind": "slow", "update": 1500, "text": "still far after 1500 updates"},
+         "final": {"w": 54.97, "b": 72.6, "loss": 194.4}},
+        {"label": "large", "lr": 0.0416, "updates": 27, "diverged_at": 27,
+         "outcome": {"kind": "diverged", "update": 27, "text": "diverged at update 27"},
+         "final": {"w": 1e9, "b": 1e8, "loss": 1e20}},
+    ]  # fmt: skip
+    cues = lecture.generated_captions(_render_manifest(runs=runs), 8.0)
     assert [(c.start, c.end) for c in cues] == [(0.0, 4.0), (4.0, 8.0)]
     assert cues[0].text == (
         "Learning rate 0.00181 (small): w = 54.97, b = 72.6 after 1500 updates, loss 194.4."
@@ -577,28 +587,21 @@ def test_scenes_without_subcaptions_get_captions_from_their_numbers():
 
 
 def test_a_render_manifest_reads_back_as_typed_records():
-    written = {
-        "key": "abc",
-        "dataset": {"name": "campaign", "n": 7, "sha256": "00"},
-        "config": {"loss": "mse", "optimizer": "gd"},
-        "runs": [
-            {"label": "right", "lr": 0.01, "updates": 1500, "diverged_at": None,
-             "outcome": {"kind": "converged", "update": 900, "text": "converged"},
-             "final": {"w": 54.97, "b": 72.6, "loss": None}},
-        ],
-    }  # fmt: skip
-    m = Manifest.from_dict(written)
+    written = json.loads(RENDER_GOLDEN.read_text())
+    m = RenderManifest.from_dict(written)
     assert (m.key, m.dataset_name, m.points, m.loss, m.optimizer) == (
-        "abc", "campaign", 7, "mse", "gd"
+        "0" * 64, "campaign", 7, "mse", "gd"
     )  # fmt: skip
-    (run,) = m.runs
-    assert (run.label, run.lr, run.updates, run.diverged_at, run.verdict) == (
-        "right", 0.01, 1500, None, "converged"
+    assert [(r.label, r.lr, r.updates, r.diverged_at, r.verdict) for r in m.runs] == [
+        ("0.001", 0.001, 1500, None, "still far after 1500 updates"),
+        ("0.01", 0.01, 1500, None, "converged in 1024 updates"),
+        ("5", 5.0, 2, 2, "diverged at update 2"),
+    ]
+    assert (m.runs[1].w, m.runs[1].b, m.runs[1].loss) == (
+        50.25967815568154, 100.06924328094924, 25.30402133995529
     )  # fmt: skip
-    assert (run.w, run.b, run.loss) == (54.97, 72.6, None)
     assert m.scene_records() == {k: written[k] for k in ("dataset", "config", "runs")}
-    # What a manifest does not say reads as absent.
-    assert Manifest.from_dict({}) == Manifest() and Manifest().runs == ()
+    assert [c.text for c in m.cues] == ["A beat.", "Another beat."]
 
 
 def test_progress_is_one_line_on_a_terminal(tmp_path, monkeypatch):

@@ -11,7 +11,8 @@ import pytest
 from gdanim.config import RenderSpec
 from gdanim.pipeline.prepare import prepare
 from gdanim.scenes import descent_path
-from gdanim.scenes.descent_path import DescentPath, eased, first_steps
+from gdanim.scenes.clock import eased
+from gdanim.scenes.descent_path import DescentPath, first_steps
 from tests.tables import write_heights
 
 from .scene_tools import build_scene

@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from .. import interrupts
+from ..config.lecture import EVERY_SCENE, FLAG_HELP, FLAGS
 from ..errors import InputError
 from ..scenes.registry import SCENES
 from ..version import __version__
 from .options import (
     ANALYSIS,
     DATA,
-    LECTURE_OUTPUT,
     OUTPUT,
+    SCENE_ONLY,
     TRAIN,
     F,
     option,
@@ -263,9 +264,7 @@ def _render_epilog() -> str:
 @options(TRAIN)
 @options(OUTPUT)
 @option("trajectory_path")
-@option("lrs")
-@option("vary")
-@option("preset")
+@options(SCENE_ONLY)
 @click.option("-o", "--output", type=click.Path(), help="Output file [default: under media/].")
 @click.option("--force", is_flag=True, help="Render even if the same spec is already there.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, only errors.")
@@ -283,11 +282,10 @@ def render_cmd(scene: str, output: str | None, force: bool, quiet: bool, **kw: A
     elif not quiet:
         click.echo(f"{result.path} ({result.seconds:.1f} s)", err=True)
     if not quiet:
-        for run in result.manifest.get("runs", []):
-            outcome = run.get("outcome") or {}
-            if outcome.get("kind") in ("diverged", "oscillating"):
-                name = run["label"] if "value" in run else f"lr {run['lr']:.4g}"
-                click.echo(f"note: {name}: {outcome.get('text')}", err=True)
+        for run in result.manifest.runs:
+            if run.outcome.kind in ("diverged", "oscillating"):
+                name = run.label if "value" in run.model_fields_set else f"lr {run.lr:.4g}"
+                click.echo(f"note: {name}: {run.verdict}", err=True)
     click.echo(result.path)
 
 
@@ -362,7 +360,7 @@ def lecture_options(f: F) -> F:
                 show_default=True,
                 help="Folder for the videos, captions, manifest.json and index.html.",
             ),
-            options(LECTURE_OUTPUT, for_every_scene=True),
+            options(EVERY_SCENE, for_every_scene=True),
             click.option(
                 "-j",
                 "--jobs",
@@ -375,25 +373,7 @@ def lecture_options(f: F) -> F:
                 help="Send the renders to a Dask scheduler (pip install 'gdanim[dask]'); "
                 "the output folder must be shared with its workers.",
             ),
-            click.option("--gif", is_flag=True, help="Also a GIF of each scene (for slides)."),
-            click.option(
-                "--slides",
-                is_flag=True,
-                help="Also slides/, a reveal.js deck with a slide per beat, cut from the videos: "
-                "one folder that plays offline when copied alone.",
-            ),
-            click.option(
-                "--pptx",
-                is_flag=True,
-                help="Also lecture.pptx: a slide per beat with its clip and its captions as "
-                "notes (pip install 'gdanim[pptx]').",
-            ),
-            click.option(
-                "--handout",
-                is_flag=True,
-                help="Also handout.pdf: a page per beat, its last frame beside its captions as "
-                "searchable, tagged text (pip install 'gdanim[handout]').",
-            ),
+            *(click.option(f"--{flag}", is_flag=True, help=FLAG_HELP[flag]) for flag in FLAGS),
             click.option("--force", is_flag=True, help="Render even unchanged scenes."),
             click.option("--dry-run", is_flag=True, help="List the renders and stop."),
             click.option("-q", "--quiet", is_flag=True, help="Only failures and the page's path."),
@@ -416,7 +396,7 @@ def lecture_cmd(lecture_file: str | None, out_dir: str, **kw: Any) -> None:
     """
     from ..lectures.command import run_command
 
-    given = {k: kw.pop(k) for k in LECTURE_OUTPUT}
+    given = {k: kw.pop(k) for k in EVERY_SCENE}
     overrides = spec_from({k: v for k, v in given.items() if v is not None})
     fields = {k for k in given if given[k] is not None}
     checked = {k: getattr(overrides, k) for k in fields if k != "resolution"}
@@ -432,9 +412,7 @@ def lecture_cmd(lecture_file: str | None, out_dir: str, **kw: Any) -> None:
 @options(DATA)
 @options(TRAIN)
 @option("trajectory_path")
-@option("lrs")
-@option("vary")
-@option("preset")
+@options(SCENE_ONLY)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="File to write [default: stdout]."
 )

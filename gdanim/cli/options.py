@@ -18,11 +18,14 @@ from pydantic_core import PydanticUndefined
 from ..config import RenderSpec, TrainConfig
 from ..config.fields import field_opt, key_of
 from ..config.spec import RESOLUTION_HELP
+from ..scenes.registry import scene_options
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 DATA = ("dataset", "data_path", "x_col", "y_col", "sheet", "missing")
 TRAIN = tuple(TrainConfig.model_fields)
+#: The options only some scenes take (their registry entries'), in the spec's order.
+SCENE_ONLY = tuple(n for n in RenderSpec.model_fields if n in scene_options())
 #: What ``analyze`` reads: the landscape does not depend on the rate, the length or the seed.
 ANALYSIS = ("loss", "optimizer", "l2", "delta", "momentum", "batch_size", "normalize", "init")
 OUTPUT = (
@@ -36,10 +39,7 @@ OUTPUT = (
     "narrate",
     "voice",
 )
-#: The output options ``lecture`` applies to every scene, and how its help says so.
-LECTURE_OUTPUT = (
-    "quality", "theme", "aspect", "resolution", "fps", "duration", "narrate", "voice",
-)  # fmt: skip
+#: How the help of ``lecture``'s options for every scene (``config.lecture.EVERY_SCENE``) says so.
 EVERY_SCENE = {
     "quality": "For every scene: low 480p15, medium 720p30, high 1080p60, 4k 2160p60 "
     "[default: the file's, else medium].",

@@ -10,13 +10,16 @@ through them, so an option is declared, checked and documented in one place.
 - :mod:`~gdanim.config.fields`: a field's :class:`~gdanim.config.fields.Opt` (its check and
   help), rules across fields, the models' frozen base;
 - :mod:`~gdanim.config.train`: :class:`TrainConfig`;
-- :mod:`~gdanim.config.spec`: :class:`RenderSpec`;
+- :mod:`~gdanim.config.spec`: :class:`RenderSpec`, and the checks a scene's registry entry
+  asks for (the options only it takes, its own check);
+- :mod:`~gdanim.config.lecture`: a lecture's scenes and flags, and the options applied to every
+  scene (the lecture file, ``gdanim lecture`` and :func:`gdanim.lecture` take their names here);
 - :mod:`~gdanim.config.errors`: a validation error as one line naming the key.
 """
 
 from __future__ import annotations
 
-from .spec import LRS_SCENES, VARY_SCENES, RenderSpec, frame_size
+from .spec import RenderSpec, frame_size
 from .train import TRAIN_KEYS, TrainConfig
 
-__all__ = ["LRS_SCENES", "TRAIN_KEYS", "VARY_SCENES", "RenderSpec", "TrainConfig", "frame_size"]
+__all__ = ["TRAIN_KEYS", "RenderSpec", "TrainConfig", "frame_size"]

@@ -7,7 +7,7 @@ keys are checked together here (:func:`~gdanim.config.fields.rule`).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -27,6 +27,9 @@ from .names import (
 )
 from .train import TRAIN_KEYS, TrainConfig
 from .vary import VARY_KEYS
+
+if TYPE_CHECKING:
+    from ..scenes.registry import SceneInfo
 
 
 def _datasets() -> list[str]:
@@ -64,12 +67,6 @@ def _scenes() -> list[str]:
     from ..scenes.registry import SCENES
 
     return list(SCENES)
-
-
-#: Scenes that train several runs side by side, from ``lrs``.
-LRS_SCENES = ("learning-rates",)
-#: Scenes that vary one training option, from ``vary`` or ``preset``.
-VARY_SCENES = ("compare",)
 
 
 def _even(v: float) -> int:
@@ -260,16 +257,7 @@ class RenderSpec(Model):
                 checks.resolution((self.width, self.height))
             except checks.Bad as exc:
                 raise rule(exc.message, "width") from None
-        if self.lrs is not None:
-            if self.scene not in LRS_SCENES:
-                raise rule(f"only {', '.join(LRS_SCENES)} takes {{lrs}}", "lrs")
-            if self.trajectory_path:
-                raise rule("trains its own runs; it does not go with {trajectory}", "lrs")
-        for key, given in (("preset", self.preset is not None), ("vary", self.vary is not None)):
-            if given and self.scene not in VARY_SCENES:
-                raise rule(f"only {', '.join(VARY_SCENES)} takes {{{key}}}", key)
-        if self.scene in VARY_SCENES:
-            self._check_compare()
+        check_scene(self)
         if self.narrated and self.format not in SOUND_FORMATS:
             key = "narrate" if self.narrate else "voice"
             raise rule(f"a {self.format} has no sound: narrate an mp4 or webm", key)
@@ -285,26 +273,6 @@ class RenderSpec(Model):
         """The voice that speaks a narrated render (espeak unless one is given)."""
         return self.voice or "espeak"
 
-    def _check_compare(self) -> None:
-        from .vary import USED_BY
-
-        if self.vary is None:
-            raise rule(
-                "compares runs: give {vary} (e.g. optimizer=gd,momentum) or {preset}", "vary"
-            )
-        if self.trajectory_path:
-            raise rule("trains its own runs; it does not go with {trajectory}", "vary")
-        key = self.vary[0]
-        users = USED_BY.get(key)
-        if users and self.train.optimizer not in users:
-            raise rule(
-                f"{key.replace('_', '-')} changes only {', '.join(users)} runs; "
-                f"the optimizer is {self.train.optimizer}: set {{optimizer}}",
-                "vary",
-            )
-        if key == "delta" and self.train.loss != "huber":
-            raise rule("delta changes only huber runs: set {loss} huber", "vary")
-
     def replace(self, **changes: Any) -> Self:
         """A copy with ``changes``; a preset fills in its ``vary`` again."""
         values = {name: getattr(self, name) for name in type(self).model_fields}
@@ -313,6 +281,13 @@ class RenderSpec(Model):
         values.update(changes)
         out: Self = type(self).parse(values)
         return out
+
+    @property
+    def scene_info(self) -> SceneInfo:
+        """The scene's registry entry."""
+        from ..scenes.registry import SCENES
+
+        return SCENES[self.scene]
 
     # -- derived output settings
     @property
@@ -359,7 +334,7 @@ class RenderSpec(Model):
             or (
                 os.path.splitext(os.path.basename(self.data_path).removesuffix(".gz"))[0]
                 if self.data_path
-                else "campaign"
+                else self.scene_info.default_dataset
             )
         )
         w, h = self.pixel_size
@@ -376,3 +351,45 @@ def all_keys() -> list[str]:
     """Every key a render takes, as the user writes them."""
     keys = [key_of(RenderSpec, n) for n in RenderSpec.model_fields if n != "train"]
     return [*keys, *TRAIN_KEYS, *RenderSpec.EXTRA_KEYS]
+
+
+# -- the checks a scene's registry entry asks for
+
+
+def check_scene(spec: RenderSpec) -> None:
+    """``spec``'s scene-only options are its scene's, and its scene's own check passes."""
+    from ..scenes.registry import SCENES, load, scene_options
+
+    for name, takers in scene_options().items():
+        if getattr(spec, name) is not None and spec.scene not in takers:
+            key = key_of(type(spec), name)
+            raise rule(f"only {', '.join(takers)} takes {{{key}}}", key)
+    check = SCENES[spec.scene].check
+    if check is not None:
+        load(check)(spec)
+
+
+def check_rates(spec: RenderSpec) -> None:
+    """learning-rates: ``lrs`` are rates it trains, so no recorded run goes with them."""
+    if spec.lrs is not None and spec.trajectory_path:
+        raise rule("trains its own runs; it does not go with {trajectory}", "lrs")
+
+
+def check_compare(spec: RenderSpec) -> None:
+    """compare: one experiment (``vary`` or a ``preset``), that its runs' options can show."""
+    from .vary import USED_BY
+
+    if spec.vary is None:
+        raise rule("compares runs: give {vary} (e.g. optimizer=gd,momentum) or {preset}", "vary")
+    if spec.trajectory_path:
+        raise rule("trains its own runs; it does not go with {trajectory}", "vary")
+    key = spec.vary[0]
+    users = USED_BY.get(key)
+    if users and spec.train.optimizer not in users:
+        raise rule(
+            f"{key.replace('_', '-')} changes only {', '.join(users)} runs; "
+            f"the optimizer is {spec.train.optimizer}: set {{optimizer}}",
+            "vary",
+        )
+    if key == "delta" and spec.train.loss != "huber":
+        raise rule("delta changes only huber runs: set {loss} huber", "vary")

@@ -1,7 +1,7 @@
 """Datasets: one feature ``x`` against one target ``y``, and where they come from.
 
-- :mod:`~gdanim.datasets.dataset`: the :class:`Dataset` type, and the defaults one's own data
-  train with;
+- :mod:`~gdanim.datasets.dataset`: the :class:`Dataset` type, the defaults one's own data
+  train with, and the data with x standardised as a run's optimizer saw it;
 - :mod:`~gdanim.datasets.lessons`: the built-in lessons' data, by name;
 - :mod:`~gdanim.datasets.files`: an instructor's own table, from a text export or a
   spreadsheet (:func:`load_table`);
@@ -13,8 +13,8 @@
 
 from __future__ import annotations
 
-from .dataset import Dataset
+from .dataset import Dataset, standardized_data
 from .files.load import load_csv, load_table
 from .lessons import DATASETS, get_dataset
 
-__all__ = ["DATASETS", "Dataset", "get_dataset", "load_csv", "load_table"]
+__all__ = ["DATASETS", "Dataset", "get_dataset", "load_csv", "load_table", "standardized_data"]

@@ -7,10 +7,12 @@ with; the built-in lessons set theirs in :mod:`gdanim.datasets.lessons`.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -250,3 +252,20 @@ def own_dataset(
         auto_standardize=True,
         x_labels=x_labels,
     )
+
+
+class Scale(Protocol):
+    """How x is standardised: its mean and standard deviation (one per feature)."""
+
+    @property
+    def x_mean(self) -> float | tuple[float, ...]: ...
+
+    @property
+    def x_std(self) -> float | tuple[float, ...]: ...
+
+
+def standardized_data(ds: Dataset, std: Scale) -> Dataset:
+    """``ds`` with x standardised as the optimizer saw it (``std``: a run's
+    :class:`~gdanim.trainer.Standardization`): the map's coordinates."""
+    x = (np.asarray(ds.x, dtype=np.float64) - std.x_mean) / std.x_std
+    return dataclasses.replace(ds, x=x, x_label=f"{ds.x_label}, standardised")

@@ -82,6 +82,7 @@ from .file import (
     default_lecture,
     load_lecture,
     parse_lecture,
+    with_flags,
     with_options,
 )
 from .jobs import Job, plan, run_job
@@ -110,5 +111,6 @@ __all__ = [
     "run_command",
     "run_job",
     "run_sentences",
+    "with_flags",
     "with_options",
 ]

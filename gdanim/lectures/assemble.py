@@ -17,7 +17,7 @@ from ..media import captions
 from ..media.ffmpeg import join_videos, poster
 from ..media.probe import video_info
 from ..pipeline.identity import file_sha256
-from .file import JOINED, POSTER_AT, Lecture
+from .file import FLAGS, JOINED, POSTER_AT, Lecture, with_flags
 from .jobs import Job, check_dask, cpu_seconds, one_line, plan, run_dask, run_local
 from .narration import generated_captions
 from .page import write_index
@@ -39,7 +39,7 @@ def _scene_captions(result: SceneResult) -> None:
         cues = captions.read(srt)
     if cues and captions.to_srt(cues) != captions.to_srt(captions.practice(generated)):
         result.caption_source = "scene"
-        result.beat_cues = list(result.manifest.beats) or cues
+        result.beat_cues = list(result.manifest.cues) or cues
     else:
         result.beat_cues = generated
         cues = captions.practice(generated)
@@ -121,20 +121,19 @@ def make_lecture(
     *,
     jobs: int | None = None,
     scheduler: str | None = None,
-    gif: bool = False,
-    slides: bool = False,
-    pptx: bool = False,
-    handout: bool = False,
     force: bool = False,
     quiet: bool = False,
     stream: IO[str] | None = None,
+    **flags: bool,
 ) -> LectureReport:
-    """Render the lecture into ``out_dir`` and write the pack; see the package docstring."""
+    """Render the lecture into ``out_dir`` and write the pack; see the package docstring.
+
+    ``flags`` (``gif``, ``slides``, ``pptx``, ``handout``: :data:`~.file.FLAGS`) make what
+    they name besides what the lecture's file asks for.
+    """
     stream = stream or sys.stderr
-    gif = gif or lecture.gif
-    slides = slides or lecture.slides
-    pptx = pptx or lecture.pptx
-    handout = handout or lecture.handout
+    lecture = with_flags(lecture, **flags)
+    gif, slides, pptx, handout = lecture.gif, lecture.slides, lecture.pptx, lecture.handout
     if pptx:
         from .pptx import check_available
 
@@ -200,15 +199,8 @@ def make_lecture(
 
     manifest = _manifest(
         lecture, out, ordered, joined, decks, failures,
-        {
-            "jobs": workers,
-            "scheduler": scheduler,
-            "gif": gif,
-            "slides": slides,
-            "pptx": pptx,
-            "handout": handout,
-            "force": force,
-        },
+        {"jobs": workers, "scheduler": scheduler, **{k: getattr(lecture, k) for k in FLAGS},
+         "force": force},
         {
             "render_wall_seconds": round(render_wall, 3),
             "join_seconds": round(join_seconds, 3),

@@ -5,10 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import IO
+from typing import IO, Any
 
 from .assemble import make_lecture
-from .file import DEFAULT_DATASET, default_lecture, load_lecture, with_options
+from .file import (
+    EVERY_SCENE,
+    FLAGS,
+    default_lecture,
+    load_lecture,
+    with_flags,
+    with_options,
+)
 from .jobs import Job, plan
 from .page import clock
 
@@ -20,7 +27,9 @@ def describe_jobs(jobs: Sequence[Job], out_dir: str) -> list[str]:
     for job in jobs:
         s = job.spec
         w, h = s.pixel_size
-        data = s.dataset or (os.path.basename(s.data_path) if s.data_path else DEFAULT_DATASET)
+        data = s.dataset or (
+            os.path.basename(s.data_path) if s.data_path else s.scene_info.default_dataset
+        )
         target = os.path.relpath(job.output, os.path.abspath(out_dir))
         lines.append(
             f"{job.kind:<7}{job.name:<{width}}{s.scene:<16}{data:<14}{w}x{h}@{s.frame_rate:<4}"
@@ -33,42 +42,28 @@ def run_command(
     lecture_file: str | None,
     out_dir: str,
     *,
-    quality: str | None = None,
-    theme: str | None = None,
-    aspect: str | None = None,
-    resolution: str | None = None,
-    fps: int | None = None,
-    duration: float | None = None,
-    narrate: bool | None = None,
-    voice: str | None = None,
     jobs: int | None = None,
     scheduler: str | None = None,
-    gif: bool = False,
-    slides: bool = False,
-    pptx: bool = False,
-    handout: bool = False,
     force: bool = False,
     dry_run: bool = False,
     quiet: bool = False,
     echo: Callable[[str], None] = print,
     stream: IO[str] | None = None,
+    **options: Any,
 ) -> int:
-    """``gdanim lecture``: 0 when every scene rendered, 1 when any failed."""
+    """``gdanim lecture``: 0 when every scene rendered, 1 when any failed.
+
+    ``options``: the output options for every scene (:data:`~.file.EVERY_SCENE`) and the
+    flags (:data:`~.file.FLAGS`) the command line gave.
+    """
     stream = stream or sys.stderr
     lecture = load_lecture(lecture_file) if lecture_file else default_lecture()
-    lecture = with_options(
-        lecture,
-        quality=quality,
-        theme=theme,
-        aspect=aspect,
-        resolution=resolution,
-        fps=fps,
-        duration=duration,
-        narrate=narrate,
-        voice=voice,
-    )
+    lecture = with_options(lecture, **{k: options.pop(k) for k in EVERY_SCENE if k in options})
+    lecture = with_flags(lecture, **{k: bool(options.pop(k)) for k in FLAGS if k in options})
+    if options:
+        raise TypeError(f"run_command: unknown option {next(iter(options))!r}")
     if dry_run:
-        for line in describe_jobs(plan(lecture, out_dir, gif=gif), out_dir):
+        for line in describe_jobs(plan(lecture, out_dir, gif=lecture.gif), out_dir):
             echo(line)
         return 0
     report = make_lecture(
@@ -76,10 +71,6 @@ def run_command(
         out_dir,
         jobs=jobs,
         scheduler=scheduler,
-        gif=gif,
-        slides=slides,
-        pptx=pptx,
-        handout=handout,
         force=force,
         quiet=quiet,
         stream=stream,

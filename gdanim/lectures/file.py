@@ -7,16 +7,15 @@ import functools
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from ..config import LRS_SCENES, VARY_SCENES, RenderSpec, checks
+from ..config import RenderSpec, checks
+from ..config.fields import key_of
+from ..config.lecture import DEFAULT_TITLE, EVERY_SCENE, FLAGS, Lecture, LectureScene
 from ..config.vary import PRESETS
 from ..errors import InputError
-from ..pipeline.prepare import FEATURE_SCENES, load_spec_data
-from ..scenes.registry import SCENES
+from ..scenes.registry import SCENES, scene_options
 
-DEFAULT_TITLE = "Gradient descent on linear regression"
 DEFAULT_SCENES = ("hiker-bowl", "derivation", "descent-path", "learning-rates")
 DEFAULT_DATASET = "campaign"
 DEFAULT_DIR = os.path.join("media", "lecture")
@@ -35,32 +34,6 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # The lecture
 
 
-@dataclass(frozen=True)
-class LectureScene:
-    """One scene of a lecture: its output name (file stem) and its spec."""
-
-    name: str
-    spec: RenderSpec
-
-
-@dataclass(frozen=True)
-class Lecture:
-    """An ordered list of scenes and how the pack is written."""
-
-    scenes: tuple[LectureScene, ...]
-    title: str = DEFAULT_TITLE
-    source: str | None = None
-    gif: bool = False
-    slides: bool = False
-    pptx: bool = False
-    handout: bool = False
-
-    @property
-    def theme(self) -> str:
-        """The theme of the page and the decks: the first scene's."""
-        return self.scenes[0].spec.theme if self.scenes else "dark"
-
-
 def default_lecture() -> Lecture:
     """The four scenes on the default dataset."""
     return Lecture(
@@ -69,15 +42,21 @@ def default_lecture() -> Lecture:
 
 
 #: Keys of the file's top level only, and of a scene table only.
-TOP_KEYS = ("title", "scenes", "gif", "slides", "pptx", "handout")
-#: The flags of the file's top level: what is made besides the videos.
-FLAGS = ("gif", "slides", "pptx", "handout")
+TOP_KEYS = ("title", "scenes", *FLAGS)
 SCENE_KEYS = ("scene", "name")
 #: A scene that sets one of these takes none of the file's.
 DATA_KEYS = ("dataset", "data", "x", "y", "sheet", "missing")
 PATH_KEYS = ("data", "trajectory")
-#: The compare scenes' experiment: one of them, taken by compare scenes only.
-COMPARE_KEYS = ("vary", "preset")
+
+
+def _keys(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Spec fields as the file spells them."""
+    return tuple(key_of(RenderSpec, n) for n in names)
+
+
+def _scene_only() -> tuple[str, ...]:
+    """The keys only some scenes take (their registry entries' ``options``)."""
+    return _keys(tuple(scene_options()))
 
 
 def load_lecture(path: str) -> Lecture:
@@ -158,12 +137,16 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
         {k: "only inside a [[scenes]] table" for k in SCENE_KEYS},
         base_dir,
     )
-    # The file's defaults are checked once on their own, so a bad one is named at the top.
+    # The file's defaults are checked once on their own, so a bad one is named at the top:
+    # those every scene takes, then each scene's own with them.
     at_top = functools.partial("{}: {}".format, file)
-    plain = {k: v for k, v in top.items() if k not in COMPARE_KEYS}
-    RenderSpec.parse({**plain, "scene": LRS_SCENES[0]}, "toml", at_top)
-    if any(k in top for k in COMPARE_KEYS):
-        RenderSpec.parse({**top, "scene": VARY_SCENES[0]}, "toml", at_top)
+    only = _scene_only()
+    plain = {k: v for k, v in top.items() if k not in only}
+    RenderSpec.parse(plain, "toml", at_top)
+    for scene, info in SCENES.items():
+        given = {k: top[k] for k in _keys(info.options) if k in top}
+        if given:
+            RenderSpec.parse({**plain, **given, "scene": scene}, "toml", at_top)
     title = DEFAULT_TITLE
     if "title" in doc:
         title = _check(where, "title", checks.nonempty, doc["title"]).strip()
@@ -210,19 +193,22 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
         if any(k in own for k in DATA_KEYS):
             for k in DATA_KEYS:
                 merged.pop(k, None)
-        if implicit_data and scene in FEATURE_SCENES and not any(k in own for k in DATA_KEYS):
-            merged.pop("dataset", None)  # two features: the houses lesson by default
-        if scene not in LRS_SCENES and "lrs" not in own:
-            merged.pop("lrs", None)  # the file's rates are the learning-rates scenes'
-        if scene not in VARY_SCENES:
-            for k in COMPARE_KEYS:
-                if k not in own:
-                    merged.pop(k, None)  # the file's experiment is the compare scenes'
-        elif any(k in own for k in COMPARE_KEYS):
-            for k in COMPARE_KEYS:
-                merged.pop(k, None)  # the scene's own experiment replaces the file's
+        info = SCENES[scene]
+        if (
+            implicit_data
+            and info.default_dataset != DEFAULT_DATASET
+            and not any(k in own for k in DATA_KEYS)
+        ):
+            merged.pop("dataset", None)  # the scene's own lesson by default
+        takes = _keys(info.options)
+        for k in only:
+            if k not in takes and k not in own:
+                merged.pop(k, None)  # the file's value is for the scenes that take it
+        if any(k in own for k in takes):
+            for k in takes:
+                merged.pop(k, None)  # the scene's own (an experiment, rates) replaces the file's
         preset = own.get("preset", merged.get("preset"))
-        if scene in VARY_SCENES and isinstance(preset, str) and preset in PRESETS:
+        if "preset" in takes and isinstance(preset, str) and preset in PRESETS:
             # A preset brings its lesson's data and options; the scene's own keys still win.
             for k in (*DATA_KEYS, *PRESETS[preset].options):
                 if k not in own:
@@ -234,6 +220,8 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
 
         spec = RenderSpec.parse({**merged, "scene": scene, "format": "mp4"}, "toml", place)
         if spec.data_path:
+            from ..pipeline.prepare import load_spec_data
+
             try:
                 load_spec_data(spec)
             except InputError as exc:
@@ -263,29 +251,29 @@ def _scene_name(name: Any, scene: str, used: dict[str, str], where: _Where, labe
     return name
 
 
-def with_options(
-    lecture: Lecture,
-    *,
-    quality: str | None = None,
-    theme: str | None = None,
-    aspect: str | None = None,
-    resolution: str | None = None,
-    fps: int | None = None,
-    duration: float | None = None,
-    narrate: bool | None = None,
-    voice: str | None = None,
-) -> Lecture:
-    """The command line's output options applied to every scene."""
+def with_options(lecture: Lecture, **options: Any) -> Lecture:
+    """The command line's output options (:data:`EVERY_SCENE`) applied to every scene;
+    ``None`` leaves a scene's own."""
     change: dict[str, Any] = {}
-    if quality is not None:
-        change.update(quality=quality, width=None, height=None)
-    if resolution is not None:
-        change["resolution"] = resolution
-    for key, value in (("theme", theme), ("aspect", aspect), ("fps", fps), ("duration", duration),
-                       ("narrate", narrate), ("voice", voice)):  # fmt: skip
-        if value is not None:
-            change[key] = value
+    for key, value in options.items():
+        if key not in EVERY_SCENE:
+            raise TypeError(f"with_options: {key!r} is not one of {', '.join(EVERY_SCENE)}")
+        if value is None:
+            continue
+        if key == "quality":
+            change.update(width=None, height=None)  # the quality sets the size again
+        change[key] = value
     if not change:
         return lecture
     scenes = tuple(LectureScene(s.name, s.spec.replace(**change)) for s in lecture.scenes)
     return dataclasses.replace(lecture, scenes=scenes)
+
+
+def with_flags(lecture: Lecture, **flags: bool) -> Lecture:
+    """``lecture`` making also what ``flags`` (:data:`FLAGS`) turn on, besides what its file
+    asks for."""
+    for key in flags:
+        if key not in FLAGS:
+            raise TypeError(f"with_flags: {key!r} is not one of {', '.join(FLAGS)}")
+    turned_on: dict[str, Any] = {k: True for k, on in flags.items() if on}
+    return dataclasses.replace(lecture, **turned_on)

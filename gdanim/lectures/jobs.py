@@ -14,7 +14,6 @@ from typing import Any
 from .. import interrupts
 from ..config import RenderSpec
 from ..errors import GifTooLong, InputError
-from ..pipeline.manifest import Manifest
 from .file import GIF_QUALITY, Lecture
 from .records import JobKind, JobResult
 
@@ -101,15 +100,14 @@ def run_job(job: Job) -> JobResult:
             spec = job.spec.replace(duration=slow.duration)
             result = render(spec, job.output, force=job.force, quiet=True, name=job.name)
             out = replace(out, note=f"at --duration {slow.duration:g}, to loop in time")
-        manifest = Manifest.from_dict(result.manifest)
         out = replace(
             out,
             path=result.path,
             manifest_path=result.manifest_path,
             reused=result.reused,
             seconds=result.seconds,
-            key=manifest.key,
-            manifest=manifest,
+            key=result.manifest.key,
+            manifest=result.manifest,
         )
     except Exception as exc:
         debug = traceback.format_exc() if os.environ.get("GDANIM_DEBUG") else None

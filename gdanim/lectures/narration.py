@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import numbers
 from ..config.names import REGIMES
 from ..media import captions
-from ..pipeline.manifest import Manifest
+from ..pipeline.manifest import RenderManifest
 
 
 def _num(v: float | tuple[float, ...]) -> str:
@@ -14,7 +14,7 @@ def _num(v: float | tuple[float, ...]) -> str:
     return numbers.fmt(v)
 
 
-def run_sentences(manifest: Manifest) -> list[str]:
+def run_sentences(manifest: RenderManifest) -> list[str]:
     """One sentence per run, from the numbers the render recorded."""
     out = []
     for run in manifest.runs:
@@ -34,7 +34,7 @@ def run_sentences(manifest: Manifest) -> list[str]:
     return out
 
 
-def generated_captions(manifest: Manifest, duration: float) -> list[captions.Cue]:
+def generated_captions(manifest: RenderManifest, duration: float) -> list[captions.Cue]:
     """Captions for a scene that has none of its own: its runs' numbers, in equal turns."""
     sentences = run_sentences(manifest)
     if not sentences or duration <= 0:

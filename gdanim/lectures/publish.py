@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..pipeline.manifest import Manifest
+from ..pipeline.manifest import RenderManifest
 from ..scenes.registry import SCENES
 from .beats import scene_beats
 from .decks import SceneDeck
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 FILES = {"pptx": "lecture.pptx", "handout": "handout.pdf", "slides": "slides/index.html"}
 
 
-def _verdict(manifest: Manifest) -> tuple[str, ...]:
+def _verdict(manifest: RenderManifest) -> tuple[str, ...]:
     """The closing slide: what each run did, in words and in numbers."""
     out = []
     for run, sentence in zip(manifest.runs, run_sentences(manifest), strict=False):

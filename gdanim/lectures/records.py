@@ -14,17 +14,12 @@ written again has the same bytes.
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, ValidationError
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
 
 from ..errors import InputError
-from ..fileio import read_json
-from ..pipeline.manifest import Manifest
+from ..pipeline.manifest import Record, RenderManifest
 
 #: A job renders the scene's video or its GIF.
 JobKind = Literal["video", "gif"]
@@ -39,7 +34,7 @@ class JobResult:
     """What one render job hands back: where its file is, or the one line saying why not.
 
     Picklable, so it crosses from a pool's process or a Dask worker. ``manifest`` is what
-    the render recorded (empty when it failed); ``traceback`` is set only with
+    the render recorded (``None`` when it failed); ``traceback`` is set only with
     ``GDANIM_DEBUG``.
     """
 
@@ -54,7 +49,7 @@ class JobResult:
     reused: bool = False
     seconds: float = 0.0
     key: str | None = None
-    manifest: Manifest = field(default_factory=Manifest)
+    manifest: RenderManifest | None = None
     traceback: str | None = None
     wall_seconds: float = 0.0
     cpu_seconds: float | None = None
@@ -65,12 +60,6 @@ class JobResult:
     def ok(self) -> bool:
         """The job made (or reused) its file."""
         return self.error is None and self.path is not None
-
-
-class Record(BaseModel):
-    """A part of the manifest: strict types, no key it does not know."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class Failure(Record):
@@ -199,6 +188,8 @@ class Deck(Record):
 class LectureManifest(Record):
     """The lecture's ``manifest.json``."""
 
+    WHAT: ClassVar[str] = "a gdanim lecture manifest"
+
     format: Literal["gdanim-lecture"]
     version: Literal[1]
     title: str
@@ -212,32 +203,6 @@ class LectureManifest(Record):
     complete: bool
     timings: Timings
     versions: dict[str, str]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object as written: every key the record was made or read with."""
-        return self.model_dump(mode="python", exclude_unset=True)
-
-    def to_json(self) -> str:
-        """The file's text."""
-        return json.dumps(self.to_dict(), indent=1) + "\n"
-
-    @classmethod
-    def from_dict(cls, data: Any, where: str = "manifest.json") -> LectureManifest:
-        """A manifest's JSON object; :class:`InputError` naming the first bad key."""
-        if not isinstance(data, Mapping):
-            raise InputError(f"{where}: not a gdanim lecture manifest (not a JSON object)")
-        try:
-            # Validated as JSON, so that a number stays the number the file holds.
-            return cls.model_validate_json(json.dumps(data))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            key = ".".join(str(p) for p in first["loc"]) or "manifest"
-            raise InputError(f"{where}: {key}: {first['msg']}") from None
-
-    @classmethod
-    def load(cls, path: str) -> LectureManifest:
-        """Read ``path``; :class:`InputError` with one line when it is missing or damaged."""
-        return cls.from_dict(read_json(path, "a manifest"), where=path)
 
     @classmethod
     def previous(cls, folder: str) -> LectureManifest | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..config import RenderSpec
 from ..media import captions
 from ..media.probe import VideoInfo
-from ..pipeline.manifest import Manifest
+from ..pipeline.manifest import RenderManifest
 from .beats import Beat
 from .records import CaptionSource, JobResult
 
@@ -47,6 +47,8 @@ class SceneResult:
         return path
 
     @property
-    def manifest(self) -> Manifest:
-        """What the video's render recorded (nothing when it did not render)."""
-        return self.video.manifest if self.video is not None else Manifest()
+    def manifest(self) -> RenderManifest:
+        """What the video's render recorded; the video must have been made (:attr:`ok`)."""
+        manifest = self.rendered.manifest
+        assert manifest is not None
+        return manifest

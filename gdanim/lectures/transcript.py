@@ -15,36 +15,11 @@ from typing import TYPE_CHECKING
 
 from .. import numbers
 from ..media.captions import Cue
-from ..pipeline.manifest import Manifest
+from ..pipeline.manifest import RenderManifest
+from ..scenes.registry import SCENES
 
 if TYPE_CHECKING:
     from .results import SceneResult
-
-#: What each scene shows, in words, for a reader who cannot see it.
-SHOWS = {
-    "hiker-bowl": (
-        "The loss drawn as a 3D bowl over w and b. A hiker stands at the start, feels the slope "
-        "and walks downhill step by step towards the lowest point."
-    ),
-    "derivation": (
-        "The formulas written out term by term: the model, the loss, its gradient by the chain "
-        "rule, then the first update with this run's numbers."
-    ),
-    "descent-path": (
-        "Three panels: the loss contours over w and b with the run's path across them, the data "
-        "with the line being fitted, and the loss falling over the updates; a readout shows "
-        "each update's w, b and loss."
-    ),
-    "learning-rates": (
-        "The same start run at {runs} learning rates side by side, each with its path on the "
-        "loss contours and its loss curve, under a log-scale rate line that marks where runs "
-        "start to diverge."
-    ),
-    "compare": (
-        "{runs} runs that differ in one option, drawn together in their own colours: their paths "
-        "on the loss contours, their fitted lines and their loss curves."
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -74,11 +49,11 @@ def clock(seconds: float) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
-def on_screen(scene: str, manifest: Manifest) -> tuple[str, ...]:
+def on_screen(scene: str, manifest: RenderManifest) -> tuple[str, ...]:
     """What the scene shows, then its data and training and each run's outcome."""
     runs = manifest.runs
     words = {2: "two", 3: "three", 4: "four"}
-    shows = SHOWS.get(scene, "").format(runs=words.get(len(runs), str(len(runs))))
+    shows = SCENES[scene].shows.format(runs=words.get(len(runs), str(len(runs))))
     out = [f"On screen: {shows[:1].lower()}{shows[1:]}"] if shows else []
     facts = []
     if manifest.dataset_name:
@@ -108,7 +83,7 @@ def on_screen(scene: str, manifest: Manifest) -> tuple[str, ...]:
 
 def beats_of(result: SceneResult) -> list[Cue]:
     """The scene's narration, one cue per beat (its captions where no beats were recorded)."""
-    return list(result.beat_cues or result.manifest.beats or result.cues)
+    return list(result.beat_cues or result.manifest.cues or result.cues)
 
 
 def sections(parts: list[SceneResult], starts: list[float]) -> list[Section]:

@@ -6,8 +6,8 @@ the landscape around them: :class:`SceneInputs`. A scene only draws what it is g
 
 from __future__ import annotations
 
-import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -16,11 +16,12 @@ from numpy.typing import NDArray
 
 from ..config import TRAIN_KEYS, RenderSpec, TrainConfig
 from ..config.names import REGIMES
-from ..datasets import Dataset, get_dataset, load_table
+from ..datasets import Dataset, get_dataset, load_table, standardized_data
 from ..errors import InputError
 from ..landscape import Analysis, Landscape, View, build_landscape, frame_view, round_rate
 from ..landscape.analysis import REGIME_FRACTIONS
 from ..outcome import Outcome, classify
+from ..scenes.registry import SCENES, load
 from ..settings import RunSettings
 from ..trainer import Standardization, train
 from ..trajectory import Trajectory, TrajectoryConfig
@@ -59,12 +60,6 @@ def optimizer_path(traj: Trajectory) -> Trajectory | None:
         w=traj.w_opt, b=traj.b_opt, loss=traj.loss, diverged_at=traj.diverged_at,
         config=traj.config, dataset=traj.dataset,
     )  # fmt: skip
-
-
-def standardized_data(ds: Dataset, std: Standardization) -> Dataset:
-    """``ds`` with x standardised as the optimizer saw it: the map's coordinates."""
-    x = (np.asarray(ds.x, dtype=np.float64) - std.x_mean) / std.x_std
-    return dataclasses.replace(ds, x=x, x_label=f"{ds.x_label}, standardised")
 
 
 #: The round map's half-width, in units of the farthest start's distance from the bottom.
@@ -234,6 +229,13 @@ class SceneInputs:
         return self.on_map if self.on_map is not None else self.landscape
 
     @property
+    def scene(self) -> str:
+        """The scene that draws these inputs: the spec's, but a pair of runs on raw and
+        standardised features (:func:`prepare_scaling`, which compare varying ``normalize``
+        on two features also makes) is feature-scaling's picture."""
+        return SCALING_SCENE if self.scaling is not None else self.spec.scene
+
+    @property
     def trajectory(self) -> Trajectory:
         return self.runs[0].trajectory
 
@@ -251,27 +253,28 @@ class SceneInputs:
         return tuple(out)
 
 
-#: The scenes that draw several features, and what they need.
-FEATURE_SCENES = ("feature-scaling",)
-
-
 def load_spec_data(spec: RenderSpec) -> Dataset:
+    """The data ``spec`` names: its file, its built-in dataset, else its scene's default."""
     if spec.data_path:
         return load_table(
             spec.data_path, spec.x_col, spec.y_col, sheet=spec.sheet, missing=spec.missing
         )
-    default = "houses" if spec.scene in FEATURE_SCENES else "campaign"
-    return get_dataset(spec.dataset or default)
+    return get_dataset(spec.dataset or SCENES[spec.scene].default_dataset)
+
+
+_COUNTS = {2: "two", 3: "three"}
 
 
 def check_features(spec: RenderSpec, ds: Dataset) -> None:
-    """A scene gets the number of features it draws: one, or two for feature-scaling."""
-    if spec.scene in FEATURE_SCENES:
-        if ds.d != 2:
+    """A scene gets the number of features it draws (its registry entry's ``features``)."""
+    features = SCENES[spec.scene].features
+    if features > 1:
+        word = _COUNTS.get(features, str(features))
+        if ds.d != features:
             have = "one feature" if ds.d == 1 else f"{ds.d} features"
             raise InputError(
-                f"{spec.scene} draws two features; {ds.name!r} has {have} "
-                "(choose two columns with --x a,b, or --dataset houses)"
+                f"{spec.scene} draws {word} features; {ds.name!r} has {have} (choose {word} "
+                f"columns with --x a,b, or --dataset {SCENES[spec.scene].default_dataset})"
             )
     elif ds.d > 1:
         also = " or compare --vary normalize=false,true" if ds.d == 2 else ""
@@ -297,22 +300,63 @@ def _dataset_for_trajectory(spec: RenderSpec, traj: Trajectory) -> Dataset:
 
 
 def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
-    """Train (or load) the runs the scene needs and frame the landscape around them.
+    """Train (or load) the runs the scene needs and frame the landscape around them: the
+    scene's registry entry names the function that does (``prepare``).
 
     ``dataset`` is data held in memory (a DataFrame's columns, arrays); without it the spec
     names the data.
     """
-    if spec.scene in FEATURE_SCENES:
-        if dataset is None and spec.trajectory_path:
-            dataset = _dataset_for_trajectory(spec, Trajectory.load(spec.trajectory_path))
-        return prepare_scaling(spec, dataset if dataset is not None else load_spec_data(spec))
-    if spec.vary is not None:
-        ds = dataset if dataset is not None else load_spec_data(spec)
-        key, values = spec.vary
-        if ds.d == 2 and key == "normalize" and set(values) == {False, True}:
-            return prepare_scaling(spec, ds)
-        check_features(spec, ds)
-        return prepare_comparison(spec, ds)
+    made: SceneInputs = load(SCENES[spec.scene].prepare)(spec, dataset)
+    return made
+
+
+def prepare_features(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
+    """feature-scaling: two runs on the same two features, raw and standardised."""
+    if dataset is None and spec.trajectory_path:
+        dataset = _dataset_for_trajectory(spec, Trajectory.load(spec.trajectory_path))
+    ds = dataset if dataset is not None else load_spec_data(spec)
+    check_features(spec, ds)
+    return prepare_scaling(spec, ds)
+
+
+def prepare_compare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
+    """compare: one run per varied value; varying ``normalize`` on two features is
+    feature-scaling's pair."""
+    assert spec.vary is not None
+    ds = dataset if dataset is not None else load_spec_data(spec)
+    key, values = spec.vary
+    if ds.d == 2 and key == "normalize" and set(values) == {False, True}:
+        return prepare_scaling(spec, ds)
+    check_features(spec, ds)
+    return prepare_comparison(spec, ds)
+
+
+def prepare_run(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
+    """One run at the spec's rate, or the run ``--trajectory`` recorded."""
+    return prepare_runs(spec, dataset, lambda rate: (rate,))
+
+
+def prepare_rates(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
+    """learning-rates: a run per rate of ``lrs``; by default small, right and large, and
+    ``--lr`` without ``--lrs`` takes the middle lane."""
+
+    def rates(rate: float) -> tuple[float | str, ...]:
+        if spec.lrs:
+            return spec.lrs
+        if isinstance(spec.train.lr, float):
+            return ("small", spec.train.lr, "large")
+        return REGIMES
+
+    return prepare_runs(spec, dataset, rates)
+
+
+def prepare_runs(
+    spec: RenderSpec,
+    dataset: Dataset | None,
+    rates: Callable[[float], tuple[float | str, ...]],
+) -> SceneInputs:
+    """Runs at ``rates(the spec's resolved rate)`` (each a number or a regime's name),
+    everything else alike, or the one run ``--trajectory`` recorded."""
     if spec.trajectory_path:
         traj = Trajectory.load(spec.trajectory_path)
         ds = dataset if dataset is not None else _dataset_for_trajectory(spec, traj)
@@ -348,14 +392,8 @@ def prepare(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
         check_features(spec, ds)
         std = spec.train.standardization(ds)
         cfg = spec.train.resolve(ds)
-        rates: tuple[float | str, ...] = spec.lrs or (
-            REGIMES if spec.scene == "learning-rates" else (cfg.lr,)
-        )
-        if spec.scene == "learning-rates" and not spec.lrs and isinstance(spec.train.lr, float):
-            # --lr without --lrs: the asked rate takes the middle lane, between small and large.
-            rates = ("small", spec.train.lr, "large")
         runs = []
-        for r in rates:
+        for r in rates(cfg.lr):
             c = spec.train.replace(lr=r).resolve(ds)
             label = r if isinstance(r, str) else f"{c.lr:.3g}"
             runs.append((train(ds, c), c.lr, label))
@@ -443,6 +481,8 @@ def prepare_comparison(spec: RenderSpec, ds: Dataset) -> SceneInputs:
     )  # fmt: skip
 
 
+#: The scene that draws :func:`prepare_scaling`'s pair of runs.
+SCALING_SCENE = "feature-scaling"
 #: Updates of a feature-scaling run unless --epochs says otherwise: enough for the raw side's
 #: bounce across the valley to fade and its crawl along the floor to show beyond it, and for
 #: the standardised side to arrive.
@@ -505,8 +545,6 @@ def prepare_scaling(spec: RenderSpec, ds: Dataset) -> SceneInputs:
     """
     from ..landscape.plane import framed_part, weight_landscape
 
-    if spec.scene in FEATURE_SCENES:
-        check_features(spec, ds)
     base = spec.train
     recorded: Trajectory | None = None
     if spec.trajectory_path:

@@ -8,13 +8,11 @@ versions and the render time; the same key again reuses the file unless forced.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from ..config import RenderSpec
 from ..datasets import Dataset
@@ -23,7 +21,7 @@ from ..fileio import atomic_move, atomic_write_text, check_target, folder_lock, 
 from ..media import captions, ffmpeg, gif
 from ..scenes.registry import SCENES
 from .identity import content_hashes, file_sha256, spec_key
-from .manifest import build_manifest, read_json
+from .manifest import RenderManifest
 from .prepare import SceneInputs, prepare
 from .scene import (
     check_toolchain,
@@ -41,7 +39,7 @@ class RenderResult:
     manifest_path: str
     reused: bool
     seconds: float
-    manifest: dict[str, Any]
+    manifest: RenderManifest
 
 
 def check_output_path(path: str, create_folders: bool = False) -> None:
@@ -104,17 +102,17 @@ def output_path(spec: RenderSpec, output: str | None, data_name: str | None = No
     return path
 
 
-def reusable(path: str, manifest: dict[str, Any] | None, key: str) -> bool:
+def reusable(path: str, manifest: RenderManifest | None, key: str) -> bool:
     """An earlier render at ``path`` is this one: its manifest has the key, and the file
     has the size and hash the manifest recorded (a damaged or replaced file is rendered
     again)."""
-    if manifest is None or manifest.get("key") != key:
+    if manifest is None or manifest.key != key:
         return False
-    recorded = manifest.get("output") or {}
+    recorded = manifest.output
     try:
-        if os.path.getsize(path) != recorded.get("bytes"):
+        if os.path.getsize(path) != recorded.bytes:
             return False
-        return bool(recorded.get("sha256")) and file_sha256(path) == recorded.get("sha256")
+        return bool(recorded.sha256) and file_sha256(path) == recorded.sha256
     except OSError:
         return False
 
@@ -148,7 +146,7 @@ def render(
     key = spec_key(spec, content)
     if not force and os.path.isfile(path):
         with folder_lock(path):
-            old = read_json(manifest_path)
+            old = RenderManifest.previous(manifest_path)
             if reusable(path, old, key):
                 assert old is not None
                 return RenderResult(path, manifest_path, True, 0.0, old)
@@ -192,12 +190,14 @@ def render(
             found = os.path.join(tmp, "practice.srt")
             captions.write(found, captions.practice(_said(beats, inputs)))
         seconds = time.perf_counter() - start
-        manifest = build_manifest(spec, inputs, key, path, size, seconds, beats)
-        manifest["output"]["sha256"] = digest
+        spoken = None
         if inputs.narration is not None:
             from ..speech.render import narration_record
 
-            manifest["narration"] = narration_record(inputs.narration)
+            spoken = narration_record(inputs.narration)
+        manifest = RenderManifest.build(
+            spec, inputs, key, path, size, seconds, beats, sha256=digest, narration=spoken
+        )
         # The video, its captions and its manifest are replaced together: a render racing
         # to the same file waits here, so no file is left with another render's manifest.
         srt = os.path.splitext(path)[0] + ".srt"
@@ -207,7 +207,7 @@ def render(
                 atomic_move(found, srt)
             elif spec.format in ("mp4", "webm") and os.path.isfile(srt):
                 os.unlink(srt)  # an older render's captions would not match this video
-            atomic_write_text(manifest_path, json.dumps(manifest, indent=1) + "\n")
+            atomic_write_text(manifest_path, manifest.to_json())
     return RenderResult(path, manifest_path, False, seconds, manifest)
 
 

@@ -197,8 +197,7 @@ def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str
     from manim import tempconfig
 
     spec = inputs.spec
-    # compare varying normalize on two features is feature-scaling's picture.
-    info = SCENES["feature-scaling" if inputs.scaling is not None else spec.scene]
+    info = SCENES[inputs.scene]
     cls = getattr(importlib.import_module(info.module), info.cls)
     with tempconfig(manim_config(spec, media_dir, quiet)):
         scene = cls(inputs)

@@ -24,6 +24,17 @@ COUNTER_GAP = 0.4  # between the title and the update counter
 COUNTER_CLEAR = 0.06  # least room between the title and a counter on the line below it
 
 
+def eased(m: int, t: float, skew: float = 0.75) -> float:
+    """Updates done at time fraction ``t`` of a clock over ``m`` updates: the early ones get
+    more of the time (see :meth:`~gdanim.trajectory.Trajectory.position`)."""
+    if m <= 0 or t <= 0.0:
+        return 0.0
+    if t >= 1.0:
+        return float(m)
+    s = skew * math.expm1(t * math.log1p(m)) + (1.0 - skew) * t * m
+    return min(max(s, 0.0), float(m))
+
+
 class SharedClock(GdScene):
     """A scene whose runs share ``tracker`` (the update shown) and ``longest`` (the run with
     the most updates), so all of them are drawn at the same update."""

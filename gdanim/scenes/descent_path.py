@@ -6,8 +6,6 @@ given its inputs, the trained run and its surface, by :mod:`gdanim.pipeline`.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from manim import (
     DOWN,
@@ -30,6 +28,7 @@ from ..numbers import count
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, GdScene, map_labels
+from .clock import eased
 from .widgets import (
     DataPanel,
     DescentTrail,
@@ -63,17 +62,6 @@ def inside(panel: LossContours, mob: VGroup, at: np.ndarray, pad: float = 0.06) 
     lo, hi = panel.frame.get_corner(DOWN + LEFT), panel.frame.get_corner(UP + RIGHT)
     half = np.array([mob.width / 2 + pad, mob.height / 2 + pad, 0.0])
     return np.clip(at, lo + half, hi - half)
-
-
-def eased(m: int, t: float, skew: float = 0.75) -> float:
-    """Updates done at time fraction ``t`` of a clock over ``m`` updates: the early ones get
-    more of the time (see :meth:`~gdanim.trajectory.Trajectory.position`)."""
-    if m <= 0 or t <= 0.0:
-        return 0.0
-    if t >= 1.0:
-        return float(m)
-    s = skew * math.expm1(t * math.log1p(m)) + (1.0 - skew) * t * m
-    return min(max(s, 0.0), float(m))
 
 
 class DescentPath(GdScene):

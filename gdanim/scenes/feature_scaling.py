@@ -37,7 +37,7 @@ from ..pipeline.prepare import Run, ScalingSide
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, GdScene
-from .descent_path import eased
+from .clock import eased
 from .runs import run_colors
 from .style import Theme
 from .widgets import DescentTrail, LossContours, LossCurve, Panel, fmt, label

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, DashedLine, Triangle, ValueTracker, VGroup
 
+from ..datasets import standardized_data
 from ..landscape import Landscape, View, build_landscape
 from ..outcome import Outcome
-from ..pipeline.prepare import Run, SceneInputs, standardized_data
+from ..pipeline.prepare import Run, SceneInputs
 from ..trajectory import Trajectory
 from . import style
 from .base import map_labels

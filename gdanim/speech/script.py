@@ -29,7 +29,7 @@ def scene_captions(inputs: SceneInputs, media_dir: str | None = None) -> list[st
     from ..pipeline.scene import manim_config, seed_private_cache
     from ..scenes.registry import SCENES
 
-    info = SCENES[inputs.spec.scene]
+    info = SCENES[inputs.scene]
     cls = getattr(importlib.import_module(info.module), info.cls)
     with tempfile.TemporaryDirectory(dir=media_dir) as tmp:
         if media_dir is None:
