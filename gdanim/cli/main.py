@@ -266,6 +266,7 @@ def _render_epilog() -> str:
 @option("lrs")
 @option("vary")
 @option("preset")
+@option("form")
 @click.option("-o", "--output", type=click.Path(), help="Output file [default: under media/].")
 @click.option("--force", is_flag=True, help="Render even if the same spec is already there.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, only errors.")
@@ -435,6 +436,7 @@ def lecture_cmd(lecture_file: str | None, out_dir: str, **kw: Any) -> None:
 @option("lrs")
 @option("vary")
 @option("preset")
+@option("form")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="File to write [default: stdout]."
 )

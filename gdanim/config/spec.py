@@ -70,6 +70,9 @@ def _scenes() -> list[str]:
 LRS_SCENES = ("learning-rates",)
 #: Scenes that vary one training option, from ``vary`` or ``preset``.
 VARY_SCENES = ("compare",)
+#: Scenes written in a form, from ``form``, and the forms they take.
+FORM_SCENES = ("derivation",)
+FORMS = ("scalar", "vector")
 
 
 def _even(v: float) -> int:
@@ -111,6 +114,10 @@ VOICE_HELP = (
 )
 #: Formats that carry sound.
 SOUND_FORMATS = ("mp4", "webm")
+FORM_HELP = (
+    "derivation: scalar (w and b one at a time; the default) or vector (X_b with its ones "
+    "column, the gradient (2/N) X_b^T (X_b theta - y); one or two features)."
+)
 DURATION_HELP = (
     "Seconds the descent takes on screen (derivation: its pace, 8 = natural reading speed, "
     "16 = half speed)."
@@ -182,6 +189,9 @@ class RenderSpec(Model):
             "compare: a lesson's experiment by name (listed below).",
             choices=_presets,
         ),
+    ] = None
+    form: Annotated[
+        str | None, Opt(checks.choice(FORMS), FORM_HELP, choices=FORMS)
     ] = None
     quality: Annotated[
         str | None, Opt(checks.choice(list(QUALITIES)), QUALITY_HELP, choices=list(QUALITIES))
@@ -268,6 +278,8 @@ class RenderSpec(Model):
         for key, given in (("preset", self.preset is not None), ("vary", self.vary is not None)):
             if given and self.scene not in VARY_SCENES:
                 raise rule(f"only {', '.join(VARY_SCENES)} takes {{{key}}}", key)
+        if self.form is not None and self.scene not in FORM_SCENES:
+            raise rule(f"only {', '.join(FORM_SCENES)} takes {{form}}", "form")
         if self.scene in VARY_SCENES:
             self._check_compare()
         if self.narrated and self.format not in SOUND_FORMATS:
@@ -313,6 +325,11 @@ class RenderSpec(Model):
         values.update(changes)
         out: Self = type(self).parse(values)
         return out
+
+    @property
+    def resolved_form(self) -> str:
+        """The derivation's form: ``form``, else ``scalar``."""
+        return self.form or "scalar"
 
     # -- derived output settings
     @property
@@ -364,6 +381,8 @@ class RenderSpec(Model):
         )
         w, h = self.pixel_size
         parts = [self.scene, data]
+        if self.resolved_form != "scalar":
+            parts.append(self.resolved_form)
         if self.theme != "dark":
             parts.append(self.theme)
         parts.append(f"{h}p{self.frame_rate}" if self.format != "png" else f"{w}x{h}")

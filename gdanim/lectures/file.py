@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import LRS_SCENES, VARY_SCENES, RenderSpec, checks
+from ..config.spec import FORM_SCENES
 from ..config.vary import PRESETS
 from ..errors import InputError
 from ..pipeline.prepare import FEATURE_SCENES, load_spec_data
@@ -160,8 +161,10 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
     )
     # The file's defaults are checked once on their own, so a bad one is named at the top.
     at_top = functools.partial("{}: {}".format, file)
-    plain = {k: v for k, v in top.items() if k not in COMPARE_KEYS}
+    plain = {k: v for k, v in top.items() if k not in (*COMPARE_KEYS, "form")}
     RenderSpec.parse({**plain, "scene": LRS_SCENES[0]}, "toml", at_top)
+    if "form" in top:
+        RenderSpec.parse({"form": top["form"], "scene": FORM_SCENES[0]}, "toml", at_top)
     if any(k in top for k in COMPARE_KEYS):
         RenderSpec.parse({**top, "scene": VARY_SCENES[0]}, "toml", at_top)
     title = DEFAULT_TITLE
@@ -214,6 +217,8 @@ def parse_lecture(doc: dict[str, Any], file: str = "lecture.toml", base_dir: str
             merged.pop("dataset", None)  # two features: the houses lesson by default
         if scene not in LRS_SCENES and "lrs" not in own:
             merged.pop("lrs", None)  # the file's rates are the learning-rates scenes'
+        if scene not in FORM_SCENES and "form" not in own:
+            merged.pop("form", None)  # the file's form is the derivation's
         if scene not in VARY_SCENES:
             for k in COMPARE_KEYS:
                 if k not in own:

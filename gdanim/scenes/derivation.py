@@ -41,14 +41,15 @@ from manim import (
 )
 
 from .. import derivation as formulas
-from ..derivation import Plan
+from ..derivation import FirstStep, Plan
 from ..derivation.picture import MapStep, map_step, residuals
+from ..derivation.vector import VectorFormError, VectorPlan, vector_plan, vector_step
 from ..errors import InputError
 from ..pipeline.prepare import SceneInputs
 from . import style
 from .base import Box, GdScene, map_labels
 from .page import Page, boxes_meet, match, split_heading
-from .sheet import HEADING_SIZE, Sheet, typeset
+from .sheet import HEADING_SIZE, Sheet, VectorSheet, typeset, typeset_vector
 from .widgets import DataPanel, LossContours, Panel, label, room_to_edge
 
 # -- timing, in seconds at the natural pace
@@ -106,14 +107,124 @@ class Derivation(GdScene):
             rate_origin=rate_origin(inputs),
         )
 
+    def vector_plan(self) -> VectorPlan:
+        """The vector form's plan: ``X_b`` with its ones column, the gradient ``X_bᵀ r``."""
+        inputs = self.inputs
+        cfg = inputs.config
+        ds = inputs.dataset
+        try:
+            step = vector_step(
+                ds.x, ds.y, inputs.trajectory, inputs.loss_name, cfg.optimizer,
+                features=ds.features, l2=cfg.l2, lr=inputs.runs[0].lr,
+            )  # fmt: skip
+            return vector_plan(
+                step, inputs.loss_name, inputs.analysis.lr_critical, rate_origin(inputs)
+            )
+        except VectorFormError as exc:
+            raise InputError(f"derivation --form vector: {exc}") from None
+
     def build(self) -> Sheet:
         """Typeset every line of the derivation (each TeX string once)."""
         return typeset(self.plan(), self.theme, self.page, wrap=self.portrait)
 
+    def build_vector(self) -> VectorSheet:
+        """Typeset every line of the vector form (each TeX string once)."""
+        return typeset_vector(self.vector_plan(), self.theme, self.page, wrap=self.portrait)
+
+    @property
+    def vector(self) -> bool:
+        return self.inputs.spec.resolved_form == "vector"
+
     # ------------------------------------------------------------------ the lesson
     def construct(self) -> None:
-        sheet = self.build()
-        self.perform(sheet)
+        if self.vector:
+            self.perform_vector(self.build_vector())
+        else:
+            self.perform(self.build())
+
+    def open_page(self, headings: dict[str, Mobject], pictures: bool = True) -> Box:
+        """The title, the heading row and the page's box; returns the picture's box."""
+        dataset = self.inputs.dataset.name
+        title, body = self.title_block(
+            "The gradient, derived" if not self.vector else "The gradient, in vector form",
+            self.run_summary()
+            if self.inputs.dataset.source != "built-in"
+            else f"{dataset}  ·  {self.run_summary()}",
+        )
+        self.add(title)
+        if not self.opens_still:
+            self.play(FadeIn(title), run_time=style.INTRO_TIME * self.pace)
+        tallest = max(h.height for h in headings.values())
+        heading_box, rest = split_heading(body, tallest)
+        self.full_box = rest
+        if pictures:
+            self.narrow_box, picture_box = self.split_picture(rest)
+        else:
+            self.narrow_box, picture_box = rest, rest
+        self.page.box = self.narrow_box
+        self.shown: list[Mobject] = []
+        for h in headings.values():
+            h.move_to(np.array([heading_box.left, heading_box.y, 0.0]), aligned_edge=LEFT)
+        return picture_box
+
+    def verdict_heading(self, headings: dict[str, Mobject], number: int, under: str) -> None:
+        """The run's verdict as the last heading (in place of ``under``'s), and in words."""
+        verdict = self.inputs.outcome
+        color = {"converged": self.theme.optimum, "diverged": self.theme.warn}.get(
+            verdict.kind, self.theme.ink
+        )
+        end = label(f"{number}  {verdict.text[0].upper()}{verdict.text[1:]}", self.theme,
+                    HEADING_SIZE, color)  # fmt: skip
+        if end.width > self.frame.w:
+            end.scale_to_fit_width(self.frame.w)
+        headings["end"] = end.move_to(headings[under], aligned_edge=LEFT)
+        self.captions = {
+            **self.captions,
+            "end": f"{self.captions['end']} Verdict: {verdict.text}.",
+        }
+
+    def perform_vector(self, s: VectorSheet) -> None:
+        """Play the vector form's beats: each plan beat with its lines and its picture."""
+        p = s.plan
+        self.pace = self.inputs.spec.duration / NATURAL_DURATION
+        self.captions = dict(p.captions)
+        self.beats_played = 0
+        self.on_screen = []
+        self.heading = None
+        one = p.step.d == 1
+        picture_box = self.open_page(s.headings, pictures=one)
+        pics: Pictures | None = None
+        if one:
+            pics = self.pictures = Pictures(self, self.first_step(), picture_box)
+        views: dict[str, list[Mobject]] = {"": []}
+        if pics is not None:
+            views.update(data=pics.data_view, residuals=pics.residual_view,
+                         weighted=pics.weighted_view, step=pics.step_view)  # fmt: skip
+        current = ""
+        headings: dict[str, Mobject] = dict(s.headings)
+        for b in p.beats:
+            if b.key == "v_landing" and (pics is None or pics.landing is None):
+                continue
+            if b.key == "end":
+                self.verdict_heading(headings, len(p.headings) + 1, "v_step")
+            if self.heading is not headings[b.heading]:
+                self.set_heading(headings, b.heading)
+            work = [s.lines[k] for k in b.work]
+            work += s.notes.get(b.key, [])
+            if b.key == "v_landing":
+                # The step's line stays beside the map where the frame is wide.
+                work = [s.lines["update"]] if self.wide and "update" in s.lines else []
+            current = b.picture if b.picture is not None else current
+            picture = views.get(current, [])
+            if self.portrait and len(work) > 2 and b.key != "v_landing":
+                picture = []  # matrices need the square frame's whole page
+            self.beat(b.key, [s.lines[k] for k in b.pinned], work, picture=picture)
+        self.wait(FINAL_HOLD * self.pace)
+        self.check_gif_length(final=True)
+
+    def first_step(self) -> FirstStep:
+        """The scalar form's numbers of the first update (for the pictures)."""
+        return self.plan().step
 
     def perform(self, s: Sheet) -> None:
         """Play the beats of a built sheet."""
@@ -123,25 +234,8 @@ class Derivation(GdScene):
         self.beats_played = 0
         self.on_screen: list[Mobject] = []
         self.heading: Mobject | None = None
-        dataset = self.inputs.dataset.name
-        title, body = self.title_block(
-            "The gradient, derived",
-            self.run_summary()
-            if self.inputs.dataset.source != "built-in"
-            else f"{dataset}  ·  {self.run_summary()}",
-        )
-        self.add(title)
-        if not self.opens_still:
-            self.play(FadeIn(title), run_time=style.INTRO_TIME * self.pace)
-        tallest = max(h.height for h in s.headings.values())
-        heading_box, rest = split_heading(body, tallest)
-        self.full_box = rest
-        self.narrow_box, picture_box = self.split_picture(rest)
-        self.page.box = self.narrow_box
-        pics = self.pictures = Pictures(self, p, picture_box)
-        self.shown: list[Mobject] = []
-        for h in s.headings.values():
-            h.move_to(np.array([heading_box.left, heading_box.y, 0.0]), aligned_edge=LEFT)
+        picture_box = self.open_page(s.headings)
+        pics = self.pictures = Pictures(self, p.step, picture_box)
 
         # A square or tall frame shows the picture only beside a line or two.
         hide: list[Mobject] | None = [] if self.portrait else None
@@ -264,19 +358,7 @@ class Derivation(GdScene):
             self.beat("landing", [], list(s.step) if self.wide else [], picture=pics.step_view)
         if "end" in self.captions:
             # Every run ends with its verdict: on screen as the last heading, and in words.
-            verdict = self.inputs.outcome
-            color = {"converged": self.theme.optimum, "diverged": self.theme.warn}.get(
-                verdict.kind, self.theme.ink
-            )
-            end = label(f"8  {verdict.text[0].upper()}{verdict.text[1:]}", self.theme,
-                        HEADING_SIZE, color)  # fmt: skip
-            if end.width > self.frame.w:
-                end.scale_to_fit_width(self.frame.w)
-            s.headings["end"] = end.move_to(s.headings["step"], aligned_edge=LEFT)
-            self.captions = {
-                **self.captions,
-                "end": f"{self.captions['end']} Verdict: {verdict.text}.",
-            }
+            self.verdict_heading(s.headings, 8, "step")
             self.set_heading(s, "end")
             closing: list[Mobject] = [s.end] if s.end is not None else list(s.end_notes)
             if later:
@@ -329,8 +411,8 @@ class Derivation(GdScene):
         return out
 
     # ------------------------------------------------------------------ choreography
-    def set_heading(self, s: Sheet, key: str) -> None:
-        new = s.headings[key]
+    def set_heading(self, s: Sheet | dict[str, Mobject], key: str) -> None:
+        new = (s if isinstance(s, dict) else s.headings)[key]
         # One heading leaves before the next comes: cross-faded they would overprint.
         if self.heading is not None:
             self.play(FadeOut(self.heading), run_time=HEADING_TIME * self.pace / 2)
@@ -496,13 +578,13 @@ class Pictures:
     the one it shows.
     """
 
-    def __init__(self, scene: Derivation, plan: Plan, box: Box) -> None:
+    def __init__(self, scene: Derivation, step: FirstStep, box: Box) -> None:
         inputs = scene.inputs
         theme = self.theme = scene.theme
         ds = inputs.dataset
         xs, ys = ds.subset(style.MAX_DATA_POINTS)
-        r = self.res = residuals(xs, ys, plan.step)
-        x_label = f"{ds.x_label}, standardised" if plan.step.standardised else ds.x_label
+        r = self.res = residuals(xs, ys, step)
+        x_label = f"{ds.x_label}, standardised" if step.standardised else ds.x_label
         lo, hi = float(np.min(r.x)), float(np.max(r.x))
         extra = [r.w0 * lo + r.b0, r.w0 * hi + r.b0]
         self.data: DataPanel = scene.place_panel(
@@ -529,7 +611,7 @@ class Pictures:
         self.map: LossContours = scene.place_panel(
             box, lambda w, h: LossContours(inputs.map, w, h, theme, w_label, b_label)
         )
-        self.step = map_step(plan.step)
+        self.step = map_step(step)
         self.build_map()
 
     # -- the data
