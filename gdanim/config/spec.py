@@ -190,9 +190,7 @@ class RenderSpec(Model):
             choices=_presets,
         ),
     ] = None
-    form: Annotated[
-        str | None, Opt(checks.choice(FORMS), FORM_HELP, choices=FORMS)
-    ] = None
+    form: Annotated[str | None, Opt(checks.choice(FORMS), FORM_HELP, choices=FORMS)] = None
     quality: Annotated[
         str | None, Opt(checks.choice(list(QUALITIES)), QUALITY_HELP, choices=list(QUALITIES))
     ] = None

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from ..losses import LOSSES
 from ..trajectory import Trajectory
-from .data_lines import no_update_note, rate_name
+from .data_lines import rate_name
 from .tex import CONSISTENT_RTOL, Eq, Part, eq, fmt_text, part, tex_factor, tex_num, tidy
 
 FloatArray = NDArray[np.float64]
@@ -305,7 +305,7 @@ def vector_plan(
         r",\quad"
     )
     lines["sizes"] = eq(
-        rf"\underbrace{{\hat{{y}}}}_{{N \times 1}}", "=",
+        r"\underbrace{\hat{y}}_{N \times 1}", "=",
         rf"\underbrace{{X_b}}_{{N \times {cols}}}",
         rf"\underbrace{{\theta}}_{{{cols} \times 1}}",
     )  # fmt: skip

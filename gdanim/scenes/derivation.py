@@ -88,6 +88,9 @@ class Derivation(GdScene):
     def __init__(self, inputs: SceneInputs | None = None, **kwargs: object) -> None:
         super().__init__(inputs, **kwargs)
         self.page = Page()
+        self.captions: dict[str, str] = {}
+        self.on_screen: list[Mobject] = []
+        self.heading: Mobject | None = None
 
     # ------------------------------------------------------------------ building
     def plan(self) -> Plan:
@@ -232,8 +235,8 @@ class Derivation(GdScene):
         self.pace = self.inputs.spec.duration / NATURAL_DURATION
         self.captions = p.captions
         self.beats_played = 0
-        self.on_screen: list[Mobject] = []
-        self.heading: Mobject | None = None
+        self.on_screen = []
+        self.heading = None
         picture_box = self.open_page(s.headings)
         pics = self.pictures = Pictures(self, p.step, picture_box)
 

@@ -169,7 +169,9 @@ class VectorSheet:
         return list(self.lines.values())
 
 
-def typeset_vector(plan: VectorPlan, theme: Theme, page: Page, *, wrap: bool = False) -> VectorSheet:
+def typeset_vector(
+    plan: VectorPlan, theme: Theme, page: Page, *, wrap: bool = False
+) -> VectorSheet:
     """Typeset every line of the vector form's ``plan`` (each once)."""
     sheet = VectorSheet(
         plan=plan,
