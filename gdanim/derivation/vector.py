@@ -382,7 +382,6 @@ def vector_plan(
     lines["r_data"] = eq(
         "r", "=", r"X_b\,\theta_0 - y", "=", part(numbers_column(step.r_head, True, 5), "num"),
     )  # fmt: skip
-    lines["xtr"] = eq(r"X_b^{\top} r", "=", part(numbers_column(step.xtr), "num"))
     # Row j of X_b^T (column j of X_b) dotted with r, its first terms written out.
     dots: list[str] = []
     for j in range(cols):

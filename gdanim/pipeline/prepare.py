@@ -278,8 +278,12 @@ def check_features(spec: RenderSpec, ds: Dataset) -> None:
                 f"{spec.scene} draws two features; {ds.name!r} has {have} "
                 "(choose two columns with --x a,b, or --dataset houses)"
             )
-    elif vector_form(spec) and ds.d <= 2:
-        return  # the derivation in vector form writes X_b with one or two feature columns
+    elif vector_form(spec):
+        if ds.d > 2:  # X_b is written out with one or two feature columns
+            raise InputError(
+                f"derivation --form vector writes one or two features; {ds.name!r} has "
+                f"{ds.d} ({', '.join(ds.features)}): choose one or two columns with --x"
+            )
     elif ds.d > 1:
         also = " or compare --vary normalize=false,true" if ds.d == 2 else ""
         if spec.scene == "derivation" and ds.d == 2:

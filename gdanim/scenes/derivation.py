@@ -189,6 +189,7 @@ class Derivation(GdScene):
     def perform_vector(self, s: VectorSheet) -> None:
         """Play the vector form's beats: each plan beat with its lines and its picture."""
         p = s.plan
+        self.vector_sheet = s
         self.pace = self.inputs.spec.duration / NATURAL_DURATION
         self.captions = dict(p.captions)
         self.beats_played = 0
