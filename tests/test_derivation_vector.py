@@ -214,7 +214,7 @@ def test_every_caption_keeps_to_broadcast_practice(build):
     beats = scene.renderer.file_writer.subcaptions
     keys = [b for b in scene.vector_sheet.plan.captions]
     assert {"v_model", "v_why", "v_xtr", "v_step", "end"} <= set(keys)
-    assert any("Row j of Xbᵀ is feature j" in b.content for b in beats)
+    assert any("Row j of Xb transposed is feature j" in b.content for b in beats)
     for beat in beats:
         text = beat.content
         start, end = beat.start.total_seconds(), beat.end.total_seconds()

@@ -515,6 +515,8 @@ def _grad_text(values: Sequence[float]) -> str:
     return ", ".join(f"∂L/∂{p} = {fmt_text(v)}" for p, v in zip(names, values, strict=True))
 
 
+#: Subscripts of the features in captions.
+SUBS = "₁₂₃₄₅₆₇₈₉"
 #: The parameters' names in captions (no code-like ``w_1``).
 SPOKEN_NAMES = {1: ("w", "b"), 2: ("w₁", "w₂", "b")}
 
@@ -538,6 +540,11 @@ def _captions(
     theta = "w and b" if d == 1 else "w₁, w₂ and b"
     feats = "x" if d == 1 else " and ".join(step.features)
     loss_words = {"mse": "the mean of the squared residuals", "half-mse": "half that mean"}
+    sums = (
+        "Σ xᵢ rᵢ for w, Σ rᵢ for b"
+        if d == 1
+        else ", ".join(f"Σ xᵢ{SUBS[j]} rᵢ for w{SUBS[j]}" for j in range(d)) + ", Σ rᵢ for b"
+    )
     out: dict[str, str] = {
         "v_model": (
             "Write all N predictions at once: ŷ = Xb θ. Xb is the data with a column of "
@@ -557,24 +564,25 @@ def _captions(
         ),
         "v_norm": (
             "Stack the residuals into one vector r = Xb θ − y. The sum of its squared "
-            "entries is its squared length, rᵀr."
+            "entries is its squared length: r transposed times r."
         ),
         "v_inner": (
-            "Inside first: rᵢ is a sum over the columns of Xb times the entries of θ, "
-            "so its derivative by θⱼ is the entry (Xb)ᵢⱼ."
+            "Inside first: rᵢ is row i of Xb times θ, minus yᵢ, so its derivative by θⱼ "
+            "is the entry of Xb in row i, column j."
         ),
         "v_chain": (
             "Then the square: each term gives 2 rᵢ times that entry. "
-            f"Gathered, ∂L/∂θⱼ is {k_text} times a sum of (Xb)ᵢⱼ rᵢ."
+            f"Gathered, ∂L/∂θⱼ is {k_text} times the sum over i of that entry times rᵢ."
         ),
         "v_transpose": (
-            "A sum over i of (Xb)ᵢⱼ rᵢ runs down column j of Xb: that is entry j of "
-            f"Xbᵀ r. All entries at once: ∇L = ({k_text}) Xbᵀ (Xb θ − y)."
+            "That sum runs down column j of Xb, which is row j of Xb transposed: it is "
+            "entry j of Xb transposed times r. All entries at once, the gradient is "
+            f"{k_text} times Xb transposed times (Xb θ − y)."
         ),
         "v_why": (
-            "Why the transpose? Row j of Xbᵀ is feature j over every example, so each "
-            "entry of the gradient is that feature dotted with the residuals. "
-            "The scalar form's sums are these rows: Σ xᵢ rᵢ for w, Σ rᵢ for b."
+            "Why the transpose? Row j of Xb transposed is feature j over every example, "
+            "so each entry of the gradient is that feature dotted with the residuals. "
+            f"The scalar form's sums are these rows: {sums}."
         ),
     }
     if step.l2:
@@ -593,8 +601,9 @@ def _captions(
     )
     if step.consistent:
         out["v_xtr"] = (
-            f"Each column of Xb dotted with r: Xbᵀ r holds {_listed(step.xtr)}. Times "
-            f"{k_text.replace('N', str(n))}, that is the gradient: {_grad_text(step.grad)}."
+            "Each column of Xb dotted with r: Xb transposed times r holds "
+            f"{_listed(step.xtr)}. Times {k_text.replace('N', str(n))}, that is the "
+            f"gradient: {_grad_text(step.grad)}."
         )
     else:
         out["v_xtr"] = f"The gradient at the start, as recorded: {_grad_text(step.grad)}."
@@ -613,7 +622,10 @@ def _captions(
                 if d == 1
                 else "each parameter stepped against its own entry of the gradient"
             )
-            text = f"One step with {said}: θ₁ = θ₀ − η∇L, so {_vec_text(step.theta1)}: {same}."
+            text = (
+                f"One step with {said}: θ₁ = θ₀ − η times the gradient, so "
+                f"{_vec_text(step.theta1)}: {same}."
+            )
         else:
             words = step.optimizer
             text = (
