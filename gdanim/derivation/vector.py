@@ -515,6 +515,12 @@ def _grad_text(values: Sequence[float]) -> str:
     return ", ".join(f"∂L/∂{p} = {fmt_text(v)}" for p, v in zip(names, values, strict=True))
 
 
+#: Why an optimizer's first update is not ``θ₀ − η∇L`` over all the data.
+NOT_PLAIN = {
+    "adam": "Adam's first step moves each parameter by about η against its gradient's sign",
+    "sgd": "the run's first update used one random point, not all of them",
+    "minibatch": "the run's first update used a random batch, not all the data",
+}
 #: Subscripts of the features in captions.
 SUBS = "₁₂₃₄₅₆₇₈₉"
 #: The parameters' names in captions (no code-like ``w_1``).
@@ -626,11 +632,13 @@ def _captions(
                 f"One step with {said}: θ₁ = θ₀ − η times the gradient, so "
                 f"{_vec_text(step.theta1)}: {same}."
             )
+            if step.optimizer in ("momentum", "nesterov"):
+                text += " The velocity starts at 0, so this first step is plain gradient descent's."
         else:
-            words = step.optimizer
+            why = NOT_PLAIN.get(step.optimizer, f"{step.optimizer} steps its own way")
             text = (
                 f"With {said}, a plain step would give {_vec_text(step.plain_step)}; "
-                f"this run's optimizer ({words}) took {_vec_text(step.theta1)}."
+                f"{why}: {_vec_text(step.theta1)}."
             )
         if step.loss0 is not None and step.loss1 is not None:
             verb = "falls" if step.loss1 < step.loss0 else "rises"

@@ -272,43 +272,30 @@ class Derivation(GdScene):
             outer = [s.outer[0]]
             self.beat("outer", [s.model], [s.loss_sub, *outer], picture=hide)
 
-        # 3 dL/dw: inner derivative, chain rule, constants gathered
-        ref = [s.loss_sub, *outer]
-        self.set_heading(s, "dw")
-        self.beat("inner_w", ref, [s.inner_w], picture=hide)
-        self.beat(
-            "chain_w",
-            ref,
-            [s.inner_w, s.chain_w],
-            enter=[(s.chain_w, [s.loss_sub, s.inner_w], p.forms.keys_chain_w)],
-            picture=hide,
-        )
-        self.beat(
-            "grad_w",
-            ref,
-            [s.grad_w],
-            enter=[(s.grad_w, [s.chain_w], p.forms.keys_grad)],
-            picture=pics.weighted_view,
-        )
-
-        # 4 dL/db the same way
-        ref = [s.loss_sub, *outer, s.grad_w]
-        self.set_heading(s, "db")
-        self.beat("inner_b", ref, [s.inner_b], picture=hide)
-        self.beat(
-            "chain_b",
-            ref,
-            [s.inner_b, s.chain_b],
-            enter=[(s.chain_b, [s.loss_sub, s.inner_b], p.forms.keys_chain_b)],
-            picture=hide,
-        )
-        self.beat(
-            "grad_b",
-            ref,
-            [s.grad_b],
-            enter=[(s.grad_b, [s.chain_b], p.forms.keys_grad)],
-            picture=pics.residual_view,
-        )
+        # 3 dL/dw: inner derivative, chain rule, constants gathered; 4 dL/db the same way
+        # (with dL/dw kept above). Where dL/dw appears the residuals are weighted by x.
+        for name, inner, chain, grad, keys, view, kept in (
+            ("w", s.inner_w, s.chain_w, s.grad_w, p.forms.keys_chain_w, pics.weighted_view, []),
+            ("b", s.inner_b, s.chain_b, s.grad_b, p.forms.keys_chain_b, pics.residual_view,
+             [s.grad_w]),
+        ):  # fmt: skip
+            ref = [s.loss_sub, *outer, *kept]
+            self.set_heading(s, f"d{name}")
+            self.beat(f"inner_{name}", ref, [inner], picture=hide)
+            self.beat(
+                f"chain_{name}",
+                ref,
+                [inner, chain],
+                enter=[(chain, [s.loss_sub, inner], keys)],
+                picture=hide,
+            )
+            self.beat(
+                f"grad_{name}",
+                ref,
+                [grad],
+                enter=[(grad, [chain], p.forms.keys_grad)],
+                picture=view,
+            )
 
         # 5 the update rule: dL/dw and dL/db fly into it
         grads = [s.grad_w, s.grad_b]
