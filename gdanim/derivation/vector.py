@@ -503,10 +503,16 @@ def _no_update(step: VectorStep) -> str:
     return "This run has no updates, so θ stays at its start."
 
 
-def _listed(values: Sequence[float]) -> str:
+def _listed(texts: Sequence[str]) -> str:
     """``a, b and c``."""
-    texts = [fmt_text(v) for v in values]
     return ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+def _sum_texts(d: int, values: Sequence[float]) -> list[str]:
+    """The entries of ``X_bᵀ r`` as the sums they are: ``Σ xᵢ rᵢ = −12651``."""
+    xs = ["xᵢ"] if d == 1 else [f"xᵢ{SUBS[j]}" for j in range(d)]
+    names = [f"Σ {x} rᵢ" for x in xs] + ["Σ rᵢ"]
+    return [f"{name} = {fmt_text(v)}" for name, v in zip(names, values, strict=True)]
 
 
 def _grad_text(values: Sequence[float]) -> str:
@@ -602,14 +608,13 @@ def _captions(
             " Each feature was standardised, so Xb holds the standardised columns, "
             "where the optimizer steps."
         )
-    out["v_data"] = (
-        f"{start} The residual vector r starts with {', '.join(f(v) for v in step.r_head)}."
-    )
+    firsts = ", ".join(f"r{SUBS[i]} = {f(v)}" for i, v in enumerate(step.r_head))
+    out["v_data"] = f"{start} The residual vector starts {firsts}."
     if step.consistent:
         out["v_xtr"] = (
-            "Each column of Xb dotted with r: Xb transposed times r holds "
-            f"{_listed(step.xtr)}. Times {k_text.replace('N', str(n))}, that is the "
-            f"gradient: {_grad_text(step.grad)}."
+            "Each column of Xb dotted with r gives an entry of Xb transposed times r: "
+            f"{_listed(_sum_texts(d, step.xtr))}. Times {k_text.replace('N', str(n))}, "
+            f"that is the gradient: {_grad_text(step.grad)}."
         )
     else:
         out["v_xtr"] = f"The gradient at the start, as recorded: {_grad_text(step.grad)}."
