@@ -33,6 +33,8 @@ VECTOR_LOSSES = ("mse", "half-mse")
 MAX_FEATURES = 2
 #: Rows of the data shown in a matrix before the dots.
 SHOWN_ROWS = 3
+#: Terms of each row's dot product with r written out before the dots.
+DOT_TERMS = 2
 #: Significant digits of the data's entries in a matrix (the results keep all of theirs).
 ENTRY_SIG = 4
 
@@ -387,7 +389,7 @@ def vector_plan(
     for j in range(cols):
         terms = [
             rf"{entry(row[j])} \cdot " + " ".join(tex_factor(ri, 5))
-            for row, ri in zip(step.xb_head, step.r_head, strict=True)
+            for row, ri in zip(step.xb_head[:DOT_TERMS], step.r_head[:DOT_TERMS], strict=True)
         ]
         key = f"dot_{j}"
         lines[key] = eq(
@@ -418,17 +420,17 @@ def vector_plan(
     if step.has_update:
         assert step.theta1 is not None
         if step.plain:
+            lines["rule"] = eq(r"\theta_1", "=", r"\theta_0 - \eta\, \nabla L")
             lines["update"] = eq(
-                r"\theta_1", "=", r"\theta_0 - \eta\, \nabla L", "=", theta0_col, "-",
-                num(step.lr), numbers_column(step.grad), "=",
+                r"\theta_1", "=", theta0_col, "-", num(step.lr), numbers_column(step.grad), "=",
                 part(numbers_column(step.theta1), "num"),
             ).wrap_at("=", 1)  # fmt: skip
-            step_lines.append("update")
+            step_lines += ["rule", "update"]
         else:
             lines["full_step"] = eq(
                 r"\theta_0 - \eta\, \nabla L", "=", theta0_col, "-", num(step.lr),
                 numbers_column(step.grad), "=", numbers_column(step.plain_step),
-            ).wrap_at("=")  # fmt: skip
+            ).wrap_at("=", 1)  # fmt: skip
             lines["update"] = eq(
                 r"\theta_1", "=", part(numbers_column(step.theta1), "num"),
                 rf"\quad\text{{({step.optimizer}'s first update)}}",
@@ -469,7 +471,8 @@ def vector_plan(
         VectorBeat("v_transpose", "v_grad", ("loss_norm",), ("chain", "transpose", "gradient")),
         VectorBeat("v_why", "v_why", ("gradient",), ("product", "rows"), "weighted"),
         VectorBeat("v_data", "v_data", ("gradient",), (*data_setup, "data_xb", "r_data"), ""),
-        VectorBeat("v_xtr", "v_data", ("gradient", "r_data"), (*dots, "grad_data")),
+        VectorBeat("v_xtr", "v_data", ("r_data",), tuple(dots)),
+        VectorBeat("v_times", "v_data", ("gradient",), ("grad_data",)),
         VectorBeat("v_step", "v_step", ("grad_data",), tuple(step_lines)),
     ]
     caps = _captions(step, loss, k_text, rate_origin, lr_critical)
@@ -610,16 +613,18 @@ def _captions(
         )
     firsts = ", ".join(f"r{SUBS[i]} = {f(v)}" for i, v in enumerate(step.r_head))
     out["v_data"] = f"{start} The residual vector starts {firsts}."
+    out["v_xtr"] = (
+        "Each column of Xb dotted with r gives an entry of Xb transposed times r: "
+        f"{_listed(_sum_texts(d, step.xtr))}."
+    )
     if step.consistent:
-        out["v_xtr"] = (
-            "Each column of Xb dotted with r gives an entry of Xb transposed times r: "
-            f"{_listed(_sum_texts(d, step.xtr))}. Times {k_text.replace('N', str(n))}, "
-            f"that is the gradient: {_grad_text(step.grad)}."
+        out["v_times"] = (
+            f"Times {k_text.replace('N', str(n))}, that is the gradient: {_grad_text(step.grad)}."
         )
+        if step.l2:
+            out["v_times"] += " The penalty adds λ times each weight to its entry."
     else:
-        out["v_xtr"] = f"The gradient at the start, as recorded: {_grad_text(step.grad)}."
-    if step.l2:
-        out["v_xtr"] += " The penalty adds λ times each weight to its entry."
+        out["v_times"] = f"The gradient at the start, as recorded: {_grad_text(step.grad)}."
     if step.has_update and step.theta1 is not None:
         share = rate_name(step.lr, lr_critical)
         eta = f"η = {f(step.lr)}"

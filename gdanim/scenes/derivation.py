@@ -220,8 +220,8 @@ class Derivation(GdScene):
                 work = [s.lines["update"]] if self.wide and "update" in s.lines else []
             current = b.picture if b.picture is not None else current
             picture = views.get(current, [])
-            if self.portrait and len(work) > 2 and b.key != "v_landing":
-                picture = []  # matrices need the square frame's whole page
+            if self.portrait and any(p.lines[k].has_matrix for k in b.work):
+                picture = []  # a matrix needs a square or tall frame's whole page
             self.beat(b.key, [s.lines[k] for k in b.pinned], work, picture=picture)
         self.wait(FINAL_HOLD * self.pace)
         self.check_gif_length(final=True)
