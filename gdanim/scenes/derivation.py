@@ -48,7 +48,7 @@ from ..errors import InputError
 from ..pipeline.prepare import SceneInputs
 from . import style
 from .base import Box, GdScene, map_labels
-from .page import Page, boxes_meet, match, split_heading
+from .page import MIN_EQ_SCALE, Page, boxes_meet, match, split_heading
 from .sheet import HEADING_SIZE, Sheet, VectorSheet, typeset, typeset_vector
 from .widgets import DataPanel, LossContours, Panel, label, room_to_edge
 
@@ -222,9 +222,15 @@ class Derivation(GdScene):
             picture = views.get(current, [])
             if self.portrait and any(p.lines[k].has_matrix for k in b.work):
                 picture = []  # a matrix needs a square or tall frame's whole page
+            elif any(self.too_wide_beside(s.lines[k]) for k in b.work):
+                picture = []  # the picture makes way for a line it would shrink unread
             self.beat(b.key, [s.lines[k] for k in b.pinned], work, picture=picture)
         self.wait(FINAL_HOLD * self.pace)
         self.check_gif_length(final=True)
+
+    def too_wide_beside(self, m: Mobject) -> bool:
+        """Whether ``m``, fitted to the page beside the picture, would be too small to read."""
+        return self.page.natural(m)[0] * MIN_EQ_SCALE > self.narrow_box.w * 0.95
 
     def first_step(self) -> FirstStep:
         """The scalar form's numbers of the first update (for the pictures)."""
