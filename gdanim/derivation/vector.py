@@ -303,9 +303,10 @@ def vector_plan(
 
     # 1 the model
     lines["model"] = eq(r"\hat{y}", "=", XB, THETA)
-    lines["shapes"] = eq(XB, "=", symbolic_xb(d), r",\quad", THETA, "=", theta_symbols(p)).wrap_at(
-        r",\quad"
-    )
+    # in a narrow frame θ starts the second row
+    lines["shapes"] = eq(
+        XB, "=", symbolic_xb(d), r",\quad", THETA, "=", theta_symbols(p)
+    ).wrap_at(THETA)  # fmt: skip
     lines["sizes"] = eq(
         r"\underbrace{\hat{y}}_{N \times 1}", "=",
         rf"\underbrace{{X_b}}_{{N \times {cols}}}",
@@ -367,8 +368,8 @@ def vector_plan(
     ]
     rows.append(rf"\frac{{\partial L}}{{\partial b}} = {grad_scale} \sum_i r_i")
     lines["rows"] = eq(*_between(rows, r",\quad"))
-    if d > 1:
-        lines["rows"] = lines["rows"].wrap_at(r",\quad", d - 1)
+    if d > 1:  # b's entry on a second row in a narrow frame
+        lines["rows"] = Eq(lines["rows"].parts, len(lines["rows"].parts) - 1)
     # 5 the numbers
     theta0_col = numbers_column(step.theta0)
     lines["theta0"] = eq(
