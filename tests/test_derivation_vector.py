@@ -105,6 +105,16 @@ def test_half_mse_and_l2_write_their_own_factor_and_penalty():
     assert r"\lambda" in plan.lines["gradient"].tex
 
 
+@pytest.mark.parametrize("kw", [{"epochs": 0}, {"lr": 1e200, "epochs": 5}])
+def test_no_update_and_immediate_divergence_are_said(kw):
+    inputs = prepare(spec_for(**kw))
+    v = vector_of(inputs)
+    plan = vector_plan(v, "mse")
+    assert not v.has_update or inputs.trajectory.diverged_at == 1
+    assert "update" not in plan.lines and plan.beats[-1].key == "v_step"
+    assert plan.notes["v_step"] and plan.captions["v_step"] == plan.notes["v_step"][0]
+
+
 # ------------------------------------------------------------------ the option, everywhere
 
 
