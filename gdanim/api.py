@@ -265,8 +265,8 @@ def render(
         ``"webm"``, ``"png"``), ``quality`` (``"low"``, ``"medium"``, ``"high"``, ``"4k"``),
         ``resolution`` (``"1280x720"``), ``fps``, ``aspect``, ``theme``, ``duration``,
         ``lrs`` (learning-rates), ``vary`` and ``preset`` (compare: ``vary="l2=0,10"``,
-        ``vary={"optimizer": ["gd", "momentum"]}`` or ``preset="momentum"``), ``trajectory``
-        (a recorded run to draw).
+        ``vary={"optimizer": ["gd", "momentum"]}`` or ``preset="momentum"``), ``form``
+        (derivation: ``"scalar"`` or ``"vector"``), ``trajectory`` (a recorded run to draw).
 
     Returns
     -------

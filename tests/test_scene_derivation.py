@@ -269,7 +269,7 @@ def pictured(media, tmp_path=None, **kw):
         scene = Derivation(inputs)
         plan = scene.plan()
         _, box = scene.split_picture(Box(0.0, -0.5, config.frame_width - 1, 6.0))
-        return inputs, plan, Pictures(scene, plan, box)
+        return inputs, plan, Pictures(scene, plan.step, box)
 
 
 def test_residuals_run_from_each_point_to_the_start_line(media):

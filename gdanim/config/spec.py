@@ -69,6 +69,10 @@ def _scenes() -> list[str]:
     return list(SCENES)
 
 
+#: The derivation's forms, from ``form``.
+FORMS = ("scalar", "vector")
+
+
 def _even(v: float) -> int:
     return max(2, round(v / 2.0) * 2)
 
@@ -108,6 +112,10 @@ VOICE_HELP = (
 )
 #: Formats that carry sound.
 SOUND_FORMATS = ("mp4", "webm")
+FORM_HELP = (
+    "derivation: scalar (w and b one at a time; the default) or vector (X_b with its ones "
+    "column, the gradient (2/N) X_b^T (X_b theta - y); one or two features)."
+)
 DURATION_HELP = (
     "Seconds the descent takes on screen (derivation: its pace, 8 = natural reading speed, "
     "16 = half speed)."
@@ -180,6 +188,7 @@ class RenderSpec(Model):
             choices=_presets,
         ),
     ] = None
+    form: Annotated[str | None, Opt(checks.choice(FORMS), FORM_HELP, choices=FORMS)] = None
     quality: Annotated[
         str | None, Opt(checks.choice(list(QUALITIES)), QUALITY_HELP, choices=list(QUALITIES))
     ] = None
@@ -289,6 +298,11 @@ class RenderSpec(Model):
 
         return SCENES[self.scene]
 
+    @property
+    def resolved_form(self) -> str:
+        """The derivation's form: ``form``, else ``scalar``."""
+        return self.form or "scalar"
+
     # -- derived output settings
     @property
     def resolved_quality(self) -> str:
@@ -339,6 +353,8 @@ class RenderSpec(Model):
         )
         w, h = self.pixel_size
         parts = [self.scene, data]
+        if self.resolved_form != "scalar":
+            parts.append(self.resolved_form)
         if self.theme != "dark":
             parts.append(self.theme)
         parts.append(f"{h}p{self.frame_rate}" if self.format != "png" else f"{w}x{h}")

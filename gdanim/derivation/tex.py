@@ -92,6 +92,11 @@ class Eq:
         """The whole line as one TeX string."""
         return " ".join(self.strings)
 
+    @property
+    def has_matrix(self) -> bool:
+        """Whether the line holds a matrix or a column vector."""
+        return r"\begin{bmatrix}" in self.tex
+
     def roles(self) -> dict[int, str]:
         """Index of each highlighted part and its role."""
         return {i: r for i, (_, r) in enumerate(self.parts) if r}

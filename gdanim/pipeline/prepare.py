@@ -265,6 +265,11 @@ def load_spec_data(spec: RenderSpec) -> Dataset:
 _COUNTS = {2: "two", 3: "three"}
 
 
+def vector_form(spec: RenderSpec) -> bool:
+    """Whether ``spec`` is the derivation in vector form, which takes one or two features."""
+    return spec.scene == "derivation" and spec.resolved_form == "vector"
+
+
 def check_features(spec: RenderSpec, ds: Dataset) -> None:
     """A scene gets the number of features it draws (its registry entry's ``features``)."""
     features = SCENES[spec.scene].features
@@ -276,8 +281,16 @@ def check_features(spec: RenderSpec, ds: Dataset) -> None:
                 f"{spec.scene} draws {word} features; {ds.name!r} has {have} (choose {word} "
                 f"columns with --x a,b, or --dataset {SCENES[spec.scene].default_dataset})"
             )
+    elif vector_form(spec):
+        if ds.d > 2:  # X_b is written out with one or two feature columns
+            raise InputError(
+                f"derivation --form vector writes one or two features; {ds.name!r} has "
+                f"{ds.d} ({', '.join(ds.features)}): choose one or two columns with --x"
+            )
     elif ds.d > 1:
         also = " or compare --vary normalize=false,true" if ds.d == 2 else ""
+        if spec.scene == "derivation" and ds.d == 2:
+            also = ", or the derivation with --form vector"
         pick = ", or choose one column with --x" if ds.source != "built-in" else ""
         raise InputError(
             f"{spec.scene} draws one feature; {ds.name!r} has {ds.d} "
@@ -361,6 +374,11 @@ def prepare_runs(
         traj = Trajectory.load(spec.trajectory_path)
         ds = dataset if dataset is not None else _dataset_for_trajectory(spec, traj)
         check_features(spec, ds)
+        if traj.d > 1 or ds.d > 1:
+            raise InputError(
+                f"{spec.trajectory_path}: {spec.scene} draws recorded runs of one feature; "
+                "a run on several features is trained here (leave out --trajectory)"
+            )
         sha = traj.dataset.get("sha256")
         if isinstance(sha, str) and sha != ds.sha256:
             raise InputError(
@@ -398,7 +416,11 @@ def prepare_runs(
             label = r if isinstance(r, str) else f"{c.lr:.3g}"
             runs.append((train(ds, c), c.lr, label))
     loss = cfg.make_loss()
+    if vector_form(spec):
+        check_vector_loss(loss.name)
     analysis = cfg.analysis(ds)
+    if ds.d > 1:
+        return prepare_weights(spec, ds, runs, loss, analysis, cfg, std)
     landscape = build_landscape(ds, loss, [(t.w, t.b, t.loss, t.diverged) for t, _, _ in runs])
     done = tuple(
         Run(t, lr, label, classify(t, analysis.optimum_loss, ds.x), optimizer_path(t))
@@ -406,6 +428,42 @@ def prepare_runs(
     )
     on_map = map_landscape(ds, std, loss, [r.path for r in done])
     return SceneInputs(spec, ds, done, analysis, landscape, loss.name, cfg, std, on_map=on_map)
+
+
+def check_vector_loss(name: str) -> None:
+    """The vector form derives the squared losses only (their gradient is ``X_bᵀ r``)."""
+    from ..derivation.vector import VECTOR_LOSSES
+
+    if name not in VECTOR_LOSSES:
+        raise InputError(
+            f"derivation --form vector writes the squared losses' gradient X_b^T r; {name} "
+            "weighs each residual through its own derivative first: use --form scalar, or "
+            "--loss mse or half-mse"
+        )
+
+
+def prepare_weights(
+    spec: RenderSpec,
+    ds: Dataset,
+    runs: list[tuple[Trajectory, float, str]],
+    loss: Any,
+    analysis: Any,
+    cfg: RunSettings,
+    std: Standardization | None,
+) -> SceneInputs:
+    """A run on several features (the derivation's vector form): its landscape is the loss
+    over the weights at the best intercept (centred x, where that intercept is the mean of
+    y), in data units."""
+    from ..landscape.plane import framed_part, weight_landscape
+
+    x = np.asarray(ds.x, dtype=np.float64)
+    tracks = [framed_part(np.asarray(t.w), t.loss, t.diverged) for t, _, _ in runs]
+    landscape = weight_landscape(x - x.mean(axis=0), ds.y, loss, tracks)
+    done = tuple(
+        Run(t, lr, label, classify(t, analysis.optimum_loss, ds.x), optimizer_path(t))
+        for t, lr, label in runs
+    )
+    return SceneInputs(spec, ds, done, analysis, landscape, loss.name, cfg, std)
 
 
 def safe_config(cfg: TrainConfig, dataset: Dataset, asked_rate: bool) -> RunSettings:

@@ -41,14 +41,15 @@ from manim import (
 )
 
 from .. import derivation as formulas
-from ..derivation import Plan
+from ..derivation import FirstStep, Plan
 from ..derivation.picture import MapStep, map_step, residuals
-from ..errors import GifTooLong
+from ..derivation.vector import VectorFormError, VectorPlan, vector_plan, vector_step
+from ..errors import GifTooLong, InputError
 from ..pipeline.prepare import SceneInputs
 from . import style
 from .base import Box, GdScene, map_labels
-from .page import Page, boxes_meet, match, split_heading
-from .sheet import HEADING_SIZE, Sheet, typeset
+from .page import MIN_EQ_SCALE, Page, boxes_meet, match, split_heading
+from .sheet import HEADING_SIZE, Sheet, VectorSheet, typeset, typeset_vector
 from .widgets import DataPanel, LossContours, Panel, label, room_to_edge
 
 # -- timing, in seconds at the natural pace
@@ -87,6 +88,9 @@ class Derivation(GdScene):
     def __init__(self, inputs: SceneInputs | None = None, **kwargs: object) -> None:
         super().__init__(inputs, **kwargs)
         self.page = Page()
+        self.captions: dict[str, str] = {}
+        self.on_screen: list[Mobject] = []
+        self.heading: Mobject | None = None
 
     # ------------------------------------------------------------------ building
     def plan(self) -> Plan:
@@ -106,26 +110,46 @@ class Derivation(GdScene):
             rate_origin=rate_origin(inputs),
         )
 
+    def vector_plan(self) -> VectorPlan:
+        """The vector form's plan: ``X_b`` with its ones column, the gradient ``X_bᵀ r``."""
+        inputs = self.inputs
+        cfg = inputs.config
+        ds = inputs.dataset
+        try:
+            step = vector_step(
+                ds.x, ds.y, inputs.trajectory, inputs.loss_name, cfg.optimizer,
+                features=ds.features, l2=cfg.l2, lr=inputs.runs[0].lr,
+            )  # fmt: skip
+            return vector_plan(
+                step, inputs.loss_name, inputs.analysis.lr_critical, rate_origin(inputs)
+            )
+        except VectorFormError as exc:
+            raise InputError(f"derivation --form vector: {exc}") from None
+
     def build(self) -> Sheet:
         """Typeset every line of the derivation (each TeX string once)."""
         return typeset(self.plan(), self.theme, self.page, wrap=self.portrait)
 
+    def build_vector(self) -> VectorSheet:
+        """Typeset every line of the vector form (each TeX string once)."""
+        return typeset_vector(self.vector_plan(), self.theme, self.page, wrap=self.portrait)
+
+    @property
+    def vector(self) -> bool:
+        return self.inputs.spec.resolved_form == "vector"
+
     # ------------------------------------------------------------------ the lesson
     def construct(self) -> None:
-        sheet = self.build()
-        self.perform(sheet)
+        if self.vector:
+            self.perform_vector(self.build_vector())
+        else:
+            self.perform(self.build())
 
-    def perform(self, s: Sheet) -> None:
-        """Play the beats of a built sheet."""
-        p = s.plan
-        self.pace = self.inputs.spec.duration / NATURAL_DURATION
-        self.captions = p.captions
-        self.beats_played = 0
-        self.on_screen: list[Mobject] = []
-        self.heading: Mobject | None = None
+    def open_page(self, headings: dict[str, Mobject], pictures: bool = True) -> Box:
+        """The title, the heading row and the page's box; returns the picture's box."""
         dataset = self.inputs.dataset.name
         title, body = self.title_block(
-            "The gradient, derived",
+            "The gradient, derived" if not self.vector else "The gradient, in vector form",
             self.run_summary()
             if self.inputs.dataset.source != "built-in"
             else f"{dataset}  ·  {self.run_summary()}",
@@ -133,15 +157,95 @@ class Derivation(GdScene):
         self.add(title)
         if not self.opens_still:
             self.play(FadeIn(title), run_time=style.INTRO_TIME * self.pace)
-        tallest = max(h.height for h in s.headings.values())
+        tallest = max(h.height for h in headings.values())
         heading_box, rest = split_heading(body, tallest)
         self.full_box = rest
-        self.narrow_box, picture_box = self.split_picture(rest)
+        if pictures:
+            self.narrow_box, picture_box = self.split_picture(rest)
+        else:
+            self.narrow_box, picture_box = rest, rest
         self.page.box = self.narrow_box
-        pics = self.pictures = Pictures(self, p, picture_box)
         self.shown: list[Mobject] = []
-        for h in s.headings.values():
+        for h in headings.values():
             h.move_to(np.array([heading_box.left, heading_box.y, 0.0]), aligned_edge=LEFT)
+        return picture_box
+
+    def verdict_heading(self, headings: dict[str, Mobject], number: int, under: str) -> None:
+        """The run's verdict as the last heading (in place of ``under``'s), and in words."""
+        verdict = self.inputs.outcome
+        color = {"converged": self.theme.optimum, "diverged": self.theme.warn}.get(
+            verdict.kind, self.theme.ink
+        )
+        end = label(f"{number}  {verdict.text[0].upper()}{verdict.text[1:]}", self.theme,
+                    HEADING_SIZE, color)  # fmt: skip
+        if end.width > self.frame.w:
+            end.scale_to_fit_width(self.frame.w)
+        headings["end"] = end.move_to(headings[under], aligned_edge=LEFT)
+        self.captions = {
+            **self.captions,
+            "end": f"{self.captions['end']} Verdict: {verdict.text}.",
+        }
+
+    def perform_vector(self, s: VectorSheet) -> None:
+        """Play the vector form's beats: each plan beat with its lines and its picture."""
+        p = s.plan
+        self.vector_sheet = s
+        self.pace = self.inputs.spec.duration / NATURAL_DURATION
+        self.captions = dict(p.captions)
+        self.beats_played = 0
+        self.on_screen = []
+        self.heading = None
+        one = p.step.d == 1
+        picture_box = self.open_page(s.headings, pictures=one)
+        pics: Pictures | None = None
+        if one:
+            pics = self.pictures = Pictures(self, self.first_step(), picture_box)
+        views: dict[str, list[Mobject]] = {"": []}
+        if pics is not None:
+            views.update(data=pics.data_view, residuals=pics.residual_view,
+                         weighted=pics.weighted_view, step=pics.step_view)  # fmt: skip
+        current = ""
+        headings: dict[str, Mobject] = dict(s.headings)
+        for b in p.beats:
+            if b.key == "v_landing" and (pics is None or pics.landing is None):
+                continue
+            if b.key == "end":
+                self.verdict_heading(headings, len(p.headings) + 1, "v_step")
+            if self.heading is not headings[b.heading]:
+                self.set_heading(headings, b.heading)
+            work = [s.lines[k] for k in b.work]
+            work += s.notes.get(b.key, [])
+            if b.key == "v_landing":
+                # The step's line stays beside the map where the frame is wide.
+                work = [s.lines["update"]] if self.wide and "update" in s.lines else []
+            current = b.picture if b.picture is not None else current
+            picture = views.get(current, [])
+            if self.portrait and any(p.lines[k].has_matrix for k in b.work):
+                picture = []  # a matrix needs a square or tall frame's whole page
+            elif any(self.too_wide_beside(s.lines[k]) for k in b.work):
+                picture = []  # the picture makes way for a line it would shrink unread
+            self.beat(b.key, [s.lines[k] for k in b.pinned], work, picture=picture)
+        self.wait(FINAL_HOLD * self.pace)
+        self.check_gif_length(final=True)
+
+    def too_wide_beside(self, m: Mobject) -> bool:
+        """Whether ``m``, fitted to the page beside the picture, would be too small to read."""
+        return self.page.natural(m)[0] * MIN_EQ_SCALE > self.narrow_box.w * 0.95
+
+    def first_step(self) -> FirstStep:
+        """The scalar form's numbers of the first update (for the pictures)."""
+        return self.plan().step
+
+    def perform(self, s: Sheet) -> None:
+        """Play the beats of a built sheet."""
+        p = s.plan
+        self.pace = self.inputs.spec.duration / NATURAL_DURATION
+        self.captions = p.captions
+        self.beats_played = 0
+        self.on_screen = []
+        self.heading = None
+        picture_box = self.open_page(s.headings)
+        pics = self.pictures = Pictures(self, p.step, picture_box)
 
         # A square or tall frame shows the picture only beside a line or two.
         hide: list[Mobject] | None = [] if self.portrait else None
@@ -174,43 +278,30 @@ class Derivation(GdScene):
             outer = [s.outer[0]]
             self.beat("outer", [s.model], [s.loss_sub, *outer], picture=hide)
 
-        # 3 dL/dw: inner derivative, chain rule, constants gathered
-        ref = [s.loss_sub, *outer]
-        self.set_heading(s, "dw")
-        self.beat("inner_w", ref, [s.inner_w], picture=hide)
-        self.beat(
-            "chain_w",
-            ref,
-            [s.inner_w, s.chain_w],
-            enter=[(s.chain_w, [s.loss_sub, s.inner_w], p.forms.keys_chain_w)],
-            picture=hide,
-        )
-        self.beat(
-            "grad_w",
-            ref,
-            [s.grad_w],
-            enter=[(s.grad_w, [s.chain_w], p.forms.keys_grad)],
-            picture=pics.weighted_view,
-        )
-
-        # 4 dL/db the same way
-        ref = [s.loss_sub, *outer, s.grad_w]
-        self.set_heading(s, "db")
-        self.beat("inner_b", ref, [s.inner_b], picture=hide)
-        self.beat(
-            "chain_b",
-            ref,
-            [s.inner_b, s.chain_b],
-            enter=[(s.chain_b, [s.loss_sub, s.inner_b], p.forms.keys_chain_b)],
-            picture=hide,
-        )
-        self.beat(
-            "grad_b",
-            ref,
-            [s.grad_b],
-            enter=[(s.grad_b, [s.chain_b], p.forms.keys_grad)],
-            picture=pics.residual_view,
-        )
+        # 3 dL/dw: inner derivative, chain rule, constants gathered; 4 dL/db the same way
+        # (with dL/dw kept above). Where dL/dw appears the residuals are weighted by x.
+        for name, inner, chain, grad, keys, view, kept in (
+            ("w", s.inner_w, s.chain_w, s.grad_w, p.forms.keys_chain_w, pics.weighted_view, []),
+            ("b", s.inner_b, s.chain_b, s.grad_b, p.forms.keys_chain_b, pics.residual_view,
+             [s.grad_w]),
+        ):  # fmt: skip
+            ref = [s.loss_sub, *outer, *kept]
+            self.set_heading(s, f"d{name}")
+            self.beat(f"inner_{name}", ref, [inner], picture=hide)
+            self.beat(
+                f"chain_{name}",
+                ref,
+                [inner, chain],
+                enter=[(chain, [s.loss_sub, inner], keys)],
+                picture=hide,
+            )
+            self.beat(
+                f"grad_{name}",
+                ref,
+                [grad],
+                enter=[(grad, [chain], p.forms.keys_grad)],
+                picture=view,
+            )
 
         # 5 the update rule: dL/dw and dL/db fly into it
         grads = [s.grad_w, s.grad_b]
@@ -264,19 +355,7 @@ class Derivation(GdScene):
             self.beat("landing", [], list(s.step) if self.wide else [], picture=pics.step_view)
         if "end" in self.captions:
             # Every run ends with its verdict: on screen as the last heading, and in words.
-            verdict = self.inputs.outcome
-            color = {"converged": self.theme.optimum, "diverged": self.theme.warn}.get(
-                verdict.kind, self.theme.ink
-            )
-            end = label(f"8  {verdict.text[0].upper()}{verdict.text[1:]}", self.theme,
-                        HEADING_SIZE, color)  # fmt: skip
-            if end.width > self.frame.w:
-                end.scale_to_fit_width(self.frame.w)
-            s.headings["end"] = end.move_to(s.headings["step"], aligned_edge=LEFT)
-            self.captions = {
-                **self.captions,
-                "end": f"{self.captions['end']} Verdict: {verdict.text}.",
-            }
+            self.verdict_heading(s.headings, 8, "step")
             self.set_heading(s, "end")
             closing: list[Mobject] = [s.end] if s.end is not None else list(s.end_notes)
             if later:
@@ -330,8 +409,8 @@ class Derivation(GdScene):
         return out
 
     # ------------------------------------------------------------------ choreography
-    def set_heading(self, s: Sheet, key: str) -> None:
-        new = s.headings[key]
+    def set_heading(self, s: Sheet | dict[str, Mobject], key: str) -> None:
+        new = (s if isinstance(s, dict) else s.headings)[key]
         # One heading leaves before the next comes: cross-faded they would overprint.
         if self.heading is not None:
             self.play(FadeOut(self.heading), run_time=HEADING_TIME * self.pace / 2)
@@ -497,13 +576,13 @@ class Pictures:
     the one it shows.
     """
 
-    def __init__(self, scene: Derivation, plan: Plan, box: Box) -> None:
+    def __init__(self, scene: Derivation, step: FirstStep, box: Box) -> None:
         inputs = scene.inputs
         theme = self.theme = scene.theme
         ds = inputs.dataset
         xs, ys = ds.subset(style.MAX_DATA_POINTS)
-        r = self.res = residuals(xs, ys, plan.step)
-        x_label = f"{ds.x_label}, standardised" if plan.step.standardised else ds.x_label
+        r = self.res = residuals(xs, ys, step)
+        x_label = f"{ds.x_label}, standardised" if step.standardised else ds.x_label
         lo, hi = float(np.min(r.x)), float(np.max(r.x))
         extra = [r.w0 * lo + r.b0, r.w0 * hi + r.b0]
         self.data: DataPanel = scene.place_panel(
@@ -530,7 +609,7 @@ class Pictures:
         self.map: LossContours = scene.place_panel(
             box, lambda w, h: LossContours(inputs.map, w, h, theme, w_label, b_label)
         )
-        self.step = map_step(plan.step)
+        self.step = map_step(step)
         self.build_map()
 
     # -- the data

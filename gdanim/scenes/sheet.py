@@ -14,6 +14,7 @@ from manim.mobject.text.tex_mobject import MathTexPart
 
 from .. import derivation as formulas
 from ..derivation import Eq, Plan
+from ..derivation.vector import VectorPlan
 from . import style
 from .page import EQ_FONT, NOTE_FONT, Page
 from .style import Theme
@@ -74,37 +75,48 @@ class Sheet:
         return out
 
 
+def tex_line(line: Eq, theme: Theme, page: Page, *, wrap: bool = False) -> MathTex:
+    """One line in the theme: ink, with highlighted parts in their role's colour; its
+    natural size recorded on ``page``."""
+    colors = {"inner": theme.fit, "l2": theme.run_colors[1], "num": theme.data}
+    strings = line.wrapped() if wrap else line.strings
+    m = MathTex(*strings, font_size=EQ_FONT, color=theme.ink)
+    if len(m.submobjects) != len(line.parts):
+        raise RuntimeError(f"typeset {len(m.submobjects)} parts of {len(line.parts)}")
+    for sub, tex in zip(m.submobjects, line.strings, strict=True):
+        if isinstance(sub, MathTexPart):
+            sub.tex_string = tex  # a wrapped part is still the same term
+    for i, role in line.roles().items():
+        m.submobjects[i].set_color(colors[role])
+    _remember(m, page)
+    return m
+
+
+def note_line(text: str, theme: Theme, page: Page) -> VMobject:
+    """A plain sentence below the lines (no update, divergence), in the warning colour."""
+    m = label(text, theme, NOTE_FONT, theme.warn)
+    _remember(m, page)
+    return m
+
+
+def _remember(m: Mobject, page: Page) -> None:
+    # Each glyph keeps the parsed SVG path it was made from; nothing reads it again, and
+    # it makes every copy (each move and transform copies its lines) ten times slower.
+    for glyph in m.family_members_with_points():
+        if isinstance(glyph, VMobjectFromSVGPath):
+            glyph.path_obj = None
+    page.remember(m)
+
+
 def typeset(plan: Plan, theme: Theme, page: Page, *, wrap: bool = False) -> Sheet:
     """Typeset every line of ``plan`` (each TeX string once); ``wrap`` breaks long lines
     for a narrow frame."""
 
     def tex(line: Eq) -> MathTex:
-        """One line in the theme: ink, with highlighted parts in their role's colour."""
-        colors = {"inner": theme.fit, "l2": theme.run_colors[1], "num": theme.data}
-        strings = line.wrapped() if wrap else line.strings
-        m = MathTex(*strings, font_size=EQ_FONT, color=theme.ink)
-        if len(m.submobjects) != len(line.parts):
-            raise RuntimeError(f"typeset {len(m.submobjects)} parts of {len(line.parts)}")
-        for sub, tex in zip(m.submobjects, line.strings, strict=True):
-            if isinstance(sub, MathTexPart):
-                sub.tex_string = tex  # a wrapped part is still the same term
-        for i, role in line.roles().items():
-            m.submobjects[i].set_color(colors[role])
-        remember(m)
-        return m
+        return tex_line(line, theme, page, wrap=wrap)
 
     def note_text(text: str) -> VMobject:
-        m = label(text, theme, NOTE_FONT, theme.warn)
-        remember(m)
-        return m
-
-    def remember(m: Mobject) -> None:
-        # Each glyph keeps the parsed SVG path it was made from; nothing reads it again, and
-        # it makes every copy (each move and transform copies its lines) ten times slower.
-        for glyph in m.family_members_with_points():
-            if isinstance(glyph, VMobjectFromSVGPath):
-                glyph.path_obj = None
-        page.remember(m)
+        return note_line(text, theme, page)
 
     p = plan
     f, d = p.forms, p.data
@@ -141,4 +153,31 @@ def typeset(plan: Plan, theme: Theme, page: Page, *, wrap: bool = False) -> Shee
     for key, text in HEADINGS.items():
         h = label(text, theme, HEADING_SIZE, theme.muted)
         sheet.headings[key] = h
+    return sheet
+
+
+@dataclass
+class VectorSheet:
+    """The vector form's lines, notes and headings, typeset once before anything moves."""
+
+    plan: VectorPlan
+    lines: dict[str, MathTex]
+    notes: dict[str, list[VMobject]]
+    headings: dict[str, VMobject] = field(default_factory=dict)
+
+    def tex(self) -> list[MathTex]:
+        return list(self.lines.values())
+
+
+def typeset_vector(
+    plan: VectorPlan, theme: Theme, page: Page, *, wrap: bool = False
+) -> VectorSheet:
+    """Typeset every line of the vector form's ``plan`` (each once)."""
+    sheet = VectorSheet(
+        plan=plan,
+        lines={k: tex_line(e, theme, page, wrap=wrap) for k, e in plan.lines.items()},
+        notes={k: [note_line(t, theme, page) for t in v] for k, v in plan.notes.items()},
+    )
+    for key, text in plan.headings.items():
+        sheet.headings[key] = label(text, theme, HEADING_SIZE, theme.muted)
     return sheet
