@@ -4,7 +4,8 @@ The goldens in tests/golden/records/render-*.json were written before the manife
 one by a real narrated render, the others by the render's manifest builder on prepared
 inputs (a fixed key, size, time and two beats). Read and written again they keep their bytes;
 built again from the same spec they are the same bytes but for the library versions; a
-hand-edited or damaged one is refused in one line naming the key.
+hand-edited or damaged one is refused in one line naming the key. A field added to the spec
+since (``form``) is the one line each golden gained, where the spec's field order puts it.
 """
 
 from __future__ import annotations

@@ -58,6 +58,7 @@ def test_every_entry_names_functions_that_exist():
         for option in info.options:
             assert option in RenderSpec.model_fields, (name, option)
     assert scene_options() == {
+        "form": ("derivation",),
         "lrs": ("learning-rates",),
         "preset": ("compare",),
         "vary": ("compare",),
