@@ -30,7 +30,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 test: lint typecheck
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 	PYTHON=$(PYTHON) bash scripts/check-wheel.sh
 
 # The fast half, for the edit loop: no renders, no LaTeX, no layout builds.

@@ -15,6 +15,25 @@ from click.testing import CliRunner
 from tests.tables import write_heights
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first, a module's tests kept together and in their order.
+
+    A module with scene builds (``slow``) goes before one with renders (``render``), which goes
+    before the rest: with ``--dist worksteal`` the workers start on the long tests and share
+    the short ones at the end, so they finish together. Every worker sorts the same way.
+    """
+    rank: dict[str, int] = {}
+    for item in items:
+        marks = {mark.name for mark in item.iter_markers()}
+        own = 0 if "slow" in marks else 1 if "render" in marks else 2
+        rank[_module(item)] = min(own, rank.get(_module(item), 2))
+    items.sort(key=lambda item: rank[_module(item)])
+
+
+def _module(item: pytest.Item) -> str:
+    return item.nodeid.split("::")[0]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
     """``XDG_CACHE_HOME`` in a temporary folder for the whole run.

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import functools
 import importlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import numpy as np
 
@@ -13,11 +21,11 @@ from gdanim.pipeline.scene import manim_config, publish_private_cache, seed_priv
 from gdanim.scenes.registry import SCENES
 
 
-def build_scene(spec: RenderSpec, tmp_path: Any) -> Any:
+def build_scene(spec: RenderSpec, tmp_path: Any, draw: bool = False) -> Any:
     """Run the scene's construct with animations skipped to their end; returns the scene.
 
     The config is the one a real render uses (frame size from the aspect), so layout checks
-    see what a viewer would.
+    see what a viewer would. Nothing is painted unless ``draw`` (see :func:`painting_nothing`).
     """
     from manim import tempconfig
 
@@ -28,13 +36,52 @@ def build_scene(spec: RenderSpec, tmp_path: Any) -> Any:
     # A still output makes manim skip every animation to its end state.
     cfg.update({"format": "png", "write_to_movie": False, "save_last_frame": True})
     # The run's typesetting cache in, what this build typeset out: each string once per run.
-    seed_private_cache(str(tmp_path))
-    with tempconfig(cfg):
+    # Typeset files go to one folder per process, so manim's memory of the outlines it has
+    # read (keyed by file path) serves every later build of the process.
+    shared = typesetting_dir()
+    cfg.update({"tex_dir": os.path.join(shared, "Tex"), "text_dir": os.path.join(shared, "texts")})
+    seed_private_cache(shared)
+    with tempconfig(cfg), contextlib.nullcontext() if draw else painting_nothing():
         scene = cls(inputs)
         scene.render()
         scene.frame_size = (cfg["frame_width"], cfg["frame_height"])
-    publish_private_cache(str(tmp_path))
+    publish_private_cache(shared)
     return scene
+
+
+#: What a manim camera paints pixels with, one method per kind of mobject.
+PAINTERS = (
+    "display_multiple_vectorized_mobjects",
+    "display_multiple_point_cloud_mobjects",
+    "display_multiple_image_mobjects",
+)
+
+
+def _paint_nothing(camera: Any, mobjects: list[Any], pixels: Any) -> None:
+    """A camera's painter for builds whose pixels nobody looks at."""
+
+
+@contextlib.contextmanager
+def painting_nothing() -> Iterator[None]:
+    """Cameras made inside paint no pixel; they still project and order every mobject.
+
+    Even with every animation skipped, manim paints the picture's still parts at each
+    ``play()``: a third to a half of a build's time, for checks that read no pixel.
+    """
+    from manim.camera.camera import Camera
+
+    with contextlib.ExitStack() as stack:
+        for name in PAINTERS:
+            stack.enter_context(mock.patch.object(Camera, name, _paint_nothing))
+        yield
+
+
+@functools.cache
+def typesetting_dir() -> str:
+    """This process's folder for the LaTeX and text outlines its builds typeset."""
+    folder = tempfile.mkdtemp(prefix="gdanim-build-")
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def find_all(scene: Any, typename: str) -> list[Any]:

@@ -36,7 +36,7 @@ from gdanim.scenes.bowl.walk import (
 from gdanim.scenes.bowl.walkers import downhill
 from gdanim.scenes.hiker_bowl import HikerBowl
 from gdanim.trajectory import Trajectory
-from tests.scene_tools import video_meta
+from tests.scene_tools import painting_nothing, video_meta
 
 pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
 
@@ -75,7 +75,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Built]:
             cfg = manim_config(spec, str(media), quiet=True)
             # No output, and every play() skipped to its end.
             cfg.update(dry_run=True, from_animation_number=10**6)
-            with tempconfig(cfg):
+            with tempconfig(cfg), painting_nothing():  # its checks read no pixel
                 scene = HikerBowl(prepare(spec))
                 scene.render()
             cache[name] = Built(scene, cfg)
