@@ -104,3 +104,20 @@ def _render_probe(tmp_path, repaint_changed: bool) -> bytes:
 @pytest.mark.render
 def test_repainting_only_what_changed_gives_the_same_video(tmp_path):
     assert _render_probe(tmp_path, True) == _render_probe(tmp_path, False)
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("scene", ["hiker-bowl", "descent-path"])
+def test_a_still_painted_once_is_the_same_picture(scene, tmp_path, monkeypatch):
+    """A PNG's plays paint nothing, its last frame is painted whole: the same bytes as when
+    every play paints (a 3D scene too, whose camera turns between plays)."""
+    from gdanim.config import RenderSpec
+    from gdanim.pipeline import painting
+    from gdanim.pipeline.render import render
+
+    spec = RenderSpec(scene=scene, format="png", resolution="256x144")
+    once = render(spec, str(tmp_path / "once.png"), quiet=True).path
+    monkeypatch.setattr(painting, "paint_only_the_last_frame", lambda renderer: None)
+    every = render(spec, str(tmp_path / "every.png"), quiet=True).path
+    with open(once, "rb") as a, open(every, "rb") as b:
+        assert a.read() == b.read()

@@ -194,3 +194,36 @@ class Painter:
             dst = h + plane * (h // 4)
             rows = slice(dst + r0 // 4, dst + r1 // 4)
             picture[rows] = band[src + (r0 - a0) // 4 : src + (r1 - a0) // 4]
+
+
+#: What a manim camera paints pixels with, one method per kind of mobject.
+PAINTERS = (
+    "display_multiple_vectorized_mobjects",
+    "display_multiple_point_cloud_mobjects",
+    "display_multiple_image_mobjects",
+)
+
+
+def _paint_nothing(mobjects: Any, pixels: Any) -> None:
+    """A painter for the frames of a still that nobody sees."""
+
+
+def paint_only_the_last_frame(renderer: Any) -> None:
+    """A still (``--format png``, a script's captions) skips every animation to its end, yet
+    manim paints the picture at each ``play()``, a third to a half of such a render. Here
+    ``renderer``'s camera paints nothing until the scene is finished, then the frame that is
+    saved, whole and from its background, as manim does. Every mobject is still projected
+    and ordered at each play (a 3D camera's rotation is set there), so the frame is the same
+    bytes."""
+    camera = renderer.camera
+    for name in PAINTERS:
+        setattr(camera, name, _paint_nothing)
+    finished = renderer.scene_finished
+
+    def scene_finished(scene: Any) -> None:
+        for name in PAINTERS:
+            delattr(camera, name)  # the camera's own painters again
+        renderer.static_image = None
+        finished(scene)
+
+    renderer.scene_finished = scene_finished

@@ -18,7 +18,7 @@ from ..config import RenderSpec
 from ..errors import InputError
 from ..media import gif
 from ..scenes.registry import SCENES
-from . import encoding
+from . import encoding, painting
 from .prepare import SceneInputs
 
 ENCODER_OPTIONS: dict[str, dict[str, str]] = {
@@ -205,6 +205,8 @@ def render_scene(inputs: SceneInputs, media_dir: str, quiet: bool = True) -> str
             gif.count_repeats(scene.renderer.file_writer, media_dir)
         elif spec.format in ("mp4", "webm"):
             encoding.install(scene.renderer, constant_rate=constant_rate(spec))
+        else:
+            painting.paint_only_the_last_frame(scene.renderer)
         scene.render()
         writer = scene.renderer.file_writer
         if spec.format == "png":

@@ -26,6 +26,7 @@ def scene_captions(inputs: SceneInputs, media_dir: str | None = None) -> list[st
     """
     from manim import tempconfig
 
+    from ..pipeline.painting import paint_only_the_last_frame
     from ..pipeline.scene import manim_config, seed_private_cache
     from ..scenes.registry import SCENES
 
@@ -40,6 +41,7 @@ def scene_captions(inputs: SceneInputs, media_dir: str | None = None) -> list[st
                     "images_dir": os.path.join(tmp, "images"), "video_dir": tmp})  # fmt: skip
         with tempconfig(cfg):
             scene = cls(inputs)
+            paint_only_the_last_frame(scene.renderer)  # no frame is looked at
             scene.render()
             return [str(s.content) for s in scene.renderer.file_writer.subcaptions]
 
