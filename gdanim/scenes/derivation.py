@@ -45,6 +45,7 @@ from ..derivation import FirstStep, Plan
 from ..derivation.picture import MapStep, map_step, residuals
 from ..derivation.vector import VectorFormError, VectorPlan, vector_plan, vector_step
 from ..errors import GifTooLong, InputError
+from ..numbers import count
 from ..pipeline.prepare import SceneInputs
 from . import style
 from .base import Box, GdScene, map_labels
@@ -176,15 +177,17 @@ class Derivation(GdScene):
         color = {"converged": self.theme.optimum, "diverged": self.theme.warn}.get(
             verdict.kind, self.theme.ink
         )
-        end = label(f"{number}  {verdict.text[0].upper()}{verdict.text[1:]}", self.theme,
-                    HEADING_SIZE, color)  # fmt: skip
+        text, said = verdict.text, verdict.text
+        if verdict.kind == "converged" and 0 < verdict.update < verdict.n_updates:
+            # The lines above give the run's last update: say that it went on past the
+            # update at which it converged, so the two counts do not read as a contradiction.
+            text = f"{text}; it ran to {count(verdict.n_updates)}"
+            said = f"{said}, and ran on to update {count(verdict.n_updates)}"
+        end = label(f"{number}  {text[0].upper()}{text[1:]}", self.theme, HEADING_SIZE, color)
         if end.width > self.frame.w:
             end.scale_to_fit_width(self.frame.w)
         headings["end"] = end.move_to(headings[under], aligned_edge=LEFT)
-        self.captions = {
-            **self.captions,
-            "end": f"{self.captions['end']} Verdict: {verdict.text}.",
-        }
+        self.captions = {**self.captions, "end": f"{self.captions['end']} Verdict: {said}."}
 
     def perform_vector(self, s: VectorSheet) -> None:
         """Play the vector form's beats: each plan beat with its lines and its picture."""
