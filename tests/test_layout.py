@@ -35,19 +35,7 @@ SMALL_Y = "the small panels' b and loss axes keep 2 tick labels"
 
 # What each case still violates, the same in both themes (the failure message lists every
 # finding with the beats it is seen in). A fixed case fails its strict xfail: remove it here.
-KNOWN: dict[tuple[str, str], str] = {
-    ("learning-rates", "4:3"): (
-        f"{SMALL_Y}: labels 100 apart need a 1.16-unit b axis, 4:3 leaves 0.8 under the "
-        "title, the rate line's legend and three-line headers"
-    ),
-    ("learning-rates", "1:1"): (
-        f"{SMALL_Y}; run headers 9.1-10.5 px; verdicts 10.3-10.9 px (three columns 1.6 wide)"
-    ),
-    ("hiker-bowl", "1:1"): (
-        "the loop and legend, broken into short lines for the 3.7-wide side column, still "
-        "shrink to 10.6 px to fit its height; b ticks '100' and '200' meet as the camera turns"
-    ),
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _case(scene: str, aspect: str, theme: str) -> Any:
