@@ -25,6 +25,7 @@ from tests.layout_check import (
     checking_every_play,
 )
 from tests.scene_tools import find_all
+from tests.tables import write_cars, write_houses, write_small
 
 pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
 
@@ -67,15 +68,7 @@ def test_layout(media: Any, scene: str, aspect: str, theme: str) -> None:
 # Compare: its two layouts (one map for a shared surface, a map per run for own surfaces),
 # with two, three and four runs, at every aspect; the theme changes no position.
 COMPARE_PRESETS = ["momentum", "optimizers", "sgd-vs-batch", "ridge", "mae-vs-mse", "normalize"]
-SQUARE_OWN = (
-    "1:1 gives each run's own map a plot under 0.7 units tall below its two-line header: "
-    "its b tick labels overlap by 8-12 px"
-)
-COMPARE_KNOWN: dict[tuple[str, str], str] = {
-    ("ridge", "1:1"): SQUARE_OWN,
-    ("mae-vs-mse", "1:1"): f"{SQUARE_OWN}; the shortened axis name 'b' is 9.9 px",
-    ("normalize", "1:1"): SQUARE_OWN,
-}
+COMPARE_KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _compare_case(preset: str, aspect: str, theme: str) -> Any:
@@ -99,17 +92,9 @@ def test_compare_layout(media: Any, preset: str, aspect: str, theme: str) -> Non
 # Real magnitudes: heights in cm against weights in kg, x standardised by default (the maps
 # in the optimizer's coordinates, readouts and ticks in data units).
 REAL_KNOWN: dict[tuple[str, str], str] = {
-    ("descent-path", "1:1"): (
-        "the data panel's y name 'weight_kg' is cut to 'weig…' at 9.1 px: the panel is "
-        "under 1.2 units tall below a three-line heading"
-    ),
     ("learning-rates", "1:1"): (
         f"{SMALL_Y}; the w ticks '-50', '0' and '0', '10²' within 2 px; headers and "
         "verdicts 10-11 px (three columns 1.6 wide)"
-    ),
-    ("hiker-bowl", "16:9"): (
-        "a b tick ('-0.5') meets the readout's 'update' while the camera turns; the readout "
-        "comes within 1 px of the closing note"
     ),
     ("hiker-bowl", "1:1"): (
         "ticks '0.5' and '1.0' within 2 px as the bowl rises; under a four-line subtitle the "
@@ -138,6 +123,54 @@ def _real_case(scene: str, aspect: str) -> Any:
 def test_layout_on_real_magnitudes(media: Any, heights: str, scene: str, aspect: str) -> None:
     extra: dict[str, Any] = {"vary": "init=0,40;1,100"} if scene == "compare" else {}
     spec = RenderSpec(scene=scene, aspect=aspect, data_path=heights, quality="low", **extra)
+    _, report = checked_build(spec, media)
+    assert report.beats > 0
+    assert not report.seen, "\n".join(report.lines())
+
+
+# More real tables, written by the tests: house prices in dollars against living area in
+# square feet (large y, raw scale), and a table of values about 1e-3; feature-scaling on a
+# two-feature table shaped like the classic car table. 16:9 and 1:1 only: each build costs
+# seconds.
+TABLES_KNOWN: dict[tuple[str, str, str], str] = {}
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("tables")
+    return {
+        "houses": str(write_houses(folder)),
+        "small": str(write_small(folder)),
+        "cars": str(write_cars(folder)),
+    }
+
+
+def _table_case(scene: str, aspect: str, table: str) -> Any:
+    reason = TABLES_KNOWN.get((scene, aspect, table))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(scene, aspect, table, marks=marks, id=f"{scene}-{aspect}-{table}")
+
+
+@pytest.mark.parametrize(
+    ("scene", "aspect", "table"),
+    [
+        _table_case(s, a, t)
+        for t in ("houses", "small")
+        for s in [*SCENES, "compare"]
+        if s != "feature-scaling"
+        for a in ("16:9", "1:1")
+    ]
+    + [_table_case("feature-scaling", a, "cars") for a in ("16:9", "1:1")],
+)
+def test_layout_on_more_tables(
+    media: Any, tables: dict[str, str], scene: str, aspect: str, table: str
+) -> None:
+    extra: dict[str, Any] = {}
+    if scene == "compare":
+        extra["vary"] = "optimizer=gd,momentum"
+    if table == "cars":
+        extra.update(x_col=("wt", "hp"), y_col="mpg")
+    spec = RenderSpec(scene=scene, aspect=aspect, data_path=tables[table], quality="low", **extra)
     _, report = checked_build(spec, media)
     assert report.beats > 0
     assert not report.seen, "\n".join(report.lines())

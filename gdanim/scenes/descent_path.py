@@ -76,6 +76,10 @@ def eased(m: int, t: float, skew: float = 0.75) -> float:
     return min(max(s, 0.0), float(m))
 
 
+#: Width : height of the body from which the panels go side by side in any frame.
+WIDE_BODY = 1.45
+
+
 class DescentPath(GdScene):
     """Contours with the path, the data with the current line, the loss curve, a readout."""
 
@@ -333,7 +337,9 @@ class DescentPath(GdScene):
 
     # -- layout
     def layout(self, box: Box) -> tuple[Box, Box, Box]:
-        if not self.portrait:
+        # A square frame under a long heading leaves a wide, short body: side by side too,
+        # or the map above the data and loss panels would leave them all too short.
+        if not self.portrait or box.w > box.h * WIDE_BODY:
             left, right = box.split_h(1.1, 1.0)
             data, curve = right.split_v(1.15, 1.0)
             return left, data, curve

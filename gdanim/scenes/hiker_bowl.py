@@ -59,6 +59,9 @@ from .bowl.walk import (
 from .bowl.walkers import Walkers
 from .widgets import Readout, fmt
 
+#: Between the readout and the bowl's box and the text above it.
+READOUT_CLEARANCE = 0.2
+
 # ------------------------------------------------------------------------------ rates
 
 
@@ -111,10 +114,17 @@ class HikerBowl(GdScene, ThreeDScene):
         state = self.state = ValueTracker(0.0)
         readout = Readout(traj, state, self.theme, max_width=body.w)
         readout_box, rest = self.split_readout(body, readout.height)
+        # The floor's tick labels (outside the fitted bowl) and the note keep clear of it.
+        rest = Box(rest.x, rest.y + READOUT_CLEARANCE / 2, rest.w, rest.h - READOUT_CLEARANCE)
         side = self.side = SideText(self.theme, side_width(rest))
         message = closing_note(inputs, self.theme)
         text_h = side.text.height + side.note_gap * 1.5 + message.height
         bowl_box, text_box = split_body(rest, text_h)
+        if not side.narrow and text_h > text_box.h:
+            # A long subtitle leaves the column short: its rows close up.
+            side = self.side = SideText(self.theme, side_width(rest), short=True)
+            text_h = side.text.height + side.note_gap * 1.5 + message.height
+            bowl_box, text_box = split_body(rest, text_h)
         legend_box = None
         if side.legend_apart:
             # The legend under the bowl, across its box.

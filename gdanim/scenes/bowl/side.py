@@ -72,14 +72,15 @@ class SideText:
     break in two rather than shrink below a readable size.
     """
 
-    def __init__(self, theme: Theme, width: float = SIDE_WIDTH) -> None:
+    def __init__(self, theme: Theme, width: float = SIDE_WIDTH, short: bool = False) -> None:
         th = theme
         self.theme = theme
         narrow = self.narrow = width < SIDE_WIDTH - 1e-9
         self.width = width
-        # Broken lines take more height: a narrow column spaces its rows more tightly.
-        tight = 0.6 if narrow else 1.0
-        self.note_gap = style.GAP * (0.7 if narrow else 1.0)
+        # Broken lines take more height: a narrow column (or a ``short`` one, under a long
+        # subtitle) spaces its rows more tightly.
+        tight = 0.6 if narrow or short else 1.0
+        self.note_gap = style.GAP * (0.7 if narrow or short else 1.0)
         rows = VGroup(
             label(NARROW_FEEL if narrow else "1  feel which way is downhill", th, style.LABEL_SIZE),
             label("2  take a small step", th, style.LABEL_SIZE),
