@@ -111,9 +111,10 @@ def spaced_ticks(
     anchor: Any,
     edge: np.ndarray,
     theme: Theme,
-) -> list[float]:
+) -> tuple[list[float], list[float]]:
     """Round tick values in ``[lo, hi]`` whose labels stay apart on screen all along the
-    camera's moves in 3D: the most of them (three or four) that do, else two.
+    camera's moves: the most of them (three or four) that do, else two; and those labelled
+    from straight above (all of them, where they stay apart there).
 
     ``anchor(value)`` is where a label is pinned (its ``edge`` there); labels keep their size
     on screen, so only the anchors move as the camera turns and the floor foreshortens.
@@ -122,10 +123,10 @@ def spaced_ticks(
     poses = [
         plan.pose_during(move, u)
         for move in plan.moves()
-        if move != "settle"
         for u in np.linspace(0.0, 1.0, POSE_SAMPLES)
     ]
-    choices = [nice_ticks(lo, hi, 4)]
+    full = nice_ticks(lo, hi, 4)
+    choices = [full]
     for target in (3, 2):
         ticks = nice_ticks(lo, hi, target, least=2)
         if ticks not in choices and len(ticks) >= 2:
@@ -141,9 +142,16 @@ def spaced_ticks(
             if all(_apart(cam, pose, points, sizes, edge) for pose in poses):
                 best = ticks
                 break
+        # The rest come in from above where they stay apart there.
+        sizes = [
+            (t.width, t.height)
+            for t in (label(s, theme, style.TICK_SIZE) for s in numbers.tick_labels(full))
+        ]
+        points = np.array([anchor(value) for value in full], dtype=np.float64)
+        top = full if _apart(cam, plan.poses["top"], points, sizes, edge) else best
     finally:
         cam.set_pose(plan.poses["start"])
-    return best
+    return best, top
 
 
 def _among(value: float, values: list[float]) -> bool:
@@ -202,12 +210,10 @@ def floor_pieces(bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme) 
     off = TICK_OFFSET / zoom_top
     # Every tick is marked; in 3D, where the floor turns and foreshortens, only those whose
     # labels stay apart are labelled, the rest come in with the view from above.
-    w_ticks = nice_ticks(v.w_min, v.w_max, 4)
-    b_ticks = nice_ticks(v.b_min, v.b_max, 4)
-    w_shown = spaced_ticks(
+    w_shown, w_ticks = spaced_ticks(
         plan, v.w_min, v.w_max, lambda u: np.array([bw.xy(u, 0.0)[0], -h - off, f]), UP, th
     )
-    b_shown = spaced_ticks(
+    b_shown, b_ticks = spaced_ticks(
         plan, v.b_min, v.b_max, lambda u: np.array([-h - off, bw.xy(0.0, u)[1], f]), RIGHT, th
     )
     w_texts, b_texts, top_ticks = [], [], []
@@ -236,10 +242,17 @@ def floor_pieces(bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme) 
     b_end = pin(cam, label("b", th, style.LABEL_SIZE), np.array([-h - off, b_far, f]))
     tall = max((t.height for t in w_texts), default=0.0)
     wide = max((t.width for t in b_texts), default=0.0)
+    # From above the floor is ``side`` wide on screen: a name longer than that is bare.
+    side = 2 * h * zoom_top
     w_name = label("w (slope)", th, style.LABEL_SIZE)
+    if w_name.width > side:
+        w_name = label("w", th, style.LABEL_SIZE)
     pin(cam, w_name, np.array([0.0, -h - off - (tall + LABEL_GAP) / zoom_top, f]), UP)
     # Upright along the b axis, as on descent-path's contour panel the scene hands over to.
-    b_name = label("b (intercept)", th, style.LABEL_SIZE).rotate(math.pi / 2)
+    b_name = label("b (intercept)", th, style.LABEL_SIZE)
+    if b_name.width > side:
+        b_name = label("b", th, style.LABEL_SIZE)
+    b_name.rotate(math.pi / 2)
     pin(cam, b_name, np.array([-h - off - (wide + LABEL_GAP) / zoom_top, 0.0, f]), RIGHT)
     top = bw.top
     axis = VMobject(stroke_color=th.muted, stroke_width=style.THIN * 1.5)
