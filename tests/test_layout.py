@@ -88,8 +88,8 @@ SHORT_ROWS = (
 REAL_KNOWN: dict[tuple[str, str], str] = {
     ("learning-rates", "1:1"): SHORT_ROWS,
     ("hiker-bowl", "1:1"): (
-        "under a four-line subtitle the bowl's box is small: in 3D the w axis's end name meets "
-        "the legend under the bowl; from above the axis names reach the subtitle"
+        "under a four-line subtitle the bowl's box is short: the w axis's end name meets "
+        "the legend under the bowl as the camera turns"
     ),
 }
 
