@@ -51,6 +51,11 @@ def side_header_width(body: Box) -> float:
     return body.w * SIDE_HEADER_SHARE
 
 
+def side_row_height(body: Box, n: int) -> float:
+    """The height each of ``n`` rows of :func:`side_cells` gets in ``body``."""
+    return (body.h - (n - 1) * X_PAD_BARE - X_PAD) / n
+
+
 def side_cells(body: Box, n: int, hh: float) -> list[Cell]:
     """Runs stacked, each a row: its header, then contours and loss curve side by side.
 
@@ -64,8 +69,7 @@ def side_cells(body: Box, n: int, hh: float) -> list[Cell]:
     plots_w = body.left + body.w - left - Y_GUTTER - SIDE_LOSS_GUTTER - PAIR_GAP
     lw = plots_w / (1 + SIDE_CONTOUR_SHARE)
     cw = plots_w - lw
-    ph = (body.h - (n - 1) * X_PAD_BARE - X_PAD) / n
-    ph = max(ph, hh)
+    ph = max(side_row_height(body, n), hh)
     cells = []
     top = body.top
     cx = left + Y_GUTTER + cw / 2

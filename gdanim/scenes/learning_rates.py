@@ -49,7 +49,7 @@ from .grid import (
     row_cells,
     typeset,
 )
-from .lanes import lane_map, run_view, side_cells, side_header_width
+from .lanes import lane_map, run_view, side_cells, side_header_width, side_row_height
 from .rateline import RateLine
 from .runs import loss_frame, outcome_color, run_colors
 from .widgets import (
@@ -151,6 +151,17 @@ class LearningRates(SharedClock):
             for r, o, c, word in zip(runs, self.outcomes, colors, self.lane_words(), strict=True)
         ]
         hh = max(h.height for h in headers)
+        if side and len(runs) > 3 and side_row_height(body, len(runs)) < hh:
+            # Four rows shorter than their headers: side by side.
+            side = False
+            width = column_width(body, len(runs), tall)
+            headers = [
+                self.header(r, o, c, width, word)
+                for r, o, c, word in zip(
+                    runs, self.outcomes, colors, self.lane_words(), strict=True
+                )
+            ]
+            hh = max(h.height for h in headers)
         layout = column_cells if tall else side_cells if side else row_cells
         cells = layout(body, len(runs), hh)
         frame_traj = loss_frame(runs, inputs.analysis.optimum_loss)
