@@ -16,3 +16,39 @@ def write_heights(folder: Path, rows: int = 200) -> Path:
     lines = "".join(f"{a},{b}\n" for a, b in zip(h, w, strict=True))
     path.write_text("height_cm,weight_kg\n" + lines)
     return path
+
+
+def write_houses(folder: Path, rows: int = 120) -> Path:
+    """House prices in dollars (1e5-1e6) against living area in square feet (500-5000),
+    seeded: large y magnitudes, x on its raw scale."""
+    rng = np.random.default_rng(11)
+    area = np.round(rng.uniform(500, 5000, rows))
+    price = np.round(180 * area + 60_000 + rng.normal(0, 60_000, rows), -2)
+    path = Path(folder) / "houses.csv"
+    lines = "".join(f"{a:.0f},{p:.0f}\n" for a, p in zip(area, price, strict=True))
+    path.write_text("area_sqft,price_usd\n" + lines)
+    return path
+
+
+def write_small(folder: Path, rows: int = 80) -> Path:
+    """A small-magnitude table, values about 1e-3 (a concentration against a dose), seeded."""
+    rng = np.random.default_rng(17)
+    dose = np.round(rng.uniform(0.5e-3, 4e-3, rows), 6)
+    conc = np.round(0.6 * dose + 0.4e-3 + rng.normal(0, 0.15e-3, rows), 7)
+    path = Path(folder) / "small.csv"
+    lines = "".join(f"{a},{b}\n" for a, b in zip(dose, conc, strict=True))
+    path.write_text("dose_g,conc_g_per_l\n" + lines)
+    return path
+
+
+def write_cars(folder: Path, rows: int = 32) -> Path:
+    """A two-feature table shaped like the classic car table: weight in 1000 lb (1.5-5.5)
+    and horsepower (50-335) against miles per gallon (10-34), seeded."""
+    rng = np.random.default_rng(23)
+    wt = np.round(rng.uniform(1.5, 5.5, rows), 3)
+    hp = np.round(np.clip(40 + 55 * wt + rng.normal(0, 40, rows), 50, 335))
+    mpg = np.round(np.clip(37.2 - 3.9 * wt - 0.032 * hp + rng.normal(0, 2.0, rows), 10, 34), 1)
+    path = Path(folder) / "cars.csv"
+    lines = "".join(f"{a},{b:.0f},{c}\n" for a, b, c in zip(wt, hp, mpg, strict=True))
+    path.write_text("wt,hp,mpg\n" + lines)
+    return path

@@ -3,7 +3,8 @@
 Each scene is built with every animation skipped (no pixels rendered) and
 :func:`tests.layout_check.check_layout` runs after every ``play()``/``wait()`` and on the final
 state. Cases that fail today are marked ``xfail(strict=True)`` with what is wrong, so the suite
-stays green until they are fixed, and tells when one is (remove its entry from ``KNOWN``).
+stays green until they are fixed, and tells when one is (remove its entry from
+``REAL_KNOWN`` or ``TABLES_KNOWN``).
 """
 
 from __future__ import annotations
@@ -25,35 +26,16 @@ from tests.layout_check import (
     checking_every_play,
 )
 from tests.scene_tools import find_all
+from tests.tables import write_cars, write_houses, write_small
 
 pytestmark = pytest.mark.slow  # scenes built, LaTeX typeset
 
 SCENES = ["descent-path", "learning-rates", "hiker-bowl", "derivation", "feature-scaling"]
 ASPECTS = ["16:9", "4:3", "1:1", "9:16"]
 
-SMALL_Y = "the small panels' b and loss axes keep 2 tick labels"
-
-# What each case still violates, the same in both themes (the failure message lists every
-# finding with the beats it is seen in). A fixed case fails its strict xfail: remove it here.
-KNOWN: dict[tuple[str, str], str] = {
-    ("learning-rates", "4:3"): (
-        f"{SMALL_Y}: labels 100 apart need a 1.16-unit b axis, 4:3 leaves 0.8 under the "
-        "title, the rate line's legend and three-line headers"
-    ),
-    ("learning-rates", "1:1"): (
-        f"{SMALL_Y}; run headers 9.1-10.5 px; verdicts 10.3-10.9 px (three columns 1.6 wide)"
-    ),
-    ("hiker-bowl", "1:1"): (
-        "the loop and legend, broken into short lines for the 3.7-wide side column, still "
-        "shrink to 10.6 px to fit its height; b ticks '100' and '200' meet as the camera turns"
-    ),
-}
-
 
 def _case(scene: str, aspect: str, theme: str) -> Any:
-    reason = KNOWN.get((scene, aspect))
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-    return pytest.param(scene, aspect, theme, marks=marks, id=f"{scene}-{aspect}-{theme}")
+    return pytest.param(scene, aspect, theme, id=f"{scene}-{aspect}-{theme}")
 
 
 @pytest.fixture(scope="module")
@@ -79,21 +61,10 @@ def test_layout(media: Any, scene: str, aspect: str, theme: str) -> None:
 # Compare: its two layouts (one map for a shared surface, a map per run for own surfaces),
 # with two, three and four runs, at every aspect; the theme changes no position.
 COMPARE_PRESETS = ["momentum", "optimizers", "sgd-vs-batch", "ridge", "mae-vs-mse", "normalize"]
-SQUARE_OWN = (
-    "1:1 gives each run's own map a plot under 0.7 units tall below its two-line header: "
-    "its b tick labels overlap by 8-12 px"
-)
-COMPARE_KNOWN: dict[tuple[str, str], str] = {
-    ("ridge", "1:1"): SQUARE_OWN,
-    ("mae-vs-mse", "1:1"): f"{SQUARE_OWN}; the shortened axis name 'b' is 9.9 px",
-    ("normalize", "1:1"): SQUARE_OWN,
-}
 
 
 def _compare_case(preset: str, aspect: str, theme: str) -> Any:
-    reason = COMPARE_KNOWN.get((preset, aspect))
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-    return pytest.param(preset, aspect, theme, marks=marks, id=f"compare-{preset}-{aspect}-{theme}")
+    return pytest.param(preset, aspect, theme, id=f"compare-{preset}-{aspect}-{theme}")
 
 
 @pytest.mark.parametrize(
@@ -110,23 +81,15 @@ def test_compare_layout(media: Any, preset: str, aspect: str, theme: str) -> Non
 
 # Real magnitudes: heights in cm against weights in kg, x standardised by default (the maps
 # in the optimizer's coordinates, readouts and ticks in data units).
+SHORT_ROWS = (
+    "under a four-line subtitle the lanes' rows are shorter than their three-line headers: "
+    "the last row's tick labels and axis names fall 4-25 px below the frame"
+)
 REAL_KNOWN: dict[tuple[str, str], str] = {
-    ("descent-path", "1:1"): (
-        "the data panel's y name 'weight_kg' is cut to 'weig…' at 9.1 px: the panel is "
-        "under 1.2 units tall below a three-line heading"
-    ),
-    ("learning-rates", "1:1"): (
-        f"{SMALL_Y}; the w ticks '-50', '0' and '0', '10²' within 2 px; headers and "
-        "verdicts 10-11 px (three columns 1.6 wide)"
-    ),
-    ("hiker-bowl", "16:9"): (
-        "a b tick ('-0.5') meets the readout's 'update' while the camera turns; the readout "
-        "comes within 1 px of the closing note"
-    ),
+    ("learning-rates", "1:1"): SHORT_ROWS,
     ("hiker-bowl", "1:1"): (
-        "ticks '0.5' and '1.0' within 2 px as the bowl rises; under a four-line subtitle the "
-        "side column's text shrinks to 8-10 px and the closing note comes within 2 px of the "
-        "readout"
+        "under a four-line subtitle the bowl's box is short: the w axis's end name meets "
+        "the legend under the bowl as the camera turns"
     ),
 }
 
@@ -150,6 +113,81 @@ def _real_case(scene: str, aspect: str) -> Any:
 def test_layout_on_real_magnitudes(media: Any, heights: str, scene: str, aspect: str) -> None:
     extra: dict[str, Any] = {"vary": "init=0,40;1,100"} if scene == "compare" else {}
     spec = RenderSpec(scene=scene, aspect=aspect, data_path=heights, quality="low", **extra)
+    _, report = checked_build(spec, media)
+    assert report.beats > 0
+    assert not report.seen, "\n".join(report.lines())
+
+
+# More real tables, written by the tests: house prices in dollars against living area in
+# square feet (large y, raw scale), and a table of values about 1e-3; feature-scaling on a
+# two-feature table shaped like the classic car table. 16:9 and 1:1 only: each build costs
+# seconds.
+STD_W = "the standardised map's w axis keeps 2 tick labels"
+DERIVATION_STD = "the standardising step's formula meets the line of N, w0 and b0 as it moves"
+TABLES_KNOWN: dict[tuple[str, str, str], str] = {
+    ("descent-path", "1:1", "houses"): STD_W,
+    ("learning-rates", "1:1", "houses"): SHORT_ROWS,
+    ("hiker-bowl", "1:1", "houses"): (
+        "a b tick label ('-250,000') meets the w axis's '0' at the floor's corner; the w "
+        "axis's end name meets the legend under the bowl as the camera turns"
+    ),
+    ("derivation", "1:1", "houses"): DERIVATION_STD,
+    ("compare", "1:1", "houses"): STD_W,
+    ("descent-path", "1:1", "small"): f"{STD_W}; so does the data panel's x axis (dose_g)",
+    ("learning-rates", "1:1", "small"): (f"{SHORT_ROWS}; the last row's w axis keeps 1 tick label"),
+    ("hiker-bowl", "1:1", "small"): (
+        "the w axis's end name meets the legend under the bowl as the camera turns"
+    ),
+    ("derivation", "16:9", "small"): "the update of b is typeset at 11.7 px for a few beats",
+    ("derivation", "1:1", "small"): f"{DERIVATION_STD}; it is typeset at 11.8 px",
+    ("compare", "1:1", "small"): STD_W,
+    ("feature-scaling", "16:9", "cars"): (
+        "the excess-loss axis and the needle map's w2 axis keep 2 tick labels"
+    ),
+    ("feature-scaling", "1:1", "cars"): (
+        "the excess-loss axis, both maps' w2 axes, the standardised map's w1 axis and the "
+        "prediction panel's y axis keep 2 tick labels; the axis name 'excess' is cut to "
+        "'exce…' at 10.2 px"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("tables")
+    return {
+        "houses": str(write_houses(folder)),
+        "small": str(write_small(folder)),
+        "cars": str(write_cars(folder)),
+    }
+
+
+def _table_case(scene: str, aspect: str, table: str) -> Any:
+    reason = TABLES_KNOWN.get((scene, aspect, table))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(scene, aspect, table, marks=marks, id=f"{scene}-{aspect}-{table}")
+
+
+@pytest.mark.parametrize(
+    ("scene", "aspect", "table"),
+    [
+        _table_case(s, a, t)
+        for t in ("houses", "small")
+        for s in [*SCENES, "compare"]
+        if s != "feature-scaling"
+        for a in ("16:9", "1:1")
+    ]
+    + [_table_case("feature-scaling", a, "cars") for a in ("16:9", "1:1")],
+)
+def test_layout_on_more_tables(
+    media: Any, tables: dict[str, str], scene: str, aspect: str, table: str
+) -> None:
+    extra: dict[str, Any] = {}
+    if scene == "compare":
+        extra["vary"] = "optimizer=gd,momentum"
+    if table == "cars":
+        extra.update(x_col=("wt", "hp"), y_col="mpg")
+    spec = RenderSpec(scene=scene, aspect=aspect, data_path=tables[table], quality="low", **extra)
     _, report = checked_build(spec, media)
     assert report.beats > 0
     assert not report.seen, "\n".join(report.lines())

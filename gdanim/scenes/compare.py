@@ -51,6 +51,7 @@ CLOSING_GAP = 0.22  # between the panels and the closing line
 HEADER_PAD = 0.05  # between a run's header and its panel's box
 PANEL_GAP = 0.25  # between the panels of one layout
 SIDE_SHARE = 0.42  # of the body's width: the loss panel and legend beside the map
+SQUARE_MAP_SHARE = 0.56  # of the body's height: the maps' row in a square frame (own surfaces)
 INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most this share
 WORDS = {2: "Two", 3: "Three", 4: "Four"}
 #: How much wider each later run's path is than the one before, on a shared map.
@@ -171,10 +172,15 @@ class Compare(SharedClock):
         f = self.frame
         bottom = -config.frame_height / 2 + style.MARGIN
         self.closing_text = closing_line(self.inputs)
-        self.closing = wrapped(self.closing_text, t, t.ink, f.w, CLOSING_SIZE)
-        self.closing.move_to(pt(f.left, bottom), aligned_edge=DOWN + LEFT)
-        top = self.closing.get_top()[1] + CLOSING_GAP
-        body = Box(f.x, (below + top) / 2, f.w, below - top)
+        if self.square_own():
+            # Two maps over the data panel and the closing line: a 2x2 grid of the body.
+            self.closing = wrapped(self.closing_text, t, t.ink, (f.w - PANEL_GAP) / 2, CLOSING_SIZE)
+            body = Box(f.x, (below + bottom) / 2, f.w, below - bottom)
+        else:
+            self.closing = wrapped(self.closing_text, t, t.ink, f.w, CLOSING_SIZE)
+            self.closing.move_to(pt(f.left, bottom), aligned_edge=DOWN + LEFT)
+            top = self.closing.get_top()[1] + CLOSING_GAP
+            body = Box(f.x, (below + top) / 2, f.w, below - top)
         if self.comparison.shared:
             self.views = self.build_shared(body)
         else:
@@ -291,6 +297,17 @@ class Compare(SharedClock):
             views.append(RunView(run, color, name, verdict, trail, contours, curve=curve))
         return views
 
+    def square_own(self) -> bool:
+        """Two runs on surfaces of their own in a frame about as tall as wide: a grid of
+        four, the maps on top, the data panel and the closing line under them (a row of
+        maps over the data panel and a line across would leave the maps too short)."""
+        return (
+            not self.comparison.shared
+            and len(self.runs) == 2
+            and self.portrait
+            and not config.frame_height > config.frame_width * 1.3
+        )
+
     # -- own surfaces: a map per run, their lines on one data panel
     def build_own(self, body: Box) -> list[RunView]:
         inputs = self.inputs
@@ -298,7 +315,13 @@ class Compare(SharedClock):
         comp = self.comparison
         n = len(self.runs)
         tall = config.frame_height > config.frame_width * 1.3
-        if not self.portrait:
+        end = body
+        if self.square_own():
+            maps_box, rest = body.split_v(SQUARE_MAP_SHARE, 1 - SQUARE_MAP_SHARE, gap=PANEL_GAP)
+            side, end = rest.split_h(1.0, 1.0, gap=PANEL_GAP)
+            cells = grid_cells(maps_box, 2, 2, gap=PANEL_GAP)
+            self.closing.move_to(pt(end.left, end.top), aligned_edge=UP + LEFT)
+        elif not self.portrait:
             if n <= 2:
                 cells_box, side = body.split_h(1.6, 1.0, gap=PANEL_GAP * 1.6)
                 cols = n
@@ -310,15 +333,21 @@ class Compare(SharedClock):
             rows = math.ceil(n / cols)
             cells_box, side = body.split_v(1.0 * rows * (1.1 if tall else 0.75), 1.0,
                                            gap=PANEL_GAP)  # fmt: skip
-        cells = grid_cells(cells_box, n, cols)
+        if not self.square_own():
+            cells = grid_cells(cells_box, n, cols)
         headers = [
             run_header(self.run_title(r), r.outcome, c, cell.w, t)
             for r, c, cell in zip(self.runs, self.colors, cells, strict=True)
         ]
         hh = max(VGroup(nm, vd).height for nm, vd in headers)
         key = line_legend(self.runs, self.colors, t, side.w)
-        data_box, key_box = bottom_box(side, key.height, PANEL_GAP * 0.6)
-        key.move_to(pt(key_box.x, key_box.y))
+        if self.square_own() and self.closing.height + PANEL_GAP + key.height <= end.h:
+            # The data panel's key under the closing line, beside the panel.
+            data_box = side
+            key.next_to(self.closing, DOWN, buff=PANEL_GAP, aligned_edge=LEFT)
+        else:
+            data_box, key_box = bottom_box(side, key.height, PANEL_GAP * 0.6)
+            key.move_to(pt(key_box.x, key_box.y))
         ds = inputs.dataset
         xs, ys = ds.subset(style.MAX_DATA_POINTS)
         x0, x1 = float(np.min(ds.x)), float(np.max(ds.x))

@@ -64,6 +64,10 @@ def inside(panel: LossContours, mob: VGroup, at: np.ndarray, pad: float = 0.06) 
     return np.clip(at, lo + half, hi - half)
 
 
+#: Width : height of the body from which the panels go side by side in any frame.
+WIDE_BODY = 1.45
+
+
 class DescentPath(GdScene):
     """Contours with the path, the data with the current line, the loss curve, a readout."""
 
@@ -321,7 +325,9 @@ class DescentPath(GdScene):
 
     # -- layout
     def layout(self, box: Box) -> tuple[Box, Box, Box]:
-        if not self.portrait:
+        # A square frame under a long heading leaves a wide, short body: side by side too,
+        # or the map above the data and loss panels would leave them all too short.
+        if not self.portrait or box.w > box.h * WIDE_BODY:
             left, right = box.split_h(1.1, 1.0)
             data, curve = right.split_v(1.15, 1.0)
             return left, data, curve

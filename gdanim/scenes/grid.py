@@ -290,7 +290,9 @@ def fitted_lines(
     """
     size = size if size is not None else header_size(width)
     one = typeset(text, theme, size, color)
-    if one.width <= width / SHRINK_BEFORE_WRAP:
+    # Shrunk no smaller than the least readable header size.
+    shrink = max(SHRINK_BEFORE_WRAP, min(1.0, HEADER_MIN_SIZE / size))
+    if one.width <= width / shrink:
         if one.width > width:
             one.scale_to_fit_width(width)
         return VGroup(one)

@@ -59,6 +59,9 @@ from .bowl.walk import (
 from .bowl.walkers import Walkers
 from .widgets import Readout, fmt
 
+#: Between the readout and the bowl's box and the text above it.
+READOUT_CLEARANCE = 0.2
+
 # ------------------------------------------------------------------------------ rates
 
 
@@ -111,17 +114,31 @@ class HikerBowl(GdScene, ThreeDScene):
         state = self.state = ValueTracker(0.0)
         readout = Readout(traj, state, self.theme, max_width=body.w)
         readout_box, rest = self.split_readout(body, readout.height)
+        # The floor's tick labels (outside the fitted bowl) and the note keep clear of it.
+        rest = Box(rest.x, rest.y + READOUT_CLEARANCE / 2, rest.w, rest.h - READOUT_CLEARANCE)
         side = self.side = SideText(self.theme, side_width(rest))
         message = closing_note(inputs, self.theme)
         text_h = side.text.height + side.note_gap * 1.5 + message.height
         bowl_box, text_box = split_body(rest, text_h)
+        if not side.narrow and text_h > text_box.h:
+            # A long subtitle leaves the column short: its rows close up.
+            side = self.side = SideText(self.theme, side_width(rest), short=True)
+            text_h = side.text.height + side.note_gap * 1.5 + message.height
+            bowl_box, text_box = split_body(rest, text_h)
+        legend_box = None
+        if side.legend_apart:
+            # The legend under the bowl, across its box.
+            legend_h = side.legend.height + style.GAP
+            bowl_box, legend_box = bowl_box.split_v(bowl_box.h - legend_h, legend_h - style.GAP)
+            # Clear of the readout under it.
+            legend_box = Box(legend_box.x, legend_box.y + style.GAP / 4, legend_box.w, legend_box.h)
         if side.narrow and text_h > text_box.h:
             # A long subtitle leaves the column short: the text shrinks rather than run
             # into the readout below it.
             side.text.scale(text_box.h / text_h)
             message.scale(text_box.h / text_h)
         self.bowl_box = bowl_box
-        highlight = side.place(text_box)
+        highlight = side.place(text_box, legend_box)
         self.setup_geometry(bowl_box)
         self.walk = Walk(traj, self.bowl, inputs.spec.duration)
         floor, bowl = self.set_stage(title)
@@ -282,7 +299,7 @@ class HikerBowl(GdScene, ThreeDScene):
             floor.fill.animate.set_fill(opacity=1.0),
             FadeOut(loss_axis, rate_func=early),
             FadeOut(VGroup(*floor.ends), rate_func=early),
-            FadeIn(VGroup(*names), rate_func=late),
+            FadeIn(VGroup(*names, *floor.top_ticks), rate_func=late),
             FadeOut(highlight),
             run_time=SETTLE_TIME,
         )

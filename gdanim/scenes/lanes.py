@@ -8,6 +8,7 @@ axis, are made here and shown by the scene once the shared clock gets there.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,9 +21,13 @@ from ..outcome import Outcome
 from ..pipeline.prepare import Run, SceneInputs
 from ..trajectory import Trajectory
 from . import style
-from .base import map_labels
+from .base import Box, map_labels
 from .grid import (
+    PAIR_GAP,
     RATE_MARK_SIZE,
+    X_PAD,
+    X_PAD_BARE,
+    Y_GUTTER,
     Cell,
     place_plot,
     pt,
@@ -36,6 +41,47 @@ from .widgets import DescentTrail, LossContours, LossCurve
 from .widgets.panels import thin_tick_labels
 
 AXIS_LABEL_SIZE = 20
+SIDE_HEADER_SHARE = 0.3  # of the body's width, a run's header beside its plots
+SIDE_CONTOUR_SHARE = 1.2  # contour plot width : loss plot width, beside a header
+SIDE_HEADER_GAP = 0.15  # between a header and the tick labels right of it
+SIDE_LOSS_GUTTER = 0.75  # left of a loss plot beside a contour plot: "10⁸" and "loss"
+
+
+def side_header_width(body: Box) -> float:
+    """The width a run's header has when it sits beside the run's plots."""
+    return body.w * SIDE_HEADER_SHARE
+
+
+def side_row_height(body: Box, n: int) -> float:
+    """The height each of ``n`` rows of :func:`side_cells` gets in ``body``."""
+    return (body.h - (n - 1) * X_PAD_BARE - X_PAD) / n
+
+
+def side_cells(body: Box, n: int, hh: float) -> list[Cell]:
+    """Runs stacked, each a row: its header, then contours and loss curve side by side.
+
+    For frames about as tall as wide, where columns would be too narrow for a header and
+    rows with the header above too short for three tick labels: the header takes the left
+    of its row, so the plots get the row's whole height. ``hh`` is the tallest header's
+    height (a row is at least that tall). Only the last row labels the shared bottom axes.
+    """
+    hw = side_header_width(body)
+    left = body.left + hw + SIDE_HEADER_GAP
+    plots_w = body.left + body.w - left - Y_GUTTER - SIDE_LOSS_GUTTER - PAIR_GAP
+    lw = plots_w / (1 + SIDE_CONTOUR_SHARE)
+    cw = plots_w - lw
+    ph = max(side_row_height(body, n), hh)
+    cells = []
+    top = body.top
+    cx = left + Y_GUTTER + cw / 2
+    lx = left + Y_GUTTER + cw + PAIR_GAP + SIDE_LOSS_GUTTER + lw / 2
+    for i in range(n):
+        header = Box(body.left + hw / 2, top - hh / 2, hw, hh)
+        contour = Box(cx, top - ph / 2, cw, ph)
+        loss = Box(lx, top - ph / 2, lw, ph)
+        cells.append(Cell(header, contour, loss, y_labels=True, x_labels=i == n - 1))
+        top -= ph + X_PAD_BARE
+    return cells
 
 
 @dataclass
@@ -68,14 +114,20 @@ def lane_map(inputs: SceneInputs, width: float, height: float) -> Landscape:
     On standardised x the bowl is round: its view (square in units) is widened, or made
     taller, to the panel's shape about the same centre, so the axes are to scale and the
     bowl looks round in a wide lane. On raw x the lanes show the framed view as it is (its
-    w axis then says the axes are not to scale).
+    w axis then says the axes are not to scale). Either way a short panel's b range is
+    widened to the next round values where three tick labels would not fit in it otherwise.
     """
     land = inputs.map
     std = inputs.standardized
     paths = [r.path for r in inputs.runs]
-    if inputs.on_map is None or std is None or any(p is None for p in paths):
-        return land
     v = land.view
+    if inputs.on_map is None or std is None or any(p is None for p in paths):
+        b_lo, b_hi = labelled_range(v.b_min, v.b_max, height)
+        if (b_lo, b_hi) == (v.b_min, v.b_max):
+            return land
+        view = View(v.w_min, v.w_max, b_lo, b_hi)
+        tracks = [(t.w, t.b, t.loss, t.diverged) for t in (r.trajectory for r in inputs.runs)]
+        return build_landscape(inputs.dataset, inputs.config.make_loss(), tracks, view=view)
     cw, cb = (v.w_min + v.w_max) / 2, (v.b_min + v.b_max) / 2
     hw, hb = (v.w_max - v.w_min) / 2, (v.b_max - v.b_min) / 2
     shape = width / height
@@ -83,10 +135,46 @@ def lane_map(inputs: SceneInputs, width: float, height: float) -> Landscape:
         hw = hb * shape
     else:
         hb = hw / shape
-    view = View(cw - hw, cw + hw, cb - hb, cb + hb)
+    b_lo, b_hi = labelled_range(cb - hb, cb + hb, height)
+    view = View(cw - hw, cw + hw, b_lo, b_hi)
     tracks = [(p.w, p.b, p.loss, p.diverged) for p in paths if p is not None]
     z = standardized_data(inputs.dataset, std)
     return build_landscape(z, inputs.config.make_loss(), tracks, view=view)
+
+
+#: Room a tick label of a vertical axis takes, with the gap to the next one.
+TICK_LABEL_ROOM = 0.3
+
+
+def labelled_range(lo: float, hi: float, height: float) -> tuple[float, float]:
+    """``(lo, hi)``, or a little wider, so an axis ``height`` tall carries three round tick
+    values at least :data:`TICK_LABEL_ROOM` apart.
+
+    The step is the least round one (1, 2, 2.5 or 5 times a power of ten) whose labels fit;
+    where fewer than three of its multiples fall in the range, the range grows to the
+    nearest ones beyond either end (the smaller growth first).
+    """
+    if not (hi > lo and height > 0 and math.isfinite(hi - lo)):
+        return lo, hi
+    for _ in range(4):
+        span = hi - lo
+        least = span * TICK_LABEL_ROOM / height
+        mag = 10 ** math.floor(math.log10(least))
+        step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= least * (1 - 1e-12))
+        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+        if last - first + 1 >= 3:
+            return lo, hi
+        # A new end value keeps half a label's room inside the frame, clear of the corner
+        # where the other axis's first label sits.
+        pad = step * 0.25
+        down, up = lo - (first - 1) * step, (last + 1) * step - hi
+        if last - first + 1 == 1:
+            lo, hi = (first - 1) * step - pad, (last + 1) * step + pad
+        elif down <= up:
+            lo = (first - 1) * step - pad
+        else:
+            hi = (last + 1) * step + pad
+    return lo, hi
 
 
 def run_view(
@@ -178,5 +266,8 @@ def off_scale_mark(
         # starts at the left, and leaves through the top) never reaches. Left of the mark,
         # the words would lie on the curve climbing to it.
         corner = loss.frame.get_corner(DOWN + RIGHT)
+        if text.width > loss.frame.width - 0.12:
+            # A narrow panel: the words on two lines, inside it.
+            text = typeset("off the\nscale", theme, style.TICK_SIZE, color)
         text.move_to(corner + np.array([-0.06, 0.06, 0.0]), aligned_edge=DOWN + RIGHT)
     return VGroup(mark, text), k

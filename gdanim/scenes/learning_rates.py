@@ -49,7 +49,7 @@ from .grid import (
     row_cells,
     typeset,
 )
-from .lanes import lane_map, run_view
+from .lanes import lane_map, run_view, side_cells, side_header_width, side_row_height
 from .rateline import RateLine
 from .runs import loss_frame, outcome_color, run_colors
 from .widgets import (
@@ -62,6 +62,7 @@ FloatArray = NDArray[np.float64]
 STRIP_GAP = 0.22  # below the learning-rate line
 RIGHT_OVERHANG = 0.3  # right of the last plot: its last tick label may stick out
 COVER_PAD = 0.05  # a fade-in cover's margin around what it covers
+SIDE_BY_SIDE_FROM = 1.5  # width : height from which the lanes stand side by side
 REGIME_LABELS = REGIMES
 
 
@@ -139,15 +140,30 @@ class LearningRates(SharedClock):
             f.x - RIGHT_OVERHANG / 2, (strip_bottom + bottom) / 2,
             f.w - RIGHT_OVERHANG, strip_bottom - bottom,
         )  # fmt: skip
-        # Strictly taller than wide: the lanes stack (a square frame keeps them side by side).
+        # Strictly taller than wide: the lanes stack, headers above. Up to 3:2 wide, they
+        # stack with the headers beside (columns would be too narrow to read); wider, side
+        # by side.
         tall = config.frame_height > config.frame_width
-        width = column_width(body, len(runs), tall)
+        side = not tall and config.frame_width < SIDE_BY_SIDE_FROM * config.frame_height
+        width = side_header_width(body) if side else column_width(body, len(runs), tall)
         headers = [
             self.header(r, o, c, width, word)
             for r, o, c, word in zip(runs, self.outcomes, colors, self.lane_words(), strict=True)
         ]
         hh = max(h.height for h in headers)
-        cells = (column_cells if tall else row_cells)(body, len(runs), hh)
+        if side and len(runs) > 3 and side_row_height(body, len(runs)) < hh:
+            # Four rows shorter than their headers: side by side.
+            side = False
+            width = column_width(body, len(runs), tall)
+            headers = [
+                self.header(r, o, c, width, word)
+                for r, o, c, word in zip(
+                    runs, self.outcomes, colors, self.lane_words(), strict=True
+                )
+            ]
+            hh = max(h.height for h in headers)
+        layout = column_cells if tall else side_cells if side else row_cells
+        cells = layout(body, len(runs), hh)
         frame_traj = loss_frame(runs, inputs.analysis.optimum_loss)
         lane = partial(
             run_view,

@@ -50,6 +50,7 @@ class Floor:
     names: list[Text]  # "w (slope)" and "b (intercept)" (from above)
     axis: VMobject  # the loss axis up the far corner
     loss_label: Text
+    top_ticks: list[Text]  # tick labels shown from above only (crowded in 3D)
 
 
 def level_paths(landscape: Landscape, bowl: BowlMap, theme: Theme) -> Levels:
@@ -97,6 +98,91 @@ def pin(cam: BowlCamera, text: Text, anchor: np.ndarray, edge: np.ndarray | None
     return text
 
 
+#: Least room between two tick labels on screen, at any pose of the camera.
+TICK_LABEL_GAP = 0.05
+#: Poses per camera move at which the floor's tick labels are kept apart.
+POSE_SAMPLES = 9
+
+
+def spaced_ticks(
+    plan: CameraPlan,
+    lo: float,
+    hi: float,
+    anchor: Any,
+    edge: np.ndarray,
+    theme: Theme,
+) -> tuple[list[float], list[float]]:
+    """Round tick values in ``[lo, hi]`` whose labels stay apart on screen all along the
+    camera's moves: the most of them (three or four) that do, else two; and those labelled
+    from straight above (all of them, where they stay apart there).
+
+    ``anchor(value)`` is where a label is pinned (its ``edge`` there); labels keep their size
+    on screen, so only the anchors move as the camera turns and the floor foreshortens.
+    """
+    cam = plan.cam
+    poses = [
+        plan.pose_during(move, u)
+        for move in plan.moves()
+        for u in np.linspace(0.0, 1.0, POSE_SAMPLES)
+    ]
+    full = nice_ticks(lo, hi, 4)
+    choices = [full]
+    for target in (3, 2):
+        ticks = nice_ticks(lo, hi, target, least=2)
+        if ticks not in choices and len(ticks) >= 2:
+            choices.append(ticks)
+    best = choices[-1]
+    try:
+        for ticks in choices:
+            sizes = [
+                (t.width, t.height)
+                for t in (label(s, theme, style.TICK_SIZE) for s in numbers.tick_labels(ticks))
+            ]
+            points = np.array([anchor(value) for value in ticks], dtype=np.float64)
+            if all(_apart(cam, pose, points, sizes, edge) for pose in poses):
+                best = ticks
+                break
+        # The rest come in from above where they stay apart there.
+        sizes = [
+            (t.width, t.height)
+            for t in (label(s, theme, style.TICK_SIZE) for s in numbers.tick_labels(full))
+        ]
+        points = np.array([anchor(value) for value in full], dtype=np.float64)
+        top = full if _apart(cam, plan.poses["top"], points, sizes, edge) else best
+    finally:
+        cam.set_pose(plan.poses["start"])
+    return best, top
+
+
+def _among(value: float, values: list[float]) -> bool:
+    scale = max((abs(v) for v in values), default=1.0) or 1.0
+    return any(abs(value - v) <= 1e-9 * scale for v in values)
+
+
+def _apart(
+    cam: BowlCamera,
+    pose: Any,
+    points: FloatArray,
+    sizes: list[tuple[float, float]],
+    edge: np.ndarray,
+) -> bool:
+    """Whether labels of ``sizes`` pinned by their ``edge`` at ``points`` keep apart."""
+    cam.set_pose(pose)
+    at = cam.project_points(points)[:, :2]
+    boxes = []
+    for (x, y), (w, h) in zip(at, sizes, strict=True):
+        cx = x - edge[0] * w / 2
+        cy = y - edge[1] * h / 2
+        boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    g = TICK_LABEL_GAP
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            a, b = boxes[i], boxes[j]
+            if a[0] < b[2] + g and b[0] < a[2] + g and a[1] < b[3] + g and b[1] < a[3] + g:
+                return False
+    return True
+
+
 def floor_pieces(bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme) -> Floor:
     """Floor outline and fill, the contour shadows, ticks, axis names, the loss axis."""
     th = theme
@@ -119,23 +205,33 @@ def floor_pieces(bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme) 
         shadows.add(m)
     v = bw.view
     tick_marks = []
-    w_ticks = nice_ticks(v.w_min, v.w_max, 4)
-    b_ticks = nice_ticks(v.b_min, v.b_max, 4)
     # Labels keep their size on screen while the world is zoomed: offsets in screen units
     # are divided by the zoom of the view they are read in.
     off = TICK_OFFSET / zoom_top
-    w_texts, b_texts = [], []
+    # Every tick is marked; in 3D, where the floor turns and foreshortens, only those whose
+    # labels stay apart are labelled, the rest come in with the view from above.
+    w_shown, w_ticks = spaced_ticks(
+        plan, v.w_min, v.w_max, lambda u: np.array([bw.xy(u, 0.0)[0], -h - off, f]), UP, th
+    )
+    b_shown, b_ticks = spaced_ticks(
+        plan, v.b_min, v.b_max, lambda u: np.array([-h - off, bw.xy(0.0, u)[1], f]), RIGHT, th
+    )
+    w_texts, b_texts, top_ticks = [], [], []
     for value, text in zip(w_ticks, numbers.tick_labels(w_ticks), strict=True):
         x = float(bw.xy(value, 0.0)[0])
         tick_marks.append(np.array([[x, -h, f], [x, -h - TICK_LENGTH / zoom_top, f]]))
         t = label(text, th, style.TICK_SIZE, th.muted)
         w_texts.append(pin(cam, t, np.array([x, -h - off, f]), UP))
+        if not _among(value, w_shown):
+            top_ticks.append(t)
     for value, text in zip(b_ticks, numbers.tick_labels(b_ticks), strict=True):
         y = float(bw.xy(0.0, value)[1])
         tick_marks.append(np.array([[-h, y, f], [-h - TICK_LENGTH / zoom_top, y, f]]))
         t = label(text, th, style.TICK_SIZE, th.muted)
         b_texts.append(pin(cam, t, np.array([-h - off, y, f]), RIGHT))
-    ticks = [*w_texts, *b_texts]
+        if not _among(value, b_shown):
+            top_ticks.append(t)
+    ticks = [t for t in (*w_texts, *b_texts) if t not in top_ticks]
     marks = VMobject(stroke_color=th.muted, stroke_width=style.THIN)
     marks.points = join_paths(tick_marks)
     # In 3D the axes are named beyond their far ends; from above, as on the contour map.
@@ -146,10 +242,17 @@ def floor_pieces(bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme) 
     b_end = pin(cam, label("b", th, style.LABEL_SIZE), np.array([-h - off, b_far, f]))
     tall = max((t.height for t in w_texts), default=0.0)
     wide = max((t.width for t in b_texts), default=0.0)
+    # From above the floor is ``side`` wide on screen: a name longer than that is bare.
+    side = 2 * h * zoom_top
     w_name = label("w (slope)", th, style.LABEL_SIZE)
+    if w_name.width > side:
+        w_name = label("w", th, style.LABEL_SIZE)
     pin(cam, w_name, np.array([0.0, -h - off - (tall + LABEL_GAP) / zoom_top, f]), UP)
     # Upright along the b axis, as on descent-path's contour panel the scene hands over to.
-    b_name = label("b (intercept)", th, style.LABEL_SIZE).rotate(math.pi / 2)
+    b_name = label("b (intercept)", th, style.LABEL_SIZE)
+    if b_name.width > side:
+        b_name = label("b", th, style.LABEL_SIZE)
+    b_name.rotate(math.pi / 2)
     pin(cam, b_name, np.array([-h - off - (wide + LABEL_GAP) / zoom_top, 0.0, f]), RIGHT)
     top = bw.top
     axis = VMobject(stroke_color=th.muted, stroke_width=style.THIN * 1.5)
@@ -163,6 +266,7 @@ def floor_pieces(bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme) 
         ticks=ticks,
         ends=[w_end, b_end],
         names=[w_name, b_name],
+        top_ticks=top_ticks,
         axis=axis,
         loss_label=loss_label,
     )

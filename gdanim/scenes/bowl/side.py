@@ -72,14 +72,15 @@ class SideText:
     break in two rather than shrink below a readable size.
     """
 
-    def __init__(self, theme: Theme, width: float = SIDE_WIDTH) -> None:
+    def __init__(self, theme: Theme, width: float = SIDE_WIDTH, short: bool = False) -> None:
         th = theme
         self.theme = theme
         narrow = self.narrow = width < SIDE_WIDTH - 1e-9
         self.width = width
-        # Broken lines take more height: a narrow column spaces its rows more tightly.
-        tight = 0.6 if narrow else 1.0
-        self.note_gap = style.GAP * (0.7 if narrow else 1.0)
+        # Broken lines take more height: a narrow column (or a ``short`` one, under a long
+        # subtitle) spaces its rows more tightly.
+        tight = 0.6 if narrow or short else 1.0
+        self.note_gap = style.GAP * (0.7 if narrow or short else 1.0)
         rows = VGroup(
             label(NARROW_FEEL if narrow else "1  feel which way is downhill", th, style.LABEL_SIZE),
             label("2  take a small step", th, style.LABEL_SIZE),
@@ -107,22 +108,36 @@ class SideText:
         items.arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
         scale_note = label(NARROW_HEIGHT_NOTE if narrow else HEIGHT_NOTE, th, LEGEND_SIZE, th.muted)
         legend = VGroup(items, scale_note).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
-        self.text = VGroup(loop, legend).arrange(
-            DOWN, aligned_edge=LEFT, buff=style.GAP * 1.5 * tight
-        )
+        # In a narrow column the legend goes under the bowl (which takes the width, not the
+        # height, of its box), so the loop and the closing note keep their size beside it.
+        self.legend_apart = narrow
+        if narrow:
+            self.text = VGroup(loop)
+        else:
+            self.text = VGroup(loop, legend).arrange(
+                DOWN, aligned_edge=LEFT, buff=style.GAP * 1.5 * tight
+            )
         self.rows = rows
         self.loop = loop
         self.legend = legend
         self.boxes: list[RoundedRectangle] = []
 
-    def place(self, box: Box) -> VMobject:
-        """Put the loop and legend at the top left of ``box``; the loop's highlight."""
+    def place(self, box: Box, legend_box: Box | None = None) -> VMobject:
+        """Put the loop (and the legend, unless it has ``legend_box`` of its own) at the top
+        left of ``box``; the loop's highlight."""
         text = self.text
         if text.width > box.w:
             text.scale_to_fit_width(box.w)
         text.move_to(np.array([box.x, box.y, 0])).align_to(
             np.array([box.left, box.top, 0]), LEFT + UP
         )
+        if legend_box is not None:
+            legend = self.legend
+            if legend.width > legend_box.w:
+                legend.scale_to_fit_width(legend_box.w)
+            legend.move_to(np.array([legend_box.x, legend_box.y, 0])).align_to(
+                np.array([legend_box.left, legend_box.top, 0]), LEFT + UP
+            )
         pad = 0.08
         self.boxes = []
         for row in self.rows:
