@@ -265,13 +265,12 @@ def load_spec_data(spec: RenderSpec) -> Dataset:
 _COUNTS = {2: "two", 3: "three"}
 
 
-def vector_form(spec: RenderSpec) -> bool:
-    """Whether ``spec`` is the derivation in vector form, which takes one or two features."""
-    return spec.scene == "derivation" and spec.resolved_form == "vector"
-
-
-def check_features(spec: RenderSpec, ds: Dataset) -> None:
-    """A scene gets the number of features it draws (its registry entry's ``features``)."""
+def check_features(
+    spec: RenderSpec, ds: Dataset, most: int = 1, what: str = "", more: str = ""
+) -> None:
+    """A scene gets the number of features it draws (its registry entry's ``features``); a
+    scene of one feature takes up to ``most`` (the derivation in vector form: two), named
+    ``what`` in its error; ``more`` names another way to draw two features."""
     features = SCENES[spec.scene].features
     if features > 1:
         word = _COUNTS.get(features, str(features))
@@ -281,16 +280,16 @@ def check_features(spec: RenderSpec, ds: Dataset) -> None:
                 f"{spec.scene} draws {word} features; {ds.name!r} has {have} (choose {word} "
                 f"columns with --x a,b, or --dataset {SCENES[spec.scene].default_dataset})"
             )
-    elif vector_form(spec):
-        if ds.d > 2:  # X_b is written out with one or two feature columns
+    elif most > 1:
+        if ds.d > most:  # X_b is written out with one or two feature columns
             raise InputError(
-                f"derivation --form vector writes one or two features; {ds.name!r} has "
+                f"{what or spec.scene} writes one or two features; {ds.name!r} has "
                 f"{ds.d} ({', '.join(ds.features)}): choose one or two columns with --x"
             )
     elif ds.d > 1:
         also = " or compare --vary normalize=false,true" if ds.d == 2 else ""
-        if spec.scene == "derivation" and ds.d == 2:
-            also = ", or the derivation with --form vector"
+        if more and ds.d == 2:
+            also = more
         pick = ", or choose one column with --x" if ds.source != "built-in" else ""
         raise InputError(
             f"{spec.scene} draws one feature; {ds.name!r} has {ds.d} "
@@ -349,6 +348,18 @@ def prepare_run(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs
     return prepare_runs(spec, dataset, lambda rate: (rate,))
 
 
+def prepare_derivation(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
+    """The derivation's run: in vector form of one or two features and a squared loss (its
+    gradient is ``X_bᵀ r``), else of one feature."""
+    if spec.resolved_form == "vector":
+        return prepare_runs(
+            spec, dataset, lambda rate: (rate,), most=2, what="derivation --form vector",
+            check_loss=check_vector_loss,
+        )  # fmt: skip
+    more = ", or the derivation with --form vector"
+    return prepare_runs(spec, dataset, lambda rate: (rate,), more=more)
+
+
 def prepare_rates(spec: RenderSpec, dataset: Dataset | None = None) -> SceneInputs:
     """learning-rates: a run per rate of ``lrs``; by default small, right and large, and
     ``--lr`` without ``--lrs`` takes the middle lane."""
@@ -367,13 +378,19 @@ def prepare_runs(
     spec: RenderSpec,
     dataset: Dataset | None,
     rates: Callable[[float], tuple[float | str, ...]],
+    most: int = 1,
+    what: str = "",
+    more: str = "",
+    check_loss: Callable[[str], None] | None = None,
 ) -> SceneInputs:
     """Runs at ``rates(the spec's resolved rate)`` (each a number or a regime's name),
-    everything else alike, or the one run ``--trajectory`` recorded."""
+    everything else alike, or the one run ``--trajectory`` recorded. ``most``, ``what`` and
+    ``more``: the features the scene takes (:func:`check_features`); ``check_loss`` refuses
+    a loss the scene cannot draw."""
     if spec.trajectory_path:
         traj = Trajectory.load(spec.trajectory_path)
         ds = dataset if dataset is not None else _dataset_for_trajectory(spec, traj)
-        check_features(spec, ds)
+        check_features(spec, ds, most, what, more)
         if traj.d > 1 or ds.d > 1:
             raise InputError(
                 f"{spec.trajectory_path}: {spec.scene} draws recorded runs of one feature; "
@@ -407,7 +424,7 @@ def prepare_runs(
         runs: list[tuple[Trajectory, float, str]] = [(traj, cfg.lr, "recorded")]
     else:
         ds = dataset if dataset is not None else load_spec_data(spec)
-        check_features(spec, ds)
+        check_features(spec, ds, most, what, more)
         std = spec.train.standardization(ds)
         cfg = spec.train.resolve(ds)
         runs = []
@@ -416,8 +433,8 @@ def prepare_runs(
             label = r if isinstance(r, str) else f"{c.lr:.3g}"
             runs.append((train(ds, c), c.lr, label))
     loss = cfg.make_loss()
-    if vector_form(spec):
-        check_vector_loss(loss.name)
+    if check_loss is not None:
+        check_loss(loss.name)
     analysis = cfg.analysis(ds)
     if ds.d > 1:
         return prepare_weights(spec, ds, runs, loss, analysis, cfg, std)

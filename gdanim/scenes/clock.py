@@ -35,6 +35,24 @@ def eased(m: int, t: float, skew: float = 0.75) -> float:
     return min(max(s, 0.0), float(m))
 
 
+def eased_descent(scene: GdScene, tracker: ValueTracker, done: int, n: int, caption: str) -> None:
+    """Updates ``done`` to ``n`` in ``--duration`` seconds on a clock that eases (the early
+    ones get more of the time), under ``caption``."""
+    if n <= done:
+        return
+    m = n - done
+
+    def timing(t: float) -> float:
+        return eased(m, t) / m
+
+    with scene.captioned(caption):
+        scene.play(
+            tracker.animate.set_value(float(n)),
+            rate_func=timing,
+            run_time=scene.inputs.spec.duration,
+        )
+
+
 class SharedClock(GdScene):
     """A scene whose runs share ``tracker`` (the update shown) and ``longest`` (the run with
     the most updates), so all of them are drawn at the same update."""

@@ -28,7 +28,7 @@ from ..numbers import count
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, GdScene, map_labels
-from .clock import eased
+from .clock import eased_descent
 from .widgets import (
     DataPanel,
     DescentTrail,
@@ -139,17 +139,7 @@ class DescentPath(GdScene):
                 for i in range(k):
                     self.one_step(contours, tracker, i)
         if n > k:
-            m = n - k
-
-            def timing(t: float) -> float:
-                return eased(m, t) / m
-
-            with self.captioned(self.caption_descent()):
-                self.play(
-                    tracker.animate.set_value(float(n)),
-                    rate_func=timing,
-                    run_time=inputs.spec.duration,
-                )
+            eased_descent(self, tracker, k, n, self.caption_descent())
         moving.suspend_updating()  # the closing beats hold still: frozen frames are cheap
         with self.captioned(self.caption_end()):
             self.finale(contours, trail, readout_box)

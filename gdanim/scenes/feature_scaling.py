@@ -37,7 +37,7 @@ from ..pipeline.prepare import Run, ScalingSide
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, GdScene
-from .clock import eased
+from .clock import eased_descent
 from .runs import run_colors
 from .style import Theme
 from .widgets import DescentTrail, LossContours, LossCurve, Panel, fmt, label
@@ -175,17 +175,7 @@ class FeatureScaling(GdScene):
                         run_time=STEP_TIME,
                     )
         if n > k:
-            m = n - k
-
-            def timing(t: float) -> float:
-                return eased(m, t) / m
-
-            with self.captioned(self.caption_descent()):
-                self.play(
-                    tracker.animate.set_value(float(n)),
-                    rate_func=timing,
-                    run_time=inputs.spec.duration,
-                )
+            eased_descent(self, tracker, k, n, self.caption_descent())
         moving.suspend_updating()
         with self.captioned(self.caption_verdict()):
             self.finale(verdict_panels, curve)

@@ -64,6 +64,7 @@ SCENES: dict[str, SceneInfo] = {
         "the gradient derived step by step, then one update with this run's numbers",
         needs_latex=True,
         cost=70.0,
+        prepare="gdanim.pipeline.prepare:prepare_derivation",
         options=("form",),
         shows=(
             "The formulas written out term by term: the model, the loss, its gradient by the "
