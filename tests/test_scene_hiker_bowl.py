@@ -200,8 +200,8 @@ def test_the_arrow_points_where_gradient_descent_steps(built: Any, name: str) ->
     """Plain gradient descent steps along minus the gradient: the arrow and the step agree,
     also when the optimizer's gradient is for standardised x."""
     scene = built(name).scene
-    traj = scene.inputs.trajectory
-    down, _ = downhill(traj, scene.inputs.standardized)
+    traj = scene.walked
+    down, _ = downhill(traj)
     for i in (0, 1, 5, 50):
         step = np.array([traj.w[i + 1] - traj.w[i], traj.b[i + 1] - traj.b[i]])
         cos = step @ down[i] / (np.linalg.norm(step) * np.linalg.norm(down[i]))

@@ -19,6 +19,7 @@ from ... import numbers
 from ...landscape import Landscape
 from ...trajectory import Trajectory
 from .. import style
+from ..base import map_labels
 from ..style import Theme
 from ..widgets import label, nice_ticks
 from .camera import PHI_3D, BowlCamera, CameraPlan
@@ -183,8 +184,11 @@ def _apart(
     return True
 
 
-def floor_pieces(bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme) -> Floor:
-    """Floor outline and fill, the contour shadows, ticks, axis names, the loss axis."""
+def floor_pieces(
+    bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme, standardized: bool = False
+) -> Floor:
+    """Floor outline and fill, the contour shadows, ticks, axis names, the loss axis;
+    ``standardized``: the floor is in the optimizer's coordinates, named so."""
     th = theme
     bw = bowl
     cam = plan.cam
@@ -244,12 +248,13 @@ def floor_pieces(bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme) 
     wide = max((t.width for t in b_texts), default=0.0)
     # From above the floor is ``side`` wide on screen: a name longer than that is bare.
     side = 2 * h * zoom_top
-    w_name = label("w (slope)", th, style.LABEL_SIZE)
+    w_words, b_words = map_labels(standardized)
+    w_name = label(w_words, th, style.LABEL_SIZE)
     if w_name.width > side:
         w_name = label("w", th, style.LABEL_SIZE)
     pin(cam, w_name, np.array([0.0, -h - off - (tall + LABEL_GAP) / zoom_top, f]), UP)
     # Upright along the b axis, as on descent-path's contour panel the scene hands over to.
-    b_name = label("b (intercept)", th, style.LABEL_SIZE)
+    b_name = label(b_words, th, style.LABEL_SIZE)
     if b_name.width > side:
         b_name = label("b", th, style.LABEL_SIZE)
     b_name.rotate(math.pi / 2)
