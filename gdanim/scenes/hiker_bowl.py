@@ -234,7 +234,6 @@ class HikerBowl(GdScene, ThreeDScene):
     ) -> Walkers:
         """The hiker, the readout and the loop's highlight come in as the camera turns to the
         walk; from here the walkers follow ``clock`` and the highlight the walk's phase."""
-        inputs = self.inputs
         walkers = self.walkers = Walkers(
             self.ground, self.walked, self.walk, clock, state, self.cam, self.theme,
         )  # fmt: skip

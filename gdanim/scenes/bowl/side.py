@@ -18,7 +18,6 @@ from .. import style
 from ..base import Box
 from ..style import Theme
 from ..widgets import fmt, label, note
-from .geometry import walked
 from .figures import (
     ARROW_HEAD,
     ARROW_STROKE,
@@ -27,6 +26,7 @@ from .figures import (
     SlopeArrow,
     footprint_beziers,
 )
+from .geometry import walked
 
 HEIGHT_NOTE = "height: loss above its lowest,\non a ¾-power scale"
 LEGEND = ("downhill: minus the gradient", "footprints: where it stepped")
