@@ -112,7 +112,7 @@ class HikerBowl(GdScene, ThreeDScene):
             f"The blindfolded hiker on {inputs.dataset.name}", self.run_summary()
         )
         state = self.state = ValueTracker(0.0)
-        readout = Readout(traj, state, self.theme, max_width=body.w)
+        readout = self.readout = Readout(traj, state, self.theme, max_width=body.w)
         readout_box, rest = self.split_readout(body, readout.height)
         # The floor's tick labels (outside the fitted bowl) and the note keep clear of it.
         rest = Box(rest.x, rest.y + READOUT_CLEARANCE / 2, rest.w, rest.h - READOUT_CLEARANCE)
