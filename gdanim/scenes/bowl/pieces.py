@@ -100,9 +100,12 @@ def pin(cam: BowlCamera, text: Text, anchor: np.ndarray, edge: np.ndarray | None
 
 
 #: Least room between two tick labels on screen, at any pose of the camera.
-TICK_LABEL_GAP = 0.05
+TICK_LABEL_GAP = 0.1
 #: Poses per camera move at which the floor's tick labels are kept apart.
 POSE_SAMPLES = 9
+
+#: Labels pinned on the floor: their anchors, their sizes on screen and the edge pinned.
+Pinned = tuple[FloatArray, list[tuple[float, float]], np.ndarray]
 
 
 def spaced_ticks(
@@ -112,6 +115,7 @@ def spaced_ticks(
     anchor: Any,
     edge: np.ndarray,
     theme: Theme,
+    clear_of: Pinned | None = None,
 ) -> tuple[list[float], list[float]]:
     """Round tick values in ``[lo, hi]`` whose labels stay apart on screen all along the
     camera's moves: the most of them (three or four) that do, else two; and those labelled
@@ -119,6 +123,9 @@ def spaced_ticks(
 
     ``anchor(value)`` is where a label is pinned (its ``edge`` there); labels keep their size
     on screen, so only the anchors move as the camera turns and the floor foreshortens.
+    ``clear_of``: the other axis's labels, which these keep apart from too (at the floor's
+    corner the two axes' first labels meet); a label that meets them at the least count is
+    left to the view from above.
     """
     cam = plan.cam
     poses = [
@@ -132,27 +139,47 @@ def spaced_ticks(
         ticks = nice_ticks(lo, hi, target, least=2)
         if ticks not in choices and len(ticks) >= 2:
             choices.append(ticks)
+
+    def pinned(ticks: list[float]) -> Pinned:
+        sizes = [
+            (t.width, t.height)
+            for t in (label(s, theme, style.TICK_SIZE) for s in numbers.tick_labels(ticks))
+        ]
+        return np.array([anchor(value) for value in ticks], dtype=np.float64), sizes, edge
+
     best = choices[-1]
     try:
         for ticks in choices:
-            sizes = [
-                (t.width, t.height)
-                for t in (label(s, theme, style.TICK_SIZE) for s in numbers.tick_labels(ticks))
-            ]
-            points = np.array([anchor(value) for value in ticks], dtype=np.float64)
-            if all(_apart(cam, pose, points, sizes, edge) for pose in poses):
+            if all(_apart(cam, pose, pinned(ticks), clear_of) for pose in poses):
                 best = ticks
                 break
+        else:
+            # Even two labels meet (each other or the other axis's): those that would are
+            # left to the view from above.
+            best = _keep_apart(cam, poses, best, pinned, clear_of)
         # The rest come in from above where they stay apart there.
-        sizes = [
-            (t.width, t.height)
-            for t in (label(s, theme, style.TICK_SIZE) for s in numbers.tick_labels(full))
-        ]
-        points = np.array([anchor(value) for value in full], dtype=np.float64)
-        top = full if _apart(cam, plan.poses["top"], points, sizes, edge) else best
+        top_pose = [plan.poses["top"]]
+        top = full if _apart(cam, top_pose[0], pinned(full), clear_of) else best
+        top = _keep_apart(cam, top_pose, top, pinned, clear_of)
     finally:
         cam.set_pose(plan.poses["start"])
     return best, top
+
+
+def _keep_apart(
+    cam: BowlCamera,
+    poses: list[Any],
+    ticks: list[float],
+    pinned: Any,
+    clear_of: Pinned | None,
+) -> list[float]:
+    """Of ``ticks``, in turn, those whose labels keep apart from the ones kept before them
+    (and from ``clear_of``) at every pose."""
+    kept: list[float] = []
+    for v in ticks:
+        if all(_apart(cam, p, pinned([*kept, v]), clear_of) for p in poses):
+            kept.append(v)
+    return kept
 
 
 def _among(value: float, values: list[float]) -> bool:
@@ -160,26 +187,33 @@ def _among(value: float, values: list[float]) -> bool:
     return any(abs(value - v) <= 1e-9 * scale for v in values)
 
 
-def _apart(
-    cam: BowlCamera,
-    pose: Any,
-    points: FloatArray,
-    sizes: list[tuple[float, float]],
-    edge: np.ndarray,
-) -> bool:
-    """Whether labels of ``sizes`` pinned by their ``edge`` at ``points`` keep apart."""
-    cam.set_pose(pose)
+def _boxes(cam: BowlCamera, labels: Pinned) -> list[tuple[float, float, float, float]]:
+    """On screen at the camera's pose: each label's box."""
+    points, sizes, edge = labels
     at = cam.project_points(points)[:, :2]
     boxes = []
     for (x, y), (w, h) in zip(at, sizes, strict=True):
         cx = x - edge[0] * w / 2
         cy = y - edge[1] * h / 2
         boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    return boxes
+
+
+def _apart(cam: BowlCamera, pose: Any, labels: Pinned, clear_of: Pinned | None = None) -> bool:
+    """Whether ``labels`` keep apart from each other (and from ``clear_of``) at ``pose``."""
+    cam.set_pose(pose)
+    boxes = _boxes(cam, labels)
+    others = _boxes(cam, clear_of) if clear_of is not None else []
     g = TICK_LABEL_GAP
+
+    def meet(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+        return a[0] < b[2] + g and b[0] < a[2] + g and a[1] < b[3] + g and b[1] < a[3] + g
+
     for i in range(len(boxes)):
+        if any(meet(boxes[i], o) for o in others):
+            return False
         for j in range(i + 1, len(boxes)):
-            a, b = boxes[i], boxes[j]
-            if a[0] < b[2] + g and b[0] < a[2] + g and a[1] < b[3] + g and b[1] < a[3] + g:
+            if meet(boxes[i], boxes[j]):
                 return False
     return True
 
@@ -212,14 +246,23 @@ def floor_pieces(
     # Labels keep their size on screen while the world is zoomed: offsets in screen units
     # are divided by the zoom of the view they are read in.
     off = TICK_OFFSET / zoom_top
+
     # Every tick is marked; in 3D, where the floor turns and foreshortens, only those whose
     # labels stay apart are labelled, the rest come in with the view from above.
-    w_shown, w_ticks = spaced_ticks(
-        plan, v.w_min, v.w_max, lambda u: np.array([bw.xy(u, 0.0)[0], -h - off, f]), UP, th
-    )
+    def w_at(u: float) -> FloatArray:
+        return np.array([bw.xy(u, 0.0)[0], -h - off, f])
+
+    w_shown, w_ticks = spaced_ticks(plan, v.w_min, v.w_max, w_at, UP, th)
+    # The b labels keep clear of the w labels shown with them, at the floor's corner.
+    w_sizes = [
+        (t.width, t.height)
+        for t in (label(s, th, style.TICK_SIZE) for s in numbers.tick_labels(w_shown))
+    ]
+    w_pinned = (np.array([w_at(u) for u in w_shown], dtype=np.float64), w_sizes, UP)
     b_shown, b_ticks = spaced_ticks(
-        plan, v.b_min, v.b_max, lambda u: np.array([-h - off, bw.xy(0.0, u)[1], f]), RIGHT, th
-    )
+        plan, v.b_min, v.b_max, lambda u: np.array([-h - off, bw.xy(0.0, u)[1], f]), RIGHT, th,
+        clear_of=w_pinned,
+    )  # fmt: skip
     w_texts, b_texts, top_ticks = [], [], []
     for value, text in zip(w_ticks, numbers.tick_labels(w_ticks), strict=True):
         x = float(bw.xy(value, 0.0)[0])
