@@ -197,7 +197,7 @@ class HikerBowl(GdScene, ThreeDScene):
         # coordinates (a round bowl); the readout stays in data units.
         self.walked = walked(inputs)
         self.levels = level_paths(inputs.map, self.bowl, self.theme)
-        points = fit_points(self.ground, self.walked)
+        points = fit_points(self.ground, self.walked, self.side.legend_apart)
         self.plan = CameraPlan(self.cam, points, bowl_box, self.bowl.half, inputs.spec.duration)
 
     def set_stage(self, title: VGroup) -> tuple[Floor, VGroup]:

@@ -68,14 +68,23 @@ def level_paths(landscape: Landscape, bowl: BowlMap, theme: Theme) -> Levels:
     return out
 
 
-def fit_points(ground: Ground, traj: Trajectory) -> FloatArray:
+#: With the legend under the bowl: how far below the floor's near edge (world units) the w
+#: axis's far name is kept in the bowl's box, clear of the legend as the camera turns.
+NAME_DROP = 1.6
+
+
+def fit_points(ground: Ground, traj: Trajectory, legend_below: bool = False) -> FloatArray:
     """What must stay in the box at every 3D angle: the cube, the axes' labels, and the
-    hiker standing anywhere on its path inside the view."""
+    hiker standing anywhere on its path inside the view. ``legend_below``: the legend sits
+    under the bowl's box, so the w axis's name, beyond the floor's near corner and below
+    its tick labels, is kept inside the box too."""
     bw = ground.bowl
     h, f, t = bw.half, bw.floor, bw.top
     pts = [[sx * h, sy * h, z] for sx in (-1, 1) for sy in (-1, 1) for z in (f, t)]
     reach = h + TICK_OFFSET + AXIS_END_OFFSET
     pts += [[reach, -h, f], [-h, reach, f], [h, h, t + LOSS_LABEL_RISE * 2]]
+    if legend_below:
+        pts.append([reach, -h - NAME_DROP, f])
     inside = [i for i in range(traj.n_states) if bw.view.contains(traj.w[i], traj.b[i])]
     pick = np.array(inside[:: max(1, len(inside) // 200)], dtype=int)
     if pick.size:
