@@ -200,8 +200,8 @@ def test_the_arrow_points_where_gradient_descent_steps(built: Any, name: str) ->
     """Plain gradient descent steps along minus the gradient: the arrow and the step agree,
     also when the optimizer's gradient is for standardised x."""
     scene = built(name).scene
-    traj = scene.inputs.trajectory
-    down, _ = downhill(traj, scene.inputs.standardized)
+    traj = scene.walked
+    down, _ = downhill(traj)
     for i in (0, 1, 5, 50):
         step = np.array([traj.w[i + 1] - traj.w[i], traj.b[i + 1] - traj.b[i]])
         cos = step @ down[i] / (np.linalg.norm(step) * np.linalg.norm(down[i]))
@@ -285,10 +285,49 @@ def test_short_render(tmp_path: Any) -> None:
     assert out.is_file() and out.stat().st_size > 10_000
     meta = video_meta(str(out))
     frames, seconds = meta["frames"], meta["duration"]
-    beats = [b["text"] for b in result.manifest["beats"]]
+    beats = [b.text for b in result.manifest.beats]
     total = sum(_paced(_beats(1.0), beats))
     cues = captions.read(str(tmp_path / "hiker.srt"))
     assert len(cues) >= len(beats) and not [c for c in cues if captions.practice_problems(c)]
     assert seconds == pytest.approx(total, abs=0.2)
     assert frames == pytest.approx(total * spec.frame_rate, abs=3)
-    assert result.manifest["runs"][0]["updates"] == 1500
+    assert result.manifest.runs[0].updates == 1500
+
+
+def test_a_standardised_run_walks_the_round_bowl_of_the_optimizer(built: Any) -> None:
+    """On standardised x the bowl is the loss over the optimizer's coordinates, round and
+    centred on its bottom; the hiker walks the optimizer's own path; the readout and the
+    captions stay in data units."""
+    scene = built("standardised").scene
+    inputs = scene.inputs
+    assert inputs.on_map is not None and inputs.standardized is not None
+    run = inputs.runs[0]
+    bw = scene.bowl
+    # The bowl's view is the optimizer's map, stretched alike in w and b: a round bowl.
+    assert bw.view == inputs.on_map.view
+    assert bw.sx == pytest.approx(bw.sy, rel=1e-12)
+    # Its bottom (and the star) where on_map puts the optimum: the middle of the floor.
+    w_star, b_star = inputs.on_map.optimum
+    assert inputs.on_map.optimum != pytest.approx(inputs.landscape.optimum)
+    np.testing.assert_allclose(bw.xy(w_star, b_star), (0.0, 0.0), atol=1e-9)
+    bottom = scene.ground.loss_at(w_star, b_star)
+    assert float(bottom) == pytest.approx(inputs.on_map.optimum_loss, rel=1e-9)
+    # The walk is the optimizer's path, state by state, and the hiker ends on its last one.
+    np.testing.assert_array_equal(scene.walked.w, run.on_map.w)
+    np.testing.assert_array_equal(scene.walked.b, run.on_map.b)
+    traj = run.trajectory
+    assert traj.loss is not None
+    end = bw.points(run.on_map.w[-1], run.on_map.b[-1], traj.loss[-1])[0]
+    np.testing.assert_allclose(scene.walkers.hiker.foot, end, atol=1e-9)
+    # The ground under each state is the run's recorded loss: the same fit in either units.
+    np.testing.assert_allclose(
+        scene.ground.loss_at(run.on_map.w, run.on_map.b), traj.loss, rtol=1e-9
+    )
+    # The readout shows the line on the data: its last slope and intercept in data units.
+    _, w_num, b_num, loss_num = scene.readout.values
+    assert (w_num.value, b_num.value, loss_num.value) == (traj.w[-1], traj.b[-1], traj.loss[-1])
+    assert not math.isclose(traj.w[-1], run.on_map.w[-1])
+    # The floor's axes say so, and the subtitle says x was standardised.
+    assert says(scene, "w (std. x)") and says(scene, "b (std. x)")
+    assert says(scene, "x standardised")
+    assert not says(scene, "w (slope)")

@@ -43,7 +43,7 @@ from ..pipeline.prepare import SceneInputs
 from . import style
 from .base import Box, GdScene
 from .bowl.camera import BowlCamera, CameraPlan, tween
-from .bowl.geometry import Ground
+from .bowl.geometry import Ground, walked
 from .bowl.pieces import Floor, bowl_pieces, fit_points, floor_pieces, level_paths
 from .bowl.side import SideText, closing_note, rim_update, side_width, split_body
 from .bowl.walk import (
@@ -112,7 +112,7 @@ class HikerBowl(GdScene, ThreeDScene):
             f"The blindfolded hiker on {inputs.dataset.name}", self.run_summary()
         )
         state = self.state = ValueTracker(0.0)
-        readout = Readout(traj, state, self.theme, max_width=body.w)
+        readout = self.readout = Readout(traj, state, self.theme, max_width=body.w)
         readout_box, rest = self.split_readout(body, readout.height)
         # The floor's tick labels (outside the fitted bowl) and the note keep clear of it.
         rest = Box(rest.x, rest.y + READOUT_CLEARANCE / 2, rest.w, rest.h - READOUT_CLEARANCE)
@@ -140,7 +140,7 @@ class HikerBowl(GdScene, ThreeDScene):
         self.bowl_box = bowl_box
         highlight = side.place(text_box, legend_box)
         self.setup_geometry(bowl_box)
-        self.walk = Walk(traj, self.bowl, inputs.spec.duration)
+        self.walk = Walk(self.walked, self.bowl, inputs.spec.duration)
         floor, bowl = self.set_stage(title)
         loss_axis = VGroup(floor.axis, floor.loss_label)
         with self.captioned(self.caption_start()):
@@ -193,16 +193,21 @@ class HikerBowl(GdScene, ThreeDScene):
         inputs = self.inputs
         self.ground = Ground.from_inputs(inputs)
         self.bowl = self.ground.bowl
-        self.levels = level_paths(inputs.landscape, self.bowl, self.theme)
-        points = fit_points(self.ground, inputs.trajectory)
+        # On standardised x the bowl, its level curves and the walk are in the optimizer's
+        # coordinates (a round bowl); the readout stays in data units.
+        self.walked = walked(inputs)
+        self.levels = level_paths(inputs.map, self.bowl, self.theme)
+        points = fit_points(self.ground, self.walked, self.side.legend_apart)
         self.plan = CameraPlan(self.cam, points, bowl_box, self.bowl.half, inputs.spec.duration)
 
     def set_stage(self, title: VGroup) -> tuple[Floor, VGroup]:
         """The still picture: the title, loop and legend fixed in the frame, the floor with
         its labels, and over it the bowl (mesh, rim, level curves, star) to rise."""
-        floor = floor_pieces(self.bowl, self.levels, self.plan, self.theme)
+        floor = floor_pieces(
+            self.bowl, self.levels, self.plan, self.theme, self.inputs.on_map is not None
+        )
         mesh, rim, curves, star = bowl_pieces(
-            self.ground, self.levels, self.inputs.landscape.optimum, self.theme
+            self.ground, self.levels, self.inputs.map.optimum, self.theme
         )
         self.add_fixed_in_frame_mobjects(title, self.side.loop, self.side.legend)
         self.add(floor.fill, floor.outline, floor.shadows)
@@ -229,10 +234,8 @@ class HikerBowl(GdScene, ThreeDScene):
     ) -> Walkers:
         """The hiker, the readout and the loop's highlight come in as the camera turns to the
         walk; from here the walkers follow ``clock`` and the highlight the walk's phase."""
-        inputs = self.inputs
         walkers = self.walkers = Walkers(
-            self.ground, inputs.trajectory, self.walk, clock, state, self.cam, self.theme,
-            inputs.standardized,
+            self.ground, self.walked, self.walk, clock, state, self.cam, self.theme,
         )  # fmt: skip
         hiker = walkers.hiker
         readout.move_to(np.array([readout_box.x, readout_box.y, 0]))

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ...datasets import standardized_data
 from ...landscape import GRID_POINTS_MAX, View
 from ...pipeline.prepare import SceneInputs
+from ...trajectory import Trajectory
 
 FloatArray = NDArray[np.float64]
 LossFn = Callable[[Any, Any], Any]
@@ -120,8 +122,12 @@ class Ground:
 
     @classmethod
     def from_inputs(cls, inputs: SceneInputs) -> Ground:
-        land = inputs.landscape
+        """The bowl the optimizer walks: on standardised x its own coordinates (the slope
+        and intercept on standardised x, where the bowl is round), else data units."""
+        land = inputs.map
         ds = inputs.dataset
+        if inputs.on_map is not None and inputs.standardized is not None:
+            ds = standardized_data(ds, inputs.standardized)
         loss = inputs.config.make_loss()
         x_all, y_all = ds.x, ds.y
         x_grid, y_grid = ds.subset(GRID_POINTS_MAX) if not loss.quadratic else (x_all, y_all)
@@ -237,3 +243,13 @@ class DrapedPath:
             a, c = self.pts[base + m], self.pts[base + m + 1]
             head = np.vstack([head, a + (c - a) * (u - m)])
         return head
+
+
+def walked(inputs: SceneInputs) -> Trajectory:
+    """The first run as the bowl draws it: on standardised x the optimizer's own states and
+    gradients (those it recorded), else the run in data units. The readout keeps the run in
+    data units (:attr:`SceneInputs.trajectory`)."""
+    traj = inputs.trajectory
+    if inputs.on_map is None or traj.w_opt is None or traj.b_opt is None:
+        return traj
+    return replace(traj, w=traj.w_opt, b=traj.b_opt, w_opt=None, b_opt=None)

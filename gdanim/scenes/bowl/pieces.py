@@ -19,6 +19,7 @@ from ... import numbers
 from ...landscape import Landscape
 from ...trajectory import Trajectory
 from .. import style
+from ..base import map_labels
 from ..style import Theme
 from ..widgets import label, nice_ticks
 from .camera import PHI_3D, BowlCamera, CameraPlan
@@ -67,14 +68,23 @@ def level_paths(landscape: Landscape, bowl: BowlMap, theme: Theme) -> Levels:
     return out
 
 
-def fit_points(ground: Ground, traj: Trajectory) -> FloatArray:
+#: With the legend under the bowl: how far below the floor's near edge (world units) the w
+#: axis's far name is kept in the bowl's box, clear of the legend as the camera turns.
+NAME_DROP = 1.6
+
+
+def fit_points(ground: Ground, traj: Trajectory, legend_below: bool = False) -> FloatArray:
     """What must stay in the box at every 3D angle: the cube, the axes' labels, and the
-    hiker standing anywhere on its path inside the view."""
+    hiker standing anywhere on its path inside the view. ``legend_below``: the legend sits
+    under the bowl's box, so the w axis's name, beyond the floor's near corner and below
+    its tick labels, is kept inside the box too."""
     bw = ground.bowl
     h, f, t = bw.half, bw.floor, bw.top
     pts = [[sx * h, sy * h, z] for sx in (-1, 1) for sy in (-1, 1) for z in (f, t)]
     reach = h + TICK_OFFSET + AXIS_END_OFFSET
     pts += [[reach, -h, f], [-h, reach, f], [h, h, t + LOSS_LABEL_RISE * 2]]
+    if legend_below:
+        pts.append([reach, -h - NAME_DROP, f])
     inside = [i for i in range(traj.n_states) if bw.view.contains(traj.w[i], traj.b[i])]
     pick = np.array(inside[:: max(1, len(inside) // 200)], dtype=int)
     if pick.size:
@@ -99,9 +109,12 @@ def pin(cam: BowlCamera, text: Text, anchor: np.ndarray, edge: np.ndarray | None
 
 
 #: Least room between two tick labels on screen, at any pose of the camera.
-TICK_LABEL_GAP = 0.05
+TICK_LABEL_GAP = 0.1
 #: Poses per camera move at which the floor's tick labels are kept apart.
 POSE_SAMPLES = 9
+
+#: Labels pinned on the floor: their anchors, their sizes on screen and the edge pinned.
+Pinned = tuple[FloatArray, list[tuple[float, float]], np.ndarray]
 
 
 def spaced_ticks(
@@ -111,6 +124,7 @@ def spaced_ticks(
     anchor: Any,
     edge: np.ndarray,
     theme: Theme,
+    clear_of: Pinned | None = None,
 ) -> tuple[list[float], list[float]]:
     """Round tick values in ``[lo, hi]`` whose labels stay apart on screen all along the
     camera's moves: the most of them (three or four) that do, else two; and those labelled
@@ -118,6 +132,9 @@ def spaced_ticks(
 
     ``anchor(value)`` is where a label is pinned (its ``edge`` there); labels keep their size
     on screen, so only the anchors move as the camera turns and the floor foreshortens.
+    ``clear_of``: the other axis's labels, which these keep apart from too (at the floor's
+    corner the two axes' first labels meet); a label that meets them at the least count is
+    left to the view from above.
     """
     cam = plan.cam
     poses = [
@@ -131,27 +148,47 @@ def spaced_ticks(
         ticks = nice_ticks(lo, hi, target, least=2)
         if ticks not in choices and len(ticks) >= 2:
             choices.append(ticks)
+
+    def pinned(ticks: list[float]) -> Pinned:
+        sizes = [
+            (t.width, t.height)
+            for t in (label(s, theme, style.TICK_SIZE) for s in numbers.tick_labels(ticks))
+        ]
+        return np.array([anchor(value) for value in ticks], dtype=np.float64), sizes, edge
+
     best = choices[-1]
     try:
         for ticks in choices:
-            sizes = [
-                (t.width, t.height)
-                for t in (label(s, theme, style.TICK_SIZE) for s in numbers.tick_labels(ticks))
-            ]
-            points = np.array([anchor(value) for value in ticks], dtype=np.float64)
-            if all(_apart(cam, pose, points, sizes, edge) for pose in poses):
+            if all(_apart(cam, pose, pinned(ticks), clear_of) for pose in poses):
                 best = ticks
                 break
+        else:
+            # Even two labels meet (each other or the other axis's): those that would are
+            # left to the view from above.
+            best = _keep_apart(cam, poses, best, pinned, clear_of)
         # The rest come in from above where they stay apart there.
-        sizes = [
-            (t.width, t.height)
-            for t in (label(s, theme, style.TICK_SIZE) for s in numbers.tick_labels(full))
-        ]
-        points = np.array([anchor(value) for value in full], dtype=np.float64)
-        top = full if _apart(cam, plan.poses["top"], points, sizes, edge) else best
+        top_pose = [plan.poses["top"]]
+        top = full if _apart(cam, top_pose[0], pinned(full), clear_of) else best
+        top = _keep_apart(cam, top_pose, top, pinned, clear_of)
     finally:
         cam.set_pose(plan.poses["start"])
     return best, top
+
+
+def _keep_apart(
+    cam: BowlCamera,
+    poses: list[Any],
+    ticks: list[float],
+    pinned: Any,
+    clear_of: Pinned | None,
+) -> list[float]:
+    """Of ``ticks``, in turn, those whose labels keep apart from the ones kept before them
+    (and from ``clear_of``) at every pose."""
+    kept: list[float] = []
+    for v in ticks:
+        if all(_apart(cam, p, pinned([*kept, v]), clear_of) for p in poses):
+            kept.append(v)
+    return kept
 
 
 def _among(value: float, values: list[float]) -> bool:
@@ -159,32 +196,42 @@ def _among(value: float, values: list[float]) -> bool:
     return any(abs(value - v) <= 1e-9 * scale for v in values)
 
 
-def _apart(
-    cam: BowlCamera,
-    pose: Any,
-    points: FloatArray,
-    sizes: list[tuple[float, float]],
-    edge: np.ndarray,
-) -> bool:
-    """Whether labels of ``sizes`` pinned by their ``edge`` at ``points`` keep apart."""
-    cam.set_pose(pose)
+def _boxes(cam: BowlCamera, labels: Pinned) -> list[tuple[float, float, float, float]]:
+    """On screen at the camera's pose: each label's box."""
+    points, sizes, edge = labels
     at = cam.project_points(points)[:, :2]
     boxes = []
     for (x, y), (w, h) in zip(at, sizes, strict=True):
         cx = x - edge[0] * w / 2
         cy = y - edge[1] * h / 2
         boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    return boxes
+
+
+def _apart(cam: BowlCamera, pose: Any, labels: Pinned, clear_of: Pinned | None = None) -> bool:
+    """Whether ``labels`` keep apart from each other (and from ``clear_of``) at ``pose``."""
+    cam.set_pose(pose)
+    boxes = _boxes(cam, labels)
+    others = _boxes(cam, clear_of) if clear_of is not None else []
     g = TICK_LABEL_GAP
+
+    def meet(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+        return a[0] < b[2] + g and b[0] < a[2] + g and a[1] < b[3] + g and b[1] < a[3] + g
+
     for i in range(len(boxes)):
+        if any(meet(boxes[i], o) for o in others):
+            return False
         for j in range(i + 1, len(boxes)):
-            a, b = boxes[i], boxes[j]
-            if a[0] < b[2] + g and b[0] < a[2] + g and a[1] < b[3] + g and b[1] < a[3] + g:
+            if meet(boxes[i], boxes[j]):
                 return False
     return True
 
 
-def floor_pieces(bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme) -> Floor:
-    """Floor outline and fill, the contour shadows, ticks, axis names, the loss axis."""
+def floor_pieces(
+    bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme, standardized: bool = False
+) -> Floor:
+    """Floor outline and fill, the contour shadows, ticks, axis names, the loss axis;
+    ``standardized``: the floor is in the optimizer's coordinates, named so."""
     th = theme
     bw = bowl
     cam = plan.cam
@@ -208,14 +255,23 @@ def floor_pieces(bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme) 
     # Labels keep their size on screen while the world is zoomed: offsets in screen units
     # are divided by the zoom of the view they are read in.
     off = TICK_OFFSET / zoom_top
+
     # Every tick is marked; in 3D, where the floor turns and foreshortens, only those whose
     # labels stay apart are labelled, the rest come in with the view from above.
-    w_shown, w_ticks = spaced_ticks(
-        plan, v.w_min, v.w_max, lambda u: np.array([bw.xy(u, 0.0)[0], -h - off, f]), UP, th
-    )
+    def w_at(u: float) -> FloatArray:
+        return np.array([bw.xy(u, 0.0)[0], -h - off, f])
+
+    w_shown, w_ticks = spaced_ticks(plan, v.w_min, v.w_max, w_at, UP, th)
+    # The b labels keep clear of the w labels shown with them, at the floor's corner.
+    w_sizes = [
+        (t.width, t.height)
+        for t in (label(s, th, style.TICK_SIZE) for s in numbers.tick_labels(w_shown))
+    ]
+    w_pinned = (np.array([w_at(u) for u in w_shown], dtype=np.float64), w_sizes, UP)
     b_shown, b_ticks = spaced_ticks(
-        plan, v.b_min, v.b_max, lambda u: np.array([-h - off, bw.xy(0.0, u)[1], f]), RIGHT, th
-    )
+        plan, v.b_min, v.b_max, lambda u: np.array([-h - off, bw.xy(0.0, u)[1], f]), RIGHT, th,
+        clear_of=w_pinned,
+    )  # fmt: skip
     w_texts, b_texts, top_ticks = [], [], []
     for value, text in zip(w_ticks, numbers.tick_labels(w_ticks), strict=True):
         x = float(bw.xy(value, 0.0)[0])
@@ -244,12 +300,13 @@ def floor_pieces(bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme) 
     wide = max((t.width for t in b_texts), default=0.0)
     # From above the floor is ``side`` wide on screen: a name longer than that is bare.
     side = 2 * h * zoom_top
-    w_name = label("w (slope)", th, style.LABEL_SIZE)
+    w_words, b_words = map_labels(standardized)
+    w_name = label(w_words, th, style.LABEL_SIZE)
     if w_name.width > side:
         w_name = label("w", th, style.LABEL_SIZE)
     pin(cam, w_name, np.array([0.0, -h - off - (tall + LABEL_GAP) / zoom_top, f]), UP)
     # Upright along the b axis, as on descent-path's contour panel the scene hands over to.
-    b_name = label("b (intercept)", th, style.LABEL_SIZE)
+    b_name = label(b_words, th, style.LABEL_SIZE)
     if b_name.width > side:
         b_name = label("b", th, style.LABEL_SIZE)
     b_name.rotate(math.pi / 2)

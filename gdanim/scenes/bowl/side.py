@@ -26,6 +26,7 @@ from .figures import (
     SlopeArrow,
     footprint_beziers,
 )
+from .geometry import walked
 
 HEIGHT_NOTE = "height: loss above its lowest,\non a ¾-power scale"
 LEGEND = ("downhill: minus the gradient", "footprints: where it stepped")
@@ -153,8 +154,8 @@ class SideText:
 
 def rim_update(inputs: SceneInputs) -> int | None:
     """The first update whose state lies outside the bowl's view (past the rim), if any."""
-    traj = inputs.trajectory
-    view = inputs.landscape.view
+    traj = walked(inputs)
+    view = inputs.map.view
     for i, (w, b) in enumerate(zip(traj.w, traj.b, strict=True)):
         if not view.contains(w, b):
             return i
@@ -162,9 +163,10 @@ def rim_update(inputs: SceneInputs) -> int | None:
 
 
 def closing_note(inputs: SceneInputs, theme: Theme) -> Text:
-    """What the walk came to: the bottom, not there yet, or off the rim."""
-    traj = inputs.trajectory
-    land = inputs.landscape
+    """What the walk came to: the bottom, not there yet, or off the rim (on the bowl as
+    drawn: the optimizer's coordinates on standardised x); the losses are the run's."""
+    traj = walked(inputs)
+    land = inputs.map
     th = theme
     assert traj.loss is not None
     loss = fmt(float(traj.loss[-1]), 3 if traj.diverged else 4)

@@ -15,7 +15,6 @@ import math
 import numpy as np
 from manim import Mobject, ValueTracker, VMobject, smooth
 
-from ...trainer import Standardization
 from ...trajectory import Trajectory
 from .. import style
 from ..style import Theme
@@ -45,18 +44,14 @@ OFF_RIM = 0.7  # how far the diverging hiker is seen walking past the rim
 OFF_RIM_RISE = 0.25
 
 
-def downhill(traj: Trajectory, std: Standardization | None) -> tuple[FloatArray, FloatArray]:
+def downhill(traj: Trajectory) -> tuple[FloatArray, FloatArray]:
     """Per state: the downhill direction (minus the gradient) in (w, b), and |gradient|.
 
-    With standardised x (``std``) the recorded gradient is the optimizer's; the chain rule
-    turns its step into one of the line's ``(w, b)``.
+    The recorded gradient is the optimizer's: on standardised x the bowl is drawn in the
+    optimizer's coordinates (:func:`~.geometry.walked`), so it points where its step goes.
     """
     assert traj.dw is not None and traj.db is not None
-    gw, gb = -traj.dw, -traj.db
-    if traj.w_opt is not None and std is not None:
-        mu, sd = std.x_mean, std.x_std
-        gw, gb = gw / sd, gb - gw * mu / sd
-    return np.column_stack([gw, gb]), np.hypot(traj.dw, traj.db)
+    return np.column_stack([-traj.dw, -traj.db]), np.hypot(traj.dw, traj.db)
 
 
 def spaced(xs: FloatArray, ys: FloatArray, end: int, spacing: float, first: int) -> FloatArray:
@@ -93,7 +88,6 @@ class Walkers:
         state: ValueTracker,
         cam: BowlCamera,
         theme: Theme,
-        standardized: Standardization | None,
     ) -> None:
         th = theme
         bw = ground.bowl
@@ -109,7 +103,7 @@ class Walkers:
         xs, ys = bw.xy(traj.w, traj.b)
         steps = np.column_stack([np.diff(xs), np.diff(ys)])
         lengths = np.hypot(steps[:, 0], steps[:, 1])
-        down, gnorm = downhill(traj, standardized)
+        down, gnorm = downhill(traj)
         g0 = float(gnorm[0]) or 1.0
 
         def unit(v: np.ndarray) -> np.ndarray:
