@@ -143,9 +143,8 @@ TABLES_KNOWN: dict[tuple[str, str, str], str] = {
         "the excess-loss axis and the needle map's w2 axis keep 2 tick labels"
     ),
     ("feature-scaling", "1:1", "cars"): (
-        "the excess-loss axis, both maps' w2 axes, the standardised map's w1 axis and the "
-        "prediction panel's y axis keep 2 tick labels; the axis name 'excess' is cut to "
-        "'exce…' at 10.2 px"
+        "the excess-loss axis, the standardised map's w2 axis and the prediction panel's "
+        "y axis keep 2 tick labels; the axis name 'excess' is cut to 'exce…' at 11.0 px"
     ),
 }
 
