@@ -65,3 +65,21 @@ def test_a_name_under_its_panel_stays_on_one_line():
     name = "Number of donations"
     t = fitted_label(name, THEME, width_of(name) * 0.6)
     assert "\n" not in t.original_text and t.original_text.endswith("…")
+
+
+def test_ticks_keep_three_labels_on_a_narrow_axis() -> None:
+    """Long tick numbers on a narrow axis: a round step whose three labels fit, else the
+    ticks count in a power of ten, which the axis name says."""
+    from gdanim.scenes.widgets.panels import fitting_ticks, with_unit
+
+    ticks, unit = fitting_ticks((-0.000992, 0.002055), 2, 2.35, THEME, across=True)
+    assert [t for _, t in ticks] == ["0", "1", "2"]
+    assert unit == "×10⁻³"
+    assert [round(v, 6) for v, _ in ticks] == [0.0, 0.001, 0.002]
+    assert with_unit("w (std. x)   (axes not to scale)", unit) == (
+        "w (std. x) (×10⁻³)   (axes not to scale)"
+    )
+    # Room enough: the plain numbers, as before.
+    ticks, unit = fitting_ticks((-0.000992, 0.002055), 2, 6.0, THEME, across=True)
+    assert unit == ""
+    assert len(ticks) >= 3 and all(t.startswith(("0", "-")) for _, t in ticks)

@@ -10,6 +10,8 @@ the actual values. Every number on screen and in the captions comes from the run
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from manim import (
     DOWN,
@@ -36,7 +38,7 @@ from ..numbers import count
 from ..pipeline.prepare import Run, ScalingSide
 from ..trajectory import Trajectory
 from . import style
-from .base import Box, GdScene
+from .base import Box, GdScene, P
 from .clock import eased_descent
 from .runs import run_colors
 from .style import Theme
@@ -54,6 +56,9 @@ MAX_PREDICTED = 120
 FIRST_STEPS = 5
 #: Seconds one of those updates takes.
 STEP_TIME = 1.2
+#: A plot area shorter than this grows into the room its axis names leave below it.
+SHORT_PLOT = 1.2
+BELOW_MARGIN = 0.08  # kept between a grown panel's axis name and what is under it
 
 
 def _short(name: str) -> str:
@@ -378,7 +383,21 @@ class FeatureScaling(GdScene):
             # A stretched map says its stretch above it or in its header ("stretched ×89").
             return LossContours(land, w, h, self.theme, w1, w2, say_scale=to_scale)
 
-        return self.place_panel(box, make)
+        # A map to scale keeps the shape its view was framed for.
+        return self.place_panel(box, make, grow=not to_scale)
+
+    def place_panel(self, box: Box, make: Callable[[float, float], P], grow: bool = True) -> P:
+        """A panel made to fit ``box``; a short one (a square frame, under the headers) also
+        takes the room below it that its tick labels and axis name leave: three tick labels
+        need the height, the margin kept for them is more than they take."""
+        panel = super().place_panel(box, make)
+        if not grow or box.plot_area().h >= SHORT_PLOT:
+            return panel
+        below = panel.frame.get_bottom()[1] - panel.get_bottom()[1]
+        spare = style.PLOT_PAD_BOTTOM - below - BELOW_MARGIN
+        if spare <= 0.02:
+            return panel
+        return super().place_panel(Box(box.x, box.y - spare / 2, box.w, box.h + spare), make)
 
     def true_landscape(self, side: ScalingSide, box: Box) -> Landscape:
         """The side's loss over a view with both axes to scale for ``box``."""

@@ -4,6 +4,7 @@ box, spreading labels, thinning and retyping tick labels, fitting headers."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -136,7 +137,10 @@ def shrink_axis_labels(panel: Panel, theme: Theme, size: float) -> None:
         side = frame.width if bottom else frame.height
         text = str(getattr(old, "original_text", old.text))
         new = typeset(text, theme, size)
-        for shorter in (text.replace(" scale)", ")"), text.split(" (")[0]):
+        # A power of ten the ticks count in ("(×10⁵)") is part of their numbers: kept.
+        unit = re.search(r" \(×[^()]*\)", text)
+        bare = text.split(" (")[0] + (unit.group(0) if unit else "")
+        for shorter in (text.replace(" scale)", ")"), bare):
             if new.width > side and shorter != text:
                 new = typeset(shorter, theme, size)
         if new.width > side:

@@ -216,8 +216,31 @@ class LearningRates(SharedClock):
         ]
         std_note = self.standardized_note()
         if std_note:
-            parts += std_note.split("  ")  # its two halves wrap apart in a narrow frame
+            halves = std_note.split("  ")  # its two halves wrap apart in a narrow frame
+            if self.square_frame() and len(halves) > 1:
+                # A square frame has no height for the second half: the lanes' rows would be
+                # shorter than their headers. The first caption gives the condition number.
+                halves = halves[:1]
+                self._condition_to_say = True
+            parts += halves
         return parts
+
+    def square_frame(self) -> bool:
+        """About as tall as wide (1:1, 4:3): under a long subtitle its lanes' rows are short."""
+        w, h = config.frame_width, config.frame_height
+        return h < 1.2 * w and w < 1.5 * h
+
+    def with_data_note(self, text: str) -> str:
+        """``text``; the first caption also gives the condition number the subtitle left out."""
+        out = super().with_data_note(text)
+        std = self.inputs.standardized
+        if std is None or not getattr(self, "_condition_to_say", False):
+            return out
+        self._condition_to_say = False
+        return (
+            f"{out} Standardising takes the condition number from "
+            f"{fmt(std.condition_raw, 3)} to {fmt(std.condition, 3)}."
+        )
 
     def regimes_hold(self) -> bool:
         """Whether the runs did what small, right and large promise."""

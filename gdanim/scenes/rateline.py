@@ -261,7 +261,10 @@ class RateLine(VGroup):
             tri = Triangle().set_fill(theme.ink, 1).set_stroke(width=0)
             tri.scale_to_fit_height(RATE_MARK_SIZE)
             rate = f"fastest rate 2/(λmax+λmin) = {fmt(analysis.lr_fastest, 3)}"
-            items.add(self._legend_item(tri, (rate, "(fewest updates)"), theme, width, split))
+            # Where rate and remark do not fit on a line, one shorter line says both.
+            short = f"fewest updates at rate 2/(λmax+λmin) = {fmt(analysis.lr_fastest, 3)}"
+            says = (rate, "(fewest updates)")
+            items.add(self._legend_item(tri, says, theme, width, split, short))
         items.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
         if items.width > width:
             items.scale_to_fit_width(width)
@@ -269,12 +272,21 @@ class RateLine(VGroup):
 
     @staticmethod
     def _legend_item(
-        icon: VMobject, says: tuple[str, str], theme: Theme, width: float, split: bool
+        icon: VMobject,
+        says: tuple[str, str],
+        theme: Theme,
+        width: float,
+        split: bool,
+        short: str = "",
     ) -> VGroup:
-        """An icon and its words: on one line, or the remark under the rate."""
+        """An icon and its words: on one line, or in ``short`` words where they fit on one,
+        or the remark under the rate."""
         one = " ".join(says)
         room = width - icon.width - LEGEND_ICON_GAP
-        lines = list(says) if split or typeset(one, theme, style.TICK_SIZE).width > room else [one]
+        lines = [one]
+        if split or typeset(one, theme, style.TICK_SIZE).width > room:
+            fits = short and not split and typeset(short, theme, style.TICK_SIZE).width <= room
+            lines = [short] if fits else list(says)
         words = VGroup(*[typeset(w, theme, style.TICK_SIZE) for w in lines])
         words.arrange(DOWN, buff=HEADER_LINE_GAP, aligned_edge=LEFT)
         icon.next_to(words[0], LEFT, buff=LEGEND_ICON_GAP)  # level with the first line

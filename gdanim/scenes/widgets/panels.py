@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 
@@ -24,7 +25,7 @@ from numpy.typing import NDArray
 from ... import numbers
 from .. import style
 from ..style import Theme
-from .text import fitted_label, label, nice_ticks
+from .text import fitted_label, label, nice_ticks, power_of_ten
 
 FloatArray = NDArray[np.float64]
 
@@ -74,12 +75,18 @@ class Panel(VGroup):
         tick_len = style.AXIS_LABEL_BUFF * 0.5
         n_x = max(2, min(5, int(width / 1.1)))
         n_y = max(2, min(5, int(height / style.TICK_SPACING)))
-        for v, text in x_ticks if x_ticks is not None else self._ticks(x_range, n_x):
+        if x_ticks is None:
+            x_ticks, unit = fitting_ticks(x_range, n_x, width, theme, across=True)
+            x_label = with_unit(x_label, unit)
+        if y_ticks is None:
+            y_ticks, unit = fitting_ticks(y_range, n_y, height, theme, across=False)
+            y_label = with_unit(y_label, unit)
+        for v, text in x_ticks:
             p = self.axes.c2p(v, y_range[0])
             ticks.add(Line(p, p + UP * tick_len, stroke_width=style.THIN, color=theme.muted))
             t = label(text, theme, style.TICK_SIZE, theme.muted)
             ticks.add(t.next_to(p, DOWN, buff=style.AXIS_LABEL_BUFF * 0.6))
-        for v, text in y_ticks if y_ticks is not None else self._ticks(y_range, n_y):
+        for v, text in y_ticks:
             p = self.axes.c2p(x_range[0], v)
             ticks.add(Line(p, p + RIGHT * tick_len, stroke_width=style.THIN, color=theme.muted))
             t = label(text, theme, style.TICK_SIZE, theme.muted)
@@ -274,6 +281,69 @@ def state_follower(
 
 #: The least room between neighbouring tick labels.
 LABEL_GAP = 0.08
+#: An axis is read off from this many labelled ticks at least.
+LEAST_TICK_LABELS = 3
+
+
+def fitting_ticks(
+    r: tuple[float, float], n: int, length: float, theme: Theme, across: bool
+) -> tuple[list[tuple[float, str]], str]:
+    """Ticks for an axis of ``length`` scene units over ``r``, and the power of ten they
+    count in (``""`` or ``"×10⁻³"``, for the axis name).
+
+    About ``n`` ticks; where their labels would touch (long numbers on a narrow panel, which
+    would then lose labels to thinning), the nearest count of round steps whose labels all
+    fit, at least three; where none does, the same in fewer digits: the ticks count in a
+    power of ten (``0 1 2`` on an axis named ``w (×10⁻³)``).
+
+    ``across``: the labels sit side by side (a bottom axis), else one above the other.
+    """
+    first = Panel._ticks(r, n)
+    span = r[1] - r[0]
+    if not span > 0 or not math.isfinite(span):
+        return first, ""
+    gap = LABEL_GAP if across else LABEL_GAP / 2
+
+    def fit(unit: float) -> list[tuple[float, str]] | None:
+        lo, hi = r[0] / unit, r[1] / unit
+        tries = [[v / unit for v, _ in first]] + [
+            nice_ticks(lo, hi, target, least=1)
+            for target in sorted(range(2, 9), key=lambda t: (abs(t - n), -t))
+        ]
+        seen: set[tuple[float, ...]] = set()
+        for values in tries:
+            if len(values) < LEAST_TICK_LABELS or tuple(values) in seen:
+                continue
+            seen.add(tuple(values))
+            texts = numbers.tick_labels(values)
+            sizes = [
+                (m.width if across else m.height)
+                for m in (label(t, theme, style.TICK_SIZE, theme.muted) for t in texts)
+            ]
+            room = (values[1] - values[0]) * length / (hi - lo)
+            if all(room >= (a + b) / 2 + gap for a, b in itertools.pairwise(sizes)):
+                return [(v * unit, t) for v, t in zip(values, texts, strict=True)]
+        return None
+
+    plain = fit(1.0)
+    if plain is not None:
+        return plain, ""
+    top = max(abs(r[0]), abs(r[1]))
+    k = math.floor(math.log10(top)) if top > 0 else 0
+    if k != 0:
+        scaled = fit(10.0**k)
+        if scaled is not None:
+            return scaled, f"×{power_of_ten(k)}"
+    return first, ""
+
+
+def with_unit(name: str, unit: str) -> str:
+    """An axis name with the power of ten its ticks count in: ``w (std. x) (×10⁵)``, put
+    before a remark such as ``(axes not to scale)``, which may be dropped for room first."""
+    if not unit or not name:
+        return name
+    head, sep, remark = name.partition("   (")
+    return f"{head} ({unit}){sep}{remark}"
 
 
 def thin_tick_labels(panel: Panel) -> None:
