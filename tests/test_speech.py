@@ -297,7 +297,7 @@ def test_narrated_render_speaks_in_sync_and_is_the_same_bytes_twice(tmp_path):
     seconds, fps, sound = _streams(first.path)
     assert sound is not None and sound[0] == "aac"
     assert abs(sound[1] - seconds) <= 2 / fps
-    beats = first.manifest["narration"]["beats"]
+    beats = first.manifest.to_dict()["narration"]["beats"]
     assert [b["id"] for b in beats] == [f"descent-path-0{k}" for k in range(1, 5)]
     # Each beat lasts at least its speech and the pause; the speech sits at the beat's start.
     pcm = _pcm(first.path)
