@@ -131,6 +131,45 @@ def closing_line(inputs: SceneInputs) -> str:
     return "; ".join(parts) + "." + valley_words(inputs)
 
 
+#: A momentum run whose consecutive steps point against each other this often (through the
+#: predictions they move) swings across the valley: said in words, since it looks like a fault.
+SWINGING = 0.15
+MOMENTUM_FAMILY = ("momentum", "nesterov")
+
+
+def swing_words(inputs: SceneInputs) -> str:
+    """Why a momentum run's path zig-zags across the valley, where it does: its velocity
+    carries each step past the floor, and the swings still add up along the valley. With the
+    factor by which it beats plain gradient descent to the optimum, where both got there."""
+    from .numbers import fmt
+    from .outcome import reversal_share
+
+    runs = inputs.runs
+    plain = [r for r in runs if r.trajectory.config.optimizer == "gd"]
+    for r in runs:
+        t = r.trajectory
+        if t.config.optimizer not in MOMENTUM_FAMILY or t.diverged:
+            continue
+        end = max(3, r.outcome.update) + 1
+        if reversal_share(t, 0, inputs.dataset.x, end) < SWINGING:
+            continue
+        text = (
+            f" {r.label[0].upper()}{r.label[1:]} swings across the valley and back: its "
+            "velocity carries each step "
+            "past the floor, and the swings still add up along the valley"
+        )
+        for g in plain:
+            both = r.outcome.kind == g.outcome.kind == "converged"
+            if both and r.outcome.update > 0 and g.outcome.update / r.outcome.update >= 1.5:
+                text += (
+                    f", so it reaches the optimum {fmt(g.outcome.update / r.outcome.update, 2)}"
+                    f" times sooner than {g.label}"
+                )
+                break
+        return text + "."
+    return ""
+
+
 def valley_words(inputs: SceneInputs) -> str:
     """For raw against standardised x: how stretched the raw valley was, in words.
 

@@ -127,19 +127,22 @@ def prediction_metric(x: ArrayLike) -> FloatArray:
     return np.array([[m2, m1], [m1, 1.0]])
 
 
-def reversal_share(traj: Trajectory, start: int, x: ArrayLike | None = None) -> float:
-    """Share of consecutive steps from state ``start`` on that point against each other.
+def reversal_share(
+    traj: Trajectory, start: int, x: ArrayLike | None = None, end: int | None = None
+) -> float:
+    """Share of consecutive steps from state ``start`` on (to state ``end``, excluded, when
+    given) that point against each other.
 
     With ``x`` the steps are compared through :func:`prediction_metric`; without it ``w`` and
     ``b`` are each divided by their spread over the stretch. Steps that do not move are left
     out; ``0.0`` when fewer than two steps remain.
     """
-    w = traj.w[start:]
-    d = np.column_stack([np.diff(w, axis=0), np.diff(traj.b[start:])])
+    w = traj.w[start:end]
+    d = np.column_stack([np.diff(w, axis=0), np.diff(traj.b[start:end])])
     if x is not None:
         metric = prediction_metric(x)
     else:
-        spread = np.concatenate([np.ravel(np.ptp(w, axis=0)), [np.ptp(traj.b[start:])]])
+        spread = np.concatenate([np.ravel(np.ptp(w, axis=0)), [np.ptp(traj.b[start:end])]])
         spread[spread == 0] = 1.0
         metric = np.diag(1.0 / spread**2)
     moving = np.einsum("ij,jk,ik->i", d, metric, d) > 0

@@ -30,7 +30,7 @@ from manim import (
     config,
 )
 
-from ..experiments import PRESETS, closing_line, key_words, rate_note, value_text
+from ..experiments import PRESETS, closing_line, key_words, rate_note, swing_words, value_text
 from ..landscape import Landscape
 from ..numbers import count
 from ..outcome import Outcome
@@ -156,7 +156,10 @@ class Compare(SharedClock):
 
     def caption_descent(self) -> str:
         n = self.longest_updates()
-        return f"All runs share one clock, up to {count(n)} updates; each stops at its own end."
+        return (
+            f"All runs share one clock, up to {count(n)} updates; each stops at its own end."
+            + swing_words(self.inputs)
+        )
 
     def caption_verdicts(self) -> str:
         return ". ".join(f"{r.label}: {r.outcome.text}" for r in self.runs) + "."
