@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -253,10 +254,21 @@ def data_lines(
     )
 
 
-def no_update_note(step: FirstStep) -> str:
+class Stepped(Protocol):
+    """A first step as either form of the derivation records it."""
+
+    @property
+    def lr(self) -> float: ...
+
+    @property
+    def diverged_at(self) -> int | None: ...
+
+
+def no_update_note(step: Stepped, what: str = "the line") -> str:
+    """What a run without a finite first update shows: ``what`` stays at its start."""
     if step.diverged_at == 1:
         return (
             f"The first update left the finite numbers: with η = {fmt_text(step.lr)} "
             "the run diverged at once."
         )
-    return "This run has no updates, so the line stays at its start."
+    return f"This run has no updates, so {what} stays at its start."

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from ..losses import LOSSES
 from ..trajectory import Trajectory
-from .data_lines import rate_name
+from .data_lines import no_update_note, rate_name
 from .tex import CONSISTENT_RTOL, Eq, Part, eq, fmt_text, part, tex_factor, tex_num, tidy
 
 FloatArray = NDArray[np.float64]
@@ -444,7 +444,7 @@ def vector_plan(
             )  # fmt: skip
             step_lines.append("losses")
     else:
-        notes["v_step"] = (_no_update(step),)
+        notes["v_step"] = (no_update_note(step, "θ"),)
     if step.diverged_at == 1 and step.has_update:
         notes["v_step"] = (f"The loss blew up at this update: η = {f(step.lr)} is too large.",)
     if step.n_updates > 1:
@@ -496,15 +496,6 @@ def _between(items: Sequence[str], sep: str) -> list[str]:
     for i, item in enumerate(items):
         out += [sep, item] if i else [item]
     return out
-
-
-def _no_update(step: VectorStep) -> str:
-    if step.diverged_at == 1:
-        return (
-            f"The first update left the finite numbers: with η = {fmt_text(step.lr)} "
-            "the run diverged at once."
-        )
-    return "This run has no updates, so θ stays at its start."
 
 
 def _listed(texts: Sequence[str]) -> str:
@@ -663,7 +654,7 @@ def _captions(
                 else "On the map: the gradient points uphill; the first step goes downhill."
             )
     else:
-        out["v_step"] = _no_update(step)
+        out["v_step"] = no_update_note(step, "θ")
     if step.n_updates > 1:
         if step.diverged_at is not None:
             out["end"] = f"Repeat, and this run blows up: it diverged at update {step.diverged_at}."
