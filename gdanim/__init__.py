@@ -8,6 +8,7 @@ From Python (manim is imported only to render)::
     gdanim.render("descent-path", df, x="hours", y="score")  # shown under the cell
 """
 
+from . import _blas  # noqa: F401  (first: OpenBLAS's kernels are chosen when numpy loads)
 from .api import (
     Rendered,
     analyze,

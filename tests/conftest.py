@@ -6,6 +6,10 @@ never in the user's ``~/.cache``; renders in worker processes inherit it.
 
 from __future__ import annotations
 
+# gdanim before numpy, as in the command line: it pins OpenBLAS's kernels, so the goldens'
+# bytes hold on every x86-64 machine.
+import gdanim  # noqa: F401  isort: skip
+
 import os
 from collections.abc import Iterator
 
