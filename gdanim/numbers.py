@@ -4,10 +4,13 @@
   zeros, no ``-0``;
 - plain notation from 0.001 to under a million, scientific (``3.475e-5``, ``1.29e5``) outside;
 - a thousands separator from 10,000 up (``154,546``; four-digit numbers such as years and
-  ``1500`` stay as they are);
+  ``1500`` stay as they are), except where one axis or one readout also shows a number of
+  10,000 or more: then every number of it from 1,000 up has one (``5,000  10,000``,
+  ``26,179.56`` then ``6,633.38``), so a quantity is written one way;
 - tick labels of one axis share their decimals (``0.25, 0.5, 0.75`` becomes ``0.25, 0.50,
   0.75``), and as many as the step needs, so no two ticks read the same;
-- a readout keeps one number of decimals for the whole run, so its digits do not jump.
+- a readout keeps one number of decimals and one notation for the whole run, so its digits
+  do not jump (a descent from 2.9 million is written ``2,897,424`` down to ``154,546``).
 """
 
 from __future__ import annotations
@@ -21,8 +24,14 @@ GROUP_FROM = 1e4
 SIG = 4
 
 
-def _plain(v: float, decimals: int) -> str:
-    s = f"{v:,.{decimals}f}" if abs(v) >= GROUP_FROM else f"{v:.{decimals}f}"
+#: A readout that ends in plain notation stays plain up to here (grouped digits read well).
+SERIES_PLAIN_MAX = 1e8
+
+
+def _plain(v: float, decimals: int, group: bool | None = None) -> str:
+    """``group``: thousands separators from 1,000 up (None: from 10,000 up)."""
+    grouped = abs(v) >= GROUP_FROM if group is None else group
+    s = f"{v:,.{decimals}f}" if grouped else f"{v:.{decimals}f}"
     return "0" if s.strip("-0.,") == "" else s
 
 
@@ -84,7 +93,8 @@ def tick_labels(values: Sequence[float]) -> list[str]:
     for d in range(0, 10):
         if all(abs(round(v, d) - v) <= tol for v in vals):
             break
-    return [_plain(v, d) for v in vals]
+    group = max(nonzero) >= GROUP_FROM
+    return [_plain(v, d, group) for v in vals]
 
 
 def series_format(values: Sequence[float], sig: int = SIG) -> Callable[[float], str]:
@@ -92,7 +102,9 @@ def series_format(values: Sequence[float], sig: int = SIG) -> Callable[[float], 
 
     The decimals are those that show ``sig`` digits of the final value; a run that ends in
     scientific territory is written in scientific notation throughout; values far beyond the
-    plain range on the way (a divergence) switch to scientific notation.
+    plain range on the way (a divergence past :data:`SERIES_PLAIN_MAX`) switch to scientific
+    notation. Thousands separators go on every number from 1,000 up when the run reaches
+    10,000 anywhere, so ``26,179.56`` is followed by ``6,633.38``, not ``6633.38``.
     """
     vals = [float(v) for v in values]
     finite = [abs(v) for v in vals if math.isfinite(v)]
@@ -108,12 +120,13 @@ def series_format(values: Sequence[float], sig: int = SIG) -> Callable[[float], 
         return sci
     decimals = 0 if ref == 0 else max(0, sig - 1 - math.floor(math.log10(ref)))
     decimals = min(decimals, 6)
+    group = any(GROUP_FROM <= v < SERIES_PLAIN_MAX for v in finite)
 
     def plain(v: float) -> str:
         if not math.isfinite(v):
             return "-" if v < 0 else ""
-        if abs(v) >= PLAIN_MAX:
-            return _sci(v, 3)
-        return _plain(v, decimals)
+        if abs(v) >= SERIES_PLAIN_MAX:
+            return _sci(v, sig)
+        return _plain(v, decimals, group)
 
     return plain
