@@ -86,9 +86,6 @@ BOWL_B_LOSS = (
     "loss axis's name (1 px apart to 1 px over) as the camera turns late in the walk"
 )
 REAL_KNOWN: dict[tuple[str, str], str] = {
-    ("learning-rates", "1:1"): (
-        "the large lane's 'off the scale' note lies on its loss curve's stroke"
-    ),
     ("hiker-bowl", "1:1"): BOWL_B_LOSS,
 }
 
