@@ -142,6 +142,7 @@ class HikerBowl(GdScene, ThreeDScene):
         self.setup_geometry(bowl_box)
         self.walk = Walk(self.walked, self.bowl, inputs.spec.duration)
         floor, bowl = self.set_stage(title)
+        self.floor = floor
         loss_axis = VGroup(floor.axis, floor.loss_label)
         with self.captioned(self.caption_start()):
             self.intro(bowl, loss_axis)
@@ -197,8 +198,14 @@ class HikerBowl(GdScene, ThreeDScene):
         # coordinates (a round bowl); the readout stays in data units.
         self.walked = walked(inputs)
         self.levels = level_paths(inputs.map, self.bowl, self.theme)
-        points = fit_points(self.ground, self.walked, self.side.legend_apart)
-        self.plan = CameraPlan(self.cam, points, bowl_box, self.bowl.half, inputs.spec.duration)
+        ground, path = self.ground, self.walked
+        self.plan = CameraPlan(
+            self.cam,
+            lambda zoom_3d, zoom_top: fit_points(ground, path, zoom_3d, zoom_top),
+            bowl_box,
+            self.bowl.half,
+            inputs.spec.duration,
+        )
 
     def set_stage(self, title: VGroup) -> tuple[Floor, VGroup]:
         """The still picture: the title, loop and legend fixed in the frame, the floor with
