@@ -20,6 +20,7 @@ from manim import (
     UP,
     BackgroundRectangle,
     DashedLine,
+    Text,
     Triangle,
     ValueTracker,
     VGroup,
@@ -296,7 +297,7 @@ def curve_points(loss: LossCurve, xs: FloatArray, ys: FloatArray) -> FloatArray:
 
 def note_place(
     loss: LossCurve, mark: Triangle, curve: FloatArray, color: str, theme: Theme
-) -> VGroup:
+) -> Text | VGroup:
     """The words "off the scale", on one line or two: right of the mark, else in a corner
     of the panel the curve does not reach (the lower right first: a curve that leaves
     through the top climbs from the left); else in the lower right on a backing that hides
@@ -306,13 +307,13 @@ def note_place(
     bottom, top = frame.get_bottom()[1], frame.get_top()[1]
     inset = np.array([NOTE_CLEARANCE, NOTE_CLEARANCE, 0.0])
     panel = np.array([[left, bottom], [right, top]])
-    one = VGroup(typeset("off the scale", theme, style.TICK_SIZE, color))
-    two = VGroup(typeset("off the\nscale", theme, style.TICK_SIZE, color))
+    one = typeset("off the scale", theme, style.TICK_SIZE, color)
+    two = typeset("off the\nscale", theme, style.TICK_SIZE, color)
 
-    def beside(text: VGroup) -> VGroup:
+    def beside(text: Text) -> Text:
         return text.copy().next_to(mark, RIGHT, buff=0.06).align_to(mark, UP)
 
-    def cornered(text: VGroup, corner: FloatArray) -> VGroup:
+    def cornered(text: Text, corner: FloatArray) -> Text:
         at = frame.get_corner(corner) - corner * inset
         return text.copy().move_to(at, aligned_edge=corner)
 
@@ -326,10 +327,10 @@ def note_place(
     # Nowhere clear: the words on a backing in the lower right corner.
     text = cornered(two, DOWN + RIGHT)
     backing = BackgroundRectangle(text, color=theme.background, fill_opacity=0.9, buff=0.03)
-    return VGroup(backing, *text)
+    return VGroup(backing, text)
 
 
-def _meets(a: VGroup, b: Triangle) -> bool:
+def _meets(a: Text, b: Triangle) -> bool:
     """Whether two mobjects' boxes come within half :data:`NOTE_CLEARANCE` of each other."""
     g = NOTE_CLEARANCE / 2
     return bool(
