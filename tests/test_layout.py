@@ -81,16 +81,7 @@ def test_compare_layout(media: Any, preset: str, aspect: str, theme: str) -> Non
 
 # Real magnitudes: heights in cm against weights in kg, x standardised by default (the maps
 # in the optimizer's coordinates, readouts and ticks in data units).
-BOWL_B_LOSS = (
-    "under a four-line subtitle the bowl's box is short: the b axis's far name meets the "
-    "loss axis's name (1 px apart to 1 px over) as the camera turns late in the walk"
-)
-REAL_KNOWN: dict[tuple[str, str], str] = {
-    ("learning-rates", "1:1"): (
-        "the large lane's 'off the scale' note lies on its loss curve's stroke"
-    ),
-    ("hiker-bowl", "1:1"): BOWL_B_LOSS,
-}
+REAL_KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _real_case(scene: str, aspect: str) -> Any:
@@ -126,7 +117,6 @@ TABLES_KNOWN: dict[tuple[str, str, str], str] = {
     ("descent-path", "1:1", "houses"): (
         "the loss panel is too short for its name's scale: '(×10¹¹)' is set at 11.0 px"
     ),
-    ("hiker-bowl", "1:1", "houses"): BOWL_B_LOSS,
     ("derivation", "1:1", "houses"): DERIVATION_STD,
     ("derivation", "16:9", "small"): "the update of b is typeset at 11.7 px for a few beats",
     ("derivation", "1:1", "small"): f"{DERIVATION_STD}; it is typeset at 11.8 px",

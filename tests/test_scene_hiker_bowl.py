@@ -19,6 +19,7 @@ from gdanim.config import RenderSpec, TrainConfig
 from gdanim.landscape import View
 from gdanim.media import captions
 from gdanim.media.captions import min_seconds, reading_seconds
+from gdanim.numbers import fmt
 from gdanim.pipeline.prepare import prepare
 from gdanim.pipeline.render import render
 from gdanim.pipeline.scene import manim_config
@@ -49,6 +50,7 @@ BUILDS: dict[str, dict[str, Any]] = {
     "diverging": {"train": TrainConfig(lr="large")},
     "portrait": {"dataset": "housing", "aspect": "9:16", "theme": "light"},
     "standardised": {"train": TrainConfig(normalize=True, epochs=200)},
+    "square-standardised": {"train": TrainConfig(normalize=True, epochs=200), "aspect": "1:1"},
 }
 
 
@@ -331,3 +333,43 @@ def test_a_standardised_run_walks_the_round_bowl_of_the_optimizer(built: Any) ->
     assert says(scene, "w (std. x)") and says(scene, "b (std. x)")
     assert says(scene, "x standardised")
     assert not says(scene, "w (slope)")
+
+
+def test_a_square_frame_leaves_the_standardising_numbers_to_the_first_caption(built: Any) -> None:
+    """Beside the narrow column of a square frame the subtitle only says x was standardised
+    (the bowl keeps the height); the first caption gives its mean, sd and condition number."""
+    scene = built("square-standardised").scene
+    std = scene.inputs.standardized
+    assert std is not None
+    mu, sd = fmt(std.x_mean, 3), fmt(std.x_std, 3)
+    assert says(scene, "x standardised") and not says(scene, f"sd {sd}")
+    first = scene.renderer.file_writer.subcaptions[0].content
+    assert f"mean {mu}, sd {sd}" in first
+    assert f"from {fmt(std.condition_raw, 3)} to {fmt(std.condition, 3)}" in first
+    # A wide frame keeps them in the subtitle.
+    wide = built("standardised").scene
+    assert says(wide, f"sd {fmt(wide.inputs.standardized.x_std, 3)}")
+
+
+@pytest.mark.parametrize("name", ["mse", "square-standardised", "portrait"])
+def test_the_axes_names_stay_in_the_bowls_box_as_the_camera_turns(built: Any, name: str) -> None:
+    """The far ends' names and the loss axis's name keep their size on screen and are set
+    off by screen distances: the framing keeps them inside the bowl's box at every 3D pose."""
+    b = built(name)
+    scene = b.scene
+    plan, box, floor = scene.plan, scene.bowl_box, scene.floor
+    with b.config():
+        for move in ("rise", "enter", "walk"):
+            for u in np.linspace(0.0, 1.0, 9):
+                plan.cam.set_pose(plan.pose_during(move, u))
+                for m in (*floor.ends, floor.loss_label):
+                    pts = np.concatenate(
+                        [
+                            plan.cam.transform_points_pre_display(g, g.points)[:, :2]
+                            for g in m.family_members_with_points()
+                        ]
+                    )
+                    assert pts[:, 0].min() >= box.left - 1e-6
+                    assert pts[:, 0].max() <= box.left + box.w + 1e-6
+                    assert pts[:, 1].min() >= box.y - box.h / 2 - 1e-6
+                    assert pts[:, 1].max() <= box.top + 1e-6

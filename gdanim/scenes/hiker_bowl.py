@@ -45,7 +45,15 @@ from .base import Box, GdScene
 from .bowl.camera import BowlCamera, CameraPlan, tween
 from .bowl.geometry import Ground, walked
 from .bowl.pieces import Floor, bowl_pieces, fit_points, floor_pieces, level_paths
-from .bowl.side import SideText, closing_note, rim_update, side_width, split_body
+from .bowl.side import (
+    SIDE_WIDTH,
+    SideText,
+    closing_note,
+    rim_update,
+    side_beside,
+    side_width,
+    split_body,
+)
 from .bowl.walk import (
     FEEL,
     FEEL_TIME,
@@ -142,6 +150,7 @@ class HikerBowl(GdScene, ThreeDScene):
         self.setup_geometry(bowl_box)
         self.walk = Walk(self.walked, self.bowl, inputs.spec.duration)
         floor, bowl = self.set_stage(title)
+        self.floor = floor
         loss_axis = VGroup(floor.axis, floor.loss_label)
         with self.captioned(self.caption_start()):
             self.intro(bowl, loss_axis)
@@ -162,6 +171,32 @@ class HikerBowl(GdScene, ThreeDScene):
             for m in (state, *moving, readout, highlight):
                 m.clear_updaters()
             self.play(Wait(style.HOLD_TIME))
+
+    # ------------------------------------------------------------------ subtitle
+    def run_summary(self) -> str:
+        """The subtitle; beside a narrow column (a square frame) in two lines, with x's mean,
+        sd and condition number left to the first caption, so the bowl keeps the height."""
+        line = super().run_summary()
+        first, _, std_note = line.partition("\n")
+        std = self.inputs.standardized
+        if std is None or std.features or not side_beside() or side_width(self.frame) >= SIDE_WIDTH:
+            return line
+        self._standardising_to_say = True
+        return f"{first}  ·  {std_note.split(':')[0]}"
+
+    def with_data_note(self, text: str) -> str:
+        """``text``; the first caption also gives what the subtitle left out."""
+        out = super().with_data_note(text)
+        std = self.inputs.standardized
+        if std is None or not getattr(self, "_standardising_to_say", False):
+            return out
+        self._standardising_to_say = False
+        mu, sd = std.x_mean, std.x_std
+        assert not isinstance(mu, tuple) and not isinstance(sd, tuple)
+        return (
+            f"{out} Standardising x (mean {fmt(mu, 3)}, sd {fmt(sd, 3)}) takes the condition "
+            f"number from {fmt(std.condition_raw, 3)} to {fmt(std.condition, 3)}."
+        )
 
     # ------------------------------------------------------------------ captions
     def caption_start(self) -> str:
@@ -197,8 +232,14 @@ class HikerBowl(GdScene, ThreeDScene):
         # coordinates (a round bowl); the readout stays in data units.
         self.walked = walked(inputs)
         self.levels = level_paths(inputs.map, self.bowl, self.theme)
-        points = fit_points(self.ground, self.walked, self.side.legend_apart)
-        self.plan = CameraPlan(self.cam, points, bowl_box, self.bowl.half, inputs.spec.duration)
+        ground, path = self.ground, self.walked
+        self.plan = CameraPlan(
+            self.cam,
+            lambda zoom_3d, zoom_top: fit_points(ground, path, zoom_3d, zoom_top),
+            bowl_box,
+            self.bowl.half,
+            inputs.spec.duration,
+        )
 
     def set_stage(self, title: VGroup) -> tuple[Floor, VGroup]:
         """The still picture: the title, loop and legend fixed in the frame, the floor with

@@ -13,7 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, DashedLine, Triangle, ValueTracker, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    BackgroundRectangle,
+    DashedLine,
+    Text,
+    Triangle,
+    ValueTracker,
+    VGroup,
+)
 
 from ..datasets import standardized_data
 from ..landscape import Landscape, View, build_landscape
@@ -29,6 +40,7 @@ from .grid import (
     X_PAD_BARE,
     Y_GUTTER,
     Cell,
+    FloatArray,
     place_plot,
     pt,
     retick_bottom,
@@ -38,7 +50,7 @@ from .grid import (
 )
 from .style import Theme
 from .widgets import DescentTrail, LossContours, LossCurve
-from .widgets.panels import thin_tick_labels
+from .widgets.panels import clip_segments, thin_tick_labels
 
 AXIS_LABEL_SIZE = 20
 SIDE_HEADER_SHARE = 0.3  # of the body's width, a run's header beside its plots
@@ -101,6 +113,11 @@ class RunView:
     settle_mark: VGroup
     off_scale: VGroup
     off_scale_at: int
+
+    @property
+    def off_scale_backed(self) -> bool:
+        """Whether the "off the scale" note lies on a backing, to be drawn over the curve."""
+        return any(isinstance(m, BackgroundRectangle) for m in self.off_scale.get_family())
 
     @property
     def group(self) -> VGroup:
@@ -242,10 +259,15 @@ def run_view(
     )  # fmt: skip
 
 
+#: Room kept between the "off the scale" note and the curve or the panel's edge.
+NOTE_CLEARANCE = 0.06
+
+
 def off_scale_mark(
     loss: LossCurve, traj: Trajectory, color: str, theme: Theme
 ) -> tuple[VGroup, int]:
-    """An arrowhead where the run's loss curve leaves the top of the shared axis."""
+    """An arrowhead where the run's loss curve leaves the top of the shared axis, and the
+    words "off the scale" where the curve does not run."""
     xs, ys = loss.coords(traj)
     top = loss.y_range[1]
     above = np.flatnonzero(~(ys <= top))
@@ -258,16 +280,76 @@ def off_scale_mark(
     mark = Triangle().set_fill(color, 1).set_stroke(theme.background, 1)
     mark.scale_to_fit_height(RATE_MARK_SIZE * 1.2)
     mark.move_to(tip + DOWN * (mark.height / 2 + 0.03))
-    text = typeset("off the scale", theme, style.TICK_SIZE, color)
-    text.next_to(mark, RIGHT, buff=0.06).align_to(mark, UP)
-    right = loss.frame.get_right()[0]
-    if text.get_right()[0] > right:
-        # No room on the right: the panel's lower right corner, which a climbing curve (it
-        # starts at the left, and leaves through the top) never reaches. Left of the mark,
-        # the words would lie on the curve climbing to it.
-        corner = loss.frame.get_corner(DOWN + RIGHT)
-        if text.width > loss.frame.width - 0.12:
-            # A narrow panel: the words on two lines, inside it.
-            text = typeset("off the\nscale", theme, style.TICK_SIZE, color)
-        text.move_to(corner + np.array([-0.06, 0.06, 0.0]), aligned_edge=DOWN + RIGHT)
+    text = note_place(loss, mark, curve_points(loss, xs, ys), color, theme)
     return VGroup(mark, text), k
+
+
+def curve_points(loss: LossCurve, xs: FloatArray, ys: FloatArray) -> FloatArray:
+    """The loss curve's states on screen, ``(n, 2)`` (the panel clips what lies outside)."""
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    (x0, x1), (y0, y1) = loss.x_range, loss.y_range
+    origin = loss.axes.c2p(x0, y0)[:2]
+    across = (loss.axes.c2p(x1, y0)[:2] - origin) / (x1 - x0)
+    up = (loss.axes.c2p(x0, y1)[:2] - origin) / (y1 - y0)
+    u, v = xs[keep] - x0, ys[keep] - y0
+    return origin + np.outer(u, across) + np.outer(v, up)
+
+
+def note_place(
+    loss: LossCurve, mark: Triangle, curve: FloatArray, color: str, theme: Theme
+) -> Text | VGroup:
+    """The words "off the scale", on one line or two: right of the mark, else in a corner
+    of the panel the curve does not reach (the lower right first: a curve that leaves
+    through the top climbs from the left); else in the lower right on a backing that hides
+    the curve under them."""
+    frame = loss.frame
+    left, right = frame.get_left()[0], frame.get_right()[0]
+    bottom, top = frame.get_bottom()[1], frame.get_top()[1]
+    inset = np.array([NOTE_CLEARANCE, NOTE_CLEARANCE, 0.0])
+    panel = np.array([[left, bottom], [right, top]])
+    one = typeset("off the scale", theme, style.TICK_SIZE, color)
+    two = typeset("off the\nscale", theme, style.TICK_SIZE, color)
+
+    def beside(text: Text) -> Text:
+        return text.copy().next_to(mark, RIGHT, buff=0.06).align_to(mark, UP)
+
+    def cornered(text: Text, corner: FloatArray) -> Text:
+        at = frame.get_corner(corner) - corner * inset
+        return text.copy().move_to(at, aligned_edge=corner)
+
+    placed = [beside(one), cornered(one, DOWN + RIGHT), cornered(two, DOWN + RIGHT), beside(two)]
+    placed += [cornered(t, c) for c in (UP + LEFT, DOWN + LEFT) for t in (one, two)]
+    for text in placed:
+        lo, hi = text.get_corner(DOWN + LEFT)[:2], text.get_corner(UP + RIGHT)[:2]
+        inside = lo[0] >= left and hi[0] <= right and lo[1] >= bottom and hi[1] <= top
+        if inside and not _meets(text, mark) and not _on_curve(curve, lo, hi, panel):
+            return text
+    # Nowhere clear: the words on a backing in the lower right corner.
+    text = cornered(two, DOWN + RIGHT)
+    backing = BackgroundRectangle(text, color=theme.background, fill_opacity=0.9, buff=0.03)
+    return VGroup(backing, text)
+
+
+def _meets(a: Text, b: Triangle) -> bool:
+    """Whether two mobjects' boxes come within half :data:`NOTE_CLEARANCE` of each other."""
+    g = NOTE_CLEARANCE / 2
+    return bool(
+        a.get_left()[0] < b.get_right()[0] + g
+        and b.get_left()[0] < a.get_right()[0] + g
+        and a.get_bottom()[1] < b.get_top()[1] + g
+        and b.get_bottom()[1] < a.get_top()[1] + g
+    )
+
+
+def _on_curve(curve: FloatArray, lo: FloatArray, hi: FloatArray, panel: FloatArray) -> bool:
+    """Whether the polyline ``curve``, as drawn inside ``panel`` (its lower left and upper
+    right corners), runs within :data:`NOTE_CLEARANCE` of the box ``lo``-``hi``."""
+    if len(curve) < 2:
+        return False
+    p, q = curve[:-1], curve[1:]
+    t0, t1, ok = clip_segments(p, q, (panel[0][0], panel[1][0], panel[0][1], panel[1][1]))
+    d = q - p
+    p, q = (p + t0[:, None] * d)[ok], (p + t1[:, None] * d)[ok]
+    lo, hi = lo - NOTE_CLEARANCE, hi + NOTE_CLEARANCE
+    t0, t1, hit = clip_segments(p, q, (lo[0], hi[0], lo[1], hi[1]))
+    return bool(np.any(hit & (t0 <= t1)))

@@ -323,7 +323,10 @@ class LearningRates(SharedClock):
                 self.reveal_at(v.settle_mark, v.outcome.update)
             if v.off_scale_at >= 0:
                 self.reveal_at(v.off_scale, v.off_scale_at)
-            self.add(v.verdict, v.settle_mark, v.off_scale, v.curve, v.trail)
+            # A note with nowhere clear of the curve is drawn over it, on its backing.
+            over = [v.off_scale] if v.off_scale_backed else []
+            under = [] if over else [v.off_scale]
+            self.add(v.verdict, v.settle_mark, *under, v.curve, *over, v.trail)
         self.add(self.counter)
         n = self.longest_updates()
         if n == 0:

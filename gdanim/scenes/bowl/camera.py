@@ -6,6 +6,7 @@ level curves become the contour map the descent-path scene starts from (w to the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -127,25 +128,37 @@ def perspective_fade(t: float) -> float:
     return (1 / inv - FOCAL_3D) / (FOCAL_TOP - FOCAL_3D)
 
 
+#: Rounds of fitting the 3D poses to labels set off by screen distances (see CameraPlan).
+FIT_ROUNDS = 40
+
+
 class CameraPlan:
     """The camera's key poses for a bowl in its layout box, and the moves between them.
 
-    At each 3D pose the zoom and screen shift fit ``points`` (what must stay in view at every
-    angle) into ``box``; from straight above, the floor (``half`` either side of the centre)
-    fills the plot area left by the ticks. Between key poses every setting moves linearly.
-    The camera is left at the first pose.
+    At each 3D pose the zoom and screen shift fit ``points(zoom_3d, zoom_top)`` (what must
+    stay in view at every angle, given the least 3D zoom and the zoom from above, which
+    place the labels) into ``box``; from straight above, the floor (``half`` either side of
+    the centre) fills the plot area left by the ticks. Labels set off by a distance on
+    screen lie further out in the world the smaller the zoom, so the fit is repeated until
+    the least 3D zoom it gives is the one it assumed. Between key poses every setting moves
+    linearly. The camera is left at the first pose.
     """
 
     def __init__(
-        self, cam: BowlCamera, points: FloatArray, box: Box, half: float, duration: float
+        self,
+        cam: BowlCamera,
+        points: Callable[[float, float], FloatArray],
+        box: Box,
+        half: float,
+        duration: float,
     ) -> None:
         self.cam = cam
         self.duration = duration
         thetas = [t * DEGREES for t in (THETA_START, THETA_WALK, THETA_END)]
 
-        def fitted(phi: float, theta: float) -> Pose:
+        def fitted(pts: FloatArray, phi: float, theta: float) -> Pose:
             cam.set_pose(Pose(phi * DEGREES, theta, 1.0, FOCAL_3D, (0.0, 0.0)))
-            p = cam.project_points(points)[:, :2]
+            p = cam.project_points(pts)[:, :2]
             lo, hi = p.min(axis=0), p.max(axis=0)
             size = hi - lo
             zoom = min((box.w - 2 * FIT_MARGIN) / size[0], (box.h - 2 * FIT_MARGIN) / size[1])
@@ -156,15 +169,26 @@ class CameraPlan:
         area = box.plot_area()
         side = min(area.w, area.h)
         self.zoom_top = side / (2 * half)
-        self.poses = {
-            "start": fitted(PHI_3D, thetas[0]),
-            "risen": fitted(PHI_3D, (thetas[0] + thetas[1]) / 2),
-            "walk": fitted(PHI_3D, thetas[1]),
-            "late": fitted(PHI_LATE, thetas[2]),
-            "top": Pose(0.0, THETA_TOP * DEGREES, self.zoom_top, FOCAL_TOP, (area.x, area.y)),
-        }
+        top = Pose(0.0, THETA_TOP * DEGREES, self.zoom_top, FOCAL_TOP, (area.x, area.y))
+        # From an infinite zoom (labels on the floor's edges) down: each round's least zoom
+        # sets the labels further out, and the next fit is smaller, until they agree.
+        zoom_3d = math.inf
+        for _ in range(FIT_ROUNDS):
+            pts = points(zoom_3d, self.zoom_top)
+            poses = {
+                "start": fitted(pts, PHI_3D, thetas[0]),
+                "risen": fitted(pts, PHI_3D, (thetas[0] + thetas[1]) / 2),
+                "walk": fitted(pts, PHI_3D, thetas[1]),
+                "late": fitted(pts, PHI_LATE, thetas[2]),
+            }
+            least = min(p.zoom for p in poses.values())
+            done = least >= zoom_3d * (1 - 1e-3)
+            zoom_3d = least
+            if done:
+                break
+        self.poses = {**poses, "top": top}
         # Labels are sized for the smallest 3D zoom, the widest view.
-        self.zoom_3d = min(p.zoom for k, p in self.poses.items() if k != "top")
+        self.zoom_3d = zoom_3d
         cam.set_pose(self.poses["start"])
 
     #: Each camera move: (from, to, seconds or None for --duration, rates).

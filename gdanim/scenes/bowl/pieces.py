@@ -22,7 +22,7 @@ from .. import style
 from ..base import map_labels
 from ..style import Theme
 from ..widgets import label, nice_ticks
-from .camera import PHI_3D, BowlCamera, CameraPlan
+from .camera import PHI_3D, PHI_LATE, BowlCamera, CameraPlan
 from .figures import HIKER_SIZE
 from .geometry import LIFT, BowlMap, FloatArray, Ground, join_paths, thin
 
@@ -68,29 +68,44 @@ def level_paths(landscape: Landscape, bowl: BowlMap, theme: Theme) -> Levels:
     return out
 
 
-#: With the legend under the bowl: how far below the floor's near edge (world units) the w
-#: axis's far name is kept in the bowl's box, clear of the legend as the camera turns.
-NAME_DROP = 1.6
+#: Above the loss axis's top: room for its name, in screen units.
+LOSS_LABEL_ROOM = 0.35
 
 
-def fit_points(ground: Ground, traj: Trajectory, legend_below: bool = False) -> FloatArray:
-    """What must stay in the box at every 3D angle: the cube, the axes' labels, and the
-    hiker standing anywhere on its path inside the view. ``legend_below``: the legend sits
-    under the bowl's box, so the w axis's name, beyond the floor's near corner and below
-    its tick labels, is kept inside the box too."""
+def fit_points(
+    ground: Ground, traj: Trajectory, zoom_3d: float = math.inf, zoom_top: float = math.inf
+) -> FloatArray:
+    """What must stay in the box at every 3D angle: the cube, the axes' far names and the
+    loss axis's name, and the hiker standing anywhere on its path inside the view.
+
+    The names keep their size on screen and are set off the floor by screen distances (see
+    :func:`floor_pieces`): their anchors are where they are pinned for the camera's least 3D
+    zoom ``zoom_3d`` and the zoom from above ``zoom_top`` (at an infinite zoom, on the
+    floor's edges)."""
     bw = ground.bowl
     h, f, t = bw.half, bw.floor, bw.top
     pts = [[sx * h, sy * h, z] for sx in (-1, 1) for sy in (-1, 1) for z in (f, t)]
-    reach = h + TICK_OFFSET + AXIS_END_OFFSET
-    pts += [[reach, -h, f], [-h, reach, f], [h, h, t + LOSS_LABEL_RISE * 2]]
-    if legend_below:
-        pts.append([reach, -h - NAME_DROP, f])
+    off = TICK_OFFSET / zoom_top
+    w_far, b_far = end_reach(h, zoom_3d)
+    # The loss axis's name stands on its top; the world's height shows on screen shortened
+    # by sin(phi), least at the lower 3D view.
+    rise = LOSS_LABEL_RISE + LOSS_LABEL_ROOM / (zoom_3d * math.sin(PHI_LATE * DEGREES))
+    pts += [[w_far, -h - off, f], [-h - off, b_far, f], [h, h, t + rise]]
     inside = [i for i in range(traj.n_states) if bw.view.contains(traj.w[i], traj.b[i])]
     pick = np.array(inside[:: max(1, len(inside) // 200)], dtype=int)
     if pick.size:
         path = bw.points(traj.w[pick], traj.b[pick], ground.loss_at(traj.w[pick], traj.b[pick]))
         pts += (path + np.array([0.0, 0.0, HIKER_SIZE])).tolist()
     return np.array(pts, dtype=np.float64)
+
+
+def end_reach(half: float, zoom_3d: float) -> tuple[float, float]:
+    """How far along w and along b the axes' far names are pinned: :data:`AXIS_END_OFFSET`
+    on screen beyond the floor's edge at the least 3D zoom (b runs away from the camera,
+    foreshortened by cos(phi))."""
+    w_far = half + AXIS_END_OFFSET / zoom_3d
+    b_far = half + AXIS_END_OFFSET / (zoom_3d * math.cos(PHI_3D * DEGREES))
+    return w_far, b_far
 
 
 def pin(cam: BowlCamera, text: Text, anchor: np.ndarray, edge: np.ndarray | None = None) -> Text:
@@ -291,9 +306,7 @@ def floor_pieces(
     marks = VMobject(stroke_color=th.muted, stroke_width=style.THIN)
     marks.points = join_paths(tick_marks)
     # In 3D the axes are named beyond their far ends; from above, as on the contour map.
-    # b runs away from the camera, foreshortened by cos(phi).
-    w_far = h + AXIS_END_OFFSET / zoom_3d
-    b_far = h + AXIS_END_OFFSET / (zoom_3d * math.cos(PHI_3D * DEGREES))
+    w_far, b_far = end_reach(h, zoom_3d)
     w_end = pin(cam, label("w", th, style.LABEL_SIZE), np.array([w_far, -h - off, f]))
     b_end = pin(cam, label("b", th, style.LABEL_SIZE), np.array([-h - off, b_far, f]))
     tall = max((t.height for t in w_texts), default=0.0)

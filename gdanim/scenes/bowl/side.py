@@ -45,16 +45,21 @@ LEGEND_SIZE = 20
 PORTRAIT_TEXT_SHARE = 0.5  # most of the body the text may take below the bowl
 
 
+def side_beside() -> bool:
+    """Whether the loop and legend stand beside the bowl (landscape and square frames)."""
+    return bool(config.frame_width >= config.frame_height * SIDE_TEXT_ASPECT)
+
+
 def side_width(box: Box) -> float:
     """The width the loop and legend get: a column beside the bowl, or all of ``box``."""
-    if config.frame_width >= config.frame_height * SIDE_TEXT_ASPECT:
+    if side_beside():
         return min(SIDE_WIDTH, box.w * SIDE_SHARE)
     return box.w
 
 
 def split_body(box: Box, text_height: float) -> tuple[Box, Box]:
     """The bowl's box and the box for the loop, the legend and the closing note."""
-    if config.frame_width >= config.frame_height * SIDE_TEXT_ASPECT:
+    if side_beside():
         # Square frames too: text below the bowl would leave it a few hundred pixels.
         side = side_width(box)
         left, right = box.split_h(box.w - side - style.GAP, side)
