@@ -459,14 +459,27 @@ class Derivation(GdScene):
         start = self.time
         reflow: list[Animation] = []
         # A line whose new place is still taken by a source of a new line slides there with
-        # the transform that uses the source up, not before it.
+        # the transform that uses the source up, not before it; so does a line whose new
+        # place is still taken by such a late line (sliding early, it would run into it).
         late: list[Animation] = []
+        sliding = {id(m): self.move(m, *layout[m]) for m in self.on_screen if m in layout}
+        waiting = list(consumed)
+        held: set[int] = set()
+        while True:
+            more = [
+                m
+                for m in self.on_screen
+                if id(m) in sliding
+                and id(m) not in held
+                and any(boxes_meet(m.target, c) for c in waiting)
+            ]
+            if not more:
+                break
+            held.update(id(m) for m in more)
+            waiting.extend(more)
         for m in list(self.on_screen):
-            if m in layout:
-                move = self.move(m, *layout[m])
-                assert m.target is not None
-                taken = any(boxes_meet(m.target, c) for c in consumed)
-                (late if taken else reflow).append(move)
+            if id(m) in sliding:
+                (late if id(m) in held else reflow).append(sliding[id(m)])
             elif m not in consumed:
                 reflow.append(FadeOut(m))
                 self.on_screen.remove(m)
