@@ -50,7 +50,7 @@ from ..pipeline.prepare import SceneInputs
 from . import style
 from .base import Box, GdScene, map_labels
 from .page import MIN_EQ_SCALE, Page, boxes_meet, match, split_heading
-from .sheet import HEADING_SIZE, Sheet, VectorSheet, typeset, typeset_vector
+from .sheet import HEADING_SIZE, Sheet, VectorSheet, tex_line, typeset, typeset_vector
 from .widgets import DataPanel, LossContours, Panel, label, room_to_edge
 
 # -- timing, in seconds at the natural pace
@@ -352,10 +352,23 @@ class Derivation(GdScene):
             later = list(s.extra)
             work = [m for m in work if m not in later]
         self.beat("step", nums, work, enter=enter)
+        # The step's lines on two rows each, where one row beside the map would be too small
+        # to read (long numbers): the terms slide into the rows and back after the map.
+        rows: list[MathTex] = []
         if landing:
             # The map, with the gradient and the step: beside the step's two lines where the
             # frame is wide, alone where the lines would not be read beside it.
-            self.beat("landing", [], list(s.step) if self.wide else [], picture=pics.step_view)
+            beside: list[Mobject] = list(s.step) if self.wide else []
+            if self.wide and any(self.too_wide_beside(m) for m in s.step):
+                rows = [tex_line(e, self.theme, self.page, wrap=True) for e in p.data.step]
+                beside = list(rows)
+            self.beat(
+                "landing",
+                [],
+                beside,
+                enter=[(r, [m], {}) for r, m in zip(rows, s.step, strict=False)],
+                picture=pics.step_view,
+            )
         if "end" in self.captions:
             # Every run ends with its verdict: on screen as the last heading, and in words.
             self.verdict_heading(s.headings, 8, "step")
@@ -364,7 +377,10 @@ class Derivation(GdScene):
             if later:
                 self.beat("end", [], [*later, *closing], picture=[])
             else:
-                self.beat("end", nums, [*work, *closing], picture=[])
+                back: list[tuple[MathTex, Sequence[Mobject], dict[str, str]]] = [
+                    (m, [r], {}) for r, m in zip(rows, s.step, strict=False)
+                ]
+                self.beat("end", nums, [*work, *closing], enter=back, picture=[])
         self.wait(FINAL_HOLD * self.pace)
         self.check_gif_length(final=True)
 
