@@ -468,6 +468,12 @@ class Derivation(GdScene):
             # The lines have the whole width (or height) when no picture is shown.
             self.page.box = self.narrow_box if picture else self.full_box
         layout = self.page.layout(pinned, work)
+        # A reference line the page has no room for, and that is not on screen, does not fly
+        # into a new line from where it last stood (across the lines now there): the new
+        # line's own terms come in instead.
+        gone = [m for m in pinned if m not in layout and m not in self.on_screen]
+        if gone:
+            enter = [(t, [m for m in srcs if m not in gone], r) for t, srcs, r in enter]
         targets = {id(t) for t, _, _ in enter}
         consumed = [
             m for _, srcs, _ in enter for m in srcs if m not in layout and m in self.on_screen
