@@ -368,6 +368,7 @@ class Derivation(GdScene):
                 beside,
                 enter=[(r, [m], {}) for r, m in zip(rows, s.step, strict=False)],
                 picture=pics.step_view,
+                lines_first=bool(rows),  # the one-row lines would run over the map
             )
         if "end" in self.captions:
             # Every run ends with its verdict: on screen as the last heading, and in words.
@@ -452,6 +453,7 @@ class Derivation(GdScene):
         enter: Sequence[tuple[MathTex, Sequence[Mobject], dict[str, str]]] = (),
         before_enter: Callable[[], None] | None = None,
         picture: Sequence[Mobject] | None = None,
+        lines_first: bool = False,
     ) -> None:
         """One caption's worth: make room, bring the new lines in, hold while it is read.
 
@@ -459,7 +461,8 @@ class Derivation(GdScene):
         lines come in: written, or built from others (``enter``: ``(line, sources, renames)``),
         their shared terms travelling into place. Sources on screen that the new layout drops
         are used up by the transform; the others stay where they are. ``picture``, when
-        given, is what the picture beside the lines shows from this beat on.
+        given, is what the picture beside the lines shows from this beat on; with
+        ``lines_first`` it comes in once the new lines are in place, not with them.
         """
         self.check_gif_length()
         self.beats_played += 1
@@ -530,10 +533,13 @@ class Derivation(GdScene):
             if id(m) not in targets:
                 anims.append(Write(m) if isinstance(m, MathTex) else FadeIn(m))
                 run = max(run, WRITE_TIME)
+        showing: list[Animation] = []
         for m in arriving:
             parts = m.submobjects if isinstance(m, VGroup) and not isinstance(m, Panel) else [m]
-            anims.extend(GrowArrow(a) if isinstance(a, Arrow) else FadeIn(a) for a in parts)
-            run = max(run, WRITE_TIME)
+            (showing if lines_first else anims).extend(
+                GrowArrow(a) if isinstance(a, Arrow) else FadeIn(a) for a in parts
+            )
+            run = run if lines_first else max(run, WRITE_TIME)
         self.remove(*consumed)
         for m in consumed:
             self.on_screen.remove(m)
@@ -542,6 +548,8 @@ class Derivation(GdScene):
         self.remove(*temporary)
         self.add(*new)
         self.on_screen.extend(new)
+        if showing:
+            self.play(*showing, run_time=WRITE_TIME * self.pace)
         if not self.opens_still:  # a GIF has no caption to read: its animations alone
             self.wait(formulas.reading_time(caption, len(new)) * self.pace)
         # However fast the pace, a caption stays up long enough to be read.
