@@ -273,7 +273,11 @@ def test_standardised_run_says_so_and_gives_the_line_in_data_units():
     s = plan.step
     assert s.x_mean == traj.config["x_mean"] and s.x_std == traj.config["x_std"]
     assert "standardised" in plan.captions["start"]
-    assert plan.data.standardise is not None
+    std = plan.data.standardise
+    assert std is not None
+    # In a narrow frame the mean and the spread take a row of their own.
+    assert std.wrap is not None
+    assert std.wrapped()[std.wrap].endswith(rf"\bar{{x}} = {F.tex_num(s.x_mean)}")
     units = next(e for e in plan.data.extra if r"\text{data units: }" in e.strings)
     assert F.tex_num(traj.w[1]) in units.strings and F.tex_num(traj.b[1]) in units.strings
 

@@ -112,14 +112,10 @@ def test_layout_on_real_magnitudes(media: Any, heights: str, scene: str, aspect:
 # square feet (large y, raw scale), and a table of values about 1e-3; feature-scaling on a
 # two-feature table shaped like the classic car table. 16:9 and 1:1 only: each build costs
 # seconds.
-DERIVATION_STD = "the standardising step's formula meets the line of N, w0 and b0 as it moves"
 TABLES_KNOWN: dict[tuple[str, str, str], str] = {
     ("descent-path", "1:1", "houses"): (
         "the loss panel is too short for its name's scale: '(×10¹¹)' is set at 11.0 px"
     ),
-    ("derivation", "1:1", "houses"): DERIVATION_STD,
-    ("derivation", "16:9", "small"): "the update of b is typeset at 11.7 px for a few beats",
-    ("derivation", "1:1", "small"): f"{DERIVATION_STD}; it is typeset at 11.8 px",
     ("feature-scaling", "16:9", "cars"): (
         "the excess-loss axis and the needle map's w2 axis keep 2 tick labels"
     ),

@@ -112,11 +112,13 @@ def data_lines(
     )  # fmt: skip
     standardise = None
     if step.standardised:
+        # In a narrow frame the mean and the spread go on a second row: on one they shrink
+        # the whole line below reading size.
+        mean = part(rf"\bar{{x}} = {num(step.x_mean)}", "num")
         standardise = eq(
-            r"x_i \;\to\; \frac{x_i - \bar{x}}{s_x}", r",\quad",
-            part(rf"\bar{{x}} = {num(step.x_mean)}", "num"), r",\quad",
+            r"x_i \;\to\; \frac{x_i - \bar{x}}{s_x}", r",\quad", mean, r",\quad",
             part(rf"s_x = {num(step.x_std)}", "num"),
-        )  # fmt: skip
+        ).wrap_at(mean[0])  # fmt: skip
     scale_n = _n_scale(forms, step.n)
     keys_w = {forms.grad_scale: scale_n}
     keys_b = dict(keys_w)

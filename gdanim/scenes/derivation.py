@@ -50,7 +50,7 @@ from ..pipeline.prepare import SceneInputs
 from . import style
 from .base import Box, GdScene, map_labels
 from .page import MIN_EQ_SCALE, Page, boxes_meet, match, split_heading
-from .sheet import HEADING_SIZE, Sheet, VectorSheet, typeset, typeset_vector
+from .sheet import HEADING_SIZE, Sheet, VectorSheet, tex_line, typeset, typeset_vector
 from .widgets import DataPanel, LossContours, Panel, label, room_to_edge
 
 # -- timing, in seconds at the natural pace
@@ -352,10 +352,24 @@ class Derivation(GdScene):
             later = list(s.extra)
             work = [m for m in work if m not in later]
         self.beat("step", nums, work, enter=enter)
+        # The step's lines on two rows each, where one row beside the map would be too small
+        # to read (long numbers): the terms slide into the rows and back after the map.
+        rows: list[MathTex] = []
         if landing:
             # The map, with the gradient and the step: beside the step's two lines where the
             # frame is wide, alone where the lines would not be read beside it.
-            self.beat("landing", [], list(s.step) if self.wide else [], picture=pics.step_view)
+            beside: list[Mobject] = list(s.step) if self.wide else []
+            if self.wide and any(self.too_wide_beside(m) for m in s.step):
+                rows = [tex_line(e, self.theme, self.page, wrap=True) for e in p.data.step]
+                beside = list(rows)
+            self.beat(
+                "landing",
+                [],
+                beside,
+                enter=[(r, [m], {}) for r, m in zip(rows, s.step, strict=False)],
+                picture=pics.step_view,
+                lines_first=bool(rows),  # the one-row lines would run over the map
+            )
         if "end" in self.captions:
             # Every run ends with its verdict: on screen as the last heading, and in words.
             self.verdict_heading(s.headings, 8, "step")
@@ -364,7 +378,10 @@ class Derivation(GdScene):
             if later:
                 self.beat("end", [], [*later, *closing], picture=[])
             else:
-                self.beat("end", nums, [*work, *closing], picture=[])
+                back: list[tuple[MathTex, Sequence[Mobject], dict[str, str]]] = [
+                    (m, [r], {}) for r, m in zip(rows, s.step, strict=False)
+                ]
+                self.beat("end", nums, [*work, *closing], enter=back, picture=[])
         self.wait(FINAL_HOLD * self.pace)
         self.check_gif_length(final=True)
 
@@ -436,6 +453,7 @@ class Derivation(GdScene):
         enter: Sequence[tuple[MathTex, Sequence[Mobject], dict[str, str]]] = (),
         before_enter: Callable[[], None] | None = None,
         picture: Sequence[Mobject] | None = None,
+        lines_first: bool = False,
     ) -> None:
         """One caption's worth: make room, bring the new lines in, hold while it is read.
 
@@ -443,7 +461,8 @@ class Derivation(GdScene):
         lines come in: written, or built from others (``enter``: ``(line, sources, renames)``),
         their shared terms travelling into place. Sources on screen that the new layout drops
         are used up by the transform; the others stay where they are. ``picture``, when
-        given, is what the picture beside the lines shows from this beat on.
+        given, is what the picture beside the lines shows from this beat on; with
+        ``lines_first`` it comes in once the new lines are in place, not with them.
         """
         self.check_gif_length()
         self.beats_played += 1
@@ -452,6 +471,12 @@ class Derivation(GdScene):
             # The lines have the whole width (or height) when no picture is shown.
             self.page.box = self.narrow_box if picture else self.full_box
         layout = self.page.layout(pinned, work)
+        # A reference line the page has no room for, and that is not on screen, does not fly
+        # into a new line from where it last stood (across the lines now there): the new
+        # line's own terms come in instead.
+        gone = [m for m in pinned if m not in layout and m not in self.on_screen]
+        if gone:
+            enter = [(t, [m for m in srcs if m not in gone], r) for t, srcs, r in enter]
         targets = {id(t) for t, _, _ in enter}
         consumed = [
             m for _, srcs, _ in enter for m in srcs if m not in layout and m in self.on_screen
@@ -459,14 +484,27 @@ class Derivation(GdScene):
         start = self.time
         reflow: list[Animation] = []
         # A line whose new place is still taken by a source of a new line slides there with
-        # the transform that uses the source up, not before it.
+        # the transform that uses the source up, not before it; so does a line whose new
+        # place is still taken by such a late line (sliding early, it would run into it).
         late: list[Animation] = []
+        sliding = {id(m): self.move(m, *layout[m]) for m in self.on_screen if m in layout}
+        waiting = list(consumed)
+        held: set[int] = set()
+        while True:
+            more = [
+                m
+                for m in self.on_screen
+                if id(m) in sliding
+                and id(m) not in held
+                and any(boxes_meet(m.target, c) for c in waiting)
+            ]
+            if not more:
+                break
+            held.update(id(m) for m in more)
+            waiting.extend(more)
         for m in list(self.on_screen):
-            if m in layout:
-                move = self.move(m, *layout[m])
-                assert m.target is not None
-                taken = any(boxes_meet(m.target, c) for c in consumed)
-                (late if taken else reflow).append(move)
+            if id(m) in sliding:
+                (late if id(m) in held else reflow).append(sliding[id(m)])
             elif m not in consumed:
                 reflow.append(FadeOut(m))
                 self.on_screen.remove(m)
@@ -495,10 +533,13 @@ class Derivation(GdScene):
             if id(m) not in targets:
                 anims.append(Write(m) if isinstance(m, MathTex) else FadeIn(m))
                 run = max(run, WRITE_TIME)
+        showing: list[Animation] = []
         for m in arriving:
             parts = m.submobjects if isinstance(m, VGroup) and not isinstance(m, Panel) else [m]
-            anims.extend(GrowArrow(a) if isinstance(a, Arrow) else FadeIn(a) for a in parts)
-            run = max(run, WRITE_TIME)
+            (showing if lines_first else anims).extend(
+                GrowArrow(a) if isinstance(a, Arrow) else FadeIn(a) for a in parts
+            )
+            run = run if lines_first else max(run, WRITE_TIME)
         self.remove(*consumed)
         for m in consumed:
             self.on_screen.remove(m)
@@ -507,6 +548,8 @@ class Derivation(GdScene):
         self.remove(*temporary)
         self.add(*new)
         self.on_screen.extend(new)
+        if showing:
+            self.play(*showing, run_time=WRITE_TIME * self.pace)
         if not self.opens_still:  # a GIF has no caption to read: its animations alone
             self.wait(formulas.reading_time(caption, len(new)) * self.pace)
         # However fast the pace, a caption stays up long enough to be read.
