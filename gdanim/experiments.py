@@ -43,6 +43,7 @@ __all__ = [
     "check_preset",
     "check_vary",
     "closing_line",
+    "critical_shares",
     "expand_preset",
     "key_words",
     "median_residual",
@@ -191,6 +192,26 @@ def valley_words(inputs: SceneInputs) -> str:
     return f" The valley was {fmt(stretch, 2)} times longer than wide; now it is round."
 
 
+#: Shares of the critical rate further apart than this ratio are said with the runs' numbers.
+UNLIKE_SHARES = 1.2
+
+
+def critical_shares(inputs: SceneInputs) -> list[float] | None:
+    """Each run's rate as a share of its own critical rate, where the runs took their own
+    rates at unlike shares (a raw run at half its critical rate, a standardised one at a
+    tenth): a race between them is then partly a race between rates."""
+    comp = inputs.comparison
+    if comp is None or not comp.own_rates or len({round(r.lr, 12) for r in inputs.runs}) < 2:
+        return None
+    crits = [s.analysis.lr_critical for s in comp.surfaces]
+    shares = [r.lr / c for r, c in zip(inputs.runs, crits, strict=True) if c]
+    if len(shares) < len(crits):
+        return None
+    if max(shares) <= UNLIKE_SHARES * min(shares):
+        return None
+    return shares
+
+
 def rate_note(inputs: SceneInputs) -> str | None:
     """Why the runs' rates differ, when they do: each took its own safe rate."""
     from .numbers import fmt
@@ -202,4 +223,8 @@ def rate_note(inputs: SceneInputs) -> str | None:
     if len(rates) < 2:
         return None
     listed = ", ".join(f"{r.label} {fmt(r.lr, 3)}" for r in inputs.runs)
-    return f"each run takes its own safe rate: {listed}"
+    note = f"each run takes its own safe rate: {listed}"
+    shares = critical_shares(inputs)
+    if shares is not None:
+        note += f" ({' and '.join(fmt(s, 2) for s in shares)} of their critical rates)"
+    return note

@@ -12,7 +12,9 @@ Render with ``gdanim render compare --preset momentum`` or ``--vary optimizer=gd
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,11 +32,20 @@ from manim import (
     config,
 )
 
-from ..experiments import PRESETS, closing_line, key_words, rate_note, swing_words, value_text
-from ..landscape import Landscape
+from ..datasets import standardized_data
+from ..experiments import (
+    PRESETS,
+    closing_line,
+    critical_shares,
+    key_words,
+    rate_note,
+    swing_words,
+    value_text,
+)
+from ..landscape import Landscape, View, build_landscape
 from ..numbers import count
 from ..outcome import Outcome
-from ..pipeline.prepare import Comparison, Run
+from ..pipeline.prepare import Comparison, Run, Surface
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, map_labels
@@ -56,6 +67,21 @@ INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most t
 WORDS = {2: "Two", 3: "Three", 4: "Four"}
 #: How much wider each later run's path is than the one before, on a shared map.
 STROKE_STEP = 1.6
+#: How much wider each later run's fitted line is than the one before, on the data panel.
+FIT_STEP = 3.0
+
+
+#: A space that does not break a line: a number stays on the line of the words it goes with.
+NBSP = "\u00a0"
+
+
+def on_screen(text: str) -> str:
+    """``text`` as the screen writes it: a negative number with the minus sign (captions keep
+    the hyphen, which speech reads), and a number glued to its words ("lr = 0.1", "in 1024"),
+    so a line never breaks between them."""
+    text = re.sub(r"(?<![\w.])-(?=\.?\d)", "\u2212", text)
+    text = re.sub(r"(\S) = (?=\S)", rf"\1{NBSP}={NBSP}", text)
+    return re.sub(r"\b(in|after|at|of) (?=[\d\u2212])", rf"\1{NBSP}", text)
 
 
 def run_stroke(i: int) -> float:
@@ -131,8 +157,8 @@ class Compare(SharedClock):
     def run_title(self, run: Run) -> str:
         common = self.common_rate()
         if self.rates_shown() and (common is None or round(run.lr, 12) != round(common, 12)):
-            return f"{run.label} · lr = {fmt(run.lr, 3)}"
-        return run.label
+            return on_screen(f"{run.label} · lr = {fmt(run.lr, 3)}")
+        return on_screen(run.label)
 
     # -- captions: every number comes from the runs
     def caption_intro(self) -> str:
@@ -146,13 +172,30 @@ class Compare(SharedClock):
             text += " They descend one loss surface, so every path is drawn on one map."
         else:
             text += (
-                f" Changing {key_words(comp.key)} changes the loss surface: each run has its "
+                f" {self.change_words()} changes the loss surface: each run has its "
                 "own map, and their lines share the data panel."
             )
         note = rate_note(self.inputs)
         if note:
             text += f" {note[0].upper()}{note[1:]}."
         return text
+
+    def change_words(self) -> str:
+        """What the comparison changes, as the subject of a sentence."""
+        if self.comparison.key == "normalize":
+            return "Standardising x"
+        return f"Changing {key_words(self.comparison.key)}"
+
+    def shown_runs(self) -> list[Run]:
+        """The runs with their names and verdicts as the screen writes them."""
+        return [
+            dataclasses.replace(
+                r,
+                label=on_screen(r.label),
+                outcome=dataclasses.replace(r.outcome, text=on_screen(r.outcome.text)),
+            )
+            for r in self.runs
+        ]
 
     def caption_descent(self) -> str:
         n = self.longest_updates()
@@ -177,10 +220,12 @@ class Compare(SharedClock):
         self.closing_text = closing_line(self.inputs)
         if self.square_own():
             # Two maps over the data panel and the closing line: a 2x2 grid of the body.
-            self.closing = wrapped(self.closing_text, t, t.ink, (f.w - PANEL_GAP) / 2, CLOSING_SIZE)
+            self.closing = wrapped(
+                on_screen(self.closing_text), t, t.ink, (f.w - PANEL_GAP) / 2, CLOSING_SIZE
+            )
             body = Box(f.x, (below + bottom) / 2, f.w, below - bottom)
         else:
-            self.closing = wrapped(self.closing_text, t, t.ink, f.w, CLOSING_SIZE)
+            self.closing = wrapped(on_screen(self.closing_text), t, t.ink, f.w, CLOSING_SIZE)
             self.closing.move_to(pt(f.left, bottom), aligned_edge=DOWN + LEFT)
             top = self.closing.get_top()[1] + CLOSING_GAP
             body = Box(f.x, (below + top) / 2, f.w, below - top)
@@ -198,9 +243,14 @@ class Compare(SharedClock):
         comp = self.comparison
         if comp.preset is not None and comp.preset in PRESETS:
             return PRESETS[comp.preset].title
+        if all(isinstance(v, bool) for v in comp.values):
+            # Named as the runs are: "Raw x against standardised x", not "false, true".
+            labels = [r.label for r in self.runs]
+            text = " against ".join(labels)
+            return on_screen(text[0].upper() + text[1:])
         values = ", ".join(value_text(comp.key, v) for v in comp.values)
         words = key_words(comp.key)
-        return f"Changing {words}: {values}"
+        return on_screen(f"Changing {words}: {values}")
 
     def subtitle_parts(self) -> list[str]:
         comp = self.comparison
@@ -219,7 +269,13 @@ class Compare(SharedClock):
             if common is not None:
                 parts.append(f"lr = {fmt(common, 3)} where no other is named")
             else:
-                parts.append("each run its own safe rate")
+                shares = critical_shares(self.inputs)
+                if shares is None:
+                    parts.append("each run its own safe rate")
+                else:
+                    # Unlike shares of their critical rates: the race is partly one of rates.
+                    listed = " and ".join(fmt(v, 2) for v in shares)
+                    parts += ["each run its own safe rate", f"at {listed} of its critical rate"]
         if key != "l2" and cfg.l2:
             parts.append(f"L2 = {fmt(cfg.l2)}")
         if key != "init":
@@ -230,7 +286,7 @@ class Compare(SharedClock):
             note = self.standardized_note()
             if note:
                 parts += note.split("  ")  # its two halves wrap apart in a narrow frame
-        return [p for p in parts if p]
+        return [on_screen(p) for p in parts if p]
 
     def build_shared(self, body: Box) -> list[RunView]:
         inputs = self.inputs
@@ -240,7 +296,7 @@ class Compare(SharedClock):
         titles = [self.run_title(r) for r in self.runs]
 
         def make_legend(width: float, cols: int, inline: bool = False) -> Legend:
-            return run_legend(self.runs, self.colors, titles, t, width, cols, inline)
+            return run_legend(self.shown_runs(), self.colors, titles, t, width, cols, inline)
 
         side_by_side = False
         if not self.portrait:
@@ -270,8 +326,13 @@ class Compare(SharedClock):
                 map_box, loss_box = plots.split_h(1.15, 1.0, gap=PANEL_GAP)
         legend.move_to(pt(legend_box.left, legend_box.top), aligned_edge=UP + LEFT)
         w_label, b_label = map_labels(inputs.on_map is not None)
+        surface = self.comparison.surfaces[0]
+        paths = [r.on_map for r in self.runs]
         contours = self.place_panel(
-            map_box, lambda w, h: LossContours(inputs.map, w, h, t, w_label, b_label)
+            map_box,
+            lambda w, h: LossContours(
+                self.to_scale(surface, paths, w / h), w, h, t, w_label, b_label
+            ),
         )
         frame_traj = loss_frame(self.runs, inputs.analysis.optimum_loss)
         epochs = self.longest_updates()
@@ -340,10 +401,10 @@ class Compare(SharedClock):
             cells = grid_cells(cells_box, n, cols)
         headers = [
             run_header(self.run_title(r), r.outcome, c, cell.w, t)
-            for r, c, cell in zip(self.runs, self.colors, cells, strict=True)
+            for r, c, cell in zip(self.shown_runs(), self.colors, cells, strict=True)
         ]
         hh = max(VGroup(nm, vd).height for nm, vd in headers)
-        key = line_legend(self.runs, self.colors, t, side.w)
+        key = line_legend(self.shown_runs(), self.colors, t, side.w)
         if self.square_own() and self.closing.height + PANEL_GAP + key.height <= end.h:
             # The data panel's key under the closing line, beside the panel.
             data_box = side
@@ -374,22 +435,45 @@ class Compare(SharedClock):
             head.move_to(pt(cell.left, cell.top), aligned_edge=UP + LEFT)
             _, map_box = top_box(cell, hh + HEADER_PAD)
             surface = comp.surfaces[i]
-            contours = self.run_map(map_box, surface.map, surface.on_map is not None)
+            contours = self.run_map(map_box, surface, run.on_map)
             self.panels.append(contours)
             self.maps.append(contours)
             trail = DescentTrail(contours, run.on_map, self.tracker, t, color)
             trail.exit_arrow.move_to(contours.frame.get_center())
             fit = self.fitted_line(data, run.trajectory, color)
+            # Later runs' lines wider, drawn under: where the lines meet, each still shows.
+            fit.set_stroke(width=fit.get_stroke_width() + FIT_STEP * i)
             views.append(RunView(run, color, name, verdict, trail, contours, fit=fit))
         return views
 
-    def run_map(self, box: Box, landscape: Landscape, standardized: bool = False) -> LossContours:
+    def run_map(self, box: Box, surface: Surface, path: Trajectory) -> LossContours:
         """A run's own contour panel, fitted to ``box``: in the optimizer's coordinates where
-        x is standardised."""
-        w_label, b_label = map_labels(standardized)
+        x is standardised, to scale there."""
+        w_label, b_label = map_labels(surface.on_map is not None)
         return self.place_panel(
-            box, lambda w, h: LossContours(landscape, w, h, self.theme, w_label, b_label)
+            box,
+            lambda w, h: LossContours(
+                self.to_scale(surface, [path], w / h), w, h, self.theme, w_label, b_label
+            ),
         )
+
+    def to_scale(self, surface: Surface, paths: list[Trajectory], aspect: float) -> Landscape:
+        """The surface's map; on standardised x its view widened along one axis to the
+        panel's shape (``aspect``: width over height), so one unit of w takes the length of
+        one unit of b and the round bowl shows round. A raw map stays framed on its paths
+        (its axes say they are not to scale)."""
+        land = surface.map
+        std = surface.standardized
+        if surface.on_map is None or std is None or not aspect > 0:
+            return land
+        v = land.view
+        sw, sb = v.w_max - v.w_min, v.b_max - v.b_min
+        cw, cb = (v.w_max + v.w_min) / 2, (v.b_max + v.b_min) / 2
+        sw, sb = max(sw, sb * aspect), max(sb, sw / aspect)
+        view = View(cw - sw / 2, cw + sw / 2, cb - sb / 2, cb + sb / 2)
+        data = standardized_data(self.inputs.dataset, std)
+        tracks = [(p.w, p.b, p.loss, p.diverged) for p in paths]
+        return build_landscape(data, surface.config.make_loss(), tracks, view=view)
 
     def fitted_line(self, data: DataPanel, traj: Trajectory, color: str) -> VMobject:
         """The run's line on the data panel, following the shared clock."""
