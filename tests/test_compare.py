@@ -318,3 +318,16 @@ def test_normalize_names_its_runs_and_their_shares_of_the_critical_rate():
     assert shares[1] == pytest.approx(0.1)
     # One rate for all runs (gd and momentum at 0.041): nothing to say.
     assert critical_shares(inputs_of("momentum")) is None
+
+
+def test_the_run_that_swings_or_jitters_most_is_drawn_underneath():
+    """On one map every run stays in sight: the longest drawn path at the bottom, the
+    straightest on top, each lower one wider (and its end ring larger)."""
+    from gdanim.scenes.compare import run_stroke, stacking
+
+    # optimizers: momentum's zig-zag underneath, nesterov's smaller swings over it.
+    lengths = [10.0, 40.0, 14.0, 9.0]  # gd, momentum, nesterov, adam
+    assert stacking(lengths) == [1, 2, 0, 3]
+    # Ties keep the runs' order, the first on top.
+    assert stacking([5.0, 5.0, 5.0]) == [2, 1, 0]
+    assert run_stroke(0) < run_stroke(1) - 3  # a band of at least 1.5 either side shows

@@ -66,7 +66,7 @@ SQUARE_MAP_SHARE = 0.56  # of the body's height: the maps' row in a square frame
 INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most this share
 WORDS = {2: "Two", 3: "Three", 4: "Four"}
 #: How much wider each later run's path is than the one before, on a shared map.
-STROKE_STEP = 1.6
+STROKE_STEP = 4.0
 #: How much wider each later run's fitted line is than the one before, on the data panel.
 FIT_STEP = 3.0
 
@@ -84,9 +84,33 @@ def on_screen(text: str) -> str:
     return re.sub(r"\b(in|after|at|of) (?=[\d\u2212])", rf"\1{NBSP}", text)
 
 
+#: How much wider each run's loss curve is than the one drawn over it.
+CURVE_STEP = 1.5
+#: How much larger each run's end ring is than that of the run drawn over it.
+RING_STEP = 0.45
+
+
 def run_stroke(i: int) -> float:
-    """The path width of the ``i``-th run on a shared map: later runs wider (and drawn under)."""
+    """The path width of the run drawn ``i``-th from the top of a shared map: each run under
+    another wider, so it shows as a band either side of the path over it."""
     return style.PATH_STROKE + STROKE_STEP * i
+
+
+def drawn_length(contours: LossContours, path: Trajectory) -> float:
+    """How long ``path`` is drawn on ``contours`` (scene units, the part in its view): a run
+    that swings or jitters draws a long path, a straight one a short path."""
+    w, b = np.ravel(path.w), np.ravel(path.b)
+    v = contours.landscape.view
+    inside = (w >= v.w_min) & (w <= v.w_max) & (b >= v.b_min) & (b <= v.b_max)
+    pts = contours.to_scene(w[inside], b[inside])
+    return float(np.sum(np.linalg.norm(np.diff(pts, axis=0), axis=1))) if len(pts) > 1 else 0.0
+
+
+def stacking(lengths: list[float]) -> list[int]:
+    """The runs from the bottom of a shared map to its top: the longest drawn path (the run
+    that swings or jitters most) underneath, the straightest on top; ties keep the runs'
+    order, the first on top."""
+    return sorted(range(len(lengths)), key=lambda i: (-lengths[i], -i))
 
 
 @dataclass
@@ -351,13 +375,20 @@ class Compare(SharedClock):
         self.panels: list[Mobject] = [contours, loss]
         self.maps = [contours]
         views = []
+        # Every run stays in sight where paths share the map: the run that swings or
+        # jitters most goes underneath, each one under another drawn wider and with a wider
+        # end ring, so where paths and ends meet each shows around the one over it.
+        self.order = stacking([drawn_length(contours, r.on_map) for r in self.runs])
         for i, (run, color, name, verdict) in enumerate(
             zip(self.runs, self.colors, names, verdicts, strict=True)
         ):
+            depth = len(self.runs) - 1 - self.order.index(i)  # 0: on top
             trail = DescentTrail(contours, run.on_map, self.tracker, t, color)
-            trail.line.set_stroke(width=run_stroke(i))
+            trail.line.set_stroke(width=run_stroke(depth))
+            trail.marker.scale(1 + RING_STEP * depth)
             trail.exit_arrow.move_to(contours.frame.get_center())
             curve = loss.curve(run.trajectory, self.tracker, color)
+            curve[0].set_stroke(width=curve[0].get_stroke_width() + CURVE_STEP * depth)
             views.append(RunView(run, color, name, verdict, trail, contours, curve=curve))
         return views
 
@@ -427,6 +458,7 @@ class Compare(SharedClock):
         data.dots.set_color(t.muted)
         self.panels = [data, key]
         self.maps = []
+        self.order = list(reversed(range(n)))  # later runs' lines, wider, underneath
         views = []
         for i, (run, color, cell, (name, verdict)) in enumerate(
             zip(self.runs, self.colors, cells, headers, strict=True)
@@ -489,10 +521,9 @@ class Compare(SharedClock):
     # -- beats
     def descend(self) -> None:
         """All runs on one clock; each stops at its own end, its verdict shown when it has one."""
-        # Later runs go under earlier ones, in wider strokes: the first run (plain gradient
-        # descent in the presets) stays on top, and a run that follows another's path still
-        # shows as a band either side of it.
-        for v in reversed(self.views):
+        # Bottom to top in the order the build chose (:func:`stacking`): the paths, loss
+        # curves and lines over one another in the same order.
+        for v in (self.views[i] for i in self.order):
             v.verdict.set_opacity(0)
             o = v.run.outcome
             if o.kind in ("converged", "diverged") and o.update > 0:
