@@ -42,6 +42,7 @@ __all__ = [
     "VARY_KEYS",
     "Preset",
     "Vary",
+    "chatter_words",
     "check_preset",
     "check_vary",
     "closing_line",
@@ -259,6 +260,38 @@ def swing_words(inputs: SceneInputs) -> str:
                     text += ", whose steps on a round bowl already point at the bottom"
                 break
         return text + "."
+    return ""
+
+
+#: A run on a loss with a bounded gradient (mae, huber) whose steps point against the one
+#: before this often chatters about the fit rather than settling: said in words.
+CHATTER = 0.5
+#: Losses whose gradient keeps its size near the fit (each residual counts by its sign there).
+SIGN_LOSSES = ("mae", "huber")
+
+
+def chatter_words(inputs: SceneInputs) -> str:
+    """Why a run on mae (or huber's linear part) turns into a band near the fit: its gradient
+    does not shrink there, so its steps chatter back and forth along the valley."""
+    from .outcome import reversal_share
+
+    for r in inputs.runs:
+        t = r.trajectory
+        loss = t.config.get("loss")
+        if loss not in SIGN_LOSSES or t.diverged or t.n_updates < 3:
+            continue
+        if reversal_share(t, 0, inputs.dataset.x) < CHATTER:
+            continue
+        why = (
+            "each residual counts by its sign alone"
+            if loss == "mae"
+            else "beyond delta each residual counts by its sign alone"
+        )
+        return (
+            f" The {r.label} path thickens into a band near the fit: its gradient keeps its size "
+            f"there ({why}), so its steps chatter back and forth along the valley instead of "
+            "shrinking."
+        )
     return ""
 
 

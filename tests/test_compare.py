@@ -331,3 +331,23 @@ def test_the_run_that_swings_or_jitters_most_is_drawn_underneath():
     # Ties keep the runs' order, the first on top.
     assert stacking([5.0, 5.0, 5.0]) == [2, 1, 0]
     assert run_stroke(0) < run_stroke(1) - 3  # a band of at least 1.5 either side shows
+
+
+def test_mae_chatter_is_said_and_ridge_maps_share_one_view(tmp_path):
+    from gdanim.experiments import chatter_words
+
+    words = chatter_words(inputs_of("mae-vs-mse"))
+    assert words.startswith(" The mae path thickens into a band near the fit")
+    assert "by its sign alone" in words
+    assert chatter_words(inputs_of("ridge")) == chatter_words(inputs_of("momentum")) == ""
+
+    # ridge: the optimum's move from L2 = 0 to L2 = 10 reads between maps over one view.
+    from gdanim.config import RenderSpec
+    from tests.scene_tools import build_scene
+
+    scene = build_scene(RenderSpec(scene="compare", preset="ridge", quality="low"), tmp_path)
+    a, b = (m.landscape.view for m in scene.maps)
+    assert a == b
+    assert a.contains(*scene.maps[0].landscape.optimum) and a.contains(
+        *scene.maps[1].landscape.optimum
+    )

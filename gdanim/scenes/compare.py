@@ -35,6 +35,7 @@ from manim import (
 from ..datasets import standardized_data
 from ..experiments import (
     PRESETS,
+    chatter_words,
     closing_line,
     critical_shares,
     key_words,
@@ -84,6 +85,8 @@ def on_screen(text: str) -> str:
     return re.sub(r"\b(in|after|at|of) (?=[\d\u2212])", rf"\1{NBSP}", text)
 
 
+#: Own-surface maps share one view when it is at most this many times any one's extent.
+SHARED_VIEW_GROWTH = 2.5
 #: How much wider each run's loss curve is than the one drawn over it.
 CURVE_STEP = 1.5
 #: How much larger each run's end ring is than that of the run drawn over it.
@@ -226,6 +229,7 @@ class Compare(SharedClock):
         return (
             f"All runs share one clock, up to {count(n)} updates; each stops at its own end."
             + swing_words(self.inputs)
+            + chatter_words(self.inputs)
         )
 
     def caption_verdicts(self) -> str:
@@ -459,6 +463,7 @@ class Compare(SharedClock):
         self.panels = [data, key]
         self.maps = []
         self.order = list(reversed(range(n)))  # later runs' lines, wider, underneath
+        shared_views = self.own_views()
         views = []
         for i, (run, color, cell, (name, verdict)) in enumerate(
             zip(self.runs, self.colors, cells, headers, strict=True)
@@ -467,7 +472,7 @@ class Compare(SharedClock):
             head.move_to(pt(cell.left, cell.top), aligned_edge=UP + LEFT)
             _, map_box = top_box(cell, hh + HEADER_PAD)
             surface = comp.surfaces[i]
-            contours = self.run_map(map_box, surface, run.on_map)
+            contours = self.run_map(map_box, surface, run.on_map, shared_views[i])
             self.panels.append(contours)
             self.maps.append(contours)
             trail = DescentTrail(contours, run.on_map, self.tracker, t, color)
@@ -478,16 +483,48 @@ class Compare(SharedClock):
             views.append(RunView(run, color, name, verdict, trail, contours, fit=fit))
         return views
 
-    def run_map(self, box: Box, surface: Surface, path: Trajectory) -> LossContours:
-        """A run's own contour panel, fitted to ``box``: in the optimizer's coordinates where
-        x is standardised, to scale there."""
-        w_label, b_label = map_labels(surface.on_map is not None)
-        return self.place_panel(
-            box,
-            lambda w, h: LossContours(
-                self.to_scale(surface, [path], w / h), w, h, self.theme, w_label, b_label
-            ),
+    def own_views(self) -> list[Landscape | None]:
+        """The runs' own maps over one shared view, where their views are alike enough in
+        extent that a view taking them all in keeps each run's path large (L2 moving the
+        optimum, the loss moving the line): the move then reads as a move between maps.
+        ``None`` for each where they keep their own views (standardised x, or extents far
+        apart)."""
+        comp = self.comparison
+        n = len(self.runs)
+        if any(s.on_map is not None for s in comp.surfaces):
+            return [None] * n
+        own = [s.map.view for s in comp.surfaces]
+        view = View(
+            min(v.w_min for v in own),
+            max(v.w_max for v in own),
+            min(v.b_min for v in own),
+            max(v.b_max for v in own),
         )
+        for v in own:
+            if (view.w_max - view.w_min) > SHARED_VIEW_GROWTH * (v.w_max - v.w_min):
+                return [None] * n
+            if (view.b_max - view.b_min) > SHARED_VIEW_GROWTH * (v.b_max - v.b_min):
+                return [None] * n
+        ds = self.inputs.dataset
+        out: list[Landscape | None] = []
+        for s, r in zip(comp.surfaces, self.runs, strict=True):
+            t = r.trajectory
+            track = [(t.w, t.b, t.loss, t.diverged)]
+            out.append(build_landscape(ds, s.config.make_loss(), track, view=view))
+        return out
+
+    def run_map(
+        self, box: Box, surface: Surface, path: Trajectory, shared: Landscape | None = None
+    ) -> LossContours:
+        """A run's own contour panel, fitted to ``box``: in the optimizer's coordinates where
+        x is standardised, to scale there; over ``shared``, the view the maps share, if any."""
+        w_label, b_label = map_labels(surface.on_map is not None)
+
+        def make(w: float, h: float) -> LossContours:
+            land = shared if shared is not None else self.to_scale(surface, [path], w / h)
+            return LossContours(land, w, h, self.theme, w_label, b_label)
+
+        return self.place_panel(box, make)
 
     def to_scale(self, surface: Surface, paths: list[Trajectory], aspect: float) -> Landscape:
         """The surface's map; on standardised x its view widened along one axis to the
