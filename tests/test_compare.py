@@ -351,3 +351,23 @@ def test_mae_chatter_is_said_and_ridge_maps_share_one_view(tmp_path):
     assert a.contains(*scene.maps[0].landscape.optimum) and a.contains(
         *scene.maps[1].landscape.optimum
     )
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "1:1", "9:16"])
+def test_every_normalize_map_says_how_it_is_drawn(tmp_path, aspect):
+    """The raw map says "axes not to scale" in every frame shape (in a square frame under its
+    w name, the plot being too short for it); the standardised one is to scale."""
+    from gdanim.config import RenderSpec
+    from gdanim.scenes.widgets.contours import NOT_TO_SCALE_WORDS
+    from tests.scene_tools import build_scene
+
+    def says(panel):
+        texts = (m for m in panel.get_family() if type(m).__name__ == "Text")
+        return any(
+            NOT_TO_SCALE_WORDS in " ".join(getattr(m, "original_text", "").split()) for m in texts
+        )
+
+    spec = RenderSpec(scene="compare", preset="normalize", aspect=aspect, quality="low")
+    raw, std = build_scene(spec, tmp_path).maps
+    assert not raw.to_scale and says(raw)
+    assert std.to_scale and not says(std)

@@ -55,6 +55,8 @@ from .grid import bottom_box, grid_cells, pt, top_box
 from .legends import Legend, line_legend, run_header, run_legend, wrapped
 from .runs import loss_frame
 from .widgets import DataPanel, DescentTrail, LossContours, LossCurve, fmt
+from .widgets.contours import NOT_TO_SCALE_WORDS
+from .widgets.text import label
 
 # ------------------------------------------------------------------------------ layout
 # Scene units (the short side of the frame is 8).
@@ -85,6 +87,8 @@ def on_screen(text: str) -> str:
     return re.sub(r"\b(in|after|at|of) (?=[\d\u2212])", rf"\1{NBSP}", text)
 
 
+#: Between a map's w name and the "axes not to scale" said under it.
+SCALE_NOTE_GAP = 0.04
 #: Own-surface maps share one view when it is at most this many times any one's extent.
 SHARED_VIEW_GROWTH = 2.5
 #: How much wider each run's loss curve is than the one drawn over it.
@@ -473,6 +477,8 @@ class Compare(SharedClock):
             _, map_box = top_box(cell, hh + HEADER_PAD)
             surface = comp.surfaces[i]
             contours = self.run_map(map_box, surface, run.on_map, shared_views[i])
+            if self.square_own():
+                self.say_scale_below(contours)
             self.panels.append(contours)
             self.maps.append(contours)
             trail = DescentTrail(contours, run.on_map, self.tracker, t, color)
@@ -482,6 +488,20 @@ class Compare(SharedClock):
             fit.set_stroke(width=fit.get_stroke_width() + FIT_STEP * i)
             views.append(RunView(run, color, name, verdict, trail, contours, fit=fit))
         return views
+
+    def say_scale_below(self, contours: LossContours) -> None:
+        """A map not to scale that found no room to say so, in its w name or on its plot (a
+        short map in a square frame): it says so under its w name, in the gap above the
+        row below."""
+        if contours.to_scale or contours.says_not_to_scale() or len(contours.scale_tag):
+            return
+        t = self.theme
+        words = label(NOT_TO_SCALE_WORDS, t, style.TICK_SIZE, t.muted)
+        if words.width > contours.frame.width + 2 * SCALE_NOTE_GAP:
+            return
+        words.next_to(contours, DOWN, buff=SCALE_NOTE_GAP)
+        words.set_x(contours.frame.get_x())
+        contours.add(words)  # not its scale_tag: that one moves to a corner of the plot
 
     def own_views(self) -> list[Landscape | None]:
         """The runs' own maps over one shared view, where their views are alike enough in
