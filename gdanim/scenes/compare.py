@@ -2,8 +2,11 @@
 
 When the runs share one loss surface (the optimizer, the rate, the start, momentum, the seed,
 the batch size) their paths race on one contour map, one colour each, with one loss-curve
-panel. When the option changes the surface (the loss, L2, scaling x, huber's delta) each run
-gets its own contour panel, and their fitted lines are overlaid on one data panel. Every run
+panel; the run whose path swings or jitters most is drawn underneath, each run under another
+wider, so every one stays in sight. When the option changes the surface (the loss, L2,
+scaling x, huber's delta) each run gets its own contour panel (one view for all where their
+extents are alike; to scale on standardised x, where the bowl is round), and their fitted
+lines are overlaid on one data panel. Every run
 ends with its verdict, read from its trajectory; a closing line says what the comparison
 shows, in the runs' numbers (:func:`gdanim.experiments.closing_line`).
 
@@ -68,7 +71,7 @@ SIDE_SHARE = 0.42  # of the body's width: the loss panel and legend beside the m
 SQUARE_MAP_SHARE = 0.56  # of the body's height: the maps' row in a square frame (own surfaces)
 INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most this share
 WORDS = {2: "Two", 3: "Three", 4: "Four"}
-#: How much wider each later run's path is than the one before, on a shared map.
+#: How much wider each run's path is than the one drawn over it, on a shared map.
 STROKE_STEP = 4.0
 #: How much wider each later run's fitted line is than the one before, on the data panel.
 FIT_STEP = 3.0
