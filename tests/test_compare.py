@@ -353,7 +353,7 @@ def test_mae_chatter_is_said_and_ridge_maps_share_one_view(tmp_path):
     )
 
 
-@pytest.mark.parametrize("aspect", ["16:9", "1:1", "9:16"])
+@pytest.mark.parametrize("aspect", ["16:9", "4:3", "1:1", "9:16"])
 def test_every_normalize_map_says_how_it_is_drawn(tmp_path, aspect):
     """The raw map says "axes not to scale" in every frame shape (in a square frame under its
     w name, the plot being too short for it); the standardised one is to scale."""
