@@ -273,3 +273,101 @@ def test_the_raw_panel_of_normalize_says_its_axes_are_not_to_scale():
     square = LossContours(std, 3.0, 3.0 * (v.b_max - v.b_min) / (v.w_max - v.w_min), theme)
     assert square.to_scale and len(square.scale_tag) == 0
     assert not square.says_not_to_scale()
+
+
+@pytest.mark.parametrize("aspect", [0.6, 1.0, 2.4])
+def test_the_standardised_map_is_drawn_to_scale_in_any_panel(aspect):
+    """The standardised run's bowl is round: its map is widened to the panel's shape, so one
+    unit of w takes the length of one unit of b and the bowl shows round."""
+    from types import SimpleNamespace
+
+    from gdanim.scenes.compare import Compare
+    from gdanim.scenes.widgets.contours import scale_ratio
+
+    inputs = inputs_of("normalize")
+    comp = inputs.comparison
+    std = comp.surfaces[1]
+    scene = SimpleNamespace(inputs=inputs)
+    land = Compare.to_scale(scene, std, [inputs.runs[1].on_map], aspect)
+    assert scale_ratio(land.view, aspect, 1.0) == pytest.approx(1.0)
+    assert land.view.contains(*land.optimum)
+    for a, b in ((std.map.view.w_min, land.view.w_min), (std.map.view.b_min, land.view.b_min)):
+        assert b <= a + 1e-9  # widened, never cut
+    # The raw map keeps its framing (it says its axes are not to scale).
+    raw = comp.surfaces[0]
+    assert Compare.to_scale(scene, raw, [inputs.runs[0].on_map], aspect) is raw.map
+
+
+def test_the_screen_writes_minus_signs_and_keeps_numbers_with_their_words():
+    from gdanim.scenes.compare import NBSP, on_screen
+
+    assert on_screen("start w = -60, b = 1000") == f"start w{NBSP}={NBSP}−60, b{NBSP}={NBSP}1000"
+    assert on_screen("median -0.0131 against -1.48") == "median −0.0131 against −1.48"
+    assert on_screen("gd in 1024, x-axis, 1e-3") == f"gd in{NBSP}1024, x-axis, 1e-3"
+    # A line breaks only at plain spaces, so "lr = 0.1" stays whole.
+    assert on_screen("standardised x · lr = 0.1").split(" ")[-1] == f"lr{NBSP}={NBSP}0.1"
+
+
+def test_normalize_names_its_runs_and_their_shares_of_the_critical_rate():
+    from gdanim.experiments import critical_shares
+
+    inputs = inputs_of("normalize")
+    shares = critical_shares(inputs)
+    crits = [s.analysis.lr_critical for s in inputs.comparison.surfaces]
+    assert shares == pytest.approx([r.lr / c for r, c in zip(inputs.runs, crits, strict=True)])
+    assert shares[1] == pytest.approx(0.1)
+    # One rate for all runs (gd and momentum at 0.041): nothing to say.
+    assert critical_shares(inputs_of("momentum")) is None
+
+
+def test_the_run_that_swings_or_jitters_most_is_drawn_underneath():
+    """On one map every run stays in sight: the longest drawn path at the bottom, the
+    straightest on top, each lower one wider (and its end ring larger)."""
+    from gdanim.scenes.compare import run_stroke, stacking
+
+    # optimizers: momentum's zig-zag underneath, nesterov's smaller swings over it.
+    lengths = [10.0, 40.0, 14.0, 9.0]  # gd, momentum, nesterov, adam
+    assert stacking(lengths) == [1, 2, 0, 3]
+    # Ties keep the runs' order, the first on top.
+    assert stacking([5.0, 5.0, 5.0]) == [2, 1, 0]
+    assert run_stroke(0) < run_stroke(1) - 3  # a band of at least 1.5 either side shows
+
+
+def test_mae_chatter_is_said_and_ridge_maps_share_one_view(tmp_path):
+    from gdanim.experiments import chatter_words
+
+    words = chatter_words(inputs_of("mae-vs-mse"))
+    assert words.startswith(" The mae path thickens into a band near the fit")
+    assert "by its sign alone" in words
+    assert chatter_words(inputs_of("ridge")) == chatter_words(inputs_of("momentum")) == ""
+
+    # ridge: the optimum's move from L2 = 0 to L2 = 10 reads between maps over one view.
+    from gdanim.config import RenderSpec
+    from tests.scene_tools import build_scene
+
+    scene = build_scene(RenderSpec(scene="compare", preset="ridge", quality="low"), tmp_path)
+    a, b = (m.landscape.view for m in scene.maps)
+    assert a == b
+    assert a.contains(*scene.maps[0].landscape.optimum) and a.contains(
+        *scene.maps[1].landscape.optimum
+    )
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "4:3", "1:1", "9:16"])
+def test_every_normalize_map_says_how_it_is_drawn(tmp_path, aspect):
+    """The raw map says "axes not to scale" in every frame shape (in a square frame under its
+    w name, the plot being too short for it); the standardised one is to scale."""
+    from gdanim.config import RenderSpec
+    from gdanim.scenes.widgets.contours import NOT_TO_SCALE_WORDS
+    from tests.scene_tools import build_scene
+
+    def says(panel):
+        texts = (m for m in panel.get_family() if type(m).__name__ == "Text")
+        return any(
+            NOT_TO_SCALE_WORDS in " ".join(getattr(m, "original_text", "").split()) for m in texts
+        )
+
+    spec = RenderSpec(scene="compare", preset="normalize", aspect=aspect, quality="low")
+    raw, std = build_scene(spec, tmp_path).maps
+    assert not raw.to_scale and says(raw)
+    assert std.to_scale and not says(std)

@@ -241,3 +241,43 @@ def test_random_batches_hover_rather_than_oscillate():
     full = prepare(RenderSpec(scene="learning-rates", train=TrainConfig(optimizer="minibatch")))
     kinds = [classify(r.trajectory, best, full.dataset.x).kind for r in full.runs]
     assert kinds == ["slow", "converged", "diverged"]
+
+
+def _momentum_race(tmp_path, x):
+    """gd against momentum on a line through ``x`` that the test makes (y = 3x + 5 + noise)."""
+
+    rng = np.random.default_rng(7)
+    y = 3.0 * x / np.std(x) + 5.0 + rng.normal(0, 0.3, x.size)
+    path = tmp_path / "made.csv"
+    rows = "".join(f"{float(a)!r},{float(b)!r}\n" for a, b in zip(x, y, strict=True))
+    path.write_text("x,y\n" + rows)
+    spec = RenderSpec(scene="compare", data=str(path), x="x", y="y", vary="optimizer=gd,momentum")
+    return prepare(spec)
+
+
+def test_momentum_swings_across_a_valley_and_overshoots_a_round_bowl(tmp_path):
+    """Momentum's swings are read in the curvature's own directions: across a long valley it
+    zig-zags (the steep part of its steps reverses) and beats gd; on a round bowl there is
+    nothing to cross, it runs through the bottom and back, and gd gets there first."""
+    from gdanim.experiments import run_swing, swing_words
+
+    # x of mean 0 and spread 1: the bowl is round.
+    round_ = _momentum_race(tmp_path, np.linspace(-1.7, 1.7, 40))
+    gd, mom = (run_swing(round_, i) for i in range(2))
+    assert mom.stretch == pytest.approx(1.0, abs=0.05) and not mom.valley
+    assert mom.overshoot > 0.05 and gd.overshoot == 0.0
+    words = swing_words(round_)
+    assert words.startswith(" Momentum overshoots the bottom and swings back")
+    assert "valley and back" not in words
+    gd_n, mom_n = (r.outcome.update for r in round_.runs)
+    assert mom_n > 1.5 * gd_n and "times as many updates as gd" in words
+
+    # x centred with a small spread: b is steep, w flat, a valley 20 times longer than wide.
+    valley = _momentum_race(tmp_path, np.linspace(-0.08, 0.08, 40))
+    gd, mom = (run_swing(valley, i) for i in range(2))
+    assert mom.valley and mom.stretch > 10
+    assert mom.across > 0.5 and gd.across == 0.0  # the steep part of its steps reverses
+    assert mom.along > 0.8  # while it keeps moving toward the bottom along the valley
+    words = swing_words(valley)
+    assert words.startswith(" Momentum swings across the valley and back")
+    assert "times sooner than gd." in words

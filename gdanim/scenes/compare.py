@@ -2,8 +2,11 @@
 
 When the runs share one loss surface (the optimizer, the rate, the start, momentum, the seed,
 the batch size) their paths race on one contour map, one colour each, with one loss-curve
-panel. When the option changes the surface (the loss, L2, scaling x, huber's delta) each run
-gets its own contour panel, and their fitted lines are overlaid on one data panel. Every run
+panel; the run whose path swings or jitters most is drawn underneath, each run under another
+wider, so every one stays in sight. When the option changes the surface (the loss, L2,
+scaling x, huber's delta) each run gets its own contour panel (one view for all where their
+extents are alike; to scale on standardised x, where the bowl is round), and their fitted
+lines are overlaid on one data panel. Every run
 ends with its verdict, read from its trajectory; a closing line says what the comparison
 shows, in the runs' numbers (:func:`gdanim.experiments.closing_line`).
 
@@ -12,7 +15,9 @@ Render with ``gdanim render compare --preset momentum`` or ``--vary optimizer=gd
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,11 +35,21 @@ from manim import (
     config,
 )
 
-from ..experiments import PRESETS, closing_line, key_words, rate_note, swing_words, value_text
-from ..landscape import Landscape
+from ..datasets import standardized_data
+from ..experiments import (
+    PRESETS,
+    chatter_words,
+    closing_line,
+    critical_shares,
+    key_words,
+    rate_note,
+    swing_words,
+    value_text,
+)
+from ..landscape import Landscape, View, build_landscape
 from ..numbers import count
 from ..outcome import Outcome
-from ..pipeline.prepare import Comparison, Run
+from ..pipeline.prepare import Comparison, Run, Surface
 from ..trajectory import Trajectory
 from . import style
 from .base import Box, map_labels
@@ -43,6 +58,8 @@ from .grid import bottom_box, grid_cells, pt, top_box
 from .legends import Legend, line_legend, run_header, run_legend, wrapped
 from .runs import loss_frame
 from .widgets import DataPanel, DescentTrail, LossContours, LossCurve, fmt
+from .widgets.contours import NOT_TO_SCALE_WORDS
+from .widgets.text import label
 
 # ------------------------------------------------------------------------------ layout
 # Scene units (the short side of the frame is 8).
@@ -54,13 +71,56 @@ SIDE_SHARE = 0.42  # of the body's width: the loss panel and legend beside the m
 SQUARE_MAP_SHARE = 0.56  # of the body's height: the maps' row in a square frame (own surfaces)
 INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most this share
 WORDS = {2: "Two", 3: "Three", 4: "Four"}
-#: How much wider each later run's path is than the one before, on a shared map.
-STROKE_STEP = 1.6
+#: How much wider each run's path is than the one drawn over it, on a shared map.
+STROKE_STEP = 4.0
+#: How much wider each later run's fitted line is than the one before, on the data panel.
+FIT_STEP = 3.0
+
+
+#: A space that does not break a line: a number stays on the line of the words it goes with.
+NBSP = "\u00a0"
+
+
+def on_screen(text: str) -> str:
+    """``text`` as the screen writes it: a negative number with the minus sign (captions keep
+    the hyphen, which speech reads), and a number glued to its words ("lr = 0.1", "in 1024"),
+    so a line never breaks between them."""
+    text = re.sub(r"(?<![\w.])-(?=\.?\d)", "\u2212", text)
+    text = re.sub(r"(\S) = (?=\S)", rf"\1{NBSP}={NBSP}", text)
+    return re.sub(r"\b(in|after|at|of) (?=[\d\u2212])", rf"\1{NBSP}", text)
+
+
+#: Between a map's w name and the "axes not to scale" said under it.
+SCALE_NOTE_GAP = 0.04
+#: Own-surface maps share one view when it is at most this many times any one's extent.
+SHARED_VIEW_GROWTH = 2.5
+#: How much wider each run's loss curve is than the one drawn over it.
+CURVE_STEP = 1.5
+#: How much larger each run's end ring is than that of the run drawn over it.
+RING_STEP = 0.45
 
 
 def run_stroke(i: int) -> float:
-    """The path width of the ``i``-th run on a shared map: later runs wider (and drawn under)."""
+    """The path width of the run drawn ``i``-th from the top of a shared map: each run under
+    another wider, so it shows as a band either side of the path over it."""
     return style.PATH_STROKE + STROKE_STEP * i
+
+
+def drawn_length(contours: LossContours, path: Trajectory) -> float:
+    """How long ``path`` is drawn on ``contours`` (scene units, the part in its view): a run
+    that swings or jitters draws a long path, a straight one a short path."""
+    w, b = np.ravel(path.w), np.ravel(path.b)
+    v = contours.landscape.view
+    inside = (w >= v.w_min) & (w <= v.w_max) & (b >= v.b_min) & (b <= v.b_max)
+    pts = contours.to_scene(w[inside], b[inside])
+    return float(np.sum(np.linalg.norm(np.diff(pts, axis=0), axis=1))) if len(pts) > 1 else 0.0
+
+
+def stacking(lengths: list[float]) -> list[int]:
+    """The runs from the bottom of a shared map to its top: the longest drawn path (the run
+    that swings or jitters most) underneath, the straightest on top; ties keep the runs'
+    order, the first on top."""
+    return sorted(range(len(lengths)), key=lambda i: (-lengths[i], -i))
 
 
 @dataclass
@@ -131,8 +191,8 @@ class Compare(SharedClock):
     def run_title(self, run: Run) -> str:
         common = self.common_rate()
         if self.rates_shown() and (common is None or round(run.lr, 12) != round(common, 12)):
-            return f"{run.label} · lr = {fmt(run.lr, 3)}"
-        return run.label
+            return on_screen(f"{run.label} · lr = {fmt(run.lr, 3)}")
+        return on_screen(run.label)
 
     # -- captions: every number comes from the runs
     def caption_intro(self) -> str:
@@ -146,7 +206,7 @@ class Compare(SharedClock):
             text += " They descend one loss surface, so every path is drawn on one map."
         else:
             text += (
-                f" Changing {key_words(comp.key)} changes the loss surface: each run has its "
+                f" {self.change_words()} changes the loss surface: each run has its "
                 "own map, and their lines share the data panel."
             )
         note = rate_note(self.inputs)
@@ -154,11 +214,29 @@ class Compare(SharedClock):
             text += f" {note[0].upper()}{note[1:]}."
         return text
 
+    def change_words(self) -> str:
+        """What the comparison changes, as the subject of a sentence."""
+        if self.comparison.key == "normalize":
+            return "Standardising x"
+        return f"Changing {key_words(self.comparison.key)}"
+
+    def shown_runs(self) -> list[Run]:
+        """The runs with their names and verdicts as the screen writes them."""
+        return [
+            dataclasses.replace(
+                r,
+                label=on_screen(r.label),
+                outcome=dataclasses.replace(r.outcome, text=on_screen(r.outcome.text)),
+            )
+            for r in self.runs
+        ]
+
     def caption_descent(self) -> str:
         n = self.longest_updates()
         return (
             f"All runs share one clock, up to {count(n)} updates; each stops at its own end."
             + swing_words(self.inputs)
+            + chatter_words(self.inputs)
         )
 
     def caption_verdicts(self) -> str:
@@ -177,10 +255,12 @@ class Compare(SharedClock):
         self.closing_text = closing_line(self.inputs)
         if self.square_own():
             # Two maps over the data panel and the closing line: a 2x2 grid of the body.
-            self.closing = wrapped(self.closing_text, t, t.ink, (f.w - PANEL_GAP) / 2, CLOSING_SIZE)
+            self.closing = wrapped(
+                on_screen(self.closing_text), t, t.ink, (f.w - PANEL_GAP) / 2, CLOSING_SIZE
+            )
             body = Box(f.x, (below + bottom) / 2, f.w, below - bottom)
         else:
-            self.closing = wrapped(self.closing_text, t, t.ink, f.w, CLOSING_SIZE)
+            self.closing = wrapped(on_screen(self.closing_text), t, t.ink, f.w, CLOSING_SIZE)
             self.closing.move_to(pt(f.left, bottom), aligned_edge=DOWN + LEFT)
             top = self.closing.get_top()[1] + CLOSING_GAP
             body = Box(f.x, (below + top) / 2, f.w, below - top)
@@ -198,9 +278,14 @@ class Compare(SharedClock):
         comp = self.comparison
         if comp.preset is not None and comp.preset in PRESETS:
             return PRESETS[comp.preset].title
+        if all(isinstance(v, bool) for v in comp.values):
+            # Named as the runs are: "Raw x against standardised x", not "false, true".
+            labels = [r.label for r in self.runs]
+            text = " against ".join(labels)
+            return on_screen(text[0].upper() + text[1:])
         values = ", ".join(value_text(comp.key, v) for v in comp.values)
         words = key_words(comp.key)
-        return f"Changing {words}: {values}"
+        return on_screen(f"Changing {words}: {values}")
 
     def subtitle_parts(self) -> list[str]:
         comp = self.comparison
@@ -219,7 +304,13 @@ class Compare(SharedClock):
             if common is not None:
                 parts.append(f"lr = {fmt(common, 3)} where no other is named")
             else:
-                parts.append("each run its own safe rate")
+                shares = critical_shares(self.inputs)
+                if shares is None:
+                    parts.append("each run its own safe rate")
+                else:
+                    # Unlike shares of their critical rates: the race is partly one of rates.
+                    listed = " and ".join(fmt(v, 2) for v in shares)
+                    parts += ["each run its own safe rate", f"at {listed} of its critical rate"]
         if key != "l2" and cfg.l2:
             parts.append(f"L2 = {fmt(cfg.l2)}")
         if key != "init":
@@ -230,7 +321,7 @@ class Compare(SharedClock):
             note = self.standardized_note()
             if note:
                 parts += note.split("  ")  # its two halves wrap apart in a narrow frame
-        return [p for p in parts if p]
+        return [on_screen(p) for p in parts if p]
 
     def build_shared(self, body: Box) -> list[RunView]:
         inputs = self.inputs
@@ -240,7 +331,7 @@ class Compare(SharedClock):
         titles = [self.run_title(r) for r in self.runs]
 
         def make_legend(width: float, cols: int, inline: bool = False) -> Legend:
-            return run_legend(self.runs, self.colors, titles, t, width, cols, inline)
+            return run_legend(self.shown_runs(), self.colors, titles, t, width, cols, inline)
 
         side_by_side = False
         if not self.portrait:
@@ -270,8 +361,13 @@ class Compare(SharedClock):
                 map_box, loss_box = plots.split_h(1.15, 1.0, gap=PANEL_GAP)
         legend.move_to(pt(legend_box.left, legend_box.top), aligned_edge=UP + LEFT)
         w_label, b_label = map_labels(inputs.on_map is not None)
+        surface = self.comparison.surfaces[0]
+        paths = [r.on_map for r in self.runs]
         contours = self.place_panel(
-            map_box, lambda w, h: LossContours(inputs.map, w, h, t, w_label, b_label)
+            map_box,
+            lambda w, h: LossContours(
+                self.to_scale(surface, paths, w / h), w, h, t, w_label, b_label
+            ),
         )
         frame_traj = loss_frame(self.runs, inputs.analysis.optimum_loss)
         epochs = self.longest_updates()
@@ -290,13 +386,20 @@ class Compare(SharedClock):
         self.panels: list[Mobject] = [contours, loss]
         self.maps = [contours]
         views = []
+        # Every run stays in sight where paths share the map: the run that swings or
+        # jitters most goes underneath, each one under another drawn wider and with a wider
+        # end ring, so where paths and ends meet each shows around the one over it.
+        self.order = stacking([drawn_length(contours, r.on_map) for r in self.runs])
         for i, (run, color, name, verdict) in enumerate(
             zip(self.runs, self.colors, names, verdicts, strict=True)
         ):
+            depth = len(self.runs) - 1 - self.order.index(i)  # 0: on top
             trail = DescentTrail(contours, run.on_map, self.tracker, t, color)
-            trail.line.set_stroke(width=run_stroke(i))
+            trail.line.set_stroke(width=run_stroke(depth))
+            trail.marker.scale(1 + RING_STEP * depth)
             trail.exit_arrow.move_to(contours.frame.get_center())
             curve = loss.curve(run.trajectory, self.tracker, color)
+            curve[0].set_stroke(width=curve[0].get_stroke_width() + CURVE_STEP * depth)
             views.append(RunView(run, color, name, verdict, trail, contours, curve=curve))
         return views
 
@@ -340,10 +443,10 @@ class Compare(SharedClock):
             cells = grid_cells(cells_box, n, cols)
         headers = [
             run_header(self.run_title(r), r.outcome, c, cell.w, t)
-            for r, c, cell in zip(self.runs, self.colors, cells, strict=True)
+            for r, c, cell in zip(self.shown_runs(), self.colors, cells, strict=True)
         ]
         hh = max(VGroup(nm, vd).height for nm, vd in headers)
-        key = line_legend(self.runs, self.colors, t, side.w)
+        key = line_legend(self.shown_runs(), self.colors, t, side.w)
         if self.square_own() and self.closing.height + PANEL_GAP + key.height <= end.h:
             # The data panel's key under the closing line, beside the panel.
             data_box = side
@@ -366,6 +469,8 @@ class Compare(SharedClock):
         data.dots.set_color(t.muted)
         self.panels = [data, key]
         self.maps = []
+        self.order = list(reversed(range(n)))  # later runs' lines, wider, underneath
+        shared_views = self.own_views()
         views = []
         for i, (run, color, cell, (name, verdict)) in enumerate(
             zip(self.runs, self.colors, cells, headers, strict=True)
@@ -374,22 +479,93 @@ class Compare(SharedClock):
             head.move_to(pt(cell.left, cell.top), aligned_edge=UP + LEFT)
             _, map_box = top_box(cell, hh + HEADER_PAD)
             surface = comp.surfaces[i]
-            contours = self.run_map(map_box, surface.map, surface.on_map is not None)
+            contours = self.run_map(map_box, surface, run.on_map, shared_views[i])
+            if self.square_own():
+                self.say_scale_below(contours)
             self.panels.append(contours)
             self.maps.append(contours)
             trail = DescentTrail(contours, run.on_map, self.tracker, t, color)
             trail.exit_arrow.move_to(contours.frame.get_center())
             fit = self.fitted_line(data, run.trajectory, color)
+            # Later runs' lines wider, drawn under: where the lines meet, each still shows.
+            fit.set_stroke(width=fit.get_stroke_width() + FIT_STEP * i)
             views.append(RunView(run, color, name, verdict, trail, contours, fit=fit))
         return views
 
-    def run_map(self, box: Box, landscape: Landscape, standardized: bool = False) -> LossContours:
-        """A run's own contour panel, fitted to ``box``: in the optimizer's coordinates where
-        x is standardised."""
-        w_label, b_label = map_labels(standardized)
-        return self.place_panel(
-            box, lambda w, h: LossContours(landscape, w, h, self.theme, w_label, b_label)
+    def say_scale_below(self, contours: LossContours) -> None:
+        """A map not to scale that found no room to say so, in its w name or on its plot (a
+        short map in a square frame): it says so under its w name, in the gap above the
+        row below."""
+        if contours.to_scale or contours.says_not_to_scale() or len(contours.scale_tag):
+            return
+        t = self.theme
+        words = label(NOT_TO_SCALE_WORDS, t, style.TICK_SIZE, t.muted)
+        if words.width > contours.frame.width + 2 * SCALE_NOTE_GAP:
+            return
+        words.next_to(contours, DOWN, buff=SCALE_NOTE_GAP)
+        words.set_x(contours.frame.get_x())
+        contours.add(words)  # not its scale_tag: that one moves to a corner of the plot
+
+    def own_views(self) -> list[Landscape | None]:
+        """The runs' own maps over one shared view, where their views are alike enough in
+        extent that a view taking them all in keeps each run's path large (L2 moving the
+        optimum, the loss moving the line): the move then reads as a move between maps.
+        ``None`` for each where they keep their own views (standardised x, or extents far
+        apart)."""
+        comp = self.comparison
+        n = len(self.runs)
+        if any(s.on_map is not None for s in comp.surfaces):
+            return [None] * n
+        own = [s.map.view for s in comp.surfaces]
+        view = View(
+            min(v.w_min for v in own),
+            max(v.w_max for v in own),
+            min(v.b_min for v in own),
+            max(v.b_max for v in own),
         )
+        for v in own:
+            if (view.w_max - view.w_min) > SHARED_VIEW_GROWTH * (v.w_max - v.w_min):
+                return [None] * n
+            if (view.b_max - view.b_min) > SHARED_VIEW_GROWTH * (v.b_max - v.b_min):
+                return [None] * n
+        ds = self.inputs.dataset
+        out: list[Landscape | None] = []
+        for s, r in zip(comp.surfaces, self.runs, strict=True):
+            t = r.trajectory
+            track = [(t.w, t.b, t.loss, t.diverged)]
+            out.append(build_landscape(ds, s.config.make_loss(), track, view=view))
+        return out
+
+    def run_map(
+        self, box: Box, surface: Surface, path: Trajectory, shared: Landscape | None = None
+    ) -> LossContours:
+        """A run's own contour panel, fitted to ``box``: in the optimizer's coordinates where
+        x is standardised, to scale there; over ``shared``, the view the maps share, if any."""
+        w_label, b_label = map_labels(surface.on_map is not None)
+
+        def make(w: float, h: float) -> LossContours:
+            land = shared if shared is not None else self.to_scale(surface, [path], w / h)
+            return LossContours(land, w, h, self.theme, w_label, b_label)
+
+        return self.place_panel(box, make)
+
+    def to_scale(self, surface: Surface, paths: list[Trajectory], aspect: float) -> Landscape:
+        """The surface's map; on standardised x its view widened along one axis to the
+        panel's shape (``aspect``: width over height), so one unit of w takes the length of
+        one unit of b and the round bowl shows round. A raw map stays framed on its paths
+        (its axes say they are not to scale)."""
+        land = surface.map
+        std = surface.standardized
+        if surface.on_map is None or std is None or not aspect > 0:
+            return land
+        v = land.view
+        sw, sb = v.w_max - v.w_min, v.b_max - v.b_min
+        cw, cb = (v.w_max + v.w_min) / 2, (v.b_max + v.b_min) / 2
+        sw, sb = max(sw, sb * aspect), max(sb, sw / aspect)
+        view = View(cw - sw / 2, cw + sw / 2, cb - sb / 2, cb + sb / 2)
+        data = standardized_data(self.inputs.dataset, std)
+        tracks = [(p.w, p.b, p.loss, p.diverged) for p in paths]
+        return build_landscape(data, surface.config.make_loss(), tracks, view=view)
 
     def fitted_line(self, data: DataPanel, traj: Trajectory, color: str) -> VMobject:
         """The run's line on the data panel, following the shared clock."""
@@ -405,10 +581,9 @@ class Compare(SharedClock):
     # -- beats
     def descend(self) -> None:
         """All runs on one clock; each stops at its own end, its verdict shown when it has one."""
-        # Later runs go under earlier ones, in wider strokes: the first run (plain gradient
-        # descent in the presets) stays on top, and a run that follows another's path still
-        # shows as a band either side of it.
-        for v in reversed(self.views):
+        # Bottom to top in the order the build chose (:func:`stacking`): the paths, loss
+        # curves and lines over one another in the same order.
+        for v in (self.views[i] for i in self.order):
             v.verdict.set_opacity(0)
             o = v.run.outcome
             if o.kind in ("converged", "diverged") and o.update > 0:
