@@ -123,9 +123,6 @@ def test_layout_on_real_magnitudes(media: Any, heights: str, scene: str, aspect:
 # seconds.
 DERIVATION_STD = "the standardising step's formula meets the line of N, w0 and b0 as it moves"
 TABLES_KNOWN: dict[tuple[str, str, str], str] = {
-    ("descent-path", "1:1", "houses"): (
-        "the loss panel is too short for its name's scale: '(×10¹¹)' is set at 11.0 px"
-    ),
     ("hiker-bowl", "1:1", "houses"): BOWL_B_LOSS,
     ("derivation", "1:1", "houses"): DERIVATION_STD,
     ("derivation", "16:9", "small"): "the update of b is typeset at 11.7 px for a few beats",

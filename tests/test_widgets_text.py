@@ -7,7 +7,7 @@ import pytest
 
 from gdanim.scenes import style
 from gdanim.scenes.style import THEMES
-from gdanim.scenes.widgets.text import fitted_label, label
+from gdanim.scenes.widgets.text import fitted_label, label, least_room
 
 pytestmark = pytest.mark.slow  # text typeset with Pango
 
@@ -50,6 +50,36 @@ def test_a_scale_is_never_dropped():
     one = fitted_label("weight_kg (×10⁶)", THEME, width_of("weig (×10⁶)"))
     assert one.original_text.endswith("… (×10⁶)") and "\n" not in one.original_text
     assert one.width <= width_of("weig (×10⁶)") + 1e-9
+
+
+@pytest.mark.parametrize("lines", [1, 2])
+def test_a_name_keeps_its_word_beside_its_scale(lines: int) -> None:
+    """ "(×10⁶)" alone does not say what counts in millions: where the room is too short
+    even for the scale, the name is set smaller (the layout check reports it, and the scene
+    gives the panel room) rather than dropped."""
+    name = "loss (×10⁶)"
+    room = width_of("(×10⁶)") * 0.8
+    t = fitted_label(name, THEME, room, lines=lines)
+    assert t.original_text.startswith("lo") and t.original_text.endswith("(×10⁶)")
+    assert t.width <= room + 1e-9
+    if lines == 2:
+        assert t.original_text == "loss\n(×10⁶)"
+
+
+def test_least_room_sets_a_name_whole() -> None:
+    """The room a scene gives a panel for its name: the name and its scale kept whole, at
+    the least size at most shrunk."""
+    for name, lines, whole in [
+        ("loss (×10¹¹)", 2, "loss\n(×10¹¹)"),
+        ("loss (×10¹¹)", 1, "loss (×10¹¹)"),
+        ("extra loss", 1, "extra loss"),
+    ]:
+        room = least_room(name, THEME, lines=lines)
+        t = fitted_label(name, THEME, room, lines=lines)
+        assert t.original_text == whole
+        assert t.width >= 0.84 * width_of(whole) - 1e-9
+        shorter = fitted_label(name, THEME, room * 0.97, lines=lines)
+        assert shorter.original_text != whole or shorter.width < 0.84 * width_of(whole)
 
 
 def test_a_name_too_long_for_two_lines_is_cut_with_an_ellipsis():

@@ -92,6 +92,9 @@ class Panel(VGroup):
             t = label(text, theme, style.TICK_SIZE, theme.muted)
             ticks.add(t.next_to(p, LEFT, buff=style.AXIS_LABEL_BUFF * 0.6))
         self.ticks = ticks
+        #: The y axis's whole name (with the power of ten its ticks count in), before it is
+        #: fitted to the side: a scene gives a panel too short for it more height.
+        self.y_name = y_label
         thin_tick_labels(self)
         self.labels = VGroup()
         if x_label:
