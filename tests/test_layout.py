@@ -127,13 +127,6 @@ TABLES_KNOWN: dict[tuple[str, str, str], str] = {
     ("derivation", "1:1", "houses"): DERIVATION_STD,
     ("derivation", "16:9", "small"): "the update of b is typeset at 11.7 px for a few beats",
     ("derivation", "1:1", "small"): f"{DERIVATION_STD}; it is typeset at 11.8 px",
-    ("feature-scaling", "16:9", "cars"): (
-        "the excess-loss axis and the needle map's w2 axis keep 2 tick labels"
-    ),
-    ("feature-scaling", "1:1", "cars"): (
-        "the excess-loss axis, the standardised map's w2 axis and the prediction panel's "
-        "y axis keep 2 tick labels; the axis name 'excess' is cut to 'exce…' at 11.0 px"
-    ),
 }
 
 
