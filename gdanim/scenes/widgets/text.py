@@ -119,6 +119,10 @@ def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84, line
     if scaled and scaled.group(1):
         name, unit = scaled.groups()
         tries = [f"{name}\n{unit}"] if lines > 1 else []
+        # Bare of a remark first, as below: "w (std. x) (×10⁻³)" as "w (×10⁻³)".
+        bare = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+        if bare and bare != name:
+            tries += [f"{bare} {unit}"] + ([f"{bare}\n{unit}"] if lines > 1 else [])
         tries += [
             f"{name[:keep].rstrip(' _-.(')}… {unit}"
             for keep in range(len(name) - 1, MIN_KEPT - 1, -1)
