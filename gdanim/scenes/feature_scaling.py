@@ -48,7 +48,7 @@ from .style import Theme
 from .widgets import DescentTrail, LossContours, LossCurve, Panel, fmt, label
 from .widgets.contours import scale_ratio
 from .widgets.data import core_range
-from .widgets.panels import LEAST_TICK_LABELS
+from .widgets.panels import LEAST_TICK_LABELS, y_tick_labels
 from .widgets.text import nice_ticks
 
 FloatArray = NDArray[np.float64]
@@ -74,12 +74,6 @@ def _short(name: str) -> str:
     """A feature's name without its unit: ``Size (sq ft)`` -> ``Size``."""
     bare = name.split(" (")[0].strip()
     return bare or name
-
-
-def y_tick_labels(panel: Panel) -> int:
-    """How many tick labels a panel's y axis kept (those that would touch are thinned)."""
-    left = panel.frame.get_left()[0]
-    return sum(1 for m in panel.ticks if isinstance(m, Text) and m.get_right()[0] <= left)
 
 
 def rounder_ranges(lo: float, hi: float) -> Iterator[tuple[float, float]]:

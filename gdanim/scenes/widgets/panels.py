@@ -288,6 +288,12 @@ LABEL_GAP = 0.08
 LEAST_TICK_LABELS = 3
 
 
+def y_tick_labels(panel: Panel) -> int:
+    """How many tick labels a panel's y axis kept (those that would touch are thinned)."""
+    left = panel.frame.get_left()[0]
+    return sum(1 for m in panel.ticks if isinstance(m, Text) and m.get_right()[0] <= left)
+
+
 def fitting_ticks(
     r: tuple[float, float], n: int, length: float, theme: Theme, across: bool
 ) -> tuple[list[tuple[float, str]], str]:
