@@ -234,3 +234,31 @@ def test_lecture_file_and_python_take_a_list_of_columns(tmp_path):
     with pytest.warns(UserWarning):
         facts = gdanim.analyze(frame, x=["wt", "hp"], y="mpg")
     assert len(facts.weights) == 2 and len(facts.eigenvalues) == 3
+
+
+def test_a_short_axis_reaches_out_to_a_third_round_tick():
+    """mpg 8.7 to 27.9 on a short panel shows 10 and 20 only: its range out to 30 (the
+    least widening) shows 10, 20 and 30."""
+    from gdanim.scenes.feature_scaling import rounder_ranges
+
+    ranges = list(rounder_ranges(8.672, 27.928))
+    assert ranges[0] == (8.672, 30.0)
+    assert all(lo <= 8.672 and hi >= 27.928 for lo, hi in ranges)
+    spans = [hi - lo for lo, hi in ranges]
+    assert spans == sorted(spans)
+
+
+def test_a_needle_window_slides_to_three_round_ticks():
+    """A to-scale window 2.07 long about -0.05 holds -1 and 0; slid by 0.02 it holds -1, 0
+    and 1, and what it frames stays in it."""
+    from gdanim.landscape.framing import View
+    from gdanim.scenes.feature_scaling import slid_windows
+
+    view = View(-5.3, 0.5, -1.088, 0.98)
+    framed = View(-5.0, 0.2, -0.2, 0.1)
+    first = next(slid_windows(view, framed, height=1.01))
+    assert first == pytest.approx(0.02)
+    for shift in slid_windows(view, framed, height=1.01):
+        assert view.b_min + shift <= framed.b_min and view.b_max + shift >= framed.b_max
+    # Nothing to slide where the window holds only what it frames.
+    assert list(slid_windows(view, View(-5.0, 0.2, -1.088, 0.98), height=1.01)) == []

@@ -3,11 +3,12 @@ side) on two lines, and only then cut with an ellipsis."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from gdanim.scenes import style
 from gdanim.scenes.style import THEMES
-from gdanim.scenes.widgets.text import fitted_label, label
+from gdanim.scenes.widgets.text import fitted_label, label, least_room
 
 pytestmark = pytest.mark.slow  # text typeset with Pango
 
@@ -52,6 +53,40 @@ def test_a_scale_is_never_dropped():
     assert one.width <= width_of("weig (×10⁶)") + 1e-9
 
 
+@pytest.mark.parametrize("lines", [1, 2])
+def test_a_name_keeps_its_word_beside_its_scale(lines: int) -> None:
+    """ "(×10⁶)" alone does not say what counts in millions: where the room is too short
+    even for the scale, the name is set smaller (the layout check reports it, and the scene
+    gives the panel room) rather than dropped."""
+    name = "loss (×10⁶)"
+    room = width_of("(×10⁶)") * 0.8
+    t = fitted_label(name, THEME, room, lines=lines)
+    assert t.original_text.startswith("lo") and t.original_text.endswith("(×10⁶)")
+    assert t.width <= room + 1e-9
+    if lines == 2:
+        assert t.original_text == "loss\n(×10⁶)"
+    else:
+        # A remark goes before the name is cut: "w (std. x) (×10⁻³)" as "w (×10⁻³)".
+        room = width_of("w (×10⁻³)")
+        assert fitted_label("w (std. x) (×10⁻³)", THEME, room).original_text == "w (×10⁻³)"
+
+
+def test_least_room_sets_a_name_whole() -> None:
+    """The room a scene gives a panel for its name: the name and its scale kept whole, at
+    the least size at most shrunk."""
+    for name, lines, whole in [
+        ("loss (×10¹¹)", 2, "loss\n(×10¹¹)"),
+        ("loss (×10¹¹)", 1, "loss (×10¹¹)"),
+        ("extra loss", 1, "extra loss"),
+    ]:
+        room = least_room(name, THEME, lines=lines)
+        t = fitted_label(name, THEME, room, lines=lines)
+        assert t.original_text == whole
+        assert t.width >= 0.84 * width_of(whole) - 1e-9
+        shorter = fitted_label(name, THEME, room * 0.97, lines=lines)
+        assert shorter.original_text != whole or shorter.width < 0.84 * width_of(whole)
+
+
 def test_a_name_too_long_for_two_lines_is_cut_with_an_ellipsis():
     name = "Number of donations"
     room = width_of("donations") * 0.5
@@ -83,3 +118,21 @@ def test_ticks_keep_three_labels_on_a_narrow_axis() -> None:
     ticks, unit = fitting_ticks((-0.000992, 0.002055), 2, 6.0, THEME, across=True)
     assert unit == ""
     assert len(ticks) >= 3 and all(t.startswith(("0", "-")) for _, t in ticks)
+
+
+def test_a_short_loss_axis_reaches_up_to_a_third_label() -> None:
+    """A loss to 3.66 million on a panel under an inch tall: 0 1 2 3 do not keep apart and
+    thinning would leave 0 and 2; the axis reaches up to 4 and reads 0 2 4."""
+    from gdanim.scenes.widgets import LossCurve
+    from gdanim.scenes.widgets.panels import y_tick_labels
+    from gdanim.trajectory import Trajectory
+
+    loss = 3.45e6 * np.exp(-np.arange(201) / 8.0) + 1.2e5
+    run = Trajectory(w=np.zeros(201), b=np.zeros(201), loss=loss)
+    curve = LossCurve([run], 2.2, 0.87, THEME)
+    assert curve.y_range == (0.0, 4.0)
+    assert y_tick_labels(curve) == 3
+    assert curve.y_name == "loss (×10⁶)"
+    # With room for 0 1 2 3, the axis keeps to the losses.
+    tall = LossCurve([run], 2.2, 2.0, THEME)
+    assert tall.y_range[1] < 4.0 and y_tick_labels(tall) >= 3

@@ -40,6 +40,7 @@ from .widgets import (
     note,
     room_to_edge,
 )
+from .widgets.text import least_room
 
 #: The first updates played one at a time, before the clock speeds up.
 FIRST_STEPS = 3
@@ -68,6 +69,16 @@ def inside(panel: LossContours, mob: VGroup, at: np.ndarray, pad: float = 0.06) 
 WIDE_BODY = 1.45
 
 
+def grown(upper: Box, lower: Box, by: float) -> tuple[Box, Box]:
+    """``lower`` taller by ``by``, ``upper`` (above it) shorter: their outer edges stay."""
+    if by <= 0:
+        return upper, lower
+    return (
+        Box(upper.x, upper.y + by / 2, upper.w, upper.h - by),
+        Box(lower.x, lower.y + by / 2, lower.w, lower.h + by),
+    )
+
+
 class DescentPath(GdScene):
     """Contours with the path, the data with the current line, the loss curve, a readout."""
 
@@ -84,6 +95,17 @@ class DescentPath(GdScene):
         readout_box, panels_box = self.split_readout(body, readout.height)
         contour_box, data_box, curve_box = self.layout(panels_box)
 
+        def make_curve(w: float, h: float) -> LossCurve:
+            return LossCurve([traj], w, h, self.theme, inputs.analysis.optimum_loss)
+
+        curve = self.place_panel(curve_box, make_curve)
+        # The loss axis's name keeps its word and its scale ("loss (×10¹¹)"): a loss panel
+        # too short for them (a square frame, a large loss) takes the height from above it.
+        short = least_room(curve.y_name, self.theme, lines=2) - curve.frame.height
+        if short > 1e-6:
+            contour_box, data_box, curve_box = self.layout(panels_box, short + 1e-3)
+            curve = self.place_panel(curve_box, make_curve)
+
         w_label, b_label = map_labels(inputs.on_map is not None)
         contours = self.place_panel(
             contour_box,
@@ -91,10 +113,6 @@ class DescentPath(GdScene):
         )
         self.contours = contours
         data = self.data_panel(data_box)
-        curve = self.place_panel(
-            curve_box,
-            lambda w, h: LossCurve([traj], w, h, self.theme, inputs.analysis.optimum_loss),
-        )
         readout.move_to([readout_box.x, readout_box.y, 0])
         if readout.width > readout_box.w:
             readout.scale_to_fit_width(readout_box.w)
@@ -314,17 +332,22 @@ class DescentPath(GdScene):
         return best
 
     # -- layout
-    def layout(self, box: Box) -> tuple[Box, Box, Box]:
+    def layout(self, box: Box, taller: float = 0.0) -> tuple[Box, Box, Box]:
+        """The map, the data and the loss curve; the loss curve ``taller`` than its share,
+        taken from what is above it."""
         # A square frame under a long heading leaves a wide, short body: side by side too,
         # or the map above the data and loss panels would leave them all too short.
         if not self.portrait or box.w > box.h * WIDE_BODY:
             left, right = box.split_h(1.1, 1.0)
-            data, curve = right.split_v(1.15, 1.0)
+            upper, lower = right.split_v(1.15, 1.0)
+            data, curve = grown(upper, lower, taller)
             return left, data, curve
         if box.h > box.w * 1.5:  # tall: stack all three
             top, mid, low = box.split_v(1.4, 1.0, 0.9)
+            mid, low = grown(mid, low, taller)
             return top, mid, low
         top, bottom = box.split_v(1.4, 1.0)
+        top, bottom = grown(top, bottom, taller)
         data, curve = bottom.split_h(1.0, 1.0)
         return top, data, curve
 

@@ -10,7 +10,9 @@ the actual values. Every number on screen and in the captions comes from the run
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import math
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from manim import (
@@ -33,6 +35,7 @@ from manim import (
 from numpy.typing import NDArray
 
 from ..landscape import Landscape
+from ..landscape.framing import View, contour_levels
 from ..landscape.plane import framed_part, weight_landscape
 from ..numbers import count
 from ..pipeline.prepare import Run, ScalingSide
@@ -45,6 +48,8 @@ from .style import Theme
 from .widgets import DescentTrail, LossContours, LossCurve, Panel, fmt, label
 from .widgets.contours import scale_ratio
 from .widgets.data import core_range
+from .widgets.panels import LEAST_TICK_LABELS, y_tick_labels
+from .widgets.text import nice_ticks
 
 FloatArray = NDArray[np.float64]
 
@@ -59,6 +64,10 @@ STEP_TIME = 1.2
 #: A plot area shorter than this grows into the room its axis names leave below it.
 SHORT_PLOT = 1.2
 BELOW_MARGIN = 0.08  # kept between a grown panel's axis name and what is under it
+#: Contour levels of a map (weight_landscape's own count).
+CONTOUR_LEVELS = 12
+#: The least room between two ticks one above the other that a label's height may fit.
+TICK_ROOM = 0.2
 
 
 def _short(name: str) -> str:
@@ -67,20 +76,69 @@ def _short(name: str) -> str:
     return bare or name
 
 
+def rounder_ranges(lo: float, hi: float) -> Iterator[tuple[float, float]]:
+    """``[lo, hi]`` reaching out to the next round tick on one side or both, the least
+    widened first: where a short axis keeps only two labels of a round step, its range out
+    to a third."""
+    steps = {round(b - a, 12) for t in (2, 3, 4, 5) for a, b in [nice_ticks(lo, hi, t)[:2]]}
+    out = set()
+    for step in (s for s in steps if s > 0):
+        down = math.floor(lo / step + 1e-9) * step
+        up = math.ceil(hi / step - 1e-9) * step
+        out |= {(lo, up), (down, hi), (down, up)}
+    yield from sorted(out - {(lo, hi)}, key=lambda r: r[1] - r[0])
+
+
+def slid_windows(view: View, inside: View, height: float) -> Iterator[float]:
+    """Shifts of a to-scale map's window along b (its height, its length on screen fixed)
+    that keep ``inside`` in it and bring three ticks of a round step into it, the least
+    first: a needle leaves room above and below, and where the window sits in it decides
+    whether its axis reads ``0`` and ``-1.0`` or ``-1 0 1``."""
+    lo, hi = view.b_min, view.b_max
+    length = hi - lo
+    free = (inside.b_max - hi, inside.b_min - lo)  # the shifts that keep ``inside`` in view
+    shifts = set()
+    for t in (2, 3, 4, 5):
+        ticks = nice_ticks(lo, hi, t)
+        if len(ticks) < 2:
+            continue
+        step = ticks[1] - ticks[0]
+        # Three ticks in the window, and room between them for a label (0.21 tall).
+        if 2 * step > length or step * height / length < TICK_ROOM:
+            continue
+        for m in range(math.floor(lo / step) - 1, math.ceil(hi / step) + 1):
+            a = max(free[0], (m + 2) * step - hi)
+            b = min(free[1], m * step - lo)
+            if a <= b:
+                shifts.add(min(max(0.0, a), b))
+    yield from sorted(shifts - {0.0}, key=abs)
+
+
 class PredictedPanel(Panel):
     """Predicted against actual ``y``, the diagonal where they agree, one colour per run."""
 
     def __init__(
-        self, y: FloatArray, width: float, height: float, theme: Theme, y_label: str
+        self,
+        y: FloatArray,
+        width: float,
+        height: float,
+        theme: Theme,
+        y_label: str,
+        span: tuple[float, float] | None = None,
     ) -> None:
-        lo, hi = core_range(y)
-        pad = 0.08 * (hi - lo or 1.0)
-        lo, hi = lo - pad, hi + pad
+        lo, hi = span if span is not None else self.span(y)
         super().__init__((lo, hi), (lo, hi), width, height, theme, f"actual {y_label}", "ŷ (fit)")
         a, b = self.axes.c2p(lo, lo), self.axes.c2p(hi, hi)
         self.diagonal = Line(a, b, stroke_width=style.THIN, color=theme.muted)
         self.add(self.diagonal)
         self.y = y
+
+    @staticmethod
+    def span(y: FloatArray) -> tuple[float, float]:
+        """Both axes' range: the values' core, padded."""
+        lo, hi = core_range(y)
+        pad = 0.08 * (hi - lo or 1.0)
+        return lo - pad, hi + pad
 
     def clipped(self, actual: FloatArray, predicted: FloatArray) -> FloatArray:
         (x0, x1), (y0, y1) = self.x_range, self.y_range
@@ -149,9 +207,7 @@ class FeatureScaling(GdScene):
 
         trajs = [raw_run.trajectory, std_run.trajectory]
         gaps = self.gaps(trajs, sc.raw.analysis.optimum_loss)
-        curve = self.place_panel(
-            curve_box, lambda w, h: LossCurve(gaps, w, h, self.theme, y_name="excess")
-        )
+        curve = self.place_panel(curve_box, lambda w, h: self.loss_curve(gaps, w, h))
         curves = VGroup(
             *(curve.curve(t, tracker, c) for t, c in zip(gaps, self.colors, strict=True))
         )
@@ -365,6 +421,22 @@ class FeatureScaling(GdScene):
             out.append(Trajectory(w=t.b, b=t.b, loss=np.maximum(gap, floor)))
         return out
 
+    def loss_curve(self, gaps: list[Trajectory], width: float, height: float) -> LossCurve:
+        """The runs' extra loss over the updates. A short log axis whose every decade does
+        not fit keeps every other one: it reaches down to a decade that makes them three."""
+        curve = LossCurve(gaps, width, height, self.theme, y_name="extra loss")
+        lowest = min(float(np.min(g.loss)) for g in gaps if g.loss is not None)
+        if not curve.log_y or not lowest > 0:
+            return curve
+        decade = math.floor(math.log10(lowest))
+        for k in (decade, decade - 1):
+            if y_tick_labels(curve) >= LEAST_TICK_LABELS:
+                break
+            curve = LossCurve(
+                gaps, width, height, self.theme, loss_floor=10.0**k, y_name="extra loss"
+            )
+        return curve
+
     @staticmethod
     def final_loss(run: Run) -> str:
         t = run.trajectory
@@ -375,32 +447,61 @@ class FeatureScaling(GdScene):
     def contour_panel(self, side: ScalingSide, box: Box, to_scale: bool) -> LossContours:
         """A side's contours and minimum: to scale (their true shape), or as framed."""
         w1, w2 = self.axis_names(side)
-        land = side.landscape
-        if to_scale:
-            land = self.true_landscape(side, box)
 
-        def make(w: float, h: float) -> LossContours:
+        def on(b: Box, shift: float = 0.0) -> LossContours:
+            land = self.true_landscape(side, b, shift) if to_scale else side.landscape
             # A stretched map says its stretch above it or in its header ("stretched ×89").
-            return LossContours(land, w, h, self.theme, w1, w2, say_scale=to_scale)
+            return self.place_panel(
+                b,
+                lambda w, h: LossContours(land, w, h, self.theme, w1, w2, say_scale=to_scale),
+                # A map to scale keeps the shape its view was framed for.
+                grow=not to_scale,
+            )
 
-        # A map to scale keeps the shape its view was framed for.
-        return self.place_panel(box, make, grow=not to_scale)
+        panel = on(box)
+        if not to_scale or y_tick_labels(panel) >= LEAST_TICK_LABELS:
+            return panel
+        # A map to scale whose w2 axis keeps two labels: its window slides along w2 (a
+        # valley leaves room above and below it) to where three round ticks fall, else the
+        # map takes the room below it, its view framed again for that shape.
+        grown = self.grown_box(box, panel)
+        framed = self.true_landscape(side, box, to_scale=False).view
+        for b in (box, grown) if grown is not None else (box,):
+            view = self.true_landscape(side, b).view
+            shifts = [0.0] if b is not box else []
+            for shift in [*shifts, *slid_windows(view, framed, b.plot_area().h)]:
+                found = on(b, shift)
+                if y_tick_labels(found) >= LEAST_TICK_LABELS:
+                    return found
+        return panel
 
     def place_panel(self, box: Box, make: Callable[[float, float], P], grow: bool = True) -> P:
         """A panel made to fit ``box``; a short one (a square frame, under the headers) also
         takes the room below it that its tick labels and axis name leave: three tick labels
         need the height, the margin kept for them is more than they take."""
         panel = super().place_panel(box, make)
-        if not grow or box.plot_area().h >= SHORT_PLOT:
+        if not grow:
             return panel
+        grown = self.grown_box(box, panel)
+        return panel if grown is None else super().place_panel(grown, make)
+
+    @staticmethod
+    def grown_box(box: Box, panel: Panel) -> Box | None:
+        """``box`` with the room below its short panel that the tick labels and axis name
+        leave, or None where the plot is tall enough or no room is left."""
+        if box.plot_area().h >= SHORT_PLOT:
+            return None
         below = panel.frame.get_bottom()[1] - panel.get_bottom()[1]
         spare = style.PLOT_PAD_BOTTOM - below - BELOW_MARGIN
         if spare <= 0.02:
-            return panel
-        return super().place_panel(Box(box.x, box.y - spare / 2, box.w, box.h + spare), make)
+            return None
+        return Box(box.x, box.y - spare / 2, box.w, box.h + spare)
 
-    def true_landscape(self, side: ScalingSide, box: Box) -> Landscape:
-        """The side's loss over a view with both axes to scale for ``box``."""
+    def true_landscape(
+        self, side: ScalingSide, box: Box, shift: float = 0.0, to_scale: bool = True
+    ) -> Landscape:
+        """The side's loss over a view with both axes to scale for ``box``, its window moved
+        ``shift`` along w2 (``to_scale=False``: the view that frames the path alone)."""
         sc = self.inputs.scaling
         assert sc is not None
         ds = self.inputs.dataset
@@ -411,7 +512,20 @@ class FeatureScaling(GdScene):
         loss = self.inputs.config.make_loss()
         run = self.inputs.runs[1 if side.standardized else 0].trajectory
         shown = framed_part(side.path, run.loss, run.diverged)
-        return weight_landscape(x, ds.y, loss, [shown], aspect=area.w / area.h, reach_fraction=0.0)
+        aspect = area.w / area.h if to_scale else None
+        land = weight_landscape(x, ds.y, loss, [shown], aspect=aspect, reach_fraction=0.0)
+        if shift == 0.0:
+            return land
+        v = land.view
+        view = View(v.w_min, v.w_max, v.b_min + shift, v.b_max + shift)
+        w_grid = np.linspace(view.w_min, view.w_max, land.w_grid.size)
+        b_grid = np.linspace(view.b_min, view.b_max, land.b_grid.size)
+        grid = np.stack(np.meshgrid(w_grid, b_grid), axis=-1)
+        z = loss.value_features(x, ds.y, grid, float(np.mean(ds.y)))
+        levels = contour_levels(z, land.optimum_loss, land.start_loss, CONTOUR_LEVELS)
+        return dataclasses.replace(
+            land, view=view, w_grid=w_grid, b_grid=b_grid, z=z, levels=levels
+        )
 
     def tagged(self, box: Box, to_scale: bool, side: ScalingSide) -> tuple[Text, Box]:
         """A small line above a raw panel: to scale, or stretched by how much."""
@@ -477,10 +591,19 @@ class FeatureScaling(GdScene):
         keep = np.linspace(0, ds.n - 1, min(ds.n, MAX_PREDICTED)).round().astype(np.intp)
         order = np.argsort(ds.y, kind="stable")[keep]
         x, y = ds.x[order], ds.y[order]
-        panel = self.place_panel(
-            box,
-            lambda w, h: PredictedPanel(y, w, h, self.theme, _short(ds.y_label).lower()),
-        )
+        name = _short(ds.y_label).lower()
+
+        def make(w: float, h: float) -> PredictedPanel:
+            # Short (a square frame): the range out to a third round tick where its own
+            # shows two.
+            panel = PredictedPanel(y, w, h, self.theme, name)
+            for span in rounder_ranges(*PredictedPanel.span(y)):
+                if y_tick_labels(panel) >= LEAST_TICK_LABELS:
+                    break
+                panel = PredictedPanel(y, w, h, self.theme, name, span)
+            return panel
+
+        panel = self.place_panel(box, make)
         template = _POINT.points
         groups = VGroup()
         for t, color in zip(trajs, self.colors, strict=True):

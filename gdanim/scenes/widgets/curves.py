@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -18,8 +19,8 @@ from ... import numbers
 from ...trajectory import Trajectory
 from .. import style
 from ..style import Theme
-from .panels import Panel, Polyline, state_follower
-from .text import nice_ticks, power_of_ten
+from .panels import LABEL_GAP, LEAST_TICK_LABELS, Panel, Polyline, state_follower
+from .text import label, nice_ticks, power_of_ten
 
 FloatArray = NDArray[np.float64]
 
@@ -52,6 +53,9 @@ def log_ticks(y_range: tuple[float, float], most: int) -> list[tuple[float, str]
     return [(math.log10(v), t) for v, t in zip(kept, numbers.tick_labels(kept), strict=True)]
 
 
+#: How far above the highest loss a linear loss axis may reach for a third tick label, as a
+#: share of its range.
+MOST_REACH = 0.25
 #: How many decades below its top a log loss axis reaches at most.
 LOG_DEPTH = 8
 #: A run whose loss has made this share of its whole fall by update ``n / FRONT_SHARE_AT``
@@ -132,6 +136,22 @@ class LossCurve(Panel):
             y_range = (max(0.0, lo - pad) if lo >= 0 else lo - pad, hi + pad)
             most = max(2, min(4, int(height / style.TICK_SPACING)))
             values = nice_ticks(*y_range, most)
+            if not self.labels_fit(values, y_range, height, theme):
+                # A short panel whose round step leaves two labels apart (0 and 2 of
+                # 0 1 2 3): the axis reaches up to the next tick of a longer step (0 2 4).
+                for target in (3, 2):
+                    longer = nice_ticks(*y_range, target, least=1)
+                    if len(longer) < 2 or longer[1] - longer[0] <= values[1] - values[0]:
+                        continue
+                    step = longer[1] - longer[0]
+                    top = math.ceil(y_range[1] / step - 1e-9) * step
+                    reach = (y_range[0], top)
+                    wider = nice_ticks(*reach, target, least=1)
+                    if top - y_range[1] <= MOST_REACH * (y_range[1] - y_range[0]) and (
+                        len(wider) >= 3 and self.labels_fit(wider, reach, height, theme)
+                    ):
+                        y_range, values = reach, wider
+                        break
             y_ticks = list(zip(values, numbers.tick_labels(values), strict=True))
         if self.log_x:
             x_range = (0.0, math.log10(1 + n))
@@ -150,6 +170,19 @@ class LossCurve(Panel):
             y_label = f"{y_name} (×{power_of_ten(round(math.log10(self.loss_unit)))})"
         super().__init__(x_range, y_range, width, height, theme, x_label, y_label, x_ticks, y_ticks)
         self.epochs = n
+
+    @staticmethod
+    def labels_fit(
+        values: Sequence[float], r: tuple[float, float], height: float, theme: Theme
+    ) -> bool:
+        """Whether tick labels at ``values`` up an axis over ``r`` of ``height`` are three or
+        more and all keep apart (else the panel thins them)."""
+        if len(values) < LEAST_TICK_LABELS:
+            return False
+        texts = numbers.tick_labels(list(values))
+        sizes = [label(t, theme, style.TICK_SIZE, theme.muted).height for t in texts]
+        room = (values[1] - values[0]) * height / (r[1] - r[0])
+        return all(room >= (a + b) / 2 + LABEL_GAP / 2 for a, b in itertools.pairwise(sizes))
 
     def coords(self, traj: Trajectory) -> tuple[FloatArray, FloatArray]:
         assert traj.loss is not None

@@ -92,6 +92,9 @@ class Panel(VGroup):
             t = label(text, theme, style.TICK_SIZE, theme.muted)
             ticks.add(t.next_to(p, LEFT, buff=style.AXIS_LABEL_BUFF * 0.6))
         self.ticks = ticks
+        #: The y axis's whole name (with the power of ten its ticks count in), before it is
+        #: fitted to the side: a scene gives a panel too short for it more height.
+        self.y_name = y_label
         thin_tick_labels(self)
         self.labels = VGroup()
         if x_label:
@@ -283,6 +286,12 @@ def state_follower(
 LABEL_GAP = 0.08
 #: An axis is read off from this many labelled ticks at least.
 LEAST_TICK_LABELS = 3
+
+
+def y_tick_labels(panel: Panel) -> int:
+    """How many tick labels a panel's y axis kept (those that would touch are thinned)."""
+    left = panel.frame.get_left()[0]
+    return sum(1 for m in panel.ticks if isinstance(m, Text) and m.get_right()[0] <= left)
 
 
 def fitting_ticks(

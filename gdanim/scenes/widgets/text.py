@@ -87,6 +87,20 @@ def label(
     return _TYPESET[key].copy()
 
 
+#: A name cut for room keeps at least this many letters before its ellipsis.
+MIN_KEPT = 3
+
+
+def least_room(text: str, theme: Theme, least: float = 0.84, lines: int = 1) -> float:
+    """The least room in which :func:`fitted_label` sets ``text`` whole: on one line, or
+    (``lines=2``) a scale on a line of its own, at ``least`` of its size."""
+    forms = [text]
+    scaled = re.fullmatch(r"(.*?)\s*(\(×[^()]*\))\s*", text)
+    if lines > 1 and scaled and scaled.group(1):
+        forms.append("\n".join(scaled.groups()))
+    return min(float(label(f, theme, style.LABEL_SIZE).width) for f in forms) * least
+
+
 def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84, lines: int = 1) -> Text:
     """An axis name that fits ``room``: shrunk to ``least`` of its size at most, then bare of
     a trailing remark, then (``lines=2``, where the side has room across) on two lines, and
@@ -96,18 +110,29 @@ def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84, line
         return t
     if t.width * least <= room:
         return t.scale(room / t.width)
-    # A scale ("loss (×10⁶)") is part of the numbers on the axis: it is never dropped. It
-    # takes a line of its own where the side has room, else the name before it is shortened.
+    # A scale ("loss (×10⁶)") is part of the numbers on the axis, and the name says what
+    # they count: neither is dropped. The scale takes a line of its own where the side has
+    # room, else the name before it is shortened to a few letters; where even that does not
+    # fit, it is set smaller than the least size (a panel too short for its name, which the
+    # scene gives room: see least_room) rather than "(×10⁶)" alone.
     scaled = re.fullmatch(r"(.*?)\s*(\(×[^()]*\))\s*", text)
-    if scaled:
+    if scaled and scaled.group(1):
         name, unit = scaled.groups()
-        tries = [f"{name}\n{unit}"] if lines > 1 and name else []
-        tries += [f"{name[:keep].rstrip(' _-.(')}… {unit}" for keep in range(len(name) - 1, 0, -1)]
+        tries = [f"{name}\n{unit}"] if lines > 1 else []
+        # Bare of a remark first, as below: "w (std. x) (×10⁻³)" as "w (×10⁻³)".
+        bare = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+        if bare and bare != name:
+            tries += [f"{bare} {unit}"] + ([f"{bare}\n{unit}"] if lines > 1 else [])
+        tries += [
+            f"{name[:keep].rstrip(' _-.(')}… {unit}"
+            for keep in range(len(name) - 1, MIN_KEPT - 1, -1)
+        ]
         for attempt in tries:
             t = label(attempt, theme, style.LABEL_SIZE)
             if t.width * least <= room:
                 return t.scale(min(1.0, room / t.width))
-        return label(unit, theme, style.LABEL_SIZE).scale_to_fit_width(room)
+        narrowest = min(tries or [text], key=lambda a: label(a, theme, style.LABEL_SIZE).width)
+        return label(narrowest, theme, style.LABEL_SIZE).scale_to_fit_width(room)
     # A trailing remark in parentheses goes first: "b (intercept)" reads better as "b" than
     # as "b (inte…", "Funds raised ($)" as "Funds raised".
     bare = re.sub(r"\s*\([^()]*\)\s*$", "", text)
