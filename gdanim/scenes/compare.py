@@ -70,6 +70,7 @@ HEADER_PAD = 0.05  # between a run's header and its panel's box
 PANEL_GAP = 0.25  # between the panels of one layout
 SIDE_SHARE = 0.42  # of the body's width: the loss panel and legend beside the map
 SQUARE_DATA_HEIGHT = 2.1  # the least height of the data panel's row in a square frame (own maps)
+MAPS_SHARE_43 = 2.1  # the maps' row against the data panel's width, own maps in a 4:3 frame
 INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most this share
 WORDS = {2: "Two", 3: "Three", 4: "Four"}
 #: How much wider each run's path is than the one drawn over it, on a shared map.
@@ -510,7 +511,9 @@ class Compare(SharedClock):
             self.closing.move_to(pt(end.left, end.top), aligned_edge=UP + LEFT)
         elif not self.portrait:
             if n <= 2:
-                cells_box, side = body.split_h(1.6, 1.0, gap=PANEL_GAP * 1.6)
+                # In a 4:3 frame the maps take a larger share, or each is a narrow column.
+                share = MAPS_SHARE_43 if config.frame_width < 1.5 * config.frame_height else 1.6
+                cells_box, side = body.split_h(share, 1.0, gap=PANEL_GAP * 1.6)
                 cols = n
             else:
                 cells_box, side = body.split_v(1.25, 1.0, gap=PANEL_GAP)
