@@ -103,10 +103,10 @@ def closing_line(inputs: SceneInputs) -> str:
         return f"The slope shrinks as L2 grows: {listed}."
     if comp.key == "loss" and {"mse", "mae"} <= set(comp.values):
         med = {v: median_residual(inputs, i) for i, v in enumerate(comp.values)}
-        others = [f"the {v} line's {fmt(med[v], 3)}" for v in comp.values if v != "mae"]
+        others = [f"{fmt(med[v], 3)} under {v}" for v in comp.values if v != "mae"]
         return (
-            f"The mae line sits nearer the median: the median residual is "
-            f"{fmt(med['mae'], 3)} under mae, against {', '.join(others)}."
+            f"The mae line sits nearer the median: median residual "
+            f"{fmt(med['mae'], 3)} under mae, {', '.join(others)}."
         )
     converged = sorted(
         (i for i, r in enumerate(runs) if r.outcome.kind == "converged"),

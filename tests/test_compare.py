@@ -371,3 +371,60 @@ def test_every_normalize_map_says_how_it_is_drawn(tmp_path, aspect):
     raw, std = build_scene(spec, tmp_path).maps
     assert not raw.to_scale and says(raw)
     assert std.to_scale and not says(std)
+
+
+@pytest.mark.parametrize("preset", ["normalize", "mae-vs-mse"])
+def test_a_square_frame_gives_own_maps_the_room(tmp_path, preset):
+    """At 1:1 the subtitle keeps to one line (the first caption says the start and the rates'
+    shares), the closing line keeps to the lesson beside the data panel, and each map takes
+    about a third of the frame's height; every map not to scale says so under its w name."""
+    from manim import config, tempconfig
+
+    from gdanim.config import RenderSpec
+    from gdanim.scenes.widgets.contours import NOT_TO_SCALE_WORDS
+    from tests.scene_tools import build_scene
+
+    spec = RenderSpec(scene="compare", preset=preset, aspect="1:1", quality="low")
+    scene = build_scene(spec, tmp_path)
+    with tempconfig({"frame_width": 8.0, "frame_height": 8.0}):
+        parts = " ".join(scene.subtitle_parts())
+        intro = scene.caption_intro()
+        shown = scene.closing_shown()
+    assert "start" not in parts and "critical" not in parts
+    assert "Every run starts at w = 0, b = 0." in intro
+    assert len(scene.closing) <= 5
+    for m in scene.maps:
+        assert m.height >= 0.3 * config.frame_height
+        assert not len(m.scale_tag)  # nothing on the plot, over its contours
+        if not m.to_scale:
+            below = [
+                t for t in m.get_family() if getattr(t, "original_text", "") == NOT_TO_SCALE_WORDS
+            ]
+            assert below and below[0].get_top()[1] < m.frame.get_bottom()[1]
+    if preset == "normalize":
+        assert shown.startswith("The valley was 48 times longer than wide")
+        assert scene.closing_text.startswith("Reached the optimum")
+
+
+def test_runs_from_one_start_show_every_start_and_no_ring_before_they_move(tmp_path):
+    """optimizers: four runs from (0, 0): the top run's start a dot, the others rings around
+    it, each wider; the end rings show only once the runs have moved."""
+    from gdanim.config import RenderSpec
+    from tests.scene_tools import build_scene
+
+    spec = RenderSpec(scene="compare", preset="optimizers", quality="low")
+    scene = build_scene(spec, tmp_path)
+    starts = [scene.views[i].trail.start for i in reversed(scene.order)]  # top first
+    assert starts[0].get_fill_opacity() == 1
+    radii = [s.width / 2 for s in starts]
+    assert radii == sorted(radii) and len(set(np.round(radii, 6))) == len(radii)
+    for s in starts[1:]:
+        assert s.get_fill_opacity() == 0 and s.get_stroke_opacity() == 1
+    scene.tracker.set_value(0)
+    scene.hide_unmoved_markers()  # the build's own followers end with the descent
+    for v in scene.views:
+        assert v.trail.marker.get_stroke_opacity() == 0
+    scene.tracker.set_value(3)
+    for v in scene.views:
+        v.trail.marker.update()
+        assert v.trail.marker.get_stroke_opacity() == 1

@@ -44,6 +44,7 @@ from ..experiments import (
     key_words,
     rate_note,
     swing_words,
+    valley_words,
     value_text,
 )
 from ..landscape import Landscape, View, build_landscape
@@ -58,7 +59,7 @@ from .grid import bottom_box, grid_cells, pt, top_box
 from .legends import Legend, line_legend, run_header, run_legend, wrapped
 from .runs import loss_frame
 from .widgets import DataPanel, DescentTrail, LossContours, LossCurve, fmt
-from .widgets.contours import NOT_TO_SCALE_WORDS
+from .widgets.contours import MARKER_FILL, NOT_TO_SCALE_WORDS
 from .widgets.text import label
 
 # ------------------------------------------------------------------------------ layout
@@ -68,7 +69,8 @@ CLOSING_GAP = 0.22  # between the panels and the closing line
 HEADER_PAD = 0.05  # between a run's header and its panel's box
 PANEL_GAP = 0.25  # between the panels of one layout
 SIDE_SHARE = 0.42  # of the body's width: the loss panel and legend beside the map
-SQUARE_MAP_SHARE = 0.56  # of the body's height: the maps' row in a square frame (own surfaces)
+SQUARE_DATA_HEIGHT = 2.1  # the least height of the data panel's row in a square frame (own maps)
+MAPS_SHARE_43 = 2.1  # the maps' row against the data panel's width, own maps in a 4:3 frame
 INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most this share
 WORDS = {2: "Two", 3: "Three", 4: "Four"}
 #: How much wider each run's path is than the one drawn over it, on a shared map.
@@ -98,6 +100,12 @@ SHARED_VIEW_GROWTH = 2.5
 CURVE_STEP = 1.5
 #: How much larger each run's end ring is than that of the run drawn over it.
 RING_STEP = 0.45
+#: Runs starting at one point: each start under the top run's dot a ring this much wider
+#: (scene units) than the one inside it.
+START_RING_STEP = 0.045
+START_RING_STROKE = 2.5
+#: Starts nearer than this (scene units) are drawn as one point's nested rings.
+SAME_START = 0.03
 
 
 def run_stroke(i: int) -> float:
@@ -212,7 +220,32 @@ class Compare(SharedClock):
         note = rate_note(self.inputs)
         if note:
             text += f" {note[0].upper()}{note[1:]}."
+        for said in self.left_to_caption():
+            text += f" {said[0].upper()}{said[1:]}."
         return text
+
+    def short_heading(self) -> bool:
+        """Runs with maps of their own in a frame about as wide as tall, or taller: the
+        subtitle keeps to one or two lines (the data, loss, optimizer, a rate all share), so
+        the maps keep the height; each run's header names its own rate, the counter the
+        updates, and the first caption says the rest (the start, the rates' shares of their
+        critical rates, how x was standardised)."""
+        return not self.comparison.shared and self.portrait
+
+    def left_to_caption(self) -> list[str]:
+        """What a short subtitle leaves for the first caption to say."""
+        if not self.short_heading():
+            return []
+        cfg = self.inputs.config
+        out = []
+        if self.comparison.key != "init":
+            w0, b0 = cfg.init or (0.0, 0.0)
+            out.append(f"every run starts at w = {fmt(w0)}, b = {fmt(b0)}")
+        if self.comparison.key != "normalize":
+            note = self.standardized_note()
+            if note:
+                out.append(" ".join(note.split()))
+        return out
 
     def change_words(self) -> str:
         """What the comparison changes, as the subject of a sentence."""
@@ -254,9 +287,9 @@ class Compare(SharedClock):
         bottom = -config.frame_height / 2 + style.MARGIN
         self.closing_text = closing_line(self.inputs)
         if self.square_own():
-            # Two maps over the data panel and the closing line: a 2x2 grid of the body.
+            # Two maps over the data panel and the closing line beside it.
             self.closing = wrapped(
-                on_screen(self.closing_text), t, t.ink, (f.w - PANEL_GAP) / 2, CLOSING_SIZE
+                on_screen(self.closing_shown()), t, t.ink, (f.w - PANEL_GAP) / 2, CLOSING_SIZE
             )
             body = Box(f.x, (below + bottom) / 2, f.w, below - bottom)
         else:
@@ -268,11 +301,19 @@ class Compare(SharedClock):
             self.views = self.build_shared(body)
         else:
             self.views = self.build_own(body)
+        self.hide_unmoved_markers()
         static = [self.heading, *self.panels]
         for v in self.views:
             static += [v.name, v.trail.start]
         self.static = VGroup(*static)
         self.add(self.static)
+
+    def closing_shown(self) -> str:
+        """The closing line as the screen writes it. Beside the data panel of a square frame
+        it keeps to the lesson (the valley's stretch) where there is one: the runs' headers
+        already say which converged and when; the caption says it all."""
+        lesson = valley_words(self.inputs).strip()
+        return lesson if self.square_own() and lesson else self.closing_text
 
     def title_text(self) -> str:
         comp = self.comparison
@@ -297,12 +338,15 @@ class Compare(SharedClock):
         if key != "optimizer":
             parts.append(self.optimizer_label())
         rates = {round(r.lr, 12) for r in self.runs}
+        short = self.short_heading()
         if key != "lr" and len(rates) == 1:
             parts.append(f"lr = {fmt(self.runs[0].lr, 3)}")
         elif key != "lr":
             common = self.common_rate()
             if common is not None:
                 parts.append(f"lr = {fmt(common, 3)} where no other is named")
+            elif short:
+                pass  # each header names its run's rate; the first caption says why they differ
             else:
                 shares = critical_shares(self.inputs)
                 if shares is None:
@@ -313,11 +357,12 @@ class Compare(SharedClock):
                     parts += ["each run its own safe rate", f"at {listed} of its critical rate"]
         if key != "l2" and cfg.l2:
             parts.append(f"L2 = {fmt(cfg.l2)}")
-        if key != "init":
+        if key != "init" and not short:
             w0, b0 = cfg.init or (0.0, 0.0)
             parts.append(f"start w = {fmt(w0)}, b = {fmt(b0)}")
-        parts.append(f"{count(self.longest_updates())} updates")
-        if key != "normalize":
+        if not short:  # the counter and the second caption say how far the clock runs
+            parts.append(f"{count(self.longest_updates())} updates")
+        if key != "normalize" and not short:
             note = self.standardized_note()
             if note:
                 parts += note.split("  ")  # its two halves wrap apart in a narrow frame
@@ -401,7 +446,40 @@ class Compare(SharedClock):
             curve = loss.curve(run.trajectory, self.tracker, color)
             curve[0].set_stroke(width=curve[0].get_stroke_width() + CURVE_STEP * depth)
             views.append(RunView(run, color, name, verdict, trail, contours, curve=curve))
+        self.nest_starts(views)
         return views
+
+    def nest_starts(self, views: list[RunView]) -> None:
+        """Runs that start at one point show every start: the top run's start stays a dot,
+        each run drawn under it a ring around it, wider the deeper the run is drawn."""
+        placed: list[tuple[np.ndarray, int]] = []  # each start point and the rings around it
+        for i in self.order[::-1]:  # top run first
+            start = views[i].trail.start
+            at = start.get_center()
+            k = next((j for j, (p, _) in enumerate(placed) if np.linalg.norm(p - at) < SAME_START),
+                     None)  # fmt: skip
+            if k is None:
+                placed.append((at, 0))
+                continue
+            rings = placed[k][1] + 1
+            placed[k] = (placed[k][0], rings)
+            radius = start.width / 2 + START_RING_STEP * rings
+            start.scale(radius / (start.width / 2))
+            start.set_fill(opacity=0).set_stroke(views[i].color, START_RING_STROKE, opacity=1)
+
+    def hide_unmoved_markers(self) -> None:
+        """A run's ring marks where it is once it has moved: at update 0 the rings would
+        stack on the starts like a target."""
+        tracker = self.tracker
+
+        def follow(m: Mobject) -> None:
+            moved = tracker.get_value() > 0
+            m.set_fill(opacity=MARKER_FILL if moved else 0.0)
+            m.set_stroke(opacity=1.0 if moved else 0.0)
+
+        for v in self.views:
+            v.trail.marker.add_updater(follow)
+            follow(v.trail.marker)
 
     def square_own(self) -> bool:
         """Two runs on surfaces of their own in a frame about as tall as wide: a grid of
@@ -423,13 +501,19 @@ class Compare(SharedClock):
         tall = config.frame_height > config.frame_width * 1.3
         end = body
         if self.square_own():
-            maps_box, rest = body.split_v(SQUARE_MAP_SHARE, 1 - SQUARE_MAP_SHARE, gap=PANEL_GAP)
+            key = line_legend(self.shown_runs(), self.colors, t, (body.w - PANEL_GAP) / 2)
+            # The data panel's row as tall as the closing line and the key under it, or the
+            # least a data panel reads at; the maps take the rest.
+            row_h = max(SQUARE_DATA_HEIGHT, self.closing.height + PANEL_GAP + key.height)
+            maps_box, rest = bottom_box(body, row_h, PANEL_GAP)
             side, end = rest.split_h(1.0, 1.0, gap=PANEL_GAP)
             cells = grid_cells(maps_box, 2, 2, gap=PANEL_GAP)
             self.closing.move_to(pt(end.left, end.top), aligned_edge=UP + LEFT)
         elif not self.portrait:
             if n <= 2:
-                cells_box, side = body.split_h(1.6, 1.0, gap=PANEL_GAP * 1.6)
+                # In a 4:3 frame the maps take a larger share, or each is a narrow column.
+                share = MAPS_SHARE_43 if config.frame_width < 1.5 * config.frame_height else 1.6
+                cells_box, side = body.split_h(share, 1.0, gap=PANEL_GAP * 1.6)
                 cols = n
             else:
                 cells_box, side = body.split_v(1.25, 1.0, gap=PANEL_GAP)
@@ -446,7 +530,8 @@ class Compare(SharedClock):
             for r, c, cell in zip(self.shown_runs(), self.colors, cells, strict=True)
         ]
         hh = max(VGroup(nm, vd).height for nm, vd in headers)
-        key = line_legend(self.shown_runs(), self.colors, t, side.w)
+        if not self.square_own():
+            key = line_legend(self.shown_runs(), self.colors, t, side.w)
         if self.square_own() and self.closing.height + PANEL_GAP + key.height <= end.h:
             # The data panel's key under the closing line, beside the panel.
             data_box = side
@@ -471,17 +556,34 @@ class Compare(SharedClock):
         self.maps = []
         self.order = list(reversed(range(n)))  # later runs' lines, wider, underneath
         shared_views = self.own_views()
+        boxes = [top_box(cell, hh + HEADER_PAD)[1] for cell in cells]
+        maps = [
+            self.run_map(box, comp.surfaces[i], run.on_map, shared_views[i])
+            for i, (run, box) in enumerate(zip(self.runs, boxes, strict=True))
+        ]
+        if any(self.scale_note_below(m) for m in maps):
+            # A map not to scale whose w name has no room to say so says it under the name,
+            # clear of its contours and paths; every map of the row leaves that room, so
+            # they keep one height.
+            note_h = label(NOT_TO_SCALE_WORDS, t, style.TICK_SIZE).height + SCALE_NOTE_GAP
+            maps = [
+                self.run_map(
+                    Box(box.x, box.y + note_h / 2, box.w, box.h - note_h),
+                    comp.surfaces[i],
+                    run.on_map,
+                    shared_views[i],
+                )
+                for i, (run, box) in enumerate(zip(self.runs, boxes, strict=True))
+            ]
+            for m in maps:
+                self.say_scale_below(m)
         views = []
         for i, (run, color, cell, (name, verdict)) in enumerate(
             zip(self.runs, self.colors, cells, headers, strict=True)
         ):
             head = VGroup(name, verdict)
             head.move_to(pt(cell.left, cell.top), aligned_edge=UP + LEFT)
-            _, map_box = top_box(cell, hh + HEADER_PAD)
-            surface = comp.surfaces[i]
-            contours = self.run_map(map_box, surface, run.on_map, shared_views[i])
-            if self.square_own():
-                self.say_scale_below(contours)
+            contours = maps[i]
             self.panels.append(contours)
             self.maps.append(contours)
             trail = DescentTrail(contours, run.on_map, self.tracker, t, color)
@@ -492,18 +594,30 @@ class Compare(SharedClock):
             views.append(RunView(run, color, name, verdict, trail, contours, fit=fit))
         return views
 
+    def scale_note_below(self, contours: LossContours) -> bool:
+        """Whether a map is not to scale and its w name has no room to say so: it then says
+        it under the name, not on the plot, where the note would cover contours (and, on a
+        run that chatters down its valley, come near the path's end)."""
+        if contours.to_scale or contours.says_not_to_scale() or not contours.say_scale:
+            return False
+        words = label(NOT_TO_SCALE_WORDS, self.theme, style.TICK_SIZE)
+        return words.width <= contours.width
+
     def say_scale_below(self, contours: LossContours) -> None:
-        """A map not to scale that found no room to say so, in its w name or on its plot (a
-        short map in a square frame): it says so under its w name, in the gap above the
-        row below."""
-        if contours.to_scale or contours.says_not_to_scale() or len(contours.scale_tag):
+        """A map not to scale says so under its w name, in the room left above the row
+        below, instead of in a corner of its plot."""
+        if not self.scale_note_below(contours):
             return
+        if len(contours.scale_tag):
+            contours.remove(contours.scale_tag)
+            contours.scale_tag = VGroup()
         t = self.theme
         words = label(NOT_TO_SCALE_WORDS, t, style.TICK_SIZE, t.muted)
-        if words.width > contours.frame.width + 2 * SCALE_NOTE_GAP:
-            return
         words.next_to(contours, DOWN, buff=SCALE_NOTE_GAP)
-        words.set_x(contours.frame.get_x())
+        # Under the plot, or as near as the panel's width allows (wide b tick labels).
+        x = contours.frame.get_x()
+        half = words.width / 2
+        words.set_x(min(max(x, contours.get_left()[0] + half), contours.get_right()[0] - half))
         contours.add(words)  # not its scale_tag: that one moves to a corner of the plot
 
     def own_views(self) -> list[Landscape | None]:

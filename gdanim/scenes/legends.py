@@ -43,6 +43,8 @@ def wrapped(text: str, theme: Theme, color: str, width: float, size: float) -> V
         else:
             current = trial
     lines.append(current)
+    # A line that ends at a separator ("standardised x ·") ends at the words before it.
+    lines = [line.removesuffix(" \u00b7") for line in lines]
     group = VGroup(*[typeset(line, theme, size, color) for line in lines])
     group.arrange(DOWN, buff=LINE_GAP, aligned_edge=LEFT)
     for m in group:
