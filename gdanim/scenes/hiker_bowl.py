@@ -48,6 +48,7 @@ from .bowl.camera import FIT_MARGIN, BowlCamera, CameraPlan, tween
 from .bowl.figures import HIKER_SIZE
 from .bowl.geometry import Ground, walked
 from .bowl.pieces import (
+    B_NAME_ASIDE,
     Floor,
     bowl_pieces,
     fit_points,
@@ -247,13 +248,16 @@ class HikerBowl(GdScene, ThreeDScene):
         self.walked = walked(inputs)
         self.levels = level_paths(inputs.map, self.bowl, self.theme)
         ground, path = self.ground, self.walked
+        # Beside a narrow column the bowl's box is as narrow as it is: the b name keeps to
+        # its axis's line rather than take width from the bowl.
+        self.b_aside = 0.0 if self.side.narrow else B_NAME_ASIDE
         size = HIKER_SIZE
         for _ in range(2):
             # A hiker at least HIKER_LEAST tall on screen in the widest view: in a small box
             # it stands taller on the bowl, and the framing keeps room for it.
             self.plan = CameraPlan(
                 self.cam,
-                partial(fit_points, ground, path, hiker_size=size),
+                partial(fit_points, ground, path, hiker_size=size, b_aside=self.b_aside),
                 bowl_box,
                 self.bowl.half,
                 inputs.spec.duration,
@@ -269,8 +273,9 @@ class HikerBowl(GdScene, ThreeDScene):
         """The still picture: the title, loop and legend fixed in the frame, the floor with
         its labels, and over it the bowl (mesh, rim, level curves, star) to rise."""
         floor = floor_pieces(
-            self.bowl, self.levels, self.plan, self.theme, self.inputs.on_map is not None
-        )
+            self.bowl, self.levels, self.plan, self.theme, self.inputs.on_map is not None,
+            self.b_aside,
+        )  # fmt: skip
         mesh, rim, curves, star = bowl_pieces(
             self.ground, self.levels, self.inputs.map.optimum, self.theme
         )

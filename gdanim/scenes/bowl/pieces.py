@@ -89,6 +89,10 @@ def level_paths(landscape: Landscape, bowl: BowlMap, theme: Theme) -> Levels:
     return out
 
 
+#: Screen units the b axis's name in 3D stands left of its tick labels' line: beyond the
+#: far end that line meets the rim's corner post.
+B_NAME_ASIDE = 0.3
+
 #: Above the loss axis's top: room for its name, in screen units.
 LOSS_LABEL_ROOM = 0.35
 
@@ -99,6 +103,7 @@ def fit_points(
     zoom_3d: float = math.inf,
     zoom_top: float = math.inf,
     hiker_size: float = HIKER_SIZE,
+    b_aside: float = B_NAME_ASIDE,
 ) -> FloatArray:
     """What must stay in the box at every 3D angle: the cube, the axes' far names and the
     loss axis's name, and the hiker standing anywhere on its path inside the view.
@@ -106,7 +111,8 @@ def fit_points(
     The names keep their size on screen and are set off the floor by screen distances (see
     :func:`floor_pieces`): their anchors are where they are pinned for the camera's least 3D
     zoom ``zoom_3d`` and the zoom from above ``zoom_top`` (at an infinite zoom, on the
-    floor's edges); the hiker is ``hiker_size`` tall."""
+    floor's edges), the b name ``b_aside`` left of its axis; the hiker is ``hiker_size``
+    tall."""
     bw = ground.bowl
     h, f, t = bw.half, bw.floor, bw.top
     pts = [[sx * h, sy * h, z] for sx in (-1, 1) for sy in (-1, 1) for z in (f, t)]
@@ -115,7 +121,8 @@ def fit_points(
     # The loss axis's name stands on its top; the world's height shows on screen shortened
     # by sin(phi), least at the lower 3D view.
     rise = LOSS_LABEL_RISE + LOSS_LABEL_ROOM / (zoom_3d * math.sin(PHI_LATE * DEGREES))
-    pts += [[w_far, -h - off, f], [-h - off, b_far, f], [h, h, t + rise]]
+    aside = b_aside / zoom_3d
+    pts += [[w_far, -h - off, f], [-h - off - aside, b_far, f], [h, h, t + rise]]
     inside = [i for i in range(traj.n_states) if bw.view.contains(traj.w[i], traj.b[i])]
     pick = np.array(inside[:: max(1, len(inside) // 200)], dtype=int)
     if pick.size:
@@ -282,10 +289,16 @@ def _apart(cam: BowlCamera, pose: Any, labels: Pinned, clear_of: Pinned | None =
 
 
 def floor_pieces(
-    bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme, standardized: bool = False
+    bowl: BowlMap,
+    levels: Levels,
+    plan: CameraPlan,
+    theme: Theme,
+    standardized: bool = False,
+    b_aside: float = B_NAME_ASIDE,
 ) -> Floor:
-    """Floor outline and fill, the contour shadows, ticks, axis names, the loss axis;
-    ``standardized``: the floor is in the optimizer's coordinates, named so."""
+    """Floor outline and fill, the contour shadows, ticks, axis names (in 3D the b name
+    ``b_aside`` left of its axis), the loss axis; ``standardized``: the floor is in the
+    optimizer's coordinates, named so."""
     th = theme
     bw = bowl
     cam = plan.cam
@@ -347,7 +360,8 @@ def floor_pieces(
     # In 3D the axes are named beyond their far ends; from above, as on the contour map.
     w_far, b_far = end_reach(h, zoom_3d)
     w_end = pin(cam, label("w", th, style.LABEL_SIZE), np.array([w_far, -h - off, f]))
-    b_end = pin(cam, label("b", th, style.LABEL_SIZE), np.array([-h - off, b_far, f]))
+    b_at = np.array([-h - off - b_aside / zoom_3d, b_far, f])
+    b_end = pin(cam, label("b", th, style.LABEL_SIZE), b_at)
     tall = max((t.height for t in w_texts), default=0.0)
     wide = max((t.width for t in b_texts), default=0.0)
     # From above the floor is ``side`` wide on screen: a name longer than that is bare.
