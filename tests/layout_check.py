@@ -7,8 +7,11 @@ fixed-in-frame texts and its pinned (fixed-orientation) labels land where they a
 It reports, as sentences:
 
 1. anything visible that lies outside the frame (beyond :data:`FRAME_TOLERANCE_PX`);
-2. texts (``Text``, ``MathTex``/``Tex``, ``GlyphNumber``) closer than :data:`TEXT_GAP_PX`
-   (so "10" and "100" never read as "10100"); invisible texts (opacity 0) are left out;
+2. texts (``Text``, ``MathTex``/``Tex``, ``GlyphNumber``) closer than :data:`TEXT_GAP_PX`;
+   invisible texts (opacity 0) are left out; numbers side by side on one row (tick labels,
+   a rate line's rates) closer than :data:`NUMBER_GAP_PX`, a word space with room to spare,
+   so "0.001" and "0.002" never read as "0.0010.002" (a number's own dot leaves a gap of a
+   few px, so two numbers :data:`TEXT_GAP_PX` apart read as one);
    and in the 2D scenes, texts crossed by a plotted stroke (a curve, a path, a contour line,
    a fitted line) unless an opaque backdrop is painted between them;
 3. texts whose capital letters / digits are under :data:`MIN_TEXT_PX` tall at 480p. A text's
@@ -29,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,6 +47,7 @@ REFERENCE_PX = 480  # the short side of the frame the size rule is stated for
 FRAME_TOLERANCE_PX = 1.0
 OVERLAP_TOLERANCE_PX = 1.0  # a stroke may graze a text's box by this much
 TEXT_GAP_PX = 2.0  # the least gap between two texts' boxes
+NUMBER_GAP_PX = 8.0  # the least gap between two numbers side by side on one row
 BACKDROP_OPACITY = 0.8  # a fill at least this opaque hides the strokes under it
 MIN_TICK_LABELS = 3
 # Height of a capital (an upright "H") of MathTex per point of font size, in scene units:
@@ -253,6 +258,35 @@ def overlapping_texts(view: View, texts: list[Item]) -> list[str]:
             f"({w - TEXT_GAP_PX:.0f} x {h - TEXT_GAP_PX:.0f} px, "
             f"closer than {TEXT_GAP_PX:.0f} px)"
         )
+    return sorted(set(out))
+
+
+#: A number as a label writes it: digits, signs, separators, a power of ten or a scale.
+NUMBER = re.compile(r"[\d.,+\-−×()⁰¹²³⁴⁵⁶⁷⁸⁹⁻ ]*\d[\d.,+\-−×()⁰¹²³⁴⁵⁶⁷⁸⁹⁻ ]*")
+
+
+def _number(item: Item) -> bool:
+    return isinstance(item.mob, Text) and bool(NUMBER.fullmatch(str(item.mob.original_text)))
+
+
+def numbers_run_together(view: View, texts: list[Item]) -> list[str]:
+    """Numbers side by side on one row (each over half the other's height) with less than
+    :data:`NUMBER_GAP_PX` between them: they read as one number."""
+    nums = [t for t in texts if _number(t)]
+    out = []
+    for a, b in itertools.combinations(nums, 2):
+        (alo, ahi), (blo, bhi) = a.box * view.px, b.box * view.px
+        rows = min(ahi[1], bhi[1]) - max(alo[1], blo[1])
+        if rows <= 0.5 * min(ahi[1] - alo[1], bhi[1] - blo[1]):
+            continue
+        gap = max(blo[0] - ahi[0], alo[0] - bhi[0])
+        if gap < NUMBER_GAP_PX:
+            left, right = (a, b) if alo[0] <= blo[0] else (b, a)
+            out.append(
+                f"{describe_text(left.mob)} and {describe_text(right.mob)}"
+                f"{owner_text(left.owners)} run together ({max(gap, 0):.1f} px apart, "
+                f"needs {NUMBER_GAP_PX:g})"
+            )
     return sorted(set(out))
 
 
@@ -525,6 +559,7 @@ def check_layout(scene: Any) -> list[str]:
     return [
         *outside_frame(view, texts, others),
         *overlapping_texts(view, texts),
+        *numbers_run_together(view, texts),
         *texts_on_strokes(view, texts, others),
         *small_texts(view, texts),
         *few_tick_labels(view, scene),

@@ -4,7 +4,7 @@ Each scene is built with every animation skipped (no pixels rendered) and
 :func:`tests.layout_check.check_layout` runs after every ``play()``/``wait()`` and on the final
 state. Cases that fail today are marked ``xfail(strict=True)`` with what is wrong, so the suite
 stays green until they are fixed, and tells when one is (remove its entry from
-``REAL_KNOWN`` or ``TABLES_KNOWN``).
+``LESSON_KNOWN``, ``REAL_KNOWN`` or ``TABLES_KNOWN``).
 """
 
 from __future__ import annotations
@@ -34,8 +34,27 @@ SCENES = ["descent-path", "learning-rates", "hiker-bowl", "derivation", "feature
 ASPECTS = ["16:9", "4:3", "1:1", "9:16"]
 
 
+#: Panels whose bottom tick labels are thinned only to touching set two numbers closer
+#: than a word space ("0 1" reads "01"): the lesson's cases, by scene (or compare preset),
+#: aspect and theme.
+RUN_TOGETHER = "the bottom tick numbers of a narrow panel run together"
+LESSON_KNOWN: dict[tuple[str, str, str], str] = {
+    ("descent-path", "1:1", "dark"): f"{RUN_TOGETHER}: '0 1' under the loss panel",
+    ("descent-path", "1:1", "light"): f"{RUN_TOGETHER}: '0 1' under the loss panel",
+    ("mae-vs-mse", "4:3", "dark"): f"{RUN_TOGETHER}: '0.25 0.50' under a map",
+    ("momentum", "1:1", "dark"): f"{RUN_TOGETHER}: '100 1000' under the loss panel",
+    ("optimizers", "1:1", "dark"): f"{RUN_TOGETHER}: '100 1000' under the loss panel",
+    ("sgd-vs-batch", "1:1", "dark"): f"{RUN_TOGETHER}: '0 1' under the loss panel",
+}
+
+
+def _known(reason: str | None) -> list[Any]:
+    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+
 def _case(scene: str, aspect: str, theme: str) -> Any:
-    return pytest.param(scene, aspect, theme, id=f"{scene}-{aspect}-{theme}")
+    marks = _known(LESSON_KNOWN.get((scene, aspect, theme)))
+    return pytest.param(scene, aspect, theme, marks=marks, id=f"{scene}-{aspect}-{theme}")
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +83,8 @@ COMPARE_PRESETS = ["momentum", "optimizers", "sgd-vs-batch", "ridge", "mae-vs-ms
 
 
 def _compare_case(preset: str, aspect: str, theme: str) -> Any:
-    return pytest.param(preset, aspect, theme, id=f"compare-{preset}-{aspect}-{theme}")
+    marks = _known(LESSON_KNOWN.get((preset, aspect, theme)))
+    return pytest.param(preset, aspect, theme, marks=marks, id=f"compare-{preset}-{aspect}-{theme}")
 
 
 @pytest.mark.parametrize(
@@ -81,7 +101,12 @@ def test_compare_layout(media: Any, preset: str, aspect: str, theme: str) -> Non
 
 # Real magnitudes: heights in cm against weights in kg, x standardised by default (the maps
 # in the optimizer's coordinates, readouts and ticks in data units).
-REAL_KNOWN: dict[tuple[str, str], str] = {}
+#: A square frame's learning-rates panels (maps ~88 px, loss panels ~74 px wide) have no
+#: round step whose three labels keep a word space apart.
+LANES_NARROW = "a square frame's narrow lane panels set three tick numbers closer than 8 px"
+REAL_KNOWN: dict[tuple[str, str], str] = {
+    ("learning-rates", "1:1"): f"{LANES_NARROW} ('-50 0' under a map, '10 100' under a loss panel)",
+}
 
 
 def _real_case(scene: str, aspect: str) -> Any:
@@ -112,7 +137,11 @@ def test_layout_on_real_magnitudes(media: Any, heights: str, scene: str, aspect:
 # square feet (large y, raw scale), and a table of values about 1e-3; feature-scaling on a
 # two-feature table shaped like the classic car table. 16:9 and 1:1 only: each build costs
 # seconds.
-TABLES_KNOWN: dict[tuple[str, str, str], str] = {}
+TABLES_KNOWN: dict[tuple[str, str, str], str] = {
+    ("learning-rates", "1:1", "houses"): f"{LANES_NARROW} ('100 200' under a loss panel)",
+    ("learning-rates", "1:1", "small"): f"{LANES_NARROW} ('100 200' under a loss panel)",
+    ("compare", "16:9", "houses"): f"{RUN_TOGETHER}: '250,000 500,000 750,000' under a map",
+}
 
 
 @pytest.fixture(scope="module")
@@ -293,6 +322,27 @@ def test_texts_closer_than_the_gap_are_reported(descent: Any) -> None:
     try:
         found = _new(descent, before)
         assert any("closer than" in v for v in found), found
+    finally:
+        b.move_to(saved)
+    assert check_layout(descent) == before
+
+
+def test_numbers_a_word_space_apart_at_most_are_reported(descent: Any) -> None:
+    """ "0.001" and "0.002" 5 px apart read as "0.0010.002": two numbers side by side on one
+    row keep more than a word space between them; an axis name beside a number is no
+    number."""
+    before = check_layout(descent)
+    view = View(descent)
+    curve = find_all(descent, "LossCurve")[0]
+    below = [m for m in curve.ticks if isinstance(m, Text)]
+    a, b = below[0], below[1]
+    saved = b.get_center()
+    b.next_to(a, direction=np.array([1.0, 0.0, 0.0]), buff=5.0 / view.px)  # 5 px apart
+    b.align_to(a, DOWN)
+    try:
+        found = _new(descent, before)
+        assert any("run together" in v for v in found), found
+        assert not any("closer than" in v for v in found), found
     finally:
         b.move_to(saved)
     assert check_layout(descent) == before

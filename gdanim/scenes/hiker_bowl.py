@@ -19,12 +19,14 @@ given its inputs, the trained run and its surface, by :mod:`gdanim.pipeline`.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    UP,
     FadeIn,
     FadeOut,
     Mobject,
@@ -42,9 +44,18 @@ from manim import (
 from ..pipeline.prepare import SceneInputs
 from . import style
 from .base import Box, GdScene
-from .bowl.camera import BowlCamera, CameraPlan, tween
+from .bowl.camera import FIT_MARGIN, BowlCamera, CameraPlan, tween
+from .bowl.figures import HIKER_SIZE
 from .bowl.geometry import Ground, walked
-from .bowl.pieces import Floor, bowl_pieces, fit_points, floor_pieces, level_paths
+from .bowl.pieces import (
+    B_NAME_ASIDE,
+    Floor,
+    bowl_pieces,
+    fit_points,
+    floor_pieces,
+    level_paths,
+    scale_note_room,
+)
 from .bowl.side import (
     SIDE_WIDTH,
     SideText,
@@ -69,6 +80,10 @@ from .widgets import Readout, fmt
 
 #: Between the readout and the bowl's box and the text above it.
 READOUT_CLEARANCE = 0.2
+#: The hiker's least height on screen, scene units (27 px at 480p).
+HIKER_LEAST = 0.45
+#: Of the framing's margin, what a bowl beside a narrow column keeps (a little more).
+NARROW_MARGIN = 1.2
 
 # ------------------------------------------------------------------------------ rates
 
@@ -126,27 +141,27 @@ class HikerBowl(GdScene, ThreeDScene):
         rest = Box(rest.x, rest.y + READOUT_CLEARANCE / 2, rest.w, rest.h - READOUT_CLEARANCE)
         side = self.side = SideText(self.theme, side_width(rest))
         message = closing_note(inputs, self.theme)
-        text_h = side.text.height + side.note_gap * 1.5 + message.height
-        bowl_box, text_box = split_body(rest, text_h)
+        if side.note_for_loop:
+            # A square frame: the column only as wide as its text, the bowl all the rest of
+            # the height beside it; the closing note takes the loop's place at the end.
+            text_h = side.text.height
+            column = min(side_width(rest), max(side.text.width, message.width))
+            bowl_box, text_box = split_body(rest, text_h, column)
+        else:
+            text_h = side.text.height + side.note_gap * 1.5 + message.height
+            bowl_box, text_box = split_body(rest, text_h)
         if not side.narrow and text_h > text_box.h:
             # A long subtitle leaves the column short: its rows close up.
             side = self.side = SideText(self.theme, side_width(rest), short=True)
             text_h = side.text.height + side.note_gap * 1.5 + message.height
             bowl_box, text_box = split_body(rest, text_h)
-        legend_box = None
-        if side.legend_apart:
-            # The legend under the bowl, across its box.
-            legend_h = side.legend.height + style.GAP
-            bowl_box, legend_box = bowl_box.split_v(bowl_box.h - legend_h, legend_h - style.GAP)
-            # Clear of the readout under it.
-            legend_box = Box(legend_box.x, legend_box.y + style.GAP / 4, legend_box.w, legend_box.h)
         if side.narrow and text_h > text_box.h:
             # A long subtitle leaves the column short: the text shrinks rather than run
             # into the readout below it.
             side.text.scale(text_box.h / text_h)
             message.scale(text_box.h / text_h)
         self.bowl_box = bowl_box
-        highlight = side.place(text_box, legend_box)
+        highlight = side.place(text_box)
         self.setup_geometry(bowl_box)
         self.walk = Walk(self.walked, self.bowl, inputs.spec.duration)
         floor, bowl = self.set_stage(title)
@@ -165,7 +180,7 @@ class HikerBowl(GdScene, ThreeDScene):
         if message.width > text_box.w:
             message.scale_to_fit_width(text_box.w)
         with self.captioned(self.caption_end(message)):
-            self.finale(message)
+            self.finale(message, highlight)
             self.settle(bowl[0], floor, loss_axis, highlight)
             moving = (walkers.trail, walkers.prints, walkers.arrow, walkers.hiker)
             for m in (state, *moving, readout, highlight):
@@ -233,20 +248,34 @@ class HikerBowl(GdScene, ThreeDScene):
         self.walked = walked(inputs)
         self.levels = level_paths(inputs.map, self.bowl, self.theme)
         ground, path = self.ground, self.walked
-        self.plan = CameraPlan(
-            self.cam,
-            lambda zoom_3d, zoom_top: fit_points(ground, path, zoom_3d, zoom_top),
-            bowl_box,
-            self.bowl.half,
-            inputs.spec.duration,
-        )
+        # Beside a narrow column the bowl's box is as narrow as it is: the b name keeps to
+        # its axis's line rather than take width from the bowl.
+        self.b_aside = 0.0 if self.side.narrow else B_NAME_ASIDE
+        size = HIKER_SIZE
+        for _ in range(2):
+            # A hiker at least HIKER_LEAST tall on screen in the widest view: in a small box
+            # it stands taller on the bowl, and the framing keeps room for it.
+            self.plan = CameraPlan(
+                self.cam,
+                partial(fit_points, ground, path, hiker_size=size, b_aside=self.b_aside),
+                bowl_box,
+                self.bowl.half,
+                inputs.spec.duration,
+                scale_note_room(self.bowl, self.theme),
+                # A box the bowl fills across (beside a narrow column) leaves the camera's
+                # moves between the fitted poses a little more room at its sides.
+                FIT_MARGIN * (NARROW_MARGIN if self.side.narrow else 1.0),
+            )
+            size = max(HIKER_SIZE, HIKER_LEAST / self.plan.zoom_3d)
+        self.hiker_size = size
 
     def set_stage(self, title: VGroup) -> tuple[Floor, VGroup]:
         """The still picture: the title, loop and legend fixed in the frame, the floor with
         its labels, and over it the bowl (mesh, rim, level curves, star) to rise."""
         floor = floor_pieces(
-            self.bowl, self.levels, self.plan, self.theme, self.inputs.on_map is not None
-        )
+            self.bowl, self.levels, self.plan, self.theme, self.inputs.on_map is not None,
+            self.b_aside,
+        )  # fmt: skip
         mesh, rim, curves, star = bowl_pieces(
             self.ground, self.levels, self.inputs.map.optimum, self.theme
         )
@@ -277,6 +306,7 @@ class HikerBowl(GdScene, ThreeDScene):
         walk; from here the walkers follow ``clock`` and the highlight the walk's phase."""
         walkers = self.walkers = Walkers(
             self.ground, self.walked, self.walk, clock, state, self.cam, self.theme,
+            self.hiker_size,
         )  # fmt: skip
         hiker = walkers.hiker
         readout.move_to(np.array([readout_box.x, readout_box.y, 0]))
@@ -308,20 +338,28 @@ class HikerBowl(GdScene, ThreeDScene):
             self.remove(felt)
         return walkers
 
-    def finale(self, message: Text) -> None:
-        """The closing note; a diverging hiker first walks off the rim."""
+    def finale(self, message: Text, highlight: VMobject) -> None:
+        """The closing note; a diverging hiker first walks off the rim. In a square frame
+        the note takes the place of the loop, which goes with its highlight."""
         self.place_note(message)
+        shown = [FadeIn(message)]
+        if self.side.note_for_loop:
+            shown += [FadeOut(self.side.loop), FadeOut(highlight)]
         if self.walk.exit is not None:
-            self.walk_off(message)
+            self.walk_off(shown)
         else:
-            self.play(FadeIn(message), run_time=FINALE_TIME)
+            self.play(*shown, run_time=FINALE_TIME)
 
     def place_note(self, message: Text) -> None:
-        message.next_to(self.side.text, DOWN, buff=self.side.note_gap, aligned_edge=LEFT)
+        side = self.side
+        if side.note_for_loop:
+            message.move_to(side.loop, aligned_edge=LEFT + UP)
+        else:
+            message.next_to(side.text, DOWN, buff=side.note_gap, aligned_edge=LEFT)
         self.add_fixed_in_frame_mobjects(message)
         self.remove(message)
 
-    def walk_off(self, message: Text) -> None:
+    def walk_off(self, shown: list[Any]) -> None:
         """The diverging hiker steps past the rim and is gone; an arrow marks where."""
         walkers = self.walkers
         off = walkers.step_off_rim(self.theme.warn)
@@ -331,7 +369,7 @@ class HikerBowl(GdScene, ThreeDScene):
         state.clear_updaters()
         left = rim_update(self.inputs)
         landing = [state.animate.set_value(float(left))] if left is not None else []
-        self.play(off.animate.set_value(1.0), FadeIn(message), *landing, run_time=OFF_RIM_TIME)
+        self.play(off.animate.set_value(1.0), *shown, *landing, run_time=OFF_RIM_TIME)
         walkers.hiker.clear_updaters()
 
     def settle(self, mesh: VMobject, floor: Floor, loss_axis: VGroup, highlight: VMobject) -> None:
@@ -344,6 +382,6 @@ class HikerBowl(GdScene, ThreeDScene):
             FadeOut(loss_axis, rate_func=early),
             FadeOut(VGroup(*floor.ends), rate_func=early),
             FadeIn(VGroup(*names, *floor.top_ticks), rate_func=late),
-            FadeOut(highlight),
+            *([] if self.side.note_for_loop else [FadeOut(highlight)]),
             run_time=SETTLE_TIME,
         )

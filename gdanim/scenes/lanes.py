@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from manim import (
@@ -20,6 +20,7 @@ from manim import (
     UP,
     BackgroundRectangle,
     DashedLine,
+    Line,
     Text,
     Triangle,
     ValueTracker,
@@ -28,6 +29,7 @@ from manim import (
 
 from ..datasets import standardized_data
 from ..landscape import Landscape, View, build_landscape
+from ..numbers import tick_labels
 from ..outcome import Outcome
 from ..pipeline.prepare import Run, SceneInputs
 from ..trajectory import Trajectory
@@ -49,7 +51,7 @@ from .grid import (
     typeset,
 )
 from .style import Theme
-from .widgets import DescentTrail, LossContours, LossCurve
+from .widgets import DescentTrail, LossContours, LossCurve, nice_ticks
 from .widgets.panels import clip_segments, thin_tick_labels
 
 AXIS_LABEL_SIZE = 20
@@ -113,6 +115,8 @@ class RunView:
     settle_mark: VGroup
     off_scale: VGroup
     off_scale_at: int
+    #: The loss panel's log axes whose names have no room to say so ("loss", "update").
+    unsaid: list[str] = field(default_factory=list)
 
     @property
     def off_scale_backed(self) -> bool:
@@ -232,9 +236,11 @@ def run_view(
         else:
             retick_bottom(panel, t)
         thin_tick_labels(panel)
+        space_bottom_labels(panel, t)
         shrink_axis_labels(panel, t, AXIS_LABEL_SIZE)
         place_plot(panel, area)
 
+    unsaid = say_log(loss, t)
     trail = DescentTrail(contours, run.on_map, tracker, t, color)
     # Out of sight until used, and inside its panel so it never widens the layout.
     trail.exit_arrow.move_to(contours.frame.get_center())
@@ -255,8 +261,99 @@ def run_view(
     off_scale, off_at = off_scale_mark(loss, traj, color, t)
     return RunView(
         run, outcome, color, header, name, verdict, contours, trail, loss, curve,
-        settle_mark, off_scale, off_at,
+        settle_mark, off_scale, off_at, unsaid,
     )  # fmt: skip
+
+
+#: Between two numbers side by side under a panel: a word space and more (~10 px at 480p).
+NUMBER_GAP = 0.16
+
+
+def space_bottom_labels(panel: LossContours | LossCurve, theme: Theme) -> None:
+    """Keep the bottom axis's tick labels :data:`NUMBER_GAP` apart: those that come closer
+    to the one kept before them go (from the right, so the axis's end stays labelled, or
+    from the left where that keeps more); where fewer than three are left on a linear axis,
+    the axis is ticked again at the finest round step whose labels keep apart, and where
+    none does (a panel too narrow for its numbers) the labels stay as they were."""
+    frame = panel.frame
+    below = [
+        m for m in panel.ticks if isinstance(m, Text) and m.get_top()[1] <= frame.get_bottom()[1]
+    ]
+    if not below:
+        return  # a shared axis its neighbour labels
+    kept = max(_apart_labels(below, -1), _apart_labels(below, 1), key=len)
+    linear = not getattr(panel, "log_x", False)
+    if len(kept) < 3 and linear:
+        lo, hi = panel.x_range
+        for target in (5, 4, 3):
+            values = nice_ticks(lo, hi, target)
+            labels = []
+            for v, words in zip(values, tick_labels(values), strict=True):
+                t = typeset(words, theme, style.TICK_SIZE, theme.muted)
+                p = panel.axes.c2p(v, panel.y_range[0])
+                labels.append(t.next_to(p, DOWN, buff=style.AXIS_LABEL_BUFF * 0.6))
+            if len(labels) >= 3 and len(_apart_labels(labels, -1)) == len(labels):
+                # The marks go with them, drawn as retick_bottom draws them.
+                for m in list(panel.ticks):
+                    vertical = isinstance(m, Line) and abs(m.get_start()[0] - m.get_end()[0]) < 1e-9
+                    if m in below or vertical:
+                        panel.ticks.remove(m)
+                for v in values:
+                    p = panel.axes.c2p(v, panel.y_range[0])
+                    up = p + UP * style.AXIS_LABEL_BUFF * 0.5
+                    panel.ticks.add(Line(p, up, stroke_width=style.THIN, color=theme.muted))
+                for m in labels:
+                    if below:  # level with the labels they replace
+                        m.align_to(below[0], UP)
+                    panel.ticks.add(m)
+                return
+    if len(kept) < min(3, len(below)):
+        return  # no round step keeps three apart: the labels stay as the panel set them
+    for m in below:
+        if m not in kept:
+            panel.ticks.remove(m)
+
+
+def _apart_labels(labels: list[Text], way: int) -> list[Text]:
+    """Of ``labels`` side by side, those at least :data:`NUMBER_GAP` from the one kept
+    before them, taken from the right (``way`` -1) or from the left (1)."""
+    kept: list[Text] = []
+    for m in sorted(labels, key=lambda m: way * m.get_x()):
+        if kept:
+            gap = (
+                m.get_left()[0] - kept[-1].get_right()[0]
+                if way > 0
+                else kept[-1].get_left()[0] - m.get_right()[0]
+            )
+            if gap < NUMBER_GAP:
+                continue
+        kept.append(m)
+    return kept
+
+
+def say_log(loss: LossCurve, theme: Theme) -> list[str]:
+    """Name the loss panel's log axes "(log)" where the name lost its remark for room and
+    "name (log)" still fits the side; the names of those that do not fit."""
+    frame = loss.frame
+    unsaid = []
+    for old in list(loss.labels):
+        if not isinstance(old, Text):
+            continue
+        text = str(old.original_text)
+        bottom = old.get_top()[1] <= frame.get_bottom()[1]
+        if not (loss.log_x if bottom else loss.log_y) or "(" in text:
+            continue
+        new = typeset(f"{text} (log)", theme, AXIS_LABEL_SIZE)
+        if new.width > (frame.width if bottom else frame.height):
+            unsaid.append(text)
+            continue
+        if bottom:
+            new.move_to(old, aligned_edge=UP)
+        else:
+            new.rotate(math.pi / 2).move_to(old, aligned_edge=RIGHT)
+        loss.labels.remove(old)
+        loss.labels.add(new)
+    return unsaid
 
 
 #: Room kept between the "off the scale" note and the curve or the panel's edge.
@@ -317,7 +414,8 @@ def note_place(
         at = frame.get_corner(corner) - corner * inset
         return text.copy().move_to(at, aligned_edge=corner)
 
-    placed = [beside(one), cornered(one, DOWN + RIGHT), cornered(two, DOWN + RIGHT), beside(two)]
+    # Beside the mark it names first, on two lines where one does not fit the panel.
+    placed = [beside(one), beside(two), cornered(one, DOWN + RIGHT), cornered(two, DOWN + RIGHT)]
     placed += [cornered(t, c) for c in (UP + LEFT, DOWN + LEFT) for t in (one, two)]
     for text in placed:
         lo, hi = text.get_corner(DOWN + LEFT)[:2], text.get_corner(UP + RIGHT)[:2]

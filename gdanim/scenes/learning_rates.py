@@ -58,6 +58,9 @@ from .widgets import (
 
 FloatArray = NDArray[np.float64]
 
+#: Of a map's span, what a run's dot has left to the minimum before the eye can tell.
+SEEN_SHARE = 0.03
+
 
 STRIP_GAP = 0.22  # below the learning-rate line
 RIGHT_OVERHANG = 0.3  # right of the last plot: its last tick label may stick out
@@ -140,6 +143,30 @@ class LearningRates(SharedClock):
             f.x - RIGHT_OVERHANG / 2, (strip_bottom + bottom) / 2,
             f.w - RIGHT_OVERHANG, strip_bottom - bottom,
         )  # fmt: skip
+        self.lay_lanes(body, colors)
+        note = self.shared_scale_note()
+        if len(note):
+            # Under the rate line, across the frame: the lanes give up its height.
+            note.next_to(self.rates, DOWN, buff=STRIP_GAP / 2).align_to(pt(f.left, 0), LEFT)
+            top = note.get_bottom()[1] - STRIP_GAP
+            body = Box(body.x, (top + bottom) / 2, body.w, top - bottom)
+            self.lay_lanes(body, colors)
+            again = self.shared_scale_note()
+            if len(again):
+                note = again.move_to(note, aligned_edge=UP + LEFT)
+            lowest = min(v.group.get_bottom()[1] for v in self.views)
+            if lowest < bottom - 1e-6:
+                # The lanes do not fit under it (rows no shorter than their headers): as
+                # they were, the small panels unnamed rather than cut off.
+                self.lay_lanes(Box(body.x, (strip_bottom + bottom) / 2, body.w,
+                                   strip_bottom - bottom), colors)  # fmt: skip
+                note = VGroup()
+        self.scale_note = note
+
+    def lay_lanes(self, body: Box, colors: list[str]) -> None:
+        """Each run's header, map and loss panel in its cell of ``body``."""
+        inputs = self.inputs
+        runs = inputs.runs
         # Strictly taller than wide: the lanes stack, headers above. Up to 3:2 wide, they
         # stack with the headers beside (columns would be too narrow to read); wider, side
         # by side.
@@ -187,6 +214,24 @@ class LearningRates(SharedClock):
             v.contours.remove(v.contours.scale_tag)
             v.contours.scale_tag = VGroup()
 
+    def shared_scale_note(self) -> VGroup:
+        """What the small panels have no room to say, once for all: the maps' axes not to
+        scale, the loss panels' log axes (unplaced)."""
+        views = self.views
+        lines = []
+        maps = [v.contours for v in views]
+        if not maps[0].to_scale and not any(
+            c.says_not_to_scale() or len(c.scale_tag) for c in maps
+        ):
+            lines.append("maps: axes not to scale")
+        unsaid = [name for name in ("loss", "update") if any(name in v.unsaid for v in views)]
+        if unsaid:
+            lines.append(f"{', '.join(unsaid)}: log scale")
+        if not lines:
+            return VGroup()
+        th = self.theme
+        return fitted_lines("  ·  ".join(lines), th, th.muted, self.frame.w, style.TICK_SIZE)
+
     def header(
         self, run: Run, outcome: Outcome, color: str, width: float, word: str | None = ""
     ) -> VGroup:
@@ -197,9 +242,31 @@ class LearningRates(SharedClock):
             name = VGroup(typeset(run_name(run, short=True, word=word), self.theme, size, color))
         if name.width > width:
             name.scale_to_fit_width(width)
-        verdict = fitted_lines(outcome.text, self.theme, outcome_color(outcome, self.theme), width)
+        words = outcome.text
+        way = self.way_done(run)
+        if outcome.kind == "slow" and way is not None:
+            # Still far in loss, but its dot lies on the minimum as the shared map is framed
+            # (a wide map, for a diverging run): how far it came says what the map cannot.
+            words = f"{words} ({way} % of the way)"
+        verdict = fitted_lines(words, self.theme, outcome_color(outcome, self.theme), width)
         verdict.next_to(name, DOWN, buff=HEADER_LINE_GAP).align_to(name, LEFT)
         return VGroup(name, verdict)
+
+    def way_done(self, run: Run) -> int | None:
+        """How much of the way to the minimum ``run`` came, in percent, where what is left
+        is under :data:`SEEN_SHARE` of the map's span either way (too short to see)."""
+        land = self.inputs.map
+        v, (w_star, b_star) = land.view, land.optimum
+        t = run.on_map
+        left_w, left_b = float(t.w[-1]) - w_star, float(t.b[-1]) - b_star
+        if abs(left_w) >= SEEN_SHARE * (v.w_max - v.w_min) or abs(left_b) >= SEEN_SHARE * (
+            v.b_max - v.b_min
+        ):
+            return None
+        start = math.hypot(float(t.w[0]) - w_star, float(t.b[0]) - b_star)
+        if start <= 0:
+            return None
+        return math.floor(100 * (1 - math.hypot(left_w, left_b) / start))
 
     def subtitle_parts(self) -> list[str]:
         """The subtitle: the data, the loss, the optimizer, L2, the start, the updates."""
@@ -292,7 +359,8 @@ class LearningRates(SharedClock):
 
     def introduce_panels(self) -> None:
         """The panels, each run's name, and the common start."""
-        self.unveil(VGroup(*[VGroup(v.contours, v.loss, v.name) for v in self.views]))
+        panels = [VGroup(v.contours, v.loss, v.name) for v in self.views]
+        self.unveil(VGroup(*panels, self.scale_note))
         self.play(
             *[FadeIn(v.trail.start, scale=1.6) for v in self.views],
             FadeIn(self.counter),

@@ -30,7 +30,6 @@ from .style import Theme
 from .widgets import (
     fmt,
 )
-from .widgets.panels import LABEL_GAP
 
 FloatArray = NDArray[np.float64]
 
@@ -46,6 +45,8 @@ RATE_LABEL_LIFT = 0.2  # from the axis to the bottom of a rate's label
 RATE_TICK = 0.08
 RATE_TICK_LABEL_BUFF = 0.16  # leaves room for the fastest-rate mark above the tick labels
 RATE_BAND_HEIGHT = 0.26
+RATE_EDGE_REACH = 0.6  # of the band's height, the critical rate's edge above and below the axis
+RATE_NUMBER_GAP = 0.16  # between tick labels side by side: ~10 px at 480p
 LEGEND_GAP = 0.22  # between the tick labels and the legend
 LEGEND_ITEM_GAP = 0.5  # between the line and a legend beside it
 RATE_MIN_AXIS_SHARE = 0.4  # the legend goes beside the line only if the line keeps this much
@@ -131,9 +132,10 @@ class RateLine(VGroup):
             rect = Rectangle(width=max(right - xc, 1e-3), height=RATE_BAND_HEIGHT)
             rect.set_stroke(width=0).set_fill(theme.warn, 0.22)
             rect.move_to(pt((xc + right) / 2, 0))
+            # Short of the rates' labels above the axis, which may stand across it.
             edge = Line(
-                pt(xc, -RATE_BAND_HEIGHT * 0.75),
-                pt(xc, RATE_BAND_HEIGHT * 0.75),
+                pt(xc, -RATE_BAND_HEIGHT * RATE_EDGE_REACH),
+                pt(xc, RATE_BAND_HEIGHT * RATE_EDGE_REACH),
                 color=theme.warn,
                 stroke_width=style.STROKE * 1.3,
             )
@@ -221,9 +223,10 @@ class RateLine(VGroup):
 
     @staticmethod
     def _thin(labels: VGroup) -> None:
+        """Drop tick labels closer to the one before them than a word space and more."""
         last = -math.inf
         for m in list(labels):
-            if m.get_left()[0] < last + LABEL_GAP:
+            if m.get_left()[0] < last + RATE_NUMBER_GAP:
                 labels.remove(m)
             else:
                 last = m.get_right()[0]

@@ -137,11 +137,12 @@ class CameraPlan:
 
     At each 3D pose the zoom and screen shift fit ``points(zoom_3d, zoom_top)`` (what must
     stay in view at every angle, given the least 3D zoom and the zoom from above, which
-    place the labels) into ``box``; from straight above, the floor (``half`` either side of
-    the centre) fills the plot area left by the ticks. Labels set off by a distance on
-    screen lie further out in the world the smaller the zoom, so the fit is repeated until
-    the least 3D zoom it gives is the one it assumed. Between key poses every setting moves
-    linearly. The camera is left at the first pose.
+    place the labels) into ``box``, ``margin`` inside it; from straight above, the floor
+    (``half`` either side of the centre) fills the plot area left by the ticks and
+    ``note_room`` under them. Labels set off by a distance on screen lie further out in the
+    world the smaller the zoom, so the fit is repeated until the least 3D zoom it gives is
+    the one it assumed. Between key
+    poses every setting moves linearly. The camera is left at the first pose.
     """
 
     def __init__(
@@ -151,6 +152,8 @@ class CameraPlan:
         box: Box,
         half: float,
         duration: float,
+        note_room: float = 0.0,
+        margin: float = FIT_MARGIN,
     ) -> None:
         self.cam = cam
         self.duration = duration
@@ -161,12 +164,14 @@ class CameraPlan:
             p = cam.project_points(pts)[:, :2]
             lo, hi = p.min(axis=0), p.max(axis=0)
             size = hi - lo
-            zoom = min((box.w - 2 * FIT_MARGIN) / size[0], (box.h - 2 * FIT_MARGIN) / size[1])
+            zoom = min((box.w - 2 * margin) / size[0], (box.h - 2 * margin) / size[1])
             mid = (lo + hi) / 2
             shift = (box.x - zoom * float(mid[0]), box.y - zoom * float(mid[1]))
             return Pose(phi * DEGREES, theta, float(zoom), FOCAL_3D, shift)
 
         area = box.plot_area()
+        # A line under the w axis's name from above (the axes are not to scale).
+        area = Box(area.x, area.y + note_room / 2, area.w, area.h - note_room)
         side = min(area.w, area.h)
         self.zoom_top = side / (2 * half)
         top = Pose(0.0, THETA_TOP * DEGREES, self.zoom_top, FOCAL_TOP, (area.x, area.y))
@@ -182,10 +187,10 @@ class CameraPlan:
                 "late": fitted(pts, PHI_LATE, thetas[2]),
             }
             least = min(p.zoom for p in poses.values())
-            done = least >= zoom_3d * (1 - 1e-3)
-            zoom_3d = least
-            if done:
+            if least >= zoom_3d * (1 - 1e-3):
+                # The labels stay where these poses were fitted to them.
                 break
+            zoom_3d = least
         self.poses = {**poses, "top": top}
         # Labels are sized for the smallest 3D zoom, the widest view.
         self.zoom_3d = zoom_3d

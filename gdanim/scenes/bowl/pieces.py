@@ -22,6 +22,7 @@ from .. import style
 from ..base import map_labels
 from ..style import Theme
 from ..widgets import label, nice_ticks
+from ..widgets.contours import NOT_TO_SCALE, NOT_TO_SCALE_WORDS
 from .camera import PHI_3D, PHI_LATE, BowlCamera, CameraPlan
 from .figures import HIKER_SIZE
 from .geometry import LIFT, BowlMap, FloatArray, Ground, join_paths, thin
@@ -34,6 +35,8 @@ TICK_OFFSET = 0.22  # tick labels from the floor's edge
 LABEL_GAP = 0.15  # screen units between tick labels and an axis name
 AXIS_END_OFFSET = 0.5  # axis names beyond the axes' ends (3D), screen units
 LOSS_LABEL_RISE = 0.3
+
+SCALE_NOTE_GAP = 0.08  # between the w axis's name and "axes not to scale" under it
 
 #: Each level's colour and its curves as ``(k, 3)`` points at the level's height.
 Levels = list[tuple[Any, list[FloatArray]]]
@@ -48,10 +51,28 @@ class Floor:
     shadows: VGroup  # the level curves, flat on the floor
     ticks: list[Text]
     ends: list[Text]  # w and b beyond the axes' far ends (3D)
-    names: list[Text]  # "w (slope)" and "b (intercept)" (from above)
+    names: list[Text]  # "w (slope)", "axes not to scale" if so, "b (intercept)" (from above)
     axis: VMobject  # the loss axis up the far corner
     loss_label: Text
     top_ticks: list[Text]  # tick labels shown from above only (crowded in 3D)
+
+
+def to_scale(bowl: BowlMap) -> bool:
+    """Whether the floor, a square from above, draws a unit of b about as long as one of w
+    (else the map says its axes are not to scale, as the descent-path map does)."""
+    v = bowl.view
+    ratio = (v.b_max - v.b_min) / (v.w_max - v.w_min)
+    return 1 / NOT_TO_SCALE <= ratio <= NOT_TO_SCALE
+
+
+def scale_note(theme: Theme) -> Text:
+    """ "axes not to scale", under the w axis's name from above."""
+    return label(NOT_TO_SCALE_WORDS, theme, style.TICK_SIZE, theme.muted)
+
+
+def scale_note_room(bowl: BowlMap, theme: Theme) -> float:
+    """The height the view from above keeps under the w axis's name for :func:`scale_note`."""
+    return 0.0 if to_scale(bowl) else scale_note(theme).height + SCALE_NOTE_GAP
 
 
 def level_paths(landscape: Landscape, bowl: BowlMap, theme: Theme) -> Levels:
@@ -68,12 +89,21 @@ def level_paths(landscape: Landscape, bowl: BowlMap, theme: Theme) -> Levels:
     return out
 
 
+#: Screen units the b axis's name in 3D stands left of its tick labels' line: beyond the
+#: far end that line meets the rim's corner post.
+B_NAME_ASIDE = 0.3
+
 #: Above the loss axis's top: room for its name, in screen units.
 LOSS_LABEL_ROOM = 0.35
 
 
 def fit_points(
-    ground: Ground, traj: Trajectory, zoom_3d: float = math.inf, zoom_top: float = math.inf
+    ground: Ground,
+    traj: Trajectory,
+    zoom_3d: float = math.inf,
+    zoom_top: float = math.inf,
+    hiker_size: float = HIKER_SIZE,
+    b_aside: float = B_NAME_ASIDE,
 ) -> FloatArray:
     """What must stay in the box at every 3D angle: the cube, the axes' far names and the
     loss axis's name, and the hiker standing anywhere on its path inside the view.
@@ -81,7 +111,8 @@ def fit_points(
     The names keep their size on screen and are set off the floor by screen distances (see
     :func:`floor_pieces`): their anchors are where they are pinned for the camera's least 3D
     zoom ``zoom_3d`` and the zoom from above ``zoom_top`` (at an infinite zoom, on the
-    floor's edges)."""
+    floor's edges), the b name ``b_aside`` left of its axis; the hiker is ``hiker_size``
+    tall."""
     bw = ground.bowl
     h, f, t = bw.half, bw.floor, bw.top
     pts = [[sx * h, sy * h, z] for sx in (-1, 1) for sy in (-1, 1) for z in (f, t)]
@@ -90,12 +121,13 @@ def fit_points(
     # The loss axis's name stands on its top; the world's height shows on screen shortened
     # by sin(phi), least at the lower 3D view.
     rise = LOSS_LABEL_RISE + LOSS_LABEL_ROOM / (zoom_3d * math.sin(PHI_LATE * DEGREES))
-    pts += [[w_far, -h - off, f], [-h - off, b_far, f], [h, h, t + rise]]
+    aside = b_aside / zoom_3d
+    pts += [[w_far, -h - off, f], [-h - off - aside, b_far, f], [h, h, t + rise]]
     inside = [i for i in range(traj.n_states) if bw.view.contains(traj.w[i], traj.b[i])]
     pick = np.array(inside[:: max(1, len(inside) // 200)], dtype=int)
     if pick.size:
         path = bw.points(traj.w[pick], traj.b[pick], ground.loss_at(traj.w[pick], traj.b[pick]))
-        pts += (path + np.array([0.0, 0.0, HIKER_SIZE])).tolist()
+        pts += (path + np.array([0.0, 0.0, hiker_size])).tolist()
     return np.array(pts, dtype=np.float64)
 
 
@@ -125,6 +157,8 @@ def pin(cam: BowlCamera, text: Text, anchor: np.ndarray, edge: np.ndarray | None
 
 #: Least room between two tick labels on screen, at any pose of the camera.
 TICK_LABEL_GAP = 0.1
+#: Labels an axis keeps in 3D where it can.
+LEAST_TICKS = 3
 #: Poses per camera move at which the floor's tick labels are kept apart.
 POSE_SAMPLES = 9
 
@@ -177,6 +211,18 @@ def spaced_ticks(
             if all(_apart(cam, pose, pinned(ticks), clear_of) for pose in poses):
                 best = ticks
                 break
+            if ticks is full:
+                # Those of the full set that stay apart from the ones kept before them
+                # (from either end): three labels still tell where zero and the scale
+                # are, where the next coarser round step leaves two.
+                apart = max(
+                    _keep_apart(cam, poses, full, pinned, clear_of),
+                    _keep_apart(cam, poses, full[::-1], pinned, clear_of)[::-1],
+                    key=len,
+                )
+                if len(apart) >= LEAST_TICKS:
+                    best = apart
+                    break
         else:
             # Even two labels meet (each other or the other axis's): those that would are
             # left to the view from above.
@@ -243,10 +289,16 @@ def _apart(cam: BowlCamera, pose: Any, labels: Pinned, clear_of: Pinned | None =
 
 
 def floor_pieces(
-    bowl: BowlMap, levels: Levels, plan: CameraPlan, theme: Theme, standardized: bool = False
+    bowl: BowlMap,
+    levels: Levels,
+    plan: CameraPlan,
+    theme: Theme,
+    standardized: bool = False,
+    b_aside: float = B_NAME_ASIDE,
 ) -> Floor:
-    """Floor outline and fill, the contour shadows, ticks, axis names, the loss axis;
-    ``standardized``: the floor is in the optimizer's coordinates, named so."""
+    """Floor outline and fill, the contour shadows, ticks, axis names (in 3D the b name
+    ``b_aside`` left of its axis), the loss axis; ``standardized``: the floor is in the
+    optimizer's coordinates, named so."""
     th = theme
     bw = bowl
     cam = plan.cam
@@ -308,7 +360,8 @@ def floor_pieces(
     # In 3D the axes are named beyond their far ends; from above, as on the contour map.
     w_far, b_far = end_reach(h, zoom_3d)
     w_end = pin(cam, label("w", th, style.LABEL_SIZE), np.array([w_far, -h - off, f]))
-    b_end = pin(cam, label("b", th, style.LABEL_SIZE), np.array([-h - off, b_far, f]))
+    b_at = np.array([-h - off - b_aside / zoom_3d, b_far, f])
+    b_end = pin(cam, label("b", th, style.LABEL_SIZE), b_at)
     tall = max((t.height for t in w_texts), default=0.0)
     wide = max((t.width for t in b_texts), default=0.0)
     # From above the floor is ``side`` wide on screen: a name longer than that is bare.
@@ -317,7 +370,13 @@ def floor_pieces(
     w_name = label(w_words, th, style.LABEL_SIZE)
     if w_name.width > side:
         w_name = label("w", th, style.LABEL_SIZE)
-    pin(cam, w_name, np.array([0.0, -h - off - (tall + LABEL_GAP) / zoom_top, f]), UP)
+    name_at = -h - off - (tall + LABEL_GAP) / zoom_top
+    pin(cam, w_name, np.array([0.0, name_at, f]), UP)
+    names = [w_name]
+    if not to_scale(bw):
+        note = scale_note(th)
+        note_at = name_at - (w_name.height + SCALE_NOTE_GAP) / zoom_top
+        names.append(pin(cam, note, np.array([0.0, note_at, f]), UP))
     # Upright along the b axis, as on descent-path's contour panel the scene hands over to.
     b_name = label(b_words, th, style.LABEL_SIZE)
     if b_name.width > side:
@@ -335,7 +394,7 @@ def floor_pieces(
         shadows=shadows,
         ticks=ticks,
         ends=[w_end, b_end],
-        names=[w_name, b_name],
+        names=[*names, b_name],
         top_ticks=top_ticks,
         axis=axis,
         loss_label=loss_label,

@@ -57,11 +57,12 @@ def side_width(box: Box) -> float:
     return box.w
 
 
-def split_body(box: Box, text_height: float) -> tuple[Box, Box]:
-    """The bowl's box and the box for the loop, the legend and the closing note."""
+def split_body(box: Box, text_height: float, side: float | None = None) -> tuple[Box, Box]:
+    """The bowl's box and the box for the loop, the legend and the closing note (beside
+    the bowl: ``side`` wide, or :func:`side_width`)."""
     if side_beside():
         # Square frames too: text below the bowl would leave it a few hundred pixels.
-        side = side_width(box)
+        side = side_width(box) if side is None else side
         left, right = box.split_h(box.w - side - style.GAP, side)
         return left, right
     text_h = min(text_height, box.h * PORTRAIT_TEXT_SHARE)
@@ -114,36 +115,25 @@ class SideText:
         items.arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
         scale_note = label(NARROW_HEIGHT_NOTE if narrow else HEIGHT_NOTE, th, LEGEND_SIZE, th.muted)
         legend = VGroup(items, scale_note).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
-        # In a narrow column the legend goes under the bowl (which takes the width, not the
-        # height, of its box), so the loop and the closing note keep their size beside it.
-        self.legend_apart = narrow
-        if narrow:
-            self.text = VGroup(loop)
-        else:
-            self.text = VGroup(loop, legend).arrange(
-                DOWN, aligned_edge=LEFT, buff=style.GAP * 1.5 * tight
-            )
+        # In a narrow column (a square frame) the bowl takes the full height beside it: the
+        # legend stays under the loop, and the closing note takes the loop's place at the end.
+        self.note_for_loop = narrow
+        self.text = VGroup(loop, legend).arrange(
+            DOWN, aligned_edge=LEFT, buff=style.GAP * 1.5 * tight
+        )
         self.rows = rows
         self.loop = loop
         self.legend = legend
         self.boxes: list[RoundedRectangle] = []
 
-    def place(self, box: Box, legend_box: Box | None = None) -> VMobject:
-        """Put the loop (and the legend, unless it has ``legend_box`` of its own) at the top
-        left of ``box``; the loop's highlight."""
+    def place(self, box: Box) -> VMobject:
+        """Put the loop and the legend at the top left of ``box``; the loop's highlight."""
         text = self.text
         if text.width > box.w:
             text.scale_to_fit_width(box.w)
         text.move_to(np.array([box.x, box.y, 0])).align_to(
             np.array([box.left, box.top, 0]), LEFT + UP
         )
-        if legend_box is not None:
-            legend = self.legend
-            if legend.width > legend_box.w:
-                legend.scale_to_fit_width(legend_box.w)
-            legend.move_to(np.array([legend_box.x, legend_box.y, 0])).align_to(
-                np.array([legend_box.left, legend_box.top, 0]), LEFT + UP
-            )
         pad = 0.08
         self.boxes = []
         for row in self.rows:

@@ -88,6 +88,7 @@ class Walkers:
         state: ValueTracker,
         cam: BowlCamera,
         theme: Theme,
+        hiker_size: float = HIKER_SIZE,
     ) -> None:
         th = theme
         bw = ground.bowl
@@ -144,7 +145,7 @@ class Walkers:
         prints = VMobject(stroke_width=0).set_fill(th.path, 0.9)
         arrow = SlopeArrow(th.path, ARROW_STROKE, ARROW_HEAD)
         colors = HikerColors(body=th.ink, blindfold=th.data, stick=th.muted, outline=th.background)
-        hiker = Hiker(HIKER_SIZE, colors, HIKER_STROKE)
+        hiker = Hiker(hiker_size, colors, HIKER_STROKE)
         self.trail_path = trail_path
         self.print_index = keep_prints
 
@@ -205,7 +206,7 @@ class Walkers:
             elif m.phase == REPEAT:
                 dist = float(np.interp(m.s, idx, cum)) - float(cum[walk.beats])
                 taper = min(1.0, (1.0 - m.fast) / 0.08)
-                swing = math.sin(2 * math.pi * dist / (HIKER_SIZE * 0.9)) * taper
+                swing = math.sin(2 * math.pi * dist / (hiker_size * 0.9)) * taper
             else:
                 swing = 0.0
             hiker.pose(position(m.s), heading_at(m), swing, cam.axes_in_world())
