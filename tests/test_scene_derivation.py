@@ -247,7 +247,7 @@ def test_short_render_leaves_captions_with_the_runs_numbers(runner, tmp_path):
     assert len(beats) == 15 and len(times) >= 15
     assert all(a < b for a, b in times)
     assert all(b1 <= a2 + 1e-9 for (_, b1), (a2, _) in itertools.pairwise(times))
-    for number in ("12651", "2309", "−3614.57", "−659.714", "36.1457", "6.59714", "0.01"):
+    for number in ("12,651", "2309", "−3614.57", "−659.714", "36.1457", "6.59714", "0.01"):
         assert number in srt
     meta = video_meta(str(out))
     assert tuple(meta["size"]) == (320, 180)
@@ -313,7 +313,9 @@ def test_the_step_on_the_map_lands_on_the_runs_first_update(media):
     assert f"−η∇L,η={F.fmt_num(lr)}" in texts, texts
     # η is named where it is shown, and written one way: the subtitle's, the lines' digits.
     eta_line = "".join(plan.data.eta.strings)
-    assert F.tex_num(lr) in eta_line and "(the lesson's rate)" in eta_line
+    # and on screen, as the caption says it, what share of the critical rate it is
+    assert F.tex_num(lr) in eta_line and "(the lesson's rate," in eta_line
+    assert r"0.28 $\times$ critical rate 0.03618)" in eta_line
     assert "(the lesson's rate, 0.28 × critical rate 0.03618)" in plan.captions["step"]
     assert (
         "η times as long, from w = 0, b = 0 to w = 36.1457, b = 6.59714, onto a lower contour"
