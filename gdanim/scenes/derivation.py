@@ -371,7 +371,7 @@ class Derivation(GdScene):
         if self.portrait and landing and "end" in self.captions:
             later = list(s.extra)
             work = [m for m in work if m not in later]
-        self.beat("step", nums, work, enter=enter)
+        self.beat("step", nums, work, enter=enter, picture=[])
         # The step's lines on two rows each, where one row beside the map would be too small
         # to read (long numbers): the terms slide into the rows and back after the map.
         rows: list[MathTex] = []
