@@ -235,7 +235,9 @@ def test_every_caption_keeps_to_broadcast_practice(build):
             check_cue(cue)
 
 
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?: \\times 10\^\{(-?\d+)\})?")
+#: A number as the lines write it: thousands grouped (``12{,}651``), tiny or huge ones as
+#: powers of ten.
+NUMBER = re.compile(r"-?\d+(?:\{,\}\d{3})*(?:\.\d+)?(?: \\times 10\^\{(-?\d+)\})?")
 
 
 def values(tex: str) -> list[float]:
@@ -245,6 +247,6 @@ def values(tex: str) -> list[float]:
     found: list[float] = []
     for col in cols or [tex.rsplit("=", 1)[-1]]:
         for m in NUMBER.finditer(col):
-            mant = float(m.group(0).split(" ")[0])
+            mant = float(m.group(0).split(" ")[0].replace("{,}", ""))
             found.append(mant * 10 ** int(m.group(1)) if m.group(1) else mant)
     return found

@@ -247,7 +247,7 @@ def test_short_render_leaves_captions_with_the_runs_numbers(runner, tmp_path):
     assert len(beats) == 15 and len(times) >= 15
     assert all(a < b for a, b in times)
     assert all(b1 <= a2 + 1e-9 for (_, b1), (a2, _) in itertools.pairwise(times))
-    for number in ("12651", "2309", "−3614.57", "−659.714", "36.1457", "6.59714", "0.01"):
+    for number in ("12,651", "2309", "−3614.57", "−659.714", "36.1457", "6.59714", "0.01"):
         assert number in srt
     meta = video_meta(str(out))
     assert tuple(meta["size"]) == (320, 180)
@@ -313,7 +313,9 @@ def test_the_step_on_the_map_lands_on_the_runs_first_update(media):
     assert f"−η∇L,η={F.fmt_num(lr)}" in texts, texts
     # η is named where it is shown, and written one way: the subtitle's, the lines' digits.
     eta_line = "".join(plan.data.eta.strings)
-    assert F.tex_num(lr) in eta_line and "(the lesson's rate)" in eta_line
+    # and on screen, as the caption says it, what share of the critical rate it is
+    assert F.tex_num(lr) in eta_line and "(the lesson's rate," in eta_line
+    assert r"0.28 $\times$ critical rate 0.03618)" in eta_line
     assert "(the lesson's rate, 0.28 × critical rate 0.03618)" in plan.captions["step"]
     assert (
         "η times as long, from w = 0, b = 0 to w = 36.1457, b = 6.59714, onto a lower contour"
@@ -333,3 +335,32 @@ def test_standardised_pictures_are_in_the_optimizers_coordinates(media, tmp_path
     np.testing.assert_allclose(pics.res.y_hat, path_traj.w[0] * pics.res.x + path_traj.b[0])
     end = pics.map.axes.c2p(float(path_traj.w[1]), float(path_traj.b[1]))
     np.testing.assert_allclose(pics.landing.get_center(), end, atol=1e-9)
+
+
+def _boxes_overlap(a, b) -> bool:
+    (alo, ahi), (blo, bhi) = a, b
+    return bool(np.all(alo < bhi) and np.all(blo < ahi))
+
+
+def _box(m):
+    return m.get_corner([-1, -1, 0])[:2], m.get_corner([1, 1, 0])[:2]
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "4:3", "1:1"])
+@pytest.mark.parametrize("table", ["lesson", "heights"])
+def test_the_maps_names_hide_none_of_its_arrows(media, tmp_path, aspect, table):
+    """The gradient's arrow is drawn, and the step's and the gradient's names sit on the map
+    clear of the start, both arrows and the landing point, whatever the frame."""
+    kw = {"data_path": str(write_heights(tmp_path, 60))} if table == "heights" else {}
+    _, _, pics = pictured(media, aspect=aspect, **kw)
+    assert pics.grad_arrow is not None and pics.step_arrow is not None
+    assert np.linalg.norm(pics.grad_arrow.get_vector()) >= 0.4  # an arrow, not a stub
+    marks = [pics.start_dot, pics.grad_arrow, pics.step_arrow, pics.landing]
+    names = [g for g in (*pics.gradient, *pics.stepped) if type(g).__name__ == "VGroup"]
+    assert len(names) == 2  # "∇L: uphill" and "−η∇L, η = …" with w₁, b₁, each backed
+    frame = _box(pics.map.frame)
+    for name in names:
+        lo, hi = _box(name)
+        assert np.all(lo >= frame[0] - 1e-6) and np.all(hi <= frame[1] + 1e-6)
+        for mark in marks:
+            assert not _boxes_overlap((lo, hi), _box(mark)), (aspect, table)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -93,6 +94,32 @@ def rate_name(lr: float, critical: float | None, short: bool = False) -> str | N
     return None if short else f"{fmt(ratio, 2)} × critical rate {crit}"
 
 
+def _text(words: str) -> str:
+    return words.replace("%", r"\%").replace("×", r"$\times$")
+
+
+def eta_line(
+    head: Sequence[str | Part], lr: float, critical: float | None, origin: str | None
+) -> Eq:
+    """The rate's line, ``head`` (``η = 0.01``) and what the rate is: the regime's share of
+    the critical rate where it is one, else how it was chosen and its share of the critical
+    rate (``the lesson's rate, 0.28 × critical rate 0.03618``, on a second row in a narrow
+    frame), else that share alone, as the captions say it."""
+    named = rate_name(lr, critical, short=True)
+    share = None
+    if named is None:
+        named, share = (
+            (origin, rate_name(lr, critical)) if origin else (rate_name(lr, critical), None)
+        )
+    if not named:
+        return eq(*head)
+    if share:
+        second = rf"\ \text{{{_text(share)})}}"
+        return eq(*head, rf"\quad\text{{({_text(named)},}}", second).wrap_at(second)
+    # One row, short, so that the narrow frames' page does not shrink for it.
+    return eq(*head, rf"\quad\text{{({_text(named)})}}")
+
+
 def data_lines(
     forms: LossForms,
     step: FirstStep,
@@ -144,15 +171,7 @@ def data_lines(
         grad_w = eq(DLDW, "=", part(num(step.dw), "num"))
         grad_b = eq(DLDB, "=", part(num(step.db), "num"))
 
-    # Short, so the line keeps its size: the regime's share where it is one, else how the
-    # rate was chosen, else its share of the critical rate (the captions say all of it).
-    named = rate_name(step.lr, lr_critical, short=True) or origin or rate_name(step.lr, lr_critical)
-    eta = eq(r"\eta", "=", part(num(step.lr), "num"))
-    if named:
-        # One row, short, so that the narrow frames' page does not shrink for it.
-        words = named.replace("%", r"\%").replace("×", r"$\times$")
-        said = rf"\quad\text{{({words})}}"
-        eta = eq(*eta.parts, said)
+    eta = eta_line([r"\eta", "=", part(num(step.lr), "num")], step.lr, lr_critical, origin)
     lines: list[Eq] = []
     extra: list[Eq] = []
     lead: list[Eq] = []

@@ -16,6 +16,9 @@ Part = tuple[str, str]
 SIG = 6
 #: Plain notation between these magnitudes, powers of ten outside.
 PLAIN_MIN, PLAIN_MAX = 1e-4, 1e6
+#: A thousands separator from here up (``60,171``; ``2309`` stays as it is), as in
+#: :mod:`gdanim.numbers`.
+GROUP_FROM = 10_000
 #: Reading pace of a caption, characters per second (subtitle guidelines say 15 to 17 for
 #: adults; mathematics reads slower).
 READ_CPS = 13.0
@@ -122,19 +125,32 @@ def _split(v: float, sig: int) -> tuple[str, int | None]:
     return s, None
 
 
+def _grouped(m: str, sep: str) -> str:
+    """Plain mantissa ``m`` with ``sep`` between its whole part's thousands from
+    :data:`GROUP_FROM` up (``60171`` to ``60,171``), as every scene writes its numbers."""
+    whole, dot, frac = m.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    if not digits.isdigit() or int(digits) < GROUP_FROM:
+        return m
+    groups = f"{int(digits):,}".split(",")
+    return sign + sep.join(groups) + dot + frac
+
+
 def tidy(v: float, scale: float) -> float:
     """``v``, or 0 when it is zero up to the rounding noise of a computation of size ``scale``."""
     return 0.0 if abs(v) <= TIDY_RTOL * scale else v
 
 
 def fmt_num(v: float, sig: int = SIG) -> str:
-    """``v`` as plain text at ``sig`` significant digits (``1.5e-05`` style when tiny or huge)."""
+    """``v`` as plain text at ``sig`` significant digits (``1.5e-05`` style when tiny or huge,
+    ``60,171`` from :data:`GROUP_FROM` up)."""
     if not math.isfinite(v):
         return str(v)
     if v == 0:
         return "0"
     m, e = _split(v, sig)
-    out = m if e is None else f"{m}e{e}"
+    out = _grouped(m, ",") if e is None else f"{m}e{e}"
     return "0" if out in ("-0", "") else out
 
 
@@ -144,7 +160,8 @@ def fmt_text(v: float, sig: int = SIG) -> str:
 
 
 def tex_num(v: float, sig: int = SIG) -> str:
-    """``v`` as TeX at ``sig`` significant digits (``1.5 \\times 10^{-5}`` when tiny or huge)."""
+    """``v`` as TeX at ``sig`` significant digits (``1.5 \\times 10^{-5}`` when tiny or huge,
+    ``60{,}171`` from :data:`GROUP_FROM` up)."""
     if not math.isfinite(v):
         return r"\infty" if v > 0 else (r"-\infty" if v < 0 else r"\mathrm{NaN}")
     if v == 0:
@@ -153,7 +170,7 @@ def tex_num(v: float, sig: int = SIG) -> str:
     if m in ("-0", ""):
         return "0"
     if e is None:
-        return m
+        return _grouped(m, "{,}")
     if m in ("1", "-1"):
         return f"{m[:-1]}10^{{{e}}}"
     return rf"{m} \times 10^{{{e}}}"
@@ -161,7 +178,7 @@ def tex_num(v: float, sig: int = SIG) -> str:
 
 def displayed(v: float, sig: int = SIG) -> float:
     """The value a reader takes from ``fmt_num(v)``."""
-    return float(fmt_num(v, sig))
+    return float(fmt_num(v, sig).replace(",", ""))
 
 
 def tex_factor(v: float, sig: int = SIG) -> list[str]:

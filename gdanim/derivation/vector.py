@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from ..losses import LOSSES
 from ..trajectory import Trajectory
-from .data_lines import no_update_note, rate_name
+from .data_lines import eta_line, no_update_note, rate_name
 from .tex import CONSISTENT_RTOL, Eq, Part, eq, fmt_text, part, tex_factor, tex_num, tidy
 
 FloatArray = NDArray[np.float64]
@@ -378,9 +378,9 @@ def vector_plan(
     if step.standardised:
         lines["standardise"] = eq(
             r"x_{ij} \;\to\; \frac{x_{ij} - \bar{x}_j}{s_j}", r",\quad",
-            part(r"\bar{x} = " + ", ".join(num(v, 4) for v in step.x_mean), "num"),
+            part(r"\bar{x} = " + r";\ ".join(num(v, 4) for v in step.x_mean), "num"),
             r",\quad",
-            part("s = " + ", ".join(num(v, 4) for v in step.x_std), "num"),
+            part("s = " + r";\ ".join(num(v, 4) for v in step.x_std), "num"),
         ).wrap_at(r",\quad")  # fmt: skip
     lines["r_data"] = eq(
         "r", "=", r"X_b\,\theta_0 - y", "=", part(numbers_column(step.r_head, True, 5), "num"),
@@ -410,12 +410,9 @@ def vector_plan(
     else:
         lines["grad_data"] = eq(GRAD, "=", part(numbers_column(step.grad), "num"))
     # 6 one step
-    named = rate_name(step.lr, lr_critical, short=True) or rate_origin
-    eta_parts: list[str | Part] = [r"\eta", "=", part(num(step.lr), "num")]
-    if named:
-        words = named.replace("%", r"\%").replace("×", r"$\times$")
-        eta_parts.append(rf"\quad\text{{({words})}}")
-    lines["eta"] = eq(*eta_parts)
+    lines["eta"] = eta_line(
+        [r"\eta", "=", part(num(step.lr), "num")], step.lr, lr_critical, rate_origin
+    )
     notes: dict[str, tuple[str, ...]] = {}
     step_lines: list[str] = ["eta"]
     if step.has_update:

@@ -26,6 +26,8 @@ READING_CPS = 17.0
 #: and a cue up from MIN_SECONDS to MAX_SECONDS.
 MAX_LINE = 42
 MAX_LINES = 2
+#: A line shorter than this (characters) is a word or two left alone.
+SHORT_LINE = 15
 MIN_SECONDS = 1.0
 MAX_SECONDS = 7.0
 
@@ -153,11 +155,19 @@ def _units(text: str) -> list[str]:
         glue_next = binding
         previous = word
     out: list[str] = []
-    for unit in units:  # a formula longer than a line is broken before an equals sign
+    # A formula or an aside longer than a line is broken before an equals sign, else after
+    # a comma, else where it leaves no word or two alone on the next line.
+    for unit in units:
         while len(unit) > MAX_LINE:
             words = unit.split(" ")
             cuts = [k for k in range(1, len(words)) if len(" ".join(words[:k])) <= MAX_LINE]
-            at = [k for k in cuts if words[k] in ("=", "≈")] or cuts[-1:]
+            whole = [k for k in cuts if len(" ".join(words[k:])) >= SHORT_LINE]
+            at = (
+                [k for k in cuts if words[k] in ("=", "≈")]
+                or [k for k in whole if words[k - 1].endswith(",")]
+                or whole[-1:]
+                or cuts[-1:]
+            )
             out.append(" ".join(words[: at[-1]]))
             unit = " ".join(words[at[-1] :])
         out.append(unit)
@@ -204,7 +214,8 @@ def _chunks(text: str, max_lines: int = MAX_LINES) -> list[list[str]]:
             if width > MAX_LINE and j - i > 1:
                 break
             line = 1.0 + 0.5 * ((MAX_LINE - width) / MAX_LINE) ** 2 * (j < n)
-            orphan = 6.0 if width < 15 else 0.0  # a cue's second line of a word or two
+            # a cue's second line of a word or two; where a cue is one line, that cue
+            orphan = 6.0 if width < SHORT_LINE else 0.0
             # a sentence that ends inside a cue had better end the cue
             line += 6.0 * sum(u.endswith((".", "!", "?")) for u in units[i : j - 1])
             for k in range(max_lines):
@@ -216,7 +227,7 @@ def _chunks(text: str, max_lines: int = MAX_LINES) -> list[list[str]]:
                         cost = best[i][from_k] + 2 * _break_cost(units, i)
                         # a formula broken over two lines stays in one cue
                         cost += 20.0 * units[i].startswith(("= ", "≈ "))
-                    cost += 3.0
+                    cost += 3.0 + (orphan if max_lines == 1 and n > 1 else 0.0)
                 else:
                     if i == 0:
                         continue

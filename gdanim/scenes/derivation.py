@@ -23,6 +23,7 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     UP,
     Animation,
     Arrow,
@@ -41,17 +42,19 @@ from manim import (
 )
 
 from .. import derivation as formulas
+from ..datasets import standardized_data
 from ..derivation import FirstStep, Plan
 from ..derivation.picture import MapStep, map_step, residuals
 from ..derivation.vector import VectorFormError, VectorPlan, vector_plan, vector_step
 from ..errors import GifTooLong, InputError
+from ..landscape import Landscape, View, build_landscape
 from ..numbers import count
 from ..pipeline.prepare import SceneInputs
 from . import style
 from .base import Box, GdScene, map_labels
 from .page import MIN_EQ_SCALE, Page, boxes_meet, match, split_heading
 from .sheet import HEADING_SIZE, Sheet, VectorSheet, tex_line, typeset, typeset_vector
-from .widgets import DataPanel, LossContours, Panel, label, room_to_edge
+from .widgets import DataPanel, LossContours, Panel, fitted_label, label, room_to_edge
 
 # -- timing, in seconds at the natural pace
 NATURAL_DURATION = 8.0  # the --duration that means "natural pace"
@@ -77,6 +80,9 @@ RESIDUAL_STROKE = 2.0
 WEIGHTED_STROKE = (0.6, 7.0)
 #: The gradient arrow's least and largest length in scene units: it shows a direction.
 GRADIENT_LENGTH = (0.8, 1.4)
+#: Where the frame is not wide, the map of the step's beat is at most this many times as
+#: tall (tall frame) or wide as the page is the other way.
+LANDING_MAP_RATIO = 1.15
 #: Below this length (scene units) the step is drawn as its landing point alone.
 STEP_LEAST = 0.08
 
@@ -129,7 +135,13 @@ class Derivation(GdScene):
 
     def build(self) -> Sheet:
         """Typeset every line of the derivation (each TeX string once)."""
-        return typeset(self.plan(), self.theme, self.page, wrap=self.portrait)
+        sheet = typeset(self.plan(), self.theme, self.page, wrap=self.portrait)
+        # The step's lines on two rows each, for beside the map (a tall frame's are already).
+        if not self.portrait:
+            self.step_rows = [
+                tex_line(e, self.theme, self.page, wrap=True) for e in sheet.plan.data.step
+            ]
+        return sheet
 
     def build_vector(self) -> VectorSheet:
         """Typeset every line of the vector form (each TeX string once)."""
@@ -219,8 +231,12 @@ class Derivation(GdScene):
             work = [s.lines[k] for k in b.work]
             work += s.notes.get(b.key, [])
             if b.key == "v_landing":
-                # The step's line stays beside the map where the frame is wide.
+                # The step's line stays beside the map where the frame is wide; elsewhere
+                # the map has the page.
                 work = [s.lines["update"]] if self.wide and "update" in s.lines else []
+                if not self.wide and pics is not None:
+                    pics.use_map(pics.map_in(self.landing_boxes([])[0]))
+                    views["step"] = pics.step_view
             current = b.picture if b.picture is not None else current
             picture = views.get(current, [])
             if self.portrait and any(p.lines[k].has_matrix for k in b.work):
@@ -327,7 +343,9 @@ class Derivation(GdScene):
         self.set_heading(s, "data")
         setup = [s.setup, *([s.standardise] if s.standardise else [])]
         if s.sum_g is not None and s.sum_xg is not None:
-            self.beat("start", grads, [*setup, s.sum_g, s.sum_xg], picture=[])
+            # The residuals the sums add up stay beside them where the lines are read there.
+            lines = [*setup, s.sum_g, s.sum_xg]
+            self.beat("start", grads, lines, picture=self.if_room(grads, lines, pics.residual_view))
             enter = [
                 (s.num_w, [s.grad_w, s.sum_xg], p.data.keys_grad_w),
                 (s.num_b, [s.grad_b, s.sum_g], p.data.keys_grad_b),
@@ -335,7 +353,9 @@ class Derivation(GdScene):
         else:
             self.beat("start", grads, setup, picture=[])
             enter = [(s.num_w, [s.grad_w], {}), (s.num_b, [s.grad_b], {})]
-        self.beat("gradient", grads, [*setup, s.num_w, s.num_b], enter=enter)
+        lines = [*setup, s.num_w, s.num_b]
+        self.beat("gradient", grads, lines, enter=enter,
+                  picture=self.if_room(grads, lines, pics.residual_view))  # fmt: skip
 
         # 7 one step
         self.set_heading(s, "step")
@@ -351,17 +371,27 @@ class Derivation(GdScene):
         if self.portrait and landing and "end" in self.captions:
             later = list(s.extra)
             work = [m for m in work if m not in later]
-        self.beat("step", nums, work, enter=enter)
+        self.beat("step", nums, work, enter=enter, picture=[])
         # The step's lines on two rows each, where one row beside the map would be too small
         # to read (long numbers): the terms slide into the rows and back after the map.
         rows: list[MathTex] = []
         if landing:
             # The map, with the gradient and the step: beside the step's two lines where the
-            # frame is wide, alone where the lines would not be read beside it.
+            # frame is wide; elsewhere above or beside them where they are read there, else
+            # alone, the page's size.
             beside: list[Mobject] = list(s.step) if self.wide else []
+            lines_box: Box | None = None
             if self.wide and any(self.too_wide_beside(m) for m in s.step):
-                rows = [tex_line(e, self.theme, self.page, wrap=True) for e in p.data.step]
+                rows = self.rows_of(p)
                 beside = list(rows)
+            elif not self.wide:
+                # A tall frame's lines are on two rows already: they stay, above the map.
+                two: list[MathTex] = list(s.step) if self.portrait else self.rows_of(p)
+                map_box, lines_box = self.landing_boxes(two)
+                pics.use_map(pics.map_in(map_box))
+                shown = two if lines_box is not None else []
+                beside = list(shown)
+                rows = [] if self.portrait else shown
             self.beat(
                 "landing",
                 [],
@@ -369,6 +399,7 @@ class Derivation(GdScene):
                 enter=[(r, [m], {}) for r, m in zip(rows, s.step, strict=False)],
                 picture=pics.step_view,
                 lines_first=bool(rows),  # the one-row lines would run over the map
+                box=lines_box,
             )
         if "end" in self.captions:
             # Every run ends with its verdict: on screen as the last heading, and in words.
@@ -376,12 +407,15 @@ class Derivation(GdScene):
             self.set_heading(s, "end")
             closing: list[Mobject] = [s.end] if s.end is not None else list(s.end_notes)
             if later:
-                self.beat("end", [], [*later, *closing], picture=[])
+                last = [*later, *closing]
+                self.beat("end", [], last, picture=self.if_room([], last, pics.fitted_view))
             else:
                 back: list[tuple[MathTex, Sequence[Mobject], dict[str, str]]] = [
                     (m, [r], {}) for r, m in zip(rows, s.step, strict=False)
                 ]
-                self.beat("end", nums, [*work, *closing], enter=back, picture=[])
+                last = [*work, *closing]
+                self.beat("end", nums, last, enter=back,
+                          picture=self.if_room(nums, last, pics.fitted_view))  # fmt: skip
         self.wait(FINAL_HOLD * self.pace)
         self.check_gif_length(final=True)
 
@@ -454,6 +488,7 @@ class Derivation(GdScene):
         before_enter: Callable[[], None] | None = None,
         picture: Sequence[Mobject] | None = None,
         lines_first: bool = False,
+        box: Box | None = None,
     ) -> None:
         """One caption's worth: make room, bring the new lines in, hold while it is read.
 
@@ -462,7 +497,8 @@ class Derivation(GdScene):
         their shared terms travelling into place. Sources on screen that the new layout drops
         are used up by the transform; the others stay where they are. ``picture``, when
         given, is what the picture beside the lines shows from this beat on; with
-        ``lines_first`` it comes in once the new lines are in place, not with them.
+        ``lines_first`` it comes in once the new lines are in place, not with them. ``box``
+        is the lines' box where it is not the page's beside the picture.
         """
         self.check_gif_length()
         self.beats_played += 1
@@ -470,6 +506,8 @@ class Derivation(GdScene):
         if picture is not None:
             # The lines have the whole width (or height) when no picture is shown.
             self.page.box = self.narrow_box if picture else self.full_box
+        if box is not None:
+            self.page.box = box
         layout = self.page.layout(pinned, work)
         # A reference line the page has no room for, and that is not on screen, does not fly
         # into a new line from where it last stood (across the lines now there): the new
@@ -567,6 +605,54 @@ class Derivation(GdScene):
             page, pic = rest.split_h(1 - PICTURE_SHARE, PICTURE_SHARE)
         return page, pic
 
+    def if_room(
+        self, pinned: Sequence[Mobject], work: Sequence[Mobject], view: list[Mobject]
+    ) -> list[Mobject]:
+        """``view`` where the beat's lines, all of them, are read beside it; else none."""
+        if self.portrait:
+            return []
+        kept = self.page.box
+        self.page.box = self.narrow_box
+        out = self.page.layout(pinned, work)
+        self.page.box = kept
+        fits = len(out) == len(pinned) + len(work) and all(
+            self.page.readable(m, sc) for m, (sc, _) in out.items()
+        )
+        return view if fits else []
+
+    def rows_of(self, p: Plan) -> list[MathTex]:
+        """The step's lines on two rows each, typeset with the sheet."""
+        rows = getattr(self, "step_rows", None)
+        if rows is None:
+            rows = [tex_line(e, self.theme, self.page, wrap=True) for e in p.data.step]
+        return list(rows)
+
+    def landing_boxes(self, rows: Sequence[Mobject]) -> tuple[Box, Box | None]:
+        """Where the frame is not wide: the map's box for the step's beat, and the box of
+        the step's ``rows`` above it (tall frame) or beside it, or ``None`` where they would
+        not be read there and the map has the page alone."""
+        full = self.full_box
+        if self.portrait:
+            h = min(full.h, full.w * LANDING_MAP_RATIO)
+            lines = Box(full.x, full.top - (full.h - h) / 2, full.w, full.h - h - style.GAP)
+            pic = Box(full.x, full.top - full.h + h / 2, full.w, h)
+            alone = Box(full.x, full.y, full.w, h)
+        else:
+            w = min(full.w, full.h * LANDING_MAP_RATIO)
+            lines = Box(full.left + (full.w - w) / 2, full.y, full.w - w - style.GAP, full.h)
+            pic = Box(full.left + full.w - w / 2, full.y, w, full.h)
+            alone = Box(full.x, full.y, w, full.h)
+        if rows and lines.w > 0 and lines.h > 0:
+            kept = self.page.box
+            self.page.box = lines
+            fits = all(
+                self.page.readable(m, sc) for m, (sc, _) in self.page.layout([], rows).items()
+            )
+            self.page.box = kept
+            if fits:
+                return pic, lines
+        return alone, None
+
     @property
     def wide(self) -> bool:
         """A frame wide enough (16:9) for lines of numbers beside the picture."""
@@ -605,6 +691,20 @@ def rate_origin(inputs: SceneInputs) -> str | None:
     return "the lesson's rate" if inputs.dataset.source == "built-in" else None
 
 
+def _samples(m: Mobject, spacing: float = 0.04) -> np.ndarray:
+    """Points along ``m``'s strokes (its family's), ``spacing`` apart (scene units), each
+    curve taken as the chord from its start to its end."""
+    out = []
+    for sub in m.get_family():
+        pts = getattr(sub, "points", np.zeros((0, 3)))
+        for k in range(0, len(pts) - 3, 4):
+            a, b = pts[k], pts[k + 3]
+            n = max(2, math.ceil(float(np.linalg.norm(b - a)) / spacing) + 1)
+            t = np.linspace(0.0, 1.0, n)[:, None]
+            out.append(a + (b - a) * t)
+    return np.concatenate(out) if out else np.zeros((0, 3))
+
+
 def _clamp_inside(frame: Mobject, mob: Mobject, at: np.ndarray, pad: float = 0.06) -> np.ndarray:
     """``at`` moved so that ``mob`` centred there stays inside ``frame``."""
     lo, hi = frame.get_corner(DOWN + LEFT), frame.get_corner(UP - LEFT)
@@ -631,32 +731,55 @@ class Pictures:
         x_label = f"{ds.x_label}, standardised" if step.standardised else ds.x_label
         lo, hi = float(np.min(r.x)), float(np.max(r.x))
         extra = [r.w0 * lo + r.b0, r.w0 * hi + r.b0]
-        self.data: DataPanel = scene.place_panel(
-            box,
-            lambda w, h: DataPanel(r.x, r.y, w, h, theme, x_label, ds.y_label, extra),
-        )
+
+        def panel(w: float, h: float) -> DataPanel:
+            made = DataPanel(r.x, r.y, w, h, theme, x_label, ds.y_label, extra)
+            # An x name cut short goes on two rows where that keeps it whole: the plot
+            # gives up the height of the second row, so the panel keeps its box.
+            name = made.labels[0] if len(made.labels) else None
+            if name is None or "…" not in str(getattr(name, "original_text", "")):
+                return made
+            two = fitted_label(x_label, theme, made.frame.width, lines=2)
+            if "…" in str(getattr(two, "original_text", "")):
+                return made
+            taller = two.height - name.height
+            if taller <= 0 or h - 2 * taller < h * 0.6:
+                return made
+            made = DataPanel(r.x, r.y, w, h - 2 * taller, theme, x_label, ds.y_label, extra)
+            old = made.labels[0]
+            two.move_to([old.get_x(), old.get_top()[1] - two.height / 2, 0.0])
+            made.labels.remove(old)
+            made.labels.add(two)
+            return made
+
+        self.data: DataPanel = scene.place_panel(box, panel)
         self.start_line = self.data.line_through(r.w0, r.b0, theme.path)
         # The start line's name, on one row or two; none where it would be too small.
         w0, b0 = formulas.fmt_text(r.w0), formulas.fmt_text(r.b0)
         room = self.data.frame.width * 0.9
-        start: Mobject = label(f"start: w₀ = {w0}, b₀ = {b0}", theme, style.TICK_SIZE, theme.path)
-        if start.width > room:
-            start = VGroup(
-                label("start line:", theme, style.TICK_SIZE, theme.path),
-                label(f"w₀ = {w0}, b₀ = {b0}", theme, style.TICK_SIZE, theme.path),
-            ).arrange(DOWN, buff=0.05, aligned_edge=LEFT)
+        one = label(f"start: w₀ = {w0}, b₀ = {b0}", theme, style.TICK_SIZE, theme.path)
+        two = VGroup(
+            label("start line:", theme, style.TICK_SIZE, theme.path),
+            label(f"w₀ = {w0}, b₀ = {b0}", theme, style.TICK_SIZE, theme.path),
+        ).arrange(DOWN, buff=0.05, aligned_edge=LEFT)
         self.start_name = VGroup()
-        if start.width <= room and start.height < self.data.frame.height * 0.4:
-            start.move_to(self.data.emptiest_spot(start.width, start.height))
-            self.start_name = self.backed(start)
         self.residuals = self.segments(theme.ink, weighted=False)
         self.weighted = self.segments(theme.fit, weighted=True)
-        w_label, b_label = map_labels(inputs.on_map is not None)
-        self.map: LossContours = scene.place_panel(
-            box, lambda w, h: LossContours(inputs.map, w, h, theme, w_label, b_label)
-        )
+        # On one row or two, whichever has a clear place nearer the line (one row where
+        # both are about as near).
+        best: tuple[float, Mobject, np.ndarray] | None = None
+        for start, bonus in ((one, -0.3), (two, 0.0)):
+            if start.width <= room and start.height < self.data.frame.height * 0.4:
+                at, cost = self.by_the_line(start)
+                if best is None or cost + bonus < best[0]:
+                    best = (cost + bonus, start, at)
+        if best is not None:
+            self.start_name = self.backed(best[1].move_to(best[2]))
+        last = inputs.runs[0].on_map  # the optimizer's coordinates, as the points here
+        self.fitted = self.data.line_through(float(last.w[-1]), float(last.b[-1]), theme.fit)
+        self.scene = scene
         self.step = map_step(step)
-        self.build_map()
+        self.use_map(self.map_in(box))
 
     # -- the data
     def segments(self, color: str, *, weighted: bool) -> VGroup:
@@ -682,6 +805,38 @@ class Pictures:
             group.add(line)
         return group
 
+    def by_the_line(self, name: Mobject) -> tuple[np.ndarray, float]:
+        """Where the start line's name goes: beside the line, clear of it, of the points and
+        of the residual strokes (the heaviest drawn), where the panel has such a place."""
+        panel = self.data
+        strokes = [self.start_line, *self.weighted.submobjects]
+        pts = [_samples(m) for m in strokes if len(m.points)]
+        pts += [np.array([d.get_center() for d in panel.dots])] if len(panel.dots) else []
+        crowd = np.concatenate(pts) if pts else np.zeros((0, 3))
+        line = _samples(self.start_line) if len(self.start_line.points) else crowd[:0]
+        lo, hi = panel.frame.get_corner(DOWN + LEFT), panel.frame.get_corner(UP + RIGHT)
+        half = np.array([name.width, name.height]) / 2 + 0.06
+        if np.any(hi[:2] - lo[:2] < 2 * half):
+            return panel.emptiest_spot(name.width, name.height), math.inf
+        xs = np.linspace(lo[0] + half[0], hi[0] - half[0], 21)
+        ys = np.linspace(lo[1] + half[1], hi[1] - half[1], 21)
+        best, best_cost = panel.emptiest_spot(name.width, name.height), math.inf
+        for x in xs:
+            for y in ys:
+                inside = (np.abs(crowd[:, 0] - x) < half[0] + 0.04) & (
+                    np.abs(crowd[:, 1] - y) < half[1] + 0.04
+                )
+                gap = float(np.min(np.hypot(line[:, 0] - x, line[:, 1] - y))) if len(line) else 0
+                cost = CROWDED * int(np.count_nonzero(inside)) + gap
+                if cost < best_cost:
+                    best, best_cost = np.array([x, y, 0.0]), cost
+        return best, best_cost
+
+    @property
+    def fitted_view(self) -> list[Mobject]:
+        """The data with the run's last line, where it ended."""
+        return [self.data, self.fitted]
+
     @property
     def data_view(self) -> list[Mobject]:
         return [self.data, self.start_line, self.start_name]
@@ -695,82 +850,9 @@ class Pictures:
         return [self.data, self.weighted, self.start_line, self.start_name]
 
     # -- the map
-    def build_map(self) -> None:
-        t, m, st = self.theme, self.map, self.step
-        self.start_dot = VGroup()
-        self.gradient = VGroup()
-        self.stepped = VGroup()
-        self.grad_arrow: Arrow | None = None
-        self.step_arrow: Arrow | None = None
-        self.landing: Dot | None = None
-        (w0, b0) = st.start
-        if not m.contains(w0, b0):
-            return
-        p0 = np.asarray(m.axes.c2p(w0, b0), dtype=np.float64)
-        self.start_dot.add(Dot(p0, radius=style.DOT_RADIUS, color=t.path))
-        names = VGroup()
-        unit = self.uphill(p0)
-        plain = self.is_plain_step(st)
-        if st.end is not None and m.contains(*st.end):
-            p1 = np.asarray(m.axes.c2p(*st.end), dtype=np.float64)
-            length = float(np.linalg.norm(p1 - p0))
-            if length >= STEP_LEAST:
-                self.step_arrow = Arrow(
-                    p0, p1, buff=0, color=t.path, stroke_width=4,
-                    max_tip_length_to_length_ratio=0.2,
-                )  # fmt: skip
-                self.stepped.add(self.step_arrow)
-            self.landing = Dot(p1, radius=style.DOT_RADIUS * 0.8, color=t.path)
-            self.landing.set_stroke(t.background, 1.5)
-            self.stepped.add(self.landing)
-            w1, b1 = st.end
-            away = (p1 - p0) / length if length > 1e-9 else np.array([1.0, 0.0, 0.0])
-            # The gradient's name goes on one side of the start, the step's on the other.
-            side = np.array([-away[1], away[0], 0.0])
-            if side[1] > 0:
-                side = -side
-            name_text = "−η∇L" if plain else "first step"
-            name = label(f"{name_text}, η = {formulas.fmt_text(st.eta)}", t, style.TICK_SIZE,
-                         t.path)  # fmt: skip
-            rows = [
-                label(f"{p}₁ = {formulas.fmt_text(v)}", t, style.TICK_SIZE, t.path)
-                for p, v in (("w", w1), ("b", b1))
-            ]
-            block = VGroup(name, *rows).arrange(DOWN, buff=0.06, aligned_edge=LEFT)
-            at = p1 + side * (block.height / 2 + 0.12) + away * block.width * 0.25
-            block.move_to(_clamp_inside(m.frame, block, at))
-            names.add(block)
-        if unit is not None:
-            length = float(np.linalg.norm(self.step_arrow.get_vector())) if self.step_arrow else 0
-            least, most = GRADIENT_LENGTH
-            g_len = min(max(length, least), most, room_to_edge(m, p0, unit) - 0.1)
-            if g_len >= least * 0.5:
-                g_end = p0 + unit * g_len
-                self.grad_arrow = Arrow(
-                    p0, g_end, buff=0, color=t.muted, stroke_width=4,
-                    max_tip_length_to_length_ratio=0.25,
-                )  # fmt: skip
-                side = np.array([-unit[1], unit[0], 0.0])
-                if side[1] < 0:
-                    side = -side
-                g_name = label("∇L: uphill", t, style.TICK_SIZE, t.muted)
-                at = (p0 + g_end) / 2 + side * (g_name.height / 2 + 0.12)
-                g_name.move_to(_clamp_inside(m.frame, g_name, at))
-                self.gradient.add(self.grad_arrow, self.backed(g_name))
-        self.stepped.add(*(self.backed(n) for n in names))
-
-    def uphill(self, p0: np.ndarray) -> np.ndarray | None:
-        """The unit scene direction of the gradient at the start, or ``None`` at zero."""
-        gw, gb = self.step.gradient
-        if not (math.isfinite(gw) and math.isfinite(gb)):
-            return None
-        axes = self.map.axes
-        o = np.asarray(axes.c2p(0.0, 0.0), dtype=np.float64)
-        ex = np.asarray(axes.c2p(1.0, 0.0), dtype=np.float64) - o
-        ey = np.asarray(axes.c2p(0.0, 1.0), dtype=np.float64) - o
-        v = gw * ex + gb * ey
-        norm = float(np.linalg.norm(v))
-        return v / norm if norm > 0 and math.isfinite(norm) else None
+    def map_in(self, box: Box) -> StepMap:
+        """The loss map with the start, the gradient and the first step, fitted to ``box``."""
+        return StepMap(self, box)
 
     @staticmethod
     def is_plain_step(st: MapStep) -> bool:
@@ -787,14 +869,239 @@ class Pictures:
         back.set_fill(self.theme.panel, 0.85)
         return VGroup(back, m)
 
-    @property
-    def map_view(self) -> list[Mobject]:
-        return [self.map, self.start_dot]
-
-    @property
-    def gradient_view(self) -> list[Mobject]:
-        return [*self.map_view, self.gradient]
+    def use_map(self, drawn: StepMap) -> None:
+        """Show ``drawn`` as the map from now on."""
+        self.drawn = drawn
+        self.map: LossContours = drawn.map
+        self.start_dot, self.gradient, self.stepped = drawn.start_dot, drawn.gradient, drawn.stepped
+        self.grad_arrow, self.step_arrow, self.landing = (
+            drawn.grad_arrow,
+            drawn.step_arrow,
+            drawn.landing,
+        )
 
     @property
     def step_view(self) -> list[Mobject]:
-        return [*self.gradient_view, self.stepped]
+        d = self.drawn
+        return [d.map, d.start_dot, d.gradient, d.stepped]
+
+
+#: Room the gradient arrow and its name need from the start towards the map's edge, in
+#: scene units: the map's view is widened on that side where the start sits nearer.
+UPHILL_ROOM = GRADIENT_LENGTH[0] + 0.35
+#: What a stroke under the start line's name costs, against its distance from the line.
+CROWDED = 100.0
+#: Least gap between a name on the map and the arrows, dots and the minimum it must not hide.
+CLEAR = 0.1
+
+
+def landscape_over(inputs: SceneInputs, view: View) -> Landscape:
+    """The map's loss surface (its data, loss and contour levels) over ``view``."""
+    data = inputs.dataset
+    if inputs.on_map is not None and inputs.standardized is not None:
+        data = standardized_data(data, inputs.standardized)
+    tracks = [(r.on_map.w, r.on_map.b, r.on_map.loss, r.on_map.diverged) for r in inputs.runs]
+    return build_landscape(data, inputs.config.make_loss(), tracks, view=view)
+
+
+def widened(view: View, axis: int, low: bool, extra: float) -> View:
+    """``view`` with its low or high edge along ``axis`` (0 w, 1 b) moved out by ``extra``."""
+    w0, w1, b0, b1 = view.w_min, view.w_max, view.b_min, view.b_max
+    if axis == 0:
+        w0, w1 = (w0 - extra, w1) if low else (w0, w1 + extra)
+    else:
+        b0, b1 = (b0 - extra, b1) if low else (b0, b1 + extra)
+    return View(w0, w1, b0, b1)
+
+
+def free_spot(
+    frame: Mobject,
+    size: tuple[float, float],
+    keep_off: Sequence[tuple[np.ndarray, np.ndarray]],
+    crowd: np.ndarray,
+    near: np.ndarray,
+    pad: float = 0.06,
+) -> np.ndarray | None:
+    """The centre of a ``size`` box inside ``frame`` that meets none of the boxes
+    ``keep_off`` (lower-left, upper-right corners) and covers the fewest ``crowd`` points
+    (strokes), the nearest to ``near`` among equals; ``None`` where no such place is."""
+    lo, hi = frame.get_corner(DOWN + LEFT)[:2], frame.get_corner(UP + RIGHT)[:2]
+    half = np.array(size) / 2 + pad
+    if np.any(hi - lo < 2 * half):
+        return None
+    xs = np.linspace(lo[0] + half[0], hi[0] - half[0], 15)
+    ys = np.linspace(lo[1] + half[1], hi[1] - half[1], 15)
+    cx, cy = np.meshgrid(xs, ys)
+    c = np.stack([cx.ravel(), cy.ravel()], axis=1)
+    ok = np.ones(len(c), dtype=bool)
+    for a, b in keep_off:
+        ok &= ~(
+            (c[:, 0] - half[0] < b[0] + CLEAR)
+            & (c[:, 0] + half[0] > a[0] - CLEAR)
+            & (c[:, 1] - half[1] < b[1] + CLEAR)
+            & (c[:, 1] + half[1] > a[1] - CLEAR)
+        )
+    if not ok.any():
+        return None
+    c = c[ok]
+    pts = crowd[:, :2] if len(crowd) else np.zeros((0, 2))
+    covered = np.array(
+        [
+            np.count_nonzero((np.abs(pts[:, 0] - x) < half[0]) & (np.abs(pts[:, 1] - y) < half[1]))
+            for x, y in c
+        ]
+    )
+    dist = np.linalg.norm(c - near[:2], axis=1)
+    # Near what it names first (it has a backing), then over the fewest strokes.
+    cost = dist / float(np.linalg.norm(hi - lo)) + 0.3 * covered / max(int(covered.max()), 1)
+    best = int(np.argmin(cost))
+    return np.array([c[best][0], c[best][1], 0.0])
+
+
+def box_of(m: Mobject, pad: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    return m.get_corner(DOWN + LEFT)[:2] - pad, m.get_corner(UP + RIGHT)[:2] + pad
+
+
+class StepMap:
+    """The loss map with the start, the gradient (uphill) and the first step, fitted to one
+    box. The view is the run's, widened where the start sits too near an edge for the
+    gradient arrow; the names go where they hide no arrow, dot or the minimum."""
+
+    def __init__(self, pics: Pictures, box: Box) -> None:
+        scene, t, st = pics.scene, pics.theme, pics.step
+        inputs = scene.inputs
+        w_label, b_label = map_labels(inputs.on_map is not None)
+        land = inputs.map
+
+        def make(landscape: Landscape) -> LossContours:
+            return scene.place_panel(
+                box,
+                lambda w, h: LossContours(
+                    landscape, w, h, theme=t, w_label=w_label, b_label=b_label
+                ),
+            )
+
+        self.map = m = make(land)
+        (w0, b0) = st.start
+        gw, gb = st.gradient
+        # Widen the view (a few rounds: the scales change with it) until the uphill arrow
+        # has room from the start to the frame.
+        for _ in range(4):
+            if not (m.contains(w0, b0) and math.isfinite(gw) and math.isfinite(gb)):
+                break
+            p0 = np.asarray(m.axes.c2p(w0, b0), dtype=np.float64)
+            unit = uphill(m, st)
+            if unit is None or room_to_edge(m, p0, unit) >= UPHILL_ROOM:
+                break
+            v = land.view
+            lo, hi = m.frame.get_corner(DOWN + LEFT), m.frame.get_corner(UP + RIGHT)
+            spans = (v.w_max - v.w_min, v.b_max - v.b_min)
+            for k in (0, 1):
+                need = abs(float(unit[k])) * UPHILL_ROOM
+                low = unit[k] < 0
+                have = (p0[k] - lo[k]) if low else (hi[k] - p0[k])
+                size = hi[k] - lo[k]
+                if have >= need or need >= size * 0.6:
+                    continue
+                # The edge moves out by e (data units) so that the start's distance to it,
+                # a share of the new span, is ``need`` in scene units.
+                a = have / size * spans[k]
+                e = (need * spans[k] - a * size) / (size - need) * 1.05
+                v = widened(v, k, bool(low), min(e, spans[k]))
+            if v == land.view:
+                break
+            land = landscape_over(inputs, v)
+            self.map = m = make(land)
+        self.build(pics)
+
+    def build(self, pics: Pictures) -> None:
+        t, m, st = pics.theme, self.map, pics.step
+        self.start_dot = VGroup()
+        self.gradient = VGroup()
+        self.stepped = VGroup()
+        self.grad_arrow: Arrow | None = None
+        self.step_arrow: Arrow | None = None
+        self.landing: Dot | None = None
+        (w0, b0) = st.start
+        if not m.contains(w0, b0):
+            return
+        p0 = np.asarray(m.axes.c2p(w0, b0), dtype=np.float64)
+        dot = Dot(p0, radius=style.DOT_RADIUS, color=t.path)
+        self.start_dot.add(dot)
+        keep_off = [box_of(dot)]
+        if len(m.optimum):
+            keep_off.append(box_of(m.optimum))
+        if len(m.scale_tag):
+            keep_off.append(box_of(m.scale_tag))
+        block: Mobject | None = None
+        p1 = p0
+        if st.end is not None and m.contains(*st.end):
+            p1 = np.asarray(m.axes.c2p(*st.end), dtype=np.float64)
+            if float(np.linalg.norm(p1 - p0)) >= STEP_LEAST:
+                self.step_arrow = Arrow(
+                    p0, p1, buff=0, color=t.path, stroke_width=4,
+                    max_tip_length_to_length_ratio=0.2,
+                )  # fmt: skip
+                self.stepped.add(self.step_arrow)
+                keep_off.append(box_of(self.step_arrow))
+            self.landing = Dot(p1, radius=style.DOT_RADIUS * 0.8, color=t.path)
+            self.landing.set_stroke(t.background, 1.5)
+            self.stepped.add(self.landing)
+            keep_off.append(box_of(self.landing))
+            w1, b1 = st.end
+            name_text = "−η∇L" if Pictures.is_plain_step(st) else "first step"
+            name = label(f"{name_text}, η = {formulas.fmt_text(st.eta)}", t, style.TICK_SIZE,
+                         t.path)  # fmt: skip
+            rows = [
+                label(f"{p}₁ = {formulas.fmt_text(v)}", t, style.TICK_SIZE, t.path)
+                for p, v in (("w", w1), ("b", b1))
+            ]
+            block = VGroup(name, *rows).arrange(DOWN, buff=0.06, aligned_edge=LEFT)
+        unit = uphill(m, st)
+        g_name: Mobject | None = None
+        if unit is not None:
+            length = float(np.linalg.norm(self.step_arrow.get_vector())) if self.step_arrow else 0
+            least, most = GRADIENT_LENGTH
+            g_len = min(max(length, least), most, room_to_edge(m, p0, unit) - 0.1)
+            if g_len >= least * 0.5:
+                g_end = p0 + unit * g_len
+                self.grad_arrow = Arrow(
+                    p0, g_end, buff=0, color=t.muted, stroke_width=4,
+                    max_tip_length_to_length_ratio=0.25,
+                )  # fmt: skip
+                keep_off.append(box_of(self.grad_arrow))
+                g_name = label("∇L: uphill", t, style.TICK_SIZE, t.muted)
+        crowd = np.concatenate(
+            [c.points for c in m.lines.submobjects if len(c.points)] or [np.zeros((0, 3))]
+        )
+        # The gradient's name by its arrow, the step's by the landing point: each where it
+        # hides none of the arrows, the dots, the minimum, and the fewest contour lines.
+        if self.grad_arrow is not None and g_name is not None:
+            mid = self.grad_arrow.get_center()
+            at = free_spot(m.frame, (g_name.width, g_name.height), keep_off, crowd, mid)
+            if at is not None:
+                g_name.move_to(at)
+                keep_off.append(box_of(g_name))
+                self.gradient.add(self.grad_arrow, pics.backed(g_name))
+            else:
+                self.gradient.add(self.grad_arrow)
+        if block is not None:
+            at = free_spot(m.frame, (block.width, block.height), keep_off, crowd, p1)
+            if at is None:
+                at = _clamp_inside(m.frame, block, p1 + np.array([0.0, -block.height, 0.0]))
+            block.move_to(at)
+            self.stepped.add(pics.backed(block))
+
+
+def uphill(m: LossContours, st: MapStep) -> np.ndarray | None:
+    """The unit scene direction of the gradient at the start on map ``m``, or ``None``."""
+    gw, gb = st.gradient
+    if not (math.isfinite(gw) and math.isfinite(gb)):
+        return None
+    axes = m.axes
+    o = np.asarray(axes.c2p(0.0, 0.0), dtype=np.float64)
+    ex = np.asarray(axes.c2p(1.0, 0.0), dtype=np.float64) - o
+    ey = np.asarray(axes.c2p(0.0, 1.0), dtype=np.float64) - o
+    v = gw * ex + gb * ey
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm > 0 and math.isfinite(norm) else None
