@@ -34,8 +34,20 @@ SCENES = ["descent-path", "learning-rates", "hiker-bowl", "derivation", "feature
 ASPECTS = ["16:9", "4:3", "1:1", "9:16"]
 
 
+#: The lanes' loss panels are too short for "loss (log)" on one line: on two it reaches the
+#: map beside them; in a square frame no lane's map has room to say it is not to scale.
+LANES_LOG = "the lanes give their loss panels' log note no room"
+KNOWN: dict[tuple[str, str, str], str] = {
+    ("learning-rates", "4:3", "dark"): LANES_LOG,
+    ("learning-rates", "1:1", "dark"): LANES_LOG,
+    ("learning-rates", "1:1", "light"): LANES_LOG,
+}
+
+
 def _case(scene: str, aspect: str, theme: str) -> Any:
-    return pytest.param(scene, aspect, theme, id=f"{scene}-{aspect}-{theme}")
+    reason = KNOWN.get((scene, aspect, theme))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(scene, aspect, theme, marks=marks, id=f"{scene}-{aspect}-{theme}")
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +93,7 @@ def test_compare_layout(media: Any, preset: str, aspect: str, theme: str) -> Non
 
 # Real magnitudes: heights in cm against weights in kg, x standardised by default (the maps
 # in the optimizer's coordinates, readouts and ticks in data units).
-REAL_KNOWN: dict[tuple[str, str], str] = {}
+REAL_KNOWN: dict[tuple[str, str], str] = {("learning-rates", "1:1"): LANES_LOG}
 
 
 def _real_case(scene: str, aspect: str) -> Any:
@@ -112,7 +124,13 @@ def test_layout_on_real_magnitudes(media: Any, heights: str, scene: str, aspect:
 # square feet (large y, raw scale), and a table of values about 1e-3; feature-scaling on a
 # two-feature table shaped like the classic car table. 16:9 and 1:1 only: each build costs
 # seconds.
-TABLES_KNOWN: dict[tuple[str, str, str], str] = {}
+TABLES_KNOWN: dict[tuple[str, str, str], str] = {
+    ("learning-rates", "1:1", "houses"): LANES_LOG,
+    ("learning-rates", "1:1", "small"): LANES_LOG,
+    # Under a three-line subtitle the data panel is too short for "price_usd" up its side
+    # once "area_sqft (×10³)" takes two lines under it: the scene should give it height.
+    ("descent-path", "1:1", "houses"): "the data panel is too short for its y name",
+}
 
 
 @pytest.fixture(scope="module")
@@ -235,12 +253,35 @@ def test_a_panel_short_of_tick_labels_is_reported(descent: Any) -> None:
 def test_an_invisible_text_is_ignored(descent: Any) -> None:
     before = check_layout(descent)
     contours = find_all(descent, "LossContours")[0]
-    w_name = next(m for m in contours.labels if m.original_text.startswith("w (slope)"))
-    w_name.shift(DOWN * 3).set_opacity(0)
+    b_name = next(m for m in contours.labels if m.original_text == "b (intercept)")
+    b_name.shift(DOWN * 3).set_opacity(0)
     try:
         assert check_layout(descent) == before
     finally:
-        w_name.shift(UP * 3).set_opacity(1)
+        b_name.shift(UP * 3).set_opacity(1)
+
+
+def test_a_note_dropped_for_room_is_reported(descent: Any) -> None:
+    """A log axis whose name lost "(log)", a map not to scale whose name lost its note."""
+    before = check_layout(descent)
+    curve = find_all(descent, "LossCurve")[0]
+    contours = find_all(descent, "LossContours")[0]
+    assert curve.log_x and curve.log_y and not contours.to_scale
+    hidden = [
+        m for m in [*curve.labels, *contours.labels] if "log" in m.original_text
+        or "not to scale" in m.original_text
+    ]  # fmt: skip
+    assert len(hidden) == 3
+    for m in hidden:
+        m.set_opacity(0)
+    try:
+        found = _new(descent, before)
+        assert sum("has no name to say it is log" in v for v in found) == 2, found
+        assert any("is not to scale and does not say so" in v for v in found), found
+    finally:
+        for m in hidden:
+            m.set_opacity(1)
+    assert check_layout(descent) == before
 
 
 def test_a_rotated_axis_label_is_judged_by_its_glyphs(descent: Any) -> None:

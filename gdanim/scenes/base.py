@@ -24,9 +24,10 @@ P = TypeVar("P", bound=Any)
 
 def map_labels(standardized: bool) -> tuple[str, str]:
     """The contour map's axis names: on standardised x the map is in the optimizer's
-    coordinates, the slope and intercept on standardised x."""
+    coordinates, the slope per standard deviation of x and the intercept there, which is
+    the prediction at the mean x (the readouts stay in data units and say so)."""
     if standardized:
-        return "w (std. x)", "b (std. x)"
+        return "w′ (per sd of x)", "b′ (ŷ at mean x)"
     return "w (slope)", "b (intercept)"
 
 
@@ -188,6 +189,14 @@ class GdScene(Scene):
         if taken > room + 1e-6 and area.w - (taken - room) > area.w * 0.5:
             extra = taken - room
             area = Box(area.x + extra / 2, area.y, area.w - extra, area.h)
+            panel = make(area.w, area.h)
+        # An x name on two lines (a long column name on a narrow panel) takes its second
+        # line from the plot's height.
+        room_below = (area.y - area.h / 2) - (box.y - box.h / 2)
+        below = room_below - (panel.frame.get_bottom()[1] - panel.get_bottom()[1])
+        if below < -1e-6 and area.h + below > area.h * 0.5:
+            below -= style.GAP / 2
+            area = Box(area.x, area.y - below / 2, area.w, area.h + below)
             panel = make(area.w, area.h)
         offset = panel.get_center() - panel.frame.get_center()
         panel.move_to(np.array([area.x, area.y, 0.0]) + offset)
