@@ -91,7 +91,11 @@ class DescentPath(GdScene):
             f"{self.method_name()} on {inputs.dataset.name}", self.run_summary()
         )
         tracker = ValueTracker(0.0)
-        readout = Readout(traj, tracker, self.theme, max_width=body.w)
+        # On standardised x the map is in the optimizer's coordinates, the readout in data
+        # units: it says so.
+        readout = Readout(
+            traj, tracker, self.theme, max_width=body.w, data_units=inputs.on_map is not None
+        )
         readout_box, panels_box = self.split_readout(body, readout.height)
         contour_box, data_box, curve_box = self.layout(panels_box)
 
