@@ -127,9 +127,6 @@ def test_layout_on_real_magnitudes(media: Any, heights: str, scene: str, aspect:
 TABLES_KNOWN: dict[tuple[str, str, str], str] = {
     ("learning-rates", "1:1", "houses"): LANES_LOG,
     ("learning-rates", "1:1", "small"): LANES_LOG,
-    # Under a three-line subtitle the data panel is too short for "price_usd" up its side
-    # once "area_sqft (×10³)" takes two lines under it: the scene should give it height.
-    ("descent-path", "1:1", "houses"): "the data panel is too short for its y name",
 }
 
 

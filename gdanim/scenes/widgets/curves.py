@@ -168,10 +168,11 @@ class LossCurve(Panel):
                 for k in range(0, int(math.log10(n)) + 1)
             ]
             # "0" and "1" of a narrow log axis read as "01": the 1 gives way where the
-            # axis keeps three labels without it.
+            # axis keeps four labels without it (three once its "0" gives way to the loss
+            # axis's at the corner).
             apart = math.log10(2) / x_range[1] * width
             sizes = [label(t, theme, style.TICK_SIZE, theme.muted).width for _, t in x_ticks[:2]]
-            if len(x_ticks) > LEAST_TICK_LABELS and apart < sum(sizes) / 2 + ONE_APART:
+            if len(x_ticks) > LEAST_TICK_LABELS + 1 and apart < sum(sizes) / 2 + ONE_APART:
                 del x_ticks[1]
             x_label = "update (log scale)"
         else:

@@ -125,12 +125,18 @@ def _two_lines(text: str) -> str | None:
 
 
 def least_room(text: str, theme: Theme, least: float = 0.84, lines: int = 1) -> float:
-    """The least room in which :func:`fitted_label` sets ``text`` whole: on one line, or
-    (``lines=2``) a scale on a line of its own, at ``least`` of its size."""
+    """The least room in which :func:`fitted_label` sets ``text`` uncut: on one line, or
+    (``lines=2``) a scale on a line of its own or a plain name in two, at ``least`` of its
+    size."""
     forms = [text]
     scaled = re.fullmatch(r"(.*?)\s*(\(×[^()]*\))\s*", text)
     if lines > 1 and scaled and scaled.group(1):
         forms.append("\n".join(scaled.groups()))
+    elif not _KEPT_NOTE.fullmatch(text):
+        # A plain name: bare of its remark, or broken in two ("body_ / mass_g").
+        bare = re.sub(r"\s*\([^()]*\)\s*$", "", text) or text
+        broken = _two_lines(bare) if lines > 1 else None
+        forms += [bare] + ([broken] if broken else [])
     return min(float(label(f, theme, style.LABEL_SIZE).width) for f in forms) * least
 
 
