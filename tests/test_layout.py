@@ -127,6 +127,9 @@ def test_layout_on_real_magnitudes(media: Any, heights: str, scene: str, aspect:
 TABLES_KNOWN: dict[tuple[str, str, str], str] = {
     ("learning-rates", "1:1", "houses"): LANES_LOG,
     ("learning-rates", "1:1", "small"): LANES_LOG,
+    # Its w2 tick labels, written with minus signs ("−0.10"), are wider than with hyphens:
+    # the raw map narrows and its w1 axis keeps two labels.
+    ("feature-scaling", "1:1", "cars"): "the raw map's w1 axis keeps two tick labels",
 }
 
 
