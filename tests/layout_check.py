@@ -20,7 +20,12 @@ It reports, as sentences:
 4. plot axes with fewer than :data:`MIN_TICK_LABELS` tick labels (every ``Panel``'s two axes
    and the learning-rate line). An axis without any label is fine when a neighbouring panel
    with the same range, in the same row or column, labels it (small multiples); that
-   neighbour's own count is what gets judged.
+   neighbour's own count is what gets judged;
+5. notes a reader needs to read a plot right, dropped for room: a log axis whose name does
+   not say "log" (an unnamed one is fine where a neighbour with the same range, in the same
+   row or column, names it), and a contour map not to scale that does not say so, on its
+   name or on its plot (a map whose scene says its stretch in words of its own, built with
+   ``say_scale=False``, is left out; of maps of one view at one size, one may say it for all).
 
 :func:`checked_build` builds a scene with every animation skipped, as
 ``scene_tools.build_scene`` does, and runs the check after every ``play()`` (``wait()`` is a
@@ -549,6 +554,86 @@ def few_tick_labels(view: View, scene: Any) -> list[str]:
     return sorted(set(out))
 
 
+# ------------------------------------------------------------------------------ 5. notes
+
+
+def _axis_names(view: View, panel: Any, on_screen: set[int]) -> dict[str, str]:
+    """The x and y names a panel shows, by where they sit (below the frame or beside it)."""
+    frame = view.family_points(panel.frame)
+    tol = 2 * FRAME_TOLERANCE_PX / view.px
+    names: dict[str, str] = {}
+    for m in panel.labels:
+        if isinstance(m, Text) and _shown(m, on_screen):
+            p = view.family_points(m)
+            if len(p) and len(frame):
+                side = "x" if p[:, 1].max() <= frame[:, 1].min() + tol else "y"
+                names[side] = " ".join(str(m.original_text).split())
+    return names
+
+
+def dropped_notes(view: View, scene: Any) -> list[str]:
+    from gdanim.scenes.widgets import LossContours, Panel
+    from gdanim.scenes.widgets.contours import NOT_TO_SCALE_WORDS
+
+    on_screen = {id(m) for m in scene.get_mobject_family_members()}
+    candidates = {id(m): m for top in known_mobjects(scene) for m in top.get_family()}
+    panels = [m for m in candidates.values() if isinstance(m, Panel) and id(m.frame) in on_screen]
+    tol = 2 * FRAME_TOLERANCE_PX / view.px
+    boxes = {}
+    for p in panels:
+        f = view.family_points(p.frame)
+        boxes[id(p)] = (f.min(axis=0), f.max(axis=0)) if len(f) else None
+    names = {id(p): _axis_names(view, p, on_screen) for p in panels}
+    out = []
+    for p in panels:
+        box = boxes[id(p)]
+        if box is None:
+            continue
+        (x0, y0), (x1, y1) = box
+        where = f"{type(p).__name__} at ({(x0 + x1) / 2:.1f}, {(y0 + y1) / 2:.1f})"
+        for side, k in (("x", 0), ("y", 1)):
+            if not getattr(p, f"log_{side}", False):
+                continue
+            name = names[id(p)].get(side)
+            if name is None:
+                r = p.x_range if side == "x" else p.y_range
+                # Unnamed, it is shared with a neighbour in its column (x) or row (y).
+                other = 1 - k
+                twin = any(
+                    q is not p and getattr(q, f"log_{side}", False)
+                    and boxes[id(q)] is not None
+                    and side in names[id(q)]
+                    and np.allclose(q.x_range if side == "x" else q.y_range, r)
+                    and abs(boxes[id(q)][0][k] - box[0][k]) < tol
+                    and abs(boxes[id(q)][1][k] - box[1][k]) < tol
+                    and abs(boxes[id(q)][0][other] - box[0][other]) > tol
+                    for q in panels
+                )  # fmt: skip
+                if not twin:
+                    out.append(f"log {side} axis of {where} has no name to say it is log")
+            elif "log" not in name:
+                out.append(f"log {side} axis {name!r} of {where} does not say log")
+        if isinstance(p, LossContours) and not p.to_scale and p.say_scale:
+            # Maps of one view at one size (a column of lanes) may say it once for all.
+            alike = [
+                q for q in panels
+                if isinstance(q, LossContours)
+                and np.allclose([*q.x_range, *q.y_range], [*p.x_range, *p.y_range])
+                and abs(q.frame.width - p.frame.width) < tol
+                and abs(q.frame.height - p.frame.height) < tol
+            ]  # fmt: skip
+            said = any(
+                isinstance(m, Text)
+                and _shown(m, on_screen)
+                and NOT_TO_SCALE_WORDS in " ".join(str(m.original_text).split())
+                for q in alike
+                for m in q.get_family()
+            )
+            if not said:
+                out.append(f"{where} is not to scale and does not say so")
+    return sorted(set(out))
+
+
 # ------------------------------------------------------------------------------ the check
 
 
@@ -563,6 +648,7 @@ def check_layout(scene: Any) -> list[str]:
         *texts_on_strokes(view, texts, others),
         *small_texts(view, texts),
         *few_tick_labels(view, scene),
+        *dropped_notes(view, scene),
     ]
 
 

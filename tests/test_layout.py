@@ -38,6 +38,9 @@ ASPECTS = ["16:9", "4:3", "1:1", "9:16"]
 #: than a word space ("0 1" reads "01"): the lesson's cases, by scene (or compare preset),
 #: aspect and theme.
 RUN_TOGETHER = "the bottom tick numbers of a narrow panel run together"
+#: The lanes' loss panels are too short for "loss (log)" on one line: on two it reaches the
+#: map beside them; in a square frame no lane's map has room to say it is not to scale.
+LANES_LOG = "the lanes give their loss panels' log note no room"
 LESSON_KNOWN: dict[tuple[str, str, str], str] = {
     ("descent-path", "1:1", "dark"): f"{RUN_TOGETHER}: '0 1' under the loss panel",
     ("descent-path", "1:1", "light"): f"{RUN_TOGETHER}: '0 1' under the loss panel",
@@ -45,6 +48,9 @@ LESSON_KNOWN: dict[tuple[str, str, str], str] = {
     ("momentum", "1:1", "dark"): f"{RUN_TOGETHER}: '100 1000' under the loss panel",
     ("optimizers", "1:1", "dark"): f"{RUN_TOGETHER}: '100 1000' under the loss panel",
     ("sgd-vs-batch", "1:1", "dark"): f"{RUN_TOGETHER}: '0 1' under the loss panel",
+    ("learning-rates", "4:3", "dark"): LANES_LOG,
+    ("learning-rates", "1:1", "dark"): LANES_LOG,
+    ("learning-rates", "1:1", "light"): LANES_LOG,
 }
 
 
@@ -105,7 +111,9 @@ def test_compare_layout(media: Any, preset: str, aspect: str, theme: str) -> Non
 #: round step whose three labels keep a word space apart.
 LANES_NARROW = "a square frame's narrow lane panels set three tick numbers closer than 8 px"
 REAL_KNOWN: dict[tuple[str, str], str] = {
-    ("learning-rates", "1:1"): f"{LANES_NARROW} ('-50 0' under a map, '10 100' under a loss panel)",
+    ("learning-rates", "1:1"): (
+        f"{LANES_NARROW} ('-50 0' under a map, '10 100' under a loss panel); {LANES_LOG}"
+    ),
 }
 
 
@@ -137,10 +145,14 @@ def test_layout_on_real_magnitudes(media: Any, heights: str, scene: str, aspect:
 # square feet (large y, raw scale), and a table of values about 1e-3; feature-scaling on a
 # two-feature table shaped like the classic car table. 16:9 and 1:1 only: each build costs
 # seconds.
+LANES_TABLE = f"{LANES_NARROW} ('100 200' under a loss panel); {LANES_LOG}"
 TABLES_KNOWN: dict[tuple[str, str, str], str] = {
-    ("learning-rates", "1:1", "houses"): f"{LANES_NARROW} ('100 200' under a loss panel)",
-    ("learning-rates", "1:1", "small"): f"{LANES_NARROW} ('100 200' under a loss panel)",
+    ("learning-rates", "1:1", "houses"): LANES_TABLE,
+    ("learning-rates", "1:1", "small"): LANES_TABLE,
     ("compare", "16:9", "houses"): f"{RUN_TOGETHER}: '250,000 500,000 750,000' under a map",
+    # Its w2 tick labels, written with minus signs ("−0.10"), are wider than with hyphens:
+    # the raw map narrows and its w1 axis keeps two labels.
+    ("feature-scaling", "1:1", "cars"): "the raw map's w1 axis keeps two tick labels",
 }
 
 
@@ -264,12 +276,35 @@ def test_a_panel_short_of_tick_labels_is_reported(descent: Any) -> None:
 def test_an_invisible_text_is_ignored(descent: Any) -> None:
     before = check_layout(descent)
     contours = find_all(descent, "LossContours")[0]
-    w_name = next(m for m in contours.labels if m.original_text.startswith("w (slope)"))
-    w_name.shift(DOWN * 3).set_opacity(0)
+    b_name = next(m for m in contours.labels if m.original_text == "b (intercept)")
+    b_name.shift(DOWN * 3).set_opacity(0)
     try:
         assert check_layout(descent) == before
     finally:
-        w_name.shift(UP * 3).set_opacity(1)
+        b_name.shift(UP * 3).set_opacity(1)
+
+
+def test_a_note_dropped_for_room_is_reported(descent: Any) -> None:
+    """A log axis whose name lost "(log)", a map not to scale whose name lost its note."""
+    before = check_layout(descent)
+    curve = find_all(descent, "LossCurve")[0]
+    contours = find_all(descent, "LossContours")[0]
+    assert curve.log_x and curve.log_y and not contours.to_scale
+    hidden = [
+        m for m in [*curve.labels, *contours.labels] if "log" in m.original_text
+        or "not to scale" in m.original_text
+    ]  # fmt: skip
+    assert len(hidden) == 3
+    for m in hidden:
+        m.set_opacity(0)
+    try:
+        found = _new(descent, before)
+        assert sum("has no name to say it is log" in v for v in found) == 2, found
+        assert any("is not to scale and does not say so" in v for v in found), found
+    finally:
+        for m in hidden:
+            m.set_opacity(1)
+    assert check_layout(descent) == before
 
 
 def test_a_rotated_axis_label_is_judged_by_its_glyphs(descent: Any) -> None:

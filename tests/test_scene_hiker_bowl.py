@@ -330,7 +330,7 @@ def test_a_standardised_run_walks_the_round_bowl_of_the_optimizer(built: Any) ->
     assert (w_num.value, b_num.value, loss_num.value) == (traj.w[-1], traj.b[-1], traj.loss[-1])
     assert not math.isclose(traj.w[-1], run.on_map.w[-1])
     # The floor's axes say so, and the subtitle says x was standardised.
-    assert says(scene, "w (std. x)") and says(scene, "b (std. x)")
+    assert says(scene, "w′ (per sd of x)") and says(scene, "b′ (ŷ at mean x)")
     assert says(scene, "x standardised")
     assert not says(scene, "w (slope)")
 

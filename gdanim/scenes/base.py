@@ -18,15 +18,18 @@ from ..optimizers import OPTIMIZERS
 from ..pipeline.prepare import SceneInputs
 from . import style
 from .widgets import fmt, label
+from .widgets.panels import LEAST_TICK_LABELS, y_tick_labels
+from .widgets.text import least_room
 
 P = TypeVar("P", bound=Any)
 
 
 def map_labels(standardized: bool) -> tuple[str, str]:
     """The contour map's axis names: on standardised x the map is in the optimizer's
-    coordinates, the slope and intercept on standardised x."""
+    coordinates, the slope per standard deviation of x and the intercept there, which is
+    the prediction at the mean x (the readouts stay in data units and say so)."""
     if standardized:
-        return "w (std. x)", "b (std. x)"
+        return "w′ (per sd of x)", "b′ (ŷ at mean x)"
     return "w (slope)", "b (intercept)"
 
 
@@ -189,6 +192,22 @@ class GdScene(Scene):
             extra = taken - room
             area = Box(area.x + extra / 2, area.y, area.w - extra, area.h)
             panel = make(area.w, area.h)
+        # An x name on two lines (a long column name on a narrow panel) takes its second
+        # line from the plot's height, as far as the y name keeps the height it needs to
+        # read whole; the rest runs into the gap below the box.
+        room_below = (area.y - area.h / 2) - (box.y - box.h / 2)
+        below = room_below - (panel.frame.get_bottom()[1] - panel.get_bottom()[1])
+        if below < -1e-6 and area.h + below > area.h * 0.5:
+            below -= style.GAP / 2
+            y_name = getattr(panel, "y_name", "")
+            keep = least_room(y_name, self.theme, lines=2) if y_name else 0.0
+            below = max(below, min(keep - area.h, 0.0))
+            if below < -1e-6:
+                lower = Box(area.x, area.y - below / 2, area.w, area.h + below)
+                shorter = make(lower.w, lower.h)
+                # Nor at the cost of the y axis's third tick label.
+                if y_tick_labels(shorter) >= min(LEAST_TICK_LABELS, y_tick_labels(panel)):
+                    area, panel = lower, shorter
         offset = panel.get_center() - panel.frame.get_center()
         panel.move_to(np.array([area.x, area.y, 0.0]) + offset)
         return panel

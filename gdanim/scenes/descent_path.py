@@ -70,8 +70,9 @@ WIDE_BODY = 1.45
 
 
 def grown(upper: Box, lower: Box, by: float) -> tuple[Box, Box]:
-    """``lower`` taller by ``by``, ``upper`` (above it) shorter: their outer edges stay."""
-    if by <= 0:
+    """``lower`` taller by ``by``, ``upper`` (above it) shorter (the other way for a
+    negative ``by``): their outer edges stay."""
+    if by == 0:
         return upper, lower
     return (
         Box(upper.x, upper.y + by / 2, upper.w, upper.h - by),
@@ -91,7 +92,11 @@ class DescentPath(GdScene):
             f"{self.method_name()} on {inputs.dataset.name}", self.run_summary()
         )
         tracker = ValueTracker(0.0)
-        readout = Readout(traj, tracker, self.theme, max_width=body.w)
+        # On standardised x the map is in the optimizer's coordinates, the readout in data
+        # units: it says so.
+        readout = Readout(
+            traj, tracker, self.theme, max_width=body.w, data_units=inputs.on_map is not None
+        )
         readout_box, panels_box = self.split_readout(body, readout.height)
         contour_box, data_box, curve_box = self.layout(panels_box)
 
@@ -106,13 +111,26 @@ class DescentPath(GdScene):
             contour_box, data_box, curve_box = self.layout(panels_box, short + 1e-3)
             curve = self.place_panel(curve_box, make_curve)
 
+        data = self.data_panel(data_box)
+        # The data panel's y name reads whole, if on two lines ("body_ / mass_g"): a panel
+        # too short for it takes height from the loss panel, as far as that one can spare.
+        need = least_room(data.y_name, self.theme, lines=2) - data.frame.height
+        spare = curve.frame.height - least_room(curve.y_name, self.theme, lines=2)
+        now = short + 1e-3 if short > 1e-6 else 0.0
+        above = self.data_above_curve(panels_box)
+        if need > 1e-6 and (spare > 1e-6 or not above):
+            # Beside the loss panel both take the height from the map above them.
+            taller = now - min(need, spare) - 1e-3 if above else max(now, need + 1e-3)
+            contour_box, data_box, curve_box = self.layout(panels_box, taller)
+            curve = self.place_panel(curve_box, make_curve)
+            data = self.data_panel(data_box)
+
         w_label, b_label = map_labels(inputs.on_map is not None)
         contours = self.place_panel(
             contour_box,
             lambda w, h: LossContours(inputs.map, w, h, self.theme, w_label, b_label),
         )
         self.contours = contours
-        data = self.data_panel(data_box)
         readout.move_to([readout_box.x, readout_box.y, 0])
         if readout.width > readout_box.w:
             readout.scale_to_fit_width(readout_box.w)
@@ -350,6 +368,11 @@ class DescentPath(GdScene):
         top, bottom = grown(top, bottom, taller)
         data, curve = bottom.split_h(1.0, 1.0)
         return top, data, curve
+
+    def data_above_curve(self, box: Box) -> bool:
+        """Whether :meth:`layout` puts the data panel above the loss panel (else beside it,
+        both under the map)."""
+        return not self.portrait or box.w > box.h * WIDE_BODY or box.h > box.w * 1.5
 
     @staticmethod
     def size(box: Box) -> tuple[float, float]:

@@ -19,6 +19,7 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UP,
     Circle,
     FadeIn,
     FadeOut,
@@ -38,6 +39,7 @@ from ..landscape import Landscape
 from ..landscape.framing import View, contour_levels
 from ..landscape.plane import framed_part, weight_landscape
 from ..numbers import count
+from ..outcome import Outcome
 from ..pipeline.prepare import Run, ScalingSide
 from ..trajectory import Trajectory
 from . import style
@@ -145,6 +147,10 @@ class PredictedPanel(Panel):
         return self.to_scene(np.clip(actual, x0, x1), np.clip(predicted, y0, y1))
 
 
+#: A run whose weights have come this share of the way along the valley's floor has arrived.
+ARRIVED = 0.99
+
+
 class FeatureScaling(GdScene):
     """Raw and standardised side by side: contours and paths, loss curves, predictions."""
 
@@ -156,7 +162,7 @@ class FeatureScaling(GdScene):
         assert sc is not None
         ds = inputs.dataset
         raw_run, std_run = inputs.runs
-        self.colors = run_colors([raw_run.outcome, std_run.outcome], self.theme)
+        self.colors = run_colors([self.outcome(raw_run), self.outcome(std_run)], self.theme)
         f1, f2 = (_short(v) for v in ds.features)
         title, body = self.title_block(
             f"Feature scaling: {f1} and {f2} against {_short(ds.y_label)}", self.subtitle()
@@ -195,10 +201,25 @@ class FeatureScaling(GdScene):
                 true_box, zoom_box = plot_box.split_h(1.0, 1.0, gap=style.GAP * 1.3)
                 boxes = [(true_box, True), (zoom_box, False)]
             for sub, to_scale in boxes:
+                tag = None
                 if not side.standardized and self.needle_room:
                     tag, sub = self.tagged(sub, to_scale, side)
                     heads.add(tag)
                 panel = self.contour_panel(side, sub, to_scale)
+                if not side.standardized and not to_scale:
+                    # The stretch said is the drawn map's (its plot grows and narrows to
+                    # fit its labels after the words were set).
+                    drawn = self.drawn_stretch(panel)
+                    if tag is not None:
+                        new = self.stretch_tag(drawn, tag, sub.w)
+                        heads.remove(tag)
+                        heads.add(new)
+                    else:
+                        new_head, _ = self.header(side, box, color, f"stretched ×{fmt(drawn, 2)}")
+                        new_head.move_to(head, aligned_edge=UP + LEFT)
+                        heads.remove(head)
+                        heads.add(new_head)
+                        head = new_head
                 trails.append(DescentTrail(panel, path, tracker, self.theme, color))
                 panels.append(panel)
         self.contour_panels = panels
@@ -330,7 +351,7 @@ class FeatureScaling(GdScene):
             rw = "In raw units the steps creep down the steep wall toward the valley's floor. "
         if std_run.trajectory.diverged:
             return head + rw
-        if std_run.outcome.kind == "converged" and std_run.outcome.update <= 2 * k:
+        if self.outcome(std_run).kind == "converged" and self.outcome(std_run).update <= 2 * k:
             return (
                 head
                 + rw
@@ -383,26 +404,41 @@ class FeatureScaling(GdScene):
             f"Standardised, the same {n} updates come {self.share(walk_std.along)} of the way."
         )
 
+    def outcome(self, run: Run) -> Outcome:
+        """What ``run`` did, as its verdict and captions say: a run whose loss is within the
+        bar of the best while its weights have come only part of the way along the valley's
+        floor (the raw side's long, flat valley) has not converged, it crawls."""
+        sc = self.inputs.scaling
+        assert sc is not None
+        side = sc.raw if run is self.inputs.runs[0] else sc.scaled
+        said = run.outcome
+        walk = side.walk
+        if said.kind != "converged" or walk is None or walk.along >= ARRIVED:
+            return said
+        n = run.trajectory.n_updates
+        text = f"{self.share(walk.along)} of the way along the valley"
+        return dataclasses.replace(said, kind="slow", update=n, text=text)
+
     def caption_verdict(self) -> str:
         raw_run, std_run = self.inputs.runs
         best = self.inputs.analysis.optimum_loss
         return (
-            f"Raw: {raw_run.outcome.text}, loss {self.final_loss(raw_run)}. Standardised: "
-            f"{std_run.outcome.text}, loss {self.final_loss(std_run)}. The best loss is "
+            f"Raw: {self.outcome(raw_run).text}, loss {self.final_loss(raw_run)}. Standardised: "
+            f"{self.outcome(std_run).text}, loss {self.final_loss(std_run)}. The best loss is "
             f"{fmt(best)}."
         )
 
     def caption_end(self) -> str:
-        raw_run, std_run = self.inputs.runs
-        if std_run.outcome.kind == "converged" and raw_run.outcome.kind != "converged":
+        raw, std = (self.outcome(r) for r in self.inputs.runs)
+        if std.kind == "converged" and raw.kind != "converged":
             return (
                 "Normalise, then go fast: the same data and the same best fit, reached in "
-                f"{count(std_run.outcome.update)} updates once every feature has the same scale."
+                f"{count(std.update)} updates once every feature has the same scale."
             )
-        if std_run.outcome.kind == "converged":
+        if std.kind == "converged":
             return (
-                f"Standardised, the descent converged in {count(std_run.outcome.update)} "
-                f"updates; in raw units it took {count(raw_run.outcome.update)}."
+                f"Standardised, the descent converged in {count(std.update)} "
+                f"updates; in raw units it took {count(raw.update)}."
             )
         return (
             "Scaling changes the bowl's shape, not its best fit: the condition number decides "
@@ -540,6 +576,21 @@ class FeatureScaling(GdScene):
         h = tag.height + 0.08
         return tag, Box(box.x, box.y - h / 2, box.w, box.h - h)
 
+    def stretch_tag(self, stretch: float, old: Text, width: float) -> Text:
+        """The "stretched ×…" line above a panel ``width`` wide, set again for ``stretch``,
+        where ``old`` was."""
+        words = f"stretched ×{fmt(stretch, 2)} across"
+        tag = label(words, self.theme, style.TICK_SIZE, self.theme.muted)
+        if tag.width > width:
+            tag.scale_to_fit_width(width)
+        return tag.move_to(old)
+
+    @staticmethod
+    def drawn_stretch(panel: LossContours) -> float:
+        """How many times more one axis of a drawn map is stretched than the other."""
+        ratio = scale_ratio(panel.landscape.view, panel.frame.width, panel.frame.height)
+        return max(ratio, 1 / ratio)
+
     @staticmethod
     def stretch(side: ScalingSide, box: Box) -> float:
         """How many times more one axis of ``side``'s framed map in ``box`` is drawn
@@ -625,7 +676,7 @@ class FeatureScaling(GdScene):
         runs = self.inputs.runs
         lines = VGroup(
             *(
-                label(f"{run.label}: {run.outcome.text}", self.theme, style.TICK_SIZE, color)
+                label(f"{run.label}: {self.outcome(run).text}", self.theme, style.TICK_SIZE, color)
                 for run, color in zip(runs, self.colors, strict=True)
             )
         )
@@ -651,7 +702,7 @@ class FeatureScaling(GdScene):
         flashes = [
             Flash(panel.optimum[0], color=self.theme.optimum)
             for panel, run in zip(panels, runs, strict=True)
-            if run.outcome.kind == "converged" and len(panel.optimum)
+            if self.outcome(run).kind == "converged" and len(panel.optimum)
         ]
         box = self.verdict_box
         lines = self.verdicts

@@ -137,9 +137,11 @@ def shrink_axis_labels(panel: Panel, theme: Theme, size: float) -> None:
         side = frame.width if bottom else frame.height
         text = str(getattr(old, "original_text", old.text))
         new = typeset(text, theme, size)
-        # A power of ten the ticks count in ("(×10⁵)") is part of their numbers: kept.
+        # A power of ten the ticks count in ("(×10⁵)") is part of their numbers, a log
+        # scale how to read them: both kept.
         unit = re.search(r" \(×[^()]*\)", text)
-        bare = text.split(" (")[0] + (unit.group(0) if unit else "")
+        log = re.search(r" \(log(?: scale)?\)", text)
+        bare = text.split(" (")[0] + (unit.group(0) if unit else "") + (" (log)" if log else "")
         for shorter in (text.replace(" scale)", ")"), bare):
             if new.width > side and shorter != text:
                 new = typeset(shorter, theme, size)

@@ -34,6 +34,7 @@ FloatArray = NDArray[np.float64]
 
 MARKER_FILL = 0.2  # the path's marker is a ring, so the optimum's star shows through
 STEP_DOTS_UP_TO = 40  # runs of at most this many updates (or diverging) show each state
+STEP_DOT_GAP = 0.12  # longer runs, each state this far (scene units) from the one before
 #: A diverging run's hops are drawn as arcs, bowed to alternate sides of the line they
 #: overshoot along (this far out, as a share of the hop's length), so each hop is seen.
 HOP_BOW = 0.32
@@ -208,11 +209,14 @@ class DescentTrail(VGroup):
         # Each visited state as a small dot where a run zig-zags along one line (a diverging
         # run) or takes few updates: the overdrawn path alone would read as one stroke.
         self.steps = VMobject(stroke_width=0).set_fill(color, 0.9)
-        self._step_points = (
-            self._state_points(trajectory)
-            if (trajectory.diverged or trajectory.n_updates <= STEP_DOTS_UP_TO)
-            else np.zeros((0, 3))
-        )
+        self._step_points = self._state_points(trajectory)
+        if not (trajectory.diverged or trajectory.n_updates <= STEP_DOTS_UP_TO):
+            # A long run: a dot on each update that lands apart from the one before (the
+            # big early steps, w 0 → 36 → 52 → 59), none in the crowd of small late ones.
+            pts = self._step_points
+            hop = np.full(len(pts), np.inf)
+            hop[1:] = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+            self._step_points = np.where((hop >= STEP_DOT_GAP)[:, None], pts, np.nan)
         self.moving = VGroup(self.line, self.steps, self.marker, self.exit_arrow)
         self.add(self.start, self.moving)
         self.steps.add_updater(state_follower(tracker, self._show_steps))

@@ -25,6 +25,10 @@ from .text import label, nice_ticks, power_of_ten
 FloatArray = NDArray[np.float64]
 
 
+#: The least gap between the "0" and "1" of a log update axis.
+ONE_APART = 0.2
+
+
 def log_ticks(y_range: tuple[float, float], most: int) -> list[tuple[float, str]]:
     """Ticks of a log10 axis: at least three, at most ``most`` (when three fit).
 
@@ -153,15 +157,26 @@ class LossCurve(Panel):
                         y_range, values = reach, wider
                         break
             y_ticks = list(zip(values, numbers.tick_labels(values), strict=True))
+        # The last update's marker sits on the axis's end: the axis runs on by the marker's
+        # radius, so the frame does not cut it in half.
+        end = style.DOT_RADIUS * 1.2 / width
         if self.log_x:
-            x_range = (0.0, math.log10(1 + n))
+            last = math.log10(1 + n)
+            x_range = (0.0, last * (1 + end))
             x_ticks = [(0.0, "0")] + [
                 (math.log10(1 + 10**k), numbers.count(10**k))
                 for k in range(0, int(math.log10(n)) + 1)
             ]
+            # "0" and "1" of a narrow log axis read as "01": the 1 gives way where the
+            # axis keeps four labels without it (three once its "0" gives way to the loss
+            # axis's at the corner).
+            apart = math.log10(2) / x_range[1] * width
+            sizes = [label(t, theme, style.TICK_SIZE, theme.muted).width for _, t in x_ticks[:2]]
+            if len(x_ticks) > LEAST_TICK_LABELS + 1 and apart < sum(sizes) / 2 + ONE_APART:
+                del x_ticks[1]
             x_label = "update (log scale)"
         else:
-            x_range = (0.0, float(n))
+            x_range = (0.0, float(n) * (1 + end))
             values = nice_ticks(0, n, 4)
             x_ticks = list(zip(values, numbers.tick_labels(values), strict=True))
             x_label = "update"

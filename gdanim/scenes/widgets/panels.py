@@ -98,12 +98,13 @@ class Panel(VGroup):
         thin_tick_labels(self)
         self.labels = VGroup()
         if x_label:
-            xl = fitted_label(x_label, theme, self.frame.width)
+            # A name too long for the side breaks onto a second line before it is cut.
+            xl = fitted_label(x_label, theme, self.frame.width, lines=2)
             xl.next_to(self.frame, DOWN, buff=style.AXIS_LABEL_BUFF * 0.6 + 0.3)
             self.labels.add(xl)
         if y_label:
             # The y name runs up the side, where a second line takes width, not height.
-            yl = fitted_label(y_label, theme, self.frame.height, lines=2)
+            yl = fitted_label(y_label, theme, self.frame.height, lines=3)
             yl.rotate(math.pi / 2)
             left_edge = min([m.get_left()[0] for m in ticks if isinstance(m, Text)] or [lo[0]])
             yl.move_to([left_edge - style.AXIS_LABEL_BUFF - yl.width / 2, self.frame.get_y(), 0])
@@ -347,7 +348,7 @@ def fitting_ticks(
 
 
 def with_unit(name: str, unit: str) -> str:
-    """An axis name with the power of ten its ticks count in: ``w (std. x) (×10⁵)``, put
+    """An axis name with the power of ten its ticks count in: ``w′ (per sd of x) (×10⁵)``, put
     before a remark such as ``(axes not to scale)``, which may be dropped for room first."""
     if not unit or not name:
         return name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
@@ -23,7 +24,7 @@ from ... import numbers
 from ...trajectory import Trajectory
 from .. import style
 from ..style import Theme
-from .text import MONO_FONT, label
+from .text import MONO_FONT, label, on_screen
 
 FloatArray = NDArray[np.float64]
 
@@ -36,7 +37,7 @@ class GlyphNumber(VGroup):
     readout from jittering. The left end of the baseline stays put.
     """
 
-    CHARS = "0123456789.-e,"
+    CHARS = "0123456789.-e,\u2212"
     _glyphs: ClassVar[
         dict[tuple[float, str], tuple[dict[str, tuple[VMobject, FloatArray]], float]]
     ] = {}
@@ -54,8 +55,11 @@ class GlyphNumber(VGroup):
         if key not in self._glyphs:
             text = Text(self.CHARS, font=MONO_FONT, font_size=size, color=color)
             origin = text.get_corner(DOWN + LEFT)
-            first, last = text.submobjects[0], text.submobjects[-1]
-            advance = (last.get_center()[0] - first.get_center()[0]) / (len(self.CHARS) - 1)
+            # The cell from the digits to the comma (the minus sign, set last, is centred
+            # in its cell a little differently).
+            n = self.CHARS.index(",")
+            first, last = text.submobjects[0], text.submobjects[n]
+            advance = (last.get_center()[0] - first.get_center()[0]) / n
             table = {}
             for i, (ch, glyph) in enumerate(zip(self.CHARS, text.submobjects, strict=True)):
                 offset = glyph.get_center() - origin - RIGHT * advance * i
@@ -78,7 +82,7 @@ class GlyphNumber(VGroup):
     def _compose(self) -> None:
         start, end = self.ruler.get_start(), self.ruler.get_end()
         cell = float(np.linalg.norm(end - start)) or self.advance
-        text = "".join(c for c in self.formatter(self.value) if c in self.table)
+        text = "".join(c for c in on_screen(self.formatter(self.value)) if c in self.table)
         shown = self.shown
         if shown and shown[0] == text and shown[1] == cell and np.array_equal(shown[2], start):
             return
@@ -105,6 +109,11 @@ class GlyphNumber(VGroup):
         return self
 
 
+#: Said after a readout's w and b where the map beside them is in other coordinates.
+DATA_UNITS = "w, b in data units"
+UNITS_GAP = 0.2
+
+
 class Readout(VGroup):
     """``update k   w = ...   b = ...   loss = ...`` following the tracker.
 
@@ -118,9 +127,13 @@ class Readout(VGroup):
         theme: Theme,
         size: float = style.READOUT_SIZE,
         max_width: float | None = None,
+        data_units: bool = False,
     ) -> None:
         """``max_width``: where one row would have to shrink below 84% to fit, the
-        fields go on two rows (update and w, then b and loss)."""
+        fields go on two rows (update and w, then b and loss).
+
+        ``data_units``: w and b are the line's on the data while the map beside them is in
+        other coordinates (standardised x); a muted "data units" after them says so."""
         super().__init__()
         t = trajectory
         assert t.loss is not None
@@ -146,21 +159,32 @@ class Readout(VGroup):
             x += num.advance * max(chars, 4) + style.READOUT_GAP
             self.tags.add(tag)
             self.values.add(num)
+        units = None
+        if data_units:
+            units = label(DATA_UNITS, theme, size, theme.muted)
+            units.move_to([x - style.READOUT_GAP + UNITS_GAP, 0, 0], aligned_edge=LEFT + DOWN)
+            units.align_to(self.tags[0], DOWN)
         self.add(self.tags, self.values)
+        if units is not None:
+            self.tags.add(units)
         if max_width is not None and self.width * 0.84 > max_width:
-            # Two rows: b and loss go under update and w.
+            # Two rows: b and loss go under update and w (the note stays after w).
             dx = self.tags[2].get_left()[0] - self.tags[0].get_left()[0]
             dy = self.height + style.READOUT_ROW_GAP
             for i in (2, 3):
                 for m in (self.tags[i], self.values[i]):
                     m.shift(np.array([-dx, -dy, 0.0]))
+            if units is not None:
+                units.shift(RIGHT * (self.tags[2].get_left()[0] + dx - units.get_left()[0]))
+                units.shift(LEFT * (style.READOUT_GAP - UNITS_GAP))
         epoch, w_num, b_num, loss_num = self.values
         loss = t.loss
 
         def follow(_: VMobject) -> None:
             # One update's numbers together: w_k, b_k and loss_k, never a point part way
-            # through a move (the marker glides; the readout names the state it passes).
-            k = min(round(tracker.get_value()), t.n_states - 1)
+            # through a move. While the marker glides to update k the readout already names
+            # where it lands (a readout that turned half-way would trail the marker).
+            k = min(max(math.ceil(tracker.get_value() - 1e-6), 0), t.n_states - 1)
             epoch.set_value(k)
             w_num.set_value(float(t.w[k]))
             b_num.set_value(float(t.b[k]))

@@ -67,15 +67,26 @@ def power_of_ten(k: int) -> str:
 
 _TYPESET: dict[tuple[str, float, str], Text] = {}
 
+#: A hyphen that is a minus sign: before a digit, at the start or after a space, "=", "(" or
+#: ",". A hyphen between words or in "1e-5" stays one.
+_MINUS = re.compile(r"(?:^|(?<=[\s=(,]))-(?=\d)")
+
+
+def on_screen(text: str) -> str:
+    """``text`` as it is set on screen: a minus sign (U+2212) where a hyphen stands for one,
+    "−60" rather than "-60", as typeset mathematics has it."""
+    return _MINUS.sub("\u2212", text)
+
 
 def label(
     text: str, theme: Theme, size: float = style.LABEL_SIZE, color: str | None = None
 ) -> Text:
-    """Plain text in the theme's ink.
+    """Plain text in the theme's ink, with minus signs where hyphens stand for them.
 
     Typesetting costs tens of milliseconds and panels repeat their labels, so each distinct
     text is set once and copied.
     """
+    text = on_screen(text)
     key = (text, size, str(color or theme.ink))
     if key not in _TYPESET:
         typeset = Text(text, font=FONT, font_size=size, color=color or theme.ink)
@@ -91,20 +102,52 @@ def label(
 MIN_KEPT = 3
 
 
+#: A note after an axis's name that is never dropped for room: the power of ten its ticks
+#: count in ("(×10⁶)", part of their numbers) or that its scale is a log one.
+_KEPT_NOTE = re.compile(r"(.*?)\s*(\((?:×[^()]*|log(?: scale)?)\))\s*")
+
+
+def _note_forms(note: str) -> list[str]:
+    """A kept note and its shorter forms: "(log scale)" may read "(log)"."""
+    return [note, "(log)"] if note == "(log scale)" else [note]
+
+
+def _two_lines(text: str) -> str | None:
+    """``text`` broken at the space or underscore nearest its middle: "Number of / donations",
+    "body_mass_ / g"; None for one word."""
+    breaks = [i for i, c in enumerate(text) if c in " _"]
+    if not breaks or "\n" in text:
+        return None
+    cut = min(breaks, key=lambda i: abs(i - len(text) / 2))
+    if text[cut] == " ":
+        return f"{text[:cut]}\n{text[cut + 1 :]}"
+    return f"{text[: cut + 1]}\n{text[cut + 1 :]}"
+
+
 def least_room(text: str, theme: Theme, least: float = 0.84, lines: int = 1) -> float:
-    """The least room in which :func:`fitted_label` sets ``text`` whole: on one line, or
-    (``lines=2``) a scale on a line of its own, at ``least`` of its size."""
+    """The least room in which :func:`fitted_label` sets ``text`` uncut: on one line, or
+    (``lines=2``) a scale on a line of its own or a plain name in two, at ``least`` of its
+    size."""
     forms = [text]
     scaled = re.fullmatch(r"(.*?)\s*(\(×[^()]*\))\s*", text)
     if lines > 1 and scaled and scaled.group(1):
         forms.append("\n".join(scaled.groups()))
+    elif not _KEPT_NOTE.fullmatch(text):
+        # A plain name: bare of its remark, or broken in two ("body_ / mass_g").
+        bare = re.sub(r"\s*\([^()]*\)\s*$", "", text) or text
+        broken = _two_lines(bare) if lines > 1 else None
+        forms += [bare] + ([broken] if broken else [])
     return min(float(label(f, theme, style.LABEL_SIZE).width) for f in forms) * least
 
 
 def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84, lines: int = 1) -> Text:
     """An axis name that fits ``room``: shrunk to ``least`` of its size at most, then bare of
-    a trailing remark, then (``lines=2``, where the side has room across) on two lines, and
-    only then shortened with an ellipsis, so a long column name stays readable at 480p."""
+    a trailing remark, then (``lines=2``, where the side has room across) on two lines (three
+    with ``lines=3``: a name broken and its scale or log note), and
+    only then shortened with an ellipsis, so a long column name stays readable at 480p.
+
+    A power of ten ("(×10⁶)") or a log scale ("(log scale)", else "(log)") after the name is
+    never dropped: the name before it gives way instead."""
     t = label(text, theme, style.LABEL_SIZE)
     if t.width <= room:
         return t
@@ -114,15 +157,25 @@ def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84, line
     # they count: neither is dropped. The scale takes a line of its own where the side has
     # room, else the name before it is shortened to a few letters; where even that does not
     # fit, it is set smaller than the least size (a panel too short for its name, which the
-    # scene gives room: see least_room) rather than "(×10⁶)" alone.
-    scaled = re.fullmatch(r"(.*?)\s*(\(×[^()]*\))\s*", text)
-    if scaled and scaled.group(1):
-        name, unit = scaled.groups()
-        tries = [f"{name}\n{unit}"] if lines > 1 else []
+    # scene gives room: see least_room) rather than "(×10⁶)" alone. A log note likewise.
+    kept = _KEPT_NOTE.fullmatch(text)
+    if kept and kept.group(1):
+        name, note = kept.groups()
         # Bare of a remark first, as below: "w (std. x) (×10⁻³)" as "w (×10⁻³)".
         bare = re.sub(r"\s*\([^()]*\)\s*$", "", name)
-        if bare and bare != name:
-            tries += [f"{bare} {unit}"] + ([f"{bare}\n{unit}"] if lines > 1 else [])
+        broken = _two_lines(name) if lines > 1 else None
+        # "(log scale)" reads "(log)" on one line before either takes a line of its own.
+        tries = [f"{name} {unit}" for unit in _note_forms(note)[1:]]
+        for unit in _note_forms(note):
+            tries += [f"{name}\n{unit}"] if lines > 1 else []
+            if bare and bare != name:
+                tries += [f"{bare} {unit}"] + ([f"{bare}\n{unit}"] if lines > 1 else [])
+        if broken is not None:
+            # Two lines still ("actual body_ / mass_g (×10³)"), or three where the side
+            # takes them (up a short panel: "extra / loss / (log)").
+            tries += [f"{broken} {unit}" for unit in _note_forms(note)]
+            tries += [f"{broken}\n{unit}" for unit in _note_forms(note)] if lines > 2 else []
+        unit = _note_forms(note)[-1]
         tries += [
             f"{name[:keep].rstrip(' _-.(')}… {unit}"
             for keep in range(len(name) - 1, MIN_KEPT - 1, -1)
@@ -138,12 +191,11 @@ def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84, line
     bare = re.sub(r"\s*\([^()]*\)\s*$", "", text)
     if bare and bare != text:
         return fitted_label(bare, theme, room, least, lines)
-    # Then two lines, broken at the space nearest the middle: "Number of / donations" reads
-    # whole where "Number of don…" does not.
-    spaces = [i for i, c in enumerate(text) if c == " "]
-    if lines > 1 and spaces and "\n" not in text:
-        cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
-        t = label(f"{text[:cut]}\n{text[cut + 1 :]}", theme, style.LABEL_SIZE)
+    # Then two lines, broken at the space or underscore nearest the middle: "Number of /
+    # donations" reads whole where "Number of don…" does not.
+    broken = _two_lines(text) if lines > 1 else None
+    if broken is not None:
+        t = label(broken, theme, style.LABEL_SIZE)
         if t.width * least <= room:
             return t.scale(min(1.0, room / t.width))
     keep = len(text)
