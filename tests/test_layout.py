@@ -34,20 +34,10 @@ SCENES = ["descent-path", "learning-rates", "hiker-bowl", "derivation", "feature
 ASPECTS = ["16:9", "4:3", "1:1", "9:16"]
 
 
-#: Panels whose bottom tick labels are thinned only to touching set two numbers closer
-#: than a word space ("0 1" reads "01"): the lesson's cases, by scene (or compare preset),
-#: aspect and theme.
-RUN_TOGETHER = "the bottom tick numbers of a narrow panel run together"
 #: The lanes' loss panels are too short for "loss (log)" on one line: on two it reaches the
 #: map beside them; in a square frame no lane's map has room to say it is not to scale.
 LANES_LOG = "the lanes give their loss panels' log note no room"
 LESSON_KNOWN: dict[tuple[str, str, str], str] = {
-    ("descent-path", "1:1", "dark"): f"{RUN_TOGETHER}: '0 1' under the loss panel",
-    ("descent-path", "1:1", "light"): f"{RUN_TOGETHER}: '0 1' under the loss panel",
-    ("mae-vs-mse", "4:3", "dark"): f"{RUN_TOGETHER}: '0.25 0.50' under a map",
-    ("momentum", "1:1", "dark"): f"{RUN_TOGETHER}: '100 1000' under the loss panel",
-    ("optimizers", "1:1", "dark"): f"{RUN_TOGETHER}: '100 1000' under the loss panel",
-    ("sgd-vs-batch", "1:1", "dark"): f"{RUN_TOGETHER}: '0 1' under the loss panel",
     ("learning-rates", "4:3", "dark"): LANES_LOG,
     ("learning-rates", "1:1", "dark"): LANES_LOG,
     ("learning-rates", "1:1", "light"): LANES_LOG,
@@ -149,7 +139,6 @@ LANES_TABLE = f"{LANES_NARROW} ('100 200' under a loss panel); {LANES_LOG}"
 TABLES_KNOWN: dict[tuple[str, str, str], str] = {
     ("learning-rates", "1:1", "houses"): LANES_TABLE,
     ("learning-rates", "1:1", "small"): LANES_TABLE,
-    ("compare", "16:9", "houses"): f"{RUN_TOGETHER}: '250,000 500,000 750,000' under a map",
     # Its w2 tick labels, written with minus signs ("−0.10"), are wider than with hyphens:
     # the raw map narrows and its w1 axis keeps two labels.
     ("feature-scaling", "1:1", "cars"): "the raw map's w1 axis keeps two tick labels",

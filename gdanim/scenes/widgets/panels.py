@@ -285,6 +285,9 @@ def state_follower(
 
 #: The least room between neighbouring tick labels.
 LABEL_GAP = 0.08
+#: Numbers side by side on one row keep a word space with room to spare (about 8 px at
+#: 480p) between them, or "0 1" reads "01".
+NUMBER_GAP = 0.14
 #: An axis is read off from this many labelled ticks at least.
 LEAST_TICK_LABELS = 3
 
@@ -312,7 +315,7 @@ def fitting_ticks(
     span = r[1] - r[0]
     if not span > 0 or not math.isfinite(span):
         return first, ""
-    gap = LABEL_GAP if across else LABEL_GAP / 2
+    gap = NUMBER_GAP if across else LABEL_GAP / 2
 
     def fit(unit: float) -> list[tuple[float, str]] | None:
         lo, hi = r[0] / unit, r[1] / unit
@@ -364,7 +367,7 @@ def thin_tick_labels(panel: Panel) -> None:
     ]
     last = -math.inf
     for m in sorted(below, key=lambda t: t.get_x()):
-        if m.get_left()[0] < last + LABEL_GAP:
+        if m.get_left()[0] < last + NUMBER_GAP:
             panel.ticks.remove(m)
         else:
             last = m.get_right()[0]
