@@ -56,9 +56,9 @@ from .widgets.panels import clip_segments, thin_tick_labels
 
 AXIS_LABEL_SIZE = 20
 SIDE_HEADER_SHARE = 0.3  # of the body's width, a run's header beside its plots
-SIDE_CONTOUR_SHARE = 1.2  # contour plot width : loss plot width, beside a header
+SIDE_CONTOUR_SHARE = 1.1  # contour plot width : loss plot width, beside a header
 SIDE_HEADER_GAP = 0.15  # between a header and the tick labels right of it
-SIDE_LOSS_GUTTER = 0.65  # left of a loss plot beside a contour plot: "10⁸" and "loss"
+SIDE_LOSS_GUTTER = 0.75  # left of a loss plot beside a contour plot: "10⁸" and "loss"
 
 
 def side_header_width(body: Box) -> float:
