@@ -56,7 +56,7 @@ from .widgets.panels import clip_segments, thin_tick_labels
 
 AXIS_LABEL_SIZE = 20
 SIDE_HEADER_SHARE = 0.3  # of the body's width, a run's header beside its plots
-SIDE_CONTOUR_SHARE = 1.2  # contour plot width : loss plot width, beside a header
+SIDE_CONTOUR_SHARE = 1.1  # contour plot width : loss plot width, beside a header
 SIDE_HEADER_GAP = 0.15  # between a header and the tick labels right of it
 SIDE_LOSS_GUTTER = 0.75  # left of a loss plot beside a contour plot: "10⁸" and "loss"
 
@@ -267,21 +267,32 @@ def run_view(
 
 #: Between two numbers side by side under a panel: a word space and more (~10 px at 480p).
 NUMBER_GAP = 0.16
+#: The least of it a narrow panel may keep to, where no round step keeps its three numbers
+#: :data:`NUMBER_GAP` apart: still more than a word space (~8.4 px at 480p).
+NUMBER_GAP_LEAST = 0.14
 
 
 def space_bottom_labels(panel: LossContours | LossCurve, theme: Theme) -> None:
-    """Keep the bottom axis's tick labels :data:`NUMBER_GAP` apart: those that come closer
-    to the one kept before them go (from the right, so the axis's end stays labelled, or
-    from the left where that keeps more); where fewer than three are left on a linear axis,
-    the axis is ticked again at the finest round step whose labels keep apart, and where
-    none does (a panel too narrow for its numbers) the labels stay as they were."""
+    """Keep the bottom axis's tick labels :data:`NUMBER_GAP` apart, in a panel too narrow
+    for that :data:`NUMBER_GAP_LEAST` (see :func:`_space_bottom_labels`)."""
+    for gap in (NUMBER_GAP, NUMBER_GAP_LEAST):
+        if _space_bottom_labels(panel, theme, gap):
+            return
+
+
+def _space_bottom_labels(panel: LossContours | LossCurve, theme: Theme, gap: float) -> bool:
+    """Keep the bottom axis's tick labels ``gap`` apart: those that come closer to the one
+    kept before them go (from the right, so the axis's end stays labelled, or from the left
+    where that keeps more); where fewer than three are left on a linear axis, the axis is
+    ticked again at the finest round step whose labels keep apart. Whether it could: where
+    no step does (a panel too narrow for its numbers) the labels stay as they were."""
     frame = panel.frame
     below = [
         m for m in panel.ticks if isinstance(m, Text) and m.get_top()[1] <= frame.get_bottom()[1]
     ]
     if not below:
-        return  # a shared axis its neighbour labels
-    kept = max(_apart_labels(below, -1), _apart_labels(below, 1), key=len)
+        return True  # a shared axis its neighbour labels
+    kept = max(_apart_labels(below, -1, gap), _apart_labels(below, 1, gap), key=len)
     linear = not getattr(panel, "log_x", False)
     if len(kept) < 3 and linear:
         lo, hi = panel.x_range
@@ -292,7 +303,7 @@ def space_bottom_labels(panel: LossContours | LossCurve, theme: Theme) -> None:
                 t = typeset(words, theme, style.TICK_SIZE, theme.muted)
                 p = panel.axes.c2p(v, panel.y_range[0])
                 labels.append(t.next_to(p, DOWN, buff=style.AXIS_LABEL_BUFF * 0.6))
-            if len(labels) >= 3 and len(_apart_labels(labels, -1)) == len(labels):
+            if len(labels) >= 3 and len(_apart_labels(labels, -1, gap)) == len(labels):
                 # The marks go with them, drawn as retick_bottom draws them.
                 for m in list(panel.ticks):
                     vertical = isinstance(m, Line) and abs(m.get_start()[0] - m.get_end()[0]) < 1e-9
@@ -306,26 +317,27 @@ def space_bottom_labels(panel: LossContours | LossCurve, theme: Theme) -> None:
                     if below:  # level with the labels they replace
                         m.align_to(below[0], UP)
                     panel.ticks.add(m)
-                return
+                return True
     if len(kept) < min(3, len(below)):
-        return  # no round step keeps three apart: the labels stay as the panel set them
+        return False  # no round step keeps three apart: the labels stay as the panel set them
     for m in below:
         if m not in kept:
             panel.ticks.remove(m)
+    return True
 
 
-def _apart_labels(labels: list[Text], way: int) -> list[Text]:
-    """Of ``labels`` side by side, those at least :data:`NUMBER_GAP` from the one kept
-    before them, taken from the right (``way`` -1) or from the left (1)."""
+def _apart_labels(labels: list[Text], way: int, gap: float = NUMBER_GAP) -> list[Text]:
+    """Of ``labels`` side by side, those at least ``gap`` from the one kept before them,
+    taken from the right (``way`` -1) or from the left (1)."""
     kept: list[Text] = []
     for m in sorted(labels, key=lambda m: way * m.get_x()):
         if kept:
-            gap = (
+            apart = (
                 m.get_left()[0] - kept[-1].get_right()[0]
                 if way > 0
                 else kept[-1].get_left()[0] - m.get_right()[0]
             )
-            if gap < NUMBER_GAP:
+            if apart < gap:
                 continue
         kept.append(m)
     return kept

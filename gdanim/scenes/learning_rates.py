@@ -24,6 +24,7 @@ from manim import (
     Flash,
     LaggedStart,
     Rectangle,
+    Text,
     ValueTracker,
     VGroup,
     VMobject,
@@ -49,7 +50,7 @@ from .grid import (
     row_cells,
     typeset,
 )
-from .lanes import lane_map, run_view, side_cells, side_header_width, side_row_height
+from .lanes import NUMBER_GAP, lane_map, run_view, side_cells, side_header_width, side_row_height
 from .rateline import RateLine
 from .runs import loss_frame, outcome_color, run_colors
 from .widgets import (
@@ -80,6 +81,21 @@ def run_name(run: Run, short: bool = False, word: str | None = "") -> str:
     if not label or (label not in REGIME_LABELS and not word):
         return rate
     return f"{label} · {fmt(run.lr, 3)}" if short else f"{label} · {rate}"
+
+
+def brief_verdict(outcome: Outcome) -> str:
+    """What a run did in the fewest words, its update count bare (the counter names it):
+    ``settled at 565``, ``diverged at 27``, ``still far at 1500``."""
+    n = count(outcome.update)
+    if outcome.kind == "converged" and outcome.update > 0:
+        return f"settled at {n}"
+    if outcome.kind == "diverged":
+        return f"diverged at {n}"
+    if outcome.kind == "oscillating":
+        return f"oscillating at {n}"
+    if outcome.kind == "slow":
+        return f"nearly there at {n}" if outcome.text.startswith("nearly") else f"still far at {n}"
+    return outcome.text
 
 
 class LearningRates(SharedClock):
@@ -144,6 +160,13 @@ class LearningRates(SharedClock):
             f.w - RIGHT_OVERHANG, strip_bottom - bottom,
         )  # fmt: skip
         self.lay_lanes(body, colors)
+        # How low the lanes reach filling the body (their last tick names may hang a hair
+        # under it): a note in the corner beside them may reach as low, no lower.
+        floor = min(bottom, min(v.group.get_bottom()[1] for v in self.views))
+        corner = self.corner_note(floor) if self.side else None
+        if corner is not None:
+            self.scale_note = corner
+            return
         note = self.shared_scale_note()
         if len(note):
             # Under the rate line, across the frame: the lanes give up its height.
@@ -174,7 +197,7 @@ class LearningRates(SharedClock):
         side = not tall and config.frame_width < SIDE_BY_SIDE_FROM * config.frame_height
         width = side_header_width(body) if side else column_width(body, len(runs), tall)
         headers = [
-            self.header(r, o, c, width, word)
+            self.header(r, o, c, width, word, brief=side)
             for r, o, c, word in zip(runs, self.outcomes, colors, self.lane_words(), strict=True)
         ]
         hh = max(h.height for h in headers)
@@ -189,6 +212,7 @@ class LearningRates(SharedClock):
                 )
             ]
             hh = max(h.height for h in headers)
+        self.side = side
         layout = column_cells if tall else side_cells if side else row_cells
         cells = layout(body, len(runs), hh)
         frame_traj = loss_frame(runs, inputs.analysis.optimum_loss)
@@ -214,17 +238,52 @@ class LearningRates(SharedClock):
             v.contours.remove(v.contours.scale_tag)
             v.contours.scale_tag = VGroup()
 
+    def unsaid(self) -> tuple[bool, list[str]]:
+        """What the small panels have no room to say: whether the maps' axes are not to
+        scale, and the names of the loss panels' log axes."""
+        views = self.views
+        maps = [v.contours for v in views]
+        unscaled = not maps[0].to_scale and not any(
+            c.says_not_to_scale() or len(c.scale_tag) for c in maps
+        )
+        return unscaled, [n for n in ("loss", "update") if any(n in v.unsaid for v in views)]
+
+    def corner_note(self, floor: float) -> VGroup | None:
+        """What the small panels have no room to say, once for the column, in the corner under
+        the headers beside its bottom axis's numbers (headers beside the plots); ``None``
+        where it does not fit there above ``floor``."""
+        unscaled, unsaid = self.unsaid()
+        if not unscaled and not unsaid:
+            return VGroup()
+        last = self.views[-1]
+        panel = last.contours
+        left = last.header.get_left()[0]
+        under = [
+            m
+            for m in (*panel.ticks, *panel.labels)
+            if isinstance(m, Text) and m.get_top()[1] <= panel.frame.get_bottom()[1]
+        ]
+        if not under:
+            return None
+        room_w = min(m.get_left()[0] for m in under) - NUMBER_GAP - left
+        room_h = last.header.get_bottom()[1] - 2 * HEADER_LINE_GAP - floor
+        names = ", ".join(unsaid)
+        th = self.theme
+        for words in (
+            ["maps: axes not to scale"] * unscaled + [f"{names}: log scale"] * bool(unsaid),
+            ["maps not to scale"] * unscaled + [f"log: {names}"] * bool(unsaid),
+        ):
+            lines = [typeset(w, th, style.TICK_SIZE, th.muted) for w in words]
+            note = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=HEADER_LINE_GAP)
+            if note.width <= room_w and note.height <= room_h:
+                return note.move_to(pt(left, floor), aligned_edge=DOWN + LEFT)
+        return None
+
     def shared_scale_note(self) -> VGroup:
         """What the small panels have no room to say, once for all: the maps' axes not to
         scale, the loss panels' log axes (unplaced)."""
-        views = self.views
-        lines = []
-        maps = [v.contours for v in views]
-        if not maps[0].to_scale and not any(
-            c.says_not_to_scale() or len(c.scale_tag) for c in maps
-        ):
-            lines.append("maps: axes not to scale")
-        unsaid = [name for name in ("loss", "update") if any(name in v.unsaid for v in views)]
+        unscaled, unsaid = self.unsaid()
+        lines = ["maps: axes not to scale"] if unscaled else []
         if unsaid:
             lines.append(f"{', '.join(unsaid)}: log scale")
         if not lines:
@@ -233,16 +292,27 @@ class LearningRates(SharedClock):
         return fitted_lines("  ·  ".join(lines), th, th.muted, self.frame.w, style.TICK_SIZE)
 
     def header(
-        self, run: Run, outcome: Outcome, color: str, width: float, word: str | None = ""
+        self,
+        run: Run,
+        outcome: Outcome,
+        color: str,
+        width: float,
+        word: str | None = "",
+        brief: bool = False,
     ) -> VGroup:
-        """The run's name over what it did (the verdict, one or two lines)."""
+        """The run's name over what it did (the verdict, one or two lines).
+
+        ``brief`` (a header beside its lane's plots, whose row is as tall as the header):
+        the short name and the verdict in its fewest words, each on one line, so the rows
+        keep room for the notes the small panels have no room to say.
+        """
         size = header_size(width)
-        name = VGroup(typeset(run_name(run, word=word), self.theme, size, color))
+        name = VGroup(typeset(run_name(run, short=brief, word=word), self.theme, size, color))
         if name.width > width:
             name = VGroup(typeset(run_name(run, short=True, word=word), self.theme, size, color))
         if name.width > width:
             name.scale_to_fit_width(width)
-        words = outcome.text
+        words = brief_verdict(outcome) if brief else outcome.text
         way = self.way_done(run)
         if outcome.kind == "slow" and way is not None:
             # Still far in loss, but its dot lies on the minimum as the shared map is framed
