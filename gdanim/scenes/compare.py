@@ -2,13 +2,13 @@
 
 When the runs share one loss surface (the optimizer, the rate, the start, momentum, the seed,
 the batch size) their paths race on one contour map, one colour each, with one loss-curve
-panel; the run that gets there first is drawn on top, a path that swings or jitters thin and
-faint underneath (its swings read as lines), and a run under another that it runs along a
-little wider, so every one stays in sight. When the option changes the surface (the loss, L2,
-scaling x, huber's delta) each run gets its own contour panel (one view for all where their
-extents are alike; to scale on standardised x, where the bowl is round), and their fitted
-lines are overlaid on one data panel. Every run
-ends with its verdict, read from its trajectory; a closing line says what the comparison
+panel; the run that gets there first is drawn on top, a run under a path it runs along a
+little wider (a jitter about gd's line), and a path that swings across the others thin and
+faint underneath (its swings read as lines), so every one stays in sight. When the option
+changes the surface (the loss, L2, scaling x, huber's delta) each run gets its own contour
+panel (one view for all where their extents are alike; to scale on standardised x, where the
+bowl is round), and their fitted lines are overlaid on one data panel. Every run ends with
+its verdict, read from its trajectory; a closing line says what the comparison
 shows, in the runs' numbers (:func:`gdanim.experiments.closing_line`).
 
 Render with ``gdanim render compare --preset momentum`` or ``--vary optimizer=gd,momentum``.
