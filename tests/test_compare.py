@@ -320,17 +320,57 @@ def test_normalize_names_its_runs_and_their_shares_of_the_critical_rate():
     assert critical_shares(inputs_of("momentum")) is None
 
 
-def test_the_run_that_swings_or_jitters_most_is_drawn_underneath():
-    """On one map every run stays in sight: the longest drawn path at the bottom, the
-    straightest on top, each lower one wider (and its end ring larger)."""
-    from gdanim.scenes.compare import run_stroke, stacking
+def test_the_winner_is_on_top_and_the_run_that_swings_most_underneath():
+    """On one map every run stays in sight: the run that got there first on top, then the
+    straightest paths over the longest, each lower one wider only where it runs along one
+    over it (and its end ring larger)."""
+    from gdanim.scenes.compare import run_stroke, stacking, swinging
 
-    # optimizers: momentum's zig-zag underneath, nesterov's smaller swings over it.
+    # optimizers: nesterov first on top, momentum's zig-zag underneath.
     lengths = [10.0, 40.0, 14.0, 9.0]  # gd, momentum, nesterov, adam
     assert stacking(lengths) == [1, 2, 0, 3]
-    # Ties keep the runs' order, the first on top.
+    assert stacking(lengths, [1024, 125, 85, 682]) == [1, 0, 3, 2]
+    assert swinging(lengths) == [False, True, False, False]
+    # Ties keep the runs' order, the first on top; a tie for first has no winner to lift.
     assert stacking([5.0, 5.0, 5.0]) == [2, 1, 0]
+    assert stacking([5.0, 5.0, 5.0], [10, None, 10]) == [2, 1, 0]
     assert run_stroke(0) < run_stroke(1) - 3  # a band of at least 1.5 either side shows
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "1:1"])
+def test_swings_read_and_the_winner_shows_on_a_shared_map(tmp_path, aspect):
+    """optimizers: nesterov, which wins, is drawn on top at a plain width; momentum's swings
+    across the valley thin and faint under the rest, so they read as swings; gd, whose path
+    nesterov's runs along, a step wider so it shows around it. sgd-vs-batch: the jittering
+    runs lie along gd's line, each a step wider than the one over it. Every path and loss
+    curve turns with round joins (a sharp turn of a wide stroke ends in no spike)."""
+    from manim import LineJointType
+
+    from gdanim.config import RenderSpec
+    from gdanim.scenes import style
+    from gdanim.scenes.compare import run_stroke
+    from tests.scene_tools import build_scene
+
+    spec = RenderSpec(scene="compare", preset="optimizers", aspect=aspect, quality="low")
+    scene = build_scene(spec, tmp_path)
+    labels = [r.label for r in scene.runs]
+    gd, momentum, nesterov = (labels.index(k) for k in ("gd", "momentum", "nesterov"))
+    assert scene.order[-1] == nesterov and scene.order[0] == momentum
+    width = [v.trail.line.get_stroke_width() for v in scene.views]
+    assert width[nesterov] == style.PATH_STROKE
+    assert width[momentum] < style.PATH_STROKE
+    assert scene.views[momentum].trail.line.get_stroke_opacity() < 1
+    assert width[gd] == run_stroke(1)
+    assert max(width) <= run_stroke(1)
+    for v in scene.views:
+        assert v.trail.line.joint_type == LineJointType.ROUND
+        assert v.curve is not None and v.curve[0].joint_type == LineJointType.ROUND
+
+    spec = RenderSpec(scene="compare", preset="sgd-vs-batch", aspect=aspect, quality="low")
+    scene = build_scene(spec, tmp_path)
+    assert not any(scene.thin)
+    widths = [scene.views[i].trail.line.get_stroke_width() for i in scene.order]
+    assert widths == [run_stroke(2), run_stroke(1), run_stroke(0)]
 
 
 def test_mae_chatter_is_said_and_ridge_maps_share_one_view(tmp_path):

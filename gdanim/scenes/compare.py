@@ -2,12 +2,13 @@
 
 When the runs share one loss surface (the optimizer, the rate, the start, momentum, the seed,
 the batch size) their paths race on one contour map, one colour each, with one loss-curve
-panel; the run whose path swings or jitters most is drawn underneath, each run under another
-wider, so every one stays in sight. When the option changes the surface (the loss, L2,
-scaling x, huber's delta) each run gets its own contour panel (one view for all where their
-extents are alike; to scale on standardised x, where the bowl is round), and their fitted
-lines are overlaid on one data panel. Every run
-ends with its verdict, read from its trajectory; a closing line says what the comparison
+panel; the run that gets there first is drawn on top, a run under a path it runs along a
+little wider (a jitter about gd's line), and a path that swings across the others thin and
+faint underneath (its swings read as lines), so every one stays in sight. When the option
+changes the surface (the loss, L2, scaling x, huber's delta) each run gets its own contour
+panel (one view for all where their extents are alike; to scale on standardised x, where the
+bowl is round), and their fitted lines are overlaid on one data panel. Every run ends with
+its verdict, read from its trajectory; a closing line says what the comparison
 shows, in the runs' numbers (:func:`gdanim.experiments.closing_line`).
 
 Render with ``gdanim render compare --preset momentum`` or ``--vary optimizer=gd,momentum``.
@@ -27,6 +28,7 @@ from manim import (
     UP,
     FadeIn,
     Flash,
+    LineJointType,
     Mobject,
     ValueTracker,
     VGroup,
@@ -106,11 +108,24 @@ START_RING_STEP = 0.045
 START_RING_STROKE = 2.5
 #: Starts nearer than this (scene units) are drawn as one point's nested rings.
 SAME_START = 0.03
+#: A run's drawn path this many times as long as the shortest run's swings or jitters: it is
+#: drawn thin and faint, so its swings read as lines and the paths it crosses show through.
+SWING_LENGTH = 3.0
+SWING_STROKE = 0.7  # of a plain path's width
+SWING_OPACITY = 0.7
+#: A run is drawn wider than a path over it where half its own path or more runs within
+#: NEAR (scene units, about 5 px at 480p) of that path; elsewhere the paths show apart.
+ALONG = 0.5
+#: A swinging run runs along a path over it only where most of it does (a jitter about that
+#: path, not swings across it, which cross the other paths half the time in a small map).
+SWING_ALONG = 0.8
+NEAR = 0.08
+ALONG_SAMPLES = 200
 
 
 def run_stroke(i: int) -> float:
-    """The path width of the run drawn ``i``-th from the top of a shared map: each run under
-    another wider, so it shows as a band either side of the path over it."""
+    """The path width of a run under ``i`` widened runs it runs along: each wider than the
+    one over it, so it shows as a band either side of that path."""
     return style.PATH_STROKE + STROKE_STEP * i
 
 
@@ -124,11 +139,65 @@ def drawn_length(contours: LossContours, path: Trajectory) -> float:
     return float(np.sum(np.linalg.norm(np.diff(pts, axis=0), axis=1))) if len(pts) > 1 else 0.0
 
 
-def stacking(lengths: list[float]) -> list[int]:
-    """The runs from the bottom of a shared map to its top: the longest drawn path (the run
-    that swings or jitters most) underneath, the straightest on top; ties keep the runs'
-    order, the first on top."""
-    return sorted(range(len(lengths)), key=lambda i: (-lengths[i], -i))
+def swinging(lengths: list[float]) -> list[bool]:
+    """Which runs swing or jitter over the map: their drawn path is many times as long as the
+    shortest one's, so drawn as wide as the others it would print as one solid patch."""
+    least = min(lengths) if lengths else 0.0
+    return [n > SWING_LENGTH * least for n in lengths]
+
+
+def stacking(lengths: list[float], firsts: list[int | None] | None = None) -> list[int]:
+    """The runs from the bottom of a shared map to its top: the run that reached the optimum
+    first (``firsts``: the update each run did, None for one that did not) on top, then the
+    longest drawn path (the run that swings or jitters most) underneath, the straightest over
+    it; ties keep the runs' order, the first on top."""
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], -i))
+    done = [(u, i) for i, u in enumerate(firsts or []) if u is not None]
+    if done:
+        u, first = min(done)
+        if sum(v == u for v, _ in done) == 1:  # a tie has no winner to show
+            order.remove(first)
+            order.append(first)
+    return order
+
+
+def along_share(path: np.ndarray, other: np.ndarray, near: float) -> float:
+    """The share of ``path`` (scene points) that runs within ``near`` of ``other``, measured
+    at even steps along it."""
+    if len(path) < 2 or len(other) < 1:
+        return 0.0
+    seg = np.linalg.norm(np.diff(path[:, :2], axis=0), axis=1)
+    at = np.concatenate([[0.0], np.cumsum(seg)])
+    if at[-1] <= 0:
+        return 0.0
+    s = np.linspace(0.0, at[-1], ALONG_SAMPLES)
+    xy = np.column_stack([np.interp(s, at, path[:, k]) for k in (0, 1)])
+    o = other[:, :2]
+    if len(o) > 4 * ALONG_SAMPLES:  # dense enough at a few samples a segment
+        o = o[np.linspace(0, len(o) - 1, 4 * ALONG_SAMPLES).astype(int)]
+    d = np.min(np.linalg.norm(xy[:, None, :] - o[None, :, :], axis=2), axis=1)
+    return float(np.mean(d < near))
+
+
+def widenings(
+    paths: list[np.ndarray], order: list[int], swings: list[bool]
+) -> tuple[list[int], list[bool]]:
+    """How many steps wider than a plain path each run is drawn, and which runs are drawn
+    thin. A run that runs along a path drawn over it (:data:`ALONG` of its length, within
+    :data:`NEAR`; :data:`SWING_ALONG` of a swinging one) is one step wider than the widest
+    such path, so it shows around it (the minibatch's jitter about gd's line); a run that
+    swings or jitters away from the paths over it is drawn thin (momentum's swings across a
+    valley), its swings read beside them; any other is plain. A thin run widens no run under
+    it: the paths it crosses show through."""
+    steps = [0] * len(paths)
+    thin = [False] * len(paths)
+    for k, i in reversed(list(enumerate(order))):  # top first
+        over = [j for j in order[k + 1 :] if not thin[j]]
+        need = SWING_ALONG if swings[i] else ALONG
+        under = [steps[j] + 1 for j in over if along_share(paths[i], paths[j], NEAR) >= need]
+        steps[i] = max(under, default=0)
+        thin[i] = swings[i] and not under
+    return steps, thin
 
 
 @dataclass
@@ -431,20 +500,41 @@ class Compare(SharedClock):
         self.panels: list[Mobject] = [contours, loss]
         self.maps = [contours]
         views = []
-        # Every run stays in sight where paths share the map: the run that swings or
-        # jitters most goes underneath, each one under another drawn wider and with a wider
-        # end ring, so where paths and ends meet each shows around the one over it.
-        self.order = stacking([drawn_length(contours, r.on_map) for r in self.runs])
+        # Every run stays in sight where paths share the map: the run that got there first on
+        # top, a run under a path it runs along a step wider, so it shows around it, and one
+        # that swings or jitters away from the others thin and faint underneath (its swings
+        # read as lines, the paths it crosses show through); end rings nest, wider the deeper.
+        lengths = [drawn_length(contours, r.on_map) for r in self.runs]
+        firsts = [r.outcome.update if r.outcome.kind == "converged" else None for r in self.runs]
+        self.order = stacking(lengths, firsts)
+        trails = [
+            DescentTrail(contours, run.on_map, self.tracker, t, color)
+            for run, color in zip(self.runs, self.colors, strict=True)
+        ]
+        drawn = [tr.drawn_points() for tr in trails]
+        widen, self.thin = widenings(drawn, self.order, swinging(lengths))
         for i, (run, color, name, verdict) in enumerate(
             zip(self.runs, self.colors, names, verdicts, strict=True)
         ):
             depth = len(self.runs) - 1 - self.order.index(i)  # 0: on top
-            trail = DescentTrail(contours, run.on_map, self.tracker, t, color)
-            trail.line.set_stroke(width=run_stroke(depth))
+            trail = trails[i]
+            # Round joins: a sharp turn of a wide stroke (a swing, a jitter) would otherwise
+            # end in a spike many times the stroke's width.
+            trail.line.joint_type = LineJointType.ROUND
+            if self.thin[i]:
+                trail.line.set_stroke(width=style.PATH_STROKE * SWING_STROKE)
+                if i != self.order[-1]:
+                    trail.line.set_stroke(opacity=SWING_OPACITY)
+                    trail.steps.set_fill(opacity=SWING_OPACITY)
+            else:
+                trail.line.set_stroke(width=run_stroke(widen[i]))
             trail.marker.scale(1 + RING_STEP * depth)
             trail.exit_arrow.move_to(contours.frame.get_center())
             curve = loss.curve(run.trajectory, self.tracker, color)
-            curve[0].set_stroke(width=curve[0].get_stroke_width() + CURVE_STEP * depth)
+            curve[0].joint_type = LineJointType.ROUND
+            if not self.thin[i]:  # a swinging loss curve plain, so its swings read too
+                under = sum(not self.thin[j] for j in self.order[self.order.index(i) + 1 :])
+                curve[0].set_stroke(width=curve[0].get_stroke_width() + CURVE_STEP * under)
             views.append(RunView(run, color, name, verdict, trail, contours, curve=curve))
         self.nest_starts(views)
         return views
