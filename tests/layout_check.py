@@ -571,6 +571,30 @@ def _axis_names(view: View, panel: Any, on_screen: set[int]) -> dict[str, str]:
     return names
 
 
+def _said_for(panel: Any, on_screen: set[int], *words: str, ordered: bool = True) -> bool:
+    """Whether a note shown for a column of small panels (``panel.said_by``, set by the
+    scene) says ``words`` for it ("maps: axes not to scale", "loss, update: log scale"),
+    the words in that order across its lines (``ordered``), else anywhere in it."""
+    note = getattr(panel, "said_by", None)
+    if note is None:
+        return False
+    lines = [
+        " ".join(str(m.original_text).split())
+        for m in note.get_family()
+        if isinstance(m, Text) and _shown(m, on_screen)
+    ]
+    said = " ".join(lines)
+    if not ordered:
+        return all(w in said for w in words)
+    at = 0
+    for w in words:
+        at = said.find(w, at)
+        if at < 0:
+            return False
+        at += len(w)
+    return True
+
+
 def dropped_notes(view: View, scene: Any) -> list[str]:
     from gdanim.scenes.widgets import LossContours, Panel
     from gdanim.scenes.widgets.contours import NOT_TO_SCALE_WORDS
@@ -611,7 +635,7 @@ def dropped_notes(view: View, scene: Any) -> list[str]:
                 )  # fmt: skip
                 if not twin:
                     out.append(f"log {side} axis of {where} has no name to say it is log")
-            elif "log" not in name:
+            elif "log" not in name and not _said_for(p, on_screen, name, "log", ordered=False):
                 out.append(f"log {side} axis {name!r} of {where} does not say log")
         if isinstance(p, LossContours) and not p.to_scale and p.say_scale:
             # Maps of one view at one size (a column of lanes) may say it once for all.
@@ -629,7 +653,7 @@ def dropped_notes(view: View, scene: Any) -> list[str]:
                 for q in alike
                 for m in q.get_family()
             )
-            if not said:
+            if not said and not _said_for(p, on_screen, "not", "to scale"):
                 out.append(f"{where} is not to scale and does not say so")
     return sorted(set(out))
 

@@ -9,6 +9,7 @@ axis, are made here and shown by the scene once the shared clock gets there.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -210,11 +211,15 @@ def run_view(
     epochs: int,
     theme: Theme,
     descents: Sequence[Trajectory] = (),
+    bare_log: bool = False,
 ) -> RunView:
     """One run's lane in ``cell``: ``header`` put in its place, the contour panel with the
     run's path and the loss panel (spanning ``frame_traj``, ``epochs`` wide) with its curve,
     both following ``tracker``, and the marks shown when the run settles or leaves the axis.
     ``descents``, every lane's run, choose a log update axis where one falls at once.
+    ``bare_log``: the loss panel's names start without their log note (headers beside the
+    plots leave the panels narrow): "(log)" comes back where it fits on one line, else the
+    scene says it once for the column.
     """
     t = theme
     traj = run.trajectory
@@ -228,6 +233,8 @@ def run_view(
         w_label=w_label, b_label=b_label if cell.y_labels else "",
     )  # fmt: skip
     loss = LossCurve([frame_traj], cell.loss.w, cell.loss.h, t, epochs=epochs, descents=descents)
+    if bare_log:
+        bare_log_names(loss, t)
     for panel, area in ((contours, cell.contour), (loss, cell.loss)):
         if not cell.y_labels:
             strip_labels(panel, "left")
@@ -341,6 +348,24 @@ def _apart_labels(labels: list[Text], way: int, gap: float = NUMBER_GAP) -> list
                 continue
         kept.append(m)
     return kept
+
+
+def bare_log_names(loss: LossCurve, theme: Theme) -> None:
+    """Name the loss panel's axes without their log note ("loss (log)" -> "loss")."""
+    for old in list(loss.labels):
+        if not isinstance(old, Text):
+            continue
+        text = " ".join(str(old.original_text).split())
+        bare = re.sub(r"\s*\(log(?: scale)?\)", "", text)
+        if bare == text:
+            continue
+        new = typeset(bare, theme, AXIS_LABEL_SIZE)
+        if abs(old.height) > abs(old.width):  # the y name, set upright
+            new.rotate(math.pi / 2).move_to(old, aligned_edge=RIGHT)
+        else:
+            new.move_to(old, aligned_edge=UP)
+        loss.labels.remove(old)
+        loss.labels.add(new)
 
 
 def say_log(loss: LossCurve, theme: Theme) -> list[str]:

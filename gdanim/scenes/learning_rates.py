@@ -18,11 +18,13 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     UP,
     FadeIn,
     FadeOut,
     Flash,
     LaggedStart,
+    Mobject,
     Rectangle,
     Text,
     ValueTracker,
@@ -98,6 +100,17 @@ def brief_verdict(outcome: Outcome) -> str:
     return outcome.text
 
 
+#: The least room kept between the column's note and a map's own numbers beside it.
+NOTE_GAP = 0.05
+
+
+def meets(a: Mobject, b: Mobject, gap: float = NOTE_GAP) -> bool:
+    """Whether the boxes of ``a`` and ``b`` come within ``gap`` of each other."""
+    (ax0, ay0), (ax1, ay1) = a.get_corner(DOWN + LEFT)[:2], a.get_corner(UP + RIGHT)[:2]
+    (bx0, by0), (bx1, by1) = b.get_corner(DOWN + LEFT)[:2], b.get_corner(UP + RIGHT)[:2]
+    return ax0 < bx1 + gap and bx0 < ax1 + gap and ay0 < by1 + gap and by0 < ay1 + gap
+
+
 class LearningRates(SharedClock):
     """The same start under several learning rates, side by side, with what each one did."""
 
@@ -166,6 +179,7 @@ class LearningRates(SharedClock):
         corner = self.corner_note(floor) if self.side else None
         if corner is not None:
             self.scale_note = corner
+            self.said_for_all(corner)
             return
         note = self.shared_scale_note()
         if len(note):
@@ -185,6 +199,13 @@ class LearningRates(SharedClock):
                                    strip_bottom - bottom), colors)  # fmt: skip
                 note = VGroup()
         self.scale_note = note
+        self.said_for_all(note)
+
+    def said_for_all(self, note: VGroup) -> None:
+        """Tie ``note`` to the small panels it speaks for (what each has no room to say)."""
+        for v in self.views:
+            v.contours.said_by = note
+            v.loss.said_by = note
 
     def lay_lanes(self, body: Box, colors: list[str]) -> None:
         """Each run's header, map and loss panel in its cell of ``body``."""
@@ -224,6 +245,7 @@ class LearningRates(SharedClock):
             epochs=self.longest_updates(),
             theme=self.theme,
             descents=[r.trajectory for r in runs],
+            bare_log=side,
         )
         self.views = [
             lane(run, outcome, color, cell, header)
@@ -266,17 +288,35 @@ class LearningRates(SharedClock):
         if not under:
             return None
         room_w = min(m.get_left()[0] for m in under) - NUMBER_GAP - left
+        # The bottom map's own y numbers and name, which may reach down beside the note.
+        beside = [
+            m
+            for m in (*panel.ticks, *panel.labels)
+            if isinstance(m, Text) and m.get_right()[0] <= panel.frame.get_left()[0]
+        ]
+        room_w = min([room_w, *(m.get_left()[0] - NOTE_GAP - left for m in beside)])
         room_h = last.header.get_bottom()[1] - 2 * HEADER_LINE_GAP - floor
         names = ", ".join(unsaid)
         th = self.theme
         for words in (
             ["maps: axes not to scale"] * unscaled + [f"{names}: log scale"] * bool(unsaid),
             ["maps not to scale"] * unscaled + [f"log: {names}"] * bool(unsaid),
+            # Narrow and tight: three lines closer together.
+            (["maps not", "to scale; log:", names] if unscaled and unsaid else []),
         ):
+            if not words:
+                continue
             lines = [typeset(w, th, style.TICK_SIZE, th.muted) for w in words]
-            note = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=HEADER_LINE_GAP)
+            buff = HEADER_LINE_GAP / 2 if len(lines) > 2 else HEADER_LINE_GAP
+            note = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=buff)
             if note.width <= room_w and note.height <= room_h:
-                return note.move_to(pt(left, floor), aligned_edge=DOWN + LEFT)
+                # Low beside the bottom axis's numbers, else high under the last header,
+                # wherever it keeps clear of the map's own y numbers.
+                top = last.header.get_bottom()[1] - 2 * HEADER_LINE_GAP
+                for at, edge in ((pt(left, floor), DOWN + LEFT), (pt(left, top), UP + LEFT)):
+                    note.move_to(at, aligned_edge=edge)
+                    if not any(meets(note, m) for m in beside):
+                        return note
         return None
 
     def shared_scale_note(self) -> VGroup:

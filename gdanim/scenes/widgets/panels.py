@@ -43,6 +43,10 @@ class Panel(VGroup):
         Tick positions and their label texts, in plotted coordinates.
     """
 
+    #: A note elsewhere on screen that says for this panel (and its like in a column of
+    #: small multiples) what its names have no room for: "axes not to scale", "log scale".
+    said_by: VGroup | None = None
+
     def __init__(
         self,
         x_range: tuple[float, float],
