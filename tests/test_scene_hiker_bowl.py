@@ -24,6 +24,7 @@ from gdanim.pipeline.prepare import prepare
 from gdanim.pipeline.render import render
 from gdanim.pipeline.scene import manim_config
 from gdanim.scenes import style
+from gdanim.scenes.base import map_labels
 from gdanim.scenes.bowl.walk import (
     FEEL,
     FINALE_TIME,
@@ -36,6 +37,7 @@ from gdanim.scenes.bowl.walk import (
 )
 from gdanim.scenes.bowl.walkers import downhill
 from gdanim.scenes.hiker_bowl import HikerBowl
+from gdanim.scenes.widgets.readout import DATA_UNITS
 from gdanim.trajectory import Trajectory
 from tests.scene_tools import painting_nothing, video_meta
 
@@ -329,10 +331,27 @@ def test_a_standardised_run_walks_the_round_bowl_of_the_optimizer(built: Any) ->
     _, w_num, b_num, loss_num = scene.readout.values
     assert (w_num.value, b_num.value, loss_num.value) == (traj.w[-1], traj.b[-1], traj.loss[-1])
     assert not math.isclose(traj.w[-1], run.on_map.w[-1])
-    # The floor's axes say so, and the subtitle says x was standardised.
+    # The floor is in w′, b′: the readout says its w and b are the line's on the data.
+    assert DATA_UNITS.replace(" ", "") in [t.text for t in scene.readout.tags]
+    # The floor's axes name the map's coordinates, as the contour map's do, and the
+    # subtitle says x was standardised.
     assert says(scene, "w′ (per sd of x)") and says(scene, "b′ (ŷ at mean x)")
+    floor = scene.floor
+    names = (floor.names[0].text, floor.names[-1].text)
+    assert names == tuple(t.replace(" ", "") for t in map_labels(True))
+    # In 3D the far ends name them too, primed as the map's.
+    assert [e.text for e in floor.ends] == ["w′", "b′"]
     assert says(scene, "x standardised")
     assert not says(scene, "w (slope)")
+
+
+def test_a_bowl_in_data_units_has_no_units_note_and_plain_axis_names(built: Any) -> None:
+    """On raw x the floor and the readout share w and b: nothing to say about units."""
+    scene = built("mse").scene
+    assert scene.inputs.on_map is None
+    assert DATA_UNITS.replace(" ", "") not in [t.text for t in scene.readout.tags]
+    assert [e.text for e in scene.floor.ends] == ["w", "b"]
+    assert says(scene, "w (slope)") and says(scene, "b (intercept)")
 
 
 def test_a_square_frame_leaves_the_standardising_numbers_to_the_first_caption(built: Any) -> None:

@@ -51,6 +51,7 @@ from .bowl.pieces import (
     B_NAME_ASIDE,
     Floor,
     bowl_pieces,
+    end_spread,
     fit_points,
     floor_pieces,
     level_paths,
@@ -135,7 +136,11 @@ class HikerBowl(GdScene, ThreeDScene):
             f"The blindfolded hiker on {inputs.dataset.name}", self.run_summary()
         )
         state = self.state = ValueTracker(0.0)
-        readout = self.readout = Readout(traj, state, self.theme, max_width=body.w)
+        # On standardised x the floor is in the optimizer's w′, b′; the readout gives the
+        # line on the data and says so.
+        readout = self.readout = Readout(
+            traj, state, self.theme, max_width=body.w, data_units=inputs.on_map is not None
+        )
         readout_box, rest = self.split_readout(body, readout.height)
         # The floor's tick labels (outside the fitted bowl) and the note keep clear of it.
         rest = Box(rest.x, rest.y + READOUT_CLEARANCE / 2, rest.w, rest.h - READOUT_CLEARANCE)
@@ -252,12 +257,16 @@ class HikerBowl(GdScene, ThreeDScene):
         # its axis's line rather than take width from the bowl.
         self.b_aside = 0.0 if self.side.narrow else B_NAME_ASIDE
         size = HIKER_SIZE
+        reach = {
+            "b_aside": self.b_aside,
+            "name_spread": end_spread(self.theme, inputs.on_map is not None),
+        }
         for _ in range(2):
             # A hiker at least HIKER_LEAST tall on screen in the widest view: in a small box
             # it stands taller on the bowl, and the framing keeps room for it.
             self.plan = CameraPlan(
                 self.cam,
-                partial(fit_points, ground, path, hiker_size=size, b_aside=self.b_aside),
+                partial(fit_points, ground, path, hiker_size=size, **reach),
                 bowl_box,
                 self.bowl.half,
                 inputs.spec.duration,

@@ -104,6 +104,7 @@ def fit_points(
     zoom_top: float = math.inf,
     hiker_size: float = HIKER_SIZE,
     b_aside: float = B_NAME_ASIDE,
+    name_spread: float = 0.0,
 ) -> FloatArray:
     """What must stay in the box at every 3D angle: the cube, the axes' far names and the
     loss axis's name, and the hiker standing anywhere on its path inside the view.
@@ -112,17 +113,25 @@ def fit_points(
     :func:`floor_pieces`): their anchors are where they are pinned for the camera's least 3D
     zoom ``zoom_3d`` and the zoom from above ``zoom_top`` (at an infinite zoom, on the
     floor's edges), the b name ``b_aside`` left of its axis; the hiker is ``hiker_size``
-    tall."""
+    tall. ``name_spread``: how much further the far names reach out on screen than a bare
+    letter's (see :func:`end_spread`)."""
     bw = ground.bowl
     h, f, t = bw.half, bw.floor, bw.top
     pts = [[sx * h, sy * h, z] for sx in (-1, 1) for sy in (-1, 1) for z in (f, t)]
     off = TICK_OFFSET / zoom_top
-    w_far, b_far = end_reach(h, zoom_3d)
+    w_far, b_far = end_reach(h, zoom_3d, name_spread)
     # The loss axis's name stands on its top; the world's height shows on screen shortened
     # by sin(phi), least at the lower 3D view.
     rise = LOSS_LABEL_RISE + LOSS_LABEL_ROOM / (zoom_3d * math.sin(PHI_LATE * DEGREES))
     aside = b_aside / zoom_3d
     pts += [[w_far, -h - off, f], [-h - off - aside, b_far, f], [h, h, t + rise]]
+    if name_spread > 0:
+        # Wider names (w′, b′) reach further out on screen, whichever way the floor's
+        # axes run there: room for them along and across both, twice over, as the camera's
+        # moves between the fitted poses swing them a little further out.
+        r = 2 * name_spread / zoom_3d
+        for dw, db in ((r, r), (r, -r), (-r, r), (-r, -r)):
+            pts += [[w_far + dw, -h - off + db, f], [-h - off - aside + dw, b_far + db, f]]
     inside = [i for i in range(traj.n_states) if bw.view.contains(traj.w[i], traj.b[i])]
     pick = np.array(inside[:: max(1, len(inside) // 200)], dtype=int)
     if pick.size:
@@ -131,12 +140,27 @@ def fit_points(
     return np.array(pts, dtype=np.float64)
 
 
-def end_reach(half: float, zoom_3d: float) -> tuple[float, float]:
+def end_names(standardized: bool) -> tuple[str, str]:
+    """The axes' bare names, as the contour map's start: w and b, or w′ and b′."""
+    w_words, b_words = map_labels(standardized)
+    return w_words.split()[0], b_words.split()[0]
+
+
+def end_spread(th: Theme, standardized: bool) -> float:
+    """How much further than a bare w or b the far names reach either side of their
+    anchors on screen (a prime's half width on standardised x)."""
+    plain = (label(n, th, style.LABEL_SIZE).width for n in ("w", "b"))
+    named = (label(n, th, style.LABEL_SIZE).width for n in end_names(standardized))
+    return max(0.0, *(b - a for a, b in zip(plain, named, strict=True))) / 2
+
+
+def end_reach(half: float, zoom_3d: float, spread: float = 0.0) -> tuple[float, float]:
     """How far along w and along b the axes' far names are pinned: :data:`AXIS_END_OFFSET`
     on screen beyond the floor's edge at the least 3D zoom (b runs away from the camera,
-    foreshortened by cos(phi))."""
-    w_far = half + AXIS_END_OFFSET / zoom_3d
-    b_far = half + AXIS_END_OFFSET / (zoom_3d * math.cos(PHI_3D * DEGREES))
+    foreshortened by cos(phi)); names ``spread`` wider either side than a bare letter are
+    pinned that much further out, clear of the last tick labels."""
+    w_far = half + (AXIS_END_OFFSET + spread) / zoom_3d
+    b_far = half + (AXIS_END_OFFSET + spread) / (zoom_3d * math.cos(PHI_3D * DEGREES))
     return w_far, b_far
 
 
@@ -357,19 +381,21 @@ def floor_pieces(
     ticks = [t for t in (*w_texts, *b_texts) if t not in top_ticks]
     marks = VMobject(stroke_color=th.muted, stroke_width=style.THIN)
     marks.points = join_paths(tick_marks)
-    # In 3D the axes are named beyond their far ends; from above, as on the contour map.
-    w_far, b_far = end_reach(h, zoom_3d)
-    w_end = pin(cam, label("w", th, style.LABEL_SIZE), np.array([w_far, -h - off, f]))
+    # In 3D the axes are named beyond their far ends; from above, as on the contour map
+    # (on standardised x both in its w′, b′).
+    w_words, b_words = map_labels(standardized)
+    w_bare, b_bare = end_names(standardized)
+    w_far, b_far = end_reach(h, zoom_3d, end_spread(th, standardized))
+    w_end = pin(cam, label(w_bare, th, style.LABEL_SIZE), np.array([w_far, -h - off, f]))
     b_at = np.array([-h - off - b_aside / zoom_3d, b_far, f])
-    b_end = pin(cam, label("b", th, style.LABEL_SIZE), b_at)
+    b_end = pin(cam, label(b_bare, th, style.LABEL_SIZE), b_at)
     tall = max((t.height for t in w_texts), default=0.0)
     wide = max((t.width for t in b_texts), default=0.0)
     # From above the floor is ``side`` wide on screen: a name longer than that is bare.
     side = 2 * h * zoom_top
-    w_words, b_words = map_labels(standardized)
     w_name = label(w_words, th, style.LABEL_SIZE)
     if w_name.width > side:
-        w_name = label("w", th, style.LABEL_SIZE)
+        w_name = label(w_bare, th, style.LABEL_SIZE)
     name_at = -h - off - (tall + LABEL_GAP) / zoom_top
     pin(cam, w_name, np.array([0.0, name_at, f]), UP)
     names = [w_name]
@@ -380,7 +406,7 @@ def floor_pieces(
     # Upright along the b axis, as on descent-path's contour panel the scene hands over to.
     b_name = label(b_words, th, style.LABEL_SIZE)
     if b_name.width > side:
-        b_name = label("b", th, style.LABEL_SIZE)
+        b_name = label(b_bare, th, style.LABEL_SIZE)
     b_name.rotate(math.pi / 2)
     pin(cam, b_name, np.array([-h - off - (wide + LABEL_GAP) / zoom_top, 0.0, f]), RIGHT)
     top = bw.top
