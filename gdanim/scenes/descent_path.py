@@ -27,7 +27,7 @@ from manim import (
 from ..numbers import count
 from ..trajectory import Trajectory
 from . import style
-from .base import Box, GdScene, map_labels
+from .base import Box, GdScene, map_labels, to_scale
 from .clock import eased_descent
 from .widgets import (
     DataPanel,
@@ -126,10 +126,17 @@ class DescentPath(GdScene):
             data = self.data_panel(data_box)
 
         w_label, b_label = map_labels(inputs.on_map is not None)
-        contours = self.place_panel(
-            contour_box,
-            lambda w, h: LossContours(inputs.map, w, h, self.theme, w_label, b_label),
-        )
+
+        def make_map(w: float, h: float) -> LossContours:
+            made = LossContours(inputs.map, w, h, self.theme, w_label, b_label)
+            if inputs.on_map is None:
+                return made
+            # On standardised x the bowl is round: its view widened to the plot's shape,
+            # one unit of w′ as long as one of b′, shows it round.
+            land = to_scale(inputs, made.frame.width / made.frame.height)
+            return LossContours(land, w, h, self.theme, w_label, b_label)
+
+        contours = self.place_panel(contour_box, make_map)
         self.contours = contours
         readout.move_to([readout_box.x, readout_box.y, 0])
         if readout.width > readout_box.w:
