@@ -168,6 +168,24 @@ def test_standardised_runs_are_drawn_on_the_round_bowl_the_optimizer_walks(tmp_p
     assert inputs.landscape.optimum[0] == pytest.approx(inputs.analysis.optimum[0])
 
 
+@pytest.mark.parametrize("aspect", ["16:9", "1:1"])
+def test_a_standardised_map_is_drawn_to_scale(tmp_path, aspect):
+    # The caption says the bowl is round there: the map draws one unit of w′ as long as one
+    # of b′, so it shows round (not merely under the "not to scale" threshold).
+    from gdanim.scenes.widgets.contours import scale_ratio
+
+    spec = RenderSpec(
+        scene="descent-path",
+        data_path=str(_heights_and_weights(tmp_path)),
+        aspect=aspect,
+        quality="low",
+    )
+    c = build_scene(spec, tmp_path).contours
+    ratio = scale_ratio(c.landscape.view, c.frame.width, c.frame.height)
+    assert ratio == pytest.approx(1.0, abs=0.02)
+    assert c.to_scale and not c.says_not_to_scale()
+
+
 def test_own_data_starts_off_the_valley_floor_with_each_regime_as_named(tmp_path):
     path = _heights_and_weights(tmp_path)
     inputs = prepare(RenderSpec(scene="learning-rates", data_path=str(path)))

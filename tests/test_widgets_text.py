@@ -41,6 +41,18 @@ def test_a_remark_in_parentheses_goes_first():
     assert t.original_text == "Funds raised"
 
 
+def test_a_standardised_axis_keeps_per_sd():
+    # The feature's name goes first; "per sd" stays, or a standardised weight reads as the raw one.
+    name = "w1 (flipper, per sd)"
+    t = fitted_label(name, THEME, width_of("w1 (per sd)") * 1.01)
+    assert t.original_text == "w1 (per sd)"
+    scaled = fitted_label(f"{name} (×10³)", THEME, width_of("w1 (per sd) (×10³)") * 1.01)
+    assert scaled.original_text == "w1 (per sd) (×10³)"
+    # Up a short map: on lines of its own rather than dropped or shrunk out of sight.
+    short = fitted_label("w2 (per sd)", THEME, width_of("per") * 1.1, lines=3)
+    assert short.original_text == "w2\nper\nsd"
+
+
 def test_a_scale_is_never_dropped():
     """ "loss (×10⁶)" without its scale would read 3 for a loss of 3,000,000."""
     name = "loss (×10⁶)"

@@ -12,7 +12,9 @@ import numpy as np
 from manim import DOWN, LEFT, UP, FadeOut, Rectangle, Scene, VGroup, config
 
 from .. import interrupts
+from ..datasets import standardized_data
 from ..errors import InputError
+from ..landscape import Landscape, View, build_landscape
 from ..media.captions import min_seconds, reading_seconds
 from ..optimizers import OPTIMIZERS
 from ..pipeline.prepare import SceneInputs
@@ -31,6 +33,25 @@ def map_labels(standardized: bool) -> tuple[str, str]:
     if standardized:
         return "w′ (per sd of x)", "b′ (ŷ at mean x)"
     return "w (slope)", "b (intercept)"
+
+
+def to_scale(inputs: SceneInputs, aspect: float) -> Landscape:
+    """The map on standardised x with its view widened along one axis to a plot of shape
+    ``aspect`` (width over height): one unit of w′ takes the length of one unit of b′, so
+    the round bowl shows round. On raw x the map as framed."""
+    land = inputs.map
+    std = inputs.standardized
+    if inputs.on_map is None or std is None or not aspect > 0:
+        return land
+    v = land.view
+    sw, sb = v.w_max - v.w_min, v.b_max - v.b_min
+    cw, cb = (v.w_max + v.w_min) / 2, (v.b_max + v.b_min) / 2
+    sw, sb = max(sw, sb * aspect), max(sb, sw / aspect)
+    view = View(cw - sw / 2, cw + sw / 2, cb - sb / 2, cb + sb / 2)
+    data = standardized_data(inputs.dataset, std)
+    paths = [r.on_map for r in inputs.runs]
+    tracks = [(p.w, p.b, p.loss, p.diverged) for p in paths]
+    return build_landscape(data, inputs.config.make_loss(), tracks, view=view)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from manim import (
 from ..numbers import count
 from ..trajectory import Trajectory
 from . import style
-from .base import Box, GdScene, map_labels
+from .base import Box, GdScene, map_labels, to_scale
 from .clock import eased_descent
 from .widgets import (
     DataPanel,
@@ -64,6 +64,51 @@ def inside(panel: LossContours, mob: VGroup, at: np.ndarray, pad: float = 0.06) 
     half = np.array([mob.width / 2 + pad, mob.height / 2 + pad, 0.0])
     return np.clip(at, lo + half, hi - half)
 
+
+def clear_spot(
+    panel: LossContours, mob: VGroup, tries: list[np.ndarray], keep_off: list[np.ndarray]
+) -> np.ndarray:
+    """The first of ``tries`` (kept inside the panel) where ``mob`` covers none of the
+    points ``keep_off`` (samples along arrows, around a ring), else the one covering fewest."""
+    pad = 0.05
+    half = np.array([mob.width / 2 + pad, mob.height / 2 + pad])
+    pts = np.vstack(keep_off)[:, :2] if keep_off else np.zeros((0, 2))
+    best, fewest = None, None
+    for at in tries:
+        spot = inside(panel, mob, at)
+        hits = int(np.sum(np.all(np.abs(pts - spot[:2]) < half, axis=1)))
+        if hits == 0:
+            return spot
+        if fewest is None or hits < fewest:
+            best, fewest = spot, hits
+    assert best is not None
+    return best
+
+
+def along(a: np.ndarray, b: np.ndarray, step: float = 0.03) -> np.ndarray:
+    """Points every ``step`` from ``a`` to ``b``."""
+    n = max(2, int(np.linalg.norm(b - a) / step) + 1)
+    return np.linspace(a, b, n)
+
+
+def ring(at: np.ndarray, radius: float) -> np.ndarray:
+    """Points around a ring of ``radius`` about ``at``, and its centre."""
+    t = np.linspace(0, 2 * np.pi, 24, endpoint=False)
+    around = np.stack([np.cos(t), np.sin(t), np.zeros_like(t)], axis=1) * radius + at
+    return np.vstack([around, at[None, :]])
+
+
+def covered(mob: VGroup, step: float = 0.03) -> np.ndarray:
+    """Points over ``mob``'s box, every ``step``."""
+    (x0, y0, _), (x1, y1, _) = mob.get_corner(DOWN + LEFT), mob.get_corner(UP + RIGHT)
+    xs = np.linspace(x0, x1, max(2, int((x1 - x0) / step) + 1))
+    ys = np.linspace(y0, y1, max(2, int((y1 - y0) / step) + 1))
+    gx, gy = np.meshgrid(xs, ys)
+    return np.stack([gx.ravel(), gy.ravel(), np.zeros(gx.size)], axis=1)
+
+
+#: The start's ring (the path's marker) and the stroke around it, kept clear of names.
+START_RING = style.DOT_RADIUS * 1.6
 
 #: Width : height of the body from which the panels go side by side in any frame.
 WIDE_BODY = 1.45
@@ -126,10 +171,17 @@ class DescentPath(GdScene):
             data = self.data_panel(data_box)
 
         w_label, b_label = map_labels(inputs.on_map is not None)
-        contours = self.place_panel(
-            contour_box,
-            lambda w, h: LossContours(inputs.map, w, h, self.theme, w_label, b_label),
-        )
+
+        def make_map(w: float, h: float) -> LossContours:
+            made = LossContours(inputs.map, w, h, self.theme, w_label, b_label)
+            if inputs.on_map is None:
+                return made
+            # On standardised x the bowl is round: its view widened to the plot's shape,
+            # one unit of w′ as long as one of b′, shows it round.
+            land = to_scale(inputs, made.frame.width / made.frame.height)
+            return LossContours(land, w, h, self.theme, w_label, b_label)
+
+        contours = self.place_panel(contour_box, make_map)
         self.contours = contours
         readout.move_to([readout_box.x, readout_box.y, 0])
         if readout.width > readout_box.w:
@@ -230,7 +282,19 @@ class DescentPath(GdScene):
                 )  # fmt: skip
                 arrows.insert(0, grad)
                 g_name = label("∇L: uphill", t, style.TICK_SIZE, t.muted)
-                g_name.move_to(inside(contours, g_name, (p0 + g_end) / 2 - side * 0.28))
+                # Clear of both arrows, the start's ring and the step's name: beside the
+                # arrow, else past its tip.
+                mid = (p0 + g_end) / 2
+                reach = abs(unit[0]) * g_name.width / 2 + abs(unit[1]) * g_name.height / 2
+                keep_off = [
+                    along(p0, g_end), along(p0, p1), ring(p0, START_RING),
+                    covered(step_name),
+                ]  # fmt: skip
+                tries = [
+                    mid - side * 0.28, mid + side * 0.28,
+                    g_end - unit * (reach + 0.12), mid - side * 0.42, mid + side * 0.42,
+                ]  # fmt: skip
+                g_name.move_to(clear_spot(contours, g_name, tries, keep_off))
                 names.add(g_name)
         backed = VGroup()
         for name in names:

@@ -109,8 +109,9 @@ class GlyphNumber(VGroup):
         return self
 
 
-#: Said after a readout's w and b where the map beside them is in other coordinates.
-DATA_UNITS = "w, b in data units"
+#: Said after a readout's w and b where the map beside them is in other coordinates; the dot
+#: sets it apart from the number before it ("loss = 0.2447 · w, b in data units").
+DATA_UNITS = "· w, b in data units"
 UNITS_GAP = 0.2
 
 

@@ -104,7 +104,22 @@ MIN_KEPT = 3
 
 #: A note after an axis's name that is never dropped for room: the power of ten its ticks
 #: count in ("(×10⁶)", part of their numbers) or that its scale is a log one.
-_KEPT_NOTE = re.compile(r"(.*?)\s*(\((?:×[^()]*|log(?: scale)?)\))\s*")
+#: So is what a standardised axis counts in ("(per sd)", "(per sd of x)"): without it a
+#: standardised weight reads as the raw one.
+_KEPT_NOTE = re.compile(r"(.*?)\s*(\((?:×[^()]*|log(?: scale)?|per sd[^()]*)\))\s*")
+
+
+def _bare(text: str) -> str:
+    """``text`` bare of its trailing remark; a remark that ends in what a standardised axis
+    counts in keeps that part: "w1 (size, per sd)" reads "w1 (per sd)", which stays."""
+    found = re.fullmatch(r"(.*?)\s*\(([^()]*)\)\s*", text)
+    if found is None:
+        return text
+    head, remark = found.groups()
+    last = remark.split(", ")[-1]
+    if not last.startswith("per sd"):
+        return head
+    return text if last == remark else f"{head} ({last})"
 
 
 def _note_forms(note: str) -> list[str]:
@@ -134,7 +149,7 @@ def least_room(text: str, theme: Theme, least: float = 0.84, lines: int = 1) -> 
         forms.append("\n".join(scaled.groups()))
     elif not _KEPT_NOTE.fullmatch(text):
         # A plain name: bare of its remark, or broken in two ("body_ / mass_g").
-        bare = re.sub(r"\s*\([^()]*\)\s*$", "", text) or text
+        bare = _bare(text) or text
         broken = _two_lines(bare) if lines > 1 else None
         forms += [bare] + ([broken] if broken else [])
     return min(float(label(f, theme, style.LABEL_SIZE).width) for f in forms) * least
@@ -162,7 +177,7 @@ def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84, line
     if kept and kept.group(1):
         name, note = kept.groups()
         # Bare of a remark first, as below: "w (std. x) (×10⁻³)" as "w (×10⁻³)".
-        bare = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+        bare = _bare(name)
         broken = _two_lines(name) if lines > 1 else None
         # "(log scale)" reads "(log)" on one line before either takes a line of its own.
         tries = [f"{name} {unit}" for unit in _note_forms(note)[1:]]
@@ -175,6 +190,12 @@ def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84, line
             # takes them (up a short panel: "extra / loss / (log)").
             tries += [f"{broken} {unit}" for unit in _note_forms(note)]
             tries += [f"{broken}\n{unit}" for unit in _note_forms(note)] if lines > 2 else []
+        if note.startswith("(per sd") and lines > 1:
+            # Up a short map: "w2 / per sd", then "w2 / per / sd" where the side takes three.
+            inner = note[1:-1]
+            tries += [f"{name}\n{inner}"]
+            split = _two_lines(inner) if lines > 2 else None
+            tries += [f"{name}\n{split}"] if split else []
         unit = _note_forms(note)[-1]
         tries += [
             f"{name[:keep].rstrip(' _-.(')}… {unit}"
@@ -188,7 +209,7 @@ def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84, line
         return label(narrowest, theme, style.LABEL_SIZE).scale_to_fit_width(room)
     # A trailing remark in parentheses goes first: "b (intercept)" reads better as "b" than
     # as "b (inte…", "Funds raised ($)" as "Funds raised".
-    bare = re.sub(r"\s*\([^()]*\)\s*$", "", text)
+    bare = _bare(text)
     if bare and bare != text:
         return fitted_label(bare, theme, room, least, lines)
     # Then two lines, broken at the space or underscore nearest the middle: "Number of /
