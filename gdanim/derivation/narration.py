@@ -133,7 +133,8 @@ def captions(
             else "the first step goes downhill"
         )
         out["landing"] = (
-            f"On the map, the gradient at the start points uphill; {how}, from "
+            "On the map, the gradient at the start points uphill (its grey arrow shows the "
+            f"direction only); {how}, from "
             f"w = {f(step.w0)}, b = {f(step.b0)} to w = {f(step.w1)}, b = {f(step.b1)}{onto}"
         )
     for key, words in PICTURE_WORDS.items():
