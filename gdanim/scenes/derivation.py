@@ -90,7 +90,7 @@ STEP_LEAST = 0.08
 #: start and the landing so that the arrow and its head read; the map says it is zoomed.
 STEP_READ = 0.9
 #: The step's share of the zoomed map's shorter side.
-STEP_ZOOMED = 0.35
+STEP_ZOOMED = 0.25
 #: Contour levels of the zoomed map, evenly spaced over the loss it shows.
 ZOOMED_LEVELS = 9
 
@@ -1111,12 +1111,14 @@ class StepMap:
             self.stepped.add(pics.backed(block))
             keep_off.append(box_of(block))
         if self.zoomed:
-            # The map shows a small patch around the start: it says so, in a free corner.
-            note = label("zoomed in on the step", t, style.TICK_SIZE, t.muted)
-            corner = m.frame.get_corner(UP + RIGHT)
-            at = free_spot(m.frame, (note.width, note.height), keep_off, crowd, corner)
-            if at is not None:
-                self.stepped.add(pics.backed(note.move_to(at)))
+            # The map shows a small patch around the start: it says so, where it hides nothing.
+            corner = m.frame.get_corner(DOWN + RIGHT)
+            for words in ("zoomed in on the step", "zoomed in"):
+                note = label(words, t, style.TICK_SIZE, t.muted)
+                at = free_spot(m.frame, (note.width, note.height), keep_off, crowd, corner)
+                if at is not None:
+                    self.stepped.add(pics.backed(note.move_to(at)))
+                    break
 
 
 def zoomed_view(m: LossContours, st: MapStep) -> View | None:
