@@ -201,7 +201,7 @@ def test_no_cue_is_a_short_tail_of_its_sentence():
         "On the map: the gradient points uphill, and the step goes the other way, η times as long.",
     ):
         chunks = captions._chunks(text)
-        for before, cue in zip(chunks, chunks[1:], strict=False):
+        for before, cue in itertools.pairwise(chunks):
             words = " ".join(cue)
             if not " ".join(before).endswith((".", "!", "?")):
                 assert len(words) >= captions.TAIL_CHARS, chunks
