@@ -37,6 +37,7 @@ from manim import (
     Mobject,
     MoveToTarget,
     SurroundingRectangle,
+    Text,
     VGroup,
     Write,
     config,
@@ -982,12 +983,14 @@ class StepMap:
         land = inputs.map
 
         def make(landscape: Landscape) -> LossContours:
-            return scene.place_panel(
+            made = scene.place_panel(
                 box,
                 lambda w, h: LossContours(
                     landscape, w, h, theme=t, w_label=w_label, b_label=b_label
                 ),
             )
+            keep_ticks_in_frame(made)
+            return made
 
         self.map = m = make(land)
         (w0, b0) = st.start
@@ -1119,6 +1122,17 @@ class StepMap:
                 if at is not None:
                     self.stepped.add(pics.backed(note.move_to(at)))
                     break
+
+
+def keep_ticks_in_frame(panel: Panel, pad: float = 0.05) -> None:
+    """Drop the tick labels of ``panel`` that run past the edge of the video frame (the last
+    w tick, centred on the plot's right edge, of a map against the frame's right side)."""
+    half_w, half_h = config.frame_width / 2 - pad, config.frame_height / 2 - pad
+    for m in list(panel.ticks.submobjects):
+        if not isinstance(m, Text):
+            continue
+        if m.get_right()[0] > half_w or m.get_left()[0] < -half_w or m.get_bottom()[1] < -half_h:
+            panel.ticks.remove(m)
 
 
 def zoomed_view(m: LossContours, st: MapStep) -> View | None:
