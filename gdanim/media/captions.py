@@ -323,7 +323,8 @@ def to_practice(text: str, start: float, end: float) -> list[Cue]:
     cues follow one another over the beat, each for a time in proportion to its length, at
     least :data:`MIN_SECONDS` and its reading time at :data:`READING_CPS` (when the beat is
     at least :func:`min_seconds` long), at most :data:`MAX_SECONDS`: a beat too long for
-    its words is split into cues of one line, then shorter ones, where it can be, and a cue
+    its words splits its longest cues of two lines into two cues of one, then cuts lines
+    shorter, where it can be, and a cue
     that would still stay longer ends early. A pure function: narration timed to speech calls
     it per phrase or per sentence with the words' times.
     """
@@ -332,8 +333,14 @@ def to_practice(text: str, start: float, end: float) -> list[Cue]:
         return []
     total = end - start
     chunks = _chunks(text)
-    if len(chunks) * MAX_SECONDS < total:  # too few cues for the time: a line a cue
-        chunks = _chunks(text, 1)
+    # Too few cues for the time: the longest cue of two lines becomes two cues of one, as
+    # often as needed (not every line its own cue: a sentence would flicker by in pieces).
+    while len(chunks) * MAX_SECONDS < total:
+        pairs = [i for i, c in enumerate(chunks) if len(c) > 1]
+        if not pairs:
+            break
+        longest = max(pairs, key=lambda i: len(" ".join(chunks[i])))
+        chunks[longest : longest + 1] = [[line] for line in chunks[longest]]
     while len(chunks) * MAX_SECONDS < total:  # still too few: cut the longest line in two
         longest = max(range(len(chunks)), key=lambda i: len(chunks[i][0]))
         units = _units(chunks[longest][0])
