@@ -1125,13 +1125,27 @@ class StepMap:
 
 
 def keep_ticks_in_frame(panel: Panel, pad: float = 0.05) -> None:
-    """Drop the tick labels of ``panel`` that run past the edge of the video frame (the last
-    w tick, centred on the plot's right edge, of a map against the frame's right side)."""
+    """Keep the tick labels of ``panel`` inside the video frame: one that runs past its side
+    (the last w tick, centred on the plot's right edge, of a map against the frame's right
+    side) moves in, under its tick still, where that leaves a word space to its neighbour;
+    otherwise it is dropped."""
     half_w, half_h = config.frame_width / 2 - pad, config.frame_height / 2 - pad
-    for m in list(panel.ticks.submobjects):
-        if not isinstance(m, Text):
+    texts = [m for m in panel.ticks.submobjects if isinstance(m, Text)]
+    for m in texts:
+        over = max(m.get_right()[0] - half_w, 0.0) - max(-half_w - m.get_left()[0], 0.0)
+        if m.get_bottom()[1] < -half_h:
+            panel.ticks.remove(m)
             continue
-        if m.get_right()[0] > half_w or m.get_left()[0] < -half_w or m.get_bottom()[1] < -half_h:
+        if over == 0:
+            continue
+        m.shift(LEFT * over)
+        row = [o for o in texts if o is not m and abs(o.get_y() - m.get_y()) < m.height / 2]
+        gap = 0.15  # a word space at tick size, about 9 px at 480p
+        clash = any(
+            o.get_left()[0] - gap < m.get_right()[0] and m.get_left()[0] < o.get_right()[0] + gap
+            for o in row
+        )
+        if clash or abs(over) > m.width / 2:
             panel.ticks.remove(m)
 
 
