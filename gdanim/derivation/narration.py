@@ -133,9 +133,9 @@ def captions(
             else "the first step goes downhill"
         )
         out["landing"] = (
-            "On the map, the gradient at the start points uphill (its grey arrow shows the "
-            f"direction only); {how}, from "
+            f"On the map, the gradient at the start points uphill; {how}, from "
             f"w = {f(step.w0)}, b = {f(step.b0)} to w = {f(step.w1)}, b = {f(step.b1)}{onto}"
+            " The grey arrow shows the gradient's direction only, not its length."
         )
     for key, words in PICTURE_WORDS.items():
         if key in out:

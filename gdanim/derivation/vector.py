@@ -645,12 +645,11 @@ def _captions(
         out["v_step"] = text
         if d == 1:
             out["v_landing"] = (
-                "On the map: the gradient points uphill (its grey arrow shows the direction "
-                "only), and the step goes the other way, η times as long."
+                "On the map: the gradient points uphill, and the step goes the other way, "
+                "η times as long."
                 if step.plain
-                else "On the map: the gradient points uphill (its grey arrow shows the direction "
-                "only); the first step goes downhill."
-            )
+                else "On the map: the gradient points uphill; the first step goes downhill."
+            ) + " The grey arrow shows the gradient's direction only, not its length."
     else:
         out["v_step"] = no_update_note(step, "θ")
     if step.n_updates > 1:
