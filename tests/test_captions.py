@@ -190,3 +190,18 @@ def test_practice_splits_each_cue_of_a_file():
     cues = captions.practice(beats)
     assert cues[-1] == captions.Cue(18.0, 20.0, "Done.")
     assert all(_ok(c) for c in cues)
+
+
+def test_no_cue_is_a_short_tail_of_its_sentence():
+    """A sentence begun in one cue does not end in the next with a few words alone."""
+    for text in (
+        "Momentum overshoots the bottom and swings back: the bowl is round, so there is no "
+        "valley to cross, and its velocity carries it past the optimum; it takes 4 times as "
+        "many updates as gd, whose steps on a round bowl already point at the bottom.",
+        "On the map: the gradient points uphill, and the step goes the other way, η times as long.",
+    ):
+        chunks = captions._chunks(text)
+        for before, cue in itertools.pairwise(chunks):
+            words = " ".join(cue)
+            if not " ".join(before).endswith((".", "!", "?")):
+                assert len(words) >= captions.TAIL_CHARS, chunks

@@ -20,7 +20,7 @@ from gdanim.cli import cli
 from gdanim.config import RenderSpec
 from gdanim.pipeline.prepare import prepare
 from gdanim.pipeline.scene import manim_config, publish_private_cache, seed_private_cache
-from gdanim.scenes.derivation import Derivation
+from gdanim.scenes.derivation import STEP_READ, Derivation
 from gdanim.scenes.style import THEMES
 from tests.scene_tools import video_meta
 from tests.tables import write_heights
@@ -357,7 +357,10 @@ def test_the_maps_names_hide_none_of_its_arrows(media, tmp_path, aspect, table):
     assert np.linalg.norm(pics.grad_arrow.get_vector()) >= 0.4  # an arrow, not a stub
     marks = [pics.start_dot, pics.grad_arrow, pics.step_arrow, pics.landing]
     names = [g for g in (*pics.gradient, *pics.stepped) if type(g).__name__ == "VGroup"]
-    assert len(names) == 2  # "∇L: uphill" and "−η∇L, η = …" with w₁, b₁, each backed
+    # "∇L: uphill" and "−η∇L, η = …" with w₁, b₁, each backed; "zoomed in" on a zoomed map
+    assert len(names) == (3 if pics.drawn.zoomed else 2)
+    # The step is long enough for its arrowhead to read (the map zooms in where not).
+    assert np.linalg.norm(pics.step_arrow.get_vector()) >= STEP_READ - 1e-6
     frame = _box(pics.map.frame)
     for name in names:
         lo, hi = _box(name)

@@ -135,6 +135,7 @@ def captions(
         out["landing"] = (
             f"On the map, the gradient at the start points uphill; {how}, from "
             f"w = {f(step.w0)}, b = {f(step.b0)} to w = {f(step.w1)}, b = {f(step.b1)}{onto}"
+            " The grey arrow shows the gradient's direction only, not its length."
         )
     for key, words in PICTURE_WORDS.items():
         if key in out:

@@ -649,7 +649,7 @@ def _captions(
                 "η times as long."
                 if step.plain
                 else "On the map: the gradient points uphill; the first step goes downhill."
-            )
+            ) + " The grey arrow shows the gradient's direction only, not its length."
     else:
         out["v_step"] = no_update_note(step, "θ")
     if step.n_updates > 1:

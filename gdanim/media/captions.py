@@ -29,6 +29,10 @@ MAX_LINES = 2
 #: A line shorter than this (characters) is a word or two left alone.
 SHORT_LINE = 15
 MIN_SECONDS = 1.0
+#: A cue of fewer characters that ends a sentence begun in the cue before is a tail of it
+#: ("at the bottom."): the breaks avoid it at this cost, as much as a phrase broken twice.
+TAIL_CHARS = 24
+TAIL_COST = 14.0
 MAX_SECONDS = 7.0
 
 _TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})[,.](\d{1,3})$")
@@ -208,6 +212,25 @@ def _chunks(text: str, max_lines: int = MAX_LINES) -> list[list[str]]:
     # cue; back[i][k] = (where that line starts, the line index before it).
     best = [[inf] * max_lines for _ in range(n + 1)]
     back: list[list[tuple[int, int]]] = [[(-1, -1)] * max_lines for _ in range(n + 1)]
+    stops = [u.endswith((".", "!", "?")) for u in units]
+
+    def tail(i: int, q: int) -> float:
+        """What the cue whose last line ends before ``units[i]`` (as line ``q``) costs for
+        being a short tail of its sentence: begun inside the sentence, it ends it (or the
+        text) with a few words alone on screen."""
+        if best[i][q] == inf:
+            return 0.0
+        chars, pos, kk = 0, i, q
+        while True:
+            s, pk = back[pos][kk]
+            chars += sum(len(u) for u in units[s:pos]) + (pos - s)
+            if kk == 0:
+                break
+            pos, kk = s, pk
+        if s == 0 or stops[s - 1] or not (i == n or stops[i - 1]):
+            return 0.0
+        return TAIL_COST if chars - 1 < TAIL_CHARS else 0.0
+
     for j in range(1, n + 1):
         for i in range(j - 1, -1, -1):
             width = sum(len(u) for u in units[i:j]) + (j - i - 1)
@@ -223,8 +246,8 @@ def _chunks(text: str, max_lines: int = MAX_LINES) -> list[list[str]]:
                     if i == 0:
                         cost, from_k = 0.0, -1
                     else:
-                        from_k = min(range(max_lines), key=lambda q: best[i][q])
-                        cost = best[i][from_k] + 2 * _break_cost(units, i)
+                        from_k = min(range(max_lines), key=lambda q: best[i][q] + tail(i, q))
+                        cost = best[i][from_k] + tail(i, from_k) + 2 * _break_cost(units, i)
                         # a formula broken over two lines stays in one cue
                         cost += 20.0 * units[i].startswith(("= ", "≈ "))
                     cost += 3.0 + (orphan if max_lines == 1 and n > 1 else 0.0)
@@ -240,7 +263,7 @@ def _chunks(text: str, max_lines: int = MAX_LINES) -> list[list[str]]:
                 if cost < best[j][k]:
                     best[j][k] = cost
                     back[j][k] = (i, from_k)
-    k = min(range(max_lines), key=lambda q: best[n][q])
+    k = min(range(max_lines), key=lambda q: best[n][q] + tail(n, q))
     lines: list[tuple[str, int]] = []
     j = n
     while j > 0:
@@ -300,7 +323,8 @@ def to_practice(text: str, start: float, end: float) -> list[Cue]:
     cues follow one another over the beat, each for a time in proportion to its length, at
     least :data:`MIN_SECONDS` and its reading time at :data:`READING_CPS` (when the beat is
     at least :func:`min_seconds` long), at most :data:`MAX_SECONDS`: a beat too long for
-    its words is split into cues of one line, then shorter ones, where it can be, and a cue
+    its words splits its longest cues of two lines into two cues of one, then cuts lines
+    shorter, where it can be, and a cue
     that would still stay longer ends early. A pure function: narration timed to speech calls
     it per phrase or per sentence with the words' times.
     """
@@ -309,8 +333,14 @@ def to_practice(text: str, start: float, end: float) -> list[Cue]:
         return []
     total = end - start
     chunks = _chunks(text)
-    if len(chunks) * MAX_SECONDS < total:  # too few cues for the time: a line a cue
-        chunks = _chunks(text, 1)
+    # Too few cues for the time: the longest cue of two lines becomes two cues of one, as
+    # often as needed (not every line its own cue: a sentence would flicker by in pieces).
+    while len(chunks) * MAX_SECONDS < total:
+        pairs = [i for i, c in enumerate(chunks) if len(c) > 1]
+        if not pairs:
+            break
+        longest = max(pairs, key=lambda i: len(" ".join(chunks[i])))
+        chunks[longest : longest + 1] = [[line] for line in chunks[longest]]
     while len(chunks) * MAX_SECONDS < total:  # still too few: cut the longest line in two
         longest = max(range(len(chunks)), key=lambda i: len(chunks[i][0]))
         units = _units(chunks[longest][0])

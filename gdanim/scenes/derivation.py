@@ -16,6 +16,7 @@ update is read from the trajectory. Render with ``gdanim render derivation`` (or
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 
@@ -36,6 +37,7 @@ from manim import (
     Mobject,
     MoveToTarget,
     SurroundingRectangle,
+    Text,
     VGroup,
     Write,
     config,
@@ -85,6 +87,13 @@ GRADIENT_LENGTH = (0.8, 1.4)
 LANDING_MAP_RATIO = 1.15
 #: Below this length (scene units) the step is drawn as its landing point alone.
 STEP_LEAST = 0.08
+#: Below this length (scene units, about 60 px at 480p) the step's map zooms in around the
+#: start and the landing so that the arrow and its head read; the map says it is zoomed.
+STEP_READ = 0.9
+#: The step's share of the zoomed map's shorter side.
+STEP_ZOOMED = 0.25
+#: Contour levels of the zoomed map, evenly spaced over the loss it shows.
+ZOOMED_LEVELS = 9
 
 
 class Derivation(GdScene):
@@ -974,12 +983,14 @@ class StepMap:
         land = inputs.map
 
         def make(landscape: Landscape) -> LossContours:
-            return scene.place_panel(
+            made = scene.place_panel(
                 box,
                 lambda w, h: LossContours(
                     landscape, w, h, theme=t, w_label=w_label, b_label=b_label
                 ),
             )
+            keep_ticks_in_frame(made)
+            return made
 
         self.map = m = make(land)
         (w0, b0) = st.start
@@ -1012,6 +1023,12 @@ class StepMap:
                 break
             land = landscape_over(inputs, v)
             self.map = m = make(land)
+        self.zoomed = False
+        zoom = zoomed_view(m, st)
+        if zoom is not None:
+            land = zoomed_landscape(landscape_over(inputs, zoom))
+            self.map = m = make(land)
+            self.zoomed = True
         self.build(pics)
 
     def build(self, pics: Pictures) -> None:
@@ -1070,7 +1087,11 @@ class StepMap:
                     max_tip_length_to_length_ratio=0.25,
                 )  # fmt: skip
                 keep_off.append(box_of(self.grad_arrow))
-                g_name = label("∇L: uphill", t, style.TICK_SIZE, t.muted)
+                # Drawn at a length of its own, not to the step's scale: it says so.
+                g_name = VGroup(
+                    label("∇L: uphill", t, style.TICK_SIZE, t.muted),
+                    label("(direction only)", t, style.TICK_SIZE, t.muted),
+                ).arrange(DOWN, buff=0.05, aligned_edge=LEFT)
         crowd = np.concatenate(
             [c.points for c in m.lines.submobjects if len(c.points)] or [np.zeros((0, 3))]
         )
@@ -1091,6 +1112,73 @@ class StepMap:
                 at = _clamp_inside(m.frame, block, p1 + np.array([0.0, -block.height, 0.0]))
             block.move_to(at)
             self.stepped.add(pics.backed(block))
+            keep_off.append(box_of(block))
+        if self.zoomed:
+            # The map shows a small patch around the start: it says so, where it hides nothing.
+            corner = m.frame.get_corner(DOWN + RIGHT)
+            for words in ("zoomed in on the step", "zoomed in"):
+                note = label(words, t, style.TICK_SIZE, t.muted)
+                at = free_spot(m.frame, (note.width, note.height), keep_off, crowd, corner)
+                if at is not None:
+                    self.stepped.add(pics.backed(note.move_to(at)))
+                    break
+
+
+def keep_ticks_in_frame(panel: Panel, pad: float = 0.05) -> None:
+    """Keep the tick labels of ``panel`` inside the video frame: one that runs past its side
+    (the last w tick, centred on the plot's right edge, of a map against the frame's right
+    side) moves in, under its tick still, where that leaves a word space to its neighbour;
+    otherwise it is dropped."""
+    half_w, half_h = config.frame_width / 2 - pad, config.frame_height / 2 - pad
+    texts = [m for m in panel.ticks.submobjects if isinstance(m, Text)]
+    for m in texts:
+        over = max(m.get_right()[0] - half_w, 0.0) - max(-half_w - m.get_left()[0], 0.0)
+        if m.get_bottom()[1] < -half_h:
+            panel.ticks.remove(m)
+            continue
+        if over == 0:
+            continue
+        m.shift(LEFT * over)
+        row = [o for o in texts if o is not m and abs(o.get_y() - m.get_y()) < m.height / 2]
+        gap = 0.15  # a word space at tick size, about 9 px at 480p
+        clash = any(
+            o.get_left()[0] - gap < m.get_right()[0] and m.get_left()[0] < o.get_right()[0] + gap
+            for o in row
+        )
+        if clash or abs(over) > m.width / 2:
+            panel.ticks.remove(m)
+
+
+def zoomed_view(m: LossContours, st: MapStep) -> View | None:
+    """A view around the start and the landing where the step on ``m`` is drawn shorter
+    than :data:`STEP_READ`: each axis's span shrunk by the same factor (the arrow keeps its
+    direction on screen), the step about :data:`STEP_ZOOMED` of the map's shorter side, the
+    start placed so the step and the uphill arrow both have room. ``None`` where the map
+    draws the step long enough already, or has no step to draw."""
+    if st.end is None or not (m.contains(*st.start) and m.contains(*st.end)):
+        return None
+    p0 = np.asarray(m.axes.c2p(*st.start), dtype=np.float64)
+    p1 = np.asarray(m.axes.c2p(*st.end), dtype=np.float64)
+    length = float(np.linalg.norm(p1 - p0))
+    if not math.isfinite(length) or length <= 0 or length >= STEP_READ:
+        return None
+    side = min(m.frame.width, m.frame.height)
+    factor = length / max(STEP_ZOOMED * side, STEP_READ)
+    v = m.landscape.view
+    span_w, span_b = (v.w_max - v.w_min) * factor, (v.b_max - v.b_min) * factor
+    w0, b0 = st.start
+    # The step runs one way from the start, the uphill arrow (as long) the other: the start
+    # sits at the middle.
+    cw, cb = w0, b0
+    return View(cw - span_w / 2, cw + span_w / 2, cb - span_b / 2, cb + span_b / 2)
+
+
+def zoomed_landscape(land: Landscape) -> Landscape:
+    """``land`` with contour levels spread evenly over the loss it covers: the lesson's
+    levels, spaced for the whole bowl, leave a small view around the start nearly empty."""
+    lo, hi = float(np.min(land.z)), float(np.max(land.z))
+    levels = np.linspace(lo, hi, ZOOMED_LEVELS + 2)[1:-1]
+    return dataclasses.replace(land, levels=levels)
 
 
 def uphill(m: LossContours, st: MapStep) -> np.ndarray | None:
