@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -12,12 +12,14 @@ import numpy as np
 from manim import DOWN, LEFT, UP, FadeOut, Rectangle, Scene, VGroup, config
 
 from .. import interrupts
-from ..datasets import standardized_data
+from ..datasets import Dataset, standardized_data
 from ..errors import InputError
 from ..landscape import Landscape, View, build_landscape
+from ..losses import Loss
 from ..media.captions import min_seconds, reading_seconds
 from ..optimizers import OPTIMIZERS
 from ..pipeline.prepare import SceneInputs
+from ..trajectory import Trajectory
 from . import style
 from .widgets import fmt, label
 from .widgets.panels import LEAST_TICK_LABELS, y_tick_labels
@@ -43,15 +45,23 @@ def to_scale(inputs: SceneInputs, aspect: float) -> Landscape:
     std = inputs.standardized
     if inputs.on_map is None or std is None or not aspect > 0:
         return land
+    paths = [r.on_map for r in inputs.runs if r.on_map is not None]
+    data = standardized_data(inputs.dataset, std)
+    return widened_map(land, data, inputs.config.make_loss(), paths, aspect)
+
+
+def widened_map(
+    land: Landscape, data: Dataset, loss: Loss, paths: Sequence[Trajectory], aspect: float
+) -> Landscape:
+    """``land`` again over its view widened along one axis to a plot of shape ``aspect``
+    (width over height), the same units per scene unit on both, ``paths`` drawn on it."""
     v = land.view
     sw, sb = v.w_max - v.w_min, v.b_max - v.b_min
     cw, cb = (v.w_max + v.w_min) / 2, (v.b_max + v.b_min) / 2
     sw, sb = max(sw, sb * aspect), max(sb, sw / aspect)
     view = View(cw - sw / 2, cw + sw / 2, cb - sb / 2, cb + sb / 2)
-    data = standardized_data(inputs.dataset, std)
-    paths = [r.on_map for r in inputs.runs]
     tracks = [(p.w, p.b, p.loss, p.diverged) for p in paths]
-    return build_landscape(data, inputs.config.make_loss(), tracks, view=view)
+    return build_landscape(data, loss, tracks, view=view)
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ from ..outcome import Outcome
 from ..pipeline.prepare import Comparison, Run, Surface
 from ..trajectory import Trajectory
 from . import style
-from .base import Box, map_labels
+from .base import Box, map_labels, widened_map
 from .clock import SharedClock
 from .grid import bottom_box, grid_cells, pt, top_box
 from .legends import Legend, line_legend, run_header, run_legend, wrapped
@@ -762,14 +762,8 @@ class Compare(SharedClock):
         std = surface.standardized
         if surface.on_map is None or std is None or not aspect > 0:
             return land
-        v = land.view
-        sw, sb = v.w_max - v.w_min, v.b_max - v.b_min
-        cw, cb = (v.w_max + v.w_min) / 2, (v.b_max + v.b_min) / 2
-        sw, sb = max(sw, sb * aspect), max(sb, sw / aspect)
-        view = View(cw - sw / 2, cw + sw / 2, cb - sb / 2, cb + sb / 2)
         data = standardized_data(self.inputs.dataset, std)
-        tracks = [(p.w, p.b, p.loss, p.diverged) for p in paths]
-        return build_landscape(data, surface.config.make_loss(), tracks, view=view)
+        return widened_map(land, data, surface.config.make_loss(), paths, aspect)
 
     def fitted_line(self, data: DataPanel, traj: Trajectory, color: str) -> VMobject:
         """The run's line on the data panel, following the shared clock."""
