@@ -328,43 +328,37 @@ def test_a_state_between_beats_is_checked(tmp_path: Any) -> None:
     assert check_layout(scene) == []
 
 
-def test_texts_closer_than_the_gap_are_reported(descent: Any) -> None:
-    """ "10" and "100" a pixel apart read as "10100": two texts keep a gap of a few px."""
+def _with_ticks_apart(descent: Any, px: float) -> list[str]:
+    """What the check newly finds with the loss panel's second bottom tick label moved to
+    ``px`` right of the first, on its row; the label goes back after."""
     before = check_layout(descent)
     view = View(descent)
     curve = find_all(descent, "LossCurve")[0]
     below = [m for m in curve.ticks if isinstance(m, Text)]
     a, b = below[0], below[1]
     saved = b.get_center()
-    b.next_to(a, direction=np.array([1.0, 0.0, 0.0]), buff=1.0 / view.px)  # 1 px apart
+    b.next_to(a, direction=np.array([1.0, 0.0, 0.0]), buff=px / view.px)
     b.align_to(a, DOWN)
     try:
-        found = _new(descent, before)
-        assert any("closer than" in v for v in found), found
+        return _new(descent, before)
     finally:
         b.move_to(saved)
-    assert check_layout(descent) == before
+        assert check_layout(descent) == before
+
+
+def test_texts_closer_than_the_gap_are_reported(descent: Any) -> None:
+    """ "10" and "100" a pixel apart read as "10100": two texts keep a gap of a few px."""
+    found = _with_ticks_apart(descent, 1.0)
+    assert any("closer than" in v for v in found), found
 
 
 def test_numbers_a_word_space_apart_at_most_are_reported(descent: Any) -> None:
     """ "0.001" and "0.002" 5 px apart read as "0.0010.002": two numbers side by side on one
     row keep more than a word space between them; an axis name beside a number is no
     number."""
-    before = check_layout(descent)
-    view = View(descent)
-    curve = find_all(descent, "LossCurve")[0]
-    below = [m for m in curve.ticks if isinstance(m, Text)]
-    a, b = below[0], below[1]
-    saved = b.get_center()
-    b.next_to(a, direction=np.array([1.0, 0.0, 0.0]), buff=5.0 / view.px)  # 5 px apart
-    b.align_to(a, DOWN)
-    try:
-        found = _new(descent, before)
-        assert any("run together" in v for v in found), found
-        assert not any("closer than" in v for v in found), found
-    finally:
-        b.move_to(saved)
-    assert check_layout(descent) == before
+    found = _with_ticks_apart(descent, 5.0)
+    assert any("run together" in v for v in found), found
+    assert not any("closer than" in v for v in found), found
 
 
 def test_a_text_on_a_plotted_curve_is_reported(descent: Any) -> None:
