@@ -2,16 +2,20 @@
 swallows the first exception.
 
 A signal handler's exception can land inside a weakref callback or a ``__del__``, where
-Python prints "Exception ignored" and carries on. So the handler also records the signal,
-and long loops call :func:`check` at safe points (every frame) to raise it again.
+Python prints "Exception ignored" with a traceback and carries on. So the handler also
+records the signal, long loops call :func:`check` at safe points (every frame) to raise it
+again, and the hook for such exceptions stays silent about a stop it knows of: the user
+sees "interrupted", never a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 from types import FrameType
+from typing import Any
 
 _received: list[int] = []
 
@@ -26,13 +30,27 @@ def _signals() -> list[signal.Signals]:
     return [getattr(signal, n) for n in names if hasattr(signal, n)]
 
 
+def _quiet_about_stops(unraisable: Any) -> None:
+    """``sys.unraisablehook`` that drops a recorded stop and hands anything else on."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt) and _received:
+        return
+    _previous_hook(unraisable)
+
+
+_previous_hook = sys.unraisablehook
+
+
 def install() -> None:
     """Route SIGINT, SIGTERM and SIGHUP through the recording handler (main thread only)."""
+    global _previous_hook
     if threading.current_thread() is not threading.main_thread():
         return
     for sig in _signals():
         if signal.getsignal(sig) is not signal.SIG_IGN:
             signal.signal(sig, _handler)
+    if sys.unraisablehook is not _quiet_about_stops:
+        _previous_hook = sys.unraisablehook
+        sys.unraisablehook = _quiet_about_stops
 
 
 def die_with_parent(sig: int = signal.SIGTERM, grace: float = 15.0) -> None:
