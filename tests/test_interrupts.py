@@ -69,12 +69,17 @@ def test_install_twice_keeps_one_hook():
 
     before = sys.unraisablehook
     old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+
+    def theirs(unraisable):  # a hook some other library set first
+        before(unraisable)
+
+    sys.unraisablehook = theirs
     try:
         interrupts.install()
         hook = sys.unraisablehook
         interrupts.install()
-        assert sys.unraisablehook is hook
-        assert interrupts._previous_hook is before
+        assert sys.unraisablehook is hook is interrupts._quiet_about_stops
+        assert interrupts._previous_hook is theirs
     finally:
         sys.unraisablehook = before
         for s, h in old.items():
