@@ -90,13 +90,7 @@ def test_compare_layout(media: Any, preset: str, aspect: str, theme: str) -> Non
 
 # Real magnitudes: heights in cm against weights in kg, x standardised by default (the maps
 # in the optimizer's coordinates, readouts and ticks in data units).
-#: A square frame's learning-rates maps (~92 px wide) have no round step whose three
-#: numbers keep a word space apart on the heights' w range ('-50 0 50'; '-100 0 100' needs
-#: the map two thirds wider in w).
-LANES_UPDATE = "a square frame's narrow lane loss panel on a long run keeps two update tick labels"
-REAL_KNOWN: dict[tuple[str, str], str] = {
-    ("learning-rates", "1:1"): LANES_UPDATE,
-}
+REAL_KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _real_case(scene: str, aspect: str) -> Any:
@@ -127,17 +121,7 @@ def test_layout_on_real_magnitudes(media: Any, heights: str, scene: str, aspect:
 # square feet (large y, raw scale), and a table of values about 1e-3; feature-scaling on a
 # two-feature table shaped like the classic car table. 16:9 and 1:1 only: each build costs
 # seconds.
-TABLES_KNOWN: dict[tuple[str, str, str], str] = {
-    ("learning-rates", "1:1", "houses"): LANES_UPDATE,
-    ("learning-rates", "1:1", "small"): LANES_UPDATE,
-    ("feature-scaling", "16:9", "cars"): (
-        "the raw map's w1 axis keeps two tick labels: three round ticks do not fit with a "
-        "word space between them"
-    ),
-    # Its w2 tick labels, written with minus signs ("−0.10"), are wider than with hyphens:
-    # the raw map narrows and its w1 axis keeps two labels.
-    ("feature-scaling", "1:1", "cars"): "the raw map's w1 axis keeps two tick labels",
-}
+TABLES_KNOWN: dict[tuple[str, str, str], str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -396,3 +396,42 @@ def test_raw_lanes_say_their_axes_are_not_to_scale(tmp_path):
     assert not np.any((pts[:, 0] >= lo[0]) & (pts[:, 0] <= hi[0])
                       & (pts[:, 1] >= lo[1]) & (pts[:, 1] <= hi[1]))  # fmt: skip
     assert all(len(v.contours.scale_tag) == 0 for v in scene.views[1:])
+
+
+def test_a_round_bowls_w_axis_reaches_its_next_round_value():
+    """−50 0 50 touch on a narrow map (a minus sign is wide): the axis reaches −100 so that
+    −100 0 100 keep a word space apart; plain numbers that fit are left as they are."""
+    from gdanim.scenes.widgets.panels import across_ticks, labelled_across
+
+    lo, hi = labelled_across(-85.5, 103.4, 1.41)
+    assert (lo, hi) == (-125.0, 103.4)  # to -100, and a quarter step past it for the corner
+    assert across_ticks(lo, hi, 1.41) == [-100.0, 0.0, 100.0]
+    assert not across_ticks(-85.5, 103.4, 1.41)
+    assert labelled_across(-85.5, 103.4, 4.0) == (-85.5, 103.4)
+
+
+@pytest.mark.parametrize("table", ["heights", "houses", "small"])
+def test_square_lanes_keep_round_bowls_round_and_three_numbers_a_side(tmp_path, table):
+    """On a standardised table the square frame's small maps are drawn to scale (the bowl
+    is round), however far their ranges grew to carry three numbers on each axis."""
+    from manim import Text
+
+    from tests.tables import write_heights, write_houses, write_small
+
+    write = {"heights": write_heights, "houses": write_houses, "small": write_small}[table]
+    data = str(write(tmp_path))
+    scene, _, _ = build(tmp_path, aspect="1:1", data_path=data)
+    for v in scene.views:
+        c = v.contours
+        x0, x1 = c.x_range
+        y0, y1 = c.y_range
+        ratio = ((x1 - x0) / c.frame.width) / ((y1 - y0) / c.frame.height)
+        assert abs(ratio - 1) < 0.12, (table, ratio)
+        assert c.to_scale
+    bottom = scene.views[-1]
+    for panel in (bottom.contours, bottom.loss):
+        under = [
+            m for m in panel.ticks
+            if isinstance(m, Text) and m.get_top()[1] <= panel.frame.get_bottom()[1]
+        ]  # fmt: skip
+        assert len(under) >= 3, (table, [m.text for m in under])

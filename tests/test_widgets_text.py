@@ -51,6 +51,10 @@ def test_a_standardised_axis_keeps_per_sd():
     # Up a short map: on lines of its own rather than dropped or shrunk out of sight.
     short = fitted_label("w2 (per sd)", THEME, width_of("per") * 1.1, lines=3)
     assert short.original_text == "w2\nper\nsd"
+    # With its scale under a narrow map: the scale beside the name, "per sd" below it,
+    # rather than "w′… (×10⁶)".
+    narrow = fitted_label("w′ (per sd of x) (×10⁶)", THEME, width_of("per sd of x") * 1.01, lines=2)
+    assert narrow.original_text == "w′ (×10⁶)\nper sd of x"
 
 
 def test_a_scale_is_never_dropped():
@@ -130,6 +134,15 @@ def test_ticks_keep_three_labels_on_a_narrow_axis() -> None:
     ticks, unit = fitting_ticks((-0.000992, 0.002055), 2, 6.0, THEME, across=True)
     assert unit == ""
     assert len(ticks) >= 3 and all(t.startswith(("0", "-")) for _, t in ticks)
+
+
+def test_ticks_count_in_one_power_less_where_whole_numbers_fit() -> None:
+    """"−1.5 −1.0 −0.5 0 (×10⁻²)" touch where "−15 −10 −5 0 (×10⁻³)" keep apart."""
+    from gdanim.scenes.widgets.panels import fitting_ticks
+
+    ticks, unit = fitting_ticks((-0.0177, 0.0016), 2, 2.75, THEME, across=True)
+    assert unit == "×10⁻³"
+    assert [t for _, t in ticks] == ["-15", "-10", "-5", "0"]
 
 
 def test_a_short_loss_axis_reaches_up_to_a_third_label() -> None:

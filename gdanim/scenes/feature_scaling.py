@@ -50,7 +50,7 @@ from .style import Theme
 from .widgets import DescentTrail, LossContours, LossCurve, Panel, fmt, label
 from .widgets.contours import scale_ratio
 from .widgets.data import core_range
-from .widgets.panels import LEAST_TICK_LABELS, y_tick_labels
+from .widgets.panels import LEAST_TICK_LABELS, labelled_across, x_tick_labels, y_tick_labels
 from .widgets.text import nice_ticks
 
 FloatArray = NDArray[np.float64]
@@ -494,9 +494,32 @@ class FeatureScaling(GdScene):
                 grow=not to_scale,
             )
 
+        def across(found: LossContours, b: Box) -> LossContours:
+            # Its w1 axis keeps two labels ("−0.015 −0.005"): the view reaches out to w1's
+            # next round value, where three fit ("−20 −10 0 (×10⁻³)"); on a map to scale
+            # w2 grows with it about its middle.
+            if x_tick_labels(found) >= LEAST_TICK_LABELS:
+                return found
+            v = found.landscape.view
+            lo, hi = labelled_across(v.w_min, v.w_max, found.frame.width)
+            if (lo, hi) == (v.w_min, v.w_max):
+                return found
+            grow = (hi - lo) / (v.w_max - v.w_min) if to_scale else 1.0
+            mid, half = (v.b_min + v.b_max) / 2, (v.b_max - v.b_min) / 2 * grow
+            land = self.seen_over(side, found.landscape, View(lo, hi, mid - half, mid + half))
+            wider = self.place_panel(
+                b,
+                lambda w, h: LossContours(land, w, h, self.theme, w1, w2, say_scale=to_scale),
+                grow=not to_scale,
+            )
+            kept = min(x_tick_labels(wider), y_tick_labels(wider))
+            return wider if kept >= LEAST_TICK_LABELS else found
+
         panel = on(box)
-        if not to_scale or y_tick_labels(panel) >= LEAST_TICK_LABELS:
-            return panel
+        if not to_scale:
+            return across(panel, box)
+        if y_tick_labels(panel) >= LEAST_TICK_LABELS:
+            return across(panel, box)
         # A map to scale whose w2 axis keeps two labels: its window slides along w2 (a
         # valley leaves room above and below it) to where three round ticks fall, else the
         # map takes the room below it, its view framed again for that shape.
@@ -508,8 +531,8 @@ class FeatureScaling(GdScene):
             for shift in [*shifts, *slid_windows(view, framed, b.plot_area().h)]:
                 found = on(b, shift)
                 if y_tick_labels(found) >= LEAST_TICK_LABELS:
-                    return found
-        return panel
+                    return across(found, b)
+        return across(panel, box)
 
     def place_panel(self, box: Box, make: Callable[[float, float], P], grow: bool = True) -> P:
         """A panel made to fit ``box``; a short one (a square frame, under the headers) also
@@ -553,7 +576,17 @@ class FeatureScaling(GdScene):
         if shift == 0.0:
             return land
         v = land.view
-        view = View(v.w_min, v.w_max, v.b_min + shift, v.b_max + shift)
+        return self.seen_over(side, land, View(v.w_min, v.w_max, v.b_min + shift, v.b_max + shift))
+
+    def seen_over(self, side: ScalingSide, land: Landscape, view: View) -> Landscape:
+        """``land``, the side's loss, over another ``view`` (its grid and levels made again)."""
+        sc = self.inputs.scaling
+        assert sc is not None
+        ds = self.inputs.dataset
+        x = ds.x - np.array(sc.x_mean)
+        if side.standardized:
+            x = x / np.array(sc.x_std)
+        loss = self.inputs.config.make_loss()
         w_grid = np.linspace(view.w_min, view.w_max, land.w_grid.size)
         b_grid = np.linspace(view.b_min, view.b_max, land.b_grid.size)
         grid = np.stack(np.meshgrid(w_grid, b_grid), axis=-1)

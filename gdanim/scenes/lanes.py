@@ -53,7 +53,13 @@ from .grid import (
 )
 from .style import Theme
 from .widgets import DescentTrail, LossContours, LossCurve, nice_ticks
-from .widgets.panels import clip_segments, thin_tick_labels
+from .widgets.panels import (
+    across_ticks,
+    clip_segments,
+    fitting_ticks,
+    labelled_across,
+    thin_tick_labels,
+)
 
 AXIS_LABEL_SIZE = 20
 SIDE_HEADER_SHARE = 0.3  # of the body's width, a run's header beside its plots
@@ -157,11 +163,38 @@ def lane_map(inputs: SceneInputs, width: float, height: float) -> Landscape:
         hw = hb * shape
     else:
         hb = hw / shape
-    b_lo, b_hi = labelled_range(cb - hb, cb + hb, height)
-    view = View(cw - hw, cw + hw, b_lo, b_hi)
+    # Each range grown for its numbers takes the other along about its middle, so the
+    # axes stay to scale (growing one may crowd the other's numbers: a few rounds).
+    # Where that crowds w's numbers past help, w keeps the last range whose numbers fit,
+    # a little out of scale (under the tenth or so a grown b asks for).
+    w_lo, w_hi, b_lo, b_hi = cw - hw, cw + hw, cb - hb, cb + hb
+    kept: tuple[float, float] | None = None
+    for _ in range(4):
+        w_lo, w_hi = labelled_across(w_lo, w_hi, width)
+        if across_ticks(w_lo, w_hi, width):
+            kept = (w_lo, w_hi)
+        elif kept is not None:
+            w_lo, w_hi = kept
+            break
+        b_lo, b_hi = _about((b_lo + b_hi) / 2, max(b_hi - b_lo, (w_hi - w_lo) / shape))
+        b_lo, b_hi = labelled_range(b_lo, b_hi, height)
+        # Its lowest number a quarter step above the corner, clear of w's first number
+        # (which may hang left of the plot where w grew to its next round value).
+        ticks, _ = fitting_ticks((b_lo, b_hi), 3, height, style.THEMES["dark"], across=False)
+        if len(ticks) >= 2:
+            quarter = (ticks[1][0] - ticks[0][0]) / 4
+            b_lo = min(b_lo, ticks[0][0] - quarter)
+        if (b_hi - b_lo) * shape <= (w_hi - w_lo) * (1 + 1e-9):
+            break
+        w_lo, w_hi = _about((w_lo + w_hi) / 2, (b_hi - b_lo) * shape)
+    view = View(w_lo, w_hi, b_lo, b_hi)
     tracks = [(p.w, p.b, p.loss, p.diverged) for p in paths if p is not None]
     z = standardized_data(inputs.dataset, std)
     return build_landscape(z, inputs.config.make_loss(), tracks, view=view)
+
+
+def _about(middle: float, span: float) -> tuple[float, float]:
+    return middle - span / 2, middle + span / 2
 
 
 #: Room a tick label of a vertical axis takes, with the gap to the next one.

@@ -52,7 +52,15 @@ from .grid import (
     row_cells,
     typeset,
 )
-from .lanes import NUMBER_GAP, lane_map, run_view, side_cells, side_header_width, side_row_height
+from .lanes import (
+    NUMBER_GAP,
+    RunView,
+    lane_map,
+    run_view,
+    side_cells,
+    side_header_width,
+    side_row_height,
+)
 from .rateline import RateLine
 from .runs import loss_frame, outcome_color, run_colors
 from .widgets import (
@@ -68,6 +76,7 @@ SEEN_SHARE = 0.03
 STRIP_GAP = 0.22  # below the learning-rate line
 RIGHT_OVERHANG = 0.3  # right of the last plot: its last tick label may stick out
 COVER_PAD = 0.05  # a fade-in cover's margin around what it covers
+OVERHANG_PAD = 0.05  # kept right of the last plot's last tick label
 SIDE_BY_SIDE_FROM = 1.5  # width : height from which the lanes stand side by side
 REGIME_LABELS = REGIMES
 
@@ -109,6 +118,14 @@ def meets(a: Mobject, b: Mobject, gap: float = NOTE_GAP) -> bool:
     (ax0, ay0), (ax1, ay1) = a.get_corner(DOWN + LEFT)[:2], a.get_corner(UP + RIGHT)[:2]
     (bx0, by0), (bx1, by1) = b.get_corner(DOWN + LEFT)[:2], b.get_corner(UP + RIGHT)[:2]
     return ax0 < bx1 + gap and bx0 < ax1 + gap and ay0 < by1 + gap and by0 < ay1 + gap
+
+
+def overhang(views: list[RunView]) -> float:
+    """How far the lanes' texts reach right of their rightmost plot frame."""
+    panels = [p for v in views for p in (v.contours, v.loss)]
+    right = max(p.frame.get_right()[0] for p in panels)
+    texts = [m for p in panels for m in p.get_family() if isinstance(m, Text)]
+    return max(m.get_right()[0] for m in texts) - right
 
 
 class LearningRates(SharedClock):
@@ -235,24 +252,33 @@ class LearningRates(SharedClock):
             hh = max(h.height for h in headers)
         self.side = side
         layout = column_cells if tall else side_cells if side else row_cells
-        cells = layout(body, len(runs), hh)
         frame_traj = loss_frame(runs, inputs.analysis.optimum_loss)
-        lane = partial(
-            run_view,
-            frame_traj=frame_traj,
-            landscape=lane_map(inputs, cells[0].contour.w, cells[0].contour.h),
-            tracker=self.tracker,
-            epochs=self.longest_updates(),
-            theme=self.theme,
-            descents=[r.trajectory for r in runs],
-            bare_log=side,
-        )
-        self.views = [
-            lane(run, outcome, color, cell, header)
-            for run, outcome, color, cell, header in zip(
-                runs, self.outcomes, colors, cells, headers, strict=True
+
+        def lanes(body: Box) -> list[RunView]:
+            cells = layout(body, len(runs), hh)
+            lane = partial(
+                run_view,
+                frame_traj=frame_traj,
+                landscape=lane_map(inputs, cells[0].contour.w, cells[0].contour.h),
+                tracker=self.tracker,
+                epochs=self.longest_updates(),
+                theme=self.theme,
+                descents=[r.trajectory for r in runs],
+                bare_log=side,
             )
-        ]
+            return [
+                lane(run, outcome, color, cell, header)
+                for run, outcome, color, cell, header in zip(
+                    runs, self.outcomes, colors, cells, headers, strict=True
+                )
+            ]
+
+        self.views = lanes(body)
+        # The body leaves room right of the last plot for a tick label at its end: where
+        # none sits there (a log update axis ends between its ticks), the plots take it.
+        spare = RIGHT_OVERHANG - max(0.0, overhang(self.views)) - OVERHANG_PAD
+        if spare > OVERHANG_PAD:
+            self.views = lanes(Box(body.x + spare / 2, body.y, body.w + spare, body.h))
         # The lanes share one map: where it says "axes not to scale" on the plot, the first
         # lane says it for all, and the later runs' paths (a diverging one's wide hops)
         # stay uncovered.

@@ -77,7 +77,7 @@ class Panel(VGroup):
         self.frame.set_stroke(theme.muted, style.THIN).set_fill(theme.panel, 1)
         ticks = VGroup()
         tick_len = style.AXIS_LABEL_BUFF * 0.5
-        n_x = max(2, min(5, int(width / 1.1)))
+        n_x = x_tick_count(width)
         n_y = max(2, min(5, int(height / style.TICK_SPACING)))
         if x_ticks is None:
             x_ticks, unit = fitting_ticks(x_range, n_x, width, theme, across=True)
@@ -296,6 +296,17 @@ NUMBER_GAP = 0.14
 LEAST_TICK_LABELS = 3
 
 
+def x_tick_count(width: float) -> int:
+    """About how many ticks a bottom axis ``width`` long asks for."""
+    return max(2, min(5, int(width / 1.1)))
+
+
+def x_tick_labels(panel: Panel) -> int:
+    """How many tick labels a panel's bottom axis kept (those that would touch are thinned)."""
+    bottom = panel.frame.get_bottom()[1]
+    return sum(1 for m in panel.ticks if isinstance(m, Text) and m.get_top()[1] <= bottom)
+
+
 def y_tick_labels(panel: Panel) -> int:
     """How many tick labels a panel's y axis kept (those that would touch are thinned)."""
     left = panel.frame.get_left()[0]
@@ -347,11 +358,65 @@ def fitting_ticks(
         return plain, ""
     top = max(abs(r[0]), abs(r[1]))
     k = math.floor(math.log10(top)) if top > 0 else 0
-    if k != 0:
-        scaled = fit(10.0**k)
+    # In the power of ten of the largest number ("−1.5 −1 −0.5 0"), else one less, where
+    # whole numbers are narrower ("−15 −10 −5 0").
+    for power in (k, k - 1):
+        scaled = fit(10.0**power) if power != 0 else None
         if scaled is not None:
-            return scaled, f"×{power_of_ten(k)}"
+            return scaled, f"×{power_of_ten(power)}"
     return first, ""
+
+
+#: The most a range may grow, of its span, to carry three tick labels side by side.
+MOST_REACH_ACROSS = 0.5
+
+
+def across_ticks(lo: float, hi: float, width: float) -> list[float]:
+    """The values a panel ``width`` long ticks over ``(lo, hi)`` (in a power of ten where
+    plain numbers do not fit), if three or more keep apart as typeset; else none."""
+    theme = style.THEMES["dark"]  # widths only: the theme changes colours
+    ticks, _ = fitting_ticks((lo, hi), x_tick_count(width), width, theme, across=True)
+    texts = [label(t, theme, style.TICK_SIZE) for _, t in ticks]
+    xs = [(v - lo) / (hi - lo) * width for v, _ in ticks]
+    apart = all(
+        x2 - x1 >= (m.width + n.width) / 2 + NUMBER_GAP
+        for (x1, m), (x2, n) in itertools.pairwise(zip(xs, texts, strict=True))
+    )
+    return [v for v, _ in ticks] if apart and len(ticks) >= 3 else []
+
+
+def labelled_across(lo: float, hi: float, width: float) -> tuple[float, float]:
+    """``(lo, hi)``, or up to :data:`MOST_REACH_ACROSS` wider, so an axis ``width`` long
+    carries three round tick labels side by side, :data:`NUMBER_GAP` apart as typeset.
+
+    Where some round step's multiples inside the range already fit, the range stays; else
+    it grows, the least it can, to the next multiple beyond one end (and a quarter step
+    more, so the new end label keeps clear of the corner) of the first step whose three
+    labels then fit.
+    """
+    span = hi - lo
+    if not (span > 0 and width > 0 and math.isfinite(span)):
+        return lo, hi
+    if across_ticks(lo, hi, width):
+        return lo, hi
+    mag = 10 ** math.floor(math.log10(span / 8))
+    best: tuple[float, float] | None = None
+    for step in (m * mag * 10**k for k in range(3) for m in (1, 2, 2.5, 5)):
+        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+        pad = step * 0.25
+        for end, a, b in (
+            ((first - 1) * step, (first - 1) * step - pad, hi),
+            ((last + 1) * step, lo, (last + 1) * step + pad),
+        ):
+            if b - a > span * (1 + MOST_REACH_ACROSS) or (best and b - a >= best[1] - best[0]):
+                continue
+            # Ticked at this step, at its new end: else the pad is not a quarter step.
+            ticks = across_ticks(a, b, width)
+            if any(abs(v - end) <= 1e-9 * step for v in ticks) and math.isclose(
+                ticks[1] - ticks[0], step
+            ):
+                best = (a, b)
+    return best or (lo, hi)
 
 
 def with_unit(name: str, unit: str) -> str:

@@ -190,6 +190,11 @@ def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84, line
             # takes them (up a short panel: "extra / loss / (log)").
             tries += [f"{broken} {unit}" for unit in _note_forms(note)]
             tries += [f"{broken}\n{unit}" for unit in _note_forms(note)] if lines > 2 else []
+        per_sd = re.fullmatch(r"(.*?)\s*\((per sd[^()]*)\)", name)
+        if per_sd and lines > 1:
+            # A standardised name and its scale: "w′ (×10⁶) / per sd of x" before "w′… (×10⁶)".
+            for unit in _note_forms(note):
+                tries += [f"{per_sd.group(1)} {unit}\n{per_sd.group(2)}"]
         if note.startswith("(per sd") and lines > 1:
             # Up a short map: "w2 / per sd", then "w2 / per / sd" where the side takes three.
             inner = note[1:-1]
