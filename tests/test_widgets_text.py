@@ -137,7 +137,7 @@ def test_ticks_keep_three_labels_on_a_narrow_axis() -> None:
 
 
 def test_ticks_count_in_one_power_less_where_whole_numbers_fit() -> None:
-    """"−1.5 −1.0 −0.5 0 (×10⁻²)" touch where "−15 −10 −5 0 (×10⁻³)" keep apart."""
+    """ "−1.5 −1.0 −0.5 0 (×10⁻²)" touch where "−15 −10 −5 0 (×10⁻³)" keep apart."""
     from gdanim.scenes.widgets.panels import fitting_ticks
 
     ticks, unit = fitting_ticks((-0.0177, 0.0016), 2, 2.75, THEME, across=True)

@@ -359,8 +359,9 @@ def fitting_ticks(
     top = max(abs(r[0]), abs(r[1]))
     k = math.floor(math.log10(top)) if top > 0 else 0
     # In the power of ten of the largest number ("−1.5 −1 −0.5 0"), else one less, where
-    # whole numbers are narrower ("−15 −10 −5 0").
-    for power in (k, k - 1):
+    # whole numbers are narrower ("−15 −10 −5 0"), but not ×10¹ for numbers in hundreds:
+    # plain numbers thinned ("0 100") read better than "0 5 10 (×10¹)".
+    for power in (k, k - 1) if abs(k - 1) >= 2 else (k,):
         scaled = fit(10.0**power) if power != 0 else None
         if scaled is not None:
             return scaled, f"×{power_of_ten(power)}"
