@@ -52,3 +52,19 @@ def write_cars(folder: Path, rows: int = 32) -> Path:
     lines = "".join(f"{a},{b:.0f},{c}\n" for a, b, c in zip(wt, hp, mpg, strict=True))
     path.write_text("wt,hp,mpg\n" + lines)
     return path
+
+
+def write_penguins(folder: Path, rows: int = 342) -> Path:
+    """A two-feature table shaped like the penguin measurements: flipper length (172-231 mm)
+    and bill length (32-60 mm), correlated, against body mass (2700-6300 g), seeded; long
+    column names as the table has them."""
+    rng = np.random.default_rng(29)
+    flipper = np.round(np.clip(rng.normal(201, 14, rows), 172, 231))
+    bill = np.round(np.clip(0.2 * flipper + 3.9 + rng.normal(0, 4.2, rows), 32, 60), 1)
+    mass = np.round(
+        np.clip(50 * flipper + 6 * bill - 6100 + rng.normal(0, 390, rows), 2700, 6300), -1
+    )
+    path = Path(folder) / "penguins.csv"
+    lines = "".join(f"{a:.0f},{b},{c:.0f}\n" for a, b, c in zip(flipper, bill, mass, strict=True))
+    path.write_text("flipper_length_mm,bill_length_mm,body_mass_g\n" + lines)
+    return path

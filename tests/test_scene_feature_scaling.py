@@ -262,3 +262,25 @@ def test_a_needle_window_slides_to_three_round_ticks():
         assert view.b_min + shift <= framed.b_min and view.b_max + shift >= framed.b_max
     # Nothing to slide where the window holds only what it frames.
     assert list(slid_windows(view, View(-5.0, 0.2, -1.088, 0.98), height=1.01)) == []
+
+
+@pytest.mark.slow
+def test_a_title_too_long_for_the_frame_says_less_rather_than_shrink(tmp_path):
+    """Long column names in a square frame: the title names the target alone, at a size
+    that reads, rather than all three names at 8 px."""
+    from manim import Text
+
+    from tests.tables import write_penguins
+
+    spec = RenderSpec(
+        scene="feature-scaling", aspect="1:1", quality="low", format="png",
+        data_path=str(write_penguins(tmp_path)),
+        x_col=("flipper_length_mm", "bill_length_mm"), y_col="body_mass_g",
+    )  # fmt: skip
+    scene = build_scene(spec, tmp_path)
+    texts = [m for m in scene.mobjects[0].get_family() if isinstance(m, Text)]
+    title = texts[0]
+    assert title.original_text == "Feature scaling: two features against body_mass_g"
+    wide = RenderSpec(**{**spec.model_dump(), "aspect": "16:9"})
+    first = [m for m in build_scene(wide, tmp_path).mobjects[0].get_family() if isinstance(m, Text)]
+    assert "flipper_length_mm and bill_length_mm" in first[0].original_text

@@ -26,6 +26,9 @@ from .widgets.panels import LEAST_TICK_LABELS, y_tick_labels
 from .widgets.text import least_room
 
 P = TypeVar("P", bound=Any)
+#: The least a title is shrunk to fit the frame's width (its capitals ~12 px at 480p)
+#: before a shorter one is set.
+TITLE_LEAST = 0.6
 
 
 def map_labels(standardized: bool) -> tuple[str, str]:
@@ -159,11 +162,20 @@ class GdScene(Scene):
         rest = Box(body.x, body.y + h / 2, body.w, body.h - h)
         return readout, rest
 
-    def title_block(self, title: str, subtitle: str) -> tuple[VGroup, Box]:
-        """Title and subtitle at the top; returns them and the box left below."""
+    def title_block(self, title: str | Sequence[str], subtitle: str) -> tuple[VGroup, Box]:
+        """Title and subtitle at the top; returns them and the box left below.
+
+        ``title`` may be a list, longest first: the first that fits the frame's width
+        shrunk to no less than :data:`TITLE_LEAST` is set (long column names in a square
+        frame), else the last, shrunk to fit.
+        """
         f = self.frame
         size = style.TITLE_SIZE if not self.portrait else style.TITLE_SIZE * 0.85
-        t = label(title, self.theme, size)
+        titles = [title] if isinstance(title, str) else list(title)
+        for words in titles:
+            t = label(words, self.theme, size)
+            if t.width * TITLE_LEAST <= f.w:
+                break
         if t.width > f.w:
             t.scale_to_fit_width(f.w)
         lines = []

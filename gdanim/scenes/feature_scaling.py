@@ -50,7 +50,13 @@ from .style import Theme
 from .widgets import DescentTrail, LossContours, LossCurve, Panel, fmt, label
 from .widgets.contours import scale_ratio
 from .widgets.data import core_range
-from .widgets.panels import LEAST_TICK_LABELS, labelled_across, x_tick_labels, y_tick_labels
+from .widgets.panels import (
+    LEAST_TICK_LABELS,
+    labelled_across,
+    labelled_range,
+    x_tick_labels,
+    y_tick_labels,
+)
 from .widgets.text import nice_ticks
 
 FloatArray = NDArray[np.float64]
@@ -68,6 +74,8 @@ SHORT_PLOT = 1.2
 BELOW_MARGIN = 0.08  # kept between a grown panel's axis name and what is under it
 #: Contour levels of a map (weight_landscape's own count).
 CONTOUR_LEVELS = 12
+#: The most a map's view may grow, either way, to carry three tick labels on each axis.
+MOST_GROWN = 1.6
 #: The least room between two ticks one above the other that a label's height may fit.
 TICK_ROOM = 0.2
 
@@ -164,8 +172,14 @@ class FeatureScaling(GdScene):
         raw_run, std_run = inputs.runs
         self.colors = run_colors([self.outcome(raw_run), self.outcome(std_run)], self.theme)
         f1, f2 = (_short(v) for v in ds.features)
+        y = _short(ds.y_label)
         title, body = self.title_block(
-            f"Feature scaling: {f1} and {f2} against {_short(ds.y_label)}", self.subtitle()
+            [
+                f"Feature scaling: {f1} and {f2} against {y}",
+                f"Feature scaling: two features against {y}",
+                "Feature scaling",
+            ],
+            self.subtitle(),
         )
         body, self.verdict_box = self.verdict_strip(body)
         raw_box, std_box, curve_box, data_box = self.layout(body)
@@ -495,18 +509,32 @@ class FeatureScaling(GdScene):
             )
 
         def across(found: LossContours, b: Box) -> LossContours:
-            # Its w1 axis keeps two labels ("−0.015 −0.005"): the view reaches out to w1's
+            # An axis that keeps two labels ("−0.015 −0.005"): the view reaches out to its
             # next round value, where three fit ("−20 −10 0 (×10⁻³)"); on a map to scale
-            # w2 grows with it about its middle.
-            if x_tick_labels(found) >= LEAST_TICK_LABELS:
+            # the other axis grows with it about its middle.
+            # (A map to scale slides its window for w2's labels first: see below.)
+            few_x = x_tick_labels(found) < LEAST_TICK_LABELS
+            few_y = not to_scale and y_tick_labels(found) < LEAST_TICK_LABELS
+            if not (few_x or few_y):
                 return found
             v = found.landscape.view
-            lo, hi = labelled_across(v.w_min, v.w_max, found.frame.width)
-            if (lo, hi) == (v.w_min, v.w_max):
+            w_lo, w_hi, b_lo, b_hi = old = (v.w_min, v.w_max, v.b_min, v.b_max)
+            width, height = found.frame.width, found.frame.height
+            if to_scale:
+                # w to its next round value, w2 with it about its middle.
+                w_lo, w_hi = labelled_across(w_lo, w_hi, width)
+                mid, half = (b_lo + b_hi) / 2, (b_hi - b_lo) / 2 * (w_hi - w_lo) / (old[1] - old[0])
+                b_lo, b_hi = mid - half, mid + half
+            else:
+                if few_x:
+                    w_lo, w_hi = labelled_across(w_lo, w_hi, width)
+                if few_y:
+                    b_lo, b_hi = labelled_range(b_lo, b_hi, height)
+            new = (w_lo, w_hi, b_lo, b_hi)
+            grown = max((w_hi - w_lo) / (old[1] - old[0]), (b_hi - b_lo) / (old[3] - old[2]))
+            if new == old or grown > MOST_GROWN:
                 return found
-            grow = (hi - lo) / (v.w_max - v.w_min) if to_scale else 1.0
-            mid, half = (v.b_min + v.b_max) / 2, (v.b_max - v.b_min) / 2 * grow
-            land = self.seen_over(side, found.landscape, View(lo, hi, mid - half, mid + half))
+            land = self.seen_over(side, found.landscape, View(*new))
             wider = self.place_panel(
                 b,
                 lambda w, h: LossContours(land, w, h, self.theme, w1, w2, say_scale=to_scale),

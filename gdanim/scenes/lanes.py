@@ -53,13 +53,7 @@ from .grid import (
 )
 from .style import Theme
 from .widgets import DescentTrail, LossContours, LossCurve, nice_ticks
-from .widgets.panels import (
-    across_ticks,
-    clip_segments,
-    fitting_ticks,
-    labelled_across,
-    thin_tick_labels,
-)
+from .widgets.panels import clip_segments, labelled_range, labelled_view, thin_tick_labels
 
 AXIS_LABEL_SIZE = 20
 SIDE_HEADER_SHARE = 0.3  # of the body's width, a run's header beside its plots
@@ -143,7 +137,9 @@ def lane_map(inputs: SceneInputs, width: float, height: float) -> Landscape:
     taller, to the panel's shape about the same centre, so the axes are to scale and the
     bowl looks round in a wide lane. On raw x the lanes show the framed view as it is (its
     w axis then says the axes are not to scale). Either way a short panel's b range is
-    widened to the next round values where three tick labels would not fit in it otherwise.
+    widened to the next round values where three tick labels would not fit in it otherwise,
+    and a round bowl's narrow w range the same (``−100 0 100`` where ``−50 0 50`` would
+    touch), the other with it (:func:`~.widgets.panels.labelled_view`).
     """
     land = inputs.map
     std = inputs.standardized
@@ -163,73 +159,13 @@ def lane_map(inputs: SceneInputs, width: float, height: float) -> Landscape:
         hw = hb * shape
     else:
         hb = hw / shape
-    # Each range grown for its numbers takes the other along about its middle, so the
-    # axes stay to scale (growing one may crowd the other's numbers: a few rounds).
-    # Where that crowds w's numbers past help, w keeps the last range whose numbers fit,
-    # a little out of scale (under the tenth or so a grown b asks for).
-    w_lo, w_hi, b_lo, b_hi = cw - hw, cw + hw, cb - hb, cb + hb
-    kept: tuple[float, float] | None = None
-    for _ in range(4):
-        w_lo, w_hi = labelled_across(w_lo, w_hi, width)
-        if across_ticks(w_lo, w_hi, width):
-            kept = (w_lo, w_hi)
-        elif kept is not None:
-            w_lo, w_hi = kept
-            break
-        b_lo, b_hi = _about((b_lo + b_hi) / 2, max(b_hi - b_lo, (w_hi - w_lo) / shape))
-        b_lo, b_hi = labelled_range(b_lo, b_hi, height)
-        # Its lowest number a quarter step above the corner, clear of w's first number
-        # (which may hang left of the plot where w grew to its next round value).
-        ticks, _ = fitting_ticks((b_lo, b_hi), 3, height, style.THEMES["dark"], across=False)
-        if len(ticks) >= 2:
-            quarter = (ticks[1][0] - ticks[0][0]) / 4
-            b_lo = min(b_lo, ticks[0][0] - quarter)
-        if (b_hi - b_lo) * shape <= (w_hi - w_lo) * (1 + 1e-9):
-            break
-        w_lo, w_hi = _about((w_lo + w_hi) / 2, (b_hi - b_lo) * shape)
+    w_lo, w_hi, b_lo, b_hi = labelled_view(
+        (cw - hw, cw + hw, cb - hb, cb + hb), width, height, to_scale=True
+    )
     view = View(w_lo, w_hi, b_lo, b_hi)
     tracks = [(p.w, p.b, p.loss, p.diverged) for p in paths if p is not None]
     z = standardized_data(inputs.dataset, std)
     return build_landscape(z, inputs.config.make_loss(), tracks, view=view)
-
-
-def _about(middle: float, span: float) -> tuple[float, float]:
-    return middle - span / 2, middle + span / 2
-
-
-#: Room a tick label of a vertical axis takes, with the gap to the next one.
-TICK_LABEL_ROOM = 0.3
-
-
-def labelled_range(lo: float, hi: float, height: float) -> tuple[float, float]:
-    """``(lo, hi)``, or a little wider, so an axis ``height`` tall carries three round tick
-    values at least :data:`TICK_LABEL_ROOM` apart.
-
-    The step is the least round one (1, 2, 2.5 or 5 times a power of ten) whose labels fit;
-    where fewer than three of its multiples fall in the range, the range grows to the
-    nearest ones beyond either end (the smaller growth first).
-    """
-    if not (hi > lo and height > 0 and math.isfinite(hi - lo)):
-        return lo, hi
-    for _ in range(4):
-        span = hi - lo
-        least = span * TICK_LABEL_ROOM / height
-        mag = 10 ** math.floor(math.log10(least))
-        step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= least * (1 - 1e-12))
-        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
-        if last - first + 1 >= 3:
-            return lo, hi
-        # A new end value keeps half a label's room inside the frame, clear of the corner
-        # where the other axis's first label sits.
-        pad = step * 0.25
-        down, up = lo - (first - 1) * step, (last + 1) * step - hi
-        if last - first + 1 == 1:
-            lo, hi = (first - 1) * step - pad, (last + 1) * step + pad
-        elif down <= up:
-            lo = (first - 1) * step - pad
-        else:
-            hi = (last + 1) * step + pad
-    return lo, hi
 
 
 def run_view(

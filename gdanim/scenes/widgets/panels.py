@@ -420,6 +420,80 @@ def labelled_across(lo: float, hi: float, width: float) -> tuple[float, float]:
     return best or (lo, hi)
 
 
+#: Room a tick label of a vertical axis takes, with the gap to the next one.
+TICK_LABEL_ROOM = 0.3
+
+
+def labelled_range(lo: float, hi: float, height: float) -> tuple[float, float]:
+    """``(lo, hi)``, or a little wider, so an axis ``height`` tall carries three round tick
+    values at least :data:`TICK_LABEL_ROOM` apart.
+
+    The step is the least round one (1, 2, 2.5 or 5 times a power of ten) whose labels fit;
+    where fewer than three of its multiples fall in the range, the range grows to the
+    nearest ones beyond either end (the smaller growth first).
+    """
+    if not (hi > lo and height > 0 and math.isfinite(hi - lo)):
+        return lo, hi
+    for _ in range(4):
+        span = hi - lo
+        least = span * TICK_LABEL_ROOM / height
+        mag = 10 ** math.floor(math.log10(least))
+        step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= least * (1 - 1e-12))
+        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+        if last - first + 1 >= 3:
+            return lo, hi
+        # A new end value keeps half a label's room inside the frame, clear of the corner
+        # where the other axis's first label sits.
+        pad = step * 0.25
+        down, up = lo - (first - 1) * step, (last + 1) * step - hi
+        if last - first + 1 == 1:
+            lo, hi = (first - 1) * step - pad, (last + 1) * step + pad
+        elif down <= up:
+            lo = (first - 1) * step - pad
+        else:
+            hi = (last + 1) * step + pad
+    return lo, hi
+
+
+def labelled_view(
+    view: tuple[float, float, float, float], width: float, height: float, to_scale: bool
+) -> tuple[float, float, float, float]:
+    """``(w_lo, w_hi, b_lo, b_hi)`` grown, each range the least it can, so a map ``width`` by
+    ``height`` carries three tick labels on each axis (:func:`labelled_across`,
+    :func:`labelled_range`), with b's lowest a quarter step above the corner, clear of w's
+    first label, which may hang left of the plot where w grew to its next round value.
+
+    ``to_scale``: the view is to scale and stays so, each range grown taking the other along
+    about its middle (a few rounds: growing one may crowd the other's numbers); where that
+    crowds w's numbers past help, w keeps the last range whose numbers fit, a little out of
+    scale (under the tenth or so a grown b asks for).
+    """
+    w_lo, w_hi, b_lo, b_hi = view
+    shape = width / height
+    kept: tuple[float, float] | None = None
+    for _ in range(4 if to_scale else 1):
+        w_lo, w_hi = labelled_across(w_lo, w_hi, width)
+        if across_ticks(w_lo, w_hi, width):
+            kept = (w_lo, w_hi)
+        elif kept is not None:
+            w_lo, w_hi = kept
+            break
+        if to_scale:
+            b_lo, b_hi = _about((b_lo + b_hi) / 2, max(b_hi - b_lo, (w_hi - w_lo) / shape))
+        b_lo, b_hi = labelled_range(b_lo, b_hi, height)
+        ticks, _ = fitting_ticks((b_lo, b_hi), 3, height, style.THEMES["dark"], across=False)
+        if len(ticks) >= 2:
+            b_lo = min(b_lo, ticks[0][0] - (ticks[1][0] - ticks[0][0]) / 4)
+        if not to_scale or (b_hi - b_lo) * shape <= (w_hi - w_lo) * (1 + 1e-9):
+            break
+        w_lo, w_hi = _about((w_lo + w_hi) / 2, (b_hi - b_lo) * shape)
+    return w_lo, w_hi, b_lo, b_hi
+
+
+def _about(middle: float, span: float) -> tuple[float, float]:
+    return middle - span / 2, middle + span / 2
+
+
 def with_unit(name: str, unit: str) -> str:
     """An axis name with the power of ten its ticks count in: ``w′ (per sd of x) (×10⁵)``, put
     before a remark such as ``(axes not to scale)``, which may be dropped for room first."""
