@@ -392,3 +392,23 @@ def test_the_axes_names_stay_in_the_bowls_box_as_the_camera_turns(built: Any, na
                     assert pts[:, 0].max() <= box.left + box.w + 1e-6
                     assert pts[:, 1].min() >= box.y - box.h / 2 - 1e-6
                     assert pts[:, 1].max() <= box.top + 1e-6
+
+
+def test_text_an_animation_changes_is_painted_each_frame_while_the_camera_moves(
+    built: Any,
+) -> None:
+    """Fixed text is painted once per play() while the camera moves, except what the play
+    changes: the loop fading out in a square frame stayed whole, then vanished at once."""
+    from manim import FadeOut
+
+    b = built("mse")
+    scene = b.scene
+    with b.config():
+        turn = scene.cam.phi_tracker.animate.set_value(1.0).build()
+        still = scene.get_moving_mobjects(turn)
+        fading = scene.get_moving_mobjects(turn, FadeOut(scene.side.loop))
+    loop = set(scene.side.loop.get_family())
+    assert not loop & set(still)  # the loop in the static picture
+    assert loop <= set(fading)  # repainted as it fades
+    title = scene.mobjects[0]
+    assert title not in fading  # text before it stays static

@@ -113,13 +113,18 @@ class HikerBowl(GdScene, ThreeDScene):
     def get_moving_mobjects(self, *animations: Any) -> list[Mobject]:
         """While the camera moves, manim's 3D scene repaints everything each frame; the
         fixed-in-frame text added before the bowl does not move with it, so it stays in the
-        static picture painted once per play()."""
+        static picture painted once per play(), up to the first text an animation changes
+        (the loop fading out in a square frame: painted once, it stayed whole under the
+        note fading in, then was gone at once)."""
         moving = super().get_moving_mobjects(*animations)
         if moving is not self.mobjects:  # the camera stands still
             return moving
         fixed = self.cam.fixed_in_frame_mobjects
+        animated = {id(m) for a in animations for m in a.mobject.get_family()}
         family = self.get_mobject_family_members()
-        i = next((k for k, m in enumerate(family) if m not in fixed), len(family))
+        i = next(
+            (k for k, m in enumerate(family) if m not in fixed or id(m) in animated), len(family)
+        )
         return family[i:]
 
     @property
@@ -353,7 +358,13 @@ class HikerBowl(GdScene, ThreeDScene):
         self.place_note(message)
         shown = [FadeIn(message)]
         if self.side.note_for_loop:
-            shown += [FadeOut(self.side.loop), FadeOut(highlight)]
+            # In the same place: the loop goes in the first half, the note comes in the
+            # second, never the two at once (half-faded words over words).
+            shown = [
+                FadeIn(message, rate_func=late),
+                FadeOut(self.side.loop, rate_func=early),
+                FadeOut(highlight, rate_func=early),
+            ]
         if self.walk.exit is not None:
             self.walk_off(shown)
         else:
