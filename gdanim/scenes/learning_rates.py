@@ -69,8 +69,11 @@ from .widgets import (
 
 FloatArray = NDArray[np.float64]
 
-#: Of a map's span, what a run's dot has left to the minimum before the eye can tell.
-SEEN_SHARE = 0.03
+#: Of a map's span, what a run's dot has left to the minimum before the eye can tell (a
+#: ring near the minimum under "still far" needs words); a header beside its lane's small
+#: plots has room for them only where the dot is on the minimum.
+SEEN_SHARE = 0.08
+SEEN_SHARE_BRIEF = 0.03
 
 
 STRIP_GAP = 0.22  # below the learning-rate line
@@ -379,7 +382,7 @@ class LearningRates(SharedClock):
         if name.width > width:
             name.scale_to_fit_width(width)
         words = brief_verdict(outcome) if brief else outcome.text
-        way = self.way_done(run)
+        way = self.way_done(run, SEEN_SHARE_BRIEF if brief else SEEN_SHARE)
         if outcome.kind == "slow" and way is not None:
             # Still far in loss, but its dot lies on the minimum as the shared map is framed
             # (a wide map, for a diverging run): how far it came says what the map cannot.
@@ -388,14 +391,14 @@ class LearningRates(SharedClock):
         verdict.next_to(name, DOWN, buff=HEADER_LINE_GAP).align_to(name, LEFT)
         return VGroup(name, verdict)
 
-    def way_done(self, run: Run) -> int | None:
+    def way_done(self, run: Run, share: float = SEEN_SHARE) -> int | None:
         """How much of the way to the minimum ``run`` came, in percent, where what is left
-        is under :data:`SEEN_SHARE` of the map's span either way (too short to see)."""
+        is under ``share`` of the map's span either way (too short to see)."""
         land = self.inputs.map
         v, (w_star, b_star) = land.view, land.optimum
         t = run.on_map
         left_w, left_b = float(t.w[-1]) - w_star, float(t.b[-1]) - b_star
-        if abs(left_w) >= SEEN_SHARE * (v.w_max - v.w_min) or abs(left_b) >= SEEN_SHARE * (
+        if abs(left_w) >= share * (v.w_max - v.w_min) or abs(left_b) >= share * (
             v.b_max - v.b_min
         ):
             return None
