@@ -443,3 +443,13 @@ def test_square_lanes_keep_round_bowls_round_and_three_numbers_a_side(tmp_path, 
             if isinstance(m, Text) and m.get_top()[1] <= panel.frame.get_bottom()[1]
         ]  # fmt: skip
         assert len(under) >= 3, (table, [m.text for m in under])
+
+
+def test_the_verdicts_are_captioned_in_the_order_they_came_up(tmp_path):
+    """The diverging run's verdict comes up at update 27, the right one's at 565, the slow
+    one's at the end: the captions say them in that order, not lane by lane."""
+    scene, _, _ = build(tmp_path, aspect="16:9", lrs=None, theme="dark")
+    said = scene.caption_verdicts()
+    order = [said.index(f"lr {r}") for r in ("0.0416", "0.0181", "0.00181")]
+    assert order == sorted(order)
+    assert said.startswith("lr 0.0416: diverged at update 27.")

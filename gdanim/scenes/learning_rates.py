@@ -166,10 +166,17 @@ class LearningRates(SharedClock):
         return f"All runs share one clock, up to {count(n)} updates; each stops at its own end."
 
     def caption_verdicts(self) -> str:
-        parts = [
-            f"lr {fmt(r.lr, 3)}: {o.text}"
-            for r, o in zip(self.inputs.runs, self.outcomes, strict=True)
-        ]
+        """What each run did, in the order the verdicts came up on screen: each when its run
+        settled or left (its update on the shared clock), the others at the end."""
+        pairs = list(zip(self.inputs.runs, self.outcomes, strict=True))
+        n = self.longest_updates()
+
+        def shown_at(pair: tuple[Run, Outcome]) -> int:
+            o = pair[1]
+            early = o.kind in ("converged", "diverged") and o.update > 0
+            return o.update if early else n + 1
+
+        parts = [f"lr {fmt(r.lr, 3)}: {o.text}" for r, o in sorted(pairs, key=shown_at)]
         return ". ".join(parts) + "."
 
     # -- building (no animation): everything is placed before the first frame
