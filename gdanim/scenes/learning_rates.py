@@ -405,9 +405,7 @@ class LearningRates(SharedClock):
         v, (w_star, b_star) = land.view, land.optimum
         t = run.on_map
         left_w, left_b = float(t.w[-1]) - w_star, float(t.b[-1]) - b_star
-        if abs(left_w) >= share * (v.w_max - v.w_min) or abs(left_b) >= share * (
-            v.b_max - v.b_min
-        ):
+        if abs(left_w) >= share * (v.w_max - v.w_min) or abs(left_b) >= share * (v.b_max - v.b_min):
             return None
         start = math.hypot(float(t.w[0]) - w_star, float(t.b[0]) - b_star)
         if start <= 0:
