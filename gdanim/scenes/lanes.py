@@ -9,7 +9,6 @@ axis, are made here and shown by the scene once the shared clock gets there.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -201,9 +200,10 @@ def run_view(
         landscape, cell.contour.w, cell.contour.h, t,
         w_label=w_label, b_label=b_label if cell.y_labels else "",
     )  # fmt: skip
-    loss = LossCurve([frame_traj], cell.loss.w, cell.loss.h, t, epochs=epochs, descents=descents)
-    if bare_log:
-        bare_log_names(loss, t)
+    loss = LossCurve(
+        [frame_traj], cell.loss.w, cell.loss.h, t, epochs=epochs, descents=descents,
+        log_notes=not bare_log,
+    )  # fmt: skip
     for panel, area in ((contours, cell.contour), (loss, cell.loss)):
         if not cell.y_labels:
             strip_labels(panel, "left")
@@ -317,24 +317,6 @@ def _apart_labels(labels: list[Text], way: int, gap: float = NUMBER_GAP) -> list
                 continue
         kept.append(m)
     return kept
-
-
-def bare_log_names(loss: LossCurve, theme: Theme) -> None:
-    """Name the loss panel's axes without their log note ("loss (log)" -> "loss")."""
-    for old in list(loss.labels):
-        if not isinstance(old, Text):
-            continue
-        text = " ".join(str(old.original_text).split())
-        bare = re.sub(r"\s*\(log(?: scale)?\)", "", text)
-        if bare == text:
-            continue
-        new = typeset(bare, theme, AXIS_LABEL_SIZE)
-        if abs(old.height) > abs(old.width):  # the y name, set upright
-            new.rotate(math.pi / 2).move_to(old, aligned_edge=RIGHT)
-        else:
-            new.move_to(old, aligned_edge=UP)
-        loss.labels.remove(old)
-        loss.labels.add(new)
 
 
 def say_log(loss: LossCurve, theme: Theme) -> list[str]:

@@ -104,10 +104,13 @@ class LossCurve(Panel):
         epochs: int | None = None,
         y_name: str = "loss",
         descents: Sequence[Trajectory] | None = None,
+        log_notes: bool = True,
     ) -> None:
         """``trajectories`` span the axes; ``descents``, the runs to be drawn where they
         differ (an axis built from a stand-in for several runs' range), say whether the
-        update axis needs to be logarithmic."""
+        update axis needs to be logarithmic. ``log_notes``: the axis names say "(log
+        scale)" of a log axis (off where the scene says it elsewhere, or once for a column
+        of small panels)."""
         losses = np.concatenate([t.loss for t in trajectories if t.loss is not None])
         finite = losses[np.isfinite(losses)]
         lo, hi = float(np.min(finite)), float(np.max(finite))
@@ -174,13 +177,13 @@ class LossCurve(Panel):
             sizes = [label(t, theme, style.TICK_SIZE, theme.muted).width for _, t in x_ticks[:2]]
             if len(x_ticks) > LEAST_TICK_LABELS + 1 and apart < sum(sizes) / 2 + ONE_APART:
                 del x_ticks[1]
-            x_label = "update (log scale)"
+            x_label = "update (log scale)" if log_notes else "update"
         else:
             x_range = (0.0, float(n) * (1 + end))
             values = nice_ticks(0, n, 4)
             x_ticks = list(zip(values, numbers.tick_labels(values), strict=True))
             x_label = "update"
-        y_label = f"{y_name} (log)" if self.log_y else y_name
+        y_label = f"{y_name} (log)" if self.log_y and log_notes else y_name
         if self.loss_unit != 1.0:
             y_label = f"{y_name} (×{power_of_ten(round(math.log10(self.loss_unit)))})"
         super().__init__(x_range, y_range, width, height, theme, x_label, y_label, x_ticks, y_ticks)
