@@ -21,6 +21,7 @@ from manim import (
     BackgroundRectangle,
     DashedLine,
     Line,
+    Mobject,
     Text,
     Triangle,
     ValueTracker,
@@ -408,7 +409,8 @@ def note_place(
     for text in placed:
         lo, hi = text.get_corner(DOWN + LEFT)[:2], text.get_corner(UP + RIGHT)[:2]
         inside = lo[0] >= left and hi[0] <= right and lo[1] >= bottom and hi[1] <= top
-        if inside and not _meets(text, mark) and not _on_curve(curve, lo, hi, panel):
+        clear = not meets(text, mark, NOTE_CLEARANCE / 2)
+        if inside and clear and not _on_curve(curve, lo, hi, panel):
             return text
     # Nowhere clear: the words on a backing in the lower right corner.
     text = cornered(two, DOWN + RIGHT)
@@ -416,15 +418,11 @@ def note_place(
     return VGroup(backing, text)
 
 
-def _meets(a: Text, b: Triangle) -> bool:
-    """Whether two mobjects' boxes come within half :data:`NOTE_CLEARANCE` of each other."""
-    g = NOTE_CLEARANCE / 2
-    return bool(
-        a.get_left()[0] < b.get_right()[0] + g
-        and b.get_left()[0] < a.get_right()[0] + g
-        and a.get_bottom()[1] < b.get_top()[1] + g
-        and b.get_bottom()[1] < a.get_top()[1] + g
-    )
+def meets(a: Mobject, b: Mobject, gap: float) -> bool:
+    """Whether the boxes of ``a`` and ``b`` come within ``gap`` of each other."""
+    (ax0, ay0), (ax1, ay1) = a.get_corner(DOWN + LEFT)[:2], a.get_corner(UP + RIGHT)[:2]
+    (bx0, by0), (bx1, by1) = b.get_corner(DOWN + LEFT)[:2], b.get_corner(UP + RIGHT)[:2]
+    return bool(ax0 < bx1 + gap and bx0 < ax1 + gap and ay0 < by1 + gap and by0 < ay1 + gap)
 
 
 def _on_curve(curve: FloatArray, lo: FloatArray, hi: FloatArray, panel: FloatArray) -> bool:

@@ -18,13 +18,11 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    RIGHT,
     UP,
     FadeIn,
     FadeOut,
     Flash,
     LaggedStart,
-    Mobject,
     Rectangle,
     Text,
     ValueTracker,
@@ -56,6 +54,7 @@ from .lanes import (
     NUMBER_GAP,
     RunView,
     lane_map,
+    meets,
     run_view,
     side_cells,
     side_header_width,
@@ -114,13 +113,6 @@ def brief_verdict(outcome: Outcome) -> str:
 
 #: The least room kept between the column's note and a map's own numbers beside it.
 NOTE_GAP = 0.05
-
-
-def meets(a: Mobject, b: Mobject, gap: float = NOTE_GAP) -> bool:
-    """Whether the boxes of ``a`` and ``b`` come within ``gap`` of each other."""
-    (ax0, ay0), (ax1, ay1) = a.get_corner(DOWN + LEFT)[:2], a.get_corner(UP + RIGHT)[:2]
-    (bx0, by0), (bx1, by1) = b.get_corner(DOWN + LEFT)[:2], b.get_corner(UP + RIGHT)[:2]
-    return ax0 < bx1 + gap and bx0 < ax1 + gap and ay0 < by1 + gap and by0 < ay1 + gap
 
 
 def overhang(views: list[RunView]) -> float:
@@ -351,7 +343,7 @@ class LearningRates(SharedClock):
                 top = last.header.get_bottom()[1] - 2 * HEADER_LINE_GAP
                 for at, edge in ((pt(left, floor), DOWN + LEFT), (pt(left, top), UP + LEFT)):
                     note.move_to(at, aligned_edge=edge)
-                    if not any(meets(note, m) for m in beside):
+                    if not any(meets(note, m, NOTE_GAP) for m in beside):
                         return note
         return None
 
