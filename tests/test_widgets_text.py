@@ -161,3 +161,18 @@ def test_a_short_loss_axis_reaches_up_to_a_third_label() -> None:
     # With room for 0 1 2 3, the axis keeps to the losses.
     tall = LossCurve([run], 2.2, 2.0, THEME)
     assert tall.y_range[1] < 4.0 and y_tick_labels(tall) >= 3
+
+
+def test_a_one_or_two_letter_y_name_stands_upright() -> None:
+    """Turned on its side "b" reads as "q": a name of one or two letters is set upright
+    beside its axis; a longer one runs up it."""
+    from gdanim.scenes.widgets.panels import Panel
+    from gdanim.scenes.widgets.text import stands_upright
+
+    assert all(stands_upright(n) for n in ("b", "b′", "w2", "ŷ", "y"))
+    assert not any(stands_upright(n) for n in ("loss", "b (intercept)", "w2\nper\nsd"))
+    short = Panel((0, 1), (0, 1), 3.0, 2.0, THEME, "w", "b")
+    long = Panel((0, 1), (0, 1), 3.0, 2.0, THEME, "w", "b (intercept)")
+    b_short, b_long = short.labels[1], long.labels[1]
+    assert b_short.width >= b_short.height * 0.5  # upright
+    assert b_long.height > 3 * b_long.width  # up the side

@@ -30,6 +30,7 @@ from .widgets import (
     label,
     nice_ticks,
 )
+from .widgets.text import stands_upright
 
 FloatArray = NDArray[np.float64]
 
@@ -151,7 +152,8 @@ def shrink_axis_labels(panel: Panel, theme: Theme, size: float) -> None:
             top = min(below, default=frame.get_bottom()[1]) - AXIS_LABEL_GAP
             new.move_to(pt(frame.get_x(), top), aligned_edge=UP)
         else:
-            new.rotate(math.pi / 2)
+            if not stands_upright(text):
+                new.rotate(math.pi / 2)
             right = min(beside, default=frame.get_left()[0]) - AXIS_LABEL_GAP
             new.move_to(pt(right, frame.get_y()), aligned_edge=RIGHT)
         panel.labels.remove(old)

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from ... import numbers
 from .. import style
 from ..style import Theme
-from .text import fitted_label, label, nice_ticks, power_of_ten
+from .text import fitted_label, label, nice_ticks, power_of_ten, stands_upright
 
 FloatArray = NDArray[np.float64]
 
@@ -109,7 +109,8 @@ class Panel(VGroup):
         if y_label:
             # The y name runs up the side, where a second line takes width, not height.
             yl = fitted_label(y_label, theme, self.frame.height, lines=3)
-            yl.rotate(math.pi / 2)
+            if not stands_upright(y_label):
+                yl.rotate(math.pi / 2)
             left_edge = min([m.get_left()[0] for m in ticks if isinstance(m, Text)] or [lo[0]])
             yl.move_to([left_edge - style.AXIS_LABEL_BUFF - yl.width / 2, self.frame.get_y(), 0])
             self.labels.add(yl)

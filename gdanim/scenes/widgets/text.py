@@ -155,6 +155,13 @@ def least_room(text: str, theme: Theme, least: float = 0.84, lines: int = 1) -> 
     return min(float(label(f, theme, style.LABEL_SIZE).width) for f in forms) * least
 
 
+def stands_upright(name: str) -> bool:
+    """Whether a y axis's name is set upright beside its axis rather than up it: a name of
+    one or two letters ("b", "b′", "w2", "ŷ"), which turned on its side reads as another
+    letter ("b" as "q") and upright takes no more room."""
+    return len(name.strip().replace("′", "")) <= 2 and "\n" not in name.strip()
+
+
 def fitted_label(text: str, theme: Theme, room: float, least: float = 0.84, lines: int = 1) -> Text:
     """An axis name that fits ``room``: shrunk to ``least`` of its size at most, then bare of
     a trailing remark, then (``lines=2``, where the side has room across) on two lines (three
