@@ -78,7 +78,7 @@ def test_every_caption_is_spoken_without_a_symbol(text):
     said = spoken(text)
     assert said and speakable(said), said
     # Nothing a voice would name or misread is left.
-    for bad in ("_", "^", "=", "·", "Σ", "∂", "−", "/", "(", ")", "≈", "→", "²", "e-", "e1"):
+    for bad in ("_", "^", "=", "·", "Σ", "∂", "∇", "−", "/", "(", ")", "≈", "→", "²", "e-", "e1"):
         assert bad not in said, (bad, said)
     assert not re.search(r"(^|\s)-\d", said), said
 
@@ -107,6 +107,9 @@ def test_every_caption_is_spoken_without_a_symbol(text):
         ("Σ x_i (y_i − ŷ_i)", "the sum of x i times, y i minus y hat i"),
         ("a ≈ b", "a is about b"),
         ("gd", "gradient descent"),
+        # eSpeak says nothing for ∇: "minus eta L".
+        ("the step −η∇L", "the step minus eta times the gradient of L"),
+        ("the gradient ∇L points uphill", "the gradient of L points uphill"),
     ],
 )
 def test_math_and_numbers_read_as_words(text, expected):

@@ -87,6 +87,12 @@ def _math(text: str) -> str:
     t = text
     # Derivatives first: ∂L/∂w, H_δ'(…), then named functions.
     t = re.sub(r"∂(\w)\s*/\s*∂(\w)", r" the partial derivative of \1 with respect to \2 ", t)
+    # The gradient, and a rate times it: η∇L -> eta times the gradient of L.
+    t = re.sub(r"\bgradient\s+∇", "gradient ∇", t)
+    t = re.sub(r"gradient ∇\s*(\w)", r"gradient of \1", t)
+    t = re.sub(r"(?<=[^\W\d_])∇", " times ∇", t)
+    t = re.sub(r"∇\s*(\w)", r" the gradient of \1 ", t)
+    t = t.replace("∇", " the gradient ")
     t = re.sub(r"(\w)_(\w)['′]", r"\1 \2 prime", t)
     t = re.sub(r"(\w)['′]\(", r"\1 prime of (", t)
     t = re.sub(r"(\w)′", r"\1 prime", t)
