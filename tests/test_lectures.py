@@ -403,6 +403,8 @@ def test_index_page_has_a_transcript_that_seeks_the_video(two):
     assert said == [" ".join(b.split()) for b in beats] and said
     seeks = [float(x) for x in re.findall(r'data-seek="([0-9.]+)"', part)]
     assert seeks == sorted(seeks) and seeks[-1] < m["lecture"]["duration"]
+    # to the millisecond, as a person would write a link
+    assert all(len(x.partition(".")[2]) <= 3 for x in re.findall(r'#t=([0-9.]+)"', text))
 
 
 @pytest.mark.render

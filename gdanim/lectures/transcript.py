@@ -91,7 +91,8 @@ def sections(parts: list[SceneResult], starts: list[float]) -> list[Section]:
     out = []
     for k, (r, start) in enumerate(zip(parts, starts, strict=True), 1):
         lines = tuple(
-            Line(start + c.start, clock(start + c.start), " ".join(c.text.split()))
+            # To the millisecond: a seek link reads "#t=144.533", not "#t=144.53300000000002".
+            Line(round(start + c.start, 3), clock(start + c.start), " ".join(c.text.split()))
             for c in beats_of(r)
         )
         out.append(
