@@ -107,6 +107,7 @@ class Derivation(GdScene):
         self.captions: dict[str, str] = {}
         self.on_screen: list[Mobject] = []
         self.heading: Mobject | None = None
+        self.next_heading: Mobject | None = None
 
     # ------------------------------------------------------------------ building
     def plan(self) -> Plan:
@@ -236,7 +237,7 @@ class Derivation(GdScene):
             if b.key == "end":
                 self.verdict_heading(headings, len(p.headings) + 1, "v_step")
             if self.heading is not headings[b.heading]:
-                self.set_heading(headings, b.heading)
+                self.set_heading(headings, b.heading)  # changes as the beat starts
             work = [s.lines[k] for k in b.work]
             work += s.notes.get(b.key, [])
             if b.key == "v_landing":
@@ -473,7 +474,16 @@ class Derivation(GdScene):
 
     # ------------------------------------------------------------------ choreography
     def set_heading(self, s: Sheet | dict[str, Mobject], key: str) -> None:
-        new = (s if isinstance(s, dict) else s.headings)[key]
+        """The heading the next beat comes in under: it changes as that beat's caption
+        starts, so a beat's last frame (a deck's poster, the handout's picture) shows its own
+        heading, not the next one's."""
+        self.next_heading = (s if isinstance(s, dict) else s.headings)[key]
+
+    def change_heading(self) -> None:
+        """The heading set for this beat, in place of the one before."""
+        new, self.next_heading = self.next_heading, None
+        if new is None or new is self.heading:
+            return
         # One heading leaves before the next comes: cross-faded they would overprint.
         if self.heading is not None:
             self.play(FadeOut(self.heading), run_time=HEADING_TIME * self.pace / 2)
@@ -528,7 +538,10 @@ class Derivation(GdScene):
         consumed = [
             m for _, srcs, _ in enter for m in srcs if m not in layout and m in self.on_screen
         ]
-        start = self.time
+        # The first beat's caption is up from the first frame (the title coming in is
+        # part of it: no beat without words); each later one from its heading's change.
+        start = 0.0 if self.beats_played == 1 else self.time
+        self.change_heading()
         reflow: list[Animation] = []
         # A line whose new place is still taken by a source of a new line slides there with
         # the transform that uses the source up, not before it; so does a line whose new
