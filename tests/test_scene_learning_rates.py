@@ -453,3 +453,4 @@ def test_the_verdicts_are_captioned_in_the_order_they_came_up(tmp_path):
     order = [said.index(f"lr {r}") for r in ("0.0416", "0.0181", "0.00181")]
     assert order == sorted(order)
     assert said.startswith("lr 0.0416: diverged at update 27.")
+    assert "lr 0.00181: still far after 1500 updates (75 % of the way)." in said

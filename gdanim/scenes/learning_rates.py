@@ -168,7 +168,12 @@ class LearningRates(SharedClock):
             early = o.kind in ("converged", "diverged") and o.update > 0
             return o.update if early else n + 1
 
-        parts = [f"lr {fmt(r.lr, 3)}: {o.text}" for r, o in sorted(pairs, key=shown_at)]
+        def said(r: Run, o: Outcome) -> str:
+            way = self.way_done(r) if o.kind == "slow" else None
+            # As its header says it: a ring near the minimum, its loss still far.
+            return f"lr {fmt(r.lr, 3)}: {o.text}" + (f" ({way} % of the way)" if way else "")
+
+        parts = [said(r, o) for r, o in sorted(pairs, key=shown_at)]
         return ". ".join(parts) + "."
 
     # -- building (no animation): everything is placed before the first frame
