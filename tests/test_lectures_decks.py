@@ -379,3 +379,22 @@ def test_split_refuses_a_video_without_frames_for_a_clip(tmp_path, decks):
     with pytest.raises(ffmpeg.FfmpegError):
         ffmpeg.split(video, [0.0, end + 5], [str(tmp_path / "a.mp4"), str(tmp_path / "b.mp4")])
     assert not (tmp_path / "a.mp4").exists()  # nothing half written
+
+
+def test_the_handout_sets_a_caption_as_one_paragraph_never_breaking_an_equation():
+    """The captions' own line breaks are for a screen ("… w = 0, b" / "= 0."): the handout
+    sets a beat's caption as one paragraph, and never breaks "b = 0" at its sign."""
+    from fpdf import FPDF
+
+    from gdanim.lectures.handout import prose
+
+    said = prose(
+        "Three learning rates, 0.00181, 0.0181 and\n0.0416, from the same start: w = 0, b\n= 0."
+    )
+    assert "\n" not in said and said.endswith("w\u00a0=\u00a00, b\u00a0=\u00a00.")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "", 12)
+    for width in (40, 50, 60, 70):
+        lines = pdf.multi_cell(width, 6, said, dry_run=True, output="LINES")
+        assert not any(line.rstrip().endswith(("=", " b", " w")) for line in lines), lines

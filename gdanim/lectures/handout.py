@@ -15,6 +15,7 @@ import contextlib
 import datetime
 import logging
 import os
+import re
 from collections.abc import Iterator, Sequence
 
 from ..errors import InputError
@@ -146,9 +147,10 @@ def build_handout(dest: str, out: str, title: str, subtitle: str,
             alt = f"{scene.name}, the last frame of beat {beat.index}"
             pdf.image(frame, x=MARGIN, y=top, w=shown_w, h=shown_h, alt_text=w.text(alt))
             pdf.set_y(top)
-            for line in beat.text.split("\n"):
-                w.para(line, 12.5, x=MARGIN + shown_w + gap, w=width - shown_w - gap)
-                pdf.ln(2.5)
+            # A beat's caption as one paragraph, set again for the column: the captions' own
+            # line breaks (42 characters for a screen) cut "w = 0, b" from "= 0" here.
+            w.para(prose(beat.text), 12.5, x=MARGIN + shown_w + gap, w=width - shown_w - gap)
+            pdf.ln(2.5)
         pdf.add_page()
         pdf.set_y(MARGIN)
         if not scene.beats:
@@ -172,6 +174,13 @@ def build_handout(dest: str, out: str, title: str, subtitle: str,
     finally:
         quiet.setLevel(level)
     return count
+
+
+def prose(text: str) -> str:
+    """Caption text as one paragraph, an equation never broken at its sign ("b = 0" stays
+    on one line: no-break spaces around "=")."""
+    flat = " ".join(text.split())
+    return re.sub(r" ([=≈<>≤≥]) ", "\u00a0\\1\u00a0", flat)
 
 
 def _image_size(path: str) -> tuple[float, float]:
