@@ -205,3 +205,14 @@ def test_no_cue_is_a_short_tail_of_its_sentence():
             words = " ".join(cue)
             if not " ".join(before).endswith((".", "!", "?")):
                 assert len(words) >= captions.TAIL_CHARS, chunks
+
+
+def test_a_count_stays_with_what_it_counts():
+    """ "up to 1500" / "updates" read as two things: a number and the word after it stay
+    on one line, in one cue."""
+    cues = captions.to_practice(
+        "All runs share one clock, up to 1500 updates; each stops at its own end.", 0.0, 8.0
+    )
+    lines = [line for c in cues for line in c.text.split("\n")]
+    assert not any(line.endswith("1500") for line in lines), lines
+    assert any("1500 updates;" in line for line in lines)

@@ -193,6 +193,9 @@ def _break_cost(units: list[str], j: int) -> float:
         return 8.0 if "=" in last and "=" in nxt else 1.0
     if last.split(" ")[-1].lower() in _CLINGING:
         return 12.0
+    if re.fullmatch(r"[\d,.]+", last.split(" ")[-1]) and re.match(r"[^\W\d_]{2}", nxt):
+        # a count and what it counts ("1500 updates") are read together
+        return 12.0
     if nxt.startswith("("):  # an aside
         return 1.5
     if nxt.split(" ")[0].lower() in _PHRASE_STARTS:
