@@ -216,6 +216,9 @@ def test_the_top_view_is_the_contour_map(built: Any) -> None:
     """From straight above, w runs right and b up, and each level curve lies over its shadow."""
     b = built("mse")
     scene = b.scene
+    # Seen from above there is no height: the legend's note on how it is scaled has gone.
+    assert scene.side.scale_note not in scene.get_mobject_family_members()
+    assert scene.side.legend[0] in scene.get_mobject_family_members()
     with b.config():
         scene.cam.set_pose(scene.plan.poses["top"])
         h, f = scene.bowl.half, scene.bowl.floor

@@ -402,6 +402,8 @@ class HikerBowl(GdScene, ThreeDScene):
             FadeOut(loss_axis, rate_func=early),
             FadeOut(VGroup(*floor.ends), rate_func=early),
             FadeIn(VGroup(*names, *floor.top_ticks), rate_func=late),
+            # Seen from straight above there is no height to read: its note goes.
+            FadeOut(self.side.scale_note, rate_func=early),
             *([] if self.side.note_for_loop else [FadeOut(highlight)]),
             run_time=SETTLE_TIME,
         )

@@ -115,6 +115,7 @@ class SideText:
         items.arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
         scale_note = label(NARROW_HEIGHT_NOTE if narrow else HEIGHT_NOTE, th, LEGEND_SIZE, th.muted)
         legend = VGroup(items, scale_note).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
+        self.scale_note = scale_note
         # In a narrow column (a square frame) the bowl takes the full height beside it: the
         # legend stays under the loop, and the closing note takes the loop's place at the end.
         self.note_for_loop = narrow
