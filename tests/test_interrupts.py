@@ -35,10 +35,16 @@ SCRIPT = textwrap.dedent(
 )
 
 
+def _default_signals() -> None:
+    # As a terminal delivers them: a suite started in the background (`make test &`) passes
+    # its children SIGINT ignored, which install() rightly keeps.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
 def test_a_stop_inside_a_finaliser_is_raised_again_without_a_traceback(sig):
-    done = subprocess.run([sys.executable, "-c", SCRIPT.format(sig=sig)],
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", SCRIPT.format(sig=sig)], capture_output=True,
+                          text=True, timeout=60, preexec_fn=_default_signals)  # fmt: skip
     assert done.returncode == 130, done.stderr
     assert done.stdout.split() == ["carried", "on", "raised", "again"]
     assert "Traceback" not in done.stderr
