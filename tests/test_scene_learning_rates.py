@@ -454,3 +454,26 @@ def test_the_verdicts_are_captioned_in_the_order_they_came_up(tmp_path):
     assert order == sorted(order)
     assert said.startswith("lr 0.0416: diverged at update 27.")
     assert "lr 0.00181: still far after 1500 updates (75 % of the way)." in said
+
+
+def test_a_thinned_linear_axis_keeps_its_step(tmp_path):
+    """Where a lane's bottom axis has no room for all its numbers it keeps every other one:
+    "−0.5 0.5 1.5", not "−0.5 0 0.5 1.5" with 1 dropped."""
+    from manim import Text
+
+    scene, _, _ = build(tmp_path, aspect="9:16", lrs=None, theme="dark")
+    panel = scene.views[-1].contours
+    under = sorted(
+        (
+            m
+            for m in panel.ticks
+            if isinstance(m, Text) and m.get_top()[1] <= panel.frame.get_bottom()[1]
+        ),
+        key=lambda m: m.get_x(),
+    )
+    values = [float(m.original_text.replace("\u2212", "-")) for m in under]
+    assert len(values) >= 3
+    steps = np.diff(values)
+    assert np.allclose(steps, steps[0]), values
+    xs = np.diff([m.get_x() for m in under])
+    assert np.allclose(xs, xs[0], rtol=1e-6), xs

@@ -271,6 +271,14 @@ def _space_bottom_labels(panel: LossContours | LossCurve, theme: Theme, gap: flo
         return True  # a shared axis its neighbour labels
     kept = max(_apart_labels(below, -1, gap), _apart_labels(below, 1, gap), key=len)
     linear = not getattr(panel, "log_x", False)
+    if linear and len(kept) < len(below):
+        # Every other label where that keeps three apart: a linear axis read "−0.5 0 0.5
+        # 1.5" with 1 dropped, unevenly; "−0.5 0.5 1.5" keeps its step.
+        ordered = sorted(below, key=lambda m: m.get_x())
+        for half in (ordered[::2], ordered[1::2]):
+            if len(half) >= 3 and len(_apart_labels(half, 1, gap)) == len(half):
+                kept = half
+                break
     if len(kept) < 3 and linear:
         lo, hi = panel.x_range
         for target in (5, 4, 3):
