@@ -231,6 +231,10 @@ PROBE = """<script>setTimeout(function () {
   out.id = "probe";
   out.textContent = JSON.stringify({
     ready: v.map(function (x) { return x.readyState; }),
+    cues: v.map(function (x) { return Number(x.dataset.cues || 0); }),
+    showing: v.map(function (x) {
+      return Array.from(x.textTracks).filter(function (t) { return t.mode === "showing"; }).length;
+    }),
     errors: v.filter(function (x) { return x.error; }).length,
     fonts: Array.from(document.fonts).filter(function (f) { return f.status === "loaded"; })
       .map(function (f) { return f.family; }),
@@ -267,6 +271,10 @@ def test_the_copied_slides_folder_plays_in_chromium_offline(decks, tmp_path):
     assert probe["errors"] == 0 and len(probe["ready"]) == beats
     assert all(r >= 2 for r in probe["ready"]), probe  # every clip decodes from the copy
     assert "Source Sans Pro" in probe["fonts"]  # the theme's font, from the folder
+    # every clip shows its beat's captions, opened from disk
+    said = [b["text"] for s in _manifest(out)["scenes"] for b in s["beats"]]
+    assert all(n == 1 for n in probe["showing"]), probe
+    assert all(c >= 1 for c, t in zip(probe["cues"], said, strict=True) if t.strip()), probe
 
 
 def _poster_spread(path) -> float:
@@ -398,3 +406,24 @@ def test_the_handout_sets_a_caption_as_one_paragraph_never_breaking_an_equation(
     for width in (40, 50, 60, 70):
         lines = pdf.multi_cell(width, 6, said, dry_run=True, output="LINES")
         assert not any(line.rstrip().endswith(("=", " b", " w")) for line in lines), lines
+
+
+@pytest.mark.render
+def test_each_beat_of_the_reveal_deck_carries_its_captions(decks):
+    """The audience sees the captions over each clip (speaker notes are the presenter's)."""
+    out, _ = decks
+    page = (out / "slides" / "index.html").read_text()
+    for scene in _manifest(out)["scenes"]:
+        for k, b in enumerate(scene["beats"], 1):
+            vid = f"vtt-{scene['name']}-{k}"
+            assert f'data-vtt="{vid}"' in page
+            block = page.split(f'<script type="text/vtt" id="{vid}">', 1)[1].split("</script>")[0]
+            assert block.lstrip().startswith("WEBVTT")
+            times = re.findall(
+                r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})", block
+            )
+            ends = [int(t[4]) * 3600 + int(t[5]) * 60 + int(t[6]) + int(t[7]) / 1000 for t in times]
+            assert all(e <= b["end"] - b["start"] + 1e-3 for e in ends)  # in the clip's time
+            if b["text"].strip():
+                first = b["text"].split("\n")[0]
+                assert first.split()[0] in html.unescape(block), (vid, first)

@@ -6,6 +6,7 @@ import os
 import zipfile
 from dataclasses import dataclass
 
+from ..media.captions import Cue
 from .beats import Beat
 
 #: Every file a deck or handout writes carries this time, so the same lecture gives the same
@@ -22,6 +23,8 @@ class SceneDeck:
     summary: str
     beats: tuple[Beat, ...]
     verdict: tuple[str, ...]
+    #: The scene's caption cues (scene time), which the beats' clips show as they play.
+    cues: tuple[Cue, ...] = ()
 
 
 def closing_title(scene: SceneDeck) -> str:

@@ -57,7 +57,7 @@ def scene_decks(
             continue
         r.beats = beats
         summary = SCENES[r.spec.scene].summary
-        decks.append(SceneDeck(r.name, summary, tuple(beats), _verdict(r.manifest)))
+        decks.append(SceneDeck(r.name, summary, tuple(beats), _verdict(r.manifest), tuple(cues)))
     return decks
 
 

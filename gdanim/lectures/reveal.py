@@ -16,7 +16,10 @@ from importlib import resources
 from importlib.abc import Traversable
 
 from ..fileio import atomic_write_text, private_dir
+from ..media import captions
+from ..media.captions import Cue
 from .beats import FOLDER as BEATS
+from .beats import Beat
 from .decks import SceneDeck, closing_title
 
 REVEAL_VERSION = "5.2.1"
@@ -63,6 +66,17 @@ def _beat_files(scenes: Sequence[SceneDeck]) -> Iterator[str]:
                 if rel not in seen:
                     seen.add(rel)
                     yield rel
+
+
+def beat_vtt(scene: SceneDeck, beat: Beat) -> str:
+    """The captions a beat's clip shows: the scene's cues during the beat, in the clip's time."""
+    span = beat.end - beat.start
+    cues = [
+        Cue(max(0.0, c.start - beat.start), min(span, c.end - beat.start), c.text)
+        for c in scene.cues
+        if c.end > beat.start + 1e-6 and c.start < beat.end - 1e-6
+    ]
+    return captions.to_vtt(c for c in cues if c.end - c.start > 1e-3)
 
 
 def build_reveal(
@@ -112,6 +126,7 @@ def build_reveal(
             width=size[0],
             height=size[1],
             spoken=spoken,
+            captions={f"{s.name}-{b.index}": beat_vtt(s, b) for s in scenes for b in s.beats},
         )
     )
     atomic_write_text(dest, page)
