@@ -589,12 +589,8 @@ class FeatureScaling(GdScene):
     ) -> Landscape:
         """The side's loss over a view with both axes to scale for ``box``, its window moved
         ``shift`` along w2 (``to_scale=False``: the view that frames the path alone)."""
-        sc = self.inputs.scaling
-        assert sc is not None
         ds = self.inputs.dataset
-        x = ds.x - np.array(sc.x_mean)
-        if side.standardized:
-            x = x / np.array(sc.x_std)
+        x = self.side_x(side)
         area = box.plot_area()
         loss = self.inputs.config.make_loss()
         run = self.inputs.runs[1 if side.standardized else 0].trajectory
@@ -606,14 +602,17 @@ class FeatureScaling(GdScene):
         v = land.view
         return self.seen_over(side, land, View(v.w_min, v.w_max, v.b_min + shift, v.b_max + shift))
 
-    def seen_over(self, side: ScalingSide, land: Landscape, view: View) -> Landscape:
-        """``land``, the side's loss, over another ``view`` (its grid and levels made again)."""
+    def side_x(self, side: ScalingSide) -> FloatArray:
+        """The features as ``side``'s run saw them: centred, and standardised on its side."""
         sc = self.inputs.scaling
         assert sc is not None
+        x = self.inputs.dataset.x - np.array(sc.x_mean)
+        return x / np.array(sc.x_std) if side.standardized else x
+
+    def seen_over(self, side: ScalingSide, land: Landscape, view: View) -> Landscape:
+        """``land``, the side's loss, over another ``view`` (its grid and levels made again)."""
         ds = self.inputs.dataset
-        x = ds.x - np.array(sc.x_mean)
-        if side.standardized:
-            x = x / np.array(sc.x_std)
+        x = self.side_x(side)
         loss = self.inputs.config.make_loss()
         w_grid = np.linspace(view.w_min, view.w_max, land.w_grid.size)
         b_grid = np.linspace(view.b_min, view.b_max, land.b_grid.size)
