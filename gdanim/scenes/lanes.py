@@ -159,9 +159,7 @@ def lane_map(inputs: SceneInputs, width: float, height: float) -> Landscape:
         hw = hb * shape
     else:
         hb = hw / shape
-    w_lo, w_hi, b_lo, b_hi = labelled_view(
-        (cw - hw, cw + hw, cb - hb, cb + hb), width, height, to_scale=True
-    )
+    w_lo, w_hi, b_lo, b_hi = labelled_view((cw - hw, cw + hw, cb - hb, cb + hb), width, height)
     view = View(w_lo, w_hi, b_lo, b_hi)
     tracks = [(p.w, p.b, p.loss, p.diverged) for p in paths if p is not None]
     z = standardized_data(inputs.dataset, std)

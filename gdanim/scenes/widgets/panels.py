@@ -457,35 +457,34 @@ def labelled_range(lo: float, hi: float, height: float) -> tuple[float, float]:
 
 
 def labelled_view(
-    view: tuple[float, float, float, float], width: float, height: float, to_scale: bool
+    view: tuple[float, float, float, float], width: float, height: float
 ) -> tuple[float, float, float, float]:
-    """``(w_lo, w_hi, b_lo, b_hi)`` grown, each range the least it can, so a map ``width`` by
-    ``height`` carries three tick labels on each axis (:func:`labelled_across`,
-    :func:`labelled_range`), with b's lowest a quarter step above the corner, clear of w's
-    first label, which may hang left of the plot where w grew to its next round value.
+    """``(w_lo, w_hi, b_lo, b_hi)``, a view to scale for a map ``width`` by ``height``, grown
+    the least it can so each axis carries three tick labels (:func:`labelled_across`,
+    :func:`labelled_range`), b's lowest a quarter step above the corner, clear of w's first
+    label (which may hang left of the plot where w grew to its next round value).
 
-    ``to_scale``: the view is to scale and stays so, each range grown taking the other along
-    about its middle (a few rounds: growing one may crowd the other's numbers); where that
-    crowds w's numbers past help, w keeps the last range whose numbers fit, a little out of
-    scale (under the tenth or so a grown b asks for).
+    The view stays to scale: each range grown takes the other along about its middle (a few
+    rounds: growing one may crowd the other's numbers); where that crowds w's numbers past
+    help, w keeps the last range whose numbers fit, a little out of scale (under the tenth
+    or so a grown b asks for).
     """
     w_lo, w_hi, b_lo, b_hi = view
     shape = width / height
     kept: tuple[float, float] | None = None
-    for _ in range(4 if to_scale else 1):
+    for _ in range(4):
         w_lo, w_hi = labelled_across(w_lo, w_hi, width)
         if across_ticks(w_lo, w_hi, width):
             kept = (w_lo, w_hi)
         elif kept is not None:
             w_lo, w_hi = kept
             break
-        if to_scale:
-            b_lo, b_hi = _about((b_lo + b_hi) / 2, max(b_hi - b_lo, (w_hi - w_lo) / shape))
+        b_lo, b_hi = _about((b_lo + b_hi) / 2, max(b_hi - b_lo, (w_hi - w_lo) / shape))
         b_lo, b_hi = labelled_range(b_lo, b_hi, height)
         ticks, _ = fitting_ticks((b_lo, b_hi), 3, height, style.THEMES["dark"], across=False)
         if len(ticks) >= 2:
             b_lo = min(b_lo, ticks[0][0] - (ticks[1][0] - ticks[0][0]) / 4)
-        if not to_scale or (b_hi - b_lo) * shape <= (w_hi - w_lo) * (1 + 1e-9):
+        if (b_hi - b_lo) * shape <= (w_hi - w_lo) * (1 + 1e-9):
             break
         w_lo, w_hi = _about((w_lo + w_hi) / 2, (b_hi - b_lo) * shape)
     return w_lo, w_hi, b_lo, b_hi
