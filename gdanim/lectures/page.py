@@ -133,7 +133,7 @@ def write_index(
         title=lecture.title,
         meta=meta,
         css=css,
-        script=env.loader.get_source(env, "page.js")[0],
+        script="\n".join(env.loader.get_source(env, f)[0] for f in ("captions.js", "page.js")),
         joined=lecture_part,
         scenes=scenes,
         failures=failures,

@@ -20,18 +20,13 @@
   }
   function failed(v) { v.dataset.cues = 'error'; update(); }
   function fallback(v, t) {
-    // Browsers refuse a caption file beside a page opened from disk (file://):
-    // the page carries a copy of each one, handed over as a blob.
+    // The caption file beside the page was refused (opened from disk): the page's copy.
     if (!t.parentNode) return;
-    var copy = document.getElementById(v.dataset.vtt);
-    if (!copy) { failed(v); return; }
-    var n = document.createElement('track');
-    n.kind = 'captions'; n.srclang = 'en'; n.label = t.label || 'English'; n.default = true;
+    var n = carriedTrack(v, t.label);
+    if (!n) { failed(v); return; }
     n.dataset.copyOf = t.getAttribute('src');
     n.addEventListener('load', function () { loaded(v, n); });
     n.addEventListener('error', function () { failed(v); });
-    var text = copy.textContent.replace(/^\s+/, '');
-    n.src = URL.createObjectURL(new Blob([text], {type: 'text/vtt'}));
     t.parentNode.replaceChild(n, t);
     if (n.track) n.track.mode = 'showing';
   }
