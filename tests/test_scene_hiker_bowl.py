@@ -25,6 +25,7 @@ from gdanim.pipeline.render import render
 from gdanim.pipeline.scene import manim_config
 from gdanim.scenes import style
 from gdanim.scenes.base import map_labels
+from gdanim.scenes.bowl.side import rewrapped
 from gdanim.scenes.bowl.walk import (
     FEEL,
     FINALE_TIME,
@@ -37,7 +38,7 @@ from gdanim.scenes.bowl.walk import (
 )
 from gdanim.scenes.bowl.walkers import downhill
 from gdanim.scenes.hiker_bowl import HikerBowl
-from gdanim.scenes.widgets.readout import DATA_UNITS
+from gdanim.scenes.widgets.readout import DATA_UNITS, LINE_ON_DATA
 from gdanim.trajectory import Trajectory
 from tests.scene_tools import painting_nothing, video_meta
 
@@ -53,6 +54,7 @@ BUILDS: dict[str, dict[str, Any]] = {
     "portrait": {"dataset": "housing", "aspect": "9:16", "theme": "light"},
     "standardised": {"train": TrainConfig(normalize=True, epochs=200)},
     "square-standardised": {"train": TrainConfig(normalize=True, epochs=200), "aspect": "1:1"},
+    "square": {"aspect": "1:1"},
 }
 
 
@@ -330,12 +332,28 @@ def test_a_standardised_run_walks_the_round_bowl_of_the_optimizer(built: Any) ->
     np.testing.assert_allclose(
         scene.ground.loss_at(run.on_map.w, run.on_map.b), traj.loss, rtol=1e-9
     )
-    # The readout shows the line on the data: its last slope and intercept in data units.
-    _, w_num, b_num, loss_num = scene.readout.values
-    assert (w_num.value, b_num.value, loss_num.value) == (traj.w[-1], traj.b[-1], traj.loss[-1])
+    # The readout follows the hiker in the floor's w′, b′, named so, and a row under it
+    # gives the line on the data: its last slope and intercept in data units.
+    readout = scene.readout
+    _, w_num, b_num, loss_num = readout.values
+    assert (w_num.value, b_num.value, loss_num.value) == (
+        run.on_map.w[-1],
+        run.on_map.b[-1],
+        traj.loss[-1],
+    )
+    line_w, line_b = readout.line_values
+    assert (line_w.value, line_b.value) == (traj.w[-1], traj.b[-1])
     assert not math.isclose(traj.w[-1], run.on_map.w[-1])
-    # The floor is in w′, b′: the readout says its w and b are the line's on the data.
-    assert DATA_UNITS.replace(" ", "") in [t.text for t in scene.readout.tags]
+    tags = [t.text for t in readout.tags]
+    assert {"w′=", "b′=", LINE_ON_DATA.replace(" ", "")} <= set(tags)
+    assert DATA_UNITS.replace(" ", "") not in tags
+    # The row is under the others, inside the readout's box.
+    row = readout.tags[-1]
+    assert row.get_top()[1] < min(m.get_bottom()[1] for m in readout.values)
+    # The hiker's plumb line reaches from its feet down to the floor.
+    drop = scene.walkers.drop.points
+    np.testing.assert_allclose(drop[0], [*end[:2], scene.bowl.floor], atol=1e-9)
+    np.testing.assert_allclose(drop[3], end, atol=1e-9)
     # The floor's axes name the map's coordinates, as the contour map's do, and the
     # subtitle says x was standardised.
     assert says(scene, "w′ (per sd of x)") and says(scene, "b′ (ŷ at mean x)")
@@ -352,7 +370,9 @@ def test_a_bowl_in_data_units_has_no_units_note_and_plain_axis_names(built: Any)
     """On raw x the floor and the readout share w and b: nothing to say about units."""
     scene = built("mse").scene
     assert scene.inputs.on_map is None
-    assert DATA_UNITS.replace(" ", "") not in [t.text for t in scene.readout.tags]
+    tags = [t.text for t in scene.readout.tags]
+    assert DATA_UNITS.replace(" ", "") not in tags and LINE_ON_DATA.replace(" ", "") not in tags
+    assert "w=" in tags and not scene.readout.line_values
     assert [e.text for e in scene.floor.ends] == ["w", "b"]
     assert says(scene, "w (slope)") and says(scene, "b (intercept)")
 
@@ -415,3 +435,57 @@ def test_text_an_animation_changes_is_painted_each_frame_while_the_camera_moves(
     assert loop <= set(fading)  # repainted as it fades
     title = scene.mobjects[0]
     assert title not in fading  # text before it stays static
+
+
+def test_a_square_frame_sets_the_text_in_rows_where_that_shows_the_bowl_larger(
+    built: Any,
+) -> None:
+    """Beside a column a third of a square frame wide, a bowl seen from the side (wider than
+    tall) had a third of the frame: on the lesson the loop runs in a row above the bowl and
+    the legend in one below it, the bowl the whole width between. Under a tall readout
+    (standardised: a row for the line on the data) rows leave the bowl less than a column
+    does, and the column stays. Each way is the larger bowl of the two."""
+    b = built("square")
+    scene = b.scene
+    side, box = scene.side, scene.bowl_box
+    with b.config():
+        frame_w = scene.frame.w
+    assert side.strip and side.note_for_loop
+    rows = list(side.rows)
+    # The steps left to right, one row, above the bowl's box; the legend below it.
+    assert [r.get_left()[0] for r in rows] == sorted(r.get_left()[0] for r in rows)
+    assert max(r.get_top()[1] for r in rows) - min(r.get_top()[1] for r in rows) < 1e-6
+    assert min(r.get_bottom()[1] for r in rows) >= box.top - 1e-6
+    assert side.legend.get_top()[1] <= box.y - box.h / 2 + 1e-6
+    assert box.w > frame_w * 0.9
+    # The closing note takes the loop's place, its phrases in lines the frame's width holds.
+    notes = [m for m in scene.mobjects if isinstance(m, Text) and "thebottom" in m.text]
+    assert len(notes) == 1
+    note_box = notes[0]
+    assert note_box.width <= frame_w + 1e-6
+    assert note_box.get_bottom()[1] >= box.top - 1e-6
+    # Either way is the one with the larger bowl: rows or column, on the lesson
+    # standardised (a readout a row taller) as well.
+    for name in ("square", "square-standardised"):
+        b = built(name)
+        scene = b.scene
+        with b.config():
+            chosen = scene.plan.zoom_3d
+            other = scene.lay_out(scene.rest, None if scene.side.strip else scene.rest.w)
+            scene.setup_geometry(other)
+            assert scene.plan.zoom_3d <= chosen
+            scene.setup_geometry(scene.layout)  # as built, for other checks
+
+
+def test_a_closing_note_in_a_row_keeps_its_phrases_whole() -> None:
+    """Set again for a wider place, the note joins whole phrases, never breaks one."""
+    theme = style.THEMES["dark"]
+    text = "diverged: lr too large,\neach step overshoots:\noff the rim at update 3,\nloss 1e11"
+    with tempconfig({"frame_width": 8.0, "frame_height": 8.0}):
+        wide = rewrapped(text, theme, 7.8)
+        narrow = rewrapped(text, theme, 0.5)
+    assert wide.split("\n") == [
+        "diverged: lr too large, each step overshoots:",
+        "off the rim at update 3, loss 1e11",
+    ]
+    assert narrow == text

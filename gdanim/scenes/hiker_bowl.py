@@ -19,6 +19,7 @@ given its inputs, the trained run and its surface, by :mod:`gdanim.pipeline`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -61,10 +62,12 @@ from .bowl.side import (
     SIDE_WIDTH,
     SideText,
     closing_note,
+    in_strips,
     rim_update,
     side_beside,
     side_width,
     split_body,
+    strips,
 )
 from .bowl.walk import (
     FEEL,
@@ -97,6 +100,20 @@ def early(t: float) -> float:
 def late(t: float) -> float:
     """Only in the last third."""
     return smooth(max(0.0, 3.0 * t - 2.0))
+
+
+@dataclass
+class Layout:
+    """Where the text and the bowl go: the loop and legend, the closing note, the bowl's
+    box, the box of the loop (and of the note after it), in rows the legend's box and the
+    box the map from above takes as the legend goes."""
+
+    side: SideText
+    message: Text
+    bowl_box: Box
+    text_box: Box
+    below: Box | None = None
+    top_box: Box | None = None
 
 
 # ------------------------------------------------------------------------------ the scene
@@ -141,38 +158,36 @@ class HikerBowl(GdScene, ThreeDScene):
             f"The blindfolded hiker on {inputs.dataset.name}", self.run_summary()
         )
         state = self.state = ValueTracker(0.0)
-        # On standardised x the floor is in the optimizer's w′, b′; the readout gives the
-        # line on the data and says so.
+        # On standardised x the floor is in the optimizer's w′, b′: the readout follows the
+        # hiker in them, and a row under it gives the line on the data (whose intercept may
+        # run the other way: b = b′ − w′·mean/sd).
+        on_data = traj if inputs.on_map is not None else None
         readout = self.readout = Readout(
-            traj, state, self.theme, max_width=body.w, data_units=inputs.on_map is not None
+            walked(inputs), state, self.theme, max_width=body.w, line=on_data
         )
         readout_box, rest = self.split_readout(body, readout.height)
         # The floor's tick labels (outside the fitted bowl) and the note keep clear of it.
         rest = Box(rest.x, rest.y + READOUT_CLEARANCE / 2, rest.w, rest.h - READOUT_CLEARANCE)
-        side = self.side = SideText(self.theme, side_width(rest))
-        message = closing_note(inputs, self.theme)
-        if side.note_for_loop:
-            # A square frame: the column only as wide as its text, the bowl all the rest of
-            # the height beside it; the closing note takes the loop's place at the end.
-            text_h = side.text.height
-            column = min(side_width(rest), max(side.text.width, message.width))
-            bowl_box, text_box = split_body(rest, text_h, column)
+        self.rest = rest
+        layout = self.lay_out(rest, message_width=None)
+        if in_strips(rest):
+            # A square frame: the loop and the legend in rows above and below the bowl where
+            # that shows the bowl larger than a column beside it does (a bowl seen from the
+            # side is wide: with a tall readout, rows leave it less height than it gains).
+            self.setup_geometry(layout)
+            beside = self.plan.zoom_3d
+            rows = self.lay_out(rest, message_width=rest.w)
+            self.setup_geometry(rows)
+            if self.plan.zoom_3d < beside:
+                self.setup_geometry(layout)
+            else:
+                layout = rows
         else:
-            text_h = side.text.height + side.note_gap * 1.5 + message.height
-            bowl_box, text_box = split_body(rest, text_h)
-        if not side.narrow and text_h > text_box.h:
-            # A long subtitle leaves the column short: its rows close up.
-            side = self.side = SideText(self.theme, side_width(rest), short=True)
-            text_h = side.text.height + side.note_gap * 1.5 + message.height
-            bowl_box, text_box = split_body(rest, text_h)
-        if side.narrow and text_h > text_box.h:
-            # A long subtitle leaves the column short: the text shrinks rather than run
-            # into the readout below it.
-            side.text.scale(text_box.h / text_h)
-            message.scale(text_box.h / text_h)
-        self.bowl_box = bowl_box
-        highlight = side.place(text_box)
-        self.setup_geometry(bowl_box)
+            self.setup_geometry(layout)
+        self.layout = layout
+        side, message = self.side, layout.message
+        text_box, below = layout.text_box, layout.below
+        highlight = side.place(text_box, below)
         self.walk = Walk(self.walked, self.bowl, inputs.spec.duration)
         floor, bowl = self.set_stage(title)
         self.floor = floor
@@ -192,7 +207,7 @@ class HikerBowl(GdScene, ThreeDScene):
         with self.captioned(self.caption_end(message)):
             self.finale(message, highlight)
             self.settle(bowl[0], floor, loss_axis, highlight)
-            moving = (walkers.trail, walkers.prints, walkers.arrow, walkers.hiker)
+            moving = (walkers.trail, walkers.prints, walkers.drop, walkers.arrow, walkers.hiker)
             for m in (state, *moving, readout, highlight):
                 m.clear_updaters()
             self.play(Wait(style.HOLD_TIME))
@@ -248,9 +263,57 @@ class HikerBowl(GdScene, ThreeDScene):
         return f"{said[0].upper()}{said[1:]}. {top}"
 
     # ------------------------------------------------------------------ building
-    def setup_geometry(self, bowl_box: Box) -> None:
-        """The bowl's ground, its level curves and the camera's plan to keep it in ``bowl_box``."""
+    def lay_out(self, rest: Box, message_width: float | None) -> Layout:
+        """The text and the bowl's box in ``rest``: in a column beside the bowl (below it in
+        portrait), or with ``message_width`` in rows above and below it."""
         inputs = self.inputs
+        if message_width is not None:
+            # The loop in a row above the bowl, the legend in one below it, the bowl all the
+            # width between; the closing note takes the loop's place.
+            side = SideText(self.theme, rest.w, strip=True)
+            message = closing_note(inputs, self.theme, width=message_width)
+            top = max(side.loop.height, message.height)
+            text_box, bowl_box, below = strips(rest, top, side.legend.height)
+            # The legend goes as the camera settles: the map from above has its room.
+            bottom = below.y - below.h / 2
+            top_box = Box(
+                bowl_box.x, (bowl_box.top + bottom) / 2, bowl_box.w, bowl_box.top - bottom
+            )
+            return Layout(side, message, bowl_box, text_box, below, top_box)
+        side = SideText(self.theme, side_width(rest))
+        message = closing_note(inputs, self.theme)
+        if side.note_for_loop:
+            # A square frame: the column only as wide as its text, the bowl all the rest of
+            # the height beside it; the closing note takes the loop's place at the end.
+            text_h = side.text.height
+            column = min(side_width(rest), max(side.text.width, message.width))
+            bowl_box, text_box = split_body(rest, text_h, column)
+        else:
+            text_h = side.text.height + side.note_gap * 1.5 + message.height
+            bowl_box, text_box = split_body(rest, text_h)
+        if not side.narrow and text_h > text_box.h:
+            # A long subtitle leaves the column short: its rows close up.
+            side = SideText(self.theme, side_width(rest), short=True)
+            text_h = side.text.height + side.note_gap * 1.5 + message.height
+            bowl_box, text_box = split_body(rest, text_h)
+        if side.narrow and text_h > text_box.h:
+            # A long subtitle or a tall readout leaves the column short: the loop's heading
+            # takes one line; then the text shrinks rather than run into the readout.
+            side = SideText(self.theme, side_width(rest), short=True)
+            text_h = side.text.height
+            column = min(side_width(rest), max(side.text.width, message.width))
+            bowl_box, text_box = split_body(rest, text_h, column)
+        if side.narrow and text_h > text_box.h:
+            side.text.scale(text_box.h / text_h)
+            message.scale(text_box.h / text_h)
+        return Layout(side, message, bowl_box, text_box)
+
+    def setup_geometry(self, layout: Layout) -> None:
+        """The bowl's ground, its level curves and the camera's plan to keep it in the
+        layout's bowl box; the layout's text becomes the scene's."""
+        inputs = self.inputs
+        self.side = layout.side
+        self.bowl_box = bowl_box = layout.bowl_box
         self.ground = Ground.from_inputs(inputs)
         self.bowl = self.ground.bowl
         # On standardised x the bowl, its level curves and the walk are in the optimizer's
@@ -279,6 +342,7 @@ class HikerBowl(GdScene, ThreeDScene):
                 # A box the bowl fills across (beside a narrow column) leaves the camera's
                 # moves between the fitted poses a little more room at its sides.
                 FIT_MARGIN * (NARROW_MARGIN if self.side.narrow else 1.0),
+                layout.top_box,
             )
             size = max(HIKER_SIZE, HIKER_LEAST / self.plan.zoom_3d)
         self.hiker_size = size
@@ -326,7 +390,7 @@ class HikerBowl(GdScene, ThreeDScene):
         readout.move_to(np.array([readout_box.x, readout_box.y, 0]))
         if readout.width > readout_box.w:
             readout.scale_to_fit_width(readout_box.w)
-        self.add(state, walkers.trail, walkers.prints, walkers.arrow)
+        self.add(state, walkers.trail, walkers.prints, walkers.drop, walkers.arrow)
         self.add(hiker)
         self.add_fixed_in_frame_mobjects(readout, highlight)
         boxes = self.side.boxes
@@ -336,11 +400,13 @@ class HikerBowl(GdScene, ThreeDScene):
 
         highlight.add_updater(follow_phase)
         hiker.suspend_updating()
+        walkers.drop.suspend_updating()
         self.play(
-            FadeIn(hiker), FadeIn(readout), FadeIn(highlight), *self.plan.move("enter"),
-            run_time=HIKER_IN_TIME,
+            FadeIn(hiker), FadeIn(walkers.drop), FadeIn(readout), FadeIn(highlight),
+            *self.plan.move("enter"), run_time=HIKER_IN_TIME,
         )  # fmt: skip
         hiker.resume_updating()
+        walkers.drop.resume_updating()
         if walkers.now.phase == FEEL and self.walk.beats:
             # The loop's "feel which way is downhill" is highlighted from here: the hiker
             # feels, and the downhill arrow grows under its stick while the row is lit.
@@ -372,7 +438,9 @@ class HikerBowl(GdScene, ThreeDScene):
 
     def place_note(self, message: Text) -> None:
         side = self.side
-        if side.note_for_loop:
+        if side.strip:
+            message.move_to(side.loop)
+        elif side.note_for_loop:
             message.move_to(side.loop, aligned_edge=LEFT + UP)
         else:
             message.next_to(side.text, DOWN, buff=side.note_gap, aligned_edge=LEFT)
@@ -395,6 +463,9 @@ class HikerBowl(GdScene, ThreeDScene):
     def settle(self, mesh: VMobject, floor: Floor, loss_axis: VGroup, highlight: VMobject) -> None:
         """The camera comes to rest straight above: the level curves become the contour map."""
         names = floor.names
+        # From straight above the plumb line is a point under the hiker: it goes.
+        drop = self.walkers.drop
+        drop.clear_updaters()
         self.play(
             *self.plan.move("settle"),
             mesh.animate.set_stroke(opacity=0.18),
@@ -403,7 +474,9 @@ class HikerBowl(GdScene, ThreeDScene):
             FadeOut(VGroup(*floor.ends), rate_func=early),
             FadeIn(VGroup(*names, *floor.top_ticks), rate_func=late),
             # Seen from straight above there is no height to read: its note goes.
-            FadeOut(self.side.scale_note, rate_func=early),
+            # In rows, the legend goes with it: the map from above takes its room.
+            FadeOut(self.side.legend if self.side.strip else self.side.scale_note, rate_func=early),
+            FadeOut(drop, rate_func=early),
             *([] if self.side.note_for_loop else [FadeOut(highlight)]),
             run_time=SETTLE_TIME,
         )

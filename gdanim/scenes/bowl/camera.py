@@ -138,11 +138,11 @@ class CameraPlan:
     At each 3D pose the zoom and screen shift fit ``points(zoom_3d, zoom_top)`` (what must
     stay in view at every angle, given the least 3D zoom and the zoom from above, which
     place the labels) into ``box``, ``margin`` inside it; from straight above, the floor
-    (``half`` either side of the centre) fills the plot area left by the ticks and
-    ``note_room`` under them. Labels set off by a distance on screen lie further out in the
-    world the smaller the zoom, so the fit is repeated until the least 3D zoom it gives is
-    the one it assumed. Between key
-    poses every setting moves linearly. The camera is left at the first pose.
+    (``half`` either side of the centre) fills the plot area of ``top_box`` (else ``box``)
+    left by the ticks and ``note_room`` under them. Labels set off by a distance on screen
+    lie further out in the world the smaller the zoom, so the fit is repeated until the
+    least 3D zoom it gives is the one it assumed. Between key poses every setting moves
+    linearly. The camera is left at the first pose.
     """
 
     def __init__(
@@ -154,6 +154,7 @@ class CameraPlan:
         duration: float,
         note_room: float = 0.0,
         margin: float = FIT_MARGIN,
+        top_box: Box | None = None,
     ) -> None:
         self.cam = cam
         self.duration = duration
@@ -169,7 +170,7 @@ class CameraPlan:
             shift = (box.x - zoom * float(mid[0]), box.y - zoom * float(mid[1]))
             return Pose(phi * DEGREES, theta, float(zoom), FOCAL_3D, shift)
 
-        area = box.plot_area()
+        area = (top_box or box).plot_area()
         # A line under the w axis's name from above (the axes are not to scale).
         area = Box(area.x, area.y + note_room / 2, area.w, area.h - note_room)
         side = min(area.w, area.h)

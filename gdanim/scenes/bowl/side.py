@@ -29,6 +29,11 @@ from .figures import (
 from .geometry import walked
 
 HEIGHT_NOTE = "height: loss above its lowest,\non a ¾-power scale"
+# In a square frame, where the loop and the legend run in rows above and below the bowl.
+STRIP_HEIGHT_NOTE = "height: loss above its lowest, on a ¾-power scale"
+STRIP_STEP = "2  take a\n    small step"
+STRIP_GAP = 0.45  # between the rows' items
+STRIP_EDGE_GAP = 0.2  # between the rows and the bowl's box
 LEGEND = ("downhill: minus the gradient", "footprints: where it stepped")
 # The same words in a column narrower than SIDE_WIDTH, broken rather than shrunk.
 NARROW_HEIGHT_NOTE = "height: loss above\nits lowest, on a\n¾-power scale"
@@ -57,6 +62,22 @@ def side_width(box: Box) -> float:
     return box.w
 
 
+def in_strips(box: Box) -> bool:
+    """Whether the loop and the legend run in rows above and below the bowl: a square frame,
+    whose column beside the bowl would be narrower than the text at full size (a bowl seen
+    from the side is wider than tall: beside such a column it had a third of the frame)."""
+    return side_beside() and box.w * SIDE_SHARE < SIDE_WIDTH and config.frame_width < (
+        config.frame_height * 1.2
+    )
+
+
+def strips(box: Box, top: float, bottom: float) -> tuple[Box, Box, Box]:
+    """``box`` as a row ``top`` tall, the bowl's box and a row ``bottom`` tall."""
+    middle = box.h - top - bottom - 2 * STRIP_EDGE_GAP
+    a, b, c = box.split_v(top, middle, bottom, gap=STRIP_EDGE_GAP)
+    return a, b, c
+
+
 def split_body(box: Box, text_height: float, side: float | None = None) -> tuple[Box, Box]:
     """The bowl's box and the box for the loop, the legend and the closing note (beside
     the bowl: ``side`` wide, or :func:`side_width`)."""
@@ -79,23 +100,40 @@ class SideText:
     break in two rather than shrink below a readable size.
     """
 
-    def __init__(self, theme: Theme, width: float = SIDE_WIDTH, short: bool = False) -> None:
+    def __init__(
+        self, theme: Theme, width: float = SIDE_WIDTH, short: bool = False, strip: bool = False
+    ) -> None:
         th = theme
         self.theme = theme
-        narrow = self.narrow = width < SIDE_WIDTH - 1e-9
+        self.strip = strip
+        narrow = self.narrow = width < SIDE_WIDTH - 1e-9 and not strip
         self.width = width
         # Broken lines take more height: a narrow column (or a ``short`` one, under a long
         # subtitle) spaces its rows more tightly.
-        tight = 0.6 if narrow or short else 1.0
+        tight = (0.5 if narrow and short else 0.6) if narrow or short else 1.0
         self.note_gap = style.GAP * (0.7 if narrow or short else 1.0)
         rows = VGroup(
             label(NARROW_FEEL if narrow else "1  feel which way is downhill", th, style.LABEL_SIZE),
             label("2  take a small step", th, style.LABEL_SIZE),
             label("3  repeat", th, style.LABEL_SIZE),
         ).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 1.6 * tight)
-        words = "Blindfolded,\nyou can only:" if narrow else "Blindfolded, you can only:"
+        # A narrow column under a long subtitle or over a tall readout: the heading in one
+        # line, the words the loop needs.
+        words = (
+            ("Blindfolded:" if short else "Blindfolded,\nyou can only:")
+            if narrow
+            else "Blindfolded, you can only:"
+        )
         heading = label(words, th, style.LABEL_SIZE, th.muted)
         loop = VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP * 2 * tight)
+        if strip:
+            # One row, no heading (the title says who is blindfolded): the steps side by side.
+            rows = VGroup(
+                label(NARROW_FEEL, th, style.LABEL_SIZE),
+                label(STRIP_STEP, th, style.LABEL_SIZE),
+                label("3  repeat", th, style.LABEL_SIZE),
+            ).arrange(RIGHT, aligned_edge=UP, buff=STRIP_GAP)
+            loop = VGroup(rows)
 
         arrow_icon = SlopeArrow(th.path, ARROW_STROKE * 0.8, ARROW_HEAD * 0.8)
         arrow_icon.put(np.array([0.0, 0, 0]), np.array([0.55, 0, 0]), np.array([0, 0, 1.0]), 1)
@@ -106,19 +144,27 @@ class SideText:
         prints_icon.points = footprint_beziers(
             centres, heads, PRINT_LENGTH * 1.3, PRINT_WIDTH * 1.3
         )
+        if strip:
+            legend_words = NARROW_LEGEND
         items = VGroup(
             VGroup(arrow_icon, label(legend_words[0], th, LEGEND_SIZE)),
             VGroup(prints_icon, label(legend_words[1], th, LEGEND_SIZE)),
         )
         for icon, text in items:
             text.next_to(icon, RIGHT, buff=0.2)
-        items.arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
-        scale_note = label(NARROW_HEIGHT_NOTE if narrow else HEIGHT_NOTE, th, LEGEND_SIZE, th.muted)
-        legend = VGroup(items, scale_note).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
+        if strip:
+            items.arrange(RIGHT, buff=STRIP_GAP)
+            scale_note = label(STRIP_HEIGHT_NOTE, th, LEGEND_SIZE, th.muted)
+            legend = VGroup(items, scale_note).arrange(DOWN, buff=SIDE_ROW_GAP)
+        else:
+            items.arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
+            words = NARROW_HEIGHT_NOTE if narrow else HEIGHT_NOTE
+            scale_note = label(words, th, LEGEND_SIZE, th.muted)
+            legend = VGroup(items, scale_note).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
         self.scale_note = scale_note
         # In a narrow column (a square frame) the bowl takes the full height beside it: the
         # legend stays under the loop, and the closing note takes the loop's place at the end.
-        self.note_for_loop = narrow
+        self.note_for_loop = narrow or strip
         self.text = VGroup(loop, legend).arrange(
             DOWN, aligned_edge=LEFT, buff=style.GAP * 1.5 * tight
         )
@@ -127,14 +173,21 @@ class SideText:
         self.legend = legend
         self.boxes: list[RoundedRectangle] = []
 
-    def place(self, box: Box) -> VMobject:
-        """Put the loop and the legend at the top left of ``box``; the loop's highlight."""
+    def place(self, box: Box, below: Box | None = None) -> VMobject:
+        """Put the loop and the legend at the top left of ``box`` (in rows: the loop in
+        ``box``, the legend in ``below``, each centred); the loop's highlight."""
         text = self.text
-        if text.width > box.w:
-            text.scale_to_fit_width(box.w)
-        text.move_to(np.array([box.x, box.y, 0])).align_to(
-            np.array([box.left, box.top, 0]), LEFT + UP
-        )
+        if below is not None:
+            for part, room in ((self.loop, box), (self.legend, below)):
+                if part.width > room.w:
+                    part.scale_to_fit_width(room.w)
+                part.move_to(np.array([room.x, room.y, 0]))
+        else:
+            if text.width > box.w:
+                text.scale_to_fit_width(box.w)
+            text.move_to(np.array([box.x, box.y, 0])).align_to(
+                np.array([box.left, box.top, 0]), LEFT + UP
+            )
         pad = 0.08
         self.boxes = []
         for row in self.rows:
@@ -158,12 +211,32 @@ def rim_update(inputs: SceneInputs) -> int | None:
     return None
 
 
-def closing_note(inputs: SceneInputs, theme: Theme) -> Text:
+def closing_note(inputs: SceneInputs, theme: Theme, width: float | None = None) -> Text:
     """What the walk came to: the bottom, not there yet, or off the rim (on the bowl as
-    drawn: the optimizer's coordinates on standardised x); the losses are the run's."""
+    drawn: the optimizer's coordinates on standardised x); the losses are the run's. Its
+    lines are for a column; ``width``: set again in lines as long as that allows."""
+    text, meaning = _closing_words(inputs)
+    if width is not None:
+        text = rewrapped(text, theme, width)
+    return note(text, theme, getattr(theme, meaning) if meaning else None)
+
+
+def rewrapped(text: str, theme: Theme, width: float) -> str:
+    """``text``'s lines, each a phrase, joined into as few lines as a note ``width`` wide
+    holds (each filled before the next; a phrase is never broken)."""
+    lines: list[str] = []
+    for phrase in text.split("\n"):
+        if lines and note(f"{lines[-1]} {phrase}", theme).width <= width:
+            lines[-1] = f"{lines[-1]} {phrase}"
+        else:
+            lines.append(phrase)
+    return "\n".join(lines)
+
+
+def _closing_words(inputs: SceneInputs) -> tuple[str, str]:
+    """The closing note's text and its colour's name in the theme ('' for the ink)."""
     traj = walked(inputs)
     land = inputs.map
-    th = theme
     assert traj.loss is not None
     loss = fmt(float(traj.loss[-1]), 3 if traj.diverged else 4)
     if traj.diverged or any(
@@ -183,14 +256,14 @@ def closing_note(inputs: SceneInputs, theme: Theme) -> Text:
                 "diverged: lr too large,\neach step overshoots\nand climbs higher:\n"
                 f"loss {loss} at update {at}"
             )
-        return note(text, th, th.warn)
+        return text, "warn"
     v = land.view
     w_star, b_star = land.optimum
     close = math.hypot(
         (traj.w[-1] - w_star) / (v.w_max - v.w_min), (traj.b[-1] - b_star) / (v.b_max - v.b_min)
     )
     if close < CLOSE_ENOUGH:
-        return note(f"the bottom: flat ground,\nno way is downhill\n(loss {loss})", th, th.optimum)
+        return f"the bottom: flat ground,\nno way is downhill\n(loss {loss})", "optimum"
     lowest = fmt(land.optimum_loss)
     text = f"after {traj.n_updates} updates:\nloss {loss}, not at the\nbottom yet (lowest {lowest})"
-    return note(text, th)
+    return text, ""

@@ -42,6 +42,12 @@ TRAIL_SPACING = 0.02
 TRAIL_SAMPLES = 8  # surface samples per kept step
 OFF_RIM = 0.7  # how far the diverging hiker is seen walking past the rim
 OFF_RIM_RISE = 0.25
+#: The plumb line from the hiker's feet to the floor and the cross it marks there: the
+#: hiker's height above the floor at every angle (seen from in front, a point high on the
+#: near slope lies over the bowl's middle), and the point of the map under it.
+DROP_STROKE = 1.6
+DROP_OPACITY = 0.75
+DROP_CROSS = 0.09  # half the cross's arm, scene units
 
 
 def downhill(traj: Trajectory) -> tuple[FloatArray, FloatArray]:
@@ -146,6 +152,8 @@ class Walkers:
         arrow = SlopeArrow(th.path, ARROW_STROKE, ARROW_HEAD)
         colors = HikerColors(body=th.ink, blindfold=th.data, stick=th.muted, outline=th.background)
         hiker = Hiker(hiker_size, colors, HIKER_STROKE)
+        drop = VMobject(stroke_color=th.muted, stroke_width=DROP_STROKE)
+        drop.set_stroke(opacity=DROP_OPACITY)
         self.trail_path = trail_path
         self.print_index = keep_prints
 
@@ -211,16 +219,30 @@ class Walkers:
                 swing = 0.0
             hiker.pose(position(m.s), heading_at(m), swing, cam.axes_in_world())
 
+        def draw_drop(mob: Mobject) -> None:
+            foot = position(self.now.s)
+            base = np.array([foot[0], foot[1], bw.floor])
+            dx, dy = np.array([DROP_CROSS, 0, 0]), np.array([0, DROP_CROSS, 0])
+            mob.points = join_paths(
+                [
+                    np.array([base, foot]),
+                    np.array([base - dx, base + dx]),
+                    np.array([base - dy, base + dy]),
+                ]
+            )
+
         self.now = walk.at(0.0)
         self.felt = 0.0
         self.drawers = [
-            (trail, draw_trail), (prints, draw_prints), (arrow, draw_arrow), (hiker, draw_hiker)
+            (trail, draw_trail), (prints, draw_prints), (drop, draw_drop), (arrow, draw_arrow),
+            (hiker, draw_hiker),
         ]  # fmt: skip
         state.add_updater(direct)
         for mob, draw in self.drawers:
             mob.add_updater(draw)
-        for each in (state, trail, prints, arrow, hiker):
+        for each in (state, trail, prints, drop, arrow, hiker):
             each.update(0)
+        self.drop = drop
         self.trail = trail
         self.prints = prints
         self.hiker = hiker
@@ -239,6 +261,7 @@ class Walkers:
         self.hiker.clear_updaters()
         self.arrow.clear_updaters()
         self.arrow.set_opacity_parts(0.0)
+        # The plumb line stays at the rim with the trail's end; the hiker walks on from it.
         self.warn_arrow = SlopeArrow(color, ARROW_STROKE, ARROW_HEAD)
 
         def step_off(_: Mobject) -> None:

@@ -113,6 +113,8 @@ class GlyphNumber(VGroup):
 #: sets it apart from the number before it ("loss = 0.2447 · w, b in data units").
 DATA_UNITS = "· w, b in data units"
 UNITS_GAP = 0.2
+#: The row under a readout in the picture's coordinates that gives the line on the data.
+LINE_ON_DATA = "the line on the data:"
 
 
 class Readout(VGroup):
@@ -129,37 +131,30 @@ class Readout(VGroup):
         size: float = style.READOUT_SIZE,
         max_width: float | None = None,
         data_units: bool = False,
+        line: Trajectory | None = None,
     ) -> None:
         """``max_width``: where one row would have to shrink below 84% to fit, the
         fields go on two rows (update and w, then b and loss).
 
         ``data_units``: w and b are the line's on the data while the map beside them is in
-        other coordinates (standardised x); a muted "data units" after them says so."""
+        other coordinates (standardised x); a muted "data units" after them says so.
+
+        ``line``: ``trajectory`` is in the coordinates of the picture beside the readout
+        (standardised x: w′, b′, named so) and ``line`` the same run in data units; a row
+        under the others gives the line on the data as it goes (:data:`LINE_ON_DATA`)."""
         super().__init__()
         t = trajectory
         assert t.loss is not None
+        primed = "′" if line is not None else ""
         fields: list[tuple[str, Callable[[float], str], Sequence[float]]] = [
             ("update", lambda v: numbers.count(round(v)), [float(t.n_updates)]),
-            ("w =", numbers.series_format(t.w), t.w),
-            ("b =", numbers.series_format(t.b), t.b),
+            (f"w{primed} =", numbers.series_format(t.w), t.w),
+            (f"b{primed} =", numbers.series_format(t.b), t.b),
             ("loss =", numbers.series_format(t.loss), t.loss),
         ]
         self.tags = VGroup()
         self.values = VGroup()
-        x = 0.0
-        for name, formatter, series in fields:
-            tag = label(name, theme, size, theme.muted)
-            tag.move_to([x, 0, 0], aligned_edge=LEFT + DOWN)
-            x = tag.get_right()[0] + 0.15
-            first = 0.0 if name == "update" else float(series[0])
-            num = GlyphNumber(first, formatter, size, theme.ink)
-            num.place(np.array([x, tag.get_bottom()[1], 0.0]))
-            # Room for the widest value the run will show, so nothing collides.
-            sample = series[:: max(1, len(series) // 200)]
-            chars = max(len(formatter(float(v))) for v in [*sample, series[-1]])
-            x += num.advance * max(chars, 4) + style.READOUT_GAP
-            self.tags.add(tag)
-            self.values.add(num)
+        x = self._lay_fields(fields, theme, size, 0.0)
         units = None
         if data_units:
             units = label(DATA_UNITS, theme, size, theme.muted)
@@ -168,6 +163,7 @@ class Readout(VGroup):
         self.add(self.tags, self.values)
         if units is not None:
             self.tags.add(units)
+        row_pitch = self.height + style.READOUT_ROW_GAP
         if max_width is not None and self.width * 0.84 > max_width:
             # Two rows: b and loss go under update and w (the note stays after w).
             dx = self.tags[2].get_left()[0] - self.tags[0].get_left()[0]
@@ -180,6 +176,28 @@ class Readout(VGroup):
                 units.shift(LEFT * (style.READOUT_GAP - UNITS_GAP))
         epoch, w_num, b_num, loss_num = self.values
         loss = t.loss
+        # The line on the data, a row under the rest, its numbers following the same update.
+        self.line_values: list[GlyphNumber] = []
+        if line is not None:
+            row_tag = label(LINE_ON_DATA, theme, size, theme.muted)
+            left, lowest = self.tags[0].get_left()[0], min(m.get_bottom()[1] for m in self.tags)
+            row_tag.move_to([left, lowest - row_pitch, 0], aligned_edge=LEFT + DOWN)
+            self.tags.add(row_tag)
+            start = len(self.values)
+            self._lay_fields(
+                [
+                    ("w =", numbers.series_format(line.w), line.w),
+                    ("b =", numbers.series_format(line.b), line.b),
+                ],
+                theme,
+                size,
+                row_tag.get_right()[0] + UNITS_GAP,
+                row_tag.get_bottom()[1],
+            )
+            self.line_values = list(self.values[start:])
+            self.values.remove(*self.line_values)
+            self.add(*self.line_values)
+        line_w, line_b = self.line_values or (None, None)
 
         def follow(_: VMobject) -> None:
             # One update's numbers together: w_k, b_k and loss_k, never a point part way
@@ -190,5 +208,33 @@ class Readout(VGroup):
             w_num.set_value(float(t.w[k]))
             b_num.set_value(float(t.b[k]))
             loss_num.set_value(float(loss[k]))
+            if line is not None and line_w is not None and line_b is not None:
+                line_w.set_value(float(line.w[k]))
+                line_b.set_value(float(line.b[k]))
 
         self.values.add_updater(follow)
+
+    def _lay_fields(
+        self,
+        fields: list[tuple[str, Callable[[float], str], Sequence[float]]],
+        theme: Theme,
+        size: float,
+        x: float,
+        baseline: float = 0.0,
+    ) -> float:
+        """Each field's muted name and its number, left to right from ``x`` on ``baseline``,
+        added to :attr:`tags` and :attr:`values`; the ``x`` after the last."""
+        for name, formatter, series in fields:
+            tag = label(name, theme, size, theme.muted)
+            tag.move_to([x, baseline, 0], aligned_edge=LEFT + DOWN)
+            x = tag.get_right()[0] + 0.15
+            first = 0.0 if name == "update" else float(series[0])
+            num = GlyphNumber(first, formatter, size, theme.ink)
+            num.place(np.array([x, tag.get_bottom()[1], 0.0]))
+            # Room for the widest value the run will show, so nothing collides.
+            sample = series[:: max(1, len(series) // 200)]
+            chars = max(len(formatter(float(v))) for v in [*sample, series[-1]])
+            x += num.advance * max(chars, 4) + style.READOUT_GAP
+            self.tags.add(tag)
+            self.values.add(num)
+        return x
