@@ -477,3 +477,30 @@ def test_a_thinned_linear_axis_keeps_its_step(tmp_path):
     assert np.allclose(steps, steps[0]), values
     xs = np.diff([m.get_x() for m in under])
     assert np.allclose(xs, xs[0], rtol=1e-6), xs
+
+
+def test_a_verdict_is_captioned_as_it_comes_up_on_the_shared_clock(tmp_path):
+    """The diverging run's verdict comes up at update 27, the right one's at 565, during the
+    descent: each is captioned from then (or once the caption before it has been read), not
+    all after the clock stops; the slow one's, shown at the end, comes last."""
+    from tests.scene_tools import painting_nothing
+
+    spec = RenderSpec(scene="learning-rates", quality="low")
+    cfg = manim_config(spec, str(tmp_path), quiet=True)
+    cfg.update(dry_run=True, from_animation_number=10**6)
+    with tempconfig(cfg), painting_nothing():
+        scene = LearningRates(prepare(spec))
+        scene.render()
+    cues = [
+        (c.start.total_seconds(), c.end.total_seconds(), c.content)
+        for c in scene.renderer.file_writer.subcaptions
+    ]
+    descent = next(c for c in cues if c[2].startswith("All runs share one clock"))
+    for lr, update in (("0.0416", 27), ("0.0181", 565)):
+        cue = next(c for c in cues if c[2].startswith(f"lr {lr}:"))
+        shown = descent[0] + scene.clock_seconds(update)
+        assert shown - 1e-6 <= cue[0] <= shown + 1.0, (lr, cue, shown)
+        assert cue[0] < descent[0] + spec.duration  # during the descent
+    # One after another, never two at once; the slow run's verdict last.
+    assert all(a[1] <= b[0] + 1e-6 for a, b in zip(cues, cues[1:], strict=False))
+    assert cues[-1][2].startswith("lr 0.00181: still far")

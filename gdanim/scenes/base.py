@@ -263,11 +263,20 @@ class GdScene(Scene):
         The scene clock moves in whole frames, so the hold is rounded up to one. A GIF
         carries no captions: it shows the animation without the holds for reading them.
         """
+        self.hold_until(since + self.caption_need(text, since))
+
+    def caption_need(self, text: str, since: float) -> float:
+        """The seconds ``text``, captioned from scene time ``since``, needs to be read in cues
+        that keep to broadcast practice and, in a narrated scene, to be said (its speech is
+        set to begin at ``since``); none in a GIF, which carries no captions."""
         if self.inputs.spec.format == "gif":
-            return
+            return 0.0
         said = self.inputs.narration.hold(text, since) if self.inputs.narration else 0.0
-        need = max(reading_seconds(text), min_seconds(text), said)
-        short = need - (self.time - since)
+        return max(reading_seconds(text), min_seconds(text), said)
+
+    def hold_until(self, t: float) -> None:
+        """Hold the picture until scene time ``t``, rounded up to a whole frame."""
+        short = t - self.time
         if short > 1e-9:
             fps = config.frame_rate
             self.wait(math.ceil(short * fps - 1e-6) / fps + 1e-6)

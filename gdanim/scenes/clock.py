@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -117,21 +118,87 @@ class SharedClock(GdScene):
         heading = VGroup(title, subtitle)
         return heading, min(subtitle.get_bottom()[1], counter.get_bottom()[1]) - style.TITLE_GAP
 
-    def run_clock(self, n: int) -> None:
+    def run_clock(self, n: int, cuts: Sequence[float] = ()) -> None:
         """Play updates 0 to ``n`` in logarithmic time: each decade of updates gets the same
         share of the video, so the first big steps (and an early divergence) are seen, and
-        20,000 updates cost what 100 do."""
+        20,000 updates cost what 100 do. ``cuts``: seconds into the clock where one play
+        ends and the next begins (the same motion, in pieces)."""
+        positions, times = self.clock_curve()
+        run_time = self.inputs.spec.duration
+
+        def shown(t: float) -> float:
+            return float(np.interp(t, times, positions))
+
+        edges = [0.0, *(c / run_time for c in cuts if 0 < c < run_time), 1.0]
+        for a, b in itertools.pairwise(edges):
+            lo, hi = shown(a), shown(b)
+
+            def piece(
+                t: float, a: float = a, b: float = b, lo: float = lo, hi: float = hi
+            ) -> float:
+                return (shown(a + t * (b - a)) - lo) / (hi - lo) if hi > lo else 1.0
+
+            self.tracker.set_value(lo)
+            self.play(
+                self.tracker.animate.set_value(hi), rate_func=piece, run_time=(b - a) * run_time
+            )
+
+    def descend(self, cuts: Sequence[float] = ()) -> None:
+        """All runs on the shared clock (:meth:`run_clock`, cut at ``cuts``), each verdict
+        shown as it comes."""
+        raise NotImplementedError
+
+    def finale(self) -> None:
+        """The verdicts not shown during the descent, and a hold."""
+        raise NotImplementedError
+
+    def descend_and_say(self, descent: str, verdicts: Sequence[tuple[int, str]]) -> None:
+        """The descent captioned ``descent``, then the finale. ``verdicts``: each run's said
+        verdict with the update it comes up at on the shared clock (past the clock's end for
+        those shown only at the end), in that order.
+
+        A verdict that comes up during the descent is captioned from then, or once the
+        caption before it has been read (and said); the descent is played in pieces cut
+        there (after it, the still picture held in pieces), so each caption begins a segment
+        of the video (a lecture's beat). The rest are captioned together over the finale."""
+        start = self.time
+        n = self.longest_updates()
+        reached = math.log1p(n)
+        early = [
+            (u, t) for u, t in verdicts if 0 < u <= n and reached - math.log1p(u) >= REVEAL_SPAN
+        ]
+        late = [t for u, t in verdicts if (u, t) not in early]
+        fps = config.frame_rate
+        spans: list[tuple[float, str]] = []  # (seconds after start, text), whole frames
+        said_until = 0.0
+        for at, text in [(0.0, descent), *[(self.clock_seconds(u), t) for u, t in early]]:
+            text = self.with_data_note(text)
+            at = math.ceil(max(at, said_until) * fps - 1e-6) / fps
+            spans.append((at, text))
+            said_until = at + self.caption_need(text, start + at)
+        duration = self.inputs.spec.duration if n > 0 else 0.0
+        self.descend([at for at, _ in spans[1:] if at < duration - 1e-6])
+        for at, _ in spans[1:]:  # a caption read after the descent: a still segment from it
+            self.hold_until(start + at)
+        if not late:
+            self.finale()
+        ends = [at for at, _ in spans[1:]] + [max(said_until, self.time - start)]
+        for (at, text), end in zip(spans, ends, strict=True):
+            self.add_subcaption(text, duration=end - at, offset=start + at - self.time)
+        self.hold_until(start + ends[-1])
+        if late:
+            with self.captioned(" ".join(late)):
+                self.finale()
+
+    def clock_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """The shared clock's updates and the fractions of its run time they are shown at."""
         positions = self.longest.frame_positions(TIMING_SAMPLES, skew=1.0)
-        times = np.linspace(0.0, 1.0, positions.size)
+        return positions, np.linspace(0.0, 1.0, positions.size)
 
-        def timing(t: float) -> float:
-            return float(np.interp(t, times, positions)) / n
-
-        self.play(
-            self.tracker.animate.set_value(float(n)),
-            rate_func=timing,
-            run_time=self.inputs.spec.duration,
-        )
+    def clock_seconds(self, update: float) -> float:
+        """Seconds into :meth:`run_clock` at which the shared clock reaches ``update``."""
+        positions, times = self.clock_curve()
+        return float(np.interp(update, positions, times)) * self.inputs.spec.duration
 
     def reveal_at(self, mob: VMobject, update: int) -> None:
         """Fade ``mob`` in once the shared clock passes ``update``."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -228,10 +229,7 @@ class Compare(SharedClock):
                 FadeIn(self.counter),
                 run_time=style.INTRO_TIME * 0.6,
             )
-        with self.captioned(self.caption_descent()):
-            self.descend()
-        with self.captioned(self.caption_verdicts()):
-            self.finale()
+        self.descend_and_say(self.caption_descent(), self.said_verdicts())
         with self.captioned(self.closing_text):
             self.play(FadeIn(self.closing), run_time=style.VERDICT_TIME)
             self.play(Wait(style.HOLD_TIME))
@@ -342,7 +340,21 @@ class Compare(SharedClock):
         )
 
     def caption_verdicts(self) -> str:
-        return ". ".join(f"{r.label}: {r.outcome.text}" for r in self.runs) + "."
+        """What each run did, in the order the verdicts came up on screen."""
+        return " ".join(text for _, text in self.said_verdicts())
+
+    def said_verdicts(self) -> list[tuple[int, str]]:
+        """Each run's verdict as a sentence with the update it comes up at on the shared
+        clock, in that order (those shown only at the end last, in the runs' order)."""
+        n = self.longest_updates()
+
+        def shown_at(r: Run) -> int:
+            o = r.outcome
+            return o.update if o.kind in ("converged", "diverged") and o.update > 0 else n + 1
+
+        return [
+            (shown_at(r), f"{r.label}: {r.outcome.text}.") for r in sorted(self.runs, key=shown_at)
+        ]
 
     # -- building (no animation)
     def build(self) -> None:
@@ -777,7 +789,7 @@ class Compare(SharedClock):
         return fit
 
     # -- beats
-    def descend(self) -> None:
+    def descend(self, cuts: Sequence[float] = ()) -> None:
         """All runs on one clock; each stops at its own end, its verdict shown when it has one."""
         # Bottom to top in the order the build chose (:func:`stacking`): the paths, loss
         # curves and lines over one another in the same order.
@@ -796,7 +808,7 @@ class Compare(SharedClock):
         n = self.longest_updates()
         if n == 0:
             return
-        self.run_clock(n)
+        self.run_clock(n, cuts)
 
     def finale(self) -> None:
         """The verdicts not yet shown, and a flash at each optimum a run reached."""

@@ -12,6 +12,7 @@ is given its inputs, the trained runs and their surface, by :mod:`gdanim.pipelin
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import partial
 
 import numpy as np
@@ -134,10 +135,7 @@ class LearningRates(SharedClock):
             self.unveil(self.heading)
             self.introduce_rates()
             self.introduce_panels()
-        with self.captioned(self.caption_descent()):
-            self.descend()
-        with self.captioned(self.caption_verdicts()):
-            self.finale()
+        self.descend_and_say(self.caption_descent(), self.said_verdicts())
 
     # -- captions: every number comes from the runs and the analysis
     def caption_rates(self) -> str:
@@ -158,23 +156,26 @@ class LearningRates(SharedClock):
         return f"All runs share one clock, up to {count(n)} updates; each stops at its own end."
 
     def caption_verdicts(self) -> str:
-        """What each run did, in the order the verdicts came up on screen: each when its run
-        settled or left (its update on the shared clock), the others at the end."""
-        pairs = list(zip(self.inputs.runs, self.outcomes, strict=True))
+        """What each run did, in the order the verdicts came up on screen."""
+        return " ".join(text for _, text in self.said_verdicts())
+
+    def said_verdicts(self) -> list[tuple[int, str]]:
+        """Each run's verdict as a sentence, with the update on the shared clock it comes up
+        at (its run settled or left), in that order; those shown only at the end after them
+        (update one past the clock's end)."""
         n = self.longest_updates()
 
-        def shown_at(pair: tuple[Run, Outcome]) -> int:
-            o = pair[1]
-            early = o.kind in ("converged", "diverged") and o.update > 0
-            return o.update if early else n + 1
+        def shown_at(v: RunView) -> int:
+            early = v.outcome.kind in ("converged", "diverged") and v.outcome.update > 0
+            return v.outcome.update if early else n + 1
 
         def said(r: Run, o: Outcome) -> str:
             way = self.way_done(r) if o.kind == "slow" else None
             # As its header says it: a ring near the minimum, its loss still far.
-            return f"lr {fmt(r.lr, 3)}: {o.text}" + (f" ({way} % of the way)" if way else "")
+            return f"lr {fmt(r.lr, 3)}: {o.text}" + (f" ({way} % of the way)" if way else "") + "."
 
-        parts = [said(r, o) for r, o in sorted(pairs, key=shown_at)]
-        return ". ".join(parts) + "."
+        views = sorted(self.views, key=shown_at)
+        return [(shown_at(v), said(v.run, v.outcome)) for v in views]
 
     # -- building (no animation): everything is placed before the first frame
     def build(self) -> None:
@@ -522,7 +523,7 @@ class LearningRates(SharedClock):
         self.add(mob, cover)
         self.play(FadeOut(cover), run_time=style.INTRO_TIME)
 
-    def descend(self) -> None:
+    def descend(self, cuts: Sequence[float] = ()) -> None:
         """All runs together on one clock; each stops at its own end."""
         for v in self.views:
             for m in (v.verdict, v.settle_mark, v.off_scale):
@@ -540,7 +541,7 @@ class LearningRates(SharedClock):
         n = self.longest_updates()
         if n == 0:
             return
-        self.run_clock(n)
+        self.run_clock(n, cuts)
 
     def finale(self) -> None:
         """The remaining verdicts, a flash where a run settled, and a hold."""

@@ -66,8 +66,10 @@ def in_strips(box: Box) -> bool:
     """Whether the loop and the legend run in rows above and below the bowl: a square frame,
     whose column beside the bowl would be narrower than the text at full size (a bowl seen
     from the side is wider than tall: beside such a column it had a third of the frame)."""
-    return side_beside() and box.w * SIDE_SHARE < SIDE_WIDTH and config.frame_width < (
-        config.frame_height * 1.2
+    return (
+        side_beside()
+        and box.w * SIDE_SHARE < SIDE_WIDTH
+        and config.frame_width < (config.frame_height * 1.2)
     )
 
 
