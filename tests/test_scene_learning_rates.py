@@ -7,6 +7,7 @@ learning-rate line, and everything must lie inside the frame.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 
@@ -502,5 +503,19 @@ def test_a_verdict_is_captioned_as_it_comes_up_on_the_shared_clock(tmp_path):
         assert shown - 1e-6 <= cue[0] <= shown + 1.0, (lr, cue, shown)
         assert cue[0] < descent[0] + spec.duration  # during the descent
     # One after another, never two at once; the slow run's verdict last.
-    assert all(a[1] <= b[0] + 1e-6 for a, b in zip(cues, cues[1:], strict=False))
+    assert all(a[1] <= b[0] + 1e-6 for a, b in itertools.pairwise(cues))
     assert cues[-1][2].startswith("lr 0.00181: still far")
+
+
+def test_a_piece_of_the_clock_plays_exactly_its_frames():
+    """A descent cut where its captions begin is played in pieces of whole frames: manim
+    counts arange(0, run_time, 1 / fps), which at k / fps often makes k + 1 frames, and
+    the pieces would add frames the clock in one play does not."""
+    from gdanim.scenes.clock import frames_time
+
+    for fps in (15, 30, 60):
+        with tempconfig({"frame_rate": fps}):
+            for k in range(1, 600):
+                r = frames_time(k)
+                assert len(np.arange(0.0, r, 1.0 / fps)) == k
+                assert r == pytest.approx(k / fps, abs=1e-12)

@@ -54,6 +54,17 @@ def eased_descent(scene: GdScene, tracker: ValueTracker, done: int, n: int, capt
         )
 
 
+def frames_time(k: int) -> float:
+    """A run time manim plays as exactly ``k`` frames: ``k`` frames' seconds, or the float
+    just under it (manim counts ``arange(0, run_time, 1 / fps)``, which at ``k / fps``
+    often makes one frame more)."""
+    step = 1.0 / config.frame_rate
+    r = k * step
+    while len(np.arange(0.0, r, step)) > k:
+        r = float(np.nextafter(r, 0.0))
+    return r
+
+
 class SharedClock(GdScene):
     """A scene whose runs share ``tracker`` (the update shown) and ``longest`` (the run with
     the most updates), so all of them are drawn at the same update."""
@@ -125,12 +136,23 @@ class SharedClock(GdScene):
         ends and the next begins (the same motion, in pieces)."""
         positions, times = self.clock_curve()
         run_time = self.inputs.spec.duration
+        fps = config.frame_rate
 
         def shown(t: float) -> float:
             return float(np.interp(t, times, positions))
 
-        edges = [0.0, *(c / run_time for c in cuts if 0 < c < run_time), 1.0]
-        for a, b in itertools.pairwise(edges):
+        # In whole frames: a piece of k frames is played as k frames, together as many as
+        # the clock played at once.
+        total = len(np.arange(0.0, run_time, 1.0 / fps))
+        inner = sorted({round(c * fps) for c in cuts if 0 < round(c * fps) < total})
+        edges = [0, *inner, total]
+        if len(edges) == 2:
+            pieces = [(0.0, 1.0, run_time)]
+        else:
+            pieces = [
+                (a / total, b / total, frames_time(b - a)) for a, b in itertools.pairwise(edges)
+            ]
+        for a, b, seconds in pieces:
             lo, hi = shown(a), shown(b)
 
             def piece(
@@ -138,10 +160,7 @@ class SharedClock(GdScene):
             ) -> float:
                 return (shown(a + t * (b - a)) - lo) / (hi - lo) if hi > lo else 1.0
 
-            self.tracker.set_value(lo)
-            self.play(
-                self.tracker.animate.set_value(hi), rate_func=piece, run_time=(b - a) * run_time
-            )
+            self.play(self.tracker.animate.set_value(hi), rate_func=piece, run_time=seconds)
 
     def descend(self, cuts: Sequence[float] = ()) -> None:
         """All runs on the shared clock (:meth:`run_clock`, cut at ``cuts``), each verdict
