@@ -427,3 +427,33 @@ def test_each_beat_of_the_reveal_deck_carries_its_captions(decks):
             if b["text"].strip():
                 first = b["text"].split("\n")[0]
                 assert first.split()[0] in html.unescape(block), (vid, first)
+
+
+def test_a_scene_on_the_runs_of_one_before_closes_on_what_it_teaches(monkeypatch):
+    """hiker-bowl, derivation and descent-path draw the lesson's one run: their closing
+    slides said its verdict three times. A scene whose runs a scene before closed on says
+    what it teaches instead, in every deck."""
+    from types import SimpleNamespace
+
+    from gdanim.lectures import publish
+    from gdanim.lectures.decks import closing_title
+    from gdanim.scenes.registry import SCENES
+
+    verdicts = {"a": ("w = 50 … Converged.",), "b": ("w = 50 … Converged.",), "c": ("x", "y")}
+    monkeypatch.setattr(publish, "scene_beats", lambda *a, **k: [])
+    monkeypatch.setattr(publish, "_verdict", lambda m: verdicts[m])
+
+    def result(name, scene):
+        spec = SimpleNamespace(scene=scene)
+        return SimpleNamespace(
+            ok=True, info=object(), beat_cues=[], cues=[], video_path="", name=name,
+            rendered=SimpleNamespace(key=""), spec=spec, manifest=name,
+        )  # fmt: skip
+
+    ordered = [result("a", "hiker-bowl"), result("b", "descent-path"), result("c", "compare")]
+    decks = publish.scene_decks("", ordered, False, lambda *a: None)
+    assert [d.verdict for d in decks] == [verdicts["a"], (), verdicts["c"]]
+    assert closing_title(decks[1]) == "b: in short"
+    assert decks[1].summary == SCENES["descent-path"].summary
+    assert closing_title(decks[0]) == "a: what the run did"
+    assert closing_title(decks[2]) == "c: the runs"

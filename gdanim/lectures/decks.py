@@ -17,7 +17,8 @@ FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 @dataclass(frozen=True)
 class SceneDeck:
     """One scene's part of a deck: ``name`` (its file name), what it teaches, its beats and
-    the sentences of its closing slide (each run's verdict in numbers)."""
+    the sentences of its closing slide (each run's verdict in numbers; none where a scene
+    before it closed on the same runs, and its closing slide says what it teaches)."""
 
     name: str
     summary: str
@@ -28,8 +29,10 @@ class SceneDeck:
 
 
 def closing_title(scene: SceneDeck) -> str:
+    if not scene.verdict:
+        return f"{scene.name}: in short"
     return (
-        f"{scene.name}: what the run did" if len(scene.verdict) <= 1 else f"{scene.name}: the runs"
+        f"{scene.name}: what the run did" if len(scene.verdict) == 1 else f"{scene.name}: the runs"
     )
 
 

@@ -43,7 +43,7 @@ def scene_decks(
     out: str, ordered: list[SceneResult], force: bool, fail: Callable[[str, str, str], None]
 ) -> list[SceneDeck]:
     """Every rendered scene cut into its beats (reused while unchanged)."""
-    decks = []
+    decks: list[SceneDeck] = []
     for r in ordered:
         if not r.ok or r.info is None:
             continue
@@ -57,7 +57,12 @@ def scene_decks(
             continue
         r.beats = beats
         summary = SCENES[r.spec.scene].summary
-        decks.append(SceneDeck(r.name, summary, tuple(beats), _verdict(r.manifest), tuple(cues)))
+        verdict = _verdict(r.manifest)
+        if any(d.verdict == verdict for d in decks):
+            # The same run as a scene before (the lesson's run, drawn another way): its
+            # closing slide says what this scene showed rather than the verdict again.
+            verdict = ()
+        decks.append(SceneDeck(r.name, summary, tuple(beats), verdict, tuple(cues)))
     return decks
 
 
