@@ -471,7 +471,7 @@ def test_a_square_frame_sets_the_text_in_rows_where_that_shows_the_bowl_larger(
         scene = b.scene
         with b.config():
             chosen = scene.plan.zoom_3d
-            other = scene.lay_out(scene.rest, None if scene.side.strip else scene.rest.w)
+            other = scene.lay_out(scene.rest, rows=not scene.side.strip)
             scene.setup_geometry(other)
             assert scene.plan.zoom_3d <= chosen
             scene.setup_geometry(scene.layout)  # as built, for other checks

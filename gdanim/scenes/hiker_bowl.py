@@ -169,14 +169,14 @@ class HikerBowl(GdScene, ThreeDScene):
         # The floor's tick labels (outside the fitted bowl) and the note keep clear of it.
         rest = Box(rest.x, rest.y + READOUT_CLEARANCE / 2, rest.w, rest.h - READOUT_CLEARANCE)
         self.rest = rest
-        layout = self.lay_out(rest, message_width=None)
+        layout = self.lay_out(rest)
         if in_strips(rest):
             # A square frame: the loop and the legend in rows above and below the bowl where
             # that shows the bowl larger than a column beside it does (a bowl seen from the
             # side is wide: with a tall readout, rows leave it less height than it gains).
             self.setup_geometry(layout)
             beside = self.plan.zoom_3d
-            rows = self.lay_out(rest, message_width=rest.w)
+            rows = self.lay_out(rest, rows=True)
             self.setup_geometry(rows)
             if self.plan.zoom_3d < beside:
                 self.setup_geometry(layout)
@@ -263,15 +263,15 @@ class HikerBowl(GdScene, ThreeDScene):
         return f"{said[0].upper()}{said[1:]}. {top}"
 
     # ------------------------------------------------------------------ building
-    def lay_out(self, rest: Box, message_width: float | None) -> Layout:
+    def lay_out(self, rest: Box, rows: bool = False) -> Layout:
         """The text and the bowl's box in ``rest``: in a column beside the bowl (below it in
-        portrait), or with ``message_width`` in rows above and below it."""
+        portrait), or in ``rows`` above and below it."""
         inputs = self.inputs
-        if message_width is not None:
+        if rows:
             # The loop in a row above the bowl, the legend in one below it, the bowl all the
             # width between; the closing note takes the loop's place.
             side = SideText(self.theme, rest.w, strip=True)
-            message = closing_note(inputs, self.theme, width=message_width)
+            message = closing_note(inputs, self.theme, width=rest.w)
             top = max(side.loop.height, message.height)
             text_box, bowl_box, below = strips(rest, top, side.legend.height)
             # The legend goes as the camera settles: the map from above has its room.
