@@ -38,7 +38,7 @@ from gdanim.scenes.bowl.walk import (
 )
 from gdanim.scenes.bowl.walkers import downhill
 from gdanim.scenes.hiker_bowl import HikerBowl
-from gdanim.scenes.widgets.readout import DATA_UNITS, LINE_ON_DATA
+from gdanim.scenes.widgets.readout import LINE_ON_DATA
 from gdanim.trajectory import Trajectory
 from tests.scene_tools import painting_nothing, video_meta
 
@@ -346,7 +346,6 @@ def test_a_standardised_run_walks_the_round_bowl_of_the_optimizer(built: Any) ->
     assert not math.isclose(traj.w[-1], run.on_map.w[-1])
     tags = [t.text for t in readout.tags]
     assert {"w′=", "b′=", LINE_ON_DATA.replace(" ", "")} <= set(tags)
-    assert DATA_UNITS.replace(" ", "") not in tags
     # The row is under the others, inside the readout's box.
     row = readout.tags[-1]
     assert row.get_top()[1] < min(m.get_bottom()[1] for m in readout.values)
@@ -366,12 +365,12 @@ def test_a_standardised_run_walks_the_round_bowl_of_the_optimizer(built: Any) ->
     assert not says(scene, "w (slope)")
 
 
-def test_a_bowl_in_data_units_has_no_units_note_and_plain_axis_names(built: Any) -> None:
+def test_a_bowl_in_data_units_has_no_row_for_the_line_and_plain_axis_names(built: Any) -> None:
     """On raw x the floor and the readout share w and b: nothing to say about units."""
     scene = built("mse").scene
     assert scene.inputs.on_map is None
     tags = [t.text for t in scene.readout.tags]
-    assert DATA_UNITS.replace(" ", "") not in tags and LINE_ON_DATA.replace(" ", "") not in tags
+    assert LINE_ON_DATA.replace(" ", "") not in tags
     assert "w=" in tags and not scene.readout.line_values
     assert [e.text for e in scene.floor.ends] == ["w", "b"]
     assert says(scene, "w (slope)") and says(scene, "b (intercept)")

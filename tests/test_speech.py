@@ -301,7 +301,8 @@ def test_narrated_render_speaks_in_sync_and_is_the_same_bytes_twice(tmp_path):
     assert sound is not None and sound[0] == "aac"
     assert abs(sound[1] - seconds) <= 2 / fps
     beats = first.manifest.to_dict()["narration"]["beats"]
-    assert [b["id"] for b in beats] == [f"descent-path-0{k}" for k in range(1, 5)]
+    # the start, its first three updates one beat each, the descent, the end
+    assert [b["id"] for b in beats] == [f"descent-path-0{k}" for k in range(1, 7)]
     # Each beat lasts at least its speech and the pause; the speech sits at the beat's start.
     pcm = _pcm(first.path)
     starts = [b["start"] for b in beats] + [seconds]
@@ -351,9 +352,9 @@ def test_own_recordings_time_the_beats(tmp_path, runner):
     lines = [ln for ln in (tmp_path / "script.txt").read_text().splitlines()
              if ln and not ln.startswith("#")]  # fmt: skip
     ids = [ln.split()[0] for ln in lines]
-    assert ids == [f"descent-path-0{k}" for k in range(1, 5)]
+    assert ids == [f"descent-path-0{k}" for k in range(1, 7)]
     lengths = {"descent-path-01": 9.0, "descent-path-02": 2.0, "descent-path-03": 5.0,
-               "descent-path-04": 1.5}  # fmt: skip
+               "descent-path-04": 1.5, "descent-path-05": 3.0, "descent-path-06": 2.5}  # fmt: skip
     for beat, seconds in lengths.items():
         _tone(voice / f"{beat}.wav", seconds, 44100 if beat.endswith("1") else 16000)
     args = ["render", "descent-path", "--dataset", "campaign", "--quality", "low",
@@ -363,7 +364,7 @@ def test_own_recordings_time_the_beats(tmp_path, runner):
     assert done.exit_code == 0, done.output
     manifest = json.loads((tmp_path / "mine.mp4.json").read_text())
     beats = manifest["narration"]["beats"]
-    assert [round(b["speech_seconds"], 1) for b in beats] == [9.0, 2.0, 5.0, 1.5]
+    assert [round(b["speech_seconds"], 1) for b in beats] == [9.0, 2.0, 5.0, 1.5, 3.0, 2.5]
     assert beats[1]["start"] >= 9.0 + 0.6 - 0.07
     # A missing and an extra recording: one line each, naming the beat and the file.
     (voice / "descent-path-02.wav").rename(voice / "descent-path-09.wav")
@@ -371,9 +372,9 @@ def test_own_recordings_time_the_beats(tmp_path, runner):
     assert done.exit_code == 2
     assert "no recording for beat descent-path-02: expected" in done.output
     (voice / "descent-path-09.wav").rename(voice / "descent-path-02.wav")
-    _tone(voice / "descent-path-05.wav", 1.0)
+    _tone(voice / "descent-path-07.wav", 1.0)
     done = runner.invoke(cli, [*args, "--force"])
-    assert done.exit_code == 2 and "descent-path-05.wav is no beat" in done.output
+    assert done.exit_code == 2 and "descent-path-07.wav is no beat" in done.output
 
 
 @pytest.mark.render

@@ -82,8 +82,10 @@ def test_update_one_is_held_on_screen_at_the_derivations_numbers(tmp_path, monke
     assert len(steps) >= 3
     # Then the rest of the run on the eased clock, landing on the last update.
     assert log[-1][1] == traj.n_updates or any(v == traj.n_updates for _, v in log)
-    first = scene.caption_first_steps(3)
-    assert "w = 36.15, b = 6.597" in first
+    # Each step its own beat, in the readout's numbers.
+    first = scene.caption_step(0)
+    assert "Update 1 lands on w = 36.15, b = 6.6, loss 26,179.56." in first
+    assert scene.caption_step(1).startswith("Update 2 lands on w = 52.27, b = 9.8")
 
 
 def _rgb(c: object) -> np.ndarray:
@@ -261,3 +263,31 @@ def test_the_bias_gradient_caption_has_its_sign():
     assert "minus twice the average residual" in GRAD_B_CAPTION["mse"]
     assert "minus the average residual" in GRAD_B_CAPTION["half-mse"]
     assert "points below the line minus points above" in GRAD_B_CAPTION["mae"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("aspect", ["16:9", "1:1"])
+def test_a_standardised_descent_reads_out_where_the_marker_stands(tmp_path, aspect):
+    """The map is in w′, b′: the readout follows the marker in them (the line's intercept
+    runs the other way: b 31.7 → −95.6 while b′ rises to 62); in a wide frame a row under
+    it gives the line on the data, and the first update's caption says both."""
+    from gdanim.scenes.widgets.readout import LINE_ON_DATA
+
+    spec = RenderSpec(scene="descent-path", quality="low", aspect=aspect, data_path=str(
+        _heights_and_weights(tmp_path)
+    ))  # fmt: skip
+    scene = build_scene(spec, tmp_path)
+    run, readout = scene.inputs.runs[0], scene.readout
+    tags = [t.text for t in readout.tags]
+    assert "w′=" in tags and "b′=" in tags
+    _, w_num, b_num, _ = readout.values
+    assert (w_num.value, b_num.value) == (run.on_map.w[-1], run.on_map.b[-1])
+    if aspect == "16:9":
+        assert LINE_ON_DATA.replace(" ", "") in tags
+        line_w, line_b = readout.line_values
+        assert (line_w.value, line_b.value) == (run.trajectory.w[-1], run.trajectory.b[-1])
+    else:  # two rows already: the data panel draws the line
+        assert not readout.line_values and readout.rows == 2
+    first = scene.caption_step(0)
+    assert "w′ = 1.792" in first and "the line on the data: w = 0.1863" in first
+    assert "the line on the data" not in scene.caption_step(1)

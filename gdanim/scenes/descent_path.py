@@ -24,6 +24,7 @@ from manim import (
     smooth,
 )
 
+from .. import numbers
 from ..numbers import count
 from ..trajectory import Trajectory
 from . import style
@@ -137,11 +138,19 @@ class DescentPath(GdScene):
             f"{self.method_name()} on {inputs.dataset.name}", self.run_summary()
         )
         tracker = ValueTracker(0.0)
-        # On standardised x the map is in the optimizer's coordinates, the readout in data
-        # units: it says so.
-        readout = Readout(
-            traj, tracker, self.theme, max_width=body.w, data_units=inputs.on_map is not None
+        # On standardised x the map is in the optimizer's coordinates: the readout follows
+        # the marker in them, and a row under it gives the line on the data panel (not in
+        # a frame so narrow the readout takes two rows already: the panel draws the line,
+        # and the first update's caption says its numbers).
+        on_map = inputs.runs[0].on_map
+        primed = inputs.on_map is not None
+        readout = self.readout = Readout(
+            on_map, tracker, self.theme, max_width=body.w, primed=primed
         )
+        if primed and readout.rows == 1:
+            readout = self.readout = Readout(
+                on_map, tracker, self.theme, max_width=body.w, line=traj
+            )
         readout_box, panels_box = self.split_readout(body, readout.height)
         contour_box, data_box, curve_box = self.layout(panels_box)
 
@@ -212,7 +221,9 @@ class DescentPath(GdScene):
         # once per play() and redraws only what follows the first moving mobject.
         static = VGroup(title, contours, data, curve, readout.tags, trail.start)
         static.suspend_updating()
-        moving = VGroup(fit, off_chart, loss_line, trail.moving, readout.values)
+        moving = VGroup(
+            fit, off_chart, loss_line, trail.moving, readout.values, *readout.line_values
+        )
         self.add(static)
         with self.captioned(self.caption_start()):
             self.fade_in_frame()
@@ -222,9 +233,11 @@ class DescentPath(GdScene):
         k = first_steps(traj)
         if k > 0:
             # The first updates one at a time: where the gradient points, the step against
-            # it, and the readout landing on the step's numbers (the derivation's).
-            with self.captioned(self.caption_first_steps(k)):
-                for i in range(k):
+            # it, and the readout landing on the step's numbers (the derivation's). Each is
+            # its own beat, held until its caption is read: the numbers said are the ones
+            # on screen.
+            for i in range(k):
+                with self.captioned(self.caption_step(i)):
                     self.one_step(contours, tracker, i)
         if n > k:
             eased_descent(self, tracker, k, n, self.caption_descent())
@@ -304,18 +317,41 @@ class DescentPath(GdScene):
         return arrows, backed
 
     # -- captions: every number comes from the run
-    def caption_first_steps(self, k: int) -> str:
+    def caption_step(self, i: int) -> str:
+        """Update ``i + 1``, played on its own: where it lands, in the readout's numbers (on
+        standardised x both the map's w′, b′ and the line's w, b)."""
         t = self.inputs.trajectory
         assert t.loss is not None
+        k = i + 1
+        loss = numbers.series_format(t.loss)(float(t.loss[k]))
+        on_map = self.inputs.runs[0].on_map
+        if self.inputs.on_map is not None:
+            wp, bp = numbers.series_format(on_map.w), numbers.series_format(on_map.b)
+            w, b = numbers.series_format(t.w), numbers.series_format(t.b)
+            lands = (
+                f"Update {k} lands on w′ = {wp(float(on_map.w[k]))}, b′ = {bp(float(on_map.b[k]))}"
+            )
+            # The line on the data once, on the first update (the readout's row under it).
+            lands += (
+                f", loss {loss}; the line on the data: w = {w(float(t.w[k]))}, "
+                f"b = {b(float(t.b[k]))}."
+                if i == 0
+                else f", loss {loss}."
+            )
+        else:
+            w, b = numbers.series_format(t.w), numbers.series_format(t.b)
+            lands = (
+                f"Update {k} lands on w = {w(float(t.w[k]))}, b = {b(float(t.b[k]))}, loss {loss}."
+            )
+        if i > 0:
+            return lands
         plain = self.inputs.config.optimizer == "gd"
         how = (
             "The gradient points uphill; the step −η∇L goes the other way. "
             if plain
             else "Each update steps downhill. "
         )
-        first = f"Update 1 lands on w = {fmt(t.w[1])}, b = {fmt(t.b[1])}, loss {fmt(t.loss[1])}"
-        rest = f"; after {k} updates the loss is {fmt(t.loss[k])}." if k > 1 else "."
-        return how + first + rest
+        return how + lands
 
     def caption_start(self) -> str:
         t = self.inputs.trajectory

@@ -109,10 +109,7 @@ class GlyphNumber(VGroup):
         return self
 
 
-#: Said after a readout's w and b where the map beside them is in other coordinates; the dot
-#: sets it apart from the number before it ("loss = 0.2447 · w, b in data units").
-DATA_UNITS = "· w, b in data units"
-UNITS_GAP = 0.2
+UNITS_GAP = 0.2  # between the line's row name and its first field
 #: The row under a readout in the picture's coordinates that gives the line on the data.
 LINE_ON_DATA = "the line on the data:"
 
@@ -130,50 +127,41 @@ class Readout(VGroup):
         theme: Theme,
         size: float = style.READOUT_SIZE,
         max_width: float | None = None,
-        data_units: bool = False,
         line: Trajectory | None = None,
+        primed: bool = False,
     ) -> None:
         """``max_width``: where one row would have to shrink below 84% to fit, the
         fields go on two rows (update and w, then b and loss).
 
-        ``data_units``: w and b are the line's on the data while the map beside them is in
-        other coordinates (standardised x); a muted "data units" after them says so.
-
         ``line``: ``trajectory`` is in the coordinates of the picture beside the readout
         (standardised x: w′, b′, named so) and ``line`` the same run in data units; a row
-        under the others gives the line on the data as it goes (:data:`LINE_ON_DATA`)."""
+        under the others gives the line on the data as it goes (:data:`LINE_ON_DATA`).
+        ``primed``: ``trajectory`` is in those coordinates (w′, b′) with no row for the line."""
         super().__init__()
         t = trajectory
         assert t.loss is not None
-        primed = "′" if line is not None else ""
+        prime = "′" if line is not None or primed else ""
         fields: list[tuple[str, Callable[[float], str], Sequence[float]]] = [
             ("update", lambda v: numbers.count(round(v)), [float(t.n_updates)]),
-            (f"w{primed} =", numbers.series_format(t.w), t.w),
-            (f"b{primed} =", numbers.series_format(t.b), t.b),
+            (f"w{prime} =", numbers.series_format(t.w), t.w),
+            (f"b{prime} =", numbers.series_format(t.b), t.b),
             ("loss =", numbers.series_format(t.loss), t.loss),
         ]
         self.tags = VGroup()
         self.values = VGroup()
-        x = self._lay_fields(fields, theme, size, 0.0)
-        units = None
-        if data_units:
-            units = label(DATA_UNITS, theme, size, theme.muted)
-            units.move_to([x - style.READOUT_GAP + UNITS_GAP, 0, 0], aligned_edge=LEFT + DOWN)
-            units.align_to(self.tags[0], DOWN)
+        self._lay_fields(fields, theme, size, 0.0)
         self.add(self.tags, self.values)
-        if units is not None:
-            self.tags.add(units)
         row_pitch = self.height + style.READOUT_ROW_GAP
+        #: How many rows the readout takes (the line's row too).
+        self.rows = 1 + (line is not None)
         if max_width is not None and self.width * 0.84 > max_width:
-            # Two rows: b and loss go under update and w (the note stays after w).
+            self.rows += 1
+            # Two rows: b and loss go under update and w.
             dx = self.tags[2].get_left()[0] - self.tags[0].get_left()[0]
             dy = self.height + style.READOUT_ROW_GAP
             for i in (2, 3):
                 for m in (self.tags[i], self.values[i]):
                     m.shift(np.array([-dx, -dy, 0.0]))
-            if units is not None:
-                units.shift(RIGHT * (self.tags[2].get_left()[0] + dx - units.get_left()[0]))
-                units.shift(LEFT * (style.READOUT_GAP - UNITS_GAP))
         epoch, w_num, b_num, loss_num = self.values
         loss = t.loss
         # The line on the data, a row under the rest, its numbers following the same update.
