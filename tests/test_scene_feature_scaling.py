@@ -284,3 +284,26 @@ def test_a_title_too_long_for_the_frame_says_less_rather_than_shrink(tmp_path):
     wide = RenderSpec(**{**spec.model_dump(), "aspect": "16:9"})
     first = [m for m in build_scene(wide, tmp_path).mobjects[0].get_family() if isinstance(m, Text)]
     assert "flipper_length_mm and bill_length_mm" in first[0].original_text
+
+
+def test_a_raw_side_that_gets_there_is_not_said_to_crawl(tmp_path):
+    """On a penguin-shaped table the raw valley is only about 14 times longer than wide: the
+    raw steps converge (in about twice the standardised updates). The captions say so, not
+    that they crawl and have come "99.2 % of the way" beside a "converged" verdict."""
+    from tests.tables import write_penguins
+
+    spec = RenderSpec(
+        scene="feature-scaling", quality="low", format="png",
+        data_path=str(write_penguins(tmp_path)),
+        x_col=("flipper_length_mm", "bill_length_mm"), y_col="body_mass_g",
+    )  # fmt: skip
+    scene = build_scene(spec, tmp_path)
+    raw, std = (scene.outcome(r) for r in scene.inputs.runs)
+    assert raw.kind == std.kind == "converged" and raw.update > std.update
+    said = scene.caption_descent()
+    assert "crawl" not in said and "of the way" not in said
+    assert f"converge in {raw.update} updates" in said and f"converge in {std.update}." in said
+    assert f"Raw: converged in {raw.update} updates" in scene.caption_verdict()
+    # The lesson's own raw side still crawls, and says how far it came.
+    lesson = build_scene(RenderSpec(scene="feature-scaling", quality="low", format="png"), tmp_path)
+    assert "crawl along it" in lesson.caption_descent()

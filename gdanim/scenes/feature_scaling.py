@@ -397,6 +397,26 @@ class FeatureScaling(GdScene):
         walk, walk_std = sc.raw.walk, sc.scaled.walk
         assert walk is not None and walk_std is not None
         n = count(raw_run.trajectory.n_updates)
+        done_raw, done_std = self.outcome(raw_run), self.outcome(std_run)
+        if done_raw.kind == "converged":
+            # A valley only a little longer than wide: the raw steps get there too, more
+            # slowly; nothing crawls.
+            bounce = (
+                f"the steps bounce across the valley ({count(walk.crossings)} crossings) "
+                "and still reach its floor"
+                if walk.crossings
+                else "the steps reach the valley's floor"
+            )
+            std_words = (
+                f"standardised, they converge in {count(done_std.update)}."
+                if done_std.kind == "converged"
+                else f"standardised, they come {self.share(walk_std.along)} of the way."
+            )
+            return (
+                f"{rates} In raw units {bounce}: a valley {fmt(raw.valley_ratio, 3)} times "
+                f"longer than wide slows them, and they converge in {count(done_raw.update)} "
+                f"updates; {std_words}"
+            )
         how = (
             f"the steps bounce across the narrow valley ({count(walk.crossings)} crossings) "
             "and crawl along it"
