@@ -149,7 +149,10 @@ class Walkers:
         trail = VMobject(stroke_color=th.path, stroke_width=style.PATH_STROKE * 0.8)
         trail.set_stroke(opacity=0.85)
         prints = VMobject(stroke_width=0).set_fill(th.path, 0.9)
-        arrow = SlopeArrow(th.path, ARROW_STROKE, ARROW_HEAD)
+        # A hiker drawn taller than HIKER_SIZE (a small bowl on screen) has its arrow grown
+        # alike: at its own length the arrow was a stub under the hiker's feet.
+        grown = max(hiker_size / HIKER_SIZE, 1.0)
+        arrow = SlopeArrow(th.path, ARROW_STROKE, ARROW_HEAD * grown)
         colors = HikerColors(body=th.ink, blindfold=th.data, stick=th.muted, outline=th.background)
         hiker = Hiker(hiker_size, colors, HIKER_STROKE)
         drop = VMobject(stroke_color=th.muted, stroke_width=DROP_STROKE)
@@ -174,7 +177,7 @@ class Walkers:
             gw = float(np.interp(s, idx, down[:, 0]))
             gb = float(np.interp(s, idx, down[:, 1]))
             g = float(np.interp(s, idx, gnorm))
-            length = ARROW_LENGTH * min(math.sqrt(g / g0), 1.0)
+            length = ARROW_LENGTH * grown * min(math.sqrt(g / g0), 1.0)
             return unit(np.array([gw, gb])), length
 
         self.position_at = position
