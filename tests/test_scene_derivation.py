@@ -66,8 +66,9 @@ def box(m) -> tuple[float, float, float, float]:
     return (m.get_left()[0], m.get_right()[0], m.get_bottom()[1], m.get_top()[1])
 
 
-def played(media, **kw):
-    """Play every beat without drawing; checks the layout after each beat."""
+def played(media, seen=None, **kw):
+    """Play every beat without drawing; checks the layout after each beat. ``seen``: called
+    with the scene and the beat's key after each beat."""
     spec = spec_for(**kw)
     inputs = prepare(spec)
     cfg = manim_config(spec, str(media), True)
@@ -82,6 +83,8 @@ def played(media, **kw):
         def checked(key, *args, **kwargs):
             original(key, *args, **kwargs)
             beats.append(key)
+            if seen is not None:
+                seen(scene, key)
             shown = list(scene.on_screen)
             for m in [*shown, scene.heading]:
                 x0, x1, y0, y1 = box(m)
@@ -367,3 +370,20 @@ def test_the_maps_names_hide_none_of_its_arrows(media, tmp_path, aspect, table):
         assert np.all(lo >= frame[0] - 1e-6) and np.all(hi <= frame[1] + 1e-6)
         for mark in marks:
             assert not _boxes_overlap((lo, hi), _box(mark)), (aspect, table)
+
+
+def test_the_residuals_are_weighted_by_x_only_where_dl_dw_is_derived(media):
+    """∂L/∂w weighs each residual by its x, ∂L/∂b weighs them alike (∂/∂b = −1): the
+    picture shows the x-weighted residuals from ∂L/∂w's gradient to the end of its section,
+    and ∂L/∂b's section opens on them drawn alike."""
+    pictures: dict[str, tuple[bool, bool]] = {}
+
+    def seen(scene, key):
+        family = set(scene.get_mobject_family_members())
+        pics = scene.pictures
+        pictures[key] = (pics.weighted[0] in family, pics.residuals[0] in family)
+
+    played(media, seen)
+    assert pictures["grad_w"] == (True, False)
+    for key in ("inner_b", "chain_b", "grad_b"):
+        assert pictures[key] == (False, True), key

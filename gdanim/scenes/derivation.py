@@ -316,7 +316,10 @@ class Derivation(GdScene):
         ):  # fmt: skip
             ref = [s.loss_sub, *outer, *kept]
             self.set_heading(s, f"d{name}")
-            self.beat(f"inner_{name}", ref, [inner], picture=hide)
+            # dL/db weighs every residual alike: its section opens on them so (the x-weighted
+            # ones of dL/dw would stay beside ∂/∂b = −1 until its gradient appeared).
+            first = pics.residual_view if name == "b" and hide is None else hide
+            self.beat(f"inner_{name}", ref, [inner], picture=first)
             self.beat(
                 f"chain_{name}",
                 ref,
