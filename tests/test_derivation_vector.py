@@ -214,6 +214,11 @@ def test_the_lines_carry_numpys_xbt_r_and_step(build):
     assert values(lines["r_data"].tex_string) == pytest.approx(r[:SHOWN_ROWS], rel=5e-5)
     theta1 = np.append(inputs.trajectory.w[1], inputs.trajectory.b[1])
     assert values(lines["update"].tex_string)[-len(theta1) :] == pytest.approx(theta1, rel=5e-6)
+    # Where the run ended, θ's entries named beside their values (w first, as in X_b).
+    end = lines["end"].tex_string
+    last = np.append(inputs.trajectory.w[-1], inputs.trajectory.b[-1])
+    assert values(end)[-len(last) :] == pytest.approx(last, rel=5e-6)
+    assert re.search(r"\\theta = \\begin\{bmatrix\} w(_1)? .*\\\\ b \\end\{bmatrix\} = ", end), end
     d = inputs.dataset.d
     assert lines["data_xb"].tex_string.count("&") == d * (SHOWN_ROWS + 1)
 

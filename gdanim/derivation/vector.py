@@ -451,9 +451,11 @@ def vector_plan(
             )
         else:
             units = [r"\ \text{(data units)}"] if step.standardised else []
+            # θ's entries named beside their values: which is w and which b is the order
+            # of X_b's columns, set many lines before.
             lines["end"] = eq(
                 r"\text{after}\ ", part(str(step.n_updates), "num"),
-                r"\ \text{updates:}\quad", r"\theta", "=",
+                r"\ \text{updates:}\quad", r"\theta", "=", theta_symbols(p), "=",
                 part(numbers_column(step.theta_last), "num"), *units,
             )  # fmt: skip
 
