@@ -468,3 +468,24 @@ def test_runs_from_one_start_show_every_start_and_no_ring_before_they_move(tmp_p
     for v in scene.views:
         v.trail.marker.update()
         assert v.trail.marker.get_stroke_opacity() == 1
+
+
+@pytest.mark.slow
+def test_the_runs_lines_are_on_the_data_panel_while_the_opening_says_so(tmp_path, monkeypatch):
+    """'their lines share the data panel' is said before the clock starts: the start lines
+    are there then, not from the first update."""
+    from gdanim.scenes.compare import Compare
+    from tests.scene_tools import build_scene
+
+    seen: list[bool] = []
+    descend = Compare.descend_and_say
+
+    def recorded(self, *args, **kwargs):
+        family = set(self.get_mobject_family_members())
+        seen.append(all(v.fit in family for v in self.views))
+        return descend(self, *args, **kwargs)
+
+    monkeypatch.setattr(Compare, "descend_and_say", recorded)
+    scene = build_scene(RenderSpec(scene="compare", preset="normalize", quality="low"), tmp_path)
+    assert "their lines share the data panel" in scene.caption_intro()
+    assert all(v.fit is not None for v in scene.views) and seen == [True]

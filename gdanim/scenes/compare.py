@@ -224,11 +224,20 @@ class Compare(SharedClock):
         self.build()
         with self.captioned(self.caption_intro()):
             self.fade_in_frame()
+            # The runs' start lines come in with their starts: the caption says their lines
+            # share the data panel while it is read.
+            fits = [v.fit for v in self.views if v.fit is not None]
+            for fit in fits:
+                fit.update(0)
+                fit.suspend_updating()
             self.play(
                 *[FadeIn(v.trail.start, scale=1.6) for v in self.views],
+                *[FadeIn(fit) for fit in fits],
                 FadeIn(self.counter),
                 run_time=style.INTRO_TIME * 0.6,
             )
+            for fit in fits:
+                fit.resume_updating()
         self.descend_and_say(self.caption_descent(), self.said_verdicts())
         with self.captioned(self.closing_text):
             self.play(FadeIn(self.closing), run_time=style.VERDICT_TIME)
