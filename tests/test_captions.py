@@ -216,3 +216,16 @@ def test_a_count_stays_with_what_it_counts():
     lines = [line for c in cues for line in c.text.split("\n")]
     assert not any(line.endswith("1500") for line in lines), lines
     assert any("1500 updates;" in line for line in lines)
+
+
+def test_a_formula_longer_than_a_line_breaks_between_its_terms():
+    """Long column names make a model longer than a line: it breaks before a term's sign,
+    never between a factor and its times sign ('+ w2 ×' / 'bill_length_mm')."""
+    text = (
+        "The model is body_mass_g = w1 × flipper_length_mm + w2 × bill_length_mm + b, "
+        "and gradient descent steps w1, w2 and b together."
+    )
+    lines = [ln for cue in captions.to_practice(text, 0.0, 9.0) for ln in cue.text.split("\n")]
+    assert "= w1 × flipper_length_mm" in lines
+    assert not [ln for ln in lines if ln.endswith("×")]
+    assert any(ln.startswith("+ w2 × bill_length_mm + b,") for ln in lines)

@@ -159,8 +159,9 @@ def _units(text: str) -> list[str]:
         glue_next = binding
         previous = word
     out: list[str] = []
-    # A formula or an aside longer than a line is broken before an equals sign, else after
-    # a comma, else where it leaves no word or two alone on the next line.
+    # A formula or an aside longer than a line is broken before an equals sign, else before
+    # a term's sign (never between a factor and its times sign), else after a comma, else
+    # where it leaves no word or two alone on the next line.
     for unit in units:
         while len(unit) > MAX_LINE:
             words = unit.split(" ")
@@ -168,6 +169,7 @@ def _units(text: str) -> list[str]:
             whole = [k for k in cuts if len(" ".join(words[k:])) >= SHORT_LINE]
             at = (
                 [k for k in cuts if words[k] in ("=", "≈")]
+                or [k for k in whole if words[k] in ("+", "−")]
                 or [k for k in whole if words[k - 1].endswith(",")]
                 or whole[-1:]
                 or cuts[-1:]
