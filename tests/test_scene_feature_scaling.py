@@ -304,6 +304,10 @@ def test_a_raw_side_that_gets_there_is_not_said_to_crawl(tmp_path):
     assert "crawl" not in said and "of the way" not in said
     assert f"converge in {raw.update} updates" in said and f"converge in {std.update}." in said
     assert f"Raw: converged in {raw.update} updates" in scene.caption_verdict()
-    # The lesson's own raw side still crawls, and says how far it came.
+    # The lesson's own raw side still crawls, and says how far it came; its descent goes on
+    # from the first steps' words rather than say them again.
     lesson = build_scene(RenderSpec(scene="feature-scaling", quality="low", format="png"), tmp_path)
-    assert "crawl along it" in lesson.caption_descent()
+    said = lesson.caption_descent()
+    assert "crawl along the valley" in said and "of the way along the floor" in said
+    assert "bounce across the narrow valley" in lesson.caption_first_steps(5)
+    assert "bounce across the narrow valley" not in said

@@ -402,8 +402,8 @@ class FeatureScaling(GdScene):
             # A valley only a little longer than wide: the raw steps get there too, more
             # slowly; nothing crawls.
             bounce = (
-                f"the steps bounce across the valley ({count(walk.crossings)} crossings) "
-                "and still reach its floor"
+                f"the steps keep bouncing ({count(walk.crossings)} crossings in all) "
+                "and still reach the floor"
                 if walk.crossings
                 else "the steps reach the valley's floor"
             )
@@ -417,9 +417,10 @@ class FeatureScaling(GdScene):
                 f"longer than wide slows them, and they converge in {count(done_raw.update)} "
                 f"updates; {std_words}"
             )
+        # The first steps' caption said how they bounce: this one goes on from it.
         how = (
-            f"the steps bounce across the narrow valley ({count(walk.crossings)} crossings) "
-            "and crawl along it"
+            f"the steps keep bouncing ({count(walk.crossings)} crossings in all) and crawl "
+            "along the valley"
             if walk.crossings
             else "the steps drop to the narrow valley's floor and crawl along it"
             if walk.across >= 0.9
