@@ -519,3 +519,21 @@ def test_a_piece_of_the_clock_plays_exactly_its_frames():
                 r = frames_time(k)
                 assert len(np.arange(0.0, r, 1.0 / fps)) == k
                 assert r == pytest.approx(k / fps, abs=1e-12)
+
+
+def test_lanes_over_a_round_bowl_give_the_map_more_of_the_height(tmp_path):
+    """A round bowl to scale in a wide column is as wide as the map is tall: side by side,
+    its lanes' maps take more of the height than the lesson's stretched ones do."""
+    from gdanim.scenes.grid import CONTOUR_SHARE
+    from gdanim.scenes.learning_rates import ROUND_CONTOUR_SHARE
+    from tests.tables import write_heights
+
+    def share(scene) -> float:
+        v = scene.views[0]
+        return v.contours.frame.height / v.loss.frame.height
+
+    lesson, _, _ = build(tmp_path, aspect="16:9", lrs=None, theme="dark")
+    heights, _, _ = build(tmp_path, data_path=str(write_heights(tmp_path)))
+    assert heights.inputs.on_map is not None and lesson.inputs.on_map is None
+    assert share(lesson) == pytest.approx(CONTOUR_SHARE, rel=0.02)
+    assert share(heights) == pytest.approx(ROUND_CONTOUR_SHARE, rel=0.02)

@@ -208,15 +208,15 @@ def column_width(body: Box, n: int, portrait: bool) -> float:
     return (body.w - Y_GUTTER - (n - 1) * COL_GAP) / n
 
 
-def row_cells(body: Box, n: int, hh: float) -> list[Cell]:
+def row_cells(body: Box, n: int, hh: float, contour_share: float = CONTOUR_SHARE) -> list[Cell]:
     """Runs side by side (landscape): header, contours, loss curve stacked in each column.
 
-    ``hh`` is the height of the tallest header. Only the first column labels the shared left
-    axes.
+    ``hh`` is the height of the tallest header; ``contour_share`` the contour plot's height
+    to the loss plot's. Only the first column labels the shared left axes.
     """
     pw = column_width(body, n, portrait=False)
     plots = body.h - hh - HEADER_PAD - 2 * X_PAD - PANEL_GAP
-    lh = plots / (1 + CONTOUR_SHARE)
+    lh = plots / (1 + contour_share)
     ch = plots - lh
     cells = []
     top = body.top

@@ -124,6 +124,10 @@ def overhang(views: list[RunView]) -> float:
     return max(m.get_right()[0] for m in texts) - right
 
 
+#: Contour plot height : loss plot height for lanes side by side over a round bowl to scale.
+ROUND_CONTOUR_SHARE = 1.8
+
+
 class LearningRates(SharedClock):
     """The same start under several learning rates, side by side, with what each one did."""
 
@@ -260,6 +264,10 @@ class LearningRates(SharedClock):
             hh = max(h.height for h in headers)
         self.side = side
         layout = column_cells if tall else side_cells if side else row_cells
+        if layout is row_cells and inputs.on_map is not None:
+            # A round bowl drawn to scale in a wide column is as wide as the map is tall:
+            # the map takes more of the height, or the paths are stubs.
+            layout = partial(row_cells, contour_share=ROUND_CONTOUR_SHARE)
         frame_traj = loss_frame(runs, inputs.analysis.optimum_loss)
 
         def lanes(body: Box) -> list[RunView]:
