@@ -237,20 +237,31 @@ class DescentPath(GdScene):
             # its own beat, held until its caption is read: the numbers said are the ones
             # on screen.
             for i in range(k):
+                # The arrows of a later update grow under the caption of the one before:
+                # each "Update k lands on" comes up as the marker sets off to it.
+                arrows = self.step_arrows(contours, i)
+                if i > 0:
+                    self.show_arrows(arrows)
                 with self.captioned(self.caption_step(i)):
-                    self.one_step(contours, tracker, i)
+                    if i == 0:
+                        self.show_arrows(arrows)
+                    self.one_step(tracker, i, arrows)
         if n > k:
             eased_descent(self, tracker, k, n, self.caption_descent())
         moving.suspend_updating()  # the closing beats hold still: frozen frames are cheap
         with self.captioned(self.caption_end()):
             self.finale(contours, trail, readout_box)
 
-    def one_step(self, contours: LossContours, tracker: ValueTracker, i: int) -> None:
-        """Update ``i + 1`` on its own: the uphill gradient and the step, then the landing."""
-        arrows = self.step_arrows(contours, i)
+    def show_arrows(self, arrows: tuple[list[Arrow], VGroup] | None) -> None:
+        """An update's arrows grow (the uphill gradient and the step), and their names."""
         if arrows is not None:
             self.play(*(GrowArrow(a) for a in arrows[0]), run_time=ARROW_TIME)
             self.add(arrows[1])
+
+    def one_step(
+        self, tracker: ValueTracker, i: int, arrows: tuple[list[Arrow], VGroup] | None
+    ) -> None:
+        """Update ``i + 1`` lands along its arrows, which then go."""
         self.play(tracker.animate.set_value(float(i + 1)), rate_func=smooth, run_time=STEP_TIME)
         if arrows is not None:
             self.play(FadeOut(VGroup(*arrows[0], arrows[1])), run_time=ARROW_TIME * 0.5)
@@ -365,15 +376,10 @@ class DescentPath(GdScene):
     def caption_descent(self) -> str:
         t = self.inputs.trajectory
         assert t.loss is not None
+        # Where the run ends is said at its end (caption_end), once the screen shows it.
         if t.diverged:
-            return (
-                f"The steps overshoot and grow: after {t.n_updates} updates the loss has "
-                f"climbed from {fmt(t.loss[0])} to {fmt(t.loss[-1])}."
-            )
-        return (
-            f"Big steps first, where the slope is steep, then smaller ones: after "
-            f"{count(t.n_updates)} updates the loss is {fmt(t.loss[-1])}." + self.scale_note()
-        )
+            return "The steps overshoot, and each lands higher up the far side than the last."
+        return "Big steps first, where the slope is steep, then smaller ones." + self.scale_note()
 
     def scale_note(self) -> str:
         """Why the steps may not look perpendicular to the contours."""
@@ -394,13 +400,19 @@ class DescentPath(GdScene):
     def caption_end(self) -> str:
         t = self.inputs.trajectory
         a = self.inputs.analysis
+        assert t.loss is not None
         if t.diverged:
-            crit = f" above the critical rate {fmt(a.lr_critical)}" if a.lr_critical else ""
-            return f"Diverged at update {t.diverged_at}: the learning rate is{crit}."
+            why = f"above the critical rate {fmt(a.lr_critical)}" if a.lr_critical else "too large"
+            return (
+                f"After {count(t.n_updates)} updates the loss has climbed from "
+                f"{fmt(t.loss[0])} to {fmt(t.loss[-1])}: diverged at update {t.diverged_at}, "
+                f"the learning rate is {why}."
+            )
         w_star, b_star = a.optimum
         return (
-            f"The line ends at w = {fmt(t.w[-1])}, b = {fmt(t.b[-1])}; the best fit is "
-            f"w = {fmt(w_star)}, b = {fmt(b_star)}."
+            f"After {count(t.n_updates)} updates the loss is {fmt(t.loss[-1])}. The line ends "
+            f"at w = {fmt(t.w[-1])}, b = {fmt(t.b[-1])}; the best fit is w = {fmt(w_star)}, "
+            f"b = {fmt(b_star)}."
         )
 
     # -- beats
