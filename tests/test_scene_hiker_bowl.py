@@ -387,6 +387,8 @@ def test_a_square_frame_leaves_the_standardising_numbers_to_the_first_caption(bu
     first = scene.renderer.file_writer.subcaptions[0].content
     assert f"mean {mu}, sd {sd}" in first
     assert f"from {fmt(std.condition_raw, 3)} to {fmt(std.condition, 3)}" in first
+    # From above, w′ says what its prime means (on two lines where one does not fit).
+    assert "persdofx" in scene.floor.names[0].text
     # A wide frame keeps them in the subtitle.
     wide = built("standardised").scene
     assert says(wide, f"sd {fmt(wide.inputs.standardized.x_std, 3)}")

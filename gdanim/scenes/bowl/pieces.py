@@ -9,6 +9,7 @@ down to the floor, the level curves at their heights and a star at the lowest po
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -391,11 +392,19 @@ def floor_pieces(
     b_end = pin(cam, label(b_bare, th, style.LABEL_SIZE), b_at)
     tall = max((t.height for t in w_texts), default=0.0)
     wide = max((t.width for t in b_texts), default=0.0)
-    # From above the floor is ``side`` wide on screen: a name longer than that is bare.
+    # From above the floor is ``side`` wide on screen: a name longer than that takes two
+    # lines under it ("w′" over "per sd of x": what the prime means is said), else is bare.
     side = 2 * h * zoom_top
-    w_name = label(w_words, th, style.LABEL_SIZE)
-    if w_name.width > side:
-        w_name = label(w_bare, th, style.LABEL_SIZE)
+
+    def fitted_name(words: str, bare: str, lines: int = 2) -> Text:
+        name = label(words, th, style.LABEL_SIZE)
+        remark = re.fullmatch(r"(.*?) \((.*)\)", words)
+        if name.width > side and remark and lines == 2:
+            # As the small contour maps write it: "w′ / per sd of x".
+            name = label(f"{remark.group(1)}\n{remark.group(2)}", th, style.LABEL_SIZE)
+        return name if name.width <= side else label(bare, th, style.LABEL_SIZE)
+
+    w_name = fitted_name(w_words, w_bare)
     name_at = -h - off - (tall + LABEL_GAP) / zoom_top
     pin(cam, w_name, np.array([0.0, name_at, f]), UP)
     names = [w_name]
@@ -404,9 +413,8 @@ def floor_pieces(
         note_at = name_at - (w_name.height + SCALE_NOTE_GAP) / zoom_top
         names.append(pin(cam, note, np.array([0.0, note_at, f]), UP))
     # Upright along the b axis, as on descent-path's contour panel the scene hands over to.
-    b_name = label(b_words, th, style.LABEL_SIZE)
-    if b_name.width > side:
-        b_name = label(b_bare, th, style.LABEL_SIZE)
+    # (b's on one line: the room left of the floor is kept for one.)
+    b_name = fitted_name(b_words, b_bare, lines=1)
     b_name.rotate(math.pi / 2)
     pin(cam, b_name, np.array([-h - off - (wide + LABEL_GAP) / zoom_top, 0.0, f]), RIGHT)
     top = bw.top
