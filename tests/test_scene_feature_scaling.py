@@ -311,3 +311,20 @@ def test_a_raw_side_that_gets_there_is_not_said_to_crawl(tmp_path):
     assert "crawl along the valley" in said and "of the way along the floor" in said
     assert "bounce across the narrow valley" in lesson.caption_first_steps(5)
     assert "bounce across the narrow valley" not in said
+
+
+def test_an_extra_loss_curve_ends_where_it_reaches_its_floor():
+    """The extra loss is floored at a millionth of its start for the log axis: a run that
+    gets there ends its curve there, not in a flat line along the axis (read as an extra
+    loss that stays)."""
+    from gdanim.scenes.feature_scaling import FeatureScaling
+
+    inputs = prepare(RenderSpec.parse({"scene": "feature-scaling"}, "python"))
+    raw, std = (r.trajectory for r in inputs.runs)
+    best = inputs.scaling.raw.analysis.optimum_loss
+    raw_gap, std_gap = FeatureScaling.gaps([raw, std], best)
+    floor = (std.loss[0] - best) * 1e-6
+    assert std_gap.loss[-1] == pytest.approx(floor) and np.all(std_gap.loss[:-1] > floor)
+    assert std_gap.n_updates < std.n_updates
+    # The raw run, still oscillating, keeps every update.
+    assert raw_gap.n_updates == raw.n_updates

@@ -483,13 +483,18 @@ class FeatureScaling(GdScene):
     @staticmethod
     def gaps(trajs: list[Trajectory], best: float) -> list[Trajectory]:
         """Each run's excess loss (above the best), floored at a millionth of the start's: on a log
-        axis a run that stalls and one that arrives part by orders of magnitude."""
+        axis a run that stalls and one that arrives part by orders of magnitude. A run's curve
+        ends where it reaches the floor, rather than run flat along the axis as if its extra
+        loss stayed there."""
         out = []
         for t in trajs:
             assert t.loss is not None
             gap = t.loss - best
             floor = max(float(gap[0]), 1e-300) * 1e-6
-            out.append(Trajectory(w=t.b, b=t.b, loss=np.maximum(gap, floor)))
+            gap = np.maximum(gap, floor)
+            reached = np.flatnonzero(gap <= floor)
+            end = int(reached[0]) + 1 if reached.size else gap.size
+            out.append(Trajectory(w=t.b[:end], b=t.b[:end], loss=gap[:end]))
         return out
 
     def loss_curve(self, gaps: list[Trajectory], width: float, height: float) -> LossCurve:
