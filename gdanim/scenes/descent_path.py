@@ -111,8 +111,10 @@ def covered(mob: VGroup, step: float = 0.03) -> np.ndarray:
 #: The start's ring (the path's marker) and the stroke around it, kept clear of names.
 START_RING = style.DOT_RADIUS * 1.6
 
-#: Width : height of the body from which the panels go side by side in any frame.
-WIDE_BODY = 1.45
+#: Width : height of the body from which the panels go side by side in any frame: a square
+#: frame's (about 1.4 under a one-line subtitle) too, where the map above the data and loss
+#: panels was flattened to 3:1 and left them 100 by 60 px.
+WIDE_BODY = 1.2
 
 
 def grown(upper: Box, lower: Box, by: float) -> tuple[Box, Box]:
