@@ -84,7 +84,7 @@ def test_update_one_is_held_on_screen_at_the_derivations_numbers(tmp_path, monke
     assert log[-1][1] == traj.n_updates or any(v == traj.n_updates for _, v in log)
     # Each step its own beat, in the readout's numbers.
     first = scene.caption_step(0)
-    assert "Update 1 lands on w = 36.15, b = 6.6, loss 26,179.56." in first
+    assert "Update 1 lands on w = 36.15, b = 6.6, where the loss is 26,179.56." in first
     assert scene.caption_step(1).startswith("Update 2 lands on w = 52.27, b = 9.8")
 
 

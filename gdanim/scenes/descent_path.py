@@ -346,15 +346,16 @@ class DescentPath(GdScene):
             )
             # The line on the data once, on the first update (the readout's row under it).
             lands += (
-                f", loss {loss}; the line on the data: w = {w(float(t.w[k]))}, "
+                f", where the loss is {loss}; the line on the data: w = {w(float(t.w[k]))}, "
                 f"b = {b(float(t.b[k]))}."
                 if i == 0
-                else f", loss {loss}."
+                else f", where the loss is {loss}."
             )
         else:
             w, b = numbers.series_format(t.w), numbers.series_format(t.b)
             lands = (
-                f"Update {k} lands on w = {w(float(t.w[k]))}, b = {b(float(t.b[k]))}, loss {loss}."
+                f"Update {k} lands on w = {w(float(t.w[k]))}, b = {b(float(t.b[k]))}, "
+                f"where the loss is {loss}."
             )
         if i > 0:
             return lands
