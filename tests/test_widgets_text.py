@@ -176,3 +176,30 @@ def test_a_one_or_two_letter_y_name_stands_upright() -> None:
     b_short, b_long = short.labels[1], long.labels[1]
     assert b_short.width >= b_short.height * 0.5  # upright
     assert b_long.height > 3 * b_long.width  # up the side
+
+
+def test_a_map_to_scale_counts_both_axes_in_one_power_of_ten():
+    """On a narrow map w′'s labels fit only in thousands ("−5 0 5", ×10³); a b′ in plain
+    thousands beside it ("2000 5000") hides that a unit is as long on both axes. With
+    ``same_power`` b′ counts in ×10³ too where its name still reads at full size; else, and
+    without it, each axis keeps its own."""
+    from manim import tempconfig
+
+    from gdanim.scenes.widgets.panels import Panel
+
+    theme = THEMES["dark"]
+    with tempconfig({"frame_width": 8.0, "frame_height": 8.0}):
+        args = ((-5000.0, 5000.0), (2000.0, 8000.0), 1.2, 3.0, theme, "w′", "b′")
+        shared = Panel(*args, same_power=True)
+        alone = Panel(*args)
+        cramped = Panel((-5000.0, 5000.0), (2000.0, 8000.0), 1.2, 0.9, theme, "w′", "b′",
+                        same_power=True)  # fmt: skip
+
+    def names(panel: Panel) -> list[str]:
+        return [m.original_text.replace("\n", " ") for m in panel.labels]
+
+    assert names(shared) == ["w′ (×10³)", "b′ (×10³)"]
+    assert all(abs(float(t.original_text.replace("−", "-"))) < 10 for t in shared.ticks
+               if hasattr(t, "original_text"))  # fmt: skip
+    assert names(alone)[0] == "w′ (×10³)" and names(alone)[1] == "b′"
+    assert names(cramped)[1] == "b′"  # "b′ (×10³)" has no room up a short map

@@ -82,8 +82,9 @@ class LossContours(Panel):
         if w_label and not self.to_scale and say_scale:
             w_label = f"{w_label}   ({NOT_TO_SCALE_WORDS})"
         super().__init__(
-            (v.w_min, v.w_max), (v.b_min, v.b_max), width, height, theme, w_label, b_label
-        )
+            (v.w_min, v.w_max), (v.b_min, v.b_max), width, height, theme, w_label, b_label,
+            same_power=self.to_scale,
+        )  # fmt: skip
         self.landscape = landscape
         self.scale_tag = VGroup()
         self._avoided = np.zeros((0, 3))

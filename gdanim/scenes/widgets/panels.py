@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Sequence
+from typing import overload
 
 import numpy as np
 from manim import (
@@ -58,7 +59,11 @@ class Panel(VGroup):
         y_label: str = "",
         x_ticks: Sequence[tuple[float, str]] | None = None,
         y_ticks: Sequence[tuple[float, str]] | None = None,
+        same_power: bool = False,
     ) -> None:
+        """``same_power``: where one axis counts in a power of ten, the other counts in it
+        too if its labels fit so (a map to scale: "w′ (×10³)" beside a plain b′ in thousands
+        hides that one unit is as long on both)."""
         super().__init__()
         self.theme = theme
         self.x_range, self.y_range = x_range, y_range
@@ -79,12 +84,26 @@ class Panel(VGroup):
         tick_len = style.AXIS_LABEL_BUFF * 0.5
         n_x = x_tick_count(width)
         n_y = max(2, min(5, int(height / style.TICK_SPACING)))
+        x_unit = y_unit = ""
         if x_ticks is None:
-            x_ticks, unit = fitting_ticks(x_range, n_x, width, theme, across=True)
-            x_label = with_unit(x_label, unit)
+            x_ticks, x_unit = fitting_ticks(x_range, n_x, width, theme, across=True)
         if y_ticks is None:
-            y_ticks, unit = fitting_ticks(y_range, n_y, height, theme, across=False)
-            y_label = with_unit(y_label, unit)
+            y_ticks, y_unit = fitting_ticks(y_range, n_y, height, theme, across=False)
+        if same_power and bool(x_unit) != bool(y_unit):
+            # Only where the name, with the power of ten, still reads at full size.
+            def reads(name: str, room: float) -> bool:
+                return label(name, theme, style.LABEL_SIZE).width <= room
+
+            if x_unit and reads(with_unit(y_label, x_unit), height):
+                shared = fitting_ticks(y_range, n_y, height, theme, across=False, unit=x_unit)
+                if shared is not None:
+                    y_ticks, y_unit = shared, x_unit
+            elif y_unit and reads(with_unit(x_label, y_unit), width):
+                shared = fitting_ticks(x_range, n_x, width, theme, across=True, unit=y_unit)
+                if shared is not None:
+                    x_ticks, x_unit = shared, y_unit
+        x_label = with_unit(x_label, x_unit)
+        y_label = with_unit(y_label, y_unit)
         for v, text in x_ticks:
             p = self.axes.c2p(v, y_range[0])
             ticks.add(Line(p, p + UP * tick_len, stroke_width=style.THIN, color=theme.muted))
@@ -314,9 +333,26 @@ def y_tick_labels(panel: Panel) -> int:
     return sum(1 for m in panel.ticks if isinstance(m, Text) and m.get_right()[0] <= left)
 
 
+@overload
 def fitting_ticks(
     r: tuple[float, float], n: int, length: float, theme: Theme, across: bool
-) -> tuple[list[tuple[float, str]], str]:
+) -> tuple[list[tuple[float, str]], str]: ...
+
+
+@overload
+def fitting_ticks(
+    r: tuple[float, float], n: int, length: float, theme: Theme, across: bool, unit: str
+) -> list[tuple[float, str]] | None: ...
+
+
+def fitting_ticks(
+    r: tuple[float, float],
+    n: int,
+    length: float,
+    theme: Theme,
+    across: bool,
+    unit: str | None = None,
+) -> tuple[list[tuple[float, str]], str] | list[tuple[float, str]] | None:
     """Ticks for an axis of ``length`` scene units over ``r``, and the power of ten they
     count in (``""`` or ``"×10⁻³"``, for the axis name).
 
@@ -326,11 +362,13 @@ def fitting_ticks(
     power of ten (``0 1 2`` on an axis named ``w (×10⁻³)``).
 
     ``across``: the labels sit side by side (a bottom axis), else one above the other.
+    ``unit``: only ticks in that power of ten (as returned: ``"×10³"``), or ``None`` where
+    their labels do not fit.
     """
     first = Panel._ticks(r, n)
     span = r[1] - r[0]
     if not span > 0 or not math.isfinite(span):
-        return first, ""
+        return (first, "") if unit is None else None
     gap = NUMBER_GAP if across else LABEL_GAP / 2
 
     def fit(unit: float) -> list[tuple[float, str]] | None:
@@ -354,6 +392,9 @@ def fitting_ticks(
                 return [(v * unit, t) for v, t in zip(values, texts, strict=True)]
         return None
 
+    if unit is not None:
+        forced = next((k for k in range(-30, 31) if f"×{power_of_ten(k)}" == unit), None)
+        return fit(10.0**forced) if forced is not None else None
     plain = fit(1.0)
     if plain is not None:
         return plain, ""
