@@ -10,6 +10,7 @@ import numpy as np
 from manim import DOWN, LEFT, UP, Mobject, ValueTracker, VGroup, VMobject, config
 
 from ..numbers import count
+from ..outcome import Outcome
 from ..trajectory import Trajectory
 from . import style
 from .base import GdScene
@@ -171,6 +172,18 @@ class SharedClock(GdScene):
         """The verdicts not shown during the descent, and a hold."""
         raise NotImplementedError
 
+    def comes_up_at(self, outcome: Outcome) -> int:
+        """The update on the shared clock at which ``outcome``'s verdict comes up: where its
+        run settled or left, else one past the clock's end (shown at the end)."""
+        if outcome.kind in ("converged", "diverged") and outcome.update > 0:
+            return outcome.update
+        return self.longest_updates() + 1
+
+    def during_descent(self, update: int) -> bool:
+        """Whether a verdict that comes up at ``update`` has faded in before the clock stops."""
+        n = self.longest_updates()
+        return 0 < update <= n and math.log1p(n) - math.log1p(update) >= REVEAL_SPAN
+
     def descend_and_say(self, descent: str, verdicts: Sequence[tuple[int, str]]) -> None:
         """The descent captioned ``descent``, then the finale. ``verdicts``: each run's said
         verdict with the update it comes up at on the shared clock (past the clock's end for
@@ -182,10 +195,7 @@ class SharedClock(GdScene):
         of the video (a lecture's beat). The rest are captioned together over the finale."""
         start = self.time
         n = self.longest_updates()
-        reached = math.log1p(n)
-        early = [
-            (u, t) for u, t in verdicts if 0 < u <= n and reached - math.log1p(u) >= REVEAL_SPAN
-        ]
+        early = [(u, t) for u, t in verdicts if self.during_descent(u)]
         late = [t for u, t in verdicts if (u, t) not in early]
         fps = config.frame_rate
         spans: list[tuple[float, str]] = []  # (seconds after start, text), whole frames

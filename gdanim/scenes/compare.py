@@ -355,11 +355,9 @@ class Compare(SharedClock):
     def said_verdicts(self) -> list[tuple[int, str]]:
         """Each run's verdict as a sentence with the update it comes up at on the shared
         clock, in that order (those shown only at the end last, in the runs' order)."""
-        n = self.longest_updates()
 
         def shown_at(r: Run) -> int:
-            o = r.outcome
-            return o.update if o.kind in ("converged", "diverged") and o.update > 0 else n + 1
+            return self.comes_up_at(r.outcome)
 
         return [
             (shown_at(r), f"{r.label}: {r.outcome.text}.") for r in sorted(self.runs, key=shown_at)

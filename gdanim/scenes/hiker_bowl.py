@@ -106,7 +106,7 @@ def late(t: float) -> float:
 class Layout:
     """Where the text and the bowl go: the loop and legend, the closing note, the bowl's
     box, the box of the loop (and of the note after it), in rows the legend's box and the
-    box the map from above takes as the legend goes."""
+    box the map from above takes as the legend goes; the camera's plan for it, once made."""
 
     side: SideText
     message: Text
@@ -114,6 +114,9 @@ class Layout:
     text_box: Box
     below: Box | None = None
     top_box: Box | None = None
+    #: The camera's plan for this layout and the hiker's size in it, once made.
+    plan: CameraPlan | None = None
+    hiker_size: float = 0.0
 
 
 # ------------------------------------------------------------------------------ the scene
@@ -169,6 +172,7 @@ class HikerBowl(GdScene, ThreeDScene):
         # The floor's tick labels (outside the fitted bowl) and the note keep clear of it.
         rest = Box(rest.x, rest.y + READOUT_CLEARANCE / 2, rest.w, rest.h - READOUT_CLEARANCE)
         self.rest = rest
+        self.setup_ground()
         layout = self.lay_out(rest)
         if in_strips(rest):
             # A square frame: the loop and the legend in rows above and below the bowl where
@@ -308,22 +312,30 @@ class HikerBowl(GdScene, ThreeDScene):
             message.scale(text_box.h / text_h)
         return Layout(side, message, bowl_box, text_box)
 
-    def setup_geometry(self, layout: Layout) -> None:
-        """The bowl's ground, its level curves and the camera's plan to keep it in the
-        layout's bowl box; the layout's text becomes the scene's."""
+    def setup_ground(self) -> None:
+        """The bowl's ground, the walk and the level curves, whatever the layout."""
         inputs = self.inputs
-        self.side = layout.side
-        self.bowl_box = bowl_box = layout.bowl_box
         self.ground = Ground.from_inputs(inputs)
         self.bowl = self.ground.bowl
         # On standardised x the bowl, its level curves and the walk are in the optimizer's
         # coordinates (a round bowl); the readout stays in data units.
         self.walked = walked(inputs)
         self.levels = level_paths(inputs.map, self.bowl, self.theme)
-        ground, path = self.ground, self.walked
+
+    def setup_geometry(self, layout: Layout) -> None:
+        """The camera's plan to keep the bowl in the layout's bowl box (made once per
+        layout); the layout's text becomes the scene's."""
+        inputs = self.inputs
+        self.side = layout.side
+        self.bowl_box = bowl_box = layout.bowl_box
         # Beside a narrow column the bowl's box is as narrow as it is: the b name keeps to
         # its axis's line rather than take width from the bowl.
         self.b_aside = 0.0 if self.side.narrow else B_NAME_ASIDE
+        if layout.plan is not None:
+            self.plan, self.hiker_size = layout.plan, layout.hiker_size
+            self.cam.set_pose(self.plan.poses["start"])
+            return
+        ground, path = self.ground, self.walked
         size = HIKER_SIZE
         reach = {
             "b_aside": self.b_aside,
@@ -346,6 +358,7 @@ class HikerBowl(GdScene, ThreeDScene):
             )
             size = max(HIKER_SIZE, HIKER_LEAST / self.plan.zoom_3d)
         self.hiker_size = size
+        layout.plan, layout.hiker_size = self.plan, size
 
     def set_stage(self, title: VGroup) -> tuple[Floor, VGroup]:
         """The still picture: the title, loop and legend fixed in the frame, the floor with

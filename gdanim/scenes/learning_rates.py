@@ -40,7 +40,7 @@ from ..outcome import Outcome
 from ..pipeline.prepare import Run
 from . import style
 from .base import Box
-from .clock import REVEAL_SPAN, SharedClock
+from .clock import SharedClock
 from .grid import (
     HEADER_LINE_GAP,
     column_cells,
@@ -167,11 +167,9 @@ class LearningRates(SharedClock):
         """Each run's verdict as a sentence, with the update on the shared clock it comes up
         at (its run settled or left), in that order; those shown only at the end after them
         (update one past the clock's end)."""
-        n = self.longest_updates()
 
         def shown_at(v: RunView) -> int:
-            early = v.outcome.kind in ("converged", "diverged") and v.outcome.update > 0
-            return v.outcome.update if early else n + 1
+            return self.comes_up_at(v.outcome)
 
         def said(r: Run, o: Outcome) -> str:
             way = self.way_done(r) if o.kind == "slow" else None
@@ -561,10 +559,8 @@ class LearningRates(SharedClock):
             v.off_scale.set_opacity(1 if v.off_scale_at >= 0 else 0)
         self.counter[1].clear_updaters()
         late = []
-        reached = math.log1p(self.longest_updates())
         for v in self.views:
-            shown = v.outcome.kind in ("converged", "diverged") and v.outcome.update > 0
-            if not shown or reached - math.log1p(v.outcome.update) < REVEAL_SPAN:
+            if not self.during_descent(self.comes_up_at(v.outcome)):
                 v.verdict.set_opacity(1)
                 v.settle_mark.set_opacity(1)
                 late.append(FadeIn(VGroup(v.verdict, v.settle_mark)))
