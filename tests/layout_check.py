@@ -34,10 +34,12 @@ It reports, as sentences:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import math
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -382,6 +384,7 @@ def _scratch() -> Iterator[None]:
     """Typeset reference texts into a private folder, never the project's media."""
     if not _TYPESET_DIR:
         _TYPESET_DIR.append(tempfile.mkdtemp(prefix="layout-check-"))
+        atexit.register(shutil.rmtree, _TYPESET_DIR[0], ignore_errors=True)
     with tempconfig({"media_dir": _TYPESET_DIR[0], "verbosity": "ERROR"}):
         yield
 

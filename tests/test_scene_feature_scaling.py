@@ -328,3 +328,54 @@ def test_an_extra_loss_curve_ends_where_it_reaches_its_floor():
     assert std_gap.n_updates < std.n_updates
     # The raw run, still oscillating, keeps every update.
     assert raw_gap.n_updates == raw.n_updates
+
+
+@pytest.mark.slow
+def test_a_wide_frame_gives_an_upright_valley_the_height(tmp_path):
+    """16:9, a valley up the map (the lesson, penguins): the maps take the body's height and
+    the loss curves and predictions a column beside them; the standardised bowl is drawn
+    about as tall as wide, not as a strip. A valley along w1 (a car-shaped table) keeps the
+    maps in a row above the curves. A column too narrow for "actual body_mass_g" says
+    "actual" rather than cut the name short."""
+    from tests.tables import write_cars, write_penguins
+
+    lesson = build_scene(RenderSpec(scene="feature-scaling", quality="low", format="png"), tmp_path)
+    assert lesson.upright_valley
+    _, fh = lesson.frame_size
+    std = lesson.contour_panels[-1]
+    assert len(lesson.contour_panels) == 3
+    assert std.frame.height > 0.3 * fh  # was 0.13 of the frame in a row above the curves
+    assert std.frame.height > 0.7 * std.frame.width
+    curve = find_all(lesson, "LossCurve")[0]
+    predicted = find_all(lesson, "PredictedPanel")[0]
+    assert curve.frame.get_left()[0] > std.frame.get_right()[0]  # a column beside the maps
+    assert predicted.frame.get_top()[1] < curve.frame.get_bottom()[1]
+    heads = [m for m in lesson.mobjects[0].get_family() if getattr(m, "original_text", "")]
+    tags = {m.original_text for m in heads}
+    assert "to scale: a needle" in tags
+    # Both headers in one size (the narrower side's decides).
+    sizes = {round(m.height, 3) for m in heads if m.original_text in ("Raw units", "Standardised")}
+    assert len(sizes) == 1
+
+    penguins = RenderSpec(
+        scene="feature-scaling", quality="low", format="png",
+        data_path=str(write_penguins(tmp_path)),
+        x_col=("flipper_length_mm", "bill_length_mm"), y_col="body_mass_g",
+    )  # fmt: skip
+    scene = build_scene(penguins, tmp_path)
+    assert scene.upright_valley
+    words = {getattr(m, "original_text", "") for m in scene.mobjects[0].get_family()}
+    assert "to scale" in words and "to scale: a needle" not in words  # 14 times, not a needle
+    names = [m.original_text for m in find_all(scene, "PredictedPanel")[0].labels]
+    assert not any("…" in n for n in names) and any(n.startswith("actual") for n in names)
+
+    cars = tmp_path / "cars.csv"
+    write_cars(cars.parent)
+    spec = RenderSpec(
+        scene="feature-scaling", quality="low", format="png", data_path=str(cars),
+        x_col=("wt", "hp"), y_col="mpg",
+    )  # fmt: skip
+    scene = build_scene(spec, tmp_path)
+    assert not scene.upright_valley
+    curve = find_all(scene, "LossCurve")[0]
+    assert curve.frame.get_top()[1] < min(p.frame.get_bottom()[1] for p in scene.contour_panels)

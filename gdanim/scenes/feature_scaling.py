@@ -3,8 +3,8 @@
 Both runs descend the same data, centred (so the best intercept is the mean of ``y`` and the
 loss is a bowl over ``(w1, w2)``): on the left in the features' own units, on the right with
 each feature divided by its standard deviation. Each side shows its contours and path, its
-condition number and critical rate; below, the two loss curves and the predictions against
-the actual values. Every number on screen and in the captions comes from the runs
+condition number and critical rate; beside them (a wide frame and a valley up the map) or
+below, the two loss curves and the predictions against the actual values. Every number on screen and in the captions comes from the runs
 (:func:`gdanim.pipeline.prepare.prepare_scaling`).
 """
 
@@ -62,6 +62,8 @@ from .widgets.text import nice_ticks
 FloatArray = NDArray[np.float64]
 
 _POINT = Circle(radius=style.DATA_DOT_RADIUS)
+#: A valley this many times longer than wide is drawn to scale as a needle.
+NEEDLE = 30.0
 #: Points drawn in the predicted-against-actual panel, at most.
 MAX_PREDICTED = 120
 #: The first updates played one at a time (both sides together), before the eased clock:
@@ -137,7 +139,8 @@ class PredictedPanel(Panel):
         span: tuple[float, float] | None = None,
     ) -> None:
         lo, hi = span if span is not None else self.span(y)
-        super().__init__((lo, hi), (lo, hi), width, height, theme, f"actual {y_label}", "ŷ (fit)")
+        x_label = f"actual {y_label}".rstrip()
+        super().__init__((lo, hi), (lo, hi), width, height, theme, x_label, "ŷ (fit)")
         a, b = self.axes.c2p(lo, lo), self.axes.c2p(hi, hi)
         self.diagonal = Line(a, b, stroke_width=style.THIN, color=theme.muted)
         self.add(self.diagonal)
@@ -188,14 +191,15 @@ class FeatureScaling(GdScene):
         panels: list[LossContours] = []
         trails = []
         heads = VGroup()
+        size = self.header_size([(sc.raw, raw_box), (sc.scaled, std_box)])
         for side, run, box, color in zip(
             (sc.raw, sc.scaled), (raw_run, std_run), (raw_box, std_box), self.colors, strict=True
         ):
-            head, plot_box = self.header(side, box, color)
-            if not side.standardized and not self.needle_room:
+            head, plot_box = self.header(side, box, color, size=size)
+            if not side.standardized and not self.tag_room:
                 # No line to spare above the map: its stretch goes in the header's name.
                 note = f"stretched ×{fmt(self.stretch(side, plot_box), 2)}"
-                head, plot_box = self.header(side, box, color, note)
+                head, plot_box = self.header(side, box, color, note, size)
             heads.add(head)
             path = Trajectory(
                 w=side.path[:, 0],
@@ -212,11 +216,11 @@ class FeatureScaling(GdScene):
             else:
                 # The valley to scale, a needle; beside it the same stretched across, where
                 # the steps show.
-                true_box, zoom_box = plot_box.split_h(1.0, 1.0, gap=style.GAP * 1.3)
+                true_box, zoom_box = plot_box.split_h(1.05, 1.0, gap=style.GAP * 1.2)
                 boxes = [(true_box, True), (zoom_box, False)]
             for sub, to_scale in boxes:
                 tag = None
-                if not side.standardized and self.needle_room:
+                if not side.standardized and self.tag_room:
                     tag, sub = self.tagged(sub, to_scale, side)
                     heads.add(tag)
                 panel = self.contour_panel(side, sub, to_scale)
@@ -229,7 +233,9 @@ class FeatureScaling(GdScene):
                         heads.remove(tag)
                         heads.add(new)
                     else:
-                        new_head, _ = self.header(side, box, color, f"stretched ×{fmt(drawn, 2)}")
+                        new_head, _ = self.header(
+                            side, box, color, f"stretched ×{fmt(drawn, 2)}", size
+                        )
                         new_head.move_to(head, aligned_edge=UP + LEFT)
                         heads.remove(head)
                         heads.add(new_head)
@@ -652,12 +658,11 @@ class FeatureScaling(GdScene):
     def tagged(self, box: Box, to_scale: bool, side: ScalingSide) -> tuple[Text, Box]:
         """A small line above a raw panel: to scale, or stretched by how much."""
         if to_scale:
-            words = "to scale: a needle"
+            # A needle where the valley is one; a valley a few times longer than wide is not.
+            words = "to scale: a needle" if side.analysis.valley_ratio >= NEEDLE else "to scale"
         else:
             words = f"stretched ×{fmt(self.stretch(side, box), 2)} across"
-        tag = label(words, self.theme, style.TICK_SIZE, self.theme.muted)
-        if tag.width > box.w:
-            tag.scale_to_fit_width(box.w)
+        tag = self.tag_line(words, box.w)
         tag.move_to([box.x, box.top - tag.height / 2, 0])
         h = tag.height + 0.08
         return tag, Box(box.x, box.y - h / 2, box.w, box.h - h)
@@ -665,11 +670,17 @@ class FeatureScaling(GdScene):
     def stretch_tag(self, stretch: float, old: Text, width: float) -> Text:
         """The "stretched ×…" line above a panel ``width`` wide, set again for ``stretch``,
         where ``old`` was."""
-        words = f"stretched ×{fmt(stretch, 2)} across"
+        return self.tag_line(f"stretched ×{fmt(stretch, 2)} across", width).move_to(old)
+
+    def tag_line(self, words: str, width: float) -> Text:
+        """``words`` in a line at most ``width`` wide: without a last word ("across") before
+        the text would shrink."""
         tag = label(words, self.theme, style.TICK_SIZE, self.theme.muted)
+        if tag.width > width and words.endswith(" across"):
+            tag = label(words.removesuffix(" across"), self.theme, style.TICK_SIZE, tag.color)
         if tag.width > width:
             tag.scale_to_fit_width(width)
-        return tag.move_to(old)
+        return tag
 
     @staticmethod
     def drawn_stretch(panel: LossContours) -> float:
@@ -693,8 +704,30 @@ class FeatureScaling(GdScene):
             return f"w1 ({f1}, per sd)", f"w2 ({f2}, per sd)"
         return f"w1 ({f1})", f"w2 ({f2})"
 
-    def header(self, side: ScalingSide, box: Box, color: str, note: str = "") -> tuple[VGroup, Box]:
-        """A side's name (and ``note``), condition number, critical rate and valley."""
+    def header_size(self, sides: list[tuple[ScalingSide, Box]]) -> float:
+        """One text size for both sides' headers: the largest at which each fits its box."""
+        size = float(style.TICK_SIZE)
+        for side, box in sides:
+            group = self.header_lines(side, box, self.theme.ink, "", style.TICK_SIZE)
+            size = min(size, style.TICK_SIZE * box.w / group.width)
+        return size
+
+    def header(
+        self, side: ScalingSide, box: Box, color: str, note: str = "", size: float | None = None
+    ) -> tuple[VGroup, Box]:
+        """A side's name (and ``note``), condition number, critical rate and valley, in
+        ``size`` (at most: shrunk to fit the box)."""
+        group = self.header_lines(side, box, color, note, size or style.TICK_SIZE)
+        if group.width > box.w:
+            group.scale_to_fit_width(box.w)
+        group.move_to([box.left + group.width / 2, box.top - group.height / 2, 0])
+        h = group.height + 0.1
+        return group, Box(box.x, box.y - h / 2, box.w, box.h - h)
+
+    def header_lines(
+        self, side: ScalingSide, box: Box, color: str, note: str, size: float
+    ) -> VGroup:
+        """The header's lines in ``size``, on one line each or, in a narrow box, more."""
         a = side.analysis
         name = "Standardised" if side.standardized else "Raw units"
         if note:
@@ -706,20 +739,17 @@ class FeatureScaling(GdScene):
         ]
         narrow = [name, f"condition number {fmt(a.condition_number, 3)}", crit]
         if self.wide:
-            narrow.append(f"valley {fmt(a.valley_ratio, 3)}× longer than wide")
-        size = style.TICK_SIZE
-        first = label(lines[0], self.theme, size, color)
+            valley = f"valley {fmt(a.valley_ratio, 3)}× longer than wide"
+            if label(valley, self.theme, style.TICK_SIZE).width > box.w:
+                valley = valley.replace(" than", "\nthan")
+            narrow += valley.split("\n")
+        first = label(lines[0], self.theme, style.TICK_SIZE, color)
         if first.width > box.w:  # a narrow side: the rate on a line of its own
             lines = narrow
-        group = VGroup(
+        return VGroup(
             *(label(v, self.theme, size, color if i == 0 else self.theme.muted)
               for i, v in enumerate(lines))
         ).arrange(DOWN, buff=0.06, aligned_edge=LEFT)  # fmt: skip
-        if group.width > box.w:
-            group.scale_to_fit_width(box.w)
-        group.move_to([box.left + group.width / 2, box.top - group.height / 2, 0])
-        h = group.height + 0.1
-        return group, Box(box.x, box.y - h / 2, box.w, box.h - h)
 
     def predicted(
         self, box: Box, trajs: list[Trajectory], tracker: ValueTracker
@@ -732,12 +762,16 @@ class FeatureScaling(GdScene):
 
         def make(w: float, h: float) -> PredictedPanel:
             # Short (a square frame): the range out to a third round tick where its own
-            # shows two.
-            panel = PredictedPanel(y, w, h, self.theme, name)
+            # shows two. Narrow: "actual" alone, before "actual body_m… (×10³)".
+            called = name
+            panel = PredictedPanel(y, w, h, self.theme, called)
+            if any("…" in getattr(m, "original_text", "") for m in panel.labels):
+                called = ""
+                panel = PredictedPanel(y, w, h, self.theme, called)
             for span in rounder_ranges(*PredictedPanel.span(y)):
                 if y_tick_labels(panel) >= LEAST_TICK_LABELS:
                     break
-                panel = PredictedPanel(y, w, h, self.theme, name, span)
+                panel = PredictedPanel(y, w, h, self.theme, called, span)
             return panel
 
         panel = self.place_panel(box, make)
@@ -809,16 +843,38 @@ class FeatureScaling(GdScene):
         w, h = config.frame_width, config.frame_height
         return w >= 1.5 * h or h >= 1.5 * w
 
+    @property
+    def upright_valley(self) -> bool:
+        """Whether the raw side's valley, to scale, runs up the map (along w2): tall maps
+        show it; one along w1 needs wide ones."""
+        sc = self.inputs.scaling
+        assert sc is not None
+        x = self.side_x(sc.raw)
+        # The valley's floor runs along the curvature's flattest direction.
+        _, vectors = np.linalg.eigh(x.T @ x)
+        flat = vectors[:, 0]
+        return bool(abs(flat[1]) > abs(flat[0]))
+
     def layout(self, box: Box) -> tuple[Box, Box, Box, Box]:
         """The raw and standardised contours, the loss curves, the predictions."""
-        if config.frame_height >= 1.5 * config.frame_width:  # tall: one column
-            raw, std, curve, data = box.split_v(1.25, 1.25, 0.8, 0.8)
+        w, h = config.frame_width, config.frame_height
+        self.tag_room = self.needle_room
+        if h >= 1.5 * w:  # tall: one column
+            raw, std, curve, data = box.split_v(1.2, 1.45, 0.75, 0.75)
             return raw, std, curve, data
-        if self.needle_room:
-            top, bottom = box.split_v(1.5, 1.0)
-            raw, std = top.split_h(1.7, 1.0)
-        else:
-            top, bottom = box.split_v(1.5, 1.0)
-            raw, std = top.split_h(1.1, 1.0)  # the raw side's numbers are the longer
+        if self.wide and self.upright_valley:
+            # Wide, a valley up the map: the maps take the body's height under their headers,
+            # the loss curves and predictions a column beside them; the raw map's stretch has a
+            # line above it.
+            self.tag_room = True
+            maps, column = box.split_h(3.1, 1.0, gap=style.GAP * 1.5)
+            # The raw side has two maps: its valley to scale, and stretched across.
+            raw, std = maps.split_h(1.35, 1.0)
+            curve, data = column.split_v(1.0, 1.0)
+            return raw, std, curve, data
+        # Else the maps above, the curves below (beside a column, the maps of a square
+        # frame would be slivers, a valley along w1 a line).
+        top, bottom = box.split_v(1.5, 1.0)
+        raw, std = top.split_h(1.7 if self.needle_room else 1.1, 1.0)
         curve, data = bottom.split_h(1.0, 1.0)
         return raw, std, curve, data
