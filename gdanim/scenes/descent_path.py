@@ -360,8 +360,11 @@ class DescentPath(GdScene):
         if i > 0:
             return lands
         plain = self.inputs.config.optimizer == "gd"
+        # The ∇L arrow is drawn as long as the step (1/η times shorter than it is).
+        eta = fmt(self.inputs.runs[0].lr, 3)
         how = (
-            "The gradient points uphill; the step −η∇L goes the other way. "
+            f"The gradient points uphill; the step −η∇L goes the other way, η = {eta} times "
+            "as long (the ∇L arrow shows its way, not its length). "
             if plain
             else "Each update steps downhill. "
         )

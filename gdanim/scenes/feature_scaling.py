@@ -4,7 +4,8 @@ Both runs descend the same data, centred (so the best intercept is the mean of `
 loss is a bowl over ``(w1, w2)``): on the left in the features' own units, on the right with
 each feature divided by its standard deviation. Each side shows its contours and path, its
 condition number and critical rate; beside them (a wide frame and a valley up the map) or
-below, the two loss curves and the predictions against the actual values. Every number on screen and in the captions comes from the runs
+below, the two loss curves and the predictions against the actual values. Every number on
+screen and in the captions comes from the runs
 (:func:`gdanim.pipeline.prepare.prepare_scaling`).
 """
 
