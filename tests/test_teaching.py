@@ -85,8 +85,13 @@ def test_update_one_is_held_on_screen_at_the_derivations_numbers(tmp_path, monke
     # Each step its own beat, in the readout's numbers.
     first = scene.caption_step(0)
     assert "Update 1 lands on w = 36.15, b = 6.6, where the loss is 26,179.56." in first
-    # The ∇L arrow is drawn as long as the step, 100 times shorter than it is: said so.
-    assert "η = 0.01 times as long (the ∇L arrow shows its way, not its length)" in first
+    # The ∇L arrow is drawn about as long as the step, 100 times shorter than it is: its
+    # name says so, and the caption gives the step's share.
+    assert "the step −η∇L goes the other way, η = 0.01 times as long." in first
+    arrows = scene.step_arrows(scene.contours, 0)
+    assert arrows is not None
+    names = [m.original_text for m in arrows[1] if hasattr(m, "original_text")]
+    assert "∇L: uphill (shortened)" in names
     assert scene.caption_step(1).startswith("Update 2 lands on w = 52.27, b = 9.8")
 
 

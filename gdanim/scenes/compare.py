@@ -41,6 +41,7 @@ from manim import (
 from ..datasets import standardized_data
 from ..experiments import (
     PRESETS,
+    VALLEY,
     chatter_words,
     closing_line,
     critical_shares,
@@ -674,7 +675,8 @@ class Compare(SharedClock):
             # A map not to scale whose w name has no room to say so says it under the name,
             # clear of its contours and paths; every map of the row leaves that room, so
             # they keep one height.
-            note_h = label(NOT_TO_SCALE_WORDS, t, style.TICK_SIZE).height + SCALE_NOTE_GAP
+            notes = [self.scale_words(s) for s in comp.surfaces]
+            note_h = max(n.height for n in notes) + SCALE_NOTE_GAP
             maps = [
                 self.run_map(
                     Box(box.x, box.y + note_h / 2, box.w, box.h - note_h),
@@ -684,8 +686,8 @@ class Compare(SharedClock):
                 )
                 for i, (run, box) in enumerate(zip(self.runs, boxes, strict=True))
             ]
-            for m in maps:
-                self.say_scale_below(m)
+            for m, words in zip(maps, notes, strict=True):
+                self.say_scale_below(m, words)
         views = []
         for i, (run, color, cell, (name, verdict)) in enumerate(
             zip(self.runs, self.colors, cells, headers, strict=True)
@@ -712,16 +714,34 @@ class Compare(SharedClock):
         words = label(NOT_TO_SCALE_WORDS, self.theme, style.TICK_SIZE)
         return words.width <= contours.width
 
-    def say_scale_below(self, contours: LossContours) -> None:
-        """A map not to scale says so under its w name, in the room left above the row
-        below, instead of in a corner of its plot."""
+    def scale_words(self, surface: Surface) -> VGroup:
+        """What a map not to scale says under it: that it is not, and where the lesson is
+        the valley's shape (raw against standardised x), how long the valley truly is, which
+        the map drawn to fit its panel does not show ("valley truly 48× longer than wide")."""
+        t = self.theme
+        lines = [NOT_TO_SCALE_WORDS]
+        stretch = surface.analysis.valley_ratio
+        # A wide frame has the room (a square one's maps would lose a sixth of their height).
+        wide = config.frame_width >= 1.5 * config.frame_height
+        lesson = self.comparison.key == "normalize" and math.isfinite(stretch)
+        if wide and lesson and stretch >= VALLEY:
+            lines = [
+                f"{NOT_TO_SCALE_WORDS}:",
+                f"valley truly {fmt(stretch, 2)}×",
+                "longer than wide",
+            ]
+        return VGroup(*(label(v, t, style.TICK_SIZE, t.muted) for v in lines)).arrange(
+            DOWN, buff=0.05
+        )
+
+    def say_scale_below(self, contours: LossContours, words: VGroup) -> None:
+        """A map not to scale says so under its w name (``words``), in the room left above
+        the row below, instead of in a corner of its plot."""
         if not self.scale_note_below(contours):
             return
         if len(contours.scale_tag):
             contours.remove(contours.scale_tag)
             contours.scale_tag = VGroup()
-        t = self.theme
-        words = label(NOT_TO_SCALE_WORDS, t, style.TICK_SIZE, t.muted)
         words.next_to(contours, DOWN, buff=SCALE_NOTE_GAP)
         # Under the plot, or as near as the panel's width allows (wide b tick labels).
         x = contours.frame.get_x()

@@ -52,6 +52,9 @@ ARROW_TIME = 0.6
 ARROW_MIN, ARROW_MAX = 0.35, 1.4
 #: The gradient arrow's least length: it shows a direction, so it is drawn long enough to see.
 GRADIENT_MIN = 0.8
+#: A gradient arrow drawn under this share of its true length (1/η times the step's) says
+#: it is shortened.
+SHORTENED = 0.8
 
 
 def first_steps(traj: Trajectory, most: int = FIRST_STEPS) -> int:
@@ -307,7 +310,17 @@ class DescentPath(GdScene):
                     max_tip_length_to_length_ratio=0.25,
                 )  # fmt: skip
                 arrows.insert(0, grad)
-                g_name = label("∇L: uphill", t, style.TICK_SIZE, t.muted)
+                # Drawn about as long as the step, the gradient is 1/η times longer.
+                lr = self.inputs.runs[0].lr
+                short = g_len < SHORTENED * length / lr
+                # On two lines where the map is too narrow for one.
+                forms = ["∇L: uphill (shortened)", "∇L: uphill\n(shortened)"] if short else []
+                fits = contours.frame.width - 0.2
+                g_name = next(
+                    (m for m in (label(f, t, style.TICK_SIZE, t.muted) for f in forms)
+                     if m.width <= fits),
+                    label("∇L: uphill", t, style.TICK_SIZE, t.muted),
+                )  # fmt: skip
                 # Clear of both arrows, the start's ring and the step's name: beside the
                 # arrow, else past its tip.
                 mid = (p0 + g_end) / 2
@@ -360,11 +373,11 @@ class DescentPath(GdScene):
         if i > 0:
             return lands
         plain = self.inputs.config.optimizer == "gd"
-        # The ∇L arrow is drawn as long as the step (1/η times shorter than it is).
+        # The ∇L arrow is drawn shortened (its name says so): the step is η times its length.
         eta = fmt(self.inputs.runs[0].lr, 3)
         how = (
             f"The gradient points uphill; the step −η∇L goes the other way, η = {eta} times "
-            "as long (the ∇L arrow shows its way, not its length). "
+            "as long. "
             if plain
             else "Each update steps downhill. "
         )
