@@ -315,3 +315,27 @@ def test_where_the_descent_ends_is_said_once_the_screen_shows_it(tmp_path):
     said = diverging.caption_end()
     assert said.startswith("After ") and "diverged at update" in said and "critical rate" in said
     assert "update" not in diverging.caption_descent()
+
+
+@pytest.mark.slow
+def test_a_round_map_frames_the_path_with_room_for_the_first_arrows(tmp_path):
+    """On standardised x the map centred on the bottom put a start 30 units away about 11
+    units from the edge, in a view 82 units across: the first step was drawn ~16 px long at
+    480p and the uphill arrow, pointing away from the bottom, had ~27 px. Framed on the path,
+    the start keeps half its distance to the edge and the view is about two thirds as wide."""
+    from tests.tables import write_heights
+
+    spec = RenderSpec(scene="descent-path", quality="low", data_path=str(write_heights(tmp_path)))
+    scene = build_scene(spec, tmp_path)
+    v = scene.contours.landscape.view
+    traj = scene.inputs.runs[0].on_map
+    w0, b0 = float(traj.w[0]), float(traj.b[0])
+    cw, cb = scene.inputs.map.optimum
+    reach = max(abs(w0 - cw), abs(b0 - cb))
+    assert min(v.b_max - v.b_min, v.w_max - v.w_min) <= 2.0 * reach
+    # The start lies below the bottom: room under it for the arrow pointing down, away.
+    assert b0 < cb and b0 - v.b_min >= 0.45 * reach
+    assert v.contains(cw, cb) and v.b_max - cb >= 0.3 * reach
+    arrows, _ = scene.step_arrows(scene.contours, 0)
+    grad = arrows[0]
+    assert grad.get_length() >= 0.6  # scene units: ~36 px at 480p

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from .. import interrupts
 from ..datasets import Dataset, standardized_data
 from ..errors import InputError
 from ..landscape import Landscape, View, build_landscape
+from ..landscape.plane import framed_part
 from ..losses import Loss
 from ..media.captions import min_seconds, reading_seconds
 from ..optimizers import OPTIMIZERS
@@ -40,17 +42,58 @@ def map_labels(standardized: bool) -> tuple[str, str]:
     return "w (slope)", "b (intercept)"
 
 
+#: A path-framed round map's room beyond the start and around the bottom, in units of the
+#: start's distance from the bottom: the gradient arrow points away from the bottom.
+START_ROOM, BOTTOM_ROOM = 0.4, 0.25
+#: And around all that, this share of its span on each side (the path's far hops show whole).
+SQUARE_PAD = 0.08
+
+
 def to_scale(inputs: SceneInputs, aspect: float) -> Landscape:
-    """The map on standardised x with its view widened along one axis to a plot of shape
-    ``aspect`` (width over height): one unit of w′ takes the length of one unit of b′, so
-    the round bowl shows round. On raw x the map as framed."""
+    """The map on standardised x, framed on the path (:func:`path_square`), with its view
+    widened along one axis to a plot of shape ``aspect`` (width over height): one unit of w′
+    takes the length of one unit of b′, so the round bowl shows round. On raw x the map as
+    framed."""
     land = inputs.map
     std = inputs.standardized
     if inputs.on_map is None or std is None or not aspect > 0:
         return land
     paths = [r.on_map for r in inputs.runs if r.on_map is not None]
     data = standardized_data(inputs.dataset, std)
+    square = path_square(land, paths)
+    if square is not None:
+        land = dataclasses.replace(land, view=square)
     return widened_map(land, data, inputs.config.make_loss(), paths, aspect)
+
+
+def path_square(land: Landscape, paths: Sequence[Trajectory]) -> View | None:
+    """A square view around the paths and the bottom, with room beyond the starts for the
+    first arrows and around the bottom for its inner rings, where it is smaller than
+    ``land``'s (centred on the bottom, which leaves a start's first steps a few pixels long
+    and its uphill arrow no room). ``None`` where it would not be smaller."""
+    cw, cb = land.optimum
+    starts = [(float(p.w[0]), float(p.b[0])) for p in paths]
+    reach = max((max(abs(w - cw), abs(b - cb)) for w, b in starts), default=0.0)
+    if not (math.isfinite(reach) and reach > 0):
+        return None
+    ws, bs = (
+        [cw - BOTTOM_ROOM * reach, cw + BOTTOM_ROOM * reach],
+        [cb - BOTTOM_ROOM * reach, cb + BOTTOM_ROOM * reach],
+    )
+    for w, b in starts:
+        ws += [w - START_ROOM * reach, w + START_ROOM * reach]
+        bs += [b - START_ROOM * reach, b + START_ROOM * reach]
+    for p in paths:
+        part = framed_part(np.column_stack([p.w, p.b]), p.loss, p.diverged)
+        ok = np.all(np.isfinite(part), axis=1)
+        ws += part[ok, 0].tolist()
+        bs += part[ok, 1].tolist()
+    span = max(max(ws) - min(ws), max(bs) - min(bs)) * (1 + 2 * SQUARE_PAD)
+    v = land.view
+    if not span < min(v.w_max - v.w_min, v.b_max - v.b_min):
+        return None
+    mw, mb = (max(ws) + min(ws)) / 2, (max(bs) + min(bs)) / 2
+    return View(mw - span / 2, mw + span / 2, mb - span / 2, mb + span / 2)
 
 
 def widened_map(
