@@ -60,6 +60,7 @@ from .bowl.pieces import (
 )
 from .bowl.side import (
     SIDE_WIDTH,
+    STRIP_EDGE_GAP,
     SideText,
     closing_note,
     in_strips,
@@ -88,6 +89,8 @@ READOUT_CLEARANCE = 0.2
 HIKER_LEAST = 0.45
 #: Of the framing's margin, what a bowl beside a narrow column keeps (a little more).
 NARROW_MARGIN = 1.2
+#: In a square frame, the most of the band's width the legend at the bowl's side takes.
+ASIDE_SHARE = 0.4
 
 # ------------------------------------------------------------------------------ rates
 
@@ -178,14 +181,15 @@ class HikerBowl(GdScene, ThreeDScene):
             # A square frame: the loop and the legend in rows above and below the bowl where
             # that shows the bowl larger than a column beside it does (a bowl seen from the
             # side is wide: with a tall readout, rows leave it less height than it gains).
+            # Or the loop above and the legend at the bowl's side. The one that shows the
+            # bowl largest.
+            tries = [layout, self.lay_out(rest, rows=True), self.lay_out(rest, aside=True)]
+            zooms = []
+            for t in tries:
+                self.setup_geometry(t)
+                zooms.append(self.plan.zoom_3d)
+            layout = tries[int(np.argmax(zooms))]
             self.setup_geometry(layout)
-            beside = self.plan.zoom_3d
-            rows = self.lay_out(rest, rows=True)
-            self.setup_geometry(rows)
-            if self.plan.zoom_3d < beside:
-                self.setup_geometry(layout)
-            else:
-                layout = rows
         else:
             self.setup_geometry(layout)
         self.layout = layout
@@ -267,10 +271,21 @@ class HikerBowl(GdScene, ThreeDScene):
         return f"{said[0].upper()}{said[1:]}. {top}"
 
     # ------------------------------------------------------------------ building
-    def lay_out(self, rest: Box, rows: bool = False) -> Layout:
+    def lay_out(self, rest: Box, rows: bool = False, aside: bool = False) -> Layout:
         """The text and the bowl's box in ``rest``: in a column beside the bowl (below it in
-        portrait), or in ``rows`` above and below it."""
+        portrait), or in ``rows`` above and below it, or (``aside``) the loop in a row above
+        and the legend in a column at the bowl's side, in the band's room a bowl seen from
+        the side leaves (the bowl then has the height the legend's row took)."""
         inputs = self.inputs
+        if aside:
+            side = SideText(self.theme, rest.w, strip=True, aside=True)
+            message = closing_note(inputs, self.theme, width=rest.w)
+            top = max(side.loop.height, message.height)
+            text_box, band = rest.split_v(top, rest.h - top - STRIP_EDGE_GAP, gap=STRIP_EDGE_GAP)
+            column = min(side.legend.width, band.w * ASIDE_SHARE)
+            legend_box, bowl_box = band.split_h(column, band.w - column - style.GAP)
+            # The legend goes as the camera settles: the map from above has the band.
+            return Layout(side, message, bowl_box, text_box, legend_box, band)
         if rows:
             # The loop in a row above the bowl, the legend in one below it, the bowl all the
             # width between; the closing note takes the loop's place.

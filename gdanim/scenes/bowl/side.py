@@ -39,6 +39,9 @@ LEGEND = ("downhill: minus the gradient", "footprints: where it stepped")
 NARROW_HEIGHT_NOTE = "height: loss above\nits lowest, on a\n¾-power scale"
 NARROW_FEEL = "1  feel which way\n    is downhill"
 NARROW_LEGEND = ("downhill:\nminus the gradient", "footprints:\nwhere it stepped")
+# Beside the bowl in a square frame's band: in short lines, the column narrow.
+ASIDE_LEGEND = ("downhill:\nminus the\ngradient", "footprints:\nwhere it\nstepped")
+ASIDE_HEIGHT_NOTE = "height: loss\nabove its\nlowest, on a\n¾-power scale"
 CLOSE_ENOUGH = 0.02  # of the floor's side: the hiker is at the bottom
 
 # Right-hand column (landscape) and the text below the bowl (portrait).
@@ -103,7 +106,12 @@ class SideText:
     """
 
     def __init__(
-        self, theme: Theme, width: float = SIDE_WIDTH, short: bool = False, strip: bool = False
+        self,
+        theme: Theme,
+        width: float = SIDE_WIDTH,
+        short: bool = False,
+        strip: bool = False,
+        aside: bool = False,
     ) -> None:
         th = theme
         self.theme = theme
@@ -147,20 +155,22 @@ class SideText:
             centres, heads, PRINT_LENGTH * 1.3, PRINT_WIDTH * 1.3
         )
         if strip:
-            legend_words = NARROW_LEGEND
+            legend_words = ASIDE_LEGEND if aside else NARROW_LEGEND
         items = VGroup(
             VGroup(arrow_icon, label(legend_words[0], th, LEGEND_SIZE)),
             VGroup(prints_icon, label(legend_words[1], th, LEGEND_SIZE)),
         )
         for icon, text in items:
             text.next_to(icon, RIGHT, buff=0.2)
-        if strip:
+        if strip and not aside:
             items.arrange(RIGHT, buff=STRIP_GAP)
             scale_note = label(STRIP_HEIGHT_NOTE, th, LEGEND_SIZE, th.muted)
             legend = VGroup(items, scale_note).arrange(DOWN, buff=SIDE_ROW_GAP)
         else:
+            # A column: beside the bowl, or (``aside``, in a square frame) in the room its
+            # row leaves at the bowl's side, its lines broken.
             items.arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
-            words = NARROW_HEIGHT_NOTE if narrow else HEIGHT_NOTE
+            words = ASIDE_HEIGHT_NOTE if aside else NARROW_HEIGHT_NOTE if narrow else HEIGHT_NOTE
             scale_note = label(words, th, LEGEND_SIZE, th.muted)
             legend = VGroup(items, scale_note).arrange(DOWN, aligned_edge=LEFT, buff=SIDE_ROW_GAP)
         self.scale_note = scale_note
