@@ -341,6 +341,8 @@ def test_a_wide_frame_gives_an_upright_valley_the_height(tmp_path):
 
     lesson = build_scene(RenderSpec(scene="feature-scaling", quality="low", format="png"), tmp_path)
     assert lesson.upright_valley
+    # The curves' axis says "extra loss": the verdict says what it is.
+    assert "the extra-loss curves show each run's loss above it" in lesson.caption_verdict()
     _, fh = lesson.frame_size
     std = lesson.contour_panels[-1]
     assert len(lesson.contour_panels) == 3

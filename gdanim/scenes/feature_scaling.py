@@ -467,7 +467,7 @@ class FeatureScaling(GdScene):
         return (
             f"Raw: {self.outcome(raw_run).text}, loss {self.final_loss(raw_run)}. Standardised: "
             f"{self.outcome(std_run).text}, loss {self.final_loss(std_run)}. The best loss is "
-            f"{fmt(best)}."
+            f"{fmt(best)}; the extra-loss curves show each run's loss above it."
         )
 
     def caption_end(self) -> str:
