@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Sequence
 
 PLAIN_MIN, PLAIN_MAX = 1e-3, 1e6
@@ -130,3 +131,13 @@ def series_format(values: Sequence[float], sig: int = SIG) -> Callable[[float], 
         return _plain(v, decimals, group)
 
     return plain
+
+
+_HYPHEN_MINUS = re.compile(r"(?<![\w.)\]])-(?=\.?\d)")
+
+
+def minus_signs(text: str) -> str:
+    """``text`` with a negative number's hyphen as the minus sign, as the screen writes it
+    ("b = −95.56", "(−0.1, 900)"); a hyphen inside a word, a range or an exponent stays
+    ("1-7 s", "1.2e-6"). Speech reads either as "minus"."""
+    return _HYPHEN_MINUS.sub("\u2212", text)

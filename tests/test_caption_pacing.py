@@ -75,7 +75,9 @@ def check_cue(cue: captions.Cue) -> None:
     for line in lines:
         assert line.split(" ")[-1].lower() not in CLINGING, (line, cue)
         # a formula too long for a line goes on after its equals sign, on the next one
-        assert not line.endswith(SIGNS) and not line.startswith(SIGNS[1:]), (line, cue)
+        # (a negative number may begin a line: "−1.48 under mse.")
+        opens = line.startswith(SIGNS[1:]) and not re.match(r"−\.?\d", line)
+        assert not line.endswith(SIGNS) and not opens, (line, cue)
     shown = cue.end - cue.start
     assert 1.0 - 1e-3 <= shown <= 7.0 + 1e-3, cue
     assert len(" ".join(lines)) / shown <= READING_CPS * 1.001, cue

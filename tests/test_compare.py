@@ -15,6 +15,7 @@ from gdanim.config import RenderSpec
 from gdanim.errors import InputError
 from gdanim.experiments import PRESETS, VARY_KEYS, check_vary, closing_line, median_residual
 from gdanim.lectures.file import parse_lecture
+from gdanim.numbers import minus_signs
 from gdanim.pipeline.prepare import prepare
 
 
@@ -237,11 +238,12 @@ def test_every_preset_renders_a_short_clip_and_lists_its_runs(runner, preset):
         assert entry["final"]["b"] == pytest.approx(float(run.trajectory.b[-1]))
         assert entry["final"]["loss"] == pytest.approx(float(run.trajectory.loss[-1]))
     # the closing line is the last beat, said in full in the captions' cues
-    assert manifest["beats"][-1]["text"] == closing_line(inputs)
+    # Captioned with the minus sign the screen writes ("start w = −60").
+    assert manifest["beats"][-1]["text"] == minus_signs(closing_line(inputs))
     from gdanim.media import captions
 
     said = " ".join(c.text.replace("\n", " ") for c in captions.read("clip.srt"))
-    assert closing_line(inputs) in said
+    assert minus_signs(closing_line(inputs)) in said
 
 
 def test_the_raw_panel_of_normalize_says_its_axes_are_not_to_scale():

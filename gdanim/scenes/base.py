@@ -19,6 +19,7 @@ from ..landscape import Landscape, View, build_landscape
 from ..landscape.plane import framed_part
 from ..losses import Loss
 from ..media.captions import min_seconds, reading_seconds
+from ..numbers import minus_signs
 from ..optimizers import OPTIMIZERS
 from ..pipeline.prepare import SceneInputs
 from ..trajectory import Trajectory
@@ -308,12 +309,17 @@ class GdScene(Scene):
         """
         self.hold_until(since + self.caption_need(text, since))
 
+    def add_subcaption(self, content: str, duration: float = 1, offset: float = 0) -> None:
+        """A caption, its negative numbers with the minus sign the screen writes."""
+        super().add_subcaption(minus_signs(content), duration=duration, offset=offset)
+
     def caption_need(self, text: str, since: float) -> float:
         """The seconds ``text``, captioned from scene time ``since``, needs to be read in cues
         that keep to broadcast practice and, in a narrated scene, to be said (its speech is
         set to begin at ``since``); none in a GIF, which carries no captions."""
         if self.inputs.spec.format == "gif":
             return 0.0
+        text = minus_signs(text)
         said = self.inputs.narration.hold(text, since) if self.inputs.narration else 0.0
         return max(reading_seconds(text), min_seconds(text), said)
 

@@ -52,7 +52,7 @@ from ..experiments import (
     value_text,
 )
 from ..landscape import Landscape, View, build_landscape
-from ..numbers import count
+from ..numbers import count, minus_signs
 from ..outcome import Outcome
 from ..pipeline.prepare import Comparison, Run, Surface
 from ..trajectory import Trajectory
@@ -88,10 +88,9 @@ NBSP = "\u00a0"
 
 
 def on_screen(text: str) -> str:
-    """``text`` as the screen writes it: a negative number with the minus sign (captions keep
-    the hyphen, which speech reads), and a number glued to its words ("lr = 0.1", "in 1024"),
-    so a line never breaks between them."""
-    text = re.sub(r"(?<![\w.])-(?=\.?\d)", "\u2212", text)
+    """``text`` as the screen writes it: a negative number with the minus sign, and a number
+    glued to its words ("lr = 0.1", "in 1024"), so a line never breaks between them."""
+    text = minus_signs(text)
     text = re.sub(r"(\S) = (?=\S)", rf"\1{NBSP}={NBSP}", text)
     return re.sub(r"\b(in|after|at|of) (?=[\d\u2212])", rf"\1{NBSP}", text)
 
