@@ -14,6 +14,17 @@ from gdanim.pipeline.prepare import prepare
 from tests.scene_tools import build_scene, family_bounds, find_all, video_meta
 
 
+def _penguins(tmp_path, **options) -> RenderSpec:
+    """feature-scaling on a penguin-shaped table: flipper and bill length against mass."""
+    from tests.tables import write_penguins
+
+    return RenderSpec(
+        scene="feature-scaling", quality="low", format="png",
+        data_path=str(write_penguins(tmp_path)),
+        x_col=("flipper_length_mm", "bill_length_mm"), y_col="body_mass_g", **options,
+    )  # fmt: skip
+
+
 def test_the_runs_descend_the_drawn_surface():
     inputs = prepare(RenderSpec.parse({"scene": "feature-scaling"}, "python"))
     sc = inputs.scaling
@@ -270,13 +281,7 @@ def test_a_title_too_long_for_the_frame_says_less_rather_than_shrink(tmp_path):
     that reads, rather than all three names at 8 px."""
     from manim import Text
 
-    from tests.tables import write_penguins
-
-    spec = RenderSpec(
-        scene="feature-scaling", aspect="1:1", quality="low", format="png",
-        data_path=str(write_penguins(tmp_path)),
-        x_col=("flipper_length_mm", "bill_length_mm"), y_col="body_mass_g",
-    )  # fmt: skip
+    spec = _penguins(tmp_path, aspect="1:1")
     scene = build_scene(spec, tmp_path)
     texts = [m for m in scene.mobjects[0].get_family() if isinstance(m, Text)]
     title = texts[0]
@@ -290,13 +295,7 @@ def test_a_raw_side_that_gets_there_is_not_said_to_crawl(tmp_path):
     """On a penguin-shaped table the raw valley is only about 14 times longer than wide: the
     raw steps converge (in about twice the standardised updates). The captions say so, not
     that they crawl and have come "99.2 % of the way" beside a "converged" verdict."""
-    from tests.tables import write_penguins
-
-    spec = RenderSpec(
-        scene="feature-scaling", quality="low", format="png",
-        data_path=str(write_penguins(tmp_path)),
-        x_col=("flipper_length_mm", "bill_length_mm"), y_col="body_mass_g",
-    )  # fmt: skip
+    spec = _penguins(tmp_path)
     scene = build_scene(spec, tmp_path)
     raw, std = (scene.outcome(r) for r in scene.inputs.runs)
     assert raw.kind == std.kind == "converged" and raw.update > std.update
@@ -337,7 +336,7 @@ def test_a_wide_frame_gives_an_upright_valley_the_height(tmp_path):
     about as tall as wide, not as a strip. A valley along w1 (a car-shaped table) keeps the
     maps in a row above the curves. A column too narrow for "actual body_mass_g" says
     "actual" rather than cut the name short."""
-    from tests.tables import write_cars, write_penguins
+    from tests.tables import write_cars
 
     lesson = build_scene(RenderSpec(scene="feature-scaling", quality="low", format="png"), tmp_path)
     assert lesson.upright_valley
@@ -359,12 +358,7 @@ def test_a_wide_frame_gives_an_upright_valley_the_height(tmp_path):
     sizes = {round(m.height, 3) for m in heads if m.original_text in ("Raw units", "Standardised")}
     assert len(sizes) == 1
 
-    penguins = RenderSpec(
-        scene="feature-scaling", quality="low", format="png",
-        data_path=str(write_penguins(tmp_path)),
-        x_col=("flipper_length_mm", "bill_length_mm"), y_col="body_mass_g",
-    )  # fmt: skip
-    scene = build_scene(penguins, tmp_path)
+    scene = build_scene(_penguins(tmp_path), tmp_path)
     assert scene.upright_valley
     words = {getattr(m, "original_text", "") for m in scene.mobjects[0].get_family()}
     assert "to scale" in words and "to scale: a needle" not in words  # 14 times, not a needle
