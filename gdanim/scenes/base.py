@@ -34,6 +34,11 @@ P = TypeVar("P", bound=Any)
 TITLE_LEAST = 0.6
 
 
+def wide_frame() -> bool:
+    """Whether the frame is 16:9 or wider (not 4:3, 1:1 or portrait)."""
+    return bool(config.frame_width >= 1.5 * config.frame_height)
+
+
 def map_labels(standardized: bool) -> tuple[str, str]:
     """The contour map's axis names: on standardised x the map is in the optimizer's
     coordinates, the slope per standard deviation of x and the intercept there, which is

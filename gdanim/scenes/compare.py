@@ -57,7 +57,7 @@ from ..outcome import Outcome
 from ..pipeline.prepare import Comparison, Run, Surface
 from ..trajectory import Trajectory
 from . import style
-from .base import Box, map_labels, widened_map
+from .base import Box, map_labels, wide_frame, widened_map
 from .clock import SharedClock
 from .grid import bottom_box, grid_cells, pt, top_box
 from .legends import Legend, line_legend, run_header, run_legend, wrapped
@@ -621,7 +621,7 @@ class Compare(SharedClock):
         elif not self.portrait:
             if n <= 2:
                 # In a 4:3 frame the maps take a larger share, or each is a narrow column.
-                share = MAPS_SHARE_43 if config.frame_width < 1.5 * config.frame_height else 1.6
+                share = 1.6 if wide_frame() else MAPS_SHARE_43
                 cells_box, side = body.split_h(share, 1.0, gap=PANEL_GAP * 1.6)
                 cols = n
             else:
@@ -721,9 +721,8 @@ class Compare(SharedClock):
         lines = [NOT_TO_SCALE_WORDS]
         stretch = surface.analysis.valley_ratio
         # A wide frame has the room (a square one's maps would lose a sixth of their height).
-        wide = config.frame_width >= 1.5 * config.frame_height
         lesson = self.comparison.key == "normalize" and math.isfinite(stretch)
-        if wide and lesson and stretch >= VALLEY:
+        if wide_frame() and lesson and stretch >= VALLEY:
             lines = [
                 f"{NOT_TO_SCALE_WORDS}:",
                 f"valley truly {fmt(stretch, 2)}×",

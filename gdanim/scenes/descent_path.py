@@ -351,9 +351,9 @@ class DescentPath(GdScene):
         k = i + 1
         loss = numbers.series_format(t.loss)(float(t.loss[k]))
         on_map = self.inputs.runs[0].on_map
+        w, b = numbers.series_format(t.w), numbers.series_format(t.b)
         if self.inputs.on_map is not None:
             wp, bp = numbers.series_format(on_map.w), numbers.series_format(on_map.b)
-            w, b = numbers.series_format(t.w), numbers.series_format(t.b)
             lands = (
                 f"Update {k} lands on w′ = {wp(float(on_map.w[k]))}, b′ = {bp(float(on_map.b[k]))}"
             )
@@ -365,7 +365,6 @@ class DescentPath(GdScene):
                 else f", where the loss is {loss}."
             )
         else:
-            w, b = numbers.series_format(t.w), numbers.series_format(t.b)
             lands = (
                 f"Update {k} lands on w = {w(float(t.w[k]))}, b = {b(float(t.b[k]))}, "
                 f"where the loss is {loss}."

@@ -44,7 +44,7 @@ from ..outcome import Outcome
 from ..pipeline.prepare import Run, ScalingSide
 from ..trajectory import Trajectory
 from . import style
-from .base import Box, GdScene, P
+from .base import Box, GdScene, P, wide_frame
 from .clock import eased_descent
 from .runs import run_colors
 from .style import Theme
@@ -835,7 +835,7 @@ class FeatureScaling(GdScene):
     @property
     def wide(self) -> bool:
         """16:9 and wider."""
-        return config.frame_width >= 1.5 * config.frame_height
+        return wide_frame()
 
     @property
     def needle_room(self) -> bool:
