@@ -108,3 +108,19 @@ def test_a_job_result_crosses_a_process_and_says_whether_it_made_its_file():
         assert pickle.loads(pickle.dumps(result)) == result
     back = pickle.loads(pickle.dumps(made)).manifest
     assert back is not None and back.runs[1].verdict == "converged in 1024 updates"
+
+
+def test_run_sentences_write_the_minus_sign_as_the_captions_do():
+    """A deck's and handout's run lines wrote "b = -5781" beside captions and
+    a screen that write "b = −5781"."""
+    from types import SimpleNamespace
+
+    from gdanim.lectures.narration import run_sentences
+
+    run = SimpleNamespace(
+        lr=0.1, label="", diverged_at=None, w=(48.07, -6.121), b=-5781.0, updates=200,
+        loss=154546.0, verdict="converged in 17 updates",
+    )  # fmt: skip
+    said = run_sentences(SimpleNamespace(runs=[run]))
+    assert said == ["Learning rate 0.1: w = (48.07, −6.121), b = −5781 after 200 updates, "
+                    "loss 154,546."]  # fmt: skip

@@ -8,8 +8,9 @@ from ..media import captions
 from ..pipeline.manifest import RenderManifest
 
 
-def _num(v: float | tuple[float, ...]) -> str:
-    if isinstance(v, tuple):
+def values_text(v: float | tuple[float, ...] | list[float]) -> str:
+    """A number, or a run's weights as ``(w1, w2)``."""
+    if isinstance(v, (tuple, list)):
         return "(" + ", ".join(numbers.fmt(u) for u in v) + ")"
     return numbers.fmt(v)
 
@@ -25,13 +26,13 @@ def run_sentences(manifest: RenderManifest) -> list[str]:
             out.append(f"{name}: the run diverges; it is stopped at update {stop}.")
             continue
         text = (
-            f"{name}: w = {_num(run.w)}, b = {_num(run.b)} after "
+            f"{name}: w = {values_text(run.w)}, b = {values_text(run.b)} after "
             f"{numbers.count(run.updates)} updates"
         )
         if run.loss is not None:
-            text += f", loss {_num(run.loss)}"
+            text += f", loss {values_text(run.loss)}"
         out.append(text + ".")
-    return out
+    return [numbers.minus_signs(v) for v in out]
 
 
 def generated_captions(manifest: RenderManifest, duration: float) -> list[captions.Cue]:

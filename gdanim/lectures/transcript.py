@@ -17,6 +17,7 @@ from .. import numbers
 from ..media.captions import Cue
 from ..pipeline.manifest import RenderManifest
 from ..scenes.registry import SCENES
+from .narration import values_text
 
 if TYPE_CHECKING:
     from .results import SceneResult
@@ -70,15 +71,9 @@ def on_screen(scene: str, manifest: RenderManifest) -> tuple[str, ...]:
         if run.diverged_at:
             out.append(f"{rate}: diverges, stopped at update {numbers.count(run.diverged_at)}.")
         elif run.verdict:
-            w = run.w
-            weights = (
-                numbers.fmt(w)
-                if isinstance(w, float)
-                else "(" + ", ".join(numbers.fmt(v) for v in w) + ")"
-            )
-            out.append(f"{rate}: {run.verdict}; it ends at w = {weights}, "
+            out.append(f"{rate}: {run.verdict}; it ends at w = {values_text(run.w)}, "
                        f"b = {numbers.fmt(run.b)}.")  # fmt: skip
-    return tuple(out)
+    return tuple(numbers.minus_signs(v) for v in out)
 
 
 def beats_of(result: SceneResult) -> list[Cue]:
