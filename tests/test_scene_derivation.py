@@ -387,3 +387,32 @@ def test_the_residuals_are_weighted_by_x_only_where_dl_dw_is_derived(media):
     assert pictures["grad_w"] == (True, False)
     for key in ("inner_b", "chain_b", "grad_b"):
         assert pictures[key] == (False, True), key
+
+
+def test_a_line_terms_fly_across_fades_while_they_pass(media, monkeypatch):
+    """∂L/∂b's chain rule is built from the loss line at the top: its terms fly down across
+    ∂L/∂w, which fades while they pass (and comes back), so the two never read as one."""
+    import gdanim.scenes.derivation as scene_module
+
+    real = scene_module.crossed
+    current: list[str] = []
+
+    def spy(enter, lines):
+        found = real(enter, lines)
+        current.extend(m.get_tex_string() for m in found)
+        return found
+
+    monkeypatch.setattr(scene_module, "crossed", spy)
+    faded: dict[str, list[str]] = {}
+
+    def seen(scene, key):
+        faded[key] = list(current)
+        current.clear()
+        # faded only while the terms fly: every line is back at full opacity after the beat
+        glyphs = [g for m in scene.on_screen for g in m.family_members_with_points()]
+        assert all(g.get_fill_opacity() == pytest.approx(1) for g in glyphs), key
+
+    played(media, seen)
+    assert any(r"\partial w" in t for t in faded["chain_b"]), faded["chain_b"]
+    # the model's line under the loss is not crossed by anything the loss builds
+    assert faded["model"] == [] and faded["loss"] == []

@@ -38,9 +38,11 @@ from manim import (
     MoveToTarget,
     SurroundingRectangle,
     Text,
+    Transform,
     VGroup,
     Write,
     config,
+    there_and_back_with_pause,
 )
 
 from .. import derivation as formulas
@@ -63,6 +65,8 @@ NATURAL_DURATION = 8.0  # the --duration that means "natural pace"
 WRITE_TIME = 1.3
 TRANSFORM_TIME = 1.8
 MOVE_TIME = 0.9
+#: How far a line fades while a new line's terms fly across it.
+CROSSED_OPACITY = 0.2
 HEADING_TIME = 0.6
 FINAL_HOLD = style.HOLD_TIME
 #: The longest loop a GIF of the derivation may have, in seconds. A GIF has no captions:
@@ -592,6 +596,15 @@ class Derivation(GdScene):
             anims.extend(moves)
             temporary.extend(temps)
             run = max(run, TRANSFORM_TIME)
+        # A line that terms fly across on their way fades back while they pass, so the
+        # two never read as one.
+        still = [
+            m for m in self.on_screen if m not in consumed and all(a.mobject is not m for a in late)
+        ]
+        anims.extend(
+            Transform(m, m.copy().set_opacity(CROSSED_OPACITY), rate_func=there_and_back_with_pause)
+            for m in crossed(enter, still)
+        )
         for m in new:
             if id(m) not in targets:
                 anims.append(Write(m) if isinstance(m, MathTex) else FadeIn(m))
@@ -981,6 +994,27 @@ def free_spot(
     cost = dist / float(np.linalg.norm(hi - lo)) + 0.3 * covered / max(int(covered.max()), 1)
     best = int(np.argmin(cost))
     return np.array([c[best][0], c[best][1], 0.0])
+
+
+def crossed(
+    enter: Sequence[tuple[MathTex, Sequence[Mobject], dict[str, str]]],
+    lines: Sequence[Mobject],
+) -> list[Mobject]:
+    """Which of ``lines`` (on screen, staying put) terms flying from a source to its new
+    line pass over: those meeting the box that spans a source and the new line, other than
+    the two."""
+    found: list[Mobject] = []
+    for target, srcs, _ in enter:
+        for src in srcs:
+            lo = np.minimum(src.get_corner(DOWN + LEFT), target.get_corner(DOWN + LEFT))
+            hi = np.maximum(src.get_corner(UP + RIGHT), target.get_corner(UP + RIGHT))
+            span = Line(lo, hi)  # its bounding box is the sweep's
+            found += [
+                m
+                for m in lines
+                if m is not src and m is not target and m not in found and boxes_meet(m, span)
+            ]
+    return found
 
 
 def box_of(m: Mobject, pad: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
