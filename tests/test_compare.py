@@ -498,3 +498,38 @@ def test_the_runs_lines_are_on_the_data_panel_while_the_opening_says_so(tmp_path
     scene = build_scene(RenderSpec(scene="compare", preset="normalize", quality="low"), tmp_path)
     assert "their lines share the data panel" in scene.caption_intro()
     assert all(v.fit is not None for v in scene.views) and seen == [True]
+
+
+@pytest.mark.parametrize("preset", ["normalize", "momentum"])
+def test_the_opening_shows_the_maps_with_the_sentence_that_names_them(
+    tmp_path, monkeypatch, preset
+):
+    """The opening says its sentences one caption each: the runs first, their map(s) hidden;
+    the map (one shared, or one per run) comes in with the caption that says what it is."""
+    from gdanim.scenes.compare import Compare
+    from tests.scene_tools import build_scene
+
+    covers: list = []
+    real_cover = Compare.cover
+
+    def cover(self, m):
+        covers.append(real_cover(self, m))
+        return covers[-1]
+
+    said: list[tuple[str, int]] = []
+    real_add = Compare.add_subcaption
+
+    def add(self, text, *args, **kwargs):
+        said.append((text, sum(c in self.mobjects for c in covers)))
+        return real_add(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Compare, "cover", cover)
+    monkeypatch.setattr(Compare, "add_subcaption", add)
+    scene = build_scene(RenderSpec(scene="compare", preset=preset, quality="low"), tmp_path)
+    parts = scene.intro_parts()
+    assert len(parts) == (3 if preset == "normalize" else 2)
+    assert [text for text, _ in said[: len(parts)]] == parts
+    assert len(covers) == len(scene.maps) == (2 if preset == "normalize" else 1)
+    # hidden while the runs are named, shown from the sentence about the surface(s) on
+    assert said[0][1] == len(covers) and all(n == 0 for _, n in said[1:])
+    assert "loss surface" in parts[1]

@@ -28,9 +28,13 @@ from manim import (
     LEFT,
     UP,
     FadeIn,
+    FadeOut,
     Flash,
+    Indicate,
+    LaggedStart,
     LineJointType,
     Mobject,
+    Rectangle,
     ValueTracker,
     VGroup,
     VMobject,
@@ -77,6 +81,8 @@ SQUARE_DATA_HEIGHT = 2.1  # the least height of the data panel's row in a square
 MAPS_SHARE_43 = 2.1  # the maps' row against the data panel's width, own maps in a 4:3 frame
 INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most this share
 WORDS = {2: "Two", 3: "Three", 4: "Four"}
+COVER_PAD = 0.04  # around a map hidden until the caption comes to it
+RATE_PULSE = 1.12  # how far a run's name swells when the caption says its rate
 #: How much wider each run's path is than the one drawn over it, on a shared map.
 STROKE_STEP = 4.0
 #: How much wider each later run's fitted line is than the one before, on the data panel.
@@ -222,26 +228,65 @@ class Compare(SharedClock):
 
     def construct(self) -> None:
         self.build()
-        with self.captioned(self.caption_intro()):
-            self.fade_in_frame()
-            # The runs' start lines come in with their starts: the caption says their lines
-            # share the data panel while it is read.
-            fits = [v.fit for v in self.views if v.fit is not None]
-            for fit in fits:
-                fit.update(0)
-                fit.suspend_updating()
-            self.play(
-                *[FadeIn(v.trail.start, scale=1.6) for v in self.views],
-                *[FadeIn(fit) for fit in fits],
-                FadeIn(self.counter),
-                run_time=style.INTRO_TIME * 0.6,
-            )
-            for fit in fits:
-                fit.resume_updating()
+        # The opening says its sentences one at a time and shows what each names: the runs
+        # and their data; then the map (or a map per run), with the starts and, on maps of
+        # their own, the runs' lines in the data panel; then why their rates differ. A GIF
+        # opens on the whole picture.
+        first, surface, *rest = self.intro_parts()
+        covers = [] if self.opens_still else [self.cover(m) for m in self.maps]
+        if not covers:
+            with self.captioned(" ".join([first, surface, *rest])):
+                self.fade_in_frame()
+                self.bring_in_starts()
+        else:
+            with self.captioned(first):
+                self.fade_in_frame()
+            with self.captioned(surface):
+                self.play(
+                    LaggedStart(*(FadeOut(c) for c in covers), lag_ratio=0.6),
+                    run_time=style.INTRO_TIME,
+                )
+                self.remove(*covers)
+                self.bring_in_starts()
+            if rest:
+                with self.captioned(" ".join(rest)):
+                    if rate_note(self.inputs) and self.rates_shown():
+                        self.play(
+                            *(
+                                Indicate(v.name, color=v.color, scale_factor=RATE_PULSE)
+                                for v in self.views
+                            ),
+                            run_time=style.INTRO_TIME,
+                        )
         self.descend_and_say(self.caption_descent(), self.said_verdicts())
         with self.captioned(self.closing_text):
             self.play(FadeIn(self.closing), run_time=style.VERDICT_TIME)
             self.play(Wait(style.HOLD_TIME))
+
+    def bring_in_starts(self) -> None:
+        """The runs' starts come in on the map(s), with their start lines on a data panel
+        the runs share (maps of their own): the caption says they share it while it is
+        read."""
+        fits = [v.fit for v in self.views if v.fit is not None]
+        for fit in fits:
+            fit.update(0)
+            fit.suspend_updating()
+        self.play(
+            *[FadeIn(v.trail.start, scale=1.6) for v in self.views],
+            *[FadeIn(fit) for fit in fits],
+            FadeIn(self.counter),
+            run_time=style.INTRO_TIME * 0.6,
+        )
+        for fit in fits:
+            fit.resume_updating()
+
+    def cover(self, m: Mobject) -> Rectangle:
+        """A rectangle in the background colour over ``m`` (its starts with it), on top, to
+        fade out when the caption comes to it: cheaper than fading the contours in."""
+        rect = Rectangle(width=m.width + 2 * COVER_PAD, height=m.height + 2 * COVER_PAD)
+        rect.move_to(m).set_stroke(width=0).set_fill(self.theme.background, 1)
+        self.add(rect)
+        return rect
 
     # -- the comparison
     @property
@@ -280,32 +325,36 @@ class Compare(SharedClock):
 
     # -- captions: every number comes from the runs
     def caption_intro(self) -> str:
+        return " ".join(self.intro_parts())
+
+    def intro_parts(self) -> list[str]:
+        """The opening's sentences, a caption each: the runs, the surface(s) they descend,
+        and, where there is more to say, why their rates differ and what the subtitle left
+        out."""
         comp = self.comparison
         ds = self.inputs.dataset
         labels = [r.label for r in self.runs]
         listed = ", ".join(labels[:-1]) + " and " + labels[-1]
         words = WORDS.get(len(self.runs), str(len(self.runs)))
-        text = f"{words} runs on {ds.caption}, alike but for {key_words(comp.key)}: {listed}."
+        parts = [f"{words} runs on {ds.caption}, alike but for {key_words(comp.key)}: {listed}."]
         if comp.shared:
-            text += " They descend one loss surface, so every path is drawn on one map."
+            parts.append("They descend one loss surface, so every path is drawn on one map.")
         else:
-            text += (
-                f" {self.change_words()} changes the loss surface: each run has its "
+            parts.append(
+                f"{self.change_words()} changes the loss surface: each run has its "
                 "own map, and their lines share the data panel."
             )
-        note = rate_note(self.inputs)
-        if note:
-            text += f" {note[0].upper()}{note[1:]}."
-        for said in self.left_to_caption():
-            text += f" {said[0].upper()}{said[1:]}."
-        return text
+        rest = [n for n in [rate_note(self.inputs), *self.left_to_caption()] if n]
+        if rest:
+            parts.append(" ".join(f"{n[0].upper()}{n[1:]}." for n in rest))
+        return parts
 
     def short_heading(self) -> bool:
         """Runs with maps of their own in a frame about as wide as tall, or taller: the
         subtitle keeps to one or two lines (the data, loss, optimizer, a rate all share), so
         the maps keep the height; each run's header names its own rate, the counter the
-        updates, and the first caption says the rest (the start, the rates' shares of their
-        critical rates, how x was standardised)."""
+        updates, and the opening's last caption says the rest (the start, the rates' shares
+        of their critical rates, how x was standardised)."""
         return not self.comparison.shared and self.portrait
 
     def left_to_caption(self) -> list[str]:
@@ -434,7 +483,7 @@ class Compare(SharedClock):
             if common is not None:
                 parts.append(f"lr = {fmt(common, 3)} where no other is named")
             elif short:
-                pass  # each header names its run's rate; the first caption says why they differ
+                pass  # each header names its run's rate; the opening says why they differ
             else:
                 shares = critical_shares(self.inputs)
                 if shares is None:
