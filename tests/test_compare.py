@@ -533,3 +533,45 @@ def test_the_opening_shows_the_maps_with_the_sentence_that_names_them(
     # hidden while the runs are named, shown from the sentence about the surface(s) on
     assert said[0][1] == len(covers) and all(n == 0 for _, n in said[1:])
     assert "loss surface" in parts[1]
+
+
+def test_stochastic_runs_end_on_the_map_magnified_where_their_hops_read(tmp_path, monkeypatch):
+    """On the whole map sgd's last hops are one blot at the optimum: the end magnifies the map
+    about the optimum and the runs' last updates, each drawn in its colour, and says what
+    they show; runs that all settle (momentum) keep the whole map."""
+    from gdanim.scenes.compare import Compare
+    from gdanim.scenes.widgets import LossContours
+    from tests.scene_tools import build_scene
+
+    zooms: list = []
+    real = Compare.zoom_on_optimum
+
+    def spy(self):
+        zooms.append(real(self))
+        return zooms[-1]
+
+    monkeypatch.setattr(Compare, "zoom_on_optimum", spy)
+    scene = build_scene(RenderSpec(scene="compare", preset="sgd-vs-batch", quality="low"), tmp_path)
+    (zoom,) = zooms
+    assert zoom is not None
+    new_map = next(m for m in zoom.new if isinstance(m, LossContours))
+    old_map = scene.maps[0]
+    family = set(scene.get_mobject_family_members())
+    assert new_map in family and old_map not in family
+    old, new = old_map.landscape.view, new_map.landscape.view
+    power = (old.w_max - old.w_min) / (new.w_max - new.w_min)
+    assert power >= 3
+    # the optimum (its star) and every run's last update are on the magnified map
+    assert len(new_map.optimum) == 1
+    for run in scene.runs:
+        assert new_map.contains(float(run.on_map.w[-1]), float(run.on_map.b[-1]))
+    assert zoom.caption.startswith("Magnified ") and "last 200 updates" in zoom.caption
+    assert "sgd and minibatch of 10 keep hopping, sgd the widest" in zoom.caption
+    # one line and one end dot per run, in its colour
+    _, steps = zoom.new
+    assert len(steps) == 2 * len(scene.runs)
+    colors = {m.get_color().to_hex().lower() for m in steps}
+    assert colors == {v.color.lower() for v in scene.views}
+    zooms.clear()
+    build_scene(RenderSpec(scene="compare", preset="momentum", quality="low"), tmp_path)
+    assert zooms == [None]

@@ -27,6 +27,7 @@ from manim import (
     DOWN,
     LEFT,
     UP,
+    Dot,
     FadeIn,
     FadeOut,
     Flash,
@@ -81,6 +82,13 @@ SQUARE_DATA_HEIGHT = 2.1  # the least height of the data panel's row in a square
 MAPS_SHARE_43 = 2.1  # the maps' row against the data panel's width, own maps in a 4:3 frame
 INLINE_SHARE = 0.55  # the legend goes on one line per run if it takes at most this share
 WORDS = {2: "Two", 3: "Three", 4: "Four"}
+#: The end's magnified map: each run's last updates (this share, at least this many) and the
+#: optimum, this share of their extent around them, where it magnifies at least this much.
+ZOOM_TAIL_SHARE, ZOOM_TAIL_LEAST, ZOOM_PAD, ZOOM_LEAST = 0.2, 20, 0.15, 3.0
+#: Said of the hops there: the widest where they reach this many times the next's; a
+#: settled run "barely moves" where its last updates span under this share of the view.
+WIDER, STILL_REACH = 1.5, 0.05
+HOVERING = "hovering"
 COVER_PAD = 0.04  # around a map hidden until the caption comes to it
 RATE_PULSE = 1.12  # how far a run's name swells when the caption says its rate
 #: How much wider each run's path is than the one drawn over it, on a shared map.
@@ -208,6 +216,20 @@ def widenings(
 
 
 @dataclass
+class Zoom:
+    """The end's map magnified about the optimum: what it replaces, itself, its caption."""
+
+    old: VGroup
+    new: VGroup
+    caption: str
+
+
+def names(labels: list[str]) -> str:
+    """``gd``, ``gd and sgd``, ``gd, sgd and adam``."""
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+@dataclass
 class RunView:
     """The mobjects of one run."""
 
@@ -259,6 +281,11 @@ class Compare(SharedClock):
                             run_time=style.INTRO_TIME,
                         )
         self.descend_and_say(self.caption_descent(), self.said_verdicts())
+        zoom = self.zoom_on_optimum()
+        if zoom is not None:
+            with self.captioned(zoom.caption):
+                self.play(FadeOut(zoom.old), FadeIn(zoom.new), run_time=style.INTRO_TIME)
+                self.remove(*zoom.old)  # out of the static group that holds them
         with self.captioned(self.closing_text):
             self.play(FadeIn(self.closing), run_time=style.VERDICT_TIME)
             self.play(Wait(style.HOLD_TIME))
@@ -334,7 +361,7 @@ class Compare(SharedClock):
         comp = self.comparison
         ds = self.inputs.dataset
         labels = [r.label for r in self.runs]
-        listed = ", ".join(labels[:-1]) + " and " + labels[-1]
+        listed = names(labels)
         words = WORDS.get(len(self.runs), str(len(self.runs)))
         parts = [f"{words} runs on {ds.caption}, alike but for {key_words(comp.key)}: {listed}."]
         if comp.shared:
@@ -545,6 +572,7 @@ class Compare(SharedClock):
         w_label, b_label = map_labels(inputs.on_map is not None)
         surface = self.comparison.surfaces[0]
         paths = [r.on_map for r in self.runs]
+        self.map_box = map_box
         contours = self.place_panel(
             map_box,
             lambda w, h: LossContours(
@@ -850,6 +878,88 @@ class Compare(SharedClock):
             return land
         data = standardized_data(self.inputs.dataset, std)
         return widened_map(land, data, surface.config.make_loss(), paths, aspect)
+
+    def zoom_on_optimum(self) -> Zoom | None:
+        """Where runs share a map and one ends hovering about the optimum (a stochastic
+        gradient's steps never settle), the map framed again about the optimum on the runs'
+        last updates, magnified enough that their hops read (the whole map shows them as one
+        blot): each run's last steps in its colour. ``None`` where no run hovers, the map
+        would not magnify them, or the scene opens on its final picture (a GIF)."""
+        comp = self.comparison
+        hovering = [v for v in self.views if v.run.outcome.text.startswith(HOVERING)]
+        if not comp.shared or not hovering or self.opens_still:
+            return None
+        old_map = self.maps[0]
+        land = old_map.landscape
+        cw, cb = land.optimum
+        tails = []
+        for run_view in self.views:
+            path = run_view.run.on_map
+            n = path.w.size
+            k = max(n - max(ZOOM_TAIL_LEAST, int(n * ZOOM_TAIL_SHARE)), 0)
+            tails.append((path.w[k:], path.b[k:]))
+        # The optimum and every run's last updates, with room around them.
+        ws = np.concatenate([[cw], *(w for w, _ in tails)])
+        bs = np.concatenate([[cb], *(b for _, b in tails)])
+        if not (np.all(np.isfinite(ws)) and np.all(np.isfinite(bs))):
+            return None
+        span_w, span_b = float(np.ptp(ws)), float(np.ptp(bs))
+        if not (span_w > 0 and span_b > 0):
+            return None
+        pad_w, pad_b = span_w * ZOOM_PAD, span_b * ZOOM_PAD
+        view = View(ws.min() - pad_w, ws.max() + pad_w, bs.min() - pad_b, bs.max() + pad_b)
+        v = land.view
+        power = min(
+            (v.w_max - v.w_min) / (view.w_max - view.w_min),
+            (v.b_max - v.b_min) / (view.b_max - view.b_min),
+        )
+        if power < ZOOM_LEAST:
+            return None
+        surface = comp.surfaces[0]
+        data = self.inputs.dataset
+        if surface.on_map is not None and surface.standardized is not None:
+            data = standardized_data(data, surface.standardized)
+        tracks = [(w, b, None, False) for w, b in tails]
+        zoomed = build_landscape(data, surface.config.make_loss(), tracks, view=view)
+        w_label, b_label = map_labels(self.inputs.on_map is not None)
+        t = self.theme
+        new_map = self.place_panel(
+            self.map_box, lambda w, h: LossContours(zoomed, w, h, t, w_label, b_label)
+        )
+        # The settled runs' last steps lie on one point: those that hop are drawn over them.
+        steps = VGroup()
+        drawn = sorted(
+            zip(self.views, tails, strict=True), key=lambda p: any(p[0] is h for h in hovering)
+        )
+        for run_view, (w, b) in drawn:
+            line = VMobject(stroke_color=run_view.color, stroke_width=style.PATH_STROKE * 0.6)
+            line.set_points_as_corners(new_map.to_scene(w, b))
+            end = new_map.to_scene(w[-1:], b[-1:])[0]
+            steps.add(line, Dot(end, radius=style.DOT_RADIUS, color=run_view.color))
+        caption = (
+            f"Magnified {fmt(power, 2)} times near the optimum (the star), each run's last "
+            f"{count(min(w.size for w, _ in tails))} updates: "
+        )
+        # How far each run's last updates reach across the view, the widest first.
+        reach = {
+            id(rv): max(float(np.ptp(w)) / (view.w_max - view.w_min),
+                        float(np.ptp(b)) / (view.b_max - view.b_min))
+            for rv, (w, b) in zip(self.views, tails, strict=True)
+        }  # fmt: skip
+        hovering.sort(key=lambda rv: -reach[id(rv)])
+        keep = "keeps" if len(hovering) == 1 else "keep"
+        caption += f"{names([h.run.label for h in hovering])} {keep} hopping"
+        if len(hovering) > 1 and reach[id(hovering[0])] > WIDER * reach[id(hovering[1])]:
+            caption += f", {hovering[0].run.label} the widest"
+        still = [
+            rv.run.label
+            for rv in self.views
+            if rv.run.outcome.kind == "converged" and reach[id(rv)] < STILL_REACH
+        ]
+        if still:
+            caption += f"; {names(still)} barely {'moves' if len(still) == 1 else 'move'}"
+        old = VGroup(old_map, *(view_.trail for view_ in self.views))
+        return Zoom(old, VGroup(new_map, steps), caption + ".")
 
     def fitted_line(self, data: DataPanel, traj: Trajectory, color: str) -> VMobject:
         """The run's line on the data panel, following the shared clock."""
