@@ -120,13 +120,9 @@ def test_layout_on_real_magnitudes(media: Any, heights: str, scene: str, aspect:
 # More real tables, written by the tests: house prices in dollars against living area in
 # square feet (large y, raw scale), and a table of values about 1e-3; feature-scaling on
 # two-feature tables shaped like the classic car table and the penguin measurements (long
-# column names). 16:9 and 1:1 only: each build costs seconds.
-TABLES_KNOWN: dict[tuple[str, str, str], str] = {
-    # Standardised, the two penguin features give a round-ish bowl whose map, to scale
-    # under the headers of a square frame, is ~46 px tall: 0 100 200 300 do not keep apart,
-    # 0 200 400 would shrink the bowl by a third.
-    ("feature-scaling", "1:1", "penguins"): "the standardised map's w2 axis keeps two labels",
-}
+# column names). 16:9 and 1:1 only (and feature-scaling's 4:3, where an upright valley
+# takes the column layout): each build costs seconds.
+TABLES_KNOWN: dict[tuple[str, str, str], str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +151,11 @@ def _table_case(scene: str, aspect: str, table: str) -> Any:
         if s != "feature-scaling"
         for a in ("16:9", "1:1")
     ]
-    + [_table_case("feature-scaling", a, t) for t in ("cars", "penguins") for a in ("16:9", "1:1")],
+    + [
+        _table_case("feature-scaling", a, t)
+        for t in ("cars", "penguins")
+        for a in ("16:9", "4:3", "1:1")
+    ],
 )
 def test_layout_on_more_tables(
     media: Any, tables: dict[str, str], scene: str, aspect: str, table: str

@@ -375,3 +375,28 @@ def test_a_wide_frame_gives_an_upright_valley_the_height(tmp_path):
     assert not scene.upright_valley
     curve = find_all(scene, "LossCurve")[0]
     assert curve.frame.get_top()[1] < min(p.frame.get_bottom()[1] for p in scene.contour_panels)
+
+
+@pytest.mark.slow
+def test_a_classroom_frame_gives_an_upright_valley_the_height_too(tmp_path):
+    """4:3, a projector's frame: an upright valley's two maps (the raw one stretched, the
+    standardised one to scale) take the body's height beside a column of curves, as at
+    16:9, where in a row above the curves they were strips ~45 px tall. A condition number
+    too long for its header's line goes under its name in both headers alike."""
+    lesson = build_scene(RenderSpec(scene="feature-scaling", aspect="4:3", quality="low"), tmp_path)
+    _, fh = lesson.frame_size
+    assert len(lesson.contour_panels) == 2
+    for panel in lesson.contour_panels:
+        assert panel.frame.height > 0.3 * fh  # 0.09 of the frame in the row
+    curve = find_all(lesson, "LossCurve")[0]
+    assert curve.frame.get_left()[0] > max(p.frame.get_right()[0] for p in lesson.contour_panels)
+    words = [getattr(m, "original_text", "") for m in lesson.mobjects[0].get_family()]
+    assert lesson.wrap_condition
+    assert words.count("condition number") == 2 and "936,900" in words and "3.45" in words
+    # the raw map's stretch is in its header ("Raw units," / "stretched ×…"), no line above it
+    assert any(w.startswith("stretched ×") for w in words) and "Raw units," in words
+    # a square frame keeps the row, its headers one line each where they fit
+    square = build_scene(RenderSpec(scene="feature-scaling", aspect="1:1", quality="low"), tmp_path)
+    assert not square.wrap_condition
+    curve = find_all(square, "LossCurve")[0]
+    assert curve.frame.get_top()[1] < min(p.frame.get_bottom()[1] for p in square.contour_panels)

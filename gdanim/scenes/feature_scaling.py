@@ -26,6 +26,7 @@ from manim import (
     FadeOut,
     Flash,
     Line,
+    Mobject,
     Text,
     ValueTracker,
     VGroup,
@@ -70,6 +71,15 @@ MAX_PREDICTED = 120
 #: The first updates played one at a time (both sides together), before the eased clock:
 #: enough for the raw steps to cross the valley and back a few times.
 FIRST_STEPS = 5
+#: Frames this much wider than tall (4:3) give an upright valley the column layout too, its
+#: maps taking this many times the width of the column of curves beside them.
+COLUMN_FROM, MAPS_BESIDE = 1.3, 2.2
+#: A header's condition number that would be set smaller than this share of the tick size
+#: goes on a line of its own.
+HEADER_LEAST = 0.99  # 12 px at 480p, the least a header is read at
+#: The least share of its size an axis name of the predictions is set at, else it says
+#: "actual" alone.
+NAME_LEAST = 0.9
 #: Seconds one of those updates takes.
 STEP_TIME = 1.2
 #: A plot area shorter than this grows into the room its axis names leave below it.
@@ -167,6 +177,7 @@ class FeatureScaling(GdScene):
     """Raw and standardised side by side: contours and paths, loss curves, predictions."""
 
     scene_name = "feature-scaling"
+    wrap_condition = False  # the headers' condition number on a line of its own
 
     def construct(self) -> None:
         inputs = self.inputs
@@ -593,6 +604,22 @@ class FeatureScaling(GdScene):
                 found = on(b, shift)
                 if y_tick_labels(found) >= LEAST_TICK_LABELS:
                     return across(found, b)
+        # Else the view grows to the next round values that three labels fit on, w1 with w2
+        # about its middle (the bowl drawn smaller, still to scale), as far as MOST_GROWN.
+        v = panel.landscape.view
+        b_lo, b_hi = labelled_range(v.b_min, v.b_max, panel.frame.height)
+        growth = (b_hi - b_lo) / (v.b_max - v.b_min)
+        mid, half = (v.w_min + v.w_max) / 2, (v.w_max - v.w_min) / 2 * growth
+        grown_view = View(mid - half, mid + half, b_lo, b_hi)
+        if 1 < growth <= MOST_GROWN:
+            land = self.seen_over(side, panel.landscape, grown_view)
+            smaller = self.place_panel(
+                box,
+                lambda w, h: LossContours(land, w, h, self.theme, w1, w2, say_scale=True),
+                grow=False,
+            )
+            if min(x_tick_labels(smaller), y_tick_labels(smaller)) >= LEAST_TICK_LABELS:
+                return smaller
         return across(panel, box)
 
     def place_panel(self, box: Box, make: Callable[[float, float], P], grow: bool = True) -> P:
@@ -706,7 +733,14 @@ class FeatureScaling(GdScene):
         return f"w1 ({f1})", f"w2 ({f2})"
 
     def header_size(self, sides: list[tuple[ScalingSide, Box]]) -> float:
-        """One text size for both sides' headers: the largest at which each fits its box."""
+        """One text size for both sides' headers: the largest at which each fits its box.
+        Where a side's condition number does not fit its box on one line at the tick size,
+        both headers give it two lines ("condition number" over the number)."""
+        self.wrap_condition = any(
+            label(f"condition number {fmt(side.analysis.condition_number, 3)}", self.theme,
+                  style.TICK_SIZE).width * HEADER_LEAST > box.w
+            for side, box in sides
+        )  # fmt: skip
         size = float(style.TICK_SIZE)
         for side, box in sides:
             group = self.header_lines(side, box, self.theme.ink, "", style.TICK_SIZE)
@@ -738,7 +772,12 @@ class FeatureScaling(GdScene):
             f"{name}: condition number {fmt(a.condition_number, 3)}, {crit}",
             f"the valley is {fmt(a.valley_ratio, 3)} times longer than it is wide",
         ]
-        narrow = [name, f"condition number {fmt(a.condition_number, 3)}", crit]
+        condition = f"condition number {fmt(a.condition_number, 3)}"
+        if self.wrap_condition:
+            condition = condition.replace("number ", "number\n")  # the number below
+        narrow = [name, *condition.split("\n"), crit]
+        if note and label(name, self.theme, style.TICK_SIZE).width > box.w:
+            narrow[:1] = [f"{name.split(',')[0]},", note]  # "Raw units," / "stretched ×332"
         if self.wide:
             valley = f"valley {fmt(a.valley_ratio, 3)}× longer than wide"
             if label(valley, self.theme, style.TICK_SIZE).width > box.w:
@@ -763,10 +802,11 @@ class FeatureScaling(GdScene):
 
         def make(w: float, h: float) -> PredictedPanel:
             # Short (a square frame): the range out to a third round tick where its own
-            # shows two. Narrow: "actual" alone, before "actual body_m… (×10³)".
+            # shows two. Narrow: "actual" alone, before "actual body_m… (×10³)" or a name
+            # set too small to read.
             called = name
             panel = PredictedPanel(y, w, h, self.theme, called)
-            if any("…" in getattr(m, "original_text", "") for m in panel.labels):
+            if any(self.squeezed(m) for m in panel.labels):
                 called = ""
                 panel = PredictedPanel(y, w, h, self.theme, called)
             for span in rounder_ranges(*PredictedPanel.span(y)):
@@ -790,6 +830,17 @@ class FeatureScaling(GdScene):
             dots.add_updater(place)
             groups.add(dots)
         return panel, groups
+
+    def squeezed(self, m: Mobject) -> bool:
+        """Whether the axis name ``m`` was shortened ("body_m…") or set smaller than
+        :data:`NAME_LEAST` of its size to fit."""
+        text = getattr(m, "original_text", "")
+        if "…" in text:
+            return True
+        if not text.startswith("actual"):
+            return False
+        full = label(text, self.theme, style.LABEL_SIZE)
+        return bool(m.height < full.height * NAME_LEAST)
 
     def verdict_lines(self) -> VGroup:
         """Each run's verdict in its colour: side by side where the frame is wide enough,
@@ -863,14 +914,14 @@ class FeatureScaling(GdScene):
         if h >= 1.5 * w:  # tall: one column
             raw, std, curve, data = box.split_v(1.2, 1.45, 0.75, 0.75)
             return raw, std, curve, data
-        if self.wide and self.upright_valley:
-            # Wide, a valley up the map: the maps take the body's height under their headers,
-            # the loss curves and predictions a column beside them; the raw map's stretch has a
-            # line above it.
-            self.tag_room = True
-            maps, column = box.split_h(3.1, 1.0, gap=style.GAP * 1.5)
+        if (self.wide or w >= COLUMN_FROM * h) and self.upright_valley:
+            # Wide (16:9, 4:3), a valley up the map: the maps take the body's height under
+            # their headers, the loss curves and predictions a column beside them; at 16:9
+            # the raw map's stretch has a line above it.
+            self.tag_room = self.wide
+            maps, column = box.split_h(3.1 if self.wide else MAPS_BESIDE, 1.0, gap=style.GAP * 1.5)
             # The raw side has two maps: its valley to scale, and stretched across.
-            raw, std = maps.split_h(1.35, 1.0)
+            raw, std = maps.split_h(1.35 if self.needle_room else 1.0, 1.0)
             curve, data = column.split_v(1.0, 1.0)
             return raw, std, curve, data
         # Else the maps above, the curves below (beside a column, the maps of a square
