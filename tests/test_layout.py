@@ -155,7 +155,12 @@ def _table_case(scene: str, aspect: str, table: str) -> Any:
         _table_case("feature-scaling", a, t)
         for t in ("cars", "penguins")
         for a in ("16:9", "4:3", "1:1")
-    ],
+    ]
+    # 4:3, a classroom projector's frame, on one penguin feature (body mass against flipper
+    # length, x standardised): a two-row readout, a loss axis over five decades; the
+    # stacked lanes of learning-rates at 1:1 too.
+    + [_table_case(s, "4:3", "flippers") for s in [*SCENES, "compare"] if s != "feature-scaling"]
+    + [_table_case("learning-rates", "1:1", "flippers")],
 )
 def test_layout_on_more_tables(
     media: Any, tables: dict[str, str], scene: str, aspect: str, table: str
@@ -167,7 +172,10 @@ def test_layout_on_more_tables(
         extra.update(x_col=("wt", "hp"), y_col="mpg")
     if table == "penguins":
         extra.update(x_col=("flipper_length_mm", "bill_length_mm"), y_col="body_mass_g")
-    spec = RenderSpec(scene=scene, aspect=aspect, data_path=tables[table], quality="low", **extra)
+    if table == "flippers":
+        extra.update(x_col="flipper_length_mm", y_col="body_mass_g")
+    path = tables["penguins" if table == "flippers" else table]
+    spec = RenderSpec(scene=scene, aspect=aspect, data_path=path, quality="low", **extra)
     _, report = checked_build(spec, media)
     assert report.beats > 0
     assert not report.seen, "\n".join(report.lines())

@@ -315,6 +315,12 @@ class HikerBowl(GdScene, ThreeDScene):
             side = SideText(self.theme, side_width(rest), short=True)
             text_h = side.text.height + side.note_gap * 1.5 + message.height
             bowl_box, text_box = split_body(rest, text_h)
+        if not side.narrow and text_h > text_box.h:
+            # Still short (a 4:3 frame over a readout of two rows): the closing note takes
+            # the loop's place at the end, as in a square frame, not the room under it.
+            side.note_for_loop = True
+            text_h = side.text.height
+            bowl_box, text_box = split_body(rest, text_h)
         if side.narrow and text_h > text_box.h:
             # A long subtitle or a tall readout leaves the column short: the loop's heading
             # takes one line; then the text shrinks rather than run into the readout.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 from manim import (
@@ -60,6 +61,7 @@ SIDE_HEADER_SHARE = 0.3  # of the body's width, a run's header beside its plots
 SIDE_CONTOUR_SHARE = 1.1  # contour plot width : loss plot width, beside a header
 SIDE_HEADER_GAP = 0.15  # between a header and the tick labels right of it
 SIDE_LOSS_GUTTER = 0.75  # left of a loss plot beside a contour plot: "10⁸" and "loss"
+ROW_LABEL_GAP = 0.04  # between tick labels of stacked lanes, about 2 px at 480p
 
 
 def side_header_width(body: Box) -> float:
@@ -422,6 +424,24 @@ def note_place(
     text = cornered(two, DOWN + RIGHT)
     backing = BackgroundRectangle(text, color=theme.background, fill_opacity=0.9, buff=0.03)
     return VGroup(backing, text)
+
+
+def part_rows(views: Sequence[RunView], gap: float = ROW_LABEL_GAP) -> None:
+    """Stacked lanes: where a tick label at the bottom of one lane's plot comes within
+    ``gap`` of one at the top of the plot under it ("10⁵" over "10⁹"), the two move apart,
+    each by half what they lack, as far as that is a nudge (under half a label's height)
+    off its tick."""
+    for upper, lower in pairwise(views):
+        above = [m for p in (upper.contours, upper.loss) for m in p.ticks if isinstance(m, Text)]
+        below = [m for p in (lower.contours, lower.loss) for m in p.ticks if isinstance(m, Text)]
+        for a in above:
+            for b in below:
+                if not meets(a, b, gap):
+                    continue
+                lack = b.get_top()[1] + gap - a.get_bottom()[1]
+                if 0 < lack / 2 < min(a.height, b.height) / 2:
+                    a.shift(UP * lack / 2)
+                    b.shift(DOWN * lack / 2)
 
 
 def meets(a: Mobject, b: Mobject, gap: float) -> bool:

@@ -56,6 +56,7 @@ from .lanes import (
     RunView,
     lane_map,
     meets,
+    part_rows,
     run_view,
     side_cells,
     side_header_width,
@@ -293,6 +294,8 @@ class LearningRates(SharedClock):
         spare = RIGHT_OVERHANG - max(0.0, overhang(self.views)) - OVERHANG_PAD
         if spare > OVERHANG_PAD:
             self.views = lanes(Box(body.x + spare / 2, body.y, body.w + spare, body.h))
+        if side:
+            part_rows(self.views)
         # The lanes share one map: where it says "axes not to scale" on the plot, the first
         # lane says it for all, and the later runs' paths (a diverging one's wide hops)
         # stay uncovered.
@@ -328,13 +331,13 @@ class LearningRates(SharedClock):
         if not under:
             return None
         room_w = min(m.get_left()[0] for m in under) - NUMBER_GAP - left
-        # The bottom map's own y numbers and name, which may reach down beside the note.
+        # The bottom map's own y numbers and name, which may reach down beside the note: it
+        # goes where it keeps clear of them (below them, or under the header).
         beside = [
             m
             for m in (*panel.ticks, *panel.labels)
             if isinstance(m, Text) and m.get_right()[0] <= panel.frame.get_left()[0]
         ]
-        room_w = min([room_w, *(m.get_left()[0] - NOTE_GAP - left for m in beside)])
         room_h = last.header.get_bottom()[1] - 2 * HEADER_LINE_GAP - floor
         names = ", ".join(unsaid)
         th = self.theme

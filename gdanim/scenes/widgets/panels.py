@@ -578,3 +578,9 @@ def thin_tick_labels(panel: Panel) -> None:
                 panel.ticks.remove(a)
             elif len(kept_y) > 3:
                 panel.ticks.remove(b)
+            else:
+                # Neither keeps three without it: the other axis's lowest label rises clear
+                # of the corner, where that is a nudge (under half its height) off its tick.
+                rise = a.get_top()[1] + gap - b.get_bottom()[1]
+                if 0 < rise < b.height / 2:
+                    b.shift(UP * rise)
