@@ -9,6 +9,7 @@ stays green until they are fixed, and tells when one is (remove its entry from
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 import numpy as np
@@ -176,6 +177,24 @@ def test_layout_on_more_tables(
         extra.update(x_col="flipper_length_mm", y_col="body_mass_g")
     path = tables["penguins" if table == "flippers" else table]
     spec = RenderSpec(scene=scene, aspect=aspect, data_path=path, quality="low", **extra)
+    _, report = checked_build(spec, media)
+    assert report.beats > 0
+    assert not report.seen, "\n".join(report.lines())
+
+
+@pytest.mark.parametrize("aspect", ["4:3", "1:1"])
+def test_compare_normalize_on_a_real_magnitude_table(
+    media: Any, tables: dict[str, str], aspect: str, tmp_path: Any
+) -> None:
+    """Raw against standardised x on body mass and flipper length: a raw run of 20,000
+    updates (a long counter beside a long file name) and a standardised map to scale, made
+    shorter for a two-line name."""
+    named = tmp_path / "palmer_penguins_measured.csv"
+    shutil.copy(tables["penguins"], named)
+    spec = RenderSpec(
+        scene="compare", aspect=aspect, data_path=str(named), quality="low",
+        x_col="flipper_length_mm", y_col="body_mass_g", vary="normalize=false,true",
+    )  # fmt: skip
     _, report = checked_build(spec, media)
     assert report.beats > 0
     assert not report.seen, "\n".join(report.lines())

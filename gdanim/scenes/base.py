@@ -25,7 +25,7 @@ from ..pipeline.prepare import SceneInputs
 from ..trajectory import Trajectory
 from . import style
 from .widgets import fmt, label
-from .widgets.panels import LEAST_TICK_LABELS, y_tick_labels
+from .widgets.panels import LEAST_TICK_LABELS, x_tick_labels, y_tick_labels
 from .widgets.text import least_room
 
 P = TypeVar("P", bound=Any)
@@ -297,8 +297,12 @@ class GdScene(Scene):
             if below < -1e-6:
                 lower = Box(area.x, area.y - below / 2, area.w, area.h + below)
                 shorter = make(lower.w, lower.h)
-                # Nor at the cost of the y axis's third tick label.
-                if y_tick_labels(shorter) >= min(LEAST_TICK_LABELS, y_tick_labels(panel)):
+                # Nor at the cost of either axis's third tick label (a map to scale made
+                # shorter takes a wider view, and its w numbers may then crowd).
+                if all(
+                    count(shorter) >= min(LEAST_TICK_LABELS, count(panel))
+                    for count in (x_tick_labels, y_tick_labels)
+                ):
                     area, panel = lower, shorter
         offset = panel.get_center() - panel.frame.get_center()
         panel.move_to(np.array([area.x, area.y, 0.0]) + offset)

@@ -14,7 +14,7 @@ from ..outcome import Outcome
 from ..trajectory import Trajectory
 from . import style
 from .base import GdScene
-from .grid import pt, typeset, wrap_parts
+from .grid import SUBTITLE_SIZE, pt, typeset, wrap_parts
 from .widgets import GlyphNumber
 
 #: How long (in log1p of updates) a mark takes to fade in once its update is reached.
@@ -102,10 +102,18 @@ class SharedClock(GdScene):
 
         on_title = title.width + COUNTER_GAP + counter_w <= f.w
         first_room = f.w if on_title else f.w - counter_w - COUNTER_GAP
-        lines = wrap_parts([p for p in parts if p], [first_room, f.w], t)
+        kept = [p for p in parts if p]
+        lines = wrap_parts(kept, [first_room, f.w], t)
+        below_last = False
+        if not on_title and kept and typeset(kept[0], t, SUBTITLE_SIZE).width > first_room:
+            # The first part alone is too long to share its line with the counter (a long
+            # file name, 20,000 updates): the lines take the width, the counter goes beside
+            # the last one, or under it.
+            lines = wrap_parts(kept, [f.w], t)
+            below_last = True
         subtitle = VGroup(*lines).arrange(DOWN, buff=TITLE_LINE_GAP * 0.7, aligned_edge=LEFT)
         subtitle.next_to(title, DOWN, buff=TITLE_LINE_GAP).align_to(title, LEFT)
-        beside = title if on_title else lines[0]
+        beside = title if on_title else lines[-1] if below_last else lines[0]
         counter.shift(
             np.array(
                 [
@@ -115,7 +123,9 @@ class SharedClock(GdScene):
                 ]
             )
         )
-        if not on_title:
+        if below_last and lines[-1].width + COUNTER_GAP + counter_w > f.w:
+            counter.shift(DOWN * (counter.get_top()[1] - lines[-1].get_bottom()[1] + COUNTER_CLEAR))
+        elif not on_title:
             # Beside the first subtitle line, the counter stays clear of the title above.
             clash = counter.get_top()[1] - (title.get_bottom()[1] - COUNTER_CLEAR)
             if clash > 0:
