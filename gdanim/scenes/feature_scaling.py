@@ -912,7 +912,7 @@ class FeatureScaling(GdScene):
         w, h = config.frame_width, config.frame_height
         self.tag_room = self.needle_room
         if h >= 1.5 * w:  # tall: one column
-            raw, std, curve, data = box.split_v(1.2, 1.45, 0.75, 0.75)
+            raw, std, curve, data = box.split_v(1.5, 1.3, 0.7, 0.7)
             return raw, std, curve, data
         if (self.wide or w >= COLUMN_FROM * h) and self.upright_valley:
             # Wide (16:9, 4:3), a valley up the map: the maps take the body's height under
