@@ -800,11 +800,10 @@ class FeatureScaling(GdScene):
         x, y = ds.x[order], ds.y[order]
         name = _short(ds.y_label).lower()
 
-        def make(w: float, h: float) -> PredictedPanel:
+        def make(w: float, h: float, called: str = name) -> PredictedPanel:
             # Short (a square frame): the range out to a third round tick where its own
             # shows two. Narrow: "actual" alone, before "actual body_m… (×10³)" or a name
             # set too small to read.
-            called = name
             panel = PredictedPanel(y, w, h, self.theme, called)
             if any(self.squeezed(m) for m in panel.labels):
                 called = ""
@@ -816,6 +815,10 @@ class FeatureScaling(GdScene):
             return panel
 
         panel = self.place_panel(box, make)
+        if panel.get_bottom()[1] < box.y - box.h / 2 - 1e-6:
+            # A name on two lines that runs out of its box (into the verdicts below): "actual"
+            # alone, on one.
+            panel = self.place_panel(box, lambda w, h: make(w, h, ""))
         template = _POINT.points
         groups = VGroup()
         for t, color in zip(trajs, self.colors, strict=True):
@@ -926,7 +929,7 @@ class FeatureScaling(GdScene):
             return raw, std, curve, data
         # Else the maps above, the curves below (beside a column, the maps of a square
         # frame would be slivers, a valley along w1 a line).
-        top, bottom = box.split_v(1.5, 1.0)
+        top, bottom = box.split_v(1.7, 1.0)
         raw, std = top.split_h(1.7 if self.needle_room else 1.1, 1.0)
         curve, data = bottom.split_h(1.0, 1.0)
         return raw, std, curve, data
