@@ -234,6 +234,20 @@ def test_the_top_view_is_the_contour_map(built: Any) -> None:
                 np.testing.assert_allclose(project(scene, p), project(scene, shadow), atol=2e-3)
 
 
+def test_the_floor_counts_b_only_from_above(built: Any) -> None:
+    """In 3D the b axis runs away up the floor's side, where its numbers would stand in a
+    column beside the bowl like a scale of heights: the floor counts w along its front, and
+    b's numbers come in with the view from above (in the final picture)."""
+    scene = built("mse").scene  # the lesson: w from 0 to 75, b from −100 to 200
+    floor = scene.floor
+    in_3d = {t.text for t in floor.ticks}
+    from_above = {t.text for t in floor.top_ticks}
+    assert {"25", "50", "75"} <= in_3d
+    assert {"−100", "100", "200"} <= from_above and not {"−100", "100", "200"} & in_3d
+    shown = set(scene.get_mobject_family_members())
+    assert all(t in shown for t in floor.top_ticks)
+
+
 def _beats(duration: float) -> list[float]:
     """Seconds of the three captioned beats' animations: intro, walk, finale."""
     return [

@@ -360,10 +360,14 @@ def floor_pieces(
         for t in (label(s, th, style.TICK_SIZE) for s in numbers.tick_labels(w_shown))
     ]
     w_pinned = (np.array([w_at(u) for u in w_shown], dtype=np.float64), w_sizes, UP)
-    b_shown, b_ticks = spaced_ticks(
+    _, b_ticks = spaced_ticks(
         plan, v.b_min, v.b_max, lambda u: np.array([-h - off, bw.xy(0.0, u)[1], f]), RIGHT, th,
         clear_of=w_pinned,
     )  # fmt: skip
+    # In 3D the b axis runs away from the eye up the floor's side: its numbers stand in a
+    # column beside the bowl and read as a scale of heights. The floor counts w along its
+    # front; b's numbers come in with the view from above (the readout says b meanwhile).
+    b_shown: list[float] = []
     w_texts, b_texts, top_ticks = [], [], []
     for value, text in zip(w_ticks, numbers.tick_labels(w_ticks), strict=True):
         x = float(bw.xy(value, 0.0)[0])
