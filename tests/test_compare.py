@@ -567,6 +567,8 @@ def test_stochastic_runs_end_on_the_map_magnified_where_their_hops_read(tmp_path
         assert new_map.contains(float(run.on_map.w[-1]), float(run.on_map.b[-1]))
     assert zoom.caption.startswith("Magnified ") and "last 200 updates" in zoom.caption
     assert "sgd and minibatch of 10 keep hopping, sgd the widest" in zoom.caption
+    # gd "converged" by its loss, its last steps still each nearer the star: said so
+    assert zoom.caption.endswith("; gd still creeps toward it.")
     # one line and one end dot per run, in its colour
     _, steps = zoom.new
     assert len(steps) == 2 * len(scene.runs)

@@ -951,13 +951,22 @@ class Compare(SharedClock):
         caption += f"{names([h.run.label for h in hovering])} {keep} hopping"
         if len(hovering) > 1 and reach[id(hovering[0])] > WIDER * reach[id(hovering[1])]:
             caption += f", {hovering[0].run.label} the widest"
-        still = [
-            rv.run.label
-            for rv in self.views
-            if rv.run.outcome.kind == "converged" and reach[id(rv)] < STILL_REACH
-        ]
+        settled = [rv for rv in self.views if rv.run.outcome.kind == "converged"]
+        still = [rv.run.label for rv in settled if reach[id(rv)] < STILL_REACH]
         if still:
             caption += f"; {names(still)} barely {'moves' if len(still) == 1 else 'move'}"
+        # A settled run whose last steps still cover ground, each nearer the optimum than the
+        # last (full-batch steps down the valley's floor, "converged" by its loss while still
+        # short of the star): said, so the picture does not contradict its verdict.
+        creeping = []
+        for rv, (w, b) in zip(self.views, tails, strict=True):
+            if rv.run.outcome.kind == "converged" and rv.run.label not in still:
+                gap = np.hypot(w - cw, b - cb)
+                if gap.size > 1 and np.all(np.diff(gap) <= 0):
+                    creeping.append(rv.run.label)
+        if creeping:
+            creeps = "creeps" if len(creeping) == 1 else "creep"
+            caption += f"; {names(creeping)} still {creeps} toward it"
         old = VGroup(old_map, *(view_.trail for view_ in self.views))
         return Zoom(old, VGroup(new_map, steps), caption + ".")
 
