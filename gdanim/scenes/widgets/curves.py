@@ -60,6 +60,43 @@ def log_ticks(y_range: tuple[float, float], most: int) -> list[tuple[float, str]
 #: How far above the highest loss a linear loss axis may reach for a third tick label, as a
 #: share of its range.
 MOST_REACH = 0.25
+#: How far below the lowest loss a log axis may reach for a third decade label, as a share
+#: of its range.
+MOST_REACH_DOWN = 0.6
+
+
+def spaced_decades(
+    y_range: tuple[float, float], ticks: list[tuple[float, str]], height: float, theme: Theme
+) -> tuple[tuple[float, float], list[tuple[float, str]]]:
+    """A log axis ``height`` tall whose decade labels would touch (a short panel over a few
+    decades, thinned to two: "10³ 10⁵"): every k-th decade, the least k whose labels keep
+    apart, and the axis reaching down to a third such decade where it has fewer, as far as
+    :data:`MOST_REACH_DOWN` of its range. Else ``y_range`` and ``ticks`` as they are."""
+    lo, hi = y_range
+    if len(ticks) < LEAST_TICK_LABELS or any(v != round(v) for v, _ in ticks):
+        return y_range, ticks
+    tall = max(label(t, theme, style.TICK_SIZE).height for _, t in ticks)
+
+    def apart(step: float, span: float) -> bool:
+        return step * height / span >= tall + LABEL_GAP / 2
+
+    steps = [b - a for (a, _), (b, _) in itertools.pairwise(ticks)]
+    if all(apart(d, hi - lo) for d in steps):
+        return y_range, ticks
+    for k in range(2, 6):
+        top = math.floor(hi)
+        kept = [float(v) for v in range(top, math.ceil(lo) - 1, -k)][::-1]
+        low = lo
+        if len(kept) < LEAST_TICK_LABELS:
+            low = min(lo, top - k * (LEAST_TICK_LABELS - 1) - 0.25)
+            kept = [float(top - k * i) for i in range(LEAST_TICK_LABELS)][::-1]
+        if low < lo - MOST_REACH_DOWN * (hi - lo):
+            continue
+        if apart(k, hi - low):
+            return (low, hi), [(v, power_of_ten(int(v))) for v in kept]
+    return y_range, ticks
+
+
 #: How many decades below its top a log loss axis reaches at most.
 LOG_DEPTH = 8
 #: A run whose loss has made this share of its whole fall by update ``n / FRONT_SHARE_AT``
@@ -133,6 +170,7 @@ class LossCurve(Panel):
             if y_range[1] - y_range[0] < 0.5:
                 y_range = (y_range[0] - 0.25, y_range[1] + 0.25)
             y_ticks = log_ticks(y_range, max(3, int(height / style.TICK_SPACING)))
+            y_range, y_ticks = spaced_decades(y_range, y_ticks, height, theme)
         else:
             pad = 0.06 * (hi - lo or abs(hi) or 1.0)
             if max(abs(lo), abs(hi)) >= numbers.PLAIN_MAX:
