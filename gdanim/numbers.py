@@ -48,6 +48,14 @@ def count(n: int) -> str:
     return f"{n:,}" if abs(n) >= GROUP_FROM else str(n)
 
 
+def listed(items: Sequence[str]) -> str:
+    """Items joined as a sentence says them: ``a``, ``a and b``, ``a, b and c``."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def is_plain(v: float) -> bool:
     """Whether ``v`` is written in plain notation."""
     return v == 0 or PLAIN_MIN <= abs(v) < PLAIN_MAX

@@ -82,6 +82,8 @@ class Outcome:
     final_excess
         ``(L_end - L*) / (L_0 - L*)``: how much of the start's excess loss is left (``nan``
         when the run started at the optimum).
+    hovering
+        A stochastic run near the best fit that its random batches keep stirring (``slow``).
     """
 
     kind: Kind
@@ -89,6 +91,7 @@ class Outcome:
     text: str
     n_updates: int
     final_excess: float
+    hovering: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -196,7 +199,8 @@ def classify(traj: Trajectory, optimum_loss: float, x: ArrayLike | None = None) 
     near = excess[-1] <= max(NEARLY_OF_BEST * abs(optimum_loss), NEARLY_OF_START * start)
     if _stochastic(traj):
         # Random batches jitter the loss at a fixed rate: that is noise, not oscillation.
-        return Outcome("slow", n, hovering(n) if near else describe("slow", n), n, final)
+        text = hovering(n) if near else describe("slow", n)
+        return Outcome("slow", n, text, n, final, hovering=bool(near))
     s = tail_start(n)
     rises = np.diff(traj.loss[s:]) > 0
     rising = float(np.mean(rises)) if rises.size else 0.0

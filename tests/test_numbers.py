@@ -25,6 +25,13 @@ def test_a_single_number(v: float, text: str) -> None:
     assert numbers.fmt(v) == text
 
 
+def test_lists_read_as_a_sentence() -> None:
+    assert numbers.listed([]) == ""
+    assert numbers.listed(["gd"]) == "gd"
+    assert numbers.listed(["gd", "sgd"]) == "gd and sgd"
+    assert numbers.listed(("gd", "sgd", "adam")) == "gd, sgd and adam"
+
+
 def test_counts_group_from_ten_thousand() -> None:
     assert [numbers.count(n) for n in (7, 1500, 20000)] == ["7", "1500", "20,000"]
 

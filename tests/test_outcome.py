@@ -236,6 +236,8 @@ def test_random_batches_hover_rather_than_oscillate():
     outs = [classify(r.trajectory, best, inputs.dataset.x) for r in inputs.runs]
     assert all(o.kind == "slow" for o in outs)
     assert outs[1].text == "hovering near the optimum after 1500 updates"
+    assert [o.hovering for o in outs] == [o.text.startswith("hovering") for o in outs]
+    assert outs[1].hovering
     assert not any("oscillating" in o.text for o in outs)
     # A minibatch as large as the data is full-batch gradient descent: judged as such.
     full = prepare(RenderSpec(scene="learning-rates", train=TrainConfig(optimizer="minibatch")))

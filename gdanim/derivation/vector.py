@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..losses import LOSSES
+from ..numbers import listed
 from ..trajectory import Trajectory
 from .data_lines import eta_line, no_update_note, rate_name
 from .tex import CONSISTENT_RTOL, Eq, Part, eq, fmt_text, part, tex_factor, tex_num, tidy
@@ -497,11 +498,6 @@ def _between(items: Sequence[str], sep: str) -> list[str]:
     return out
 
 
-def _listed(texts: Sequence[str]) -> str:
-    """``a, b and c``."""
-    return ", ".join(texts[:-1]) + " and " + texts[-1]
-
-
 def _sum_texts(d: int, values: Sequence[float]) -> list[str]:
     """The entries of ``X_bᵀ r`` as the sums they are: ``Σ xᵢ rᵢ = −12651``."""
     xs = ["xᵢ"] if d == 1 else [f"xᵢ{SUBS[j]}" for j in range(d)]
@@ -606,7 +602,7 @@ def _captions(
     out["v_data"] = f"{start} The residual vector starts {firsts}."
     out["v_xtr"] = (
         "Each column of Xb dotted with r gives an entry of Xb transposed times r: "
-        f"{_listed(_sum_texts(d, step.xtr))}."
+        f"{listed(_sum_texts(d, step.xtr))}."
     )
     if step.consistent:
         out["v_times"] = (

@@ -57,7 +57,7 @@ from ..experiments import (
     value_text,
 )
 from ..landscape import Landscape, View, build_landscape
-from ..numbers import count, minus_signs
+from ..numbers import count, listed, minus_signs
 from ..outcome import Outcome
 from ..pipeline.prepare import Comparison, Run, Surface
 from ..trajectory import Trajectory
@@ -88,7 +88,6 @@ ZOOM_TAIL_SHARE, ZOOM_TAIL_LEAST, ZOOM_PAD, ZOOM_LEAST = 0.2, 20, 0.15, 3.0
 #: Said of the hops there: the widest where they reach this many times the next's; a
 #: settled run "barely moves" where its last updates span under this share of the view.
 WIDER, STILL_REACH = 1.5, 0.05
-HOVERING = "hovering"
 COVER_PAD = 0.04  # around a map hidden until the caption comes to it
 RATE_PULSE = 1.12  # how far a run's name swells when the caption says its rate
 #: How much wider each run's path is than the one drawn over it, on a shared map.
@@ -224,11 +223,6 @@ class Zoom:
     caption: str
 
 
-def names(labels: list[str]) -> str:
-    """``gd``, ``gd and sgd``, ``gd, sgd and adam``."""
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-
-
 @dataclass
 class RunView:
     """The mobjects of one run."""
@@ -361,9 +355,10 @@ class Compare(SharedClock):
         comp = self.comparison
         ds = self.inputs.dataset
         labels = [r.label for r in self.runs]
-        listed = names(labels)
         words = WORDS.get(len(self.runs), str(len(self.runs)))
-        parts = [f"{words} runs on {ds.caption}, alike but for {key_words(comp.key)}: {listed}."]
+        parts = [
+            f"{words} runs on {ds.caption}, alike but for {key_words(comp.key)}: {listed(labels)}."
+        ]
         if comp.shared:
             parts.append("They descend one loss surface, so every path is drawn on one map.")
         else:
@@ -517,8 +512,8 @@ class Compare(SharedClock):
                     parts.append("each run its own safe rate")
                 else:
                     # Unlike shares of their critical rates: the race is partly one of rates.
-                    listed = " and ".join(fmt(v, 2) for v in shares)
-                    parts += ["each run its own safe rate", f"at {listed} of its critical rate"]
+                    at = " and ".join(fmt(v, 2) for v in shares)
+                    parts += ["each run its own safe rate", f"at {at} of its critical rate"]
         if key != "l2" and cfg.l2:
             parts.append(f"L2 = {fmt(cfg.l2)}")
         if key != "init" and not short:
@@ -886,7 +881,7 @@ class Compare(SharedClock):
         blot): each run's last steps in its colour. ``None`` where no run hovers, the map
         would not magnify them, or the scene opens on its final picture (a GIF)."""
         comp = self.comparison
-        hovering = [v for v in self.views if v.run.outcome.text.startswith(HOVERING)]
+        hovering = [v for v in self.views if v.run.outcome.hovering]
         if not comp.shared or not hovering or self.opens_still:
             return None
         old_map = self.maps[0]
@@ -948,13 +943,13 @@ class Compare(SharedClock):
         }  # fmt: skip
         hovering.sort(key=lambda rv: -reach[id(rv)])
         keep = "keeps" if len(hovering) == 1 else "keep"
-        caption += f"{names([h.run.label for h in hovering])} {keep} hopping"
+        caption += f"{listed([h.run.label for h in hovering])} {keep} hopping"
         if len(hovering) > 1 and reach[id(hovering[0])] > WIDER * reach[id(hovering[1])]:
             caption += f", {hovering[0].run.label} the widest"
         settled = [rv for rv in self.views if rv.run.outcome.kind == "converged"]
         still = [rv.run.label for rv in settled if reach[id(rv)] < STILL_REACH]
         if still:
-            caption += f"; {names(still)} barely {'moves' if len(still) == 1 else 'move'}"
+            caption += f"; {listed(still)} barely {'moves' if len(still) == 1 else 'move'}"
         # A settled run whose last steps still cover ground, each nearer the optimum than the
         # last (full-batch steps down the valley's floor, "converged" by its loss while still
         # short of the star): said, so the picture does not contradict its verdict.
@@ -966,7 +961,7 @@ class Compare(SharedClock):
                     creeping.append(rv.run.label)
         if creeping:
             creeps = "creeps" if len(creeping) == 1 else "creep"
-            caption += f"; {names(creeping)} still {creeps} toward it"
+            caption += f"; {listed(creeping)} still {creeps} toward it"
         old = VGroup(old_map, *(view_.trail for view_ in self.views))
         return Zoom(old, VGroup(new_map, steps), caption + ".")
 

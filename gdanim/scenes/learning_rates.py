@@ -35,7 +35,7 @@ from manim import (
 from numpy.typing import NDArray
 
 from ..config.names import REGIMES
-from ..numbers import count
+from ..numbers import count, listed
 from ..outcome import Outcome
 from ..pipeline.prepare import Run
 from . import style
@@ -147,9 +147,8 @@ class LearningRates(SharedClock):
         runs = self.inputs.runs
         w0, b0 = self.inputs.trajectory.w[0], self.inputs.trajectory.b[0]
         rates = [fmt(r.lr, 3) for r in runs]
-        listed = ", ".join(rates[:-1]) + " and " + rates[-1]
         count = {2: "Two", 3: "Three", 4: "Four"}.get(len(runs), str(len(runs)))
-        text = f"{count} learning rates, {listed}, from the same start: "
+        text = f"{count} learning rates, {listed(rates)}, from the same start: "
         text += f"w = {fmt(w0)}, b = {fmt(b0)}."
         crit = self.inputs.analysis.lr_critical
         if crit is not None and self.inputs.analysis.can_diverge:
