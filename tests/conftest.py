@@ -58,6 +58,16 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> I
         os.environ["XDG_CACHE_HOME"] = old
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_media(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """manim's media folder, for mobjects a test makes outside a render, in a temporary
+    folder of this worker's own: manim parses a text through a scratch file beside its
+    cached SVG, so two processes sharing ``./media`` race on it."""
+    from manim import config
+
+    config.media_dir = str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture
 def runner(tmp_path, monkeypatch) -> CliRunner:
     """A CliRunner working in an empty temporary folder."""
