@@ -83,6 +83,12 @@ def die_with_parent(sig: int = signal.SIGTERM, grace: float = 15.0) -> None:
     threading.Thread(target=watch, name="gdanim-parent-watch", daemon=True).start()
 
 
+def received() -> bool:
+    """Whether a stop was asked for: whatever fails after it (a video writer closing on a
+    half-written segment) fails because of it."""
+    return bool(_received)
+
+
 def check() -> None:
     """Raise ``KeyboardInterrupt`` if a stop was asked for and not yet acted on."""
     if _received:

@@ -90,3 +90,69 @@ def test_install_twice_keeps_one_hook():
         sys.unraisablehook = before
         for s, h in old.items():
             signal.signal(s, h)
+
+
+def test_a_stop_while_a_frame_is_encoded_stays_a_stop():
+    """The segment encoder reports a failure to encode as an error of its own; a stop that
+    lands there is still a stop ("interrupted", exit 130), not an encoding fault."""
+    from fractions import Fraction
+    from types import SimpleNamespace
+
+    import av
+
+    from gdanim.pipeline.encoding import encoder_class
+
+    cls = encoder_class()
+    enc = cls.__new__(cls)
+    enc.target = "segment.mp4"
+    enc.spec = SimpleNamespace(
+        frame_rate=Fraction(15), container_format="mp4", codec="libx264",
+        pixel_format="yuv420p", width=16, height=16,
+    )  # fmt: skip
+    enc._next_pts = 0
+    frame = av.VideoFrame(16, 16, "yuv420p")
+
+    def stopped(_frame):
+        raise KeyboardInterrupt
+
+    def broken(_frame):
+        raise ValueError("no such codec state")
+
+    enc._stream = SimpleNamespace(encode=stopped, pix_fmt="yuv420p")
+    with pytest.raises(KeyboardInterrupt):
+        enc.write_frame(frame)
+    enc._stream = SimpleNamespace(encode=broken, pix_fmt="yuv420p")
+    with pytest.raises(RuntimeError, match="Failed to encode"):
+        enc.write_frame(frame)
+
+
+def test_a_failure_after_a_stop_is_reported_as_the_stop(monkeypatch, capsys):
+    """Whatever a library raises once a stop was asked for (its own error wrapping the
+    interrupt) ends the command as a stop: one line, exit 130, no traceback."""
+    import click
+
+    from gdanim import interrupts
+    from gdanim.cli.main import _Group
+
+    @click.group(cls=_Group)
+    def cli() -> None:
+        pass
+
+    @cli.command()
+    def work() -> None:
+        interrupts._received.append(signal.SIGTERM)
+        raise RuntimeError("Failed to finish video segment")
+
+    @cli.command()
+    def fault() -> None:
+        raise RuntimeError("a real fault")
+
+    try:
+        with pytest.raises(SystemExit) as stop:
+            cli.main(["work"])
+        assert stop.value.code == 130
+        assert capsys.readouterr().err == "gdanim: interrupted\n"
+    finally:
+        interrupts.clear()
+    with pytest.raises(RuntimeError, match="a real fault"):
+        cli.main(["fault"])

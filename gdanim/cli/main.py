@@ -72,6 +72,13 @@ class _Group(click.Group):
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             sys.exit(0)
+        except Exception:
+            # The stop lands inside a library that turns it into an error of its own (the
+            # video writer closing a half-written segment): still a stop, not a fault.
+            if interrupts.received():
+                click.echo("gdanim: interrupted", err=True)
+                sys.exit(130)
+            raise
 
 
 def load_data(spec: RenderSpec) -> Dataset:

@@ -84,6 +84,8 @@ def encoder_class(constant_rate: bool = True) -> Any:
                     for packet in stream.encode(frame):
                         self._container.mux(packet)
                 self._next_pts += repeat
+            except KeyboardInterrupt:
+                raise  # a stop (Ctrl-C, SIGTERM), not an encoding fault
             except BaseException as error:
                 raise self._operation_error("encode", error) from error
 
