@@ -145,6 +145,19 @@ def test_ticks_count_in_one_power_less_where_whole_numbers_fit() -> None:
     assert [t for _, t in ticks] == ["-15", "-10", "-5", "0"]
 
 
+def test_stacked_ticks_take_no_power_of_ten_for_a_glyph_overshoot() -> None:
+    """Miles per gallon (8.5-35.8) up a side 0.68 units tall: "1 2 3" are no shorter than
+    "10 20 30" but for the round digits' overshoot, and "(×10¹)" would cost the axis name
+    its room. The plain numbers, or none that fit (the panel then takes a rounder range)."""
+    from gdanim.scenes.widgets.panels import fitting_ticks
+
+    for height in (0.62, 0.6775, 0.75):
+        _, unit = fitting_ticks((8.52, 35.78), 2, height, THEME, across=False)
+        assert unit == ""
+    ticks, unit = fitting_ticks((0.0, 40.0), 2, 0.6775, THEME, across=False)
+    assert [t for _, t in ticks] == ["0", "20", "40"] and unit == ""
+
+
 def test_a_short_loss_axis_reaches_up_to_a_third_label() -> None:
     """A loss to 3.66 million on a panel under an inch tall: 0 1 2 3 do not keep apart and
     thinning would leave 0 and 2; the axis reaches up to 4 and reads 0 2 4."""

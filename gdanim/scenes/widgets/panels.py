@@ -370,6 +370,10 @@ def fitting_ticks(
     if not span > 0 or not math.isfinite(span):
         return (first, "") if unit is None else None
     gap = NUMBER_GAP if across else LABEL_GAP / 2
+    # Stacked labels are as tall as a line of digits, whatever their digits: a power of ten
+    # must not win on a glyph's overshoot ("1 2 3" against "10 20 30"), at the cost of a
+    # "(×10¹)" the axis name may have no room for.
+    digits = label("0123456789", theme, style.TICK_SIZE, theme.muted).height
 
     def fit(unit: float) -> list[tuple[float, str]] | None:
         lo, hi = r[0] / unit, r[1] / unit
@@ -384,7 +388,7 @@ def fitting_ticks(
             seen.add(tuple(values))
             texts = numbers.tick_labels(values)
             sizes = [
-                (m.width if across else m.height)
+                (m.width if across else max(m.height, digits))
                 for m in (label(t, theme, style.TICK_SIZE, theme.muted) for t in texts)
             ]
             room = (values[1] - values[0]) * length / (hi - lo)
