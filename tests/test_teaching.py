@@ -303,12 +303,14 @@ def test_a_standardised_descent_reads_out_where_the_marker_stands(tmp_path, aspe
 @pytest.mark.slow
 def test_where_the_descent_ends_is_said_once_the_screen_shows_it(tmp_path):
     """'after 1500 updates the loss is 25.3' was said while the clock was still near update
-    300: the descent's caption now says how it goes, the closing one where it ended."""
-    from gdanim.numbers import fmt
+    300: the descent's caption now says how it goes, the closing one where it ended, written
+    as the readout writes it."""
+    from gdanim.numbers import series_format
 
     scene = build_scene(RenderSpec(scene="descent-path", quality="low"), tmp_path)
     traj = scene.inputs.trajectory
-    last = fmt(float(traj.loss[-1]))
+    last = series_format(traj.loss)(float(traj.loss[-1]))
+    assert last == "25.30"
     assert "1500" not in scene.caption_descent() and last not in scene.caption_descent()
     assert scene.caption_end().startswith(f"After 1500 updates the loss is {last}.")
     diverging = build_scene(RenderSpec(scene="descent-path", quality="low", lr="large"), tmp_path)

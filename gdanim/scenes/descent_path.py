@@ -74,6 +74,13 @@ def clear_spot(
 ) -> np.ndarray:
     """The first of ``tries`` (kept inside the panel) where ``mob`` covers none of the
     points ``keep_off`` (samples along arrows, around a ring), else the one covering fewest."""
+    return spot_and_hits(panel, mob, tries, keep_off)[0]
+
+
+def spot_and_hits(
+    panel: LossContours, mob: VGroup, tries: list[np.ndarray], keep_off: list[np.ndarray]
+) -> tuple[np.ndarray, int]:
+    """:func:`clear_spot`, and how many of ``keep_off`` ``mob`` covers there."""
     pad = 0.05
     half = np.array([mob.width / 2 + pad, mob.height / 2 + pad])
     pts = np.vstack(keep_off)[:, :2] if keep_off else np.zeros((0, 2))
@@ -82,11 +89,11 @@ def clear_spot(
         spot = inside(panel, mob, at)
         hits = int(np.sum(np.all(np.abs(pts - spot[:2]) < half, axis=1)))
         if hits == 0:
-            return spot
+            return spot, 0
         if fewest is None or hits < fewest:
             best, fewest = spot, hits
-    assert best is not None
-    return best
+    assert best is not None and fewest is not None
+    return best, fewest
 
 
 def along(a: np.ndarray, b: np.ndarray, step: float = 0.03) -> np.ndarray:
@@ -316,25 +323,34 @@ class DescentPath(GdScene):
                 # On two lines where the map is too narrow for one.
                 forms = ["∇L: uphill (shortened)", "∇L: uphill\n(shortened)"] if short else []
                 fits = contours.frame.width - 0.2
-                g_name = next(
-                    (m for m in (label(f, t, style.TICK_SIZE, t.muted) for f in forms)
-                     if m.width <= fits),
-                    label("∇L: uphill", t, style.TICK_SIZE, t.muted),
-                )  # fmt: skip
-                # Clear of both arrows, the start's ring and the step's name: beside the
-                # arrow, else past its tip.
+                g_names = [
+                    m for m in (label(f, t, style.TICK_SIZE, t.muted) for f in forms)
+                    if m.width <= fits
+                ] or [label("∇L: uphill", t, style.TICK_SIZE, t.muted)]  # fmt: skip
+                # Clear of both arrows, the start's ring, the step's name and the map's
+                # "axes not to scale": beside the arrow, else past its tip, else beside
+                # the start; on one line where it is clear so, else on two.
                 mid = (p0 + g_end) / 2
-                reach = abs(unit[0]) * g_name.width / 2 + abs(unit[1]) * g_name.height / 2
                 keep_off = [
                     along(p0, g_end), along(p0, p1), ring(p0, START_RING),
-                    covered(step_name),
+                    covered(step_name), *(covered(tag) for tag in contours.scale_tag),
                 ]  # fmt: skip
-                tries = [
-                    mid - side * 0.28, mid + side * 0.28,
-                    g_end - unit * (reach + 0.12), mid - side * 0.42, mid + side * 0.42,
-                ]  # fmt: skip
-                g_name.move_to(clear_spot(contours, g_name, tries, keep_off))
-                names.add(g_name)
+                placed = []
+                for g_name in g_names:
+                    reach = abs(unit[0]) * g_name.width / 2 + abs(unit[1]) * g_name.height / 2
+                    wide = abs(side[0]) * g_name.width / 2 + abs(side[1]) * g_name.height / 2
+                    tries = [
+                        mid - side * 0.28, mid + side * 0.28,
+                        g_end - unit * (reach + 0.12), mid - side * 0.42, mid + side * 0.42,
+                    ] + [
+                        p0 + unit * up + side * sign * (wide + START_RING + 0.08)
+                        for up in (0.0, reach + START_RING) for sign in (-1, 1)
+                    ]  # fmt: skip
+                    spot, hits = spot_and_hits(contours, g_name, tries, keep_off)
+                    placed.append((hits, g_name.move_to(spot)))
+                    if hits == 0:
+                        break
+                names.add(min(placed, key=lambda p: p[0])[1])
         backed = VGroup()
         for name in names:
             backdrop = SurroundingRectangle(name, buff=0.04, stroke_width=0)
@@ -427,10 +443,12 @@ class DescentPath(GdScene):
                 f"the learning rate is {why}."
             )
         w_star, b_star = a.optimum
+        # Written as the readout and the steps' captions write them ("3,724" after "5,957").
+        loss, w, b = (numbers.series_format(v) for v in (t.loss, t.w, t.b))
         return (
-            f"After {count(t.n_updates)} updates the loss is {fmt(t.loss[-1])}. The line ends "
-            f"at w = {fmt(t.w[-1])}, b = {fmt(t.b[-1])}; the best fit is w = {fmt(w_star)}, "
-            f"b = {fmt(b_star)}."
+            f"After {count(t.n_updates)} updates the loss is {loss(float(t.loss[-1]))}. The "
+            f"line ends at w = {w(float(t.w[-1]))}, b = {b(float(t.b[-1]))}; the best fit is "
+            f"w = {w(float(w_star))}, b = {b(float(b_star))}."
         )
 
     # -- beats
