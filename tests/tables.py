@@ -41,6 +41,22 @@ def write_small(folder: Path, rows: int = 80) -> Path:
     return path
 
 
+def write_clinic(folder: Path, rows: int = 442) -> Path:
+    """A table shaped like the diabetes study scikit-learn ships: body-mass index and blood
+    pressure already centred and scaled (about -0.09 to 0.17), against a disease score
+    (25-346), seeded."""
+    rng = np.random.default_rng(31)
+    bmi = np.clip(rng.normal(0, 0.0476, rows), -0.09, 0.17)
+    bp = np.clip(0.4 * bmi + rng.normal(0, 0.0436, rows), -0.11, 0.13)
+    score = np.round(np.clip(152 + 950 * bmi + 400 * bp + rng.normal(0, 58, rows), 25, 346))
+    path = Path(folder) / "clinic.csv"
+    # Written as pandas writes floats: every digit of the double.
+    rows_ = zip(bmi.tolist(), bp.tolist(), score.tolist(), strict=True)
+    lines = "".join(f"{a!r},{b!r},{c:.1f}\n" for a, b, c in rows_)
+    path.write_text("bmi,bp,target\n" + lines)
+    return path
+
+
 def write_cars(folder: Path, rows: int = 32) -> Path:
     """A two-feature table shaped like the classic car table: weight in 1000 lb (1.5-5.5)
     and horsepower (50-335) against miles per gallon (10-34), seeded."""

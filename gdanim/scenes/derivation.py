@@ -67,6 +67,9 @@ TRANSFORM_TIME = 1.8
 MOVE_TIME = 0.9
 #: How far a line fades while a new line's terms fly across it.
 CROSSED_OPACITY = 0.2
+#: A line sliding to where a line still waits to move must keep this clear of it (a line's
+#: gap is wider): coming closer, it slides with the waiting line, not before it.
+HOLD_CLEARANCE = 0.08
 HEADING_TIME = 0.6
 FINAL_HOLD = style.HOLD_TIME
 #: The longest loop a GIF of the derivation may have, in seconds. A GIF has no captions:
@@ -563,7 +566,7 @@ class Derivation(GdScene):
                 for m in self.on_screen
                 if id(m) in sliding
                 and id(m) not in held
-                and any(boxes_meet(m.target, c) for c in waiting)
+                and any(boxes_meet(m.target, c, HOLD_CLEARANCE) for c in waiting)
             ]
             if not more:
                 break

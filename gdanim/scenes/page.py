@@ -169,11 +169,11 @@ def match(
     return anims, temporary
 
 
-def boxes_meet(a: Mobject, b: Mobject) -> bool:
-    """Whether the bounding boxes of ``a`` and ``b`` overlap."""
+def boxes_meet(a: Mobject, b: Mobject, gap: float = 0.0) -> bool:
+    """Whether the bounding boxes of ``a`` and ``b`` overlap, or come within ``gap``."""
     return bool(
-        a.get_left()[0] < b.get_right()[0]
-        and b.get_left()[0] < a.get_right()[0]
-        and a.get_bottom()[1] < b.get_top()[1]
-        and b.get_bottom()[1] < a.get_top()[1]
+        a.get_left()[0] < b.get_right()[0] + gap
+        and b.get_left()[0] < a.get_right()[0] + gap
+        and a.get_bottom()[1] < b.get_top()[1] + gap
+        and b.get_bottom()[1] < a.get_top()[1] + gap
     )
