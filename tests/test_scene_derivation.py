@@ -297,6 +297,21 @@ def test_residuals_run_from_each_point_to_the_start_line(media):
     assert np.all(np.diff(widths[order]) >= -1e-9) and widths.max() > 3 * widths.min()
 
 
+def test_the_start_lines_name_sits_by_the_line_under_the_data(media):
+    """The lesson starts on y = 0, under every point: its name stood 120 px above it, beside
+    the residuals. The view now reaches a row below the line, where the name sits."""
+    _, _, pics = pictured(media)
+    line = pics.start_line
+    name = pics.start_name
+    assert len(name)
+    line_y = line.get_y()
+    assert name.get_top()[1] < line_y  # under the line
+    assert line_y - name.get_top()[1] < 0.25  # and by it (15 px at 480p)
+    assert name.get_bottom()[1] > pics.data.frame.get_bottom()[1]  # inside the plot
+    for seg in pics.residuals:  # clear of every residual
+        assert seg.get_bottom()[1] >= name.get_top()[1]
+
+
 def test_the_step_on_the_map_lands_on_the_runs_first_update(media):
     inputs, plan, pics = pictured(media)
     traj = inputs.trajectory

@@ -771,9 +771,24 @@ class Pictures:
         r = self.res = residuals(xs, ys, step)
         x_label = f"{ds.x_label}, standardised" if step.standardised else ds.x_label
         lo, hi = float(np.min(r.x)), float(np.max(r.x))
-        extra = [r.w0 * lo + r.b0, r.w0 * hi + r.b0]
+        line_ends = [r.w0 * lo + r.b0, r.w0 * hi + r.b0]
+        w0, b0 = formulas.fmt_text(r.w0), formulas.fmt_text(r.b0)
+        one = label(f"start: w₀ = {w0}, b₀ = {b0}", theme, style.TICK_SIZE, theme.path)
+        # Every point on one side of the start line (it starts under the data): the view
+        # reaches past the line by a row, where its name sits by it, clear of the residuals.
+        fitted = r.w0 * r.x + r.b0
+        side = -1 if np.all(r.y >= fitted) else 1 if np.all(r.y <= fitted) else 0
 
         def panel(w: float, h: float) -> DataPanel:
+            extra = list(line_ends)
+            if side:
+                first = DataPanel(r.x, r.y, w, h, theme, x_label, ds.y_label, extra)
+                per = (first.y_range[1] - first.y_range[0]) / first.frame.height
+                need = (one.height + NAME_ROW_PAD) * per
+                edge = min(line_ends) if side < 0 else max(line_ends)
+                have = (edge - first.y_range[0]) if side < 0 else (first.y_range[1] - edge)
+                if have < need:
+                    extra.append(edge + side * need)
             made = DataPanel(r.x, r.y, w, h, theme, x_label, ds.y_label, extra)
             # An x name cut short goes on two rows where that keeps it whole: the plot
             # gives up the height of the second row, so the panel keeps its box.
@@ -796,9 +811,7 @@ class Pictures:
         self.data: DataPanel = scene.place_panel(box, panel)
         self.start_line = self.data.line_through(r.w0, r.b0, theme.path)
         # The start line's name, on one row or two; none where it would be too small.
-        w0, b0 = formulas.fmt_text(r.w0), formulas.fmt_text(r.b0)
         room = self.data.frame.width * 0.9
-        one = label(f"start: w₀ = {w0}, b₀ = {b0}", theme, style.TICK_SIZE, theme.path)
         two = VGroup(
             label("start line:", theme, style.TICK_SIZE, theme.path),
             label(f"w₀ = {w0}, b₀ = {b0}", theme, style.TICK_SIZE, theme.path),
@@ -932,6 +945,8 @@ class Pictures:
 UPHILL_ROOM = GRADIENT_LENGTH[0] + 0.35
 #: What a stroke under the start line's name costs, against its distance from the line.
 CROWDED = 100.0
+#: Room around the start line's name, on a row of its own past the line.
+NAME_ROW_PAD = 0.2
 #: Least gap between a name on the map and the arrows, dots and the minimum it must not hide.
 CLEAR = 0.1
 
