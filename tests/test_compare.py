@@ -577,3 +577,40 @@ def test_stochastic_runs_end_on_the_map_magnified_where_their_hops_read(tmp_path
     zooms.clear()
     build_scene(RenderSpec(scene="compare", preset="momentum", quality="low"), tmp_path)
     assert zooms == [None]
+
+
+@pytest.mark.slow
+def test_a_subtitle_too_long_for_a_square_frame_leaves_the_rest_to_the_opening(
+    tmp_path, monkeypatch
+):
+    """Three optimizers on a penguin table at 1:1: the whole subtitle (the file, the loss,
+    the rates, the start, the length, how x was standardised) took five lines and left the
+    shared map a strip about 35 px tall. It keeps to the file and the loss; the opening's
+    last caption says the start and the standardisation, the legend each run's rate."""
+    from gdanim.scenes.compare import Compare
+    from tests.scene_tools import build_scene
+    from tests.tables import write_penguins
+
+    said: list[str] = []
+    real_add = Compare.add_subcaption
+
+    def add(self, text, *args, **kwargs):
+        said.append(text)
+        return real_add(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Compare, "add_subcaption", add)
+    spec = RenderSpec(
+        scene="compare", aspect="1:1", quality="low", vary="optimizer=gd,momentum,adam",
+        data_path=str(write_penguins(tmp_path)), x_col="flipper_length_mm",
+        y_col="body_mass_g",
+    )  # fmt: skip
+    scene = build_scene(spec, tmp_path)
+    assert scene._short_heading is True
+    assert scene.maps[0].frame.height > 1.5  # scene units: over 90 px at 480p
+    opening = " ".join(said[:4])
+    assert "Every run starts at w = 0" in opening
+    assert "x standardised: mean" in opening and "X standardised" not in opening
+    # The lesson's square frame keeps its whole subtitle (three lines).
+    lesson = build_scene(RenderSpec(scene="compare", preset="optimizers", aspect="1:1",
+                                    quality="low"), tmp_path)  # fmt: skip
+    assert lesson._short_heading is False

@@ -64,7 +64,7 @@ from ..trajectory import Trajectory
 from . import style
 from .base import Box, map_labels, wide_frame, widened_map
 from .clock import SharedClock
-from .grid import bottom_box, grid_cells, pt, top_box
+from .grid import bottom_box, grid_cells, pt, top_box, wrap_parts
 from .legends import Legend, line_legend, run_header, run_legend, wrapped
 from .runs import loss_frame
 from .widgets import DataPanel, DescentTrail, LossContours, LossCurve, fmt
@@ -89,6 +89,10 @@ ZOOM_TAIL_SHARE, ZOOM_TAIL_LEAST, ZOOM_PAD, ZOOM_LEAST = 0.2, 20, 0.15, 3.0
 #: settled run "barely moves" where its last updates span under this share of the view.
 WIDER, STILL_REACH = 1.5, 0.05
 COVER_PAD = 0.04  # around a map hidden until the caption comes to it
+VARIABLES = ("x", "y", "w", "b")  # names a sentence starts in lower case
+#: The most lines the whole subtitle takes in a frame not wide before it keeps to the short
+#: one (the opening's last caption says the rest).
+SUBTITLE_MOST = 3
 RATE_PULSE = 1.12  # how far a run's name swells when the caption says its rate
 #: How much wider each run's path is than the one drawn over it, on a shared map.
 STROKE_STEP = 4.0
@@ -221,6 +225,13 @@ class Zoom:
     old: VGroup
     new: VGroup
     caption: str
+
+
+def sentence_start(text: str) -> str:
+    """``text`` with a capital first letter, unless it begins with a variable's name ("x
+    standardised: ...", as a formula writes it)."""
+    first = text.split(" ", 1)[0].rstrip(":,")
+    return text if first in VARIABLES else text[:1].upper() + text[1:]
 
 
 @dataclass
@@ -368,7 +379,7 @@ class Compare(SharedClock):
             )
         rest = [n for n in [rate_note(self.inputs), *self.left_to_caption()] if n]
         if rest:
-            parts.append(" ".join(f"{n[0].upper()}{n[1:]}." for n in rest))
+            parts.append(" ".join(f"{sentence_start(n)}." for n in rest))
         return parts
 
     def short_heading(self) -> bool:
@@ -376,8 +387,18 @@ class Compare(SharedClock):
         subtitle keeps to one or two lines (the data, loss, optimizer, a rate all share), so
         the maps keep the height; each run's header names its own rate, the counter the
         updates, and the opening's last caption says the rest (the start, the rates' shares
-        of their critical rates, how x was standardised)."""
-        return not self.comparison.shared and self.portrait
+        of their critical rates, how x was standardised). So too where the whole subtitle
+        would take more than :data:`SUBTITLE_MOST` lines in a frame not wide (4:3, 1:1): on
+        a shared map the legend names each run's rate."""
+        if not self.comparison.shared and self.portrait:
+            return True
+        if wide_frame():
+            return False
+        known = getattr(self, "_short_heading", None)
+        if known is None:
+            rows = wrap_parts(self.subtitle_parts(short=False), [self.frame.w], self.theme)
+            known = self._short_heading = len(rows) > SUBTITLE_MOST
+        return bool(known)
 
     def left_to_caption(self) -> list[str]:
         """What a short subtitle leaves for the first caption to say."""
@@ -487,7 +508,10 @@ class Compare(SharedClock):
         words = key_words(comp.key)
         return on_screen(f"Changing {words}: {values}")
 
-    def subtitle_parts(self) -> list[str]:
+    def subtitle_parts(self, short: bool | None = None) -> list[str]:
+        """The subtitle's parts; ``short`` (by default :meth:`short_heading`) leaves the
+        start, the run's length, the rates' shares and how x was standardised to the
+        opening's caption and the counter."""
         comp = self.comparison
         cfg = self.inputs.config
         key = comp.key
@@ -497,7 +521,8 @@ class Compare(SharedClock):
         if key != "optimizer":
             parts.append(self.optimizer_label())
         rates = {round(r.lr, 12) for r in self.runs}
-        short = self.short_heading()
+        if short is None:
+            short = self.short_heading()
         if key != "lr" and len(rates) == 1:
             parts.append(f"lr = {fmt(self.runs[0].lr, 3)}")
         elif key != "lr":
