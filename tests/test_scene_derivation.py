@@ -431,3 +431,19 @@ def test_a_line_terms_fly_across_fades_while_they_pass(media, monkeypatch):
     assert any(r"\partial w" in t for t in faded["chain_b"]), faded["chain_b"]
     # the model's line under the loss is not crossed by anything the loss builds
     assert faded["model"] == [] and faded["loss"] == []
+
+
+@pytest.mark.parametrize("aspect", ["9:16", "16:9"])
+def test_a_tall_frame_ends_on_the_fitted_line_below_the_last_lines(tmp_path, aspect):
+    """At 9:16 the last beat left the lower half of the frame empty: the data with the run's
+    last line now fills it, under the lines, as it does beside them where there is room."""
+    from tests.scene_tools import build_scene
+
+    scene = build_scene(RenderSpec(scene="derivation", aspect=aspect, quality="low"), tmp_path)
+    fitted = scene.pictures.fitted
+    if aspect == "16:9":  # the lines take the whole width: no room beside them
+        assert fitted not in scene.mobjects
+        return
+    assert fitted in scene.mobjects and scene.pictures.data in scene.mobjects
+    lines = [m for m in scene.on_screen if m.get_top()[1] > fitted.get_top()[1]]
+    assert lines and all(m.get_bottom()[1] > scene.pictures.data.get_top()[1] for m in lines)

@@ -649,9 +649,8 @@ class Derivation(GdScene):
     def if_room(
         self, pinned: Sequence[Mobject], work: Sequence[Mobject], view: list[Mobject]
     ) -> list[Mobject]:
-        """``view`` where the beat's lines, all of them, are read beside it; else none."""
-        if self.portrait:
-            return []
+        """``view`` where the beat's lines, all of them, are read beside it (above it, in a
+        tall frame); else none."""
         kept = self.page.box
         self.page.box = self.narrow_box
         out = self.page.layout(pinned, work)
