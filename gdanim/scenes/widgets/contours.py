@@ -54,6 +54,9 @@ def scale_ratio(view: object, width: float, height: float) -> float:
 #: Beyond this ratio of scales (either way) the axes say they are not to scale.
 NOT_TO_SCALE = 1.5
 NOT_TO_SCALE_WORDS = "axes not to scale"
+#: The minimum's star is outlined in the background's colour, this wide, so it stands out
+#: on the brightest inner contours (a narrow valley's, magnified).
+STAR_OUTLINE = 3.0
 
 
 class LossContours(Panel):
@@ -102,7 +105,7 @@ class LossContours(Panel):
         self.optimum = VGroup()
         if self.contains(w_star, b_star):
             star = Star(n=5, outer_radius=style.DOT_RADIUS * 2.2, color=theme.optimum)
-            star.set_fill(theme.optimum, 1).set_stroke(theme.background, 1)
+            star.set_fill(theme.optimum, 1).set_stroke(theme.background, STAR_OUTLINE)
             star.move_to(self.axes.c2p(w_star, b_star))
             self.optimum.add(star)
         self.add(lines, self.optimum)
