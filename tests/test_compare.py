@@ -614,3 +614,22 @@ def test_a_subtitle_too_long_for_a_square_frame_leaves_the_rest_to_the_opening(
     lesson = build_scene(RenderSpec(scene="compare", preset="optimizers", aspect="1:1",
                                     quality="low"), tmp_path)  # fmt: skip
     assert lesson._short_heading is False
+
+
+@pytest.mark.slow
+def test_axes_not_to_scale_keeps_off_every_path_in_a_square_frame(tmp_path):
+    """bad-start at 1:1: on one line the tag spans the map's width, and every corner held a
+    start or a path (it lay on gd's start). On two lines it finds a corner clear of them."""
+    from tests.scene_tools import build_scene
+
+    scene = build_scene(RenderSpec(scene="compare", preset="bad-start", aspect="1:1",
+                                   quality="low"), tmp_path)  # fmt: skip
+    contours = scene.maps[0]
+    assert len(contours.scale_tag) == 1
+    tag = contours.scale_tag[0]
+    lo, hi = tag.get_corner(np.array([-1, -1, 0])), tag.get_corner(np.array([1, 1, 0]))
+    pts = contours._avoided
+    assert len(pts) > 100  # the paths drawn were given to it
+    inside = np.all((pts[:, :2] >= lo[:2]) & (pts[:, :2] <= hi[:2]), axis=1)
+    assert not inside.any()
+    assert "\n" in tag[1].original_text  # the two-line form

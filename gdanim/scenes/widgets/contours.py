@@ -121,20 +121,29 @@ class LossContours(Panel):
         narrow panel): in a corner clear of the minimum and of the paths drawn (``avoid``)."""
         if len(self.scale_tag) or not self.say_scale:
             return
-        pad = 0.06
-        words = label(NOT_TO_SCALE_WORDS, self.theme, style.TICK_SIZE, self.theme.muted)
-        if words.width + 2 * pad > self.frame.width:
-            words = label(NOT_TO_SCALE_WORDS.replace(" to", "\nto"), self.theme,
-                          style.TICK_SIZE, self.theme.muted)  # fmt: skip
-        back = Rectangle(width=words.width + 2 * pad, height=words.height + 2 * pad)
-        back.set_stroke(width=0).set_fill(self.theme.panel, 1)
-        tag = VGroup(back, words.move_to(back))
         f = self.frame
-        if tag.width > f.width or tag.height > f.height / 3:
-            return  # no room on the plot either: the axes stay unmarked rather than covered
-        self.scale_tag.add(tag)
+        # On one line, or on two where one is too wide or (see _place_tag) finds no clear
+        # corner; where neither fits, the axes stay unmarked rather than covered.
+        self._tag_forms = [
+            tag
+            for tag in (
+                self._tag(NOT_TO_SCALE_WORDS),
+                self._tag(NOT_TO_SCALE_WORDS.replace(" to", "\nto")),
+            )
+            if tag.width <= f.width and tag.height <= f.height / 3
+        ]
+        if not self._tag_forms:
+            return
+        self.scale_tag.add(self._tag_forms[0])
         self.add(self.scale_tag)
         self._place_tag()
+
+    def _tag(self, words_text: str) -> VGroup:
+        pad = 0.06
+        words = label(words_text, self.theme, style.TICK_SIZE, self.theme.muted)
+        back = Rectangle(width=words.width + 2 * pad, height=words.height + 2 * pad)
+        back.set_stroke(width=0).set_fill(self.theme.panel, 1)
+        return VGroup(back, words.move_to(back))
 
     def avoid(self, points: FloatArray) -> None:
         """Keep the "axes not to scale" tag off ``points`` (scene points of a path drawn on
@@ -145,7 +154,18 @@ class LossContours(Panel):
     def _place_tag(self) -> None:
         if not len(self.scale_tag):
             return
-        tag = self.scale_tag[0]
+        forms = getattr(self, "_tag_forms", None) or [self.scale_tag[0]]
+        placed = [(self._corner_for(tag), tag) for tag in forms]
+        # The first form clear of every path, else the one on the fewest of their points.
+        (_, corner), tag = min(placed, key=lambda p: p[0][0])
+        tag.move_to(self.frame.get_corner(corner), aligned_edge=corner)
+        if tag is not self.scale_tag[0]:
+            self.scale_tag.remove(self.scale_tag[0])
+            self.scale_tag.add(tag)
+
+    def _corner_for(self, tag: VGroup) -> tuple[int, FloatArray]:
+        """The corner of the plot where ``tag`` covers the fewest points of the paths drawn
+        and the minimum (the first of the fewest: farthest from the minimum), and how many."""
         f = self.frame
         w_star, b_star = self.landscape.optimum
         star = np.asarray(self.axes.c2p(w_star, b_star), dtype=np.float64)
@@ -164,7 +184,7 @@ class LossContours(Panel):
             return int(np.count_nonzero(inside))
 
         best = min(corners, key=hits)  # the first of the fewest: farthest from the minimum
-        tag.move_to(f.get_corner(best), aligned_edge=best)
+        return hits(best), best
 
 
 _STEP_DOT = Circle(radius=style.DOT_RADIUS * 0.45)
