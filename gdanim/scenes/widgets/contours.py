@@ -188,6 +188,9 @@ class LossContours(Panel):
 
 
 _STEP_DOT = Circle(radius=style.DOT_RADIUS * 0.45)
+#: How far inside the frame the "left the view" arrow's tip stops: its head, drawn on the
+#: edge, ran onto the tick labels beside it.
+EXIT_INSET = 0.06
 
 
 class DescentTrail(VGroup):
@@ -377,6 +380,7 @@ class DescentTrail(VGroup):
             direction = pts[-1] - pts[-2] if len(pts) > 1 else RIGHT
             direction = direction / (float(np.linalg.norm(direction)) or 1.0)
             arrow = self.template_arrow.copy()
+            edge = edge - direction * EXIT_INSET
             arrow.put_start_and_end_on(edge - direction * 0.55, edge)
             self.exit_arrow.become(arrow).set_opacity(1)
             return
@@ -388,6 +392,7 @@ class DescentTrail(VGroup):
             return
         self.marker.set_opacity(0)
         tip, direction = self.exit_point(s)
+        tip = tip - direction * EXIT_INSET
         arrow = self.template_arrow.copy()
         arrow.put_start_and_end_on(tip - direction * 0.55, tip)
         self.exit_arrow.become(arrow).set_opacity(1)
