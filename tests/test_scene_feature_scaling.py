@@ -400,3 +400,20 @@ def test_a_classroom_frame_gives_an_upright_valley_the_height_too(tmp_path):
     assert not square.wrap_condition
     curve = find_all(square, "LossCurve")[0]
     assert curve.frame.get_top()[1] < min(p.frame.get_bottom()[1] for p in square.contour_panels)
+
+
+@pytest.mark.slow
+def test_the_loss_panel_marks_where_a_run_converged(tmp_path):
+    """ "standardised: converged in 8 updates" stood beside a curve still falling steeply on
+    its log axis to update 17: a dashed line in the run's colour marks update 8 on it; the
+    raw run, which did not converge, has none."""
+    scene = build_scene(RenderSpec(scene="feature-scaling", quality="low"), tmp_path)
+    raw, std = (scene.outcome(r) for r in scene.inputs.runs)
+    assert raw.kind != "converged" and std.kind == "converged" and std.update == 8
+    assert len(scene.settle_marks) == 1
+    mark = scene.settle_marks[0]
+    assert any(mark in m.get_family() for m in scene.mobjects)
+    (curve,) = find_all(scene, "LossCurve")
+    x = curve.axes.p2c(mark.get_start())[0]
+    assert x == pytest.approx(curve.coords(scene.inputs.runs[1].trajectory)[0][8], abs=1e-6)
+    assert mark.get_color().to_hex().lower() == str(scene.colors[1]).lower()

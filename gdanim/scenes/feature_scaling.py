@@ -22,6 +22,7 @@ from manim import (
     RIGHT,
     UP,
     Circle,
+    DashedLine,
     FadeIn,
     FadeOut,
     Flash,
@@ -292,7 +293,7 @@ class FeatureScaling(GdScene):
             eased_descent(self, tracker, k, n, self.caption_descent())
         moving.suspend_updating()
         with self.captioned(self.caption_verdict()):
-            self.finale(verdict_panels, curve)
+            self.finale(verdict_panels, curve, gaps)
         with self.captioned(self.caption_end()):
             self.play(Wait(style.HOLD_TIME))
 
@@ -870,19 +871,36 @@ class FeatureScaling(GdScene):
         rest = Box(body.x, body.y + (h + 0.15) / 2, body.w, body.h - h - 0.15)
         return rest, strip
 
-    def finale(self, panels: list[LossContours], curve: LossCurve) -> None:
+    def finale(self, panels: list[LossContours], curve: LossCurve, gaps: list[Trajectory]) -> None:
         """A flash on each minimum reached; each run's verdict in its colour, a line each, in
-        the strip kept for them below the panels."""
+        the strip kept for them below the panels; and a dashed line across the loss panel, in
+        its colour, at the update a run converged (its curve keeps falling on a log axis
+        after it is within 1 % of the best)."""
         runs = self.inputs.runs
         flashes = [
             Flash(panel.optimum[0], color=self.theme.optimum)
             for panel, run in zip(panels, runs, strict=True)
             if self.outcome(run).kind == "converged" and len(panel.optimum)
         ]
+        self.settle_marks = VGroup()
+        for run, gap, color in zip(runs, gaps, self.colors, strict=True):
+            outcome = self.outcome(run)
+            if outcome.kind != "converged" or not 0 < outcome.update < gap.w.size:
+                continue
+            x = float(curve.coords(gap)[0][outcome.update])
+            self.settle_marks.add(
+                DashedLine(
+                    curve.axes.c2p(x, curve.y_range[0]),
+                    curve.axes.c2p(x, curve.y_range[1]),
+                    color=color,
+                    stroke_width=style.THIN * 1.5,
+                    dash_length=0.08,
+                )
+            )
         box = self.verdict_box
         lines = self.verdicts
         lines.move_to([box.left + lines.width / 2, box.y, 0])
-        self.play(*flashes, FadeIn(lines), run_time=style.VERDICT_TIME)
+        self.play(*flashes, FadeIn(lines), FadeIn(self.settle_marks), run_time=style.VERDICT_TIME)
         self.play(Wait(style.HOLD_TIME))
 
     # -- layout
