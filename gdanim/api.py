@@ -247,10 +247,11 @@ def render(
     Parameters
     ----------
     scene
-        ``"descent-path"``, ``"learning-rates"``, ``"hiker-bowl"``, ``"derivation"`` or
-        ``"compare"``.
+        ``"descent-path"``, ``"learning-rates"``, ``"hiker-bowl"``, ``"derivation"``,
+        ``"compare"`` or ``"feature-scaling"``.
     data, x, y
-        As for :func:`train`.
+        As for :func:`train`; ``feature-scaling`` takes two x columns
+        (``x=["size", "bedrooms"]``).
     output
         The file (its folder must exist); by default a readable name under ``media/``.
     force
@@ -266,7 +267,9 @@ def render(
         ``resolution`` (``"1280x720"``), ``fps``, ``aspect``, ``theme``, ``duration``,
         ``lrs`` (learning-rates), ``vary`` and ``preset`` (compare: ``vary="l2=0,10"``,
         ``vary={"optimizer": ["gd", "momentum"]}`` or ``preset="momentum"``), ``form``
-        (derivation: ``"scalar"`` or ``"vector"``), ``trajectory`` (a recorded run to draw).
+        (derivation: ``"scalar"`` or ``"vector"``), ``trajectory`` (a recorded run to draw),
+        ``narrate`` and ``voice`` (every beat spoken: ``narrate=True`` with eSpeak NG, or
+        ``voice="recordings"``, a folder of one's own recordings named by beat id).
 
     Returns
     -------
