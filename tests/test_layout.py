@@ -412,3 +412,30 @@ def test_a_text_on_a_plotted_curve_is_reported(descent: Any) -> None:
     finally:
         name.move_to(saved)
     assert check_layout(descent) == before
+
+
+@pytest.mark.parametrize(
+    ("scene", "aspect"),
+    [("feature-scaling", "1:1"), ("hiker-bowl", "9:16"), ("descent-path", "9:16")],
+)
+def test_a_title_is_never_set_smaller_than_its_subtitle(
+    media: Any, tables: dict[str, str], tmp_path: Any, scene: str, aspect: str
+) -> None:
+    """ "Feature scaling: Size and Bedrooms against Price" at 1:1 and "The blindfolded hiker
+    on palmer_penguins_measured" at 9:16 were shrunk to fit the width, below the size of the
+    subtitle under them: a shorter title is set instead (the subtitle names the file)."""
+    from manim import Text
+
+    extra: dict[str, Any] = {}
+    if scene != "feature-scaling":
+        named = tmp_path / "palmer_penguins_measured.csv"
+        shutil.copy(tables["penguins"], named)
+        extra = {"data_path": str(named), "x_col": "flipper_length_mm", "y_col": "body_mass_g"}
+    spec = RenderSpec(scene=scene, aspect=aspect, quality="low", **extra)
+    built, _ = checked_build(spec, media)
+    texts = [m for top in built.mobjects for m in top.get_family() if isinstance(m, Text)]
+    top = max(texts, key=lambda m: m.get_top()[1])
+    under = [m for m in texts if m is not top and abs(m.get_left()[0] - top.get_left()[0]) < 0.05
+             and 0 < top.get_bottom()[1] - m.get_top()[1] < 0.6]  # fmt: skip
+    assert under, "no subtitle line found under the title"
+    assert top.font_size >= max(m.font_size for m in under) - 1e-6

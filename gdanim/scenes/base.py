@@ -29,6 +29,8 @@ from .widgets.panels import LEAST_TICK_LABELS, x_tick_labels, y_tick_labels
 from .widgets.text import least_room
 
 P = TypeVar("P", bound=Any)
+#: How many times a panel is made narrower for its left labels, each measured anew.
+NARROWINGS = 3
 #: The least a title is shrunk to fit the frame's width (its capitals ~12 px at 480p)
 #: before a shorter one is set.
 TITLE_LEAST = 0.6
@@ -221,16 +223,18 @@ class GdScene(Scene):
         f = self.frame
         size = style.TITLE_SIZE if not self.portrait else style.TITLE_SIZE * 0.85
         titles = [title] if isinstance(title, str) else list(title)
+        # Never set smaller than the subtitle under it: a shorter title first.
+        least = max(TITLE_LEAST, style.SUBTITLE_SIZE / size)
         for words in titles:
             t = label(words, self.theme, size)
-            if t.width * TITLE_LEAST <= f.w:
+            if t.width * least <= f.w:
                 break
         if t.width > f.w:
             t.scale_to_fit_width(f.w)
         lines = []
         for line in subtitle.split("\n"):
             for part in self.wrap_subtitle(line, f.w):
-                s = label(part, self.theme, style.LABEL_SIZE, self.theme.muted)
+                s = label(part, self.theme, style.SUBTITLE_SIZE, self.theme.muted)
                 if s.width > f.w:
                     s.scale_to_fit_width(f.w)
                 lines.append(s)
@@ -243,13 +247,13 @@ class GdScene(Scene):
     def wrap_subtitle(self, line: str, width: float) -> list[str]:
         """``line`` in rows that fit ``width`` at the subtitle's size, broken where it has a
         double space (between its parts); a part too long alone is shrunk when set."""
-        if label(line, self.theme, style.LABEL_SIZE).width <= width or "  " not in line:
+        if label(line, self.theme, style.SUBTITLE_SIZE).width <= width or "  " not in line:
             return [line]
         sep = "  ·  " if "  ·  " in line else "  "
         rows: list[str] = []
         for part in (p.strip() for p in line.split(sep) if p.strip()):
             trial = f"{rows[-1]}{sep}{part}" if rows else part
-            if rows and label(trial, self.theme, style.LABEL_SIZE).width <= width:
+            if rows and label(trial, self.theme, style.SUBTITLE_SIZE).width <= width:
                 rows[-1] = trial
             else:
                 rows.append(part)
@@ -276,14 +280,21 @@ class GdScene(Scene):
         The plot area leaves a fixed margin on the left for them; wide tick labels
         (``110,000``) need more, so the plot is made narrower by what they take beyond it.
         """
-        area = box.plot_area()
-        panel = make(area.w, area.h)
-        room = area.left - box.left
-        taken = panel.frame.get_left()[0] - panel.get_left()[0]
-        if taken > room + 1e-6 and area.w - (taken - room) > area.w * 0.5:
-            extra = taken - room
-            area = Box(area.x + extra / 2, area.y, area.w - extra, area.h)
+        widest = box.plot_area().w
+
+        def narrowed(area: Box) -> tuple[Box, P]:
+            # A narrower plot may take other labels (a map to scale takes a new view, and
+            # its numbers another width): measured again, a few times at most.
             panel = make(area.w, area.h)
+            for _ in range(NARROWINGS):
+                extra = (panel.frame.get_left()[0] - panel.get_left()[0]) - (area.left - box.left)
+                if extra <= 1e-6 or area.w - extra <= widest * 0.5:
+                    break
+                area = Box(area.x + extra / 2, area.y, area.w - extra, area.h)
+                panel = make(area.w, area.h)
+            return area, panel
+
+        area, panel = narrowed(box.plot_area())
         # An x name on two lines (a long column name on a narrow panel) takes its second
         # line from the plot's height, as far as the y name keeps the height it needs to
         # read whole; the rest runs into the gap below the box.
@@ -295,11 +306,12 @@ class GdScene(Scene):
             keep = least_room(y_name, self.theme, lines=2) if y_name else 0.0
             below = max(below, min(keep - area.h, 0.0))
             if below < -1e-6:
-                lower = Box(area.x, area.y - below / 2, area.w, area.h + below)
-                shorter = make(lower.w, lower.h)
+                lower, shorter = narrowed(Box(area.x, area.y - below / 2, area.w, area.h + below))
                 # Nor at the cost of either axis's third tick label (a map to scale made
-                # shorter takes a wider view, and its w numbers may then crowd).
-                if all(
+                # shorter takes a wider view, and its w numbers may then crowd), nor of
+                # labels wider than the room on the left ("750,000" for "7.5 (×10⁵)").
+                left = shorter.frame.get_left()[0] - shorter.get_left()[0]
+                if left <= lower.left - box.left + 1e-6 and all(
                     count(shorter) >= min(LEAST_TICK_LABELS, count(panel))
                     for count in (x_tick_labels, y_tick_labels)
                 ):

@@ -146,8 +146,10 @@ class DescentPath(GdScene):
     def construct(self) -> None:
         inputs = self.inputs
         traj = inputs.trajectory
+        # Where the data's name makes the title too long, the subtitle names the file.
         title, body = self.title_block(
-            f"{self.method_name()} on {inputs.dataset.name}", self.run_summary()
+            [f"{self.method_name()} on {inputs.dataset.name}", self.method_name()],
+            self.run_summary(),
         )
         tracker = ValueTracker(0.0)
         # On standardised x the map is in the optimizer's coordinates: the readout follows

@@ -325,7 +325,7 @@ def fitted_lines(
 
 
 #: The size of a subtitle's words.
-SUBTITLE_SIZE = style.LABEL_SIZE * 0.85
+SUBTITLE_SIZE = style.SUBTITLE_SIZE
 
 
 def wrap_parts(parts: Sequence[str], widths: Sequence[float], theme: Theme) -> list[Text]:

@@ -160,8 +160,10 @@ class HikerBowl(GdScene, ThreeDScene):
     def construct(self) -> None:
         inputs = self.inputs
         traj = inputs.trajectory
+        # Where the data's name makes the title too long, the subtitle names the file.
         title, body = self.title_block(
-            f"The blindfolded hiker on {inputs.dataset.name}", self.run_summary()
+            [f"The blindfolded hiker on {inputs.dataset.name}", "The blindfolded hiker"],
+            self.run_summary(),
         )
         state = self.state = ValueTracker(0.0)
         # On standardised x the floor is in the optimizer's w′, b′: the readout follows the

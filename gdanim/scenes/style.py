@@ -26,6 +26,7 @@ __all__ = ["BLUE", "GREEN", "ORANGE", "PURPLE", "SKY", "THEMES", "VERMILLION", "
 # Font sizes (manim font_size units; 48 is manim's default).
 TITLE_SIZE = 34
 LABEL_SIZE = 24
+SUBTITLE_SIZE = LABEL_SIZE * 0.85  # the line(s) under a title: what ran, on which data
 TICK_SIZE = 20  # the smallest text: capitals 12 px tall at 480p
 READOUT_SIZE = 24
 READOUT_ROW_GAP = 0.14  # between the readout's two rows in narrow frames

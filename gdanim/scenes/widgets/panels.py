@@ -400,7 +400,9 @@ def fitting_ticks(
         forced = next((k for k in range(-30, 31) if f"×{power_of_ten(k)}" == unit), None)
         return fit(10.0**forced) if forced is not None else None
     plain = fit(1.0)
-    if plain is not None:
+    # Numbers written in scientific notation ("−5e5 0 5e5 1e6") read better counted in a
+    # power of ten ("−5 0 5 10 (×10⁵)"), where those fit.
+    if plain is not None and not any("e" in t for _, t in plain):
         return plain, ""
     top = max(abs(r[0]), abs(r[1]))
     k = math.floor(math.log10(top)) if top > 0 else 0
@@ -411,7 +413,7 @@ def fitting_ticks(
         scaled = fit(10.0**power) if power != 0 else None
         if scaled is not None:
             return scaled, f"×{power_of_ten(power)}"
-    return first, ""
+    return (plain or first), ""
 
 
 #: The most a range may grow, of its span, to carry three tick labels side by side.
