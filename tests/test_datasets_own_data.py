@@ -377,3 +377,28 @@ def test_a_lecture_file_names_the_sheet_and_the_missing_policy(runner):
         fh.write('data = "book.xlsx"\nsheet = "Daten"\nscenes = ["descent-path"]\n')
     err = _err(runner.invoke(cli, ["lecture", "bad.toml", "--dry-run", "-o", "out"]))
     assert "bad.toml: data:" in err and "no sheet 'Daten'" in err
+
+
+def test_a_lecture_file_takes_the_python_spellings_of_its_data_keys(runner):
+    """``data_path``, ``x_col``, ``y_col`` (as RenderSpec and the manifest spell them) in a
+    scene's table said "data: give dataset or data, not both", though no dataset was given:
+    they now mean data, x and y, the path relative to the file; both spellings at once is
+    one line naming the key. The dry run's columns take the file's long name."""
+    os.makedirs("sub", exist_ok=True)
+    frame().to_csv("sub/penguin_measurements.csv", index=False)
+    with open("sub/l.toml", "w") as fh:
+        fh.write('[[scenes]]\nscene = "descent-path"\ndata_path = "penguin_measurements.csv"\n')
+        fh.write('x_col = "height"\ny_col = "weight"\n')
+        fh.write('[[scenes]]\nscene = "hiker-bowl"\ndata = "penguin_measurements.csv"\n')
+        fh.write('x = "height"\ny = "weight"\n')
+    ok = runner.invoke(cli, ["lecture", "sub/l.toml", "--dry-run", "-o", "out"])
+    assert ok.exit_code == 0, ok.output
+    rows = ok.stdout.splitlines()
+    assert len(rows) == 2 and all("penguin_measurements.csv  " in r for r in rows)
+    # the columns line up, whatever the length of the data's name
+    assert len({r.index("dark") for r in rows}) == 1
+    with open("sub/two.toml", "w") as fh:
+        fh.write('[[scenes]]\nscene = "descent-path"\ndata_path = "penguin_measurements.csv"\n')
+        fh.write('data = "penguin_measurements.csv"\n')
+    err = _err(runner.invoke(cli, ["lecture", "sub/two.toml", "--dry-run", "-o", "out"]))
+    assert err == "gdanim: error: sub/two.toml: scenes[1].data: given twice (under two spellings)\n"

@@ -24,16 +24,22 @@ def describe_jobs(jobs: Sequence[Job], out_dir: str) -> list[str]:
     """One line per job, for ``--dry-run``."""
     lines = []
     width = max((len(j.name) for j in jobs), default=0) + 2
+
+    def data_of(job: Job) -> str:
+        s = job.spec
+        return s.dataset or (
+            os.path.basename(s.data_path) if s.data_path else s.scene_info.default_dataset
+        )
+
+    # Columns as wide as their longest entry ("real_penguins.csv") and two spaces.
+    data_width = max([14, *(len(data_of(j)) + 2 for j in jobs)])
     for job in jobs:
         s = job.spec
         w, h = s.pixel_size
-        data = s.dataset or (
-            os.path.basename(s.data_path) if s.data_path else s.scene_info.default_dataset
-        )
         target = os.path.relpath(job.output, os.path.abspath(out_dir))
         lines.append(
-            f"{job.kind:<7}{job.name:<{width}}{s.scene:<16}{data:<14}{w}x{h}@{s.frame_rate:<4}"
-            f"{s.theme:<6} -> {target}"
+            f"{job.kind:<7}{job.name:<{width}}{s.scene:<16}{data_of(job):<{data_width}}"
+            f"{f'{w}x{h}@{s.frame_rate}':<15}{s.theme:<6} -> {target}"
         )
     return lines
 

@@ -46,6 +46,8 @@ TOP_KEYS = ("title", "scenes", *FLAGS)
 SCENE_KEYS = ("scene", "name")
 #: A scene that sets one of these takes none of the file's.
 DATA_KEYS = ("dataset", "data", "x", "y", "sheet", "missing")
+#: Keys as RenderSpec's fields spell them, and the file's own names for them.
+SPELLED = {"data_path": "data", "x_col": "x", "y_col": "y", "trajectory_path": "trajectory"}
 PATH_KEYS = ("data", "trajectory")
 
 
@@ -108,6 +110,11 @@ def _options(
     """A table's option keys, with the file's paths made absolute (and checked to exist)."""
     out: dict[str, Any] = {}
     for key, value in table.items():
+        # The Python names of the file's keys (data_path for data, as RenderSpec and the
+        # manifest spell them) mean the same: a path relative to the file, own data.
+        key = SPELLED.get(key, key)
+        if key in out:
+            raise where(label(key), "given twice (under two spellings)")
         if key in misplaced:
             raise where(label(key), misplaced[key])
         if key == "voice" and isinstance(value, str) and value not in ("espeak", "joe"):
