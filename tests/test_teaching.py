@@ -341,3 +341,20 @@ def test_a_round_map_frames_the_path_with_room_for_the_first_arrows(tmp_path):
     arrows, _ = scene.step_arrows(scene.contours, 0)
     grad = arrows[0]
     assert grad.get_length() >= 0.6  # scene units: ~36 px at 480p
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scene", ["descent-path", "hiker-bowl"])
+def test_the_first_caption_writes_the_loss_as_the_readout_does(tmp_path, scene):
+    """On body mass against flipper length the start's loss was "2.897e6" in the first
+    caption and "1,909,407" one caption later, as the readout writes the series."""
+    from gdanim.numbers import series_format
+    from tests.tables import write_penguins
+
+    spec = RenderSpec(scene=scene, quality="low", data_path=str(write_penguins(tmp_path)),
+                      x_col="flipper_length_mm", y_col="body_mass_g")  # fmt: skip
+    built = build_scene(spec, tmp_path)
+    loss = built.inputs.trajectory.loss
+    said = built.caption_start()
+    assert f"where the loss is {series_format(loss)(float(loss[0]))}." in said
+    assert "e6" not in said and "," in series_format(loss)(float(loss[0]))

@@ -405,7 +405,8 @@ class DescentPath(GdScene):
         assert t.loss is not None
         return (
             f"Start at w = {fmt(t.w[0])}, b = {fmt(t.b[0])}, where the loss is "
-            f"{fmt(t.loss[0])}. Each update steps against the gradient, scaled by the "
+            f"{numbers.series_format(t.loss)(float(t.loss[0]))}. Each update steps against "
+            "the gradient, scaled by the "
             f"learning rate {fmt(self.inputs.runs[0].lr)}."
         )
 

@@ -42,6 +42,7 @@ from manim import (
     smooth,
 )
 
+from ..numbers import series_format
 from ..pipeline.prepare import SceneInputs
 from . import style
 from .base import Box, GdScene
@@ -255,7 +256,7 @@ class HikerBowl(GdScene, ThreeDScene):
         return (
             f"Blindfolded on the loss bowl of {self.inputs.dataset.name}, the hiker starts at "
             f"w = {fmt(float(t.w[0]))}, b = {fmt(float(t.b[0]))}, where the loss is "
-            f"{fmt(float(t.loss[0]))}. It can only feel which way is downhill."
+            f"{series_format(t.loss)(float(t.loss[0]))}. It can only feel which way is downhill."
         )
 
     def caption_walk(self) -> str:
