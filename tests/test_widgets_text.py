@@ -158,6 +158,20 @@ def test_stacked_ticks_take_no_power_of_ten_for_a_glyph_overshoot() -> None:
     assert [t for _, t in ticks] == ["0", "20", "40"] and unit == ""
 
 
+def test_a_map_to_scale_with_two_powers_of_ten_takes_one() -> None:
+    """Standardised house prices at 1:1: w′ counted in ×10⁵ and b′ in ×10⁶ hid that one unit
+    is as long on both axes of a map to scale. It takes one power where its labels fit."""
+    from gdanim.scenes.widgets.panels import Panel
+
+    def names(same: bool) -> list[str]:
+        panel = Panel((-3.6e5, 5.2e5), (-5.8e5, 1.12e6), 2.4, 3.5, THEME, "w′", "b′",
+                      same_power=same)  # fmt: skip
+        return [m.original_text for m in panel.labels]
+
+    assert names(False) == ["w′ (×10⁵)", "b′ (×10⁶)"]  # a plot not to scale: each its own
+    assert names(True) == ["w′ (×10⁵)", "b′ (×10⁵)"]
+
+
 def test_a_short_loss_axis_reaches_up_to_a_third_label() -> None:
     """A loss to 3.66 million on a panel under an inch tall: 0 1 2 3 do not keep apart and
     thinning would leave 0 and 2; the axis reaches up to 4 and reads 0 2 4."""

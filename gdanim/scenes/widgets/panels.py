@@ -102,6 +102,15 @@ class Panel(VGroup):
                 shared = fitting_ticks(x_range, n_x, width, theme, across=True, unit=y_unit)
                 if shared is not None:
                     x_ticks, x_unit = shared, y_unit
+        elif same_power and x_unit and y_unit and x_unit != y_unit:
+            # Two powers ("w′ (×10⁵)" beside "b′ (×10⁶)") on a map to scale: one for both,
+            # the x axis's, else the y axis's, where its labels fit the other axis.
+            y_in_x = fitting_ticks(y_range, n_y, height, theme, across=False, unit=x_unit)
+            x_in_y = fitting_ticks(x_range, n_x, width, theme, across=True, unit=y_unit)
+            if y_in_x is not None:
+                y_ticks, y_unit = y_in_x, x_unit
+            elif x_in_y is not None:
+                x_ticks, x_unit = x_in_y, y_unit
         x_label = with_unit(x_label, x_unit)
         y_label = with_unit(y_label, y_unit)
         for v, text in x_ticks:
