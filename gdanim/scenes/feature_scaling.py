@@ -22,7 +22,6 @@ from manim import (
     RIGHT,
     UP,
     Circle,
-    DashedLine,
     FadeIn,
     FadeOut,
     Flash,
@@ -887,16 +886,7 @@ class FeatureScaling(GdScene):
             outcome = self.outcome(run)
             if outcome.kind != "converged" or not 0 < outcome.update < gap.w.size:
                 continue
-            x = float(curve.coords(gap)[0][outcome.update])
-            self.settle_marks.add(
-                DashedLine(
-                    curve.axes.c2p(x, curve.y_range[0]),
-                    curve.axes.c2p(x, curve.y_range[1]),
-                    color=color,
-                    stroke_width=style.THIN * 1.5,
-                    dash_length=0.08,
-                )
-            )
+            self.settle_marks.add(curve.settle_mark(gap, outcome.update, color))
         box = self.verdict_box
         lines = self.verdicts
         lines.move_to([box.left + lines.width / 2, box.y, 0])

@@ -20,7 +20,6 @@ from manim import (
     RIGHT,
     UP,
     BackgroundRectangle,
-    DashedLine,
     Line,
     Mobject,
     Text,
@@ -225,16 +224,7 @@ def run_view(
     settle_mark = VGroup()
     if outcome.kind == "converged" and outcome.update > 0:
         # A dashed line across the loss panel at the update the run settled.
-        x = float(loss.coords(traj)[0][outcome.update])
-        settle_mark.add(
-            DashedLine(
-                loss.axes.c2p(x, loss.y_range[0]),
-                loss.axes.c2p(x, loss.y_range[1]),
-                color=t.optimum,
-                stroke_width=style.THIN * 1.5,
-                dash_length=0.08,
-            )
-        )
+        settle_mark.add(loss.settle_mark(traj, outcome.update, t.optimum))
     off_scale, off_at = off_scale_mark(loss, traj, color, t)
     return RunView(
         run, outcome, color, header, name, verdict, contours, trail, loss, curve,

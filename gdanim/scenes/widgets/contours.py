@@ -90,6 +90,7 @@ class LossContours(Panel):
         )  # fmt: skip
         self.landscape = landscape
         self.scale_tag = VGroup()
+        self._tag_forms: list[VGroup] = []  # the tag on one line and on two, where they fit
         self._avoided = np.zeros((0, 3))
         lines = VGroup()
         paths = landscape.contour_paths()
@@ -154,7 +155,7 @@ class LossContours(Panel):
     def _place_tag(self) -> None:
         if not len(self.scale_tag):
             return
-        forms = getattr(self, "_tag_forms", None) or [self.scale_tag[0]]
+        forms = self._tag_forms or [self.scale_tag[0]]
         placed = [(self._corner_for(tag), tag) for tag in forms]
         # The first form clear of every path, else the one on the fewest of their points.
         (_, corner), tag = min(placed, key=lambda p: p[0][0])
@@ -379,10 +380,7 @@ class DescentTrail(VGroup):
             edge = pts[-1]
             direction = pts[-1] - pts[-2] if len(pts) > 1 else RIGHT
             direction = direction / (float(np.linalg.norm(direction)) or 1.0)
-            arrow = self.template_arrow.copy()
-            edge = edge - direction * EXIT_INSET
-            arrow.put_start_and_end_on(edge - direction * 0.55, edge)
-            self.exit_arrow.become(arrow).set_opacity(1)
+            self._show_exit(edge, direction)
             return
         w, b = self.poly.point(s)
         if self.panel.contains(w, b):
@@ -391,8 +389,11 @@ class DescentTrail(VGroup):
             self.exit_arrow.set_opacity(0)
             return
         self.marker.set_opacity(0)
-        tip, direction = self.exit_point(s)
-        tip = tip - direction * EXIT_INSET
+        self._show_exit(*self.exit_point(s))
+
+    def _show_exit(self, edge: FloatArray, direction: FloatArray) -> None:
+        """The "left the view" arrow, heading ``direction``, its tip just inside ``edge``."""
+        tip = edge - direction * EXIT_INSET
         arrow = self.template_arrow.copy()
         arrow.put_start_and_end_on(tip - direction * 0.55, tip)
         self.exit_arrow.become(arrow).set_opacity(1)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import (
+    DashedLine,
     Dot,
     ValueTracker,
     VGroup,
@@ -239,6 +240,18 @@ class LossCurve(Panel):
         sizes = [label(t, theme, style.TICK_SIZE, theme.muted).height for t in texts]
         room = (values[1] - values[0]) * height / (r[1] - r[0])
         return all(room >= (a + b) / 2 + LABEL_GAP / 2 for a, b in itertools.pairwise(sizes))
+
+    def settle_mark(self, traj: Trajectory, update: int, color: str) -> DashedLine:
+        """A dashed line across the panel at ``traj``'s ``update``: where a run converged
+        (its curve may keep falling on a log axis after it is within 1 % of the best)."""
+        x = float(self.coords(traj)[0][update])
+        return DashedLine(
+            self.axes.c2p(x, self.y_range[0]),
+            self.axes.c2p(x, self.y_range[1]),
+            color=color,
+            stroke_width=style.THIN * 1.5,
+            dash_length=0.08,
+        )
 
     def coords(self, traj: Trajectory) -> tuple[FloatArray, FloatArray]:
         assert traj.loss is not None
